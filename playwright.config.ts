@@ -1,0 +1,45 @@
+import { defineConfig } from '@playwright/test';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET } from './tests/helpers/services';
+
+const port = Number(process.env.E2E_PORT ?? 3210);
+
+// Debian's Chromium, never a downloaded browser build.
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 1,
+  retries: 0,
+  reporter: process.env.CI ? 'list' : 'line',
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: 'node --import tsx server.ts',
+    url: `http://127.0.0.1:${port}/signin`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    env: {
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: TEST_DATABASE_URL,
+      REDIS_URL: TEST_REDIS_URL,
+      NEXTAUTH_SECRET: TEST_SECRET,
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      // A short grace so "offline" shows soon after the last tab closes.
+      PRESENCE_GRACE_MS: '500',
+      RATE_AUTH_PER_MIN: '100000',
+      RATE_AUTH_BURST: '100000',
+      SPAM_LINK_MIN_ACCOUNT_AGE_MS: '0',
+      // Low enough for a test to reach the link hold (the 4th link message within an hour is held).
+      SPAM_MAX_LINKS_PER_HOUR: '3',
+    },
+  },
+});
