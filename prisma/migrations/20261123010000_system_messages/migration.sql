@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Message" ADD COLUMN     "kind" TEXT NOT NULL DEFAULT 'text';

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "HeldMessage_senderId_clientMsgId_idx" ON "HeldMessage"("senderId", "clientMsgId");

@@ -1,0 +1,75 @@
+import type { NextAuthOptions } from 'next-auth';
+import CredentialsProvider from 'next-auth/providers/credentials';
+import type { SignInErrorCode } from '@/lib/sign-in-errors';
+import { AppError } from '@/lib/errors';
+import { credentialsSchema } from '@/lib/schemas';
+import { getRuntime } from '../runtime';
+import { CLIENT_IP_HEADER, clientIpOf, limitAuthAttempt } from '../safety/rate-limits';
+import { AccountLockedError, verifyCredentials } from '../users/verify-credentials';
+import { createDeviceSession, revokeDeviceSession } from './device-sessions';
+import { SESSION_MAX_AGE_SECONDS } from './session-token';
+
+/** next-auth with a credentials provider; every sign-in is a device session of its own. */
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: getRuntime().env.NEXTAUTH_SECRET,
+    session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_SECONDS },
+    pages: { signIn: '/signin' },
+    providers: [
+      CredentialsProvider({
+        name: 'Relay',
+        credentials: { username: { label: 'Username' }, password: { label: 'Password', type: 'password' } },
+        async authorize(credentials, request) {
+          const parsed = credentialsSchema.safeParse({ username: credentials?.username, password: credentials?.password });
+          if (!parsed.success) return null;
+          // next-auth hands a thrown error's message to the page as `error`: the form says why, not just "wrong password".
+          await limitAuthAttempt(clientIpOf(request?.headers?.[CLIENT_IP_HEADER]), parsed.data.username).catch((error) => {
+            throw signInError(error);
+          });
+          const user = await verifyCredentials(parsed.data).catch((error) => {
+            if (error instanceof AppError && error.code === 'unauthorized') return null;
+            throw signInError(error);
+          });
+          if (!user) return null;
+          const userAgent = request?.headers?.['user-agent'] as string | undefined;
+          const session = await createDeviceSession(user.id, userAgent, 'browser');
+          return { id: user.handle, name: user.displayName, sessionId: session.id };
+        },
+      }),
+    ],
+    callbacks: {
+      jwt({ token, user }) {
+        if (user) {
+          token.sub = user.id;
+          token.sid = (user as { sessionId?: string }).sessionId;
+        }
+        return token;
+      },
+      session({ session, token }) {
+        return { ...session, user: { ...session.user, handle: token.sub } };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid !== 'string') return;
+        await revokeDeviceSession(token.sid);
+        await getRuntime().broadcaster.disconnectSession(token.sid);
+      },
+    },
+  };
+}
+
+/**
+ * The code the sign-in page shows for a refusal. Only a correct password reaches the suspended or
+ * banned check (verifyCredentials), so naming it tells a guesser nothing.
+ */
+function signInError(error: unknown): Error {
+  const code: SignInErrorCode | null =
+    error instanceof AccountLockedError
+      ? error.lockout === 'banned' ? 'Banned' : 'Suspended'
+      : error instanceof AppError && error.code === 'rate_limited' ? 'RateLimited' : null;
+  if (code) return new Error(code);
+  // Anything else is ours to log, not the page's to show.
+  console.error('[relay] sign-in failed', error);
+  return new Error('CredentialsSignin');
+}

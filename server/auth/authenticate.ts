@@ -1,0 +1,29 @@
+import { getDb } from '../runtime';
+import { SESSION_TOUCH_INTERVAL_MS, touchDeviceSessions } from './device-sessions';
+import { decodeSessionToken } from './session-token';
+
+export type Actor = { userId: string; handle: string; displayName: string; sessionId: string; role: string; createdAt: Date };
+
+/** Resolves a session token to its user, refusing ended sessions even while the JWT is unexpired. */
+export async function authenticateToken(raw: string | null | undefined): Promise<Actor | null> {
+  if (!raw) return null;
+  const claims = await decodeSessionToken(raw);
+  if (!claims) return null;
+  return liveSessionActor(claims.sid);
+}
+
+/**
+ * The actor of a session that is still live: not signed out, its user neither banned nor suspended.
+ * Sockets call this again after the handshake, since a session can end while they stay connected.
+ */
+export async function liveSessionActor(sessionId: string): Promise<Actor | null> {
+  const session = await getDb().deviceSession.findUnique({ where: { id: sessionId }, include: { user: true } });
+  if (!session || session.revokedAt || isLockedOut(session.user)) return null;
+  if (Date.now() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) touchDeviceSessions([session.id]).catch(() => {});
+  const { user } = session;
+  return { userId: user.id, handle: user.handle, displayName: user.displayName, sessionId: session.id, role: user.role, createdAt: user.createdAt };
+}
+
+/** Banned, or suspended until a time still ahead. */
+export const isLockedOut = (user: { bannedAt: Date | null; suspendedUntil: Date | null }) =>
+  user.bannedAt !== null || (user.suspendedUntil !== null && user.suspendedUntil.getTime() > Date.now());

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import pg from 'pg';
+import type { AppEnv } from '../env';
+import { PrismaClient } from './generated/client';
+import { lockDataDir } from './data-dir-lock';
+import { migrate } from './migrate';
+
+export type Database = { db: PrismaClient; kind: 'postgres' | 'pglite'; close: () => Promise<void> };
+
+/** Opens Postgres when DATABASE_URL is set, otherwise the embedded PGlite in DATA_DIR; migrates first. */
+export async function openDatabase(env: Pick<AppEnv, 'DATABASE_URL' | 'DATA_DIR'>): Promise<Database> {
+  if (env.DATABASE_URL) return openPostgres(env.DATABASE_URL);
+  return openPglite(path.join(env.DATA_DIR, 'pglite'));
+}
+
+async function openPostgres(connectionString: string): Promise<Database> {
+  // A dedicated connection holds the advisory lock for the whole run.
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    await migrate({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
+  } finally {
+    await client.end();
+  }
+  const pool = new pg.Pool({ connectionString, max: 10 });
+  const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return { db, kind: 'postgres', close: async () => { await db.$disconnect(); await pool.end().catch(() => {}); } };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  mkdirSync(dataDir, { recursive: true });
+  const unlock = lockDataDir(path.dirname(dataDir));
+  try {
+    const pglite = await PGlite.create(dataDir);
+    await migrate({ query: (sql, params) => pglite.query(sql, params), exec: (sql) => pglite.exec(sql) });
+    const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+    const close = async () => {
+      await db.$disconnect();
+      await pglite.close();
+      unlock();
+    };
+    return { db, kind: 'pglite', close };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for the embedded database)')
+    .optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL (leave it unset for one node)').optional(),
+  NEXTAUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  // A crashed node's users go offline about PRESENCE_TTL_MS (+ a third) after its last heartbeat.
+  PRESENCE_TTL_MS: z.coerce.number().int().min(500).max(120_000).default(45_000),
+  // A reconnect within this time (a page reload) is not announced as offline → online.
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  // Sending: a token bucket per user, shared by all nodes through Redis.
+  RATE_SEND_PER_SEC: z.coerce.number().positive().default(1),
+  RATE_SEND_BURST: z.coerce.number().int().min(1).default(10),
+  // Sign-in and sign-up attempts, per client IP and per account.
+  RATE_AUTH_PER_MIN: z.coerce.number().positive().default(10),
+  RATE_AUTH_BURST: z.coerce.number().int().min(1).default(10),
+  // Comma-separated words masked (or refused) in messages.
+  BANNED_WORDS: z.string().default(''),
+  BANNED_WORDS_MODE: z.enum(['mask', 'refuse']).default('mask'),
+  // Links from accounts younger than this, or beyond this many per hour, are held for review.
+  SPAM_LINK_MIN_ACCOUNT_AGE_MS: z.coerce.number().int().min(0).default(60 * 60 * 1000),
+  SPAM_MAX_LINKS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  // Handles made admins at start (the first admin); see docs/security.md for the CLI.
+  RELAY_ADMINS: z.string().default(''),
+  // Behind a reverse proxy: take the client IP from X-Forwarded-For.
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((value) => value === '1' || value === 'true'),
+});
+
+export type AppEnv = Omit<z.infer<typeof envSchema>, 'NEXTAUTH_SECRET'> & { NEXTAUTH_SECRET: string };
+
+/** Validates the environment once at start; a bad value stops the process with a clear message. */
+export function loadEnv(source: Record<string, string | undefined> = process.env): AppEnv {
+  const blankAsUnset = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  return { ...env, NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? devSecret(env.DATA_DIR) };
+}
+
+// Without a configured secret, a random one is kept in the data dir so sessions survive restarts.
+function devSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'nextauth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  console.warn(`[relay] NEXTAUTH_SECRET is not set: generated one in ${file}. Set it in production.`);
+  return secret;
+}

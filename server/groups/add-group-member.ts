@@ -1,0 +1,37 @@
+import { AppError } from '@/lib/errors';
+import type { Actor } from '../auth/authenticate';
+import { appendSystemMessage } from '../messages/append-message';
+import { messageAudience, roomMemberIds } from '../rooms/room-members';
+import { getBroadcaster, getDb } from '../runtime';
+import { eitherBlocked } from '../safety/block-relations';
+import { findUsersByHandle } from '../users/find-users';
+import { growDirectRoom } from './grow-direct-room';
+import { requireMember } from '../rooms/require-member';
+import { lockGroup } from './lock-group';
+
+/**
+ * The owner adds someone; a closed group (one member left) reopens. Everyone sees it live. Adding
+ * someone to a direct conversation starts a new group with all three instead (returned as `room`).
+ */
+export async function addGroupMember(actor: Actor, roomId: string, handle: string) {
+  const { room } = await requireMember(actor, roomId);
+  if (room.kind === 'direct') return growDirectRoom(actor, roomId, handle);
+  if (room.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can do that.');
+  const db = getDb();
+  const [user] = await findUsersByHandle(db, [handle]);
+  if (await eitherBlocked(db, actor.userId, user.id)) throw new AppError('forbidden', `You cannot add @${handle}.`);
+  const system = await db.$transaction(async (tx) => {
+    const group = await lockGroup(tx, roomId, actor.userId);
+    if (group.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can do that.');
+    // A newcomer's cursors start at the present: the history before them is not "unread".
+    const created = await tx.roomMember.createMany({
+      data: [{ roomId, userId: user.id, readSeq: group.lastSeq, deliveredSeq: group.lastSeq }],
+      skipDuplicates: true,
+    });
+    if (created.count === 0) throw new AppError('conflict', `@${handle} is already in this group.`);
+    return appendSystemMessage(tx, roomId, { id: actor.userId, handle: actor.handle }, `${actor.displayName} added ${user.displayName}`);
+  });
+  getBroadcaster().toUsers(await roomMemberIds(db, roomId), 'room:updated', { roomId });
+  getBroadcaster().toUsers(await messageAudience(db, roomId, actor.userId), 'message:new', { message: system });
+  return { user: { handle: user.handle, displayName: user.displayName } };
+}

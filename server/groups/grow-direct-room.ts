@@ -1,0 +1,25 @@
+import { AppError } from '@/lib/errors';
+import type { Actor } from '../auth/authenticate';
+import { getDb } from '../runtime';
+import { findUsersByHandle } from '../users/find-users';
+import { createGroup } from './create-group';
+
+/**
+ * Adding a third person to a direct conversation starts a new group with all three, named after
+ * them; the direct conversation and its history stay as they are, private to the two.
+ */
+export async function growDirectRoom(actor: Actor, directRoomId: string, handle: string) {
+  const db = getDb();
+  const [newcomer] = await findUsersByHandle(db, [handle]);
+  const members = await db.roomMember.findMany({
+    where: { roomId: directRoomId },
+    include: { user: { select: { id: true, handle: true, displayName: true } } },
+  });
+  if (members.some((member) => member.userId === newcomer.id)) {
+    throw new AppError('conflict', `@${handle} is already in this conversation.`);
+  }
+  const other = members.find((member) => member.userId !== actor.userId)!.user;
+  const name = [actor.displayName, other.displayName, newcomer.displayName].join(', ').slice(0, 80);
+  const room = await createGroup(actor, { name, members: [other.handle, newcomer.handle] });
+  return { user: { handle: newcomer.handle, displayName: newcomer.displayName }, room };
+}

@@ -1,0 +1,19 @@
+import type { Actor } from '../auth/authenticate';
+import { getDb } from '../runtime';
+import { requireGroupMember } from './require-group';
+
+/** The group's members, the owner marked, oldest member first. */
+export async function listGroupUsers(actor: Actor, roomId: string) {
+  const { room } = await requireGroupMember(actor, roomId);
+  const members = await getDb().roomMember.findMany({
+    where: { roomId },
+    include: { user: { select: { id: true, handle: true, displayName: true } } },
+    orderBy: { joinedAt: 'asc' },
+  });
+  return members.map(({ user, joinedAt }) => ({
+    handle: user.handle,
+    displayName: user.displayName,
+    role: user.id === room.ownerId ? ('owner' as const) : ('member' as const),
+    joinedAt: joinedAt.toISOString(),
+  }));
+}

@@ -1,0 +1,36 @@
+import { AppError } from '@/lib/errors';
+import type { Actor } from '../auth/authenticate';
+import { appendSystemMessage } from '../messages/append-message';
+import { messageAudience, roomMemberIds } from '../rooms/room-members';
+import { getBroadcaster, getDb } from '../runtime';
+import { findUsersByHandle } from '../users/find-users';
+import { lockGroup } from './lock-group';
+import { requireGroupMember } from './require-group';
+
+/**
+ * The owner removes a member, or anyone removes themself (leaving). When the owner leaves, the
+ * longest-standing remaining member becomes owner. The removed user loses the room and its history.
+ */
+export async function removeGroupMember(actor: Actor, roomId: string, handle: string) {
+  await requireGroupMember(actor, roomId);
+  const leaving = handle === actor.handle;
+  const db = getDb();
+  const [user] = await findUsersByHandle(db, [handle]);
+  const before = await roomMemberIds(db, roomId);
+
+  const system = await db.$transaction(async (tx) => {
+    const group = await lockGroup(tx, roomId, actor.userId);
+    if (!leaving && group.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can remove members.');
+    const removed = await tx.roomMember.deleteMany({ where: { roomId, userId: user.id } });
+    if (removed.count === 0) throw new AppError('not_found', `@${handle} is not in this group.`);
+    if (group.ownerId === user.id) {
+      const heir = await tx.roomMember.findFirst({ where: { roomId }, orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }] });
+      await tx.room.update({ where: { id: roomId }, data: { ownerId: heir?.userId ?? null } });
+    }
+    const body = leaving ? `${actor.displayName} left` : `${actor.displayName} removed ${user.displayName}`;
+    return appendSystemMessage(tx, roomId, { id: actor.userId, handle: actor.handle }, body);
+  });
+  getBroadcaster().toUsers([...new Set([...before, user.id])], 'room:updated', { roomId });
+  // Like any message from the actor: not to members who blocked them (history hides it from them too).
+  getBroadcaster().toUsers(await messageAudience(db, roomId, actor.userId), 'message:new', { message: system });
+}

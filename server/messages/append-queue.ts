@@ -1,0 +1,65 @@
+import type { PrismaClient } from '../db/generated/client';
+import { type AppendOutcome, type AppendRequest, appendBatch } from './append-batch';
+
+type Waiting = { request: AppendRequest; resolve: (outcome: AppendOutcome) => void; reject: (error: unknown) => void };
+
+const MAX_BATCH = 500;
+
+/**
+ * Group commit for sends to existing rooms: sends that arrive while a batch is being stored wait
+ * and go together in the next one, so under load one transaction stores many messages, and a lone
+ * send waits for nothing but its own statement. Each sender's socket hands over one send at a time,
+ * so the order within a room follows the order each sender sent in.
+ */
+export class AppendQueue {
+  private waiting: Waiting[] = [];
+  private busy = false;
+  private scheduled = false;
+
+  constructor(private readonly db: PrismaClient) {}
+
+  append(request: AppendRequest): Promise<AppendOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ request, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  // After the current I/O phase, so the sends that arrived together are stored together.
+  private schedule() {
+    if (this.busy || this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush() {
+    if (this.busy || this.waiting.length === 0) return;
+    this.busy = true;
+    try {
+      await this.store(this.waiting.splice(0, MAX_BATCH));
+    } finally {
+      this.busy = false;
+      this.schedule();
+    }
+  }
+
+  /**
+   * One send the database refuses must not fail the others with it, nor make the node store them one by
+   * one: a refused batch is split in halves, first half first, down to the send that is refused alone.
+   */
+  private async store(batch: Waiting[]): Promise<void> {
+    try {
+      const outcomes = await appendBatch(this.db, batch.map((entry) => entry.request));
+      batch.forEach((entry, index) => entry.resolve(outcomes[index]));
+    } catch (error) {
+      if (batch.length === 1) return batch[0].reject(error);
+      console.error(`[relay] a batch of ${batch.length} sends was refused, storing it in halves:`, error instanceof Error ? error.message : error);
+      const half = Math.ceil(batch.length / 2);
+      await this.store(batch.slice(0, half));
+      await this.store(batch.slice(half));
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import type { messagePageSchema } from '@/lib/schemas';
+import type { Actor } from '../auth/authenticate';
+import { requireMember } from '../rooms/require-member';
+import { getDb } from '../runtime';
+import { messageInclude, toChatMessage } from './chat-message';
+
+/**
+ * One page of a room's history, oldest first. With afterSeq it pages forward from there (catch-up),
+ * bounded by beforeSeq when both are given; with only beforeSeq, the page before it; with neither,
+ * the newest page.
+ */
+export async function listMessages(actor: Actor, roomId: string, page: z.infer<typeof messagePageSchema>) {
+  await requireMember(actor, roomId);
+  return readMessagePage(actor, roomId, page);
+}
+
+/** The page itself, for a caller whose membership was already checked. */
+export async function readMessagePage(actor: Actor, roomId: string, page: z.infer<typeof messagePageSchema>) {
+  const forward = page.afterSeq !== undefined;
+  // What people the caller blocked wrote stays hidden from the caller.
+  const blocked = await getDb().block.findMany({ where: { blockerId: actor.userId }, select: { blockedId: true } });
+  const rows = await getDb().message.findMany({
+    where: {
+      roomId,
+      ...(blocked.length > 0 && { senderId: { notIn: blocked.map((block) => block.blockedId) } }),
+      seq: { gt: page.afterSeq, lt: page.beforeSeq },
+    },
+    orderBy: { seq: forward ? 'asc' : 'desc' },
+    take: page.limit + 1,
+    include: messageInclude,
+  });
+  const hasMore = rows.length > page.limit;
+  const pageRows = rows.slice(0, page.limit);
+  if (!forward) pageRows.reverse();
+  return { messages: pageRows.map(toChatMessage), hasMore };
+}

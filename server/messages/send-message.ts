@@ -1,0 +1,112 @@
+import { AppError } from '@/lib/errors';
+import type { MessageSendInput } from '@/lib/realtime/contract';
+import type { ChatMessage } from '@/lib/schemas';
+import type { Actor } from '../auth/authenticate';
+import type { DbClient } from '../db/client-types';
+import { isUniqueViolation } from '../db/errors';
+import { requireMember } from '../rooms/require-member';
+import { messageAudience } from '../rooms/room-members';
+import { getBroadcaster, getDb, getRuntime } from '../runtime';
+import { checkContent, containsLink } from '../safety/check-content';
+import { appendMessage } from './append-message';
+import { directRoomId, findOrCreateDirectRoom } from './direct-rooms';
+import { findStoredMessage } from './find-stored-message';
+import { assertNotBlocked, vetMessage } from './send-policy';
+import { sendToRoom } from './send-to-room';
+
+/**
+ * Stores a message and only then reports it. A repeated clientMsgId (a retry after a lost ack)
+ * returns the stored message and creates nothing. A plain message to a conversation takes the
+ * group-commit path (sendToRoom); a first direct message, one naming its recipient by handle, or
+ * one with a link (which may be held) takes the careful path below, where the first direct message
+ * creates the room in the same transaction, so no room exists without a message.
+ */
+export async function sendMessage(actor: Actor, input: MessageSendInput): Promise<ChatMessage> {
+  const checked = checkBody(input.body);
+  if ('roomId' in input && typeof checked === 'string' && !containsLink(checked)) {
+    try {
+      return await sendToRoom(actor, { roomId: input.roomId, clientMsgId: input.clientMsgId, body: checked });
+    } catch (error) {
+      // Out of tokens: the careful path still answers an authorised retry with its stored message.
+      if (!(error instanceof AppError && error.code === 'rate_limited')) throw error;
+    }
+  }
+  return sendCarefully(actor, input, checked);
+}
+
+/** The body after the content rules, or why they refuse it (thrown only once the send is known to be new). */
+function checkBody(body: string): string | AppError {
+  try {
+    return checkContent(body, getRuntime().env);
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
+}
+
+async function sendCarefully(actor: Actor, input: MessageSendInput, checked: string | AppError): Promise<ChatMessage> {
+  const db = getDb();
+  const sender = { id: actor.userId, handle: actor.handle };
+  const target = await resolveTarget(db, actor, input);
+
+  // A retry gets what was stored, even when the rules have changed since or the sender is out of tokens.
+  if (target.roomId) {
+    const existing = await findStoredMessage(db, target.roomId, actor.userId, input.clientMsgId);
+    if (existing) return existing;
+  }
+  if (checked instanceof AppError) throw checked;
+  const body = await vetMessage(db, actor, { roomId: target.roomId, recipientId: target.recipientId }, input.clientMsgId, checked);
+
+  let message: ChatMessage;
+  try {
+    message = target.roomId
+      ? await appendMessage(db, { roomId: target.roomId, sender, clientMsgId: input.clientMsgId, body })
+      : await db.$transaction(async (tx) => {
+          const roomId = await findOrCreateDirectRoom(tx, actor.userId, target.recipientId!);
+          return appendMessage(tx, { roomId, sender, clientMsgId: input.clientMsgId, body });
+        });
+  } catch (error) {
+    // A concurrent send of the same clientMsgId won the race: answer with its message.
+    if (!isUniqueViolation(error)) throw error;
+    const roomId = target.roomId ?? (await directRoomId(db, actor.userId, target.recipientId!));
+    const existing = roomId ? await findStoredMessage(db, roomId, actor.userId, input.clientMsgId) : null;
+    if (!existing) throw error;
+    return existing;
+  }
+
+  // Replying to a message request accepts it.
+  if (target.pendingRequest) {
+    await db.roomMember.update({ where: { roomId_userId: { roomId: message.roomId, userId: actor.userId } }, data: { request: null } });
+  }
+
+  // Whoever blocked the sender sees nothing from them.
+  getBroadcaster().toUsers(await messageAudience(db, message.roomId, actor.userId), 'message:new', { message });
+  return message;
+}
+
+/** An existing room the caller is in, or a recipient for a first direct message. */
+type Target = { roomId?: string; recipientId?: string; pendingRequest?: boolean };
+
+async function resolveTarget(db: DbClient, actor: Actor, input: MessageSendInput): Promise<Target> {
+  if ('roomId' in input) {
+    const member = await requireMember(actor, input.roomId);
+    if (member.room.kind === 'direct') {
+      const other = await db.roomMember.findFirst({
+        where: { roomId: member.roomId, userId: { not: actor.userId } },
+        select: { userId: true, user: { select: { handle: true } } },
+      });
+      await assertNotBlocked(db, actor, other?.userId, other?.user.handle ?? 'them');
+    } else if ((await db.roomMember.count({ where: { roomId: member.roomId } })) < 2) {
+      throw new AppError('conflict', 'This group is closed: add someone to reopen it.');
+    }
+    return { roomId: member.roomId, pendingRequest: member.request !== null };
+  }
+  const user = await db.user.findUnique({ where: { handle: input.to }, select: { id: true } });
+  if (!user) throw new AppError('not_found', `No user "${input.to}".`);
+  if (user.id === actor.userId) throw new AppError('bad_request', 'You cannot message yourself.');
+  await assertNotBlocked(db, actor, user.id, input.to);
+  const roomId = await directRoomId(db, actor.userId, user.id);
+  if (!roomId) return { recipientId: user.id };
+  const mine = await db.roomMember.findUnique({ where: { roomId_userId: { roomId, userId: actor.userId } }, select: { request: true } });
+  return { roomId, pendingRequest: mine?.request != null };
+}

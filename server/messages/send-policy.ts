@@ -1,0 +1,47 @@
+import { AppError } from '@/lib/errors';
+import type { Actor } from '../auth/authenticate';
+import type { DbClient } from '../db/client-types';
+import { eitherBlocked } from '../safety/block-relations';
+import { containsLink } from '../safety/check-content';
+import { limitSending } from '../safety/rate-limits';
+import { getDb, getRuntime } from '../runtime';
+
+/** Refuses a direct message between two people when either has blocked the other. */
+export async function assertNotBlocked(db: DbClient, actor: Actor, otherUserId: string | undefined, handle: string) {
+  if (otherUserId && (await eitherBlocked(db, actor.userId, otherUserId))) {
+    throw new AppError('forbidden', `You cannot message @${handle}.`);
+  }
+}
+
+/**
+ * The checks a message on the careful path passes after the content rules (checkContent, already
+ * applied to `text`): the sender's rate limit, then the spam rule for links. Returns the body to
+ * store; a suspicious one is held for a moderator.
+ */
+export async function vetMessage(
+  db: DbClient,
+  actor: Actor,
+  target: { roomId?: string; recipientId?: string },
+  clientMsgId: string,
+  text: string,
+): Promise<string> {
+  const { env, buckets } = getRuntime();
+  await limitSending(actor.userId);
+  if (!containsLink(text)) return text;
+  // A retry of a message already held (a lost ack, the outbox resending) gets the same answer, not a second copy.
+  const sameTarget = target.roomId !== undefined ? { roomId: target.roomId } : { recipientId: target.recipientId ?? null };
+  if ((await db.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget } })) > 0) throw heldForReview();
+  const tooNew = Date.now() - actor.createdAt.getTime() < env.SPAM_LINK_MIN_ACCOUNT_AGE_MS;
+  const tooMany = !tooNew && !(await buckets.take(`links:${actor.userId}`, { ratePerMs: env.SPAM_MAX_LINKS_PER_HOUR / 3_600_000, burst: env.SPAM_MAX_LINKS_PER_HOUR })).allowed;
+  if (!tooNew && !tooMany) return text;
+  const reason = tooNew ? 'link from a new account' : 'too many links';
+  await getDb().$transaction(async (tx) => {
+    // Two copies racing (two tabs, socket and REST) queue here, and the second finds the first.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`held:${actor.userId}:${clientMsgId}`}))`;
+    if ((await tx.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget } })) > 0) return;
+    await tx.heldMessage.create({ data: { ...target, senderId: actor.userId, clientMsgId, body: text, reason } });
+  });
+  throw heldForReview();
+}
+
+const heldForReview = () => new AppError('held_for_review', 'Your message contains a link and is held for review by a moderator.');

@@ -1,0 +1,27 @@
+import { AppError } from '@/lib/errors';
+import type { Actor } from '../auth/authenticate';
+import { roomMemberIds } from '../rooms/room-members';
+import { getBroadcaster, getDb } from '../runtime';
+import { recordAudit } from './record-audit';
+import { requireAdmin } from './require-admin';
+
+/**
+ * Removes a message for everyone: the body is erased, the row stays as a "message removed" marker
+ * (so seqs stay gapless), its open reports are resolved, and every member sees it go live. The
+ * removed text is kept in the audit entry (admins only), so the evidence outlives the message.
+ */
+export async function deleteMessage(actor: Actor, messageId: string, reason: string) {
+  requireAdmin(actor);
+  const db = getDb();
+  const message = await db.$transaction(async (tx) => {
+    const found = await tx.message.findUnique({ where: { id: messageId }, select: { id: true, roomId: true, body: true, deletedAt: true, sender: { select: { handle: true } } } });
+    // Claimed with a condition, so of two moderators deleting at once only one acts and is audited.
+    const claimed = found && !found.deletedAt ? await tx.message.updateMany({ where: { id: messageId, deletedAt: null }, data: { deletedAt: new Date(), body: '' } }) : null;
+    if (!found || !claimed?.count) throw new AppError('not_found', 'No such message.');
+    await tx.report.updateMany({ where: { messageId, status: 'open' }, data: { status: 'resolved', resolvedAt: new Date(), resolvedById: actor.userId } });
+    await recordAudit(tx, actor, { action: 'message.delete', targetType: 'message', targetId: messageId, reason, details: { roomId: found.roomId, sender: found.sender.handle, body: found.body } });
+    return found;
+  });
+  getBroadcaster().toUsers(await roomMemberIds(db, message.roomId), 'message:deleted', { roomId: message.roomId, messageId });
+  return { ok: true };
+}

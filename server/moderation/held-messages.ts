@@ -1,0 +1,49 @@
+import { AppError } from '@/lib/errors';
+import type { Actor } from '../auth/authenticate';
+import { isUniqueViolation } from '../db/errors';
+import { messageAudience } from '../rooms/room-members';
+import { getBroadcaster, getDb } from '../runtime';
+import { handlesById } from '../users/handles-by-id';
+import { recordAudit } from './record-audit';
+import { releaseHeld } from './release-held';
+import { requireAdmin } from './require-admin';
+
+/** Messages the spam checks held back, waiting for a moderator. */
+export async function listHeld(actor: Actor) {
+  requireAdmin(actor);
+  const db = getDb();
+  const held = await db.heldMessage.findMany({ where: { status: 'held' }, orderBy: { createdAt: 'asc' }, take: 100 });
+  const handleOf = await handlesById(db, held.map((item) => item.senderId));
+  return held.map((item) => ({
+    id: item.id,
+    sender: handleOf.get(item.senderId) ?? null,
+    roomId: item.roomId,
+    body: item.body,
+    reason: item.reason,
+    createdAt: item.createdAt.toISOString(),
+  }));
+}
+
+/** Release puts the message into its conversation as if just sent; discard drops it. */
+export async function decideHeld(actor: Actor, heldId: string, action: 'release' | 'discard', reason: string) {
+  requireAdmin(actor);
+  const db = getDb();
+  // A refused release rolls the claim and its audit entry back: the message stays held.
+  const decided = await db
+    .$transaction(async (tx) => {
+      const claimed = await tx.heldMessage.updateMany({ where: { id: heldId, status: 'held' }, data: { status: action === 'release' ? 'released' : 'discarded' } });
+      if (claimed.count === 0) throw new AppError('not_found', 'No such held message.');
+      const held = await tx.heldMessage.findUniqueOrThrow({ where: { id: heldId } });
+      await recordAudit(tx, actor, { action: `held.${action}`, targetType: 'held', targetId: heldId, reason });
+      return action === 'release' ? { message: await releaseHeld(tx, held), senderId: held.senderId } : null;
+    })
+    .catch((error) => {
+      // The same clientMsgId was stored by a send racing this release.
+      if (isUniqueViolation(error)) throw new AppError('conflict', 'This message is already in the conversation; discard the held copy.');
+      throw error;
+    });
+  if (decided) {
+    getBroadcaster().toUsers(await messageAudience(db, decided.message.roomId, decided.senderId), 'message:new', { message: decided.message });
+  }
+  return { ok: true, message: decided?.message ?? null };
+}

@@ -1,0 +1,43 @@
+import { AppError } from '@/lib/errors';
+import type { Actor } from '../auth/authenticate';
+import { getBroadcaster, getDb } from '../runtime';
+import { findUsersByHandle } from '../users/find-users';
+import { recordAudit } from './record-audit';
+import { requireAdmin } from './require-admin';
+
+type Lock = { kind: 'suspend'; until: Date } | { kind: 'ban' } | { kind: 'restore' };
+
+/**
+ * Suspends (until a time), bans, or restores a user. Suspending or banning ends every session at
+ * once (tokens refused, sockets cut on every node) and sign-in is refused until restored.
+ */
+export async function lockUser(actor: Actor, handle: string, lock: Lock, reason: string) {
+  requireAdmin(actor);
+  const db = getDb();
+  const [user] = await findUsersByHandle(db, [handle]);
+  if (user.id === actor.userId) throw new AppError('bad_request', 'You cannot do that to yourself.');
+  const target = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { role: true } });
+  if (target.role === 'admin' && lock.kind !== 'restore') throw new AppError('forbidden', 'Admins cannot be suspended or banned.');
+
+  const data =
+    lock.kind === 'suspend'
+      ? { suspendedUntil: lock.until }
+      : lock.kind === 'ban'
+        ? { bannedAt: new Date() }
+        : { bannedAt: null, suspendedUntil: null };
+  await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data });
+    if (lock.kind !== 'restore') {
+      await tx.deviceSession.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
+    }
+    await recordAudit(tx, actor, {
+      action: `user.${lock.kind}`,
+      targetType: 'user',
+      targetId: user.handle,
+      reason,
+      details: lock.kind === 'suspend' ? { until: lock.until.toISOString() } : {},
+    });
+  });
+  if (lock.kind !== 'restore') await getBroadcaster().disconnectUser(user.id);
+  return { ok: true };
+}

@@ -1,0 +1,66 @@
+import type { Actor } from '../auth/authenticate';
+import { getDb } from '../runtime';
+import { handlesById } from '../users/handles-by-id';
+import { userMatch } from '../users/user-match';
+import { requireAdmin } from './require-admin';
+
+const statusOf = (user: { bannedAt: Date | null; suspendedUntil: Date | null }) =>
+  user.bannedAt ? 'banned' : user.suspendedUntil && user.suspendedUntil.getTime() > Date.now() ? 'suspended' : 'active';
+
+/** Users by handle or name, with their role and standing. */
+export async function searchUsersAsAdmin(actor: Actor, query: string) {
+  requireAdmin(actor);
+  const users = await getDb().user.findMany({
+    where: userMatch(query),
+    orderBy: { createdAt: 'desc' },
+    take: 50,
+  });
+  return users.map((user) => ({
+    handle: user.handle,
+    displayName: user.displayName,
+    role: user.role,
+    status: statusOf(user),
+    suspendedUntil: user.suspendedUntil?.toISOString() ?? null,
+    createdAt: user.createdAt.toISOString(),
+  }));
+}
+
+/** Rooms by group name or by a member's handle. */
+export async function searchRoomsAsAdmin(actor: Actor, query: string) {
+  requireAdmin(actor);
+  const q = query.trim();
+  const rooms = await getDb().room.findMany({
+    where: q
+      ? { OR: [{ name: { contains: q, mode: 'insensitive' } }, { members: { some: { user: { handle: { contains: q.toLowerCase() } } } } }] }
+      : {},
+    include: { members: { include: { user: { select: { handle: true } } } } },
+    orderBy: { lastMessageAt: 'desc' },
+    take: 50,
+  });
+  return rooms.map((room) => ({
+    id: room.id,
+    kind: room.kind,
+    name: room.name,
+    members: room.members.map((member) => member.user.handle),
+    lastSeq: room.lastSeq,
+    lastMessageAt: room.lastMessageAt.toISOString(),
+  }));
+}
+
+/** The audit log, newest first. Read-only: nothing in the API or the UI edits it. */
+export async function listAudit(actor: Actor) {
+  requireAdmin(actor);
+  const db = getDb();
+  const entries = await db.auditEntry.findMany({ orderBy: { createdAt: 'desc' }, take: 200 });
+  const handleOf = await handlesById(db, entries.map((entry) => entry.actorId));
+  return entries.map((entry) => ({
+    id: entry.id,
+    actor: handleOf.get(entry.actorId) ?? null,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId,
+    reason: entry.reason,
+    details: JSON.parse(entry.details) as Record<string, unknown>,
+    createdAt: entry.createdAt.toISOString(),
+  }));
+}

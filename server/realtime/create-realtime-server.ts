@@ -1,0 +1,66 @@
+import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Server, type Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/realtime/contract';
+import { sessionRoom, userRoom } from '@/lib/realtime/contract';
+import { authenticateToken } from '../auth/authenticate';
+import { tokenFromHeaders } from '../auth/session-token';
+import type { PresenceTracker } from '../presence/presence-tracker';
+import type { RedisConnections } from '../redis';
+import { socketHandlers } from './handlers';
+import { type SocketData, sessionStillLive } from './with-handler';
+
+export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Socket.io on the app's HTTP server; with Redis, nodes share broadcasts through the Redis adapter. */
+export function createRealtimeServer(httpServer: HttpServer, redis: RedisConnections | null): RealtimeIo {
+  const io: RealtimeIo = new Server(httpServer, {
+    // Leave other upgrade requests (Next's dev HMR socket) to their own listeners.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 64 * 1024,
+  });
+  if (redis) io.adapter(createAdapter(redis.pub, redis.sub));
+
+  // Refused at the handshake unless the cookie or `auth.token` names a live session. Socket.io does not
+  // catch a rejected middleware: any failure must still end in next(), or the handshake hangs.
+  io.use(async (socket, next) => {
+    try {
+      const actor = await authenticateToken(handshakeToken(socket));
+      if (!actor) return next(new Error('unauthorized'));
+      socket.data.actor = actor;
+      next();
+    } catch (error) {
+      console.error('[relay] socket auth:', error instanceof Error ? error.message : error);
+      next(new Error('unauthorized'));
+    }
+  });
+  return io;
+}
+
+function handshakeToken(socket: Socket) {
+  const { auth, headers } = socket.handshake;
+  if (typeof auth?.token === 'string' && auth.token) return auth.token;
+  return tokenFromHeaders(headers.authorization, headers.cookie);
+}
+
+/** Joins each socket to its user's and session's rooms, binds the handlers, and reports presence. */
+export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
+  io.on('connection', (socket) => {
+    const actor = socket.data.actor;
+    const connection = { userId: actor.userId, handle: actor.handle, sessionId: actor.sessionId };
+    socket.join([userRoom(actor.userId), sessionRoom(actor.sessionId)]);
+    // A session ended after the handshake but before this join was missed by disconnectSockets; the
+    // ending is committed before that call, so one look after joining catches it.
+    void sessionStillLive(socket, 0).then(
+      (live) => live || socket.disconnect(true),
+      (error) => console.error('[relay] session check:', error),
+    );
+    for (const [event, handler] of Object.entries(socketHandlers)) {
+      socket.on(event as keyof ClientToServerEvents, handler(socket));
+    }
+    void presence.connected(connection, socket.id).catch((error) => console.error('[relay] presence:', error));
+    socket.on('disconnect', () => {
+      void presence.disconnected(connection, socket.id).catch((error) => console.error('[relay] presence:', error));
+    });
+  });
+}

@@ -1,0 +1,71 @@
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import { toErrorBody } from '@/lib/errors';
+import { parseInput } from '@/lib/validation';
+import type { Actor } from '../auth/authenticate';
+import { liveSessionActor } from '../auth/authenticate';
+
+type AckReply = (reply: unknown) => void;
+
+/** What a socket carries from the handshake on. */
+export type SocketData = { actor: Actor; sessionCheckedAt?: number; sessionEnded?: boolean };
+
+// How stale a socket's last look at its session may be when it acts. The handshake is not enough:
+// a session can end while a socket is between the handshake and joining the rooms disconnectSockets
+// reaches, and such a socket must not keep sending.
+export const SESSION_RECHECK_MS = 5_000;
+
+/**
+ * Turns a service into a socket handler: validates the payload, calls the service with the
+ * socket's user, and always answers through the ack envelope, whatever goes wrong.
+ */
+export function withHandler<S extends z.ZodType, R extends Record<string, unknown>>(
+  schema: S,
+  service: (actor: Actor, input: z.infer<S>, socket: Socket) => Promise<R>,
+  options: { inOrder?: boolean } = {},
+) {
+  return (socket: Socket) => {
+    const handle = async (payload: unknown, ack?: unknown): Promise<void> => {
+      const reply: AckReply = typeof ack === 'function' ? (ack as AckReply) : () => {};
+      try {
+        if (!(await sessionStillLive(socket))) {
+          reply({ ok: false, error: { code: 'unauthorized', message: 'This session has ended. Sign in again.' } });
+          socket.disconnect(true);
+          return;
+        }
+        const result = await service((socket.data as SocketData).actor, parseInput(schema, payload), socket);
+        reply({ ok: true, ...result });
+      } catch (error) {
+        reply({ ok: false, error: toErrorBody(error) });
+      }
+    };
+    if (!options.inOrder) return handle;
+    // One at a time per socket, in arrival order: messages a client pipelines keep their order.
+    let queue = Promise.resolve();
+    return (payload: unknown, ack?: unknown) => {
+      queue = queue.then(() => handle(payload, ack));
+      return queue;
+    };
+  };
+}
+
+/**
+ * True while the socket's session is live (not signed out, user not banned or suspended). Looks again
+ * when the last look is older than `maxAgeMs`, and always once the socket is cut: it may have been cut
+ * because the session ended, and then the sends still queued on it must not go through.
+ */
+export async function sessionStillLive(socket: Socket, maxAgeMs = SESSION_RECHECK_MS): Promise<boolean> {
+  const data = socket.data as SocketData;
+  if (data.sessionEnded) return false;
+  const startedAt = Date.now();
+  if (socket.connected && startedAt - (data.sessionCheckedAt ?? 0) < maxAgeMs) return true;
+  const actor = await liveSessionActor(data.actor.sessionId);
+  if (!actor) {
+    data.sessionEnded = true;
+    return false;
+  }
+  // Also picks up a new display name or role.
+  data.actor = actor;
+  data.sessionCheckedAt = Math.max(data.sessionCheckedAt ?? 0, startedAt);
+  return true;
+}

@@ -1,0 +1,18 @@
+import { Redis } from 'ioredis';
+
+export type RedisConnections = { pub: Redis; sub: Redis; close: () => Promise<void> };
+
+/** Two connections: one for commands and publishing, one held in subscriber mode by the adapter. */
+export async function openRedis(url: string): Promise<RedisConnections> {
+  const pub = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+  const sub = pub.duplicate();
+  for (const client of [pub, sub]) client.on('error', (error) => console.error('[relay] redis:', error.message));
+  await Promise.all([pub.connect(), sub.connect()]);
+  return {
+    pub,
+    sub,
+    close: async () => {
+      await Promise.all([pub.quit().catch(() => {}), sub.quit().catch(() => {})]);
+    },
+  };
+}

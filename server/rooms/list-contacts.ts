@@ -1,0 +1,42 @@
+import type { Contact } from '@/lib/schemas';
+import type { Actor } from '../auth/authenticate';
+import { getDb } from '../runtime';
+
+const CONTACT_LIMIT = 15;
+
+/**
+ * The 15 people the caller talked with most recently, in direct or group conversations; unread
+ * is what is waiting in the direct conversation with each. A message request the caller has not
+ * accepted does not make a contact, and nobody on either side of a block is one.
+ */
+export async function listContacts(actor: Actor): Promise<Contact[]> {
+  const rows = await getDb().$queryRaw<
+    { handle: string; displayName: string; lastActivityAt: Date; unread: bigint | number }[]
+  >`
+    WITH mine AS (
+      SELECT r.id, r.kind, r."lastMessageAt", rm."readSeq"
+      FROM "RoomMember" rm JOIN "Room" r ON r.id = rm."roomId"
+      WHERE rm."userId" = ${actor.userId} AND rm.request IS NULL
+    ), partners AS (
+      SELECT other."userId", MAX(mine."lastMessageAt") AS "lastActivityAt"
+      FROM mine JOIN "RoomMember" other ON other."roomId" = mine.id AND other."userId" <> ${actor.userId}
+      WHERE NOT EXISTS (SELECT 1 FROM "Block" b WHERE (b."blockerId" = ${actor.userId} AND b."blockedId" = other."userId")
+                                                 OR (b."blockerId" = other."userId" AND b."blockedId" = ${actor.userId}))
+      GROUP BY other."userId"
+      ORDER BY "lastActivityAt" DESC
+      LIMIT ${CONTACT_LIMIT}
+    )
+    SELECT u.handle, u."displayName", p."lastActivityAt",
+      (SELECT COUNT(*) FROM mine JOIN "RoomMember" them ON them."roomId" = mine.id AND them."userId" = p."userId"
+        JOIN "Message" m ON m."roomId" = mine.id AND m.seq > mine."readSeq" AND m."senderId" = p."userId"
+          AND m.kind = 'text' AND m."deletedAt" IS NULL
+        WHERE mine.kind = 'direct') AS unread
+    FROM partners p JOIN "User" u ON u.id = p."userId"
+    ORDER BY p."lastActivityAt" DESC, u.handle`;
+  return rows.map((row) => ({
+    handle: row.handle,
+    displayName: row.displayName,
+    lastActivityAt: new Date(row.lastActivityAt).toISOString(),
+    unread: Number(row.unread),
+  }));
+}

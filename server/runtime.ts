@@ -1,0 +1,33 @@
+import type { AppEnv } from './env';
+import type { PrismaClient } from './db/generated/client';
+import type { AppendQueue } from './messages/append-queue';
+import type { PresenceTracker } from './presence/presence-tracker';
+import type { Broadcaster } from './realtime/broadcaster';
+import type { TokenBuckets } from './safety/token-bucket';
+
+// server.ts and Next's bundled route handlers are separate module graphs in one process:
+// everything stateful lives on globalThis so both see the same database handle and emitter.
+type Runtime = {
+  env: AppEnv;
+  db: PrismaClient;
+  broadcaster: Broadcaster;
+  presence: PresenceTracker;
+  buckets: TokenBuckets;
+  appendQueue: AppendQueue;
+};
+
+const holder = globalThis as typeof globalThis & { __relayRuntime?: Runtime };
+
+export function setRuntime(runtime: Runtime): void {
+  holder.__relayRuntime = runtime;
+}
+
+export function getRuntime(): Runtime {
+  const runtime = holder.__relayRuntime;
+  if (!runtime) throw new Error('Relay runtime is not initialised: start the app through server.ts');
+  return runtime;
+}
+
+export const getDb = () => getRuntime().db;
+export const getBroadcaster = () => getRuntime().broadcaster;
+export const getPresence = () => getRuntime().presence;

@@ -1,0 +1,35 @@
+import { AppError } from '@/lib/errors';
+import type { Actor } from '../auth/authenticate';
+import { getDb } from '../runtime';
+import { findUsersByHandle } from '../users/find-users';
+
+/** Blocks someone: they can no longer message the caller, add them to groups or see their presence. */
+export async function blockUser(actor: Actor, handle: string) {
+  const db = getDb();
+  const [user] = await findUsersByHandle(db, [handle]);
+  if (user.id === actor.userId) throw new AppError('bad_request', 'You cannot block yourself.');
+  await db.block.createMany({ data: [{ blockerId: actor.userId, blockedId: user.id }], skipDuplicates: true });
+  // A pending request from them is settled by the block.
+  await db.roomMember.updateMany({
+    where: { userId: actor.userId, request: 'pending', room: { kind: 'direct', members: { some: { userId: user.id } } } },
+    data: { request: 'ignored' },
+  });
+  return { handle: user.handle, displayName: user.displayName };
+}
+
+export async function unblockUser(actor: Actor, handle: string) {
+  const db = getDb();
+  const [user] = await findUsersByHandle(db, [handle]);
+  const removed = await db.block.deleteMany({ where: { blockerId: actor.userId, blockedId: user.id } });
+  if (removed.count === 0) throw new AppError('not_found', `@${handle} is not blocked.`);
+}
+
+export async function listBlocks(actor: Actor) {
+  const rows = await getDb().block.findMany({ where: { blockerId: actor.userId }, orderBy: { createdAt: 'desc' } });
+  const users = await getDb().user.findMany({ where: { id: { in: rows.map((row) => row.blockedId) } } });
+  const byId = new Map(users.map((user) => [user.id, user]));
+  return rows.flatMap((row) => {
+    const user = byId.get(row.blockedId);
+    return user ? [{ handle: user.handle, displayName: user.displayName, createdAt: row.createdAt.toISOString() }] : [];
+  });
+}

@@ -1,0 +1,26 @@
+import { AppError } from '@/lib/errors';
+import type { AppEnv } from '../env';
+
+// Control characters other than tab and newlines, and the bidi overrides used to disguise text.
+const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+export const LINK_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"]+|\bjavascript:/i;
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Checks a body before it is stored: refuses invisible control characters, and masks (or refuses)
+ * banned words. Returns the text to store, NFC-normalised.
+ */
+export function checkContent(body: string, env: Pick<AppEnv, 'BANNED_WORDS' | 'BANNED_WORDS_MODE'>): string {
+  const text = body.normalize('NFC');
+  if (FORBIDDEN_CHARACTERS.test(text)) throw new AppError('bad_request', 'body: contains control characters that are not allowed');
+  const words = env.BANNED_WORDS.split(',').map((word) => word.trim()).filter(Boolean);
+  if (words.length === 0) return text;
+  const banned = new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`, 'giu');
+  if (env.BANNED_WORDS_MODE === 'refuse' && banned.test(text)) {
+    throw new AppError('bad_request', 'body: contains words that are not allowed here');
+  }
+  return text.replace(banned, (word) => '*'.repeat(word.length));
+}
+
+export const containsLink = (body: string) => LINK_PATTERN.test(body);

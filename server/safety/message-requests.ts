@@ -1,0 +1,43 @@
+import { AppError } from '@/lib/errors';
+import type { Actor } from '../auth/authenticate';
+import { messageInclude, toChatMessage } from '../messages/chat-message';
+import { roomMemberIds } from '../rooms/room-members';
+import { getBroadcaster, getDb } from '../runtime';
+
+/** First direct messages from people the caller has never talked with, waiting for a decision. */
+export async function listRequests(actor: Actor) {
+  const memberships = await getDb().roomMember.findMany({
+    where: { userId: actor.userId, request: 'pending' },
+    include: {
+      room: {
+        include: {
+          members: { include: { user: { select: { id: true, handle: true, displayName: true } } } },
+          messages: { where: { deletedAt: null }, orderBy: { seq: 'desc' }, take: 1, include: messageInclude },
+        },
+      },
+    },
+    orderBy: { room: { lastMessageAt: 'desc' } },
+  });
+  return memberships.map(({ room }) => {
+    const from = room.members.find((member) => member.user.id !== actor.userId)?.user;
+    return {
+      roomId: room.id,
+      from: from ? { handle: from.handle, displayName: from.displayName } : null,
+      lastMessage: room.messages[0] ? toChatMessage(room.messages[0]) : null,
+      createdAt: room.createdAt.toISOString(),
+    };
+  });
+}
+
+/** Accept: the conversation becomes a normal one. Ignore: it leaves the requests list; the sender is not told. */
+export async function answerRequest(actor: Actor, roomId: string, answer: 'accept' | 'ignore') {
+  const updated = await getDb().roomMember.updateMany({
+    where: { roomId, userId: actor.userId, request: { in: answer === 'accept' ? ['pending', 'ignored'] : ['pending'] } },
+    data: { request: answer === 'accept' ? null : 'ignored' },
+  });
+  if (updated.count === 0) throw new AppError('not_found', 'No such message request.');
+  // On accept the sender's view changes too (presence is now shared): both refetch.
+  const audience = answer === 'accept' ? await roomMemberIds(getDb(), roomId) : [actor.userId];
+  getBroadcaster().toUsers(audience, 'room:updated', { roomId });
+  return { ok: true };
+}

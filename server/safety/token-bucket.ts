@@ -1,0 +1,75 @@
+import type { Redis } from 'ioredis';
+
+export type BucketRule = { ratePerMs: number; burst: number };
+export type BucketResult = { allowed: boolean; retryAfterMs: number };
+
+/** Takes one token from the named bucket, or says how long until one is there. */
+export interface TokenBuckets {
+  take(key: string, rule: BucketRule): Promise<BucketResult>;
+  /** Gives a token taken for nothing back (never above the burst). */
+  give(key: string, rule: BucketRule): Promise<void>;
+}
+
+// Refill and take in one atomic step on the Redis server's clock, so every node agrees.
+const TAKE_SCRIPT = `
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or burst
+local at = tonumber(state[2]) or now
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+local allowed = 0
+local retry = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  retry = math.ceil((1 - tokens) / rate)
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)
+return {allowed, retry}`;
+
+// A bucket that expired meanwhile is full already: nothing to give back then.
+const GIVE_SCRIPT = `
+local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens'))
+if tokens then redis.call('HSET', KEYS[1], 'tokens', tostring(math.min(tonumber(ARGV[1]), tokens + 1))) end
+return 1`;
+
+export class RedisTokenBuckets implements TokenBuckets {
+  constructor(private readonly redis: Redis) {}
+
+  async take(key: string, rule: BucketRule): Promise<BucketResult> {
+    const [allowed, retry] = (await this.redis.eval(TAKE_SCRIPT, 1, `relay:bucket:${key}`, rule.ratePerMs, rule.burst)) as [number, number];
+    return { allowed: allowed === 1, retryAfterMs: retry };
+  }
+
+  async give(key: string, rule: BucketRule): Promise<void> {
+    await this.redis.eval(GIVE_SCRIPT, 1, `relay:bucket:${key}`, rule.burst);
+  }
+}
+
+/** One node, no Redis: the same buckets in this process. */
+export class MemoryTokenBuckets implements TokenBuckets {
+  private buckets = new Map<string, { tokens: number; at: number }>();
+
+  async take(key: string, rule: BucketRule): Promise<BucketResult> {
+    const now = Date.now();
+    const bucket = this.buckets.get(key) ?? { tokens: rule.burst, at: now };
+    bucket.tokens = Math.min(rule.burst, bucket.tokens + (now - bucket.at) * rule.ratePerMs);
+    bucket.at = now;
+    this.buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return { allowed: true, retryAfterMs: 0 };
+    }
+    return { allowed: false, retryAfterMs: Math.ceil((1 - bucket.tokens) / rule.ratePerMs) };
+  }
+
+  async give(key: string, rule: BucketRule): Promise<void> {
+    const bucket = this.buckets.get(key);
+    if (bucket) bucket.tokens = Math.min(rule.burst, bucket.tokens + 1);
+  }
+}
