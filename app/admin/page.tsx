@@ -1,0 +1,29 @@
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { ModerationConsole } from '@/components/admin/moderation-console';
+import { PageHeader } from '@/components/ui/page-header';
+import { currentActor } from '@/server/auth/current-actor';
+
+export default async function AdminPage() {
+  const actor = await currentActor();
+  if (!actor) redirect('/signin');
+  if (actor.role !== 'admin') {
+    return (
+      <main className="mx-auto max-w-xl p-6">
+        <h1 className="text-2xl font-semibold">Moderation</h1>
+        <p role="alert" className="mt-4 text-red-700">
+          This page is for moderators only.
+        </p>
+        <Link href="/" className="text-indigo-700 underline">
+          Back to chat
+        </Link>
+      </main>
+    );
+  }
+  return (
+    <main className="mx-auto max-w-5xl space-y-6 p-6">
+      <PageHeader title="Moderation" />
+      <ModerationConsole />
+    </main>
+  );
+}

@@ -1,0 +1,4 @@
+import { apiRoute } from '@/server/http/api-route';
+import { listAudit } from '@/server/moderation/search-directory';
+
+export const GET = apiRoute(async ({ actor }) => ({ entries: await listAudit(actor) }), { adminOnly: true });

@@ -1,0 +1,4 @@
+import { apiRoute } from '@/server/http/api-route';
+import { listHeld } from '@/server/moderation/held-messages';
+
+export const GET = apiRoute(async ({ actor }) => ({ held: await listHeld(actor) }), { adminOnly: true });

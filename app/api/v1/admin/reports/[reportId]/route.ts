@@ -1,0 +1,8 @@
+import { resolveReportSchema } from '@/lib/schemas';
+import { parseInput } from '@/lib/validation';
+import { apiRoute, readJson } from '@/server/http/api-route';
+import { resolveReport } from '@/server/moderation/resolve-report';
+
+export const PATCH = apiRoute<{ reportId: string }>(async ({ actor, params, request }) => {
+  return resolveReport(actor, params.reportId, parseInput(resolveReportSchema, await readJson(request)));
+}, { adminOnly: true });

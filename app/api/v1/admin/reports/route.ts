@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { parseInput } from '@/lib/validation';
+import { apiRoute, searchParams } from '@/server/http/api-route';
+import { listReports } from '@/server/moderation/list-reports';
+
+const querySchema = z.object({ status: z.enum(['open', 'resolved', 'dismissed']).default('open') });
+
+export const GET = apiRoute(
+  async ({ actor, request }) => ({ reports: await listReports(actor, parseInput(querySchema, searchParams(request)).status) }),
+  { adminOnly: true },
+);

@@ -1,0 +1,9 @@
+import { handleSchema, moderationReasonSchema } from '@/lib/schemas';
+import { parseInput } from '@/lib/validation';
+import { apiRoute, readJson } from '@/server/http/api-route';
+import { lockUser } from '@/server/moderation/lock-user';
+
+export const POST = apiRoute<{ handle: string }>(async ({ actor, params, request }) => {
+  const { reason } = parseInput(moderationReasonSchema, await readJson(request));
+  return lockUser(actor, parseInput(handleSchema, decodeURIComponent(params.handle)), { kind: 'restore' }, reason);
+}, { adminOnly: true });

@@ -1,0 +1,9 @@
+import { handleSchema } from '@/lib/schemas';
+import { parseInput } from '@/lib/validation';
+import { apiRoute } from '@/server/http/api-route';
+import { unblockUser } from '@/server/safety/block-user';
+
+export const DELETE = apiRoute<{ handle: string }>(async ({ actor, params }) => {
+  await unblockUser(actor, parseInput(handleSchema, decodeURIComponent(params.handle)));
+  return { ok: true };
+});

@@ -1,0 +1,4 @@
+import { apiRoute } from '@/server/http/api-route';
+import { listContacts } from '@/server/rooms/list-contacts';
+
+export const GET = apiRoute(async ({ actor }) => ({ contacts: await listContacts(actor) }));

@@ -1,0 +1,9 @@
+import { handleSchema } from '@/lib/schemas';
+import { parseInput } from '@/lib/validation';
+import { removeGroupMember } from '@/server/groups/remove-group-member';
+import { apiRoute } from '@/server/http/api-route';
+
+export const DELETE = apiRoute<{ roomId: string; handle: string }>(async ({ actor, params }) => {
+  await removeGroupMember(actor, params.roomId, parseInput(handleSchema, params.handle));
+  return { ok: true };
+});

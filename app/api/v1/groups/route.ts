@@ -1,0 +1,9 @@
+import { createGroupSchema } from '@/lib/schemas';
+import { parseInput } from '@/lib/validation';
+import { createGroup } from '@/server/groups/create-group';
+import { apiRoute, readJson } from '@/server/http/api-route';
+
+export const POST = apiRoute(
+  async ({ actor, request }) => ({ room: await createGroup(actor, parseInput(createGroupSchema, await readJson(request))) }),
+  { status: 201 },
+);

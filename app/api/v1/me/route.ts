@@ -1,0 +1,10 @@
+import { updateProfileSchema } from '@/lib/schemas';
+import { parseInput } from '@/lib/validation';
+import { apiRoute, readJson } from '@/server/http/api-route';
+import { updateProfile } from '@/server/users/update-profile';
+
+export const GET = apiRoute(async ({ actor }) => ({ user: { handle: actor.handle, displayName: actor.displayName } }));
+
+export const PATCH = apiRoute(async ({ actor, request }) => ({
+  user: await updateProfile(actor, parseInput(updateProfileSchema, await readJson(request))),
+}));

@@ -1,0 +1,4 @@
+import { apiRoute } from '@/server/http/api-route';
+import { answerRequest } from '@/server/safety/message-requests';
+
+export const POST = apiRoute<{ roomId: string }>(({ actor, params }) => answerRequest(actor, params.roomId, 'ignore'));

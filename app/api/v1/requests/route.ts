@@ -1,0 +1,4 @@
+import { apiRoute } from '@/server/http/api-route';
+import { listRequests } from '@/server/safety/message-requests';
+
+export const GET = apiRoute(async ({ actor }) => ({ requests: await listRequests(actor) }));

@@ -1,0 +1,4 @@
+import { apiRoute } from '@/server/http/api-route';
+import { listRooms } from '@/server/rooms/list-rooms';
+
+export const GET = apiRoute(async ({ actor }) => ({ rooms: await listRooms(actor) }));

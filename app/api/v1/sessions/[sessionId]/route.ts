@@ -1,0 +1,7 @@
+import { apiRoute } from '@/server/http/api-route';
+import { endSession } from '@/server/sessions/end-session';
+
+export const DELETE = apiRoute<{ sessionId: string }>(async ({ actor, params }) => {
+  await endSession(actor, params.sessionId);
+  return { ok: true };
+});

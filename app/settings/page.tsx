@@ -1,0 +1,20 @@
+import { redirect } from 'next/navigation';
+import { BlockList } from '@/components/settings/block-list';
+import { SessionList } from '@/components/settings/session-list';
+import { PageHeader } from '@/components/ui/page-header';
+import { currentActor } from '@/server/auth/current-actor';
+
+export default async function SettingsPage() {
+  const actor = await currentActor();
+  if (!actor) redirect('/signin');
+  return (
+    <main className="mx-auto max-w-2xl space-y-6 p-6">
+      <PageHeader title="Settings" />
+      <p className="text-sm text-slate-600">
+        Signed in as <strong>{actor.displayName}</strong> (@{actor.handle})
+      </p>
+      <SessionList />
+      <BlockList />
+    </main>
+  );
+}

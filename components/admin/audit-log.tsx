@@ -1,0 +1,59 @@
+'use client';
+
+import { useApiList } from '../ui/use-api-list';
+
+type Entry = {
+  id: string;
+  actor: string | null;
+  action: string;
+  targetType: string;
+  targetId: string;
+  reason: string;
+  details: Record<string, unknown>;
+  createdAt: string;
+};
+
+// Evidence such as a removed message's text, shown as plain text.
+const describe = (details: Record<string, unknown>) =>
+  Object.entries(details ?? {})
+    .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' · ');
+
+/** Every moderator action, newest first. Read-only: nothing here can change it. */
+export function AuditLog() {
+  const { items: entries, error } = useApiList<Entry>('/api/v1/admin/audit', (body) => body.entries);
+  return (
+    <section aria-labelledby="audit-heading" className="rounded-xl bg-white p-4 shadow">
+      <h2 id="audit-heading" className="mb-3 text-lg font-semibold">
+        Audit log
+      </h2>
+      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+      <table aria-label="Audit log" className="w-full text-left text-sm">
+        <thead>
+          <tr className="text-slate-500">
+            <th>When</th>
+            <th>Who</th>
+            <th>What</th>
+            <th>Target</th>
+            <th>Why</th>
+            <th>Details</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => (
+            <tr key={entry.id} className="border-t border-slate-100">
+              <td>{new Date(entry.createdAt).toLocaleString()}</td>
+              <td>@{entry.actor}</td>
+              <td>{entry.action}</td>
+              <td>
+                {entry.targetType} {entry.targetId}
+              </td>
+              <td>{entry.reason}</td>
+              <td className="whitespace-pre-wrap break-words text-slate-600">{describe(entry.details)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

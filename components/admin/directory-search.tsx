@@ -1,0 +1,76 @@
+'use client';
+
+import { useState } from 'react';
+import { send, useApiList } from '../ui/use-api-list';
+import { ReasonField, useReason } from './reason-field';
+
+type AdminUser = { handle: string; displayName: string; role: string; status: string; suspendedUntil: string | null };
+type AdminRoom = { id: string; kind: string; name: string | null; members: string[]; lastMessageAt: string };
+type UserAction = (handle: string, path: 'suspend' | 'ban' | 'restore', body: object) => void;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Find people (and suspend, ban or restore them) and rooms. */
+export function DirectorySearch() {
+  const [query, setQuery] = useState('');
+  const users = useApiList<AdminUser>(`/api/v1/admin/users?q=${encodeURIComponent(query)}`, (body) => body.users);
+  const rooms = useApiList<AdminRoom>(`/api/v1/admin/rooms?q=${encodeURIComponent(query)}`, (body) => body.rooms);
+  const userAction: UserAction = (handle, path, body) => void users.act(() => send(`/api/v1/admin/users/${handle}/${path}`, 'POST', body));
+
+  return (
+    <section aria-labelledby="directory-heading" className="rounded-xl bg-white p-4 shadow">
+      <h2 id="directory-heading" className="mb-3 text-lg font-semibold">
+        People and rooms
+      </h2>
+      <label className="block text-sm">
+        Search people and rooms
+        <input value={query} onChange={(event) => setQuery(event.target.value)} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+      </label>
+      {(users.error || rooms.error) && <p role="alert" className="text-sm text-red-700">{users.error ?? rooms.error}</p>}
+      <ul aria-label="People" className="mt-3 divide-y divide-slate-100 text-sm">
+        {users.items.map((user) => (
+          <PersonRow key={user.handle} user={user} onAction={userAction} />
+        ))}
+      </ul>
+      <ul aria-label="Rooms" className="mt-3 divide-y divide-slate-100 text-sm">
+        {rooms.items.map((room) => (
+          <li key={room.id} className="py-1">
+            {room.kind === 'group' ? `Group “${room.name}”` : 'Direct'}: {room.members.map((handle) => `@${handle}`).join(', ')}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function PersonRow({ user, onAction }: { user: AdminUser; onAction: UserAction }) {
+  const why = useReason();
+  return (
+    <li className="py-2">
+      <span>
+        {user.displayName} <span className="text-slate-500">@{user.handle}</span> · {user.role} · <span data-status={user.status}>{user.status}</span>
+      </span>
+      {user.role !== 'admin' && (
+        <div className="mt-1 flex items-end gap-2">
+          <div className="grow">
+            <ReasonField label={`Reason for @${user.handle}`} state={why} />
+          </div>
+          {user.status === 'active' ? (
+            <>
+              <button type="button" onClick={why.require((reason) => onAction(user.handle, 'suspend', { reason, durationMs: DAY_MS }))} className="rounded border border-slate-300 px-2">
+                Suspend @{user.handle} for a day
+              </button>
+              <button type="button" onClick={why.require((reason) => onAction(user.handle, 'ban', { reason }))} className="rounded border border-red-300 px-2 text-red-700">
+                Ban @{user.handle}
+              </button>
+            </>
+          ) : (
+            <button type="button" onClick={why.require((reason) => onAction(user.handle, 'restore', { reason }))} className="rounded border border-slate-300 px-2">
+              Restore @{user.handle}
+            </button>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,50 @@
+'use client';
+
+import { send, useApiList } from '../ui/use-api-list';
+import { ReasonField, useReason } from './reason-field';
+
+type Held = { id: string; sender: string | null; body: string; reason: string; createdAt: string };
+
+type Act = (action: () => Promise<unknown>) => Promise<void>;
+
+/** Messages the spam checks held back: release into the conversation, or discard. */
+export function HeldQueue() {
+  const { items: held, error, act } = useApiList<Held>('/api/v1/admin/held', (body) => body.held);
+  return (
+    <section aria-labelledby="held-heading" className="rounded-xl bg-white p-4 shadow">
+      <h2 id="held-heading" className="mb-3 text-lg font-semibold">
+        Held for review
+      </h2>
+      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+      {held.length === 0 && <p className="text-sm text-slate-500">Nothing held.</p>}
+      <ul aria-label="Held messages" className="space-y-3 text-sm">
+        {held.map((item) => (
+          <HeldItem key={item.id} item={item} act={act} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function HeldItem({ item, act }: { item: Held; act: Act }) {
+  const why = useReason();
+  const decide = (action: 'release' | 'discard') => () => void act(() => send(`/api/v1/admin/held/${item.id}`, 'POST', { action, reason: why.reason }));
+  return (
+    <li className="space-y-1">
+      <p>
+        <strong>@{item.sender}</strong> ({item.reason}): {item.body}
+      </p>
+      <div className="flex items-end gap-2">
+        <div className="grow">
+          <ReasonField label="Reason (optional, kept in the audit log)" state={why} />
+        </div>
+        <button type="button" onClick={decide('release')} className="rounded border border-slate-300 px-2">
+          Release
+        </button>
+        <button type="button" onClick={decide('discard')} className="rounded border border-red-300 px-2 text-red-700">
+          Discard
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,79 @@
+'use client';
+
+import type { ChatMessage } from '@/lib/schemas';
+import { send, useApiList } from '../ui/use-api-list';
+import { ReasonField, useReason } from './reason-field';
+
+type Report = {
+  id: string;
+  reason: string;
+  reporter: string | null;
+  createdAt: string;
+  message: ChatMessage | null;
+  room: { id: string; kind: string; name: string | null } | null;
+  context: ChatMessage[];
+};
+
+type Act = (action: () => Promise<unknown>) => Promise<void>;
+
+/** Open reports, oldest first, each with the conversation around the message. */
+export function ReportQueue() {
+  const { items: reports, error, act } = useApiList<Report>('/api/v1/admin/reports', (body) => body.reports);
+  return (
+    <section aria-labelledby="reports-heading" className="rounded-xl bg-white p-4 shadow">
+      <h2 id="reports-heading" className="mb-3 text-lg font-semibold">
+        Reports
+      </h2>
+      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+      {reports.length === 0 && <p className="text-sm text-slate-500">No open reports.</p>}
+      <ul aria-label="Open reports" className="space-y-4">
+        {reports.map((report) => (
+          <ReportItem key={report.id} report={report} act={act} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ReportItem({ report, act }: { report: Report; act: Act }) {
+  const why = useReason();
+  const sender = report.message?.sender;
+  return (
+    <li className="rounded border border-slate-200 p-3 text-sm">
+      <p>
+        <strong>@{report.reporter}</strong> reported a message by <strong>@{sender}</strong>: “{report.reason}”
+      </p>
+      <ol aria-label="Context" className="my-2 space-y-1 border-l-2 border-slate-200 pl-2">
+        {report.context.map((message) => (
+          <li key={message.id} className={message.id === report.message?.id ? 'font-semibold text-red-800' : 'text-slate-600'}>
+            @{message.sender}: {message.deleted ? <em>message removed</em> : message.body}
+          </li>
+        ))}
+      </ol>
+      <ReasonField label="Reason (kept in the audit log; needed to delete or ban)" state={why} />
+      <div className="mt-2 flex gap-2">
+        <button
+          type="button"
+          onClick={why.require((reason) => void act(() => send(`/api/v1/admin/messages/${report.message?.id}`, 'DELETE', { reason })))}
+          className="rounded bg-red-600 px-2 py-1 text-white"
+        >
+          Delete message
+        </button>
+        <button
+          type="button"
+          onClick={why.require((reason) => void act(() => send(`/api/v1/admin/users/${sender}/ban`, 'POST', { reason })))}
+          className="rounded border border-red-300 px-2 py-1 text-red-700"
+        >
+          Ban @{sender}
+        </button>
+        <button
+          type="button"
+          onClick={() => void act(() => send(`/api/v1/admin/reports/${report.id}`, 'PATCH', { status: 'dismissed', reason: why.reason }))}
+          className="rounded border border-slate-300 px-2 py-1"
+        >
+          Dismiss
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,92 @@
+'use client';
+
+import Link from 'next/link';
+import { signIn } from 'next-auth/react';
+import { type FormEvent, useState } from 'react';
+import { signUpSchema } from '@/lib/schemas';
+import { signInErrorText } from '@/lib/sign-in-errors';
+
+type Mode = 'signin' | 'signup';
+
+const copy = {
+  signin: { title: 'Sign in to Relay', submit: 'Sign in', switchText: 'New here?', switchLink: 'Create an account', switchHref: '/signup' },
+  signup: { title: 'Create your Relay account', submit: 'Create account', switchText: 'Have an account?', switchLink: 'Sign in', switchHref: '/signin' },
+};
+
+export function AuthForm({ mode }: { mode: Mode }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const text = copy[mode];
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const username = String(form.get('username') ?? '');
+    const password = String(form.get('password') ?? '');
+    setBusy(true);
+    setError(null);
+    try {
+      if (mode === 'signup') await createAccount(username, password, String(form.get('displayName') ?? ''));
+      const result = await signIn('credentials', { username, password, redirect: false });
+      // The server names why it refused (limited, suspended, banned); a plain miss is CredentialsSignin.
+      if (!result) throw new Error(signInErrorText(''));
+      if (result.error) throw new Error(signInErrorText(result.error));
+      window.location.assign('/');
+    } catch (failure) {
+      setError((failure as Error).message);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="flex min-h-full items-center justify-center p-6">
+      <form onSubmit={onSubmit} className="w-full max-w-sm space-y-4 rounded-xl bg-white p-8 shadow" noValidate>
+        <h1 className="text-2xl font-semibold">{text.title}</h1>
+        <Field label="Username" name="username" autoComplete="username" />
+        {mode === 'signup' && <Field label="Display name (optional)" name="displayName" autoComplete="nickname" />}
+        <Field label="Password" name="password" type="password" autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} />
+        {error && (
+          <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-700">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy} className="w-full rounded bg-indigo-600 py-2 font-medium text-white disabled:opacity-60">
+          {text.submit}
+        </button>
+        <p className="text-sm text-slate-600">
+          {text.switchText}{' '}
+          <Link href={text.switchHref} className="text-indigo-700 underline">
+            {text.switchLink}
+          </Link>
+        </p>
+      </form>
+    </main>
+  );
+}
+
+async function createAccount(username: string, password: string, displayName: string) {
+  const input = { username, password, ...(displayName.trim() && { displayName }) };
+  const parsed = signUpSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${issue.path[0] === 'password' ? 'Password' : issue.path[0] === 'username' ? 'Username' : 'Display name'} ${issue.message}.`);
+  }
+  const response = await fetch('/api/v1/users', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  if (!response.ok) {
+    const body = await response.json().catch(() => null);
+    throw new Error(body?.error?.message ?? 'Could not create the account.');
+  }
+}
+
+function Field({ label, name, type = 'text', autoComplete }: { label: string; name: string; type?: string; autoComplete?: string }) {
+  return (
+    <label className="block text-sm font-medium">
+      {label}
+      <input name={name} type={type} autoComplete={autoComplete} className="mt-1 block w-full rounded border border-slate-300 px-3 py-2 font-normal" />
+    </label>
+  );
+}

@@ -1,0 +1,27 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import { useChat } from '../providers/chat-provider';
+
+const NOBODY: Record<string, number> = {};
+
+/** "alice is typing…", fading by itself when the signal is not renewed. */
+export function TypingIndicator({ roomId }: { roomId: string }) {
+  const typing = useChat((state) => state.typing[roomId]) ?? NOBODY;
+  const [now, setNow] = useState(() => Date.now());
+  const active = Object.entries(typing).filter(([, until]) => until > now).map(([handle]) => handle);
+
+  useEffect(() => {
+    if (Object.keys(typing).length === 0) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [typing]);
+
+  if (active.length === 0) return null;
+  const who = active.length === 1 ? active[0] : `${active.slice(0, -1).join(', ')} and ${active.at(-1)}`;
+  return (
+    <p role="status" aria-live="polite" className="px-4 pb-1 text-xs italic text-slate-500">
+      {who} {active.length === 1 ? 'is' : 'are'} typing…
+    </p>
+  );
+}

@@ -1,0 +1,34 @@
+'use client';
+
+import { apiFetch } from '@/lib/api-client';
+import { useApiList } from '../ui/use-api-list';
+
+type Blocked = { handle: string; displayName: string; createdAt: string };
+
+/** People the user blocked, each with a way to unblock. */
+export function BlockList() {
+  const { items: blocks, error, act } = useApiList<Blocked>('/api/v1/blocks', (body) => body.blocks);
+  const unblock = (handle: string) => act(() => apiFetch(`/api/v1/blocks/${handle}`, { method: 'DELETE' }));
+
+  return (
+    <section aria-labelledby="blocks-heading" className="rounded-xl bg-white p-4 shadow">
+      <h2 id="blocks-heading" className="mb-3 text-lg font-semibold">
+        Blocked people
+      </h2>
+      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+      {blocks.length === 0 && <p className="text-sm text-slate-500">You have not blocked anyone.</p>}
+      <ul aria-label="Blocked people" className="divide-y divide-slate-100">
+        {blocks.map((blocked) => (
+          <li key={blocked.handle} className="flex items-center justify-between py-2 text-sm">
+            <span>
+              {blocked.displayName} <span className="text-slate-500">@{blocked.handle}</span>
+            </span>
+            <button type="button" onClick={() => void unblock(blocked.handle)} className="rounded border border-slate-300 px-2 py-1">
+              Unblock @{blocked.handle}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

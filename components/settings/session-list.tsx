@@ -1,0 +1,60 @@
+'use client';
+
+import { apiFetch } from '@/lib/api-client';
+import type { DeviceSessionSummary } from '@/lib/schemas';
+import { useApiList } from '../ui/use-api-list';
+
+/** The user's signed-in browsers and API tokens; any one can be signed out from here. */
+export function SessionList() {
+  const { items: sessions, error, act } = useApiList<DeviceSessionSummary>('/api/v1/sessions', (body) => body.sessions);
+
+  const end = (session: DeviceSessionSummary) =>
+    act(async () => {
+      await apiFetch(`/api/v1/sessions/${session.id}`, { method: 'DELETE' });
+      if (session.current) window.location.assign('/signin');
+    });
+
+  return (
+    <section aria-labelledby="sessions-heading" className="rounded-xl bg-white p-4 shadow">
+      <h2 id="sessions-heading" className="mb-3 text-lg font-semibold">
+        Signed-in sessions
+      </h2>
+      {error && (
+        <p role="alert" className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      <ul aria-label="Sessions" className="divide-y divide-slate-100">
+        {sessions.map((session) => (
+          <li key={session.id} className="flex items-center justify-between py-2 text-sm">
+            <div>
+              <p className="font-medium">
+                {describeDevice(session)}
+                {session.current && <span className="ml-2 rounded bg-emerald-100 px-1 text-xs text-emerald-800">This device</span>}
+              </p>
+              <p className="text-xs text-slate-500">
+                Signed in {new Date(session.createdAt).toLocaleString()} · last seen {new Date(session.lastSeenAt).toLocaleString()}
+              </p>
+            </div>
+            <button
+              type="button"
+              onClick={() => void end(session)}
+              aria-label={`Sign out ${describeDevice(session)}${session.current ? ' (this device)' : ''}`}
+              className="rounded border border-slate-300 px-2 py-1"
+            >
+              Sign out
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function describeDevice(session: DeviceSessionSummary): string {
+  if (session.kind === 'api') return `API token${session.userAgent ? ` (${session.userAgent.slice(0, 40)})` : ''}`;
+  const agent = session.userAgent;
+  const browser = /Edg\//.test(agent) ? 'Edge' : /Chrome\//.test(agent) ? 'Chrome' : /Firefox\//.test(agent) ? 'Firefox' : /Safari\//.test(agent) ? 'Safari' : 'Browser';
+  const system = /Windows/.test(agent) ? 'Windows' : /Mac OS/.test(agent) ? 'macOS' : /Android/.test(agent) ? 'Android' : /iPhone|iPad/.test(agent) ? 'iOS' : /Linux/.test(agent) ? 'Linux' : '';
+  return system ? `${browser} on ${system}` : browser;
+}

@@ -1,0 +1,232 @@
+import type { Socket } from 'socket.io-client';
+import { apiFetch } from '../api-client';
+import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
+import type { ChatMessage, MessageRequest, RoomSummary } from '../schemas';
+import type { ChatStore } from '../stores/chat-store';
+import type { ClientToServerEvents, ServerToClientEvents } from './contract';
+
+export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const ACK_TIMEOUT_MS = 10_000;
+/** How long a "typing" signal shows without being renewed; clients renew every TYPING_RENEW_MS. */
+export const TYPING_SHOWN_MS = 6_000;
+export const TYPING_RENEW_MS = 3_000;
+/** A message still unsent after this long is shown as failed, with a retry button. */
+export const OUTBOX_FAIL_AFTER_MS = 30_000;
+
+/**
+ * Binds socket events to store actions and keeps delivery exactly-once and in order:
+ * on every (re)connect it refreshes the room list, catches up each loaded room from the seq up to
+ * which it holds everything (`syncedSeq`, never the newest live message, which may sit past a
+ * hole), then sends the outbox in order. Duplicates are dropped by id in the store; a live message
+ * past a hole starts a sync for the hole.
+ */
+export function bindChatClient(store: ChatStore, socket: ChatSocket) {
+  const syncing = new Map<string, Promise<void>>();
+  let flushing = false;
+  // Room-list fetches can overlap (connect, room:updated, a new room); an older answer arriving
+  // after a newer one must not roll the list back.
+  let refreshesStarted = 0;
+  let refreshApplied = 0;
+  const inFlight = new Set<string>();
+
+  const refreshRooms = async () => {
+    const ticket = ++refreshesStarted;
+    const [{ rooms }, { requests }] = await Promise.all([
+      apiFetch<{ rooms: RoomSummary[] }>('/api/v1/rooms'),
+      apiFetch<{ requests: MessageRequest[] }>('/api/v1/requests'),
+    ]);
+    if (ticket < refreshApplied) return;
+    refreshApplied = ticket;
+    store.getState().setRooms(rooms);
+    store.getState().setRequests(requests);
+    if (socket.connected) await queryPresence(rooms);
+  };
+
+  // Pull the status of everyone in our conversations; `presence` events keep it current after.
+  const queryPresence = async (rooms: RoomSummary[]) => {
+    const me = store.getState().me.handle;
+    const handles = [...new Set(rooms.flatMap((room) => room.members.map((member) => member.handle)))].filter((h) => h !== me);
+    if (handles.length === 0) return;
+    const reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('presence:query', { handles: handles.slice(0, 200) }).catch(() => null);
+    if (reply?.ok) store.getState().setPresence(reply.statuses);
+  };
+
+  // One sync per room at a time; a later request waits for it and then continues from where it got.
+  const syncRoom = (roomId: string): Promise<void> => {
+    const running = syncing.get(roomId);
+    if (running) return running.then(() => syncRoom(roomId));
+    const job = (async () => {
+      for (;;) {
+        const afterSeq = store.getState().syncedSeq[roomId] ?? 0;
+        const reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:sync', { roomId, afterSeq });
+        if (!reply.ok) return;
+        store.getState().mergeMessages(roomId, reply.messages);
+        // Without more pages the reply is complete up to lastSeq (read before the page was).
+        store.getState().markSynced(roomId, reply.hasMore ? reply.messages.at(-1)!.seq : reply.lastSeq);
+        if (!reply.hasMore) return;
+      }
+    })()
+      .catch(() => {})
+      .finally(() => syncing.delete(roomId));
+    syncing.set(roomId, job);
+    return job;
+  };
+
+  // A message from a live event or an ack: held at once; a hole before it is fetched by a sync. One of
+  // our own, however it got here (this tab, another tab, a moderator releasing it), leaves the outbox.
+  const receive = (message: ChatMessage) => {
+    store.getState().receiveMessage(message);
+    if (message.sender === store.getState().me.handle) store.getState().settle(message.clientMsgId);
+    const synced = store.getState().syncedSeq[message.roomId];
+    if (synced !== undefined && synced < message.seq) void syncRoom(message.roomId);
+  };
+
+  const flushOutbox = async () => {
+    if (flushing) return;
+    flushing = true;
+    try {
+      for (;;) {
+        const next = store.getState().outbox.find((item) => item.status === 'pending');
+        if (!next || !socket.connected) return;
+        const target = next.roomId ? { roomId: next.roomId } : { to: next.to! };
+        let reply;
+        inFlight.add(next.clientMsgId);
+        try {
+          reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { ...target, clientMsgId: next.clientMsgId, body: next.body });
+        } catch {
+          return; // No answer: the connection is in trouble. The next connect flushes again.
+        } finally {
+          inFlight.delete(next.clientMsgId);
+        }
+        if (reply.ok) {
+          store.getState().setNotice(null);
+          receive(reply.message);
+          if (!store.getState().rooms[reply.message.roomId]) await onNewRoom(reply.message.roomId, next.to);
+        } else if (reply.error.code === 'rate_limited') {
+          // Kept pending and sent again when the bucket allows; the user is told why it waits.
+          const wait = Number(reply.error.retryAfterMs ?? 1000);
+          store.getState().setNotice(reply.error.message);
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        } else if (reply.error.code === 'held_for_review') {
+          store.getState().hold(next.clientMsgId, reply.error.message);
+        } else {
+          store.getState().fail(next.clientMsgId, reply.error.message);
+        }
+      }
+    } finally {
+      flushing = false;
+    }
+  };
+
+  // The first message to someone created the conversation: list it, and show it if it was open as a draft.
+  const onNewRoom = async (roomId: string, to: string | undefined) => {
+    await refreshRooms();
+    const { draftPeer, openRoom } = store.getState();
+    if (to && draftPeer?.handle === to) openRoom(roomId);
+  };
+
+  const onConnect = async () => {
+    store.getState().setConnected(true);
+    await refreshRooms().catch(() => {});
+    const loaded = Object.keys(store.getState().syncedSeq).filter((roomId) => store.getState().rooms[roomId]);
+    await Promise.all(loaded.map(syncRoom));
+    store.getState().requeueRetryable();
+    await flushOutbox();
+  };
+
+  /** Shows a conversation: its newest page of history, then a sync from there to close any hole. */
+  const openHistory = async (roomId: string) => {
+    const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(`/api/v1/rooms/${roomId}/messages?limit=100`);
+    store.getState().mergeMessages(roomId, page.messages);
+    if (store.getState().syncedSeq[roomId] === undefined) store.getState().markSynced(roomId, page.messages.at(-1)?.seq ?? 0);
+    if (socket.connected) await syncRoom(roomId);
+    return { hasMore: page.hasMore };
+  };
+
+  socket.on('connect', () => void onConnect());
+  socket.on('disconnect', () => store.getState().setConnected(false));
+  socket.on('connect_error', (error) => {
+    store.getState().setConnected(false);
+    if (error.message === 'unauthorized') window.location.assign('/signin');
+  });
+  socket.on('message:new', ({ message }) => {
+    const state = store.getState();
+    receive(message);
+    if (!state.rooms[message.roomId]) void refreshRooms().catch(() => {});
+    if (message.sender !== state.me.handle) socket.emit('room:delivered', { roomId: message.roomId, seq: message.seq }, () => {});
+  });
+  socket.on('unread', ({ roomId, count }) => store.getState().setUnread(roomId, count));
+  socket.on('receipt', (receipt) => store.getState().applyReceipt(receipt));
+  socket.on('room:updated', () => void refreshRooms().catch(() => {}));
+  socket.on('user:updated', (user) => store.getState().renameUser(user));
+  socket.on('presence', (status) => store.getState().setPresence([status]));
+  socket.on('message:deleted', ({ roomId, messageId }) => {
+    store.getState().markDeleted(roomId, messageId);
+    // A removed message no longer counts as unread, and the list's preview moves to the one before.
+    void refreshRooms().catch(() => {});
+  });
+  socket.on('typing', ({ roomId, handle, typing }) =>
+    store.getState().setTyping(roomId, handle, typing ? Date.now() + TYPING_SHOWN_MS : null),
+  );
+  socket.on('disconnect', (reason) => {
+    // The server cut this session (signed out elsewhere, or banned): back to the sign-in page.
+    if (reason === 'io server disconnect') window.location.assign('/signin');
+  });
+
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.outbox !== previous.outbox) saveOutboxChanges(state.me.handle, previous.outbox, state.outbox);
+  });
+  // Another tab of this user wrote, sent or dropped a message: this tab shows (and may send) the same
+  // outbox. Sending one twice is harmless, since the server keeps one message per clientMsgId.
+  const onStorage = (event: StorageEvent) => {
+    const clientMsgId = outboxKeyOf(store.getState().me.handle, event.key);
+    if (clientMsgId === null) return;
+    const item = parseOutboxItem(event.newValue);
+    if (!item) return store.getState().settle(clientMsgId);
+    store.getState().enqueue(item);
+    if (item.status === 'pending') void flushOutbox();
+  };
+  window.addEventListener('storage', onStorage);
+  // The one on its way keeps waiting for its ack; an answer, or its own timeout, settles it.
+  const failStale = setInterval(() => {
+    for (const item of store.getState().outbox) {
+      if (item.status === 'pending' && !inFlight.has(item.clientMsgId) && Date.now() - item.queuedAt > OUTBOX_FAIL_AFTER_MS) {
+        store.getState().fail(item.clientMsgId, 'Not sent: no connection to the server.', true);
+      }
+    }
+  }, 1000);
+
+  // The list comes over REST, so it shows even while the socket cannot connect.
+  void refreshRooms().catch(() => {});
+  socket.connect();
+  return {
+    refreshRooms,
+    flushOutbox,
+    openHistory,
+    /** Marks the room read up to `seq` (what is on screen), once per new seq. */
+    markRead: (roomId: string, seq: number) => {
+      // Our own cursor moves at once, so the same seq is not reported again while the ack is on its way.
+      store.getState().applyReceipt({ roomId, reader: store.getState().me.handle, seq, kind: 'read' });
+      socket.emit('room:read', { roomId, seq }, () => {});
+    },
+    /** Tells the room we are typing (at most every TYPING_RENEW_MS) or that we stopped. */
+    typing: (() => {
+      let lastSent = 0;
+      return (roomId: string, typing: boolean) => {
+        if (!socket.connected || (typing && Date.now() - lastSent < TYPING_RENEW_MS)) return;
+        lastSent = typing ? Date.now() : 0;
+        socket.emit('typing', { roomId, typing });
+      };
+    })(),
+    close: () => {
+      clearInterval(failStale);
+      unsubscribe();
+      window.removeEventListener('storage', onStorage);
+      socket.removeAllListeners();
+      socket.disconnect();
+    },
+  };
+}
+
+export type ChatClient = ReturnType<typeof bindChatClient>;

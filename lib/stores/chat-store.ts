@@ -1,0 +1,227 @@
+import { createStore } from 'zustand/vanilla';
+import { byWriteOrder, type OutboxItem } from '../outbox';
+import type { ChatMessage, MessageRequest, PresenceStatus, PublicUser, Receipt, RoomSummary } from '../schemas';
+
+export type ChatState = {
+  me: PublicUser;
+  /** null while the first connection is being made. */
+  connected: boolean | null;
+  rooms: Record<string, RoomSummary>;
+  messagesByRoom: Record<string, ChatMessage[]>;
+  /**
+   * Per loaded room: every message the caller may see is held up to this seq. Set by syncs and
+   * advanced only by contiguous live messages, so a live message never hides a hole before it.
+   */
+  syncedSeq: Record<string, number>;
+  activeRoomId: string | null;
+  /** A person picked from search with whom there is no conversation yet. */
+  draftPeer: PublicUser | null;
+  outbox: OutboxItem[];
+  presence: Record<string, PresenceStatus>;
+  requests: MessageRequest[];
+  /** A short message for the user (e.g. "You are sending too fast"), cleared by the next success. */
+  notice: string | null;
+  setRequests: (requests: MessageRequest[]) => void;
+  setNotice: (notice: string | null) => void;
+  markDeleted: (roomId: string, messageId: string) => void;
+  /** roomId → handle → when the "typing" signal lapses (ms since epoch). */
+  typing: Record<string, Record<string, number>>;
+  setPresence: (statuses: PresenceStatus[]) => void;
+  setTyping: (roomId: string, handle: string, until: number | null) => void;
+  setConnected: (connected: boolean) => void;
+  setRooms: (rooms: RoomSummary[]) => void;
+  mergeMessages: (roomId: string, messages: ChatMessage[]) => void;
+  /** Records that everything up to `seq` is held (from a sync reply or a loaded history page). */
+  markSynced: (roomId: string, seq: number) => void;
+  receiveMessage: (message: ChatMessage) => void;
+  setUnread: (roomId: string, count: number) => void;
+  applyReceipt: (receipt: Receipt) => void;
+  renameUser: (user: PublicUser) => void;
+  openRoom: (roomId: string | null) => void;
+  openDraft: (peer: PublicUser) => void;
+  /** Adds a message written here or in another tab (kept in write order; a known one is left alone). */
+  enqueue: (item: OutboxItem) => void;
+  settle: (clientMsgId: string) => void;
+  /** The spam checks held it for a moderator: shown as such, no retry; it goes when released or removed. */
+  hold: (clientMsgId: string, note: string) => void;
+  /** `retryable`: failed for want of a connection, so it is sent again once the connection returns. */
+  fail: (clientMsgId: string, error: string, retryable?: boolean) => void;
+  /** Puts messages that failed for want of a connection back in the queue, in their order. */
+  requeueRetryable: () => void;
+  retry: (clientMsgId: string) => void;
+};
+
+// Messages arrive from acks, live events, syncs and history pages: merge by id, keep seq order.
+function merge(existing: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
+  const byId = new Map(existing.map((message) => [message.id, message]));
+  for (const message of incoming) byId.set(message.id, message);
+  return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+// Moves a synced mark over held messages that follow it without a hole.
+function advanceThroughHeld(synced: number, messages: ChatMessage[]): number {
+  let seq = synced;
+  for (const message of messages) if (message.seq === seq + 1) seq = message.seq;
+  return seq;
+}
+
+function withSynced(state: ChatState, roomId: string, messages: ChatMessage[], floor: number): Record<string, number> {
+  const current = state.syncedSeq[roomId];
+  if (current === undefined && floor < 0) return state.syncedSeq;
+  return { ...state.syncedSeq, [roomId]: advanceThroughHeld(Math.max(current ?? 0, floor), messages) };
+}
+
+/** One store per provider (per signed-in page), never a module singleton. */
+export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
+  createStore<ChatState>()((set) => ({
+    me,
+    connected: null,
+    rooms: {},
+    messagesByRoom: {},
+    syncedSeq: {},
+    activeRoomId: null,
+    draftPeer: null,
+    outbox,
+    presence: {},
+    typing: {},
+    requests: [],
+    notice: null,
+    setRequests: (requests) => set({ requests }),
+    setNotice: (notice) => set({ notice }),
+    markDeleted: (roomId, messageId) =>
+      set((state) => {
+        const erase = <M extends ChatMessage | null>(message: M): M =>
+          message?.id === messageId ? { ...message, body: '', deleted: true as const } : message;
+        const room = state.rooms[roomId];
+        return {
+          messagesByRoom: state.messagesByRoom[roomId]
+            ? { ...state.messagesByRoom, [roomId]: state.messagesByRoom[roomId].map(erase) }
+            : state.messagesByRoom,
+          // The list's preview and a request's preview must not keep showing what was removed.
+          rooms: room ? { ...state.rooms, [roomId]: { ...room, lastMessage: erase(room.lastMessage) } } : state.rooms,
+          requests: state.requests.map((request) => (request.roomId === roomId ? { ...request, lastMessage: erase(request.lastMessage) } : request)),
+        };
+      }),
+    setPresence: (statuses) =>
+      set((state) => ({ presence: { ...state.presence, ...Object.fromEntries(statuses.map((status) => [status.handle, status])) } })),
+    setTyping: (roomId, handle, until) =>
+      set((state) => {
+        const room = { ...state.typing[roomId] };
+        if (until === null) delete room[handle];
+        else room[handle] = until;
+        return { typing: { ...state.typing, [roomId]: room } };
+      }),
+    setConnected: (connected) => set({ connected }),
+    setRooms: (rooms) =>
+      set((state) => ({
+        rooms: Object.fromEntries(rooms.map((room) => [room.id, withLiveMessages(room, state.messagesByRoom[room.id], state.me.handle)])),
+        activeRoomId: state.activeRoomId && rooms.some((room) => room.id === state.activeRoomId) ? state.activeRoomId : null,
+      })),
+    mergeMessages: (roomId, messages) =>
+      set((state) => {
+        const merged = merge(state.messagesByRoom[roomId] ?? [], messages);
+        return { messagesByRoom: { ...state.messagesByRoom, [roomId]: merged }, syncedSeq: withSynced(state, roomId, merged, -1) };
+      }),
+    markSynced: (roomId, seq) =>
+      set((state) => ({ syncedSeq: withSynced(state, roomId, state.messagesByRoom[roomId] ?? [], seq) })),
+    receiveMessage: (message) =>
+      set((state) => {
+        const known = state.messagesByRoom[message.roomId]?.some((existing) => existing.id === message.id);
+        const room = state.rooms[message.roomId];
+        const rooms = room && !known ? { ...state.rooms, [room.id]: withNewMessage(room, message, state.me.handle) } : state.rooms;
+        const typing = { ...state.typing[message.roomId] };
+        delete typing[message.sender];
+        const merged = merge(state.messagesByRoom[message.roomId] ?? [], [message]);
+        return {
+          rooms,
+          typing: { ...state.typing, [message.roomId]: typing },
+          messagesByRoom: { ...state.messagesByRoom, [message.roomId]: merged },
+          syncedSeq: withSynced(state, message.roomId, merged, -1),
+        };
+      }),
+    setUnread: (roomId, count) =>
+      set((state) => (state.rooms[roomId] ? { rooms: { ...state.rooms, [roomId]: { ...state.rooms[roomId], unread: count } } } : {})),
+    applyReceipt: (receipt) =>
+      set((state) => {
+        const room = state.rooms[receipt.roomId];
+        if (!room) return {};
+        const members = room.members.map((member) => {
+          if (member.handle !== receipt.reader) return member;
+          const deliveredSeq = Math.max(member.deliveredSeq, receipt.seq);
+          return receipt.kind === 'read' ? { ...member, deliveredSeq, readSeq: Math.max(member.readSeq, receipt.seq) } : { ...member, deliveredSeq };
+        });
+        return { rooms: { ...state.rooms, [room.id]: { ...room, members } } };
+      }),
+    renameUser: (user) =>
+      set((state) => ({
+        me: state.me.handle === user.handle ? user : state.me,
+        rooms: Object.fromEntries(
+          Object.entries(state.rooms).map(([id, room]) => [
+            id,
+            { ...room, members: room.members.map((member) => (member.handle === user.handle ? { ...member, displayName: user.displayName } : member)) },
+          ]),
+        ),
+      })),
+    openRoom: (roomId) => set({ activeRoomId: roomId, draftPeer: null }),
+    openDraft: (peer) => set({ activeRoomId: null, draftPeer: peer }),
+    enqueue: (item) =>
+      set((state) =>
+        state.outbox.some((queued) => queued.clientMsgId === item.clientMsgId) ? {} : { outbox: [...state.outbox, item].sort(byWriteOrder) },
+      ),
+    settle: (clientMsgId) =>
+      set((state) =>
+        state.outbox.some((item) => item.clientMsgId === clientMsgId) ? { outbox: state.outbox.filter((item) => item.clientMsgId !== clientMsgId) } : {},
+      ),
+    hold: (clientMsgId, note) =>
+      set((state) => ({
+        outbox: state.outbox.map((item) => (item.clientMsgId === clientMsgId ? { ...item, status: 'held', error: note, retryable: undefined } : item)),
+      })),
+    fail: (clientMsgId, error, retryable = false) =>
+      set((state) => ({
+        outbox: state.outbox.map((item) => (item.clientMsgId === clientMsgId ? { ...item, status: 'failed', error, retryable } : item)),
+      })),
+    requeueRetryable: () =>
+      set((state) =>
+        state.outbox.some((item) => item.status === 'failed' && item.retryable)
+          ? {
+              outbox: state.outbox.map((item) =>
+                item.status === 'failed' && item.retryable ? { ...item, status: 'pending', error: undefined, retryable: undefined, queuedAt: Date.now() } : item,
+              ),
+            }
+          : {},
+      ),
+    retry: (clientMsgId) =>
+      set((state) => ({
+        outbox: state.outbox.map((item) =>
+          item.clientMsgId === clientMsgId ? { ...item, status: 'pending', error: undefined, retryable: undefined, queuedAt: Date.now() } : item,
+        ),
+      })),
+  }));
+
+// A room list fetched just before a live message arrived must not undo it: messages already held
+// past the list's lastSeq are added back on top of the snapshot.
+function withLiveMessages(room: RoomSummary, held: ChatMessage[] | undefined, me: string): RoomSummary {
+  const newer = (held ?? []).filter((message) => message.seq > room.lastSeq);
+  return newer.reduce((summary, message) => withNewMessage(summary, message, me), room);
+}
+
+function withNewMessage(room: RoomSummary, message: ChatMessage, me: string): RoomSummary {
+  const isNewest = message.seq > room.lastSeq;
+  const countsAsUnread = isNewest && message.kind === 'text' && message.sender !== me;
+  return {
+    ...room,
+    lastMessage: isNewest ? message : room.lastMessage,
+    lastSeq: Math.max(room.lastSeq, message.seq),
+    unread: room.unread + (countsAsUnread ? 1 : 0),
+  };
+}
+
+export type ChatStore = ReturnType<typeof createChatStore>;
+
+/** Rooms ordered by their latest activity, newest first. */
+export const sortRooms = (rooms: Record<string, RoomSummary>) =>
+  Object.values(rooms).sort((a, b) => activity(b).localeCompare(activity(a)));
+
+const activity = (room: RoomSummary) => room.lastMessage?.createdAt ?? '';
+
+export const lastSeqOf = (messages: ChatMessage[] | undefined) => messages?.at(-1)?.seq ?? 0;
