@@ -1,0 +1,59 @@
+import { expect, test } from './fixtures';
+import { acceptRequest, openChatWith, PASSWORD, signUp, trackPageErrors } from './helpers';
+
+test('two people sign up, chat live, and keep their history across a reload', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+
+  await openChatWith(alice, bob.handle);
+  await alice.page.getByRole('textbox', { name: 'Message' }).fill('Hi Bob, it is Alice');
+  await alice.page.getByRole('button', { name: 'Send' }).click();
+  await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('Hi Bob, it is Alice');
+
+  // Bob sees the first message from a stranger arrive live, as a request, and accepts it.
+  await expect(bob.page.getByRole('region', { name: 'Message requests' })).toContainText('Hi Bob, it is Alice');
+  await acceptRequest(bob, 'Alice');
+  await expect(bob.page.getByRole('list', { name: 'Messages' })).toContainText('Hi Bob, it is Alice');
+
+  await bob.page.getByRole('textbox', { name: 'Message' }).fill('Hello Alice!');
+  await bob.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('Hello Alice!');
+
+  await alice.page.reload();
+  await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ }).click();
+  const history = alice.page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+  await expect(history.filter({ hasText: 'Hi Bob, it is Alice' })).toHaveCount(1);
+  await expect(history.filter({ hasText: 'Hello Alice!' })).toHaveCount(1);
+  expect(errors.list).toEqual([]);
+});
+
+test('bad credentials give a clear error, and signing out returns to the sign-in page', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { handle, page } = await signUp(browser, 'carol', 'Carol', errors);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/signin/);
+
+  await page.getByLabel('Username').fill(handle);
+  await page.getByLabel('Password').fill('not my password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('form').getByRole('alert')).toHaveText('Wrong username or password.');
+
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
+
+test('sign-up explains an invalid username', async ({ page }) => {
+  const errors = trackPageErrors();
+  errors.watch(page);
+  await page.goto('/signup');
+  await page.getByLabel('Username').fill('no');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('form').getByRole('alert')).toContainText('Username must be at least 3 characters');
+  expect(errors.list).toEqual([]);
+});

@@ -1,0 +1,59 @@
+import { expect, type Page, test } from './fixtures';
+import { acceptedChat, send, signUp, trackPageErrors } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
+
+test('a group appears live for its members, and the sender sees who received and read each message', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+
+  await alice.page.getByRole('button', { name: 'New group' }).click();
+  await alice.page.getByLabel('Group name').fill('Trip planning');
+  await alice.page.getByLabel('Members (handles)').fill(`${bob.handle}, @${carol.handle}`);
+  await alice.page.getByRole('button', { name: 'Create group' }).click();
+  await expect(alice.page.getByRole('heading', { name: 'Trip planning' })).toBeVisible();
+  await expect(rooms(bob.page).getByRole('button', { name: /Trip planning/ })).toBeVisible();
+  await expect(rooms(carol.page).getByRole('button', { name: /Trip planning/ })).toBeVisible();
+
+  await send(alice, 'Who is in for Saturday?');
+  const mine = messages(alice.page).locator('li[data-seq]', { hasText: 'Who is in for Saturday?' });
+  // Both have it on their screens' lists (not opened yet): delivered to both, unread for both.
+  await expect(mine).toContainText('Delivered to 2 of 2');
+  await expect(rooms(carol.page).locator('[aria-label="1 unread"]')).toBeVisible();
+
+  await rooms(bob.page).getByRole('button', { name: /Trip planning/ }).click();
+  await expect(messages(bob.page)).toContainText('Who is in for Saturday?');
+  await expect(mine).toContainText('Read by 1 of 2');
+  await rooms(carol.page).getByRole('button', { name: /Trip planning/ }).click();
+  await expect(mine).toContainText('Read by 2 of 2');
+  await expect(rooms(carol.page).locator('[aria-label$="unread"]')).toHaveCount(0);
+
+  await send(bob, 'Me!');
+  await expect(messages(alice.page)).toContainText('Me!');
+  await expect(messages(carol.page)).toContainText('Me!');
+  expect(errors.list).toEqual([]);
+});
+
+test('adding a third person to a direct chat starts a new group, and the direct history stays private', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'a secret between us');
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await expect(messages(bob.page)).toContainText('a secret between us');
+
+  await alice.page.getByRole('button', { name: 'Add person' }).click();
+  await alice.page.getByLabel('Handle to add').fill(carol.handle);
+  await alice.page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(alice.page.getByRole('heading', { name: 'Alice, Bob, Carol' })).toBeVisible();
+  await send(alice, 'welcome, Carol');
+
+  await rooms(carol.page).getByRole('button', { name: /Alice, Bob, Carol/ }).click();
+  await expect(messages(carol.page)).toContainText('welcome, Carol');
+  await expect(messages(carol.page)).not.toContainText('a secret between us');
+  // Bob still has the direct conversation, apart from the group.
+  await expect(rooms(bob.page).getByRole('button', { name: /Alice, Bob, Carol/ })).toBeVisible();
+  await expect(rooms(bob.page).getByRole('button', { name: /a secret between us/ })).toBeVisible();
+  expect(errors.list).toEqual([]);
+});

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { TEST_DATABASE_URL } from '../helpers/services';
+import { type Browser, expect, type Page } from './fixtures';
+
+export const PASSWORD = 'correct horse battery';
+
+export const uniqueHandle = (prefix: string) => `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+/** Script errors in any page, asserted empty at the end: a broken page can look right. */
+export function trackPageErrors() {
+  const list: string[] = [];
+  return { list, watch: (page: Page) => page.on('pageerror', (error) => list.push(error.message)) };
+}
+
+/** Signs a new user up in a browser context of their own. */
+export async function signUp(browser: Browser, prefix: string, displayName: string, errors?: ReturnType<typeof trackPageErrors>) {
+  const handle = uniqueHandle(prefix);
+  const page = await (await browser.newContext()).newPage();
+  errors?.watch(page);
+  await page.goto('/signup');
+  await page.getByLabel('Username').fill(handle);
+  await page.getByLabel('Display name').fill(displayName);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  return { handle, page };
+}
+
+/** Accepts the message request from someone and opens the conversation. */
+export async function acceptRequest(user: { page: Page }, fromDisplayName: string) {
+  const requests = user.page.getByRole('region', { name: 'Message requests' });
+  await expect(requests).toContainText(fromDisplayName);
+  await requests.getByRole('button', { name: 'Accept' }).click();
+}
+
+/** Makes someone an admin from the command line, as an operator would. */
+export function grantAdmin(handle: string) {
+  execFileSync('node_modules/.bin/tsx', ['scripts/admin.ts', 'grant', handle], {
+    env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL },
+    stdio: 'pipe',
+  });
+}
+
+/** Types a message into the open conversation and sends it. */
+export async function send(user: { page: Page }, body: string) {
+  await user.page.getByRole('textbox', { name: 'Message' }).fill(body);
+  await user.page.getByRole('button', { name: 'Send' }).click();
+}
+
+/**
+ * Alice and Bob, each signed in in a browser of their own; Alice writes first (a message request) and
+ * Bob accepts it, so both have the conversation open.
+ */
+export async function acceptedChat(browser: Browser, errors: ReturnType<typeof trackPageErrors>, firstMessage: string) {
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await send(alice, firstMessage);
+  await acceptRequest(bob, 'Alice');
+  return { alice, bob };
+}
+
+/** Finds someone by handle and opens the conversation with them. */
+export async function openChatWith(user: { page: Page }, handle: string) {
+  await user.page.getByLabel('Find people').fill(handle);
+  await user.page.getByRole('button', { name: new RegExp(handle) }).click();
+}

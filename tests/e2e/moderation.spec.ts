@@ -1,0 +1,96 @@
+import { expect, type Page, test } from './fixtures';
+import { acceptRequest, grantAdmin, openChatWith, signUp, trackPageErrors } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+
+test('a moderator deletes a reported message and bans its sender; others see it live', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const mod = await signUp(browser, 'mod', 'Moderator', errors);
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const troll = await signUp(browser, 'troll', 'Troll', errors);
+  grantAdmin(mod.handle);
+
+  await openChatWith(troll, alice.handle);
+  await troll.page.getByRole('textbox', { name: 'Message' }).fill('something abusive');
+  await troll.page.getByRole('button', { name: 'Send' }).click();
+  await acceptRequest(alice, 'Troll');
+  const abusive = messages(alice.page).locator('li[data-seq]', { hasText: 'something abusive' });
+  await abusive.getByRole('button', { name: 'Report message' }).click();
+  await abusive.getByLabel('Reason for reporting').fill('harassment');
+  await abusive.getByRole('button', { name: 'Send report' }).click();
+  await expect(abusive).toContainText('Reported');
+
+  await mod.page.goto('/admin');
+  const report = mod.page.getByRole('list', { name: 'Open reports' }).getByRole('listitem').filter({ hasText: 'harassment' });
+  await expect(report).toContainText('something abusive');
+  // A reason is required, in the moderator's own words.
+  await report.getByRole('button', { name: 'Delete message' }).click();
+  await expect(report.getByRole('alert')).toContainText('Say why first');
+  await expect(report).toHaveCount(1);
+  await report.getByLabel('Reason').fill('harassing a member');
+  await report.getByRole('button', { name: 'Delete message' }).click();
+  // Deleting resolves the report, so it leaves the queue.
+  await expect(report).toHaveCount(0);
+
+  // Alice's open conversation shows the marker in place of the message, live.
+  await expect(messages(alice.page)).toContainText('Message removed');
+  await expect(messages(alice.page)).not.toContainText('something abusive');
+
+  await mod.page.getByLabel('Search people and rooms').fill(troll.handle);
+  const people = mod.page.getByRole('list', { name: 'People' });
+  await people.getByLabel(`Reason for @${troll.handle}`).fill('repeated abuse after warnings');
+  await people.getByRole('button', { name: `Ban @${troll.handle}` }).click();
+  await expect(mod.page.getByRole('list', { name: 'People' })).toContainText('banned');
+  // The banned user's page is cut off and sent to sign in; signing in again is refused.
+  await expect(troll.page).toHaveURL(/\/signin/);
+  await troll.page.getByLabel('Username').fill(troll.handle);
+  await troll.page.getByLabel('Password').fill('correct horse battery');
+  await troll.page.getByRole('button', { name: 'Sign in' }).click();
+  // The form says why, rather than "wrong password".
+  await expect(troll.page.locator('form').getByRole('alert')).toHaveText('This account is banned.');
+  await expect(troll.page.getByRole('button', { name: 'Sign out' })).toHaveCount(0);
+
+  const audit = mod.page.getByRole('table', { name: 'Audit log' });
+  await mod.page.reload();
+  // The log holds every moderator's actions: find this test's by the troll's handle.
+  const rowOf = (action: string) => audit.getByRole('row').filter({ hasText: action }).filter({ hasText: troll.handle });
+  await expect(rowOf('message.delete')).toContainText('harassing a member');
+  // The removed text stays in the audit log as evidence.
+  await expect(rowOf('message.delete')).toContainText('something abusive');
+  await expect(rowOf('user.ban')).toContainText('repeated abuse after warnings');
+  expect(errors.list).toEqual([]);
+});
+
+test('a non-admin sees no moderation tools at /admin', async ({ browser }) => {
+  const user = await signUp(browser, 'plain', 'Plain');
+  await user.page.goto('/admin');
+  await expect(user.page.locator('main').getByRole('alert')).toContainText('moderators only');
+  await expect(user.page.getByRole('list', { name: 'Open reports' })).toHaveCount(0);
+});
+
+test('message bodies are shown as text: scripts, event handlers and javascript: links never run', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const attacks = [
+    '<script>window.__pwned = "script"</script>',
+    '<img src=x onerror="window.__pwned = \'img\'">',
+    '[click me](javascript:window.__pwned="link") javascript:window.__pwned="bare"',
+    'safe link https://example.com/page?x=1',
+  ];
+  await openChatWith(alice, bob.handle);
+  for (const body of attacks) {
+    await alice.page.getByRole('textbox', { name: 'Message' }).fill(body);
+    await alice.page.getByRole('button', { name: 'Send' }).click();
+  }
+  await acceptRequest(bob, 'Alice');
+  for (const body of attacks) await expect(messages(bob.page).getByText(body, { exact: true })).toBeVisible();
+  const list = messages(bob.page);
+  await expect(list.locator('script, img')).toHaveCount(0);
+  const hrefs = await list.locator('a').evaluateAll((anchors) => anchors.map((anchor) => (anchor as HTMLAnchorElement).href));
+  expect(hrefs).toEqual(['https://example.com/page?x=1']);
+  await list.getByText('javascript:window.__pwned="bare"', { exact: false }).click();
+  expect(await bob.page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+  expect(await alice.page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+  expect(errors.list).toEqual([]);
+});

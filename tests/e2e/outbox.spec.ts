@@ -1,0 +1,117 @@
+import { type BrowserContext, expect, type Page, test } from './fixtures';
+import { acceptedChat, acceptRequest, grantAdmin, openChatWith, send, signUp, trackPageErrors } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
+
+test('messages written offline are kept as pending, survive a reload, and arrive once, in order', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'hello before going offline');
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'hello before going offline' })).toBeVisible();
+
+  const context: BrowserContext = alice.page.context();
+  await context.setOffline(true);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  for (const body of ['offline one', 'offline two', 'offline three']) await send(alice, body);
+  await expect(messages(alice.page).locator('[data-outbox="pending"]')).toHaveCount(3);
+
+  // Back online but with the socket blocked: a reload must still show the three as pending.
+  await alice.page.route('**/socket.io/**', (route) => route.abort());
+  await context.setOffline(false);
+  await alice.page.reload();
+  await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ }).click();
+  await expect(messages(alice.page).locator('[data-outbox="pending"]')).toHaveCount(3);
+
+  await alice.page.unroute('**/socket.io/**');
+  await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0, { timeout: 20_000 });
+
+  await acceptRequest(bob, 'Alice');
+  const bodies = messages(bob.page).locator('li[data-seq] p.whitespace-pre-wrap');
+  await expect(bodies).toHaveText(['hello before going offline', 'offline one', 'offline two', 'offline three']);
+  await bob.page.reload();
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  await expect(bodies).toHaveText(['hello before going offline', 'offline one', 'offline two', 'offline three']);
+  expect(errors.list).toEqual([]);
+});
+
+test('unread badges count up live and clear when the conversation is opened; the sender sees "Read"', async ({ browser }) => {
+  const errors = trackPageErrors();
+  // Bob accepts the first message (a request), then leaves the conversation.
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  await expect(messages(alice.page).locator('li[data-seq]').last()).toContainText('Read');
+  await bob.page.goto('/');
+
+  for (const body of ['first', 'second']) await send(alice, body);
+  const bobRooms = bob.page.getByRole('list', { name: 'Recent conversations' });
+  await expect(bobRooms.locator('[aria-label="2 unread"]')).toBeVisible();
+  const lastMine = messages(alice.page).locator('li[data-seq]').last();
+  await expect(lastMine).toContainText('Delivered');
+
+  await bobRooms.getByRole('button', { name: /Alice/ }).click();
+  await expect(bobRooms.locator('[aria-label$="unread"]')).toHaveCount(0);
+  await expect(lastMine).toContainText('Read');
+  expect(errors.list).toEqual([]);
+});
+
+test('two tabs writing while offline keep each other’s messages through a reload; each arrives once, in write order', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello from the first tab');
+  const tabA = alice.page;
+  const tabB = await tabA.context().newPage();
+  errors.watch(tabB);
+  await tabB.goto('/');
+  await rooms(tabB).getByRole('button', { name: /Bob/ }).click();
+  await expect(messages(tabB)).toContainText('hello from the first tab');
+
+  await tabA.context().setOffline(true);
+  for (const tab of [tabA, tabB]) await expect(tab.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await send({ page: tabA }, 'written in tab A');
+  await send({ page: tabB }, 'written in tab B');
+  // One outbox per user, shared by the tabs.
+  for (const tab of [tabA, tabB]) await expect(messages(tab).locator('[data-outbox="pending"]')).toHaveCount(2);
+
+  // Back online with the sockets blocked, tab A reloads: tab B's message was not written over.
+  for (const tab of [tabA, tabB]) await tab.route('**/socket.io/**', (route) => route.abort());
+  await tabA.context().setOffline(false);
+  await tabA.reload();
+  await rooms(tabA).getByRole('button', { name: /Bob/ }).click();
+  await expect(messages(tabA).locator('[data-outbox="pending"]')).toHaveText([/written in tab A/, /written in tab B/]);
+
+  for (const tab of [tabA, tabB]) await tab.unrouteAll({ behavior: 'wait' });
+  for (const tab of [tabA, tabB]) await expect(messages(tab).locator('[data-outbox]')).toHaveCount(0, { timeout: 20_000 });
+  const expected = ['hello from the first tab', 'written in tab A', 'written in tab B'];
+  const bobBodies = messages(bob.page).locator('li[data-seq] p.whitespace-pre-wrap');
+  await expect(bobBodies).toHaveText(expected);
+  await bob.page.reload();
+  await rooms(bob.page).getByRole('button', { name: /Alice/ }).click();
+  await expect(bobBodies).toHaveText(expected);
+  expect(errors.list).toEqual([]);
+});
+
+test('a message held for review says so, offers no retry, and arrives once a moderator releases it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const mod = await signUp(browser, 'mod', 'Moderator', errors);
+  grantAdmin(mod.handle);
+  const { alice, bob } = await acceptedChat(browser, errors, 'hi');
+  // The e2e server holds the fourth link message within an hour (SPAM_MAX_LINKS_PER_HOUR=3).
+  for (const index of [1, 2, 3]) {
+    await send(alice, `link ${index} https://example.com/${index}`);
+    await expect(messages(alice.page).locator('li[data-seq]', { hasText: `link ${index}` })).toBeVisible();
+  }
+  await send(alice, 'one link too many https://example.com/4');
+  const held = messages(alice.page).locator('[data-outbox="held"]');
+  await expect(held).toContainText('Held for review by a moderator');
+  await expect(held.getByRole('button', { name: 'Retry' })).toHaveCount(0);
+  await expect(messages(bob.page)).not.toContainText('one link too many');
+
+  await mod.page.goto('/admin');
+  const queued = mod.page.getByRole('list', { name: 'Held messages' }).getByRole('listitem').filter({ hasText: 'one link too many' });
+  await queued.getByRole('button', { name: 'Release' }).click();
+  await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'one link too many' })).toHaveCount(1);
+  await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'one link too many' })).toHaveCount(1);
+  expect(errors.list).toEqual([]);
+});

@@ -1,0 +1,57 @@
+import { expect, test } from './fixtures';
+import { acceptRequest, openChatWith, signUp, trackPageErrors } from './helpers';
+
+test('two tabs of one user stay in step, and the other user sees presence change live', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  // Another app on the same host planted a cookie that is not valid percent-encoding: every page load,
+  // REST call and socket handshake of alice's from here on carries it and must not mind.
+  await alice.page.context().addCookies([{ name: 'other_app', value: '%E0%A4', url: baseURL! }]);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const aliceTab2 = await alice.page.context().newPage();
+  errors.watch(aliceTab2);
+  await aliceTab2.goto('/');
+
+  await openChatWith(bob, alice.handle);
+  await bob.page.getByRole('textbox', { name: 'Message' }).fill('hello, it is bob');
+  await bob.page.getByRole('button', { name: 'Send' }).click();
+  // The first message is a request; once alice accepts, the two are contacts.
+  await acceptRequest({ page: aliceTab2 }, 'Bob');
+  // Opening it read it: wait until bob is told, so the reloads below cannot cut the read short.
+  await expect(bob.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').last()).toContainText('Read');
+  await aliceTab2.goto('/');
+  await alice.page.goto('/');
+  await bob.page.getByRole('textbox', { name: 'Message' }).fill('ping from bob');
+  await bob.page.getByRole('button', { name: 'Send' }).click();
+
+  const badge = (page: typeof aliceTab2) => page.getByRole('list', { name: 'Recent conversations' }).locator('[aria-label="1 unread"]');
+  await expect(badge(alice.page)).toBeVisible();
+  await expect(badge(aliceTab2)).toBeVisible();
+
+  // Reading in one tab clears the badge in the other.
+  await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ }).click();
+  await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('ping from bob');
+  await expect(badge(aliceTab2)).toHaveCount(0);
+  await expect(bob.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').last()).toContainText('Read');
+
+  // Bob sees alice online while any tab is open, and "last seen" once both are closed.
+  const presence = bob.page.getByLabel('Presence');
+  await expect(presence).toHaveText(/Online/);
+  await aliceTab2.close();
+  await alice.page.waitForTimeout(1500);
+  await expect(presence).toHaveText(/Online/);
+  await alice.page.close();
+  await expect(presence).toHaveText(/Last seen/);
+
+  const aliceBack = await alice.page.context().newPage();
+  errors.watch(aliceBack);
+  await aliceBack.goto('/');
+  await expect(presence).toHaveText(/Online/);
+
+  // Typing shows in the other user's conversation and goes away by itself.
+  await aliceBack.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ }).click();
+  await aliceBack.getByRole('textbox', { name: 'Message' }).pressSequentially('typing…');
+  await expect(bob.page.getByText(`${alice.handle} is typing…`)).toBeVisible();
+  await expect(bob.page.getByText(`${alice.handle} is typing…`)).toHaveCount(0, { timeout: 15_000 });
+  expect(errors.list).toEqual([]);
+});

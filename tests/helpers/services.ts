@@ -1,0 +1,4 @@
+// Where the tests find real Postgres and Redis. scripts/test.mjs creates the database fresh.
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relay_test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const TEST_SECRET = 'relay-test-secret-0123456789abcdef';

@@ -1,0 +1,308 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppServer, startAppServer } from '../helpers/app-server';
+import { api, browserSignIn, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+
+// Real server process on real Postgres and Redis.
+let server: AppServer;
+let alice: TestUser;
+let bob: TestUser;
+let carol: TestUser;
+// Unique per run, so searching for it is unaffected by users other runs left behind.
+const aliceName = `Alice Liddell ${Date.now().toString(36)}`;
+const sockets: TestSocket[] = [];
+
+async function open(user: { token: string }) {
+  const socket = await connect(server.url, { token: user.token });
+  sockets.push(socket);
+  return socket;
+}
+
+async function historyOf(user: TestUser, roomId: string) {
+  return api(server.url, `/api/v1/rooms/${roomId}/messages?limit=200`, { token: user.token });
+}
+
+beforeAll(async () => {
+  server = await startAppServer();
+  [alice, bob, carol] = await Promise.all([
+    createUser(server.url, 'alice', aliceName),
+    createUser(server.url, 'bob'),
+    createUser(server.url, 'carol'),
+  ]);
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await server?.stop();
+});
+
+describe('accounts and tokens', () => {
+  it('creates a user and refuses a taken or invalid username', async () => {
+    const taken = await api(server.url, '/api/v1/users', { body: { username: alice.handle, password: 'another password' } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.error.code).toBe('conflict');
+
+    for (const body of [
+      { username: 'ab', password: 'long enough' },
+      { username: 'Has Space', password: 'long enough' },
+      { username: 'valid_name', password: 'short' },
+      { username: 'valid_name' },
+      { username: 42, password: 'long enough' },
+      { username: 'valid_name', password: 'long enough', isAdmin: true },
+    ]) {
+      const reply = await api(server.url, '/api/v1/users', { body });
+      expect(reply.status, JSON.stringify(body)).toBe(400);
+      expect(reply.body.error.code).toBe('bad_request');
+      expect(typeof reply.body.error.message).toBe('string');
+    }
+    const notJson = await api(server.url, '/api/v1/users', { body: '{"username": ' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.error.message).toMatch(/JSON/);
+  });
+
+  it('treats usernames case-insensitively and returns only public fields', async () => {
+    const reply = await api(server.url, '/api/v1/tokens', { body: { username: alice.handle.toUpperCase(), password: alice.password } });
+    expect(reply.status).toBe(201);
+    expect(new Date(reply.body.expiresAt).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('refuses a token for wrong credentials with 401', async () => {
+    const wrongPassword = await api(server.url, '/api/v1/tokens', { body: { username: alice.handle, password: 'not the password' } });
+    expect(wrongPassword.status).toBe(401);
+    expect(wrongPassword.body.error.code).toBe('unauthorized');
+    const noSuchUser = await api(server.url, '/api/v1/tokens', { body: { username: 'nobody_here', password: 'whatever123' } });
+    expect(noSuchUser.status).toBe(401);
+    const missing = await api(server.url, '/api/v1/tokens', { body: {} });
+    expect(missing.status).toBe(400);
+  });
+
+  it('finds users by handle or display name without exposing database ids', async () => {
+    const byName = await api(server.url, `/api/v1/users?q=${encodeURIComponent(aliceName.toUpperCase())}`, { token: bob.token });
+    expect(byName.status).toBe(200);
+    expect(byName.body.users).toEqual([{ handle: alice.handle, displayName: aliceName }]);
+    const byHandle = await api(server.url, `/api/v1/users?q=${bob.handle}`, { token: alice.token });
+    expect(byHandle.body.users.map((user: any) => user.handle)).toEqual([bob.handle]);
+    expect(Object.keys(byHandle.body.users[0]).sort()).toEqual(['displayName', 'handle']);
+  });
+
+  it('refuses anonymous and forged credentials on REST and at the socket handshake', async () => {
+    expect((await api(server.url, '/api/v1/users?q=a')).status).toBe(401);
+    expect((await api(server.url, '/api/v1/rooms', { token: 'not-a-token' })).status).toBe(401);
+    await expect(connect(server.url, {})).rejects.toThrow('unauthorized');
+    await expect(connect(server.url, { token: 'forged' })).rejects.toThrow('unauthorized');
+  });
+});
+
+describe('direct messages', () => {
+  it('stores before acking and delivers live to every session of both users', async () => {
+    const aliceTab1 = await open(alice);
+    const aliceTab2 = await open(alice);
+    const bobTab1 = await open(bob);
+    const bobTab2 = await open(bob);
+    const carolTab = await open(carol);
+    const inboxes = [aliceTab2, bobTab1, bobTab2].map(collectMessages);
+    const carolInbox = collectMessages(carolTab);
+
+    const ack = await emitAck(aliceTab1, 'message:send', { to: bob.handle, clientMsgId: 'c-1', body: 'hello bob' });
+    expect(ack.ok).toBe(true);
+    expect(ack.message).toMatchObject({ seq: 1, clientMsgId: 'c-1', sender: alice.handle, body: 'hello bob' });
+    expect(Object.keys(ack.message).sort()).toEqual(['body', 'clientMsgId', 'createdAt', 'id', 'kind', 'roomId', 'sender', 'seq']);
+    expect(ack.message.kind).toBe('text');
+
+    // Stored before the ack: the history already has it.
+    const history = await historyOf(bob, ack.message.roomId);
+    expect(history.body.messages).toEqual([ack.message]);
+
+    for (const inbox of inboxes) expect((await inbox.waitFor(1))[0]).toEqual(ack.message);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(carolInbox.received).toHaveLength(0);
+  });
+
+  it('numbers messages 1, 2, 3… per conversation and keeps one room per pair', async () => {
+    const aliceSocket = await open(alice);
+    const carolSocket = await open(carol);
+    const first = await emitAck(aliceSocket, 'message:send', { to: carol.handle, clientMsgId: 'x-1', body: 'one' });
+    const second = await emitAck(carolSocket, 'message:send', { to: alice.handle, clientMsgId: 'x-1', body: 'two' });
+    const third = await emitAck(aliceSocket, 'message:send', { roomId: first.message.roomId, clientMsgId: 'x-2', body: 'three' });
+    expect([first, second, third].map((ack) => ack.message.seq)).toEqual([1, 2, 3]);
+    expect(new Set([first, second, third].map((ack) => ack.message.roomId)).size).toBe(1);
+
+    const history = await historyOf(alice, first.message.roomId);
+    expect(history.body.messages.map((message: any) => message.body)).toEqual(['one', 'two', 'three']);
+    const rooms = await api(server.url, '/api/v1/rooms', { token: carol.token });
+    const room = rooms.body.rooms.find((candidate: any) => candidate.id === first.message.roomId);
+    // Carol has not read alice's two messages; her own does not count.
+    expect(room).toMatchObject({ kind: 'direct', lastSeq: 3, unread: 2 });
+    expect(room.members.map((member: any) => member.handle).sort()).toEqual([alice.handle, carol.handle].sort());
+  });
+
+  it('returns the stored message when a clientMsgId is sent again, creating nothing', async () => {
+    const sender = await open(alice);
+    const payload = { to: bob.handle, clientMsgId: 'retry-1', body: 'only once' };
+    const first = await emitAck(sender, 'message:send', payload);
+    const again = await Promise.all([emitAck(sender, 'message:send', payload), emitAck(sender, 'message:send', payload)]);
+    for (const ack of again) expect(ack.message).toEqual(first.message);
+    const history = await historyOf(alice, first.message.roomId);
+    expect(history.body.messages.filter((message: any) => message.clientMsgId === 'retry-1')).toHaveLength(1);
+    // A retry gets what was stored even if its body would be refused now (say, the rules changed since).
+    const byRoom = { roomId: first.message.roomId, clientMsgId: 'retry-1', body: 'only once \u0007' };
+    expect(await emitAck(sender, 'message:send', byRoom)).toEqual({ ok: true, message: first.message });
+  });
+
+  it('refuses ids with control characters, which the database could not store, without disturbing other sends', async () => {
+    const sender = await open(alice);
+    const opening = await emitAck(sender, 'message:send', { to: bob.handle, clientMsgId: 'ctl-0', body: 'hi' });
+    const roomId = opening.message.roomId;
+    const [bad, badRoom, good] = await Promise.all([
+      emitAck(sender, 'message:send', { roomId, clientMsgId: 'nul\u0000', body: 'x' }),
+      emitAck(sender, 'message:send', { roomId: `${roomId}\u0000`, clientMsgId: 'ctl-1', body: 'x' }),
+      emitAck(sender, 'message:send', { roomId, clientMsgId: 'ctl-2', body: 'fine' }),
+    ]);
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^clientMsgId: must not contain/) } });
+    expect(badRoom).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    expect(good.ok).toBe(true);
+    // Postgres cannot store a NUL in text: wherever one comes in, it is a 400, never a 500.
+    const nul = encodeURIComponent('\u0000');
+    const refusals = await Promise.all([
+      api(server.url, `/api/v1/rooms/${roomId}${nul}/messages`, { token: alice.token }),
+      api(server.url, `/api/v1/users?q=a${nul}`, { token: alice.token }),
+      api(server.url, '/api/v1/groups', { token: alice.token, body: { name: 'a\u0000b', members: [] } }),
+      api(server.url, '/api/v1/reports', { token: alice.token, body: { messageId: '\u0000', reason: 'why' } }),
+      api(server.url, '/api/v1/tokens', { body: { username: 'a\u0000', password: 'whatever it is' } }),
+      api(server.url, '/api/v1/me', { method: 'PATCH', token: alice.token, body: { displayName: 'A\u0000' } }),
+    ]);
+    for (const reply of refusals) expect([reply.status, reply.body.error.code]).toEqual([400, 'bad_request']);
+  });
+
+  it('stores one message when retries of a new clientMsgId race from several connections and REST', async () => {
+    // Each socket processes its own sends in order, so racing retries come from different connections:
+    // all but one lose the unique-key race inside the database and must answer with the winner.
+    const dave = await createUser(server.url, 'dave');
+    const senders = await Promise.all([open(alice), open(alice), open(alice)]);
+    const opening = await emitAck(senders[0], 'message:send', { to: dave.handle, clientMsgId: 'race-0', body: 'hello' });
+    const roomId = opening.message.roomId;
+    for (let round = 1; round <= 5; round += 1) {
+      const payload = { roomId, clientMsgId: `race-${round}`, body: `round ${round}` };
+      const replies = await Promise.all([
+        ...senders.map((socket) => emitAck(socket, 'message:send', payload)),
+        api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: alice.token, body: { clientMsgId: payload.clientMsgId, body: payload.body } }),
+      ]);
+      const messages = replies.map((reply: any) => ('ok' in reply ? (expect(reply.ok).toBe(true), reply.message) : (expect(reply.status).toBe(201), reply.body.message)));
+      expect(new Set(messages.map((message) => message.id)).size).toBe(1);
+    }
+    const history = await historyOf(dave, roomId);
+    expect(history.body.messages.map((message: any) => message.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(history.body.messages.map((message: any) => message.clientMsgId)).toEqual(['race-0', 'race-1', 'race-2', 'race-3', 'race-4', 'race-5']);
+  });
+
+  it('answers bad input with a clear error, stores nothing and keeps serving', async () => {
+    const sender = await open(alice);
+    const base = await emitAck(sender, 'message:send', { to: bob.handle, clientMsgId: 'base', body: 'before' });
+    const roomId = base.message.roomId;
+    const cases: [unknown, string][] = [
+      [{ to: 'nobody_like_this', clientMsgId: 'b1', body: 'hi' }, 'not_found'],
+      [{ to: bob.handle, clientMsgId: 'b2', body: '' }, 'bad_request'],
+      [{ to: bob.handle, clientMsgId: 'b3', body: '   ' }, 'bad_request'],
+      [{ to: bob.handle, clientMsgId: 'b4', body: 'x'.repeat(4001) }, 'bad_request'],
+      [{ to: bob.handle, body: 'no id' }, 'bad_request'],
+      [{ clientMsgId: 'b5', body: 'nowhere' }, 'bad_request'],
+      [{ to: bob.handle, clientMsgId: 'b6', body: 42 }, 'bad_request'],
+      [{ to: bob.handle, clientMsgId: 7, body: 'hi' }, 'bad_request'],
+      ['just a string', 'bad_request'],
+      [null, 'bad_request'],
+      [{ to: alice.handle, clientMsgId: 'b7', body: 'to myself' }, 'bad_request'],
+      [{ roomId: 'no-such-room', clientMsgId: 'b8', body: 'hi' }, 'not_found'],
+    ];
+    for (const [payload, code] of cases) {
+      const ack = await emitAck(sender, 'message:send', payload);
+      expect(ack.ok, JSON.stringify(payload)).toBe(false);
+      expect(ack.error.code, JSON.stringify(payload)).toBe(code);
+      expect(ack.error.message.length).toBeGreaterThan(0);
+    }
+    // Missing fields are named, not reported as a bare "invalid input".
+    expect((await emitAck(sender, 'message:send', { to: bob.handle, body: 'no id' })).error.message).toMatch(/clientMsgId/);
+    expect((await emitAck(sender, 'message:send', { clientMsgId: 'b9', body: 'nowhere' })).error.message).toMatch(/"to".*"roomId"/);
+    expect((await emitAck(sender, 'message:send', { to: bob.handle, roomId, clientMsgId: 'b9', body: 'both' })).error.message).toMatch(/exactly one/);
+    const exactly4000 = await emitAck(sender, 'message:send', { roomId, clientMsgId: 'max', body: 'y'.repeat(4000) });
+    expect(exactly4000.ok).toBe(true);
+    const history = await historyOf(alice, roomId);
+    expect(history.body.messages.slice(-2).map((message: any) => message.clientMsgId)).toEqual(['base', 'max']);
+    const rejectedIds = new Set(['b1', 'b2', 'b3', 'b4', 'b6', 'b7', 'b8']);
+    expect(history.body.messages.filter((message: any) => rejectedIds.has(message.clientMsgId))).toEqual([]);
+  });
+
+  it('keeps history private to the conversation: 404 for non-members and unknown rooms', async () => {
+    const sender = await open(alice);
+    const ack = await emitAck(sender, 'message:send', { to: bob.handle, clientMsgId: 'private', body: 'just us' });
+    const outsider = await historyOf(carol, ack.message.roomId);
+    expect(outsider.status).toBe(404);
+    expect(outsider.body.error.code).toBe('not_found');
+    expect((await historyOf(carol, 'does-not-exist')).status).toBe(404);
+    const intruder = await open(carol);
+    const reply = await emitAck(intruder, 'message:send', { roomId: ack.message.roomId, clientMsgId: 'z', body: 'let me in' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const badLimit = await api(server.url, `/api/v1/rooms/${ack.message.roomId}/messages?limit=abc`, { token: alice.token });
+    expect(badLimit.status).toBe(400);
+  });
+
+  it('pages history oldest first with a limit', async () => {
+    const sender = await open(alice);
+    const dave = await createUser(server.url, 'dave');
+    let roomId = '';
+    for (let index = 1; index <= 5; index += 1) {
+      const ack = await emitAck(sender, 'message:send', { to: dave.handle, clientMsgId: `p${index}`, body: `m${index}` });
+      roomId = ack.message.roomId;
+    }
+    const newest = await api(server.url, `/api/v1/rooms/${roomId}/messages?limit=2`, { token: dave.token });
+    expect(newest.body.messages.map((message: any) => message.seq)).toEqual([4, 5]);
+    expect(newest.body.hasMore).toBe(true);
+    const seqs = async (query: string) =>
+      (await api(server.url, `/api/v1/rooms/${roomId}/messages?${query}`, { token: dave.token })).body;
+    expect((await seqs('beforeSeq=4&limit=2')).messages.map((message: any) => message.seq)).toEqual([2, 3]);
+    expect((await seqs('afterSeq=1&limit=2')).messages.map((message: any) => message.seq)).toEqual([2, 3]);
+    // Both cursors: the range between them, forward.
+    const range = await seqs('afterSeq=1&beforeSeq=5&limit=2');
+    expect(range.messages.map((message: any) => message.seq)).toEqual([2, 3]);
+    expect(range.hasMore).toBe(true);
+    expect((await seqs('afterSeq=2&beforeSeq=5')).messages.map((message: any) => message.seq)).toEqual([3, 4]);
+  });
+
+  it('answers unknown API paths with the JSON error shape', async () => {
+    const reply = await api(server.url, '/api/v1/no-such-thing', { token: alice.token });
+    expect(reply.status).toBe(404);
+    expect(reply.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+    expect((await api(server.url, '/api/v1/rooms/x/nope', { token: alice.token, body: {} })).status).toBe(404);
+  });
+});
+
+describe('browser sessions (next-auth cookie)', () => {
+  it('accepts the session cookie on REST and the socket, and signing out ends only that session', async () => {
+    const first = await browserSignIn(server.url, bob, 'Browser-One');
+    const second = await browserSignIn(server.url, bob, 'Browser-Two');
+    expect(first.sessionCookie).toBeTruthy();
+    expect(second.sessionCookie).toBeTruthy();
+    expect((await api(server.url, '/api/v1/rooms', { cookie: first.sessionCookie! })).status).toBe(200);
+    const socket = await connect(server.url, { cookie: first.sessionCookie! });
+    socket.close();
+
+    const signOut = await fetch(`${server.url}/api/auth/signout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        cookie: `${first.csrfCookie}; ${first.sessionCookie}`,
+      },
+      body: new URLSearchParams({ csrfToken: first.csrfToken, json: 'true' }),
+    });
+    expect(signOut.status).toBeLessThan(400);
+    // The old cookie is refused even though its JWT has not expired; the other browser stays in.
+    expect((await api(server.url, '/api/v1/rooms', { cookie: first.sessionCookie! })).status).toBe(401);
+    await expect(connect(server.url, { cookie: first.sessionCookie! })).rejects.toThrow('unauthorized');
+    expect((await api(server.url, '/api/v1/rooms', { cookie: second.sessionCookie! })).status).toBe(200);
+    expect((await api(server.url, '/api/v1/rooms', { token: bob.token })).status).toBe(200);
+  });
+
+  it('refuses a browser sign-in with a wrong password', async () => {
+    const attempt = await browserSignIn(server.url, { handle: bob.handle, password: 'wrong password' });
+    expect(attempt.sessionCookie).toBeNull();
+  });
+});

@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PresenceStatus } from '@/lib/schemas';
+import { MemoryPresenceStore } from '@/server/presence/presence-store';
+import { PresenceTracker } from '@/server/presence/presence-tracker';
+import { insertGroup, insertUser, openTestDatabase, recordingBroadcaster } from '../helpers/in-process-runtime';
+import { waitFor } from '../helpers/wait';
+import { watchDb } from '../helpers/watched-db';
+
+// Two nodes' trackers over one shared store and the real test database. What peers are sent is one
+// list in publish order, as Redis delivers it. Each node reaches the database through its own
+// watcher, so one node's announcement can be held at its audience look-up to make it slow.
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const userIds: string[] = [];
+const roomIds: string[] = [];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+
+afterAll(async () => {
+  await database.db.room.deleteMany({ where: { id: { in: roomIds } } });
+  await database.db.user.deleteMany({ where: { id: { in: userIds } } });
+  await database.close();
+});
+
+/** Bob, with Alice as his one peer: they share a group. */
+async function people() {
+  const db = database.db;
+  const [alice, bob] = [await insertUser(db, 'alice'), await insertUser(db, 'bob')];
+  userIds.push(alice.id, bob.id);
+  roomIds.push((await insertGroup(db, alice.id, [bob.id])).id);
+  return { alice, bob };
+}
+
+function node(store: MemoryPresenceStore, sent: ReturnType<typeof recordingBroadcaster>['broadcaster'], graceMs = 0) {
+  const watched = watchDb(database.db);
+  const tracker = new PresenceTracker(store, watched.db, sent, { ttlMs: 60_000, graceMs });
+  return { tracker, watched };
+}
+
+const presenceEvents = (sent: ReturnType<typeof recordingBroadcaster>['sent']) =>
+  sent.filter((entry) => entry.event === 'presence').map((entry) => ({ to: entry.userIds, ...(entry.payload as PresenceStatus) }));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('PresenceTracker across nodes, on the real database', () => {
+  it('has the last word be "online" when an offline announcement is overtaken by a reconnect on another node', async () => {
+    const { alice, bob } = await people();
+    const store = new MemoryPresenceStore();
+    const { broadcaster, sent } = recordingBroadcaster();
+    const [nodeA, nodeB] = [node(store, broadcaster), node(store, broadcaster)];
+    const connection = { userId: bob.id, handle: bob.handle, sessionId: 's1' };
+    await nodeA.tracker.connected(connection, 'on-a');
+    // Announced to the peer the real membership rows name, and to nobody else.
+    expect(presenceEvents(sent)).toEqual([{ to: [alice.id], handle: bob.handle, status: 'online', lastSeenAt: null }]);
+
+    // Node A's grace timer settles bob offline, but its announcement is slow to go out...
+    const slow = nodeA.watched.holdNext('roomMember.findMany');
+    const leftAt = Date.now();
+    await nodeA.tracker.disconnected(connection, 'on-a');
+    await slow.reached;
+    // ...while bob is back on node B, which announces online first.
+    await nodeB.tracker.connected(connection, 'on-b');
+    expect(presenceEvents(sent).map((event) => event.status)).toEqual(['online', 'online']);
+    slow.release();
+    await waitFor(() => presenceEvents(sent).length >= 4, 5_000, 'node A to finish announcing');
+    await pause(100);
+
+    // The stale "offline" still goes out, but node A sees it is stale and repeats "online" after it.
+    const events = presenceEvents(sent);
+    expect(events.map((event) => event.status)).toEqual(['online', 'online', 'offline', 'online']);
+    expect(events.every((event) => event.to.length === 1 && event.to[0] === alice.id)).toBe(true);
+    const lastSeen = new Date(events[2].lastSeenAt!).getTime();
+    expect(lastSeen).toBeGreaterThanOrEqual(leftAt);
+    expect(events.at(-1)).toEqual({ to: [alice.id], handle: bob.handle, status: 'online', lastSeenAt: null });
+    // The offline was written before it was announced; the row keeps it while bob is online again.
+    const row = await database.db.user.findUniqueOrThrow({ where: { id: bob.id } });
+    expect(row.lastSeenAt?.getTime()).toBe(lastSeen);
+    expect(await store.announced(bob.id)).toEqual({ status: 'online', lastSeen: null });
+  });
+
+  it('announces one offline, last seen when the last connection left, not when a grace period ran out', async () => {
+    const { alice, bob } = await people();
+    const store = new MemoryPresenceStore();
+    const { broadcaster, sent } = recordingBroadcaster();
+    const graceMs = 50;
+    const { tracker } = node(store, broadcaster, graceMs);
+    const tab = (sessionId: string) => ({ userId: bob.id, handle: bob.handle, sessionId });
+    await tracker.connected(tab('s1'), 'tab-1');
+    await tracker.connected(tab('s2'), 'tab-2');
+    await tracker.disconnected(tab('s1'), 'tab-1');
+    await pause(10);
+    // The first tab's grace timer is the one that finds nobody left; bob was last seen on the second.
+    const lastLeft = Date.now();
+    await tracker.disconnected(tab('s2'), 'tab-2');
+    const afterLastLeft = Date.now();
+    await waitFor(() => presenceEvents(sent).length >= 2, 5_000, 'the offline announcement');
+    // Past the second tab's grace timer too, which must find bob settled already and say nothing.
+    await pause(afterLastLeft + graceMs + 100 - Date.now());
+
+    const events = presenceEvents(sent);
+    expect(events.map((event) => event.status)).toEqual(['online', 'offline']);
+    expect(events[1].to).toEqual([alice.id]);
+    const lastSeen = new Date(events[1].lastSeenAt!).getTime();
+    expect(lastSeen).toBeGreaterThanOrEqual(lastLeft);
+    expect(lastSeen).toBeLessThanOrEqual(afterLastLeft);
+    const row = await database.db.user.findUniqueOrThrow({ where: { id: bob.id } });
+    expect(row.lastSeenAt?.getTime()).toBe(lastSeen);
+  });
+});

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import type { ChatMessage, RoomSummary } from '@/lib/schemas';
+import { createChatStore } from '@/lib/stores/chat-store';
+
+const me = { handle: 'me', displayName: 'Me' };
+
+const message = (seq: number, sender = 'them', roomId = 'r1'): ChatMessage => ({
+  id: `m${seq}`,
+  roomId,
+  seq,
+  clientMsgId: `c${seq}`,
+  sender,
+  kind: 'text',
+  body: `message ${seq}`,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+});
+
+const room = (lastSeq: number, unread: number, lastMessage: ChatMessage | null = null): RoomSummary => ({
+  id: 'r1',
+  kind: 'direct',
+  name: null,
+  members: [
+    { handle: 'me', displayName: 'Me', readSeq: 0, deliveredSeq: 0 },
+    { handle: 'them', displayName: 'Them', readSeq: 0, deliveredSeq: 0 },
+  ],
+  owner: null,
+  closed: false,
+  lastMessage,
+  lastSeq,
+  unread,
+});
+
+describe('chat store: what is held without a hole', () => {
+  it('does not track rooms that were never loaded', () => {
+    const store = createChatStore(me);
+    store.getState().receiveMessage(message(3));
+    expect(store.getState().syncedSeq.r1).toBeUndefined();
+  });
+
+  it('does not let a live message past a hole move the mark; a sync fills the hole and moves it', () => {
+    const store = createChatStore(me);
+    store.getState().mergeMessages('r1', [message(1), message(2)]);
+    store.getState().markSynced('r1', 2);
+    // Offline meanwhile: 3–5 were missed, 6 arrives live first.
+    store.getState().receiveMessage(message(6));
+    expect(store.getState().syncedSeq.r1).toBe(2);
+    // The catch-up returns 3–6, complete up to the room's last seq.
+    store.getState().mergeMessages('r1', [message(3), message(4), message(5), message(6)]);
+    store.getState().markSynced('r1', 6);
+    expect(store.getState().syncedSeq.r1).toBe(6);
+    expect(store.getState().messagesByRoom.r1.map((held) => held.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('moves the mark over live messages that follow it, and over held ones a sync reaches', () => {
+    const store = createChatStore(me);
+    store.getState().markSynced('r1', 0);
+    store.getState().receiveMessage(message(1));
+    store.getState().receiveMessage(message(2));
+    expect(store.getState().syncedSeq.r1).toBe(2);
+    store.getState().receiveMessage(message(5));
+    store.getState().receiveMessage(message(4));
+    expect(store.getState().syncedSeq.r1).toBe(2);
+    store.getState().mergeMessages('r1', [message(3)]);
+    expect(store.getState().syncedSeq.r1).toBe(5);
+  });
+
+  it('never moves the mark back', () => {
+    const store = createChatStore(me);
+    store.getState().markSynced('r1', 9);
+    store.getState().markSynced('r1', 4);
+    expect(store.getState().syncedSeq.r1).toBe(9);
+  });
+});
+
+describe('chat store: room list', () => {
+  it('counts a live message once as unread, whichever of the list and the message comes first', () => {
+    const listFirst = createChatStore(me);
+    listFirst.getState().setRooms([room(1, 0)]);
+    listFirst.getState().receiveMessage(message(2));
+    listFirst.getState().receiveMessage(message(2));
+    expect(listFirst.getState().rooms.r1.unread).toBe(1);
+
+    // A list fetched before the message was stored arrives after it: the message is not lost from the count.
+    const messageFirst = createChatStore(me);
+    messageFirst.getState().setRooms([room(1, 0)]);
+    messageFirst.getState().receiveMessage(message(2));
+    messageFirst.getState().setRooms([room(1, 0)]);
+    expect(messageFirst.getState().rooms.r1).toMatchObject({ unread: 1, lastSeq: 2 });
+
+    // A list fetched after it already counts it.
+    messageFirst.getState().setRooms([room(2, 1, message(2))]);
+    expect(messageFirst.getState().rooms.r1.unread).toBe(1);
+  });
+
+  it('erases a removed message from the list preview and from requests too', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([room(2, 1, message(2))]);
+    store.getState().setRequests([{ roomId: 'r1', from: { handle: 'them', displayName: 'Them' }, lastMessage: message(2), createdAt: message(2).createdAt }]);
+    store.getState().markDeleted('r1', 'm2');
+    expect(store.getState().rooms.r1.lastMessage).toMatchObject({ body: '', deleted: true });
+    expect(store.getState().requests[0].lastMessage).toMatchObject({ body: '', deleted: true });
+  });
+});
+
+describe('chat store: outbox', () => {
+  const item = (clientMsgId: string, createdAt = clientMsgId.charCodeAt(0)) => ({ clientMsgId, roomId: 'r1', body: clientMsgId, createdAt, queuedAt: 0, status: 'pending' as const });
+
+  it('puts messages that failed for want of a connection back in order, and leaves refused ones failed', () => {
+    const store = createChatStore(me, [item('a'), item('b'), item('c')]);
+    store.getState().fail('a', 'no connection', true);
+    store.getState().fail('b', 'body: must not be empty');
+    store.getState().fail('c', 'no connection', true);
+    store.getState().requeueRetryable();
+    expect(store.getState().outbox.map((queued) => [queued.clientMsgId, queued.status])).toEqual([
+      ['a', 'pending'],
+      ['b', 'failed'],
+      ['c', 'pending'],
+    ]);
+  });
+
+  it('keeps messages from other tabs in write order, once each, and holds without offering a retry', () => {
+    const store = createChatStore(me, [item('a', 1), item('c', 3)]);
+    store.getState().enqueue(item('b', 2));
+    store.getState().enqueue(item('a', 1));
+    expect(store.getState().outbox.map((queued) => queued.clientMsgId)).toEqual(['a', 'b', 'c']);
+    store.getState().hold('b', 'held for review');
+    expect(store.getState().outbox[1]).toMatchObject({ status: 'held', error: 'held for review' });
+    // Nothing brings a held message back into the queue but its release (which settles it).
+    store.getState().requeueRetryable();
+    expect(store.getState().outbox[1].status).toBe('held');
+    store.getState().settle('b');
+    store.getState().settle('b');
+    expect(store.getState().outbox.map((queued) => queued.clientMsgId)).toEqual(['a', 'c']);
+  });
+});

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { parseInput } from '@/lib/validation';
+import { describe, expect, it } from 'vitest';
+import { messageSendSchema } from '@/lib/realtime/contract';
+import { handleSchema, signUpSchema } from '@/lib/schemas';
+
+describe('shared schemas', () => {
+  it('takes a new handle exactly as given, and looks existing ones up case-insensitively', () => {
+    expect(signUpSchema.parse({ username: 'alice.b-2_x', password: '12345678' }).username).toBe('alice.b-2_x');
+    expect(handleSchema.parse(' @Bob '.replace('@', ''))).toBe('bob');
+    for (const username of ['ab', 'a'.repeat(33), 'al ice', 'ålice', 'al!ce', 'Alice', ' alice ']) {
+      expect(signUpSchema.safeParse({ username, password: '12345678' }).success, username).toBe(false);
+    }
+  });
+
+  it('accepts a send to a handle or to a room, never both shapes mixed with unknown fields', () => {
+    expect(messageSendSchema.safeParse({ to: 'bob', clientMsgId: '1', body: 'hi' }).success).toBe(true);
+    expect(messageSendSchema.safeParse({ roomId: 'r1', clientMsgId: '1', body: 'hi' }).success).toBe(true);
+    expect(messageSendSchema.safeParse({ to: 'bob', clientMsgId: '1', body: 'hi', extra: 1 }).success).toBe(false);
+    expect(messageSendSchema.safeParse({ clientMsgId: '1', body: 'hi' }).success).toBe(false);
+    // Ids are opaque but must be storable, printable text.
+    expect(messageSendSchema.safeParse({ roomId: 'r1', clientMsgId: 'a\u0001', body: 'hi' }).success).toBe(false);
+    expect(messageSendSchema.safeParse({ roomId: 'r\u007f', clientMsgId: 'a', body: 'hi' }).success).toBe(false);
+    expect(messageSendSchema.safeParse({ roomId: 'r1', clientMsgId: 'émoji 🙂', body: 'hi' }).success).toBe(true);
+  });
+});
+
+describe('parseInput', () => {
+  it('refuses a NUL anywhere in the input, naming where, whatever the schema allows', () => {
+    const anything = z.object({ a: z.array(z.object({ b: z.string() })) });
+    expect(() => parseInput(anything, { a: [{ b: 'fine' }, { b: 'no\u0000' }] })).toThrow('a.1.b: must not contain the NUL control character');
+    expect(parseInput(anything, { a: [{ b: 'fine' }] })).toEqual({ a: [{ b: 'fine' }] });
+  });
+});
