@@ -66,14 +66,18 @@ export class PresenceTracker {
   }
 
   /**
-   * A crashed node can leave thousands of users to settle at once, and the bound is for all of them: their
-   * handles come in one query, they are settled SETTLE_AT_ONCE at a time, and the sweep goes on while
-   * whole pages are lapsed, for up to one beat.
+   * One sweep turn; the node's timer runs it every beat. A crashed node can leave thousands of users
+   * to settle at once, and the bound is for all of them: their handles come in one query, they are
+   * settled SETTLE_AT_ONCE at a time, and the sweep goes on while whole pages are lapsed, for up to
+   * one beat.
    */
-  private async sweep() {
+  async sweep() {
     // The lock lapses before this node's next turn, so no turn is skipped and the bound holds; two
-    // sweeps overlapping now and then is harmless, since settling is atomic.
-    if (!(await this.store.tryLock('presence-sweep', Math.floor(this.beatMs * 0.8)))) return;
+    // sweeps overlapping now and then is harmless, since settling is atomic. Nodes share it only with
+    // nodes on the same beat: a longer beat's lock (a node not yet restarted with a new ttl) would
+    // otherwise outlast several of this node's turns and stretch its bound to the other's.
+    const lock = `presence-sweep:${this.beatMs}`;
+    if (!(await this.store.tryLock(lock, Math.floor(this.beatMs * 0.8)))) return;
     const until = Date.now() + this.beatMs;
     for (;;) {
       const lapsed = await this.store.lapsedUsers(Date.now(), LAPSED_PAGE);

@@ -1,8 +1,11 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PresenceStatus } from '@/lib/schemas';
 import { MemoryPresenceStore } from '@/server/presence/presence-store';
 import { PresenceTracker } from '@/server/presence/presence-tracker';
+import { RedisPresenceStore } from '@/server/presence/redis-presence-store';
 import { insertGroup, insertUser, openTestDatabase, recordingBroadcaster } from '../helpers/in-process-runtime';
+import { TEST_REDIS_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
 import { watchDb } from '../helpers/watched-db';
 
@@ -105,5 +108,40 @@ describe('PresenceTracker across nodes, on the real database', () => {
     expect(lastSeen).toBeLessThanOrEqual(afterLastLeft);
     const row = await database.db.user.findUniqueOrThrow({ where: { id: bob.id } });
     expect(row.lastSeenAt?.getTime()).toBe(lastSeen);
+  });
+
+  it('sweeps a crashed node\'s users on its own beat while a node on a longer beat holds that node\'s sweep lock', async () => {
+    const { alice, bob } = await people();
+    const redis = new Redis(TEST_REDIS_URL);
+    const store = new RedisPresenceStore(redis);
+    const { broadcaster, sent } = recordingBroadcaster();
+    const tracker = (ttlMs: number) => new PresenceTracker(store, database.db, broadcaster, { ttlMs, graceMs: 0 });
+    // Never started: no heartbeat ever refreshes bob's connection there, as on a killed node.
+    const crashed = tracker(1_500);
+    // The default ttl (45 s): a 15 s beat, whose turn keeps the lock for 12 s.
+    const slow = tracker(45_000);
+    const fast = tracker(1_500);
+    try {
+      const connecting = Date.now();
+      await crashed.connected({ userId: bob.id, handle: bob.handle, sessionId: 's1' }, `crashed-${bob.id}`);
+      const connectedAt = Date.now();
+      await slow.sweep();
+      fast.start();
+      // The fast node's bound (ttl + a third of it) plus a margin for the work itself.
+      // Redis is shared with the earlier tests, whose lapsed users the sweep may settle too.
+      const bobOffline = () => presenceEvents(sent).find((event) => event.handle === bob.handle && event.status === 'offline');
+      await waitFor(() => bobOffline() !== undefined, 1_500 + 500 + 1_000, 'bob settled offline by the fast node');
+      const offline = bobOffline()!;
+      expect(offline.to).toEqual([alice.id]);
+      // Last seen at bob's last heartbeat, which was his connect.
+      const lastSeen = new Date(offline.lastSeenAt!).getTime();
+      expect(lastSeen).toBeGreaterThanOrEqual(connecting);
+      expect(lastSeen).toBeLessThanOrEqual(connectedAt);
+    } finally {
+      fast.stop();
+      await redis.del(`relay:presence:conns:${bob.id}`, `relay:presence:state:${bob.id}`);
+      await redis.zrem('relay:presence:users', bob.id);
+      await redis.quit();
+    }
   });
 });
