@@ -63,6 +63,20 @@ export async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+type Method = (typeof METHODS)[number];
+
+/**
+ * JSON 405s, naming what is allowed, for the methods a route does not serve (Next's own 405 has no
+ * body). A route exports the ones it lacks: `export const { PUT, PATCH, DELETE } = refuseOtherMethods('GET', 'POST')`.
+ */
+export function refuseOtherMethods(...allowed: Method[]): Record<Method, () => Promise<Response>> {
+  const allow = allowed.join(', ');
+  const refuse = async () =>
+    Response.json({ error: { code: 'method_not_allowed', message: `This endpoint takes ${allow}.` } }, { status: errorStatus.method_not_allowed, headers: { allow } });
+  return Object.fromEntries(METHODS.map((method) => [method, refuse])) as Record<Method, () => Promise<Response>>;
+}
+
 export const searchParams = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
 
 function errorResponse(error: unknown) {

@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, browserSignIn, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
 
 // Real server process on real Postgres and Redis.
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 let server: AppServer;
 let alice: TestUser;
 let bob: TestUser;
@@ -271,6 +274,24 @@ describe('direct messages', () => {
     expect(reply.status).toBe(404);
     expect(reply.body).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
     expect((await api(server.url, '/api/v1/rooms/x/nope', { token: alice.token, body: {} })).status).toBe(404);
+  });
+
+  it('answers every method an endpoint does not take with a JSON 405 naming the ones it does', async () => {
+    // Every route file on disk, so that a new endpoint without its refusals fails here.
+    const apiRoot = path.resolve(import.meta.dirname, '../../app/api/v1');
+    const routeFiles = readdirSync(apiRoot, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('route.ts') && !file.includes('[...'));
+    expect(routeFiles.length).toBeGreaterThan(25);
+    for (const file of routeFiles) {
+      const source = readFileSync(path.join(apiRoot, file), 'utf8');
+      const served = METHODS.filter((method) => new RegExp(`export const ${method}\\b`).test(source));
+      const urlPath = `/api/v1/${path.dirname(file).replace(/\[\w+\]/g, 'x')}`;
+      for (const method of METHODS.filter((method) => !served.includes(method))) {
+        const reply = await fetch(`${server.url}${urlPath}`, { method, headers: { authorization: `Bearer ${alice.token}` } });
+        expect(reply.status, `${method} ${urlPath}`).toBe(405);
+        expect(reply.headers.get('allow'), `${method} ${urlPath}`).toBe(served.join(', '));
+        expect(await reply.json()).toEqual({ error: { code: 'method_not_allowed', message: expect.stringContaining(served[0]) } });
+      }
+    }
   });
 });
 

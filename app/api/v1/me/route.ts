@@ -1,6 +1,6 @@
 import { updateProfileSchema } from '@/lib/schemas';
 import { parseInput } from '@/lib/validation';
-import { apiRoute, readJson } from '@/server/http/api-route';
+import { apiRoute, readJson, refuseOtherMethods } from '@/server/http/api-route';
 import { updateProfile } from '@/server/users/update-profile';
 
 export const GET = apiRoute(async ({ actor }) => ({ user: { handle: actor.handle, displayName: actor.displayName } }));
@@ -8,3 +8,5 @@ export const GET = apiRoute(async ({ actor }) => ({ user: { handle: actor.handle
 export const PATCH = apiRoute(async ({ actor, request }) => ({
   user: await updateProfile(actor, parseInput(updateProfileSchema, await readJson(request))),
 }));
+
+export const { POST, PUT, DELETE } = refuseOtherMethods('GET', 'PATCH');

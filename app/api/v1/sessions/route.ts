@@ -1,4 +1,6 @@
-import { apiRoute } from '@/server/http/api-route';
+import { apiRoute, refuseOtherMethods } from '@/server/http/api-route';
 import { listSessions } from '@/server/sessions/list-sessions';
 
 export const GET = apiRoute(async ({ actor }) => ({ sessions: await listSessions(actor) }));
+
+export const { POST, PUT, PATCH, DELETE } = refuseOtherMethods('GET');

@@ -1,7 +1,7 @@
 import { credentialsSchema } from '@/lib/schemas';
 import { parseInput } from '@/lib/validation';
 import { issueToken } from '@/server/auth/issue-token';
-import { publicRoute, readJson } from '@/server/http/api-route';
+import { publicRoute, readJson, refuseOtherMethods } from '@/server/http/api-route';
 import { CLIENT_IP_HEADER, clientIpOf, limitAuthAttempt } from '@/server/safety/rate-limits';
 
 export const POST = publicRoute(
@@ -12,3 +12,5 @@ export const POST = publicRoute(
   },
   { status: 201 },
 );
+
+export const { GET, PUT, PATCH, DELETE } = refuseOtherMethods('POST');

@@ -1,6 +1,6 @@
 import { signUpSchema, userSearchSchema } from '@/lib/schemas';
 import { parseInput } from '@/lib/validation';
-import { apiRoute, publicRoute, readJson, searchParams } from '@/server/http/api-route';
+import { apiRoute, publicRoute, readJson, refuseOtherMethods, searchParams } from '@/server/http/api-route';
 import { CLIENT_IP_HEADER, clientIpOf, limitAccountAttempt, limitAuthAttempt } from '@/server/safety/rate-limits';
 import { createUser } from '@/server/users/create-user';
 import { searchUsers } from '@/server/users/search-users';
@@ -20,3 +20,5 @@ export const GET = apiRoute(async ({ actor, request }) => {
   const { q } = parseInput(userSearchSchema, searchParams(request));
   return { users: await searchUsers(actor, q) };
 });
+
+export const { PUT, PATCH, DELETE } = refuseOtherMethods('GET', 'POST');

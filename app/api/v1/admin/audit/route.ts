@@ -1,4 +1,6 @@
-import { apiRoute } from '@/server/http/api-route';
+import { apiRoute, refuseOtherMethods } from '@/server/http/api-route';
 import { listAudit } from '@/server/moderation/search-directory';
 
 export const GET = apiRoute(async ({ actor }) => ({ entries: await listAudit(actor) }), { adminOnly: true });
+
+export const { POST, PUT, PATCH, DELETE } = refuseOtherMethods('GET');

@@ -1,9 +1,11 @@
 import { handleSchema } from '@/lib/schemas';
 import { parseInput } from '@/lib/validation';
-import { apiRoute } from '@/server/http/api-route';
+import { apiRoute, refuseOtherMethods } from '@/server/http/api-route';
 import { unblockUser } from '@/server/safety/block-user';
 
 export const DELETE = apiRoute<{ handle: string }>(async ({ actor, params }) => {
   await unblockUser(actor, parseInput(handleSchema, decodeURIComponent(params.handle)));
   return { ok: true };
 });
+
+export const { GET, POST, PUT, PATCH } = refuseOtherMethods('DELETE');

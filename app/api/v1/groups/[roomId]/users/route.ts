@@ -2,7 +2,7 @@ import { addMemberSchema } from '@/lib/schemas';
 import { parseInput } from '@/lib/validation';
 import { addGroupMember } from '@/server/groups/add-group-member';
 import { listGroupUsers } from '@/server/groups/list-group-users';
-import { apiRoute, readJson } from '@/server/http/api-route';
+import { apiRoute, readJson, refuseOtherMethods } from '@/server/http/api-route';
 
 type Params = { roomId: string };
 
@@ -15,3 +15,5 @@ export const POST = apiRoute<Params>(
   },
   { status: 201 },
 );
+
+export const { PUT, PATCH, DELETE } = refuseOtherMethods('GET', 'POST');

@@ -1,6 +1,6 @@
 import { messagePageSchema, restSendSchema } from '@/lib/schemas';
 import { parseInput } from '@/lib/validation';
-import { apiRoute, readJson, searchParams } from '@/server/http/api-route';
+import { apiRoute, readJson, refuseOtherMethods, searchParams } from '@/server/http/api-route';
 import { listMessages } from '@/server/messages/list-messages';
 import { sendMessage } from '@/server/messages/send-message';
 
@@ -18,3 +18,5 @@ export const POST = apiRoute<Params>(
   },
   { status: 201 },
 );
+
+export const { PUT, PATCH, DELETE } = refuseOtherMethods('GET', 'POST');

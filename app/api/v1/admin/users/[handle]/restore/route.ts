@@ -1,9 +1,11 @@
 import { handleSchema, moderationReasonSchema } from '@/lib/schemas';
 import { parseInput } from '@/lib/validation';
-import { apiRoute, readJson } from '@/server/http/api-route';
+import { apiRoute, readJson, refuseOtherMethods } from '@/server/http/api-route';
 import { lockUser } from '@/server/moderation/lock-user';
 
 export const POST = apiRoute<{ handle: string }>(async ({ actor, params, request }) => {
   const { reason } = parseInput(moderationReasonSchema, await readJson(request));
   return lockUser(actor, parseInput(handleSchema, decodeURIComponent(params.handle)), { kind: 'restore' }, reason);
 }, { adminOnly: true });
+
+export const { GET, PUT, PATCH, DELETE } = refuseOtherMethods('POST');
