@@ -38,7 +38,7 @@ export const messageBodySchema = z
   .refine((body) => body.trim().length > 0, 'must not be empty');
 
 // Ids are opaque to us but must be storable text: a NUL byte makes Postgres refuse the whole statement.
-const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
 export const clientMsgIdSchema = z
   .string()

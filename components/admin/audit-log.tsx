@@ -1,5 +1,6 @@
 'use client';
 
+import { Panel } from '../ui/panel';
 import { useApiList } from '../ui/use-api-list';
 
 type Entry = {
@@ -23,11 +24,7 @@ const describe = (details: Record<string, unknown>) =>
 export function AuditLog() {
   const { items: entries, error } = useApiList<Entry>('/api/v1/admin/audit', (body) => body.entries);
   return (
-    <section aria-labelledby="audit-heading" className="rounded-xl bg-white p-4 shadow">
-      <h2 id="audit-heading" className="mb-3 text-lg font-semibold">
-        Audit log
-      </h2>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+    <Panel id="audit" title="Audit log" error={error}>
       <table aria-label="Audit log" className="w-full text-left text-sm">
         <thead>
           <tr className="text-slate-500">
@@ -54,6 +51,6 @@ export function AuditLog() {
           ))}
         </tbody>
       </table>
-    </section>
+    </Panel>
   );
 }

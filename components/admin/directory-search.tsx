@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { Panel } from '../ui/panel';
 import { send, useApiList } from '../ui/use-api-list';
 import { ReasonField, useReason } from './reason-field';
 
@@ -18,15 +19,11 @@ export function DirectorySearch() {
   const userAction: UserAction = (handle, path, body) => void users.act(() => send(`/api/v1/admin/users/${handle}/${path}`, 'POST', body));
 
   return (
-    <section aria-labelledby="directory-heading" className="rounded-xl bg-white p-4 shadow">
-      <h2 id="directory-heading" className="mb-3 text-lg font-semibold">
-        People and rooms
-      </h2>
+    <Panel id="directory" title="People and rooms" error={users.error ?? rooms.error}>
       <label className="block text-sm">
         Search people and rooms
         <input value={query} onChange={(event) => setQuery(event.target.value)} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
       </label>
-      {(users.error || rooms.error) && <p role="alert" className="text-sm text-red-700">{users.error ?? rooms.error}</p>}
       <ul aria-label="People" className="mt-3 divide-y divide-slate-100 text-sm">
         {users.items.map((user) => (
           <PersonRow key={user.handle} user={user} onAction={userAction} />
@@ -39,7 +36,7 @@ export function DirectorySearch() {
           </li>
         ))}
       </ul>
-    </section>
+    </Panel>
   );
 }
 

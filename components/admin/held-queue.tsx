@@ -1,28 +1,23 @@
 'use client';
 
-import { send, useApiList } from '../ui/use-api-list';
+import { Panel } from '../ui/panel';
+import { type Act, send, useApiList } from '../ui/use-api-list';
 import { ReasonField, useReason } from './reason-field';
 
 type Held = { id: string; sender: string | null; body: string; reason: string; createdAt: string };
-
-type Act = (action: () => Promise<unknown>) => Promise<void>;
 
 /** Messages the spam checks held back: release into the conversation, or discard. */
 export function HeldQueue() {
   const { items: held, error, act } = useApiList<Held>('/api/v1/admin/held', (body) => body.held);
   return (
-    <section aria-labelledby="held-heading" className="rounded-xl bg-white p-4 shadow">
-      <h2 id="held-heading" className="mb-3 text-lg font-semibold">
-        Held for review
-      </h2>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+    <Panel id="held" title="Held for review" error={error}>
       {held.length === 0 && <p className="text-sm text-slate-500">Nothing held.</p>}
       <ul aria-label="Held messages" className="space-y-3 text-sm">
         {held.map((item) => (
           <HeldItem key={item.id} item={item} act={act} />
         ))}
       </ul>
-    </section>
+    </Panel>
   );
 }
 

@@ -1,7 +1,8 @@
 'use client';
 
 import type { ChatMessage } from '@/lib/schemas';
-import { send, useApiList } from '../ui/use-api-list';
+import { Panel } from '../ui/panel';
+import { type Act, send, useApiList } from '../ui/use-api-list';
 import { ReasonField, useReason } from './reason-field';
 
 type Report = {
@@ -14,24 +15,18 @@ type Report = {
   context: ChatMessage[];
 };
 
-type Act = (action: () => Promise<unknown>) => Promise<void>;
-
 /** Open reports, oldest first, each with the conversation around the message. */
 export function ReportQueue() {
   const { items: reports, error, act } = useApiList<Report>('/api/v1/admin/reports', (body) => body.reports);
   return (
-    <section aria-labelledby="reports-heading" className="rounded-xl bg-white p-4 shadow">
-      <h2 id="reports-heading" className="mb-3 text-lg font-semibold">
-        Reports
-      </h2>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+    <Panel id="reports" title="Reports" error={error}>
       {reports.length === 0 && <p className="text-sm text-slate-500">No open reports.</p>}
       <ul aria-label="Open reports" className="space-y-4">
         {reports.map((report) => (
           <ReportItem key={report.id} report={report} act={act} />
         ))}
       </ul>
-    </section>
+    </Panel>
   );
 }
 

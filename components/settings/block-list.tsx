@@ -1,6 +1,7 @@
 'use client';
 
 import { apiFetch } from '@/lib/api-client';
+import { Panel } from '../ui/panel';
 import { useApiList } from '../ui/use-api-list';
 
 type Blocked = { handle: string; displayName: string; createdAt: string };
@@ -11,11 +12,7 @@ export function BlockList() {
   const unblock = (handle: string) => act(() => apiFetch(`/api/v1/blocks/${handle}`, { method: 'DELETE' }));
 
   return (
-    <section aria-labelledby="blocks-heading" className="rounded-xl bg-white p-4 shadow">
-      <h2 id="blocks-heading" className="mb-3 text-lg font-semibold">
-        Blocked people
-      </h2>
-      {error && <p role="alert" className="text-sm text-red-700">{error}</p>}
+    <Panel id="blocks" title="Blocked people" error={error}>
       {blocks.length === 0 && <p className="text-sm text-slate-500">You have not blocked anyone.</p>}
       <ul aria-label="Blocked people" className="divide-y divide-slate-100">
         {blocks.map((blocked) => (
@@ -29,6 +26,6 @@ export function BlockList() {
           </li>
         ))}
       </ul>
-    </section>
+    </Panel>
   );
 }

@@ -2,6 +2,7 @@
 
 import { apiFetch } from '@/lib/api-client';
 import type { DeviceSessionSummary } from '@/lib/schemas';
+import { Panel } from '../ui/panel';
 import { useApiList } from '../ui/use-api-list';
 
 /** The user's signed-in browsers and API tokens; any one can be signed out from here. */
@@ -15,15 +16,7 @@ export function SessionList() {
     });
 
   return (
-    <section aria-labelledby="sessions-heading" className="rounded-xl bg-white p-4 shadow">
-      <h2 id="sessions-heading" className="mb-3 text-lg font-semibold">
-        Signed-in sessions
-      </h2>
-      {error && (
-        <p role="alert" className="text-sm text-red-700">
-          {error}
-        </p>
-      )}
+    <Panel id="sessions" title="Signed-in sessions" error={error}>
       <ul aria-label="Sessions" className="divide-y divide-slate-100">
         {sessions.map((session) => (
           <li key={session.id} className="flex items-center justify-between py-2 text-sm">
@@ -47,7 +40,7 @@ export function SessionList() {
           </li>
         ))}
       </ul>
-    </section>
+    </Panel>
   );
 }
 

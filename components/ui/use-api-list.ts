@@ -3,6 +3,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 
+/** Runs an action, then reloads the list; a failure shows as the list's error. */
+export type Act = (action: () => Promise<unknown>) => Promise<void>;
+
 /** Loads a list from our API, with a reload for after an action and the last error to show. */
 export function useApiList<T>(path: string, pick: (body: any) => T[]) {
   const [items, setItems] = useState<T[]>([]);
@@ -14,7 +17,7 @@ export function useApiList<T>(path: string, pick: (body: any) => T[]) {
     // `pick` is a plain accessor; reloading when the path changes is enough.
   }, [path]);
   useEffect(reload, [reload]);
-  const act = async (action: () => Promise<unknown>) => {
+  const act: Act = async (action) => {
     setError(null);
     try {
       await action();

@@ -1,4 +1,5 @@
 import { AppError, errorStatus, toErrorBody } from '@/lib/errors';
+import { NO_CONTROL_CHARACTERS } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { authenticateToken } from '../auth/authenticate';
 import { tokenFromHeaders } from '../auth/session-token';
@@ -43,7 +44,7 @@ export function publicRoute(handler: (request: Request) => Promise<unknown>, opt
 // Path segments reach the database as they are; a NUL byte there makes Postgres refuse the query (a 500).
 function assertStorableParams(params: unknown) {
   const values = Object.values(params as Record<string, string | string[]>).flat();
-  if (values.some((value) => /[\u0000-\u001f\u007f]/.test(value))) {
+  if (!values.every((value) => NO_CONTROL_CHARACTERS.test(value))) {
     throw new AppError('bad_request', 'The URL holds characters that are not allowed.');
   }
 }

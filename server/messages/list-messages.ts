@@ -18,12 +18,11 @@ export async function listMessages(actor: Actor, roomId: string, page: z.infer<t
 /** The page itself, for a caller whose membership was already checked. */
 export async function readMessagePage(actor: Actor, roomId: string, page: z.infer<typeof messagePageSchema>) {
   const forward = page.afterSeq !== undefined;
-  // What people the caller blocked wrote stays hidden from the caller.
-  const blocked = await getDb().block.findMany({ where: { blockerId: actor.userId }, select: { blockedId: true } });
   const rows = await getDb().message.findMany({
     where: {
       roomId,
-      ...(blocked.length > 0 && { senderId: { notIn: blocked.map((block) => block.blockedId) } }),
+      // What people the caller blocked wrote stays hidden from the caller.
+      sender: { blockedBy: { none: { blockerId: actor.userId } } },
       seq: { gt: page.afterSeq, lt: page.beforeSeq },
     },
     orderBy: { seq: forward ? 'asc' : 'desc' },

@@ -3,6 +3,7 @@ import { touchDeviceSessions } from '../auth/device-sessions';
 import type { Broadcaster } from '../realtime/broadcaster';
 import type { PrismaClient } from '../db/generated/client';
 import { blockedEitherWay } from '../safety/block-relations';
+import { handlesById } from '../users/handles-by-id';
 import { peerIds } from '../users/peer-ids';
 import type { PresenceStore } from './presence-store';
 
@@ -82,8 +83,7 @@ export class PresenceTracker {
     for (;;) {
       const lapsed = await this.store.lapsedUsers(Date.now(), LAPSED_PAGE);
       if (lapsed.length === 0) return;
-      const users = await this.db.user.findMany({ where: { id: { in: lapsed.map((entry) => entry.userId) } }, select: { id: true, handle: true } });
-      const handleOf = new Map(users.map((user) => [user.id, user.handle]));
+      const handleOf = await handlesById(this.db, lapsed.map((entry) => entry.userId));
       await inParallel(lapsed, SETTLE_AT_ONCE, async ({ userId, lapsedAt }) => {
         // Last seen at the last heartbeat, which is one ttl before the lapse (or at a later disconnect).
         const seenAt = lapsedAt - this.timing.ttlMs;
