@@ -616,6 +616,22 @@ describe('message requests', () => {
     bobAgain.close();
     await waitFor(() => alicePresence.some((event) => event.handle === bob.handle && event.status === 'offline'), 5000, 'bob offline after accepting');
   });
+
+  it('passes the recipient\'s typing to the stranger only once the request is accepted', async () => {
+    const [alice, bob] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob')]);
+    const [aliceSocket, bobSocket] = [await open(alice), await open(bob)];
+    const { roomId } = (await send(aliceSocket, { to: bob.handle, clientMsgId: 't1', body: 'hello' })).message;
+    const aliceTyping = collect(aliceSocket, 'typing');
+
+    expect(await emitAck(bobSocket, 'typing', { roomId, typing: true })).toEqual({ ok: true });
+    await pause(300);
+    expect(aliceTyping).toEqual([]);
+
+    await api(server.url, `/api/v1/requests/${roomId}/accept`, { token: bob.token, body: {} });
+    expect(await emitAck(bobSocket, 'typing', { roomId, typing: true })).toEqual({ ok: true });
+    await waitFor(() => aliceTyping.length > 0, 5000, 'bob typing after accepting');
+    expect(aliceTyping).toEqual([{ roomId, handle: bob.handle, typing: true }]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
