@@ -7,6 +7,8 @@ export const errorStatus = {
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  too_large: 413,
+  unsupported_media_type: 415,
   rate_limited: 429,
   held_for_review: 403,
   internal: 500,

@@ -4,9 +4,20 @@ import type { Actor } from '../auth/authenticate';
 import { authenticateToken } from '../auth/authenticate';
 import { tokenFromHeaders } from '../auth/session-token';
 import { requireAdmin } from '../moderation/require-admin';
+import { getRuntime } from '../runtime';
+import { isCrossOrigin } from './same-origin';
 
 type Context<P> = { actor: Actor; params: P; request: Request };
 type RouteArgs<P> = [request: Request, segment: { params: Promise<P> }];
+
+/**
+ * What a route takes as a body: JSON (the default; anything else is a 415 before it is read) or, for
+ * upload endpoints, whatever content type they check themselves; and how many bytes at most.
+ */
+export type BodyOptions = { body?: 'json' | 'any'; maxBodyBytes?: number };
+
+/** Enough for every JSON body the API takes (a message is at most 4,000 characters). */
+export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 
 /**
  * Wraps a route handler: authenticates (bearer token or session cookie), runs it, and maps
@@ -14,10 +25,11 @@ type RouteArgs<P> = [request: Request, segment: { params: Promise<P> }];
  */
 export function apiRoute<P = Record<string, never>>(
   handler: (context: Context<P>) => Promise<unknown>,
-  options: { status?: number; adminOnly?: boolean } = {},
+  options: { status?: number; adminOnly?: boolean } & BodyOptions = {},
 ) {
   return async (...[request, segment]: RouteArgs<P>) => {
     try {
+      guardRequest(request, options);
       const actor = await authenticateRequest(request);
       // Before any input is read: a non-admin gets 403 whatever they sent.
       if (options.adminOnly) requireAdmin(actor);
@@ -31,9 +43,10 @@ export function apiRoute<P = Record<string, never>>(
 }
 
 /** The same wrapper for the few endpoints that are open to anonymous callers. */
-export function publicRoute(handler: (request: Request) => Promise<unknown>, options: { status?: number } = {}) {
+export function publicRoute(handler: (request: Request) => Promise<unknown>, options: { status?: number } & BodyOptions = {}) {
   return async (request: Request) => {
     try {
+      guardRequest(request, options);
       return Response.json(await handler(request), { status: options.status ?? 200 });
     } catch (error) {
       return errorResponse(error);
@@ -49,6 +62,34 @@ function assertStorableParams(params: unknown) {
   }
 }
 
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Checks made before anything is read: a cookie-authenticated write must come from the app's own
+ * pages (a bearer token is an API client's, which no other site can make a browser send); a body's
+ * declared size and type must fit the route.
+ */
+function guardRequest(request: Request, options: BodyOptions) {
+  const header = (name: string) => request.headers.get(name);
+  if (!WRITES.has(request.method)) return;
+  if (!/^Bearer\s/i.test(header('authorization') ?? '')) {
+    const { env } = getRuntime();
+    if (isCrossOrigin(header, { publicUrl: env.NEXTAUTH_URL, trustProxy: env.TRUST_PROXY })) {
+      throw new AppError('forbidden', 'Cross-site requests are not accepted.');
+    }
+  }
+  const declared = Number(header('content-length') ?? 0);
+  if (declared > (options.maxBodyBytes ?? JSON_BODY_LIMIT_BYTES)) throw tooLarge(options.maxBodyBytes ?? JSON_BODY_LIMIT_BYTES);
+  const hasBody = declared > 0 || header('transfer-encoding') !== null;
+  if (hasBody && (options.body ?? 'json') === 'json' && !isJsonType(header('content-type'))) {
+    throw new AppError('unsupported_media_type', 'The request body must be JSON (Content-Type: application/json).');
+  }
+}
+
+const isJsonType = (type: string | null) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type ?? '');
+
+const tooLarge = (limit: number) => new AppError('too_large', `The request body must be at most ${limit} bytes.`);
+
 export async function authenticateRequest(request: Request): Promise<Actor> {
   const token = tokenFromHeaders(request.headers.get('authorization'), request.headers.get('cookie'));
   const actor = await authenticateToken(token);
@@ -56,12 +97,32 @@ export async function authenticateRequest(request: Request): Promise<Actor> {
   return actor;
 }
 
-export async function readJson(request: Request): Promise<unknown> {
+/** Reads a JSON body, stopping at `maxBytes` (a chunked body declares no length up front). */
+export async function readJson(request: Request, maxBytes = JSON_BODY_LIMIT_BYTES): Promise<unknown> {
+  const text = await readText(request, maxBytes);
   try {
-    return await request.json();
+    return JSON.parse(text);
   } catch {
     throw new AppError('bad_request', 'The request body must be JSON.');
   }
+}
+
+async function readText(request: Request, maxBytes: number): Promise<string> {
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

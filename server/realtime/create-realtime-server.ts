@@ -7,17 +7,28 @@ import { authenticateToken } from '../auth/authenticate';
 import { tokenFromHeaders } from '../auth/session-token';
 import type { PresenceTracker } from '../presence/presence-tracker';
 import type { RedisConnections } from '../redis';
+import { isCrossOrigin, type OriginPolicy } from '../http/same-origin';
 import { socketHandlers } from './handlers';
 import { type SocketData, sessionStillLive } from './with-handler';
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** Socket.io on the app's HTTP server; with Redis, nodes share broadcasts through the Redis adapter. */
-export function createRealtimeServer(httpServer: HttpServer, redis: RedisConnections | null): RealtimeIo {
+export function createRealtimeServer(httpServer: HttpServer, redis: RedisConnections | null, origins: OriginPolicy = {}): RealtimeIo {
   const io: RealtimeIo = new Server(httpServer, {
     // Leave other upgrade requests (Next's dev HMR socket) to their own listeners.
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
+    // A page of another origin must not open a socket on the user's cookie (and read their chats);
+    // a handshake without Origin is a non-browser client, which has to bring its own token.
+    allowRequest: (request, callback) => {
+      const header = (name: string) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const refused = isCrossOrigin(header, origins);
+      callback(refused ? 'cross-origin handshake refused' : null, !refused);
+    },
   });
   if (redis) io.adapter(createAdapter(redis.pub, redis.sub));
 
