@@ -8,6 +8,7 @@ import { RedisPresenceStore } from './server/presence/redis-presence-store';
 import { grantAdmins } from './server/moderation/grant-admin';
 import { CLIENT_IP_HEADER } from './server/safety/rate-limits';
 import { MemoryTokenBuckets, RedisTokenBuckets } from './server/safety/token-bucket';
+import { MemoryFailureLedger, RedisFailureLedger } from './server/safety/failure-ledger';
 import { socketBroadcaster } from './server/realtime/broadcaster';
 import { createRealtimeServer, handleConnections } from './server/realtime/create-realtime-server';
 import { openRedis } from './server/redis';
@@ -33,7 +34,7 @@ async function main() {
     request.headers[CLIENT_IP_HEADER] = clientIp(request, env.TRUST_PROXY);
     return handle(request, response);
   });
-  const io = createRealtimeServer(httpServer, redis);
+  const io = createRealtimeServer(httpServer, redis, { publicUrl: env.NEXTAUTH_URL, trustProxy: env.TRUST_PROXY });
   const broadcaster = socketBroadcaster(io);
   const presenceStore = redis ? new RedisPresenceStore(redis.pub) : new MemoryPresenceStore();
   const presence = new PresenceTracker(presenceStore, database.db, broadcaster, {
@@ -41,7 +42,8 @@ async function main() {
     graceMs: env.PRESENCE_GRACE_MS,
   });
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
-  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db) });
+  const failures = redis ? new RedisFailureLedger(redis.pub) : new MemoryFailureLedger();
+  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures });
   await grantAdmins(database.db, env.RELAY_ADMINS);
   handleConnections(io, presence);
   presence.start();

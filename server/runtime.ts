@@ -3,6 +3,7 @@ import type { PrismaClient } from './db/generated/client';
 import type { AppendQueue } from './messages/append-queue';
 import type { PresenceTracker } from './presence/presence-tracker';
 import type { Broadcaster } from './realtime/broadcaster';
+import type { FailureLedger } from './safety/failure-ledger';
 import type { TokenBuckets } from './safety/token-bucket';
 
 // server.ts and Next's bundled route handlers are separate module graphs in one process:
@@ -14,6 +15,8 @@ type Runtime = {
   presence: PresenceTracker;
   buckets: TokenBuckets;
   appendQueue: AppendQueue;
+  /** Failed sign-ins, for the lock-out backoff (Redis-backed across nodes). */
+  failures: FailureLedger;
 };
 
 const holder = globalThis as typeof globalThis & { __relayRuntime?: Runtime };

@@ -4,7 +4,7 @@ import type { SignInErrorCode } from '@/lib/sign-in-errors';
 import { AppError } from '@/lib/errors';
 import { credentialsSchema } from '@/lib/schemas';
 import { getRuntime } from '../runtime';
-import { CLIENT_IP_HEADER, clientIpOf, limitAuthAttempt } from '../safety/rate-limits';
+import { CLIENT_IP_HEADER, clientIpOf } from '../safety/rate-limits';
 import { AccountLockedError, verifyCredentials } from '../users/verify-credentials';
 import { createDeviceSession, revokeDeviceSession } from './device-sessions';
 import { SESSION_MAX_AGE_SECONDS } from './session-token';
@@ -23,10 +23,7 @@ export function authOptions(): NextAuthOptions {
           const parsed = credentialsSchema.safeParse({ username: credentials?.username, password: credentials?.password });
           if (!parsed.success) return null;
           // next-auth hands a thrown error's message to the page as `error`: the form says why, not just "wrong password".
-          await limitAuthAttempt(clientIpOf(request?.headers?.[CLIENT_IP_HEADER]), parsed.data.username).catch((error) => {
-            throw signInError(error);
-          });
-          const user = await verifyCredentials(parsed.data).catch((error) => {
+          const user = await verifyCredentials(parsed.data, clientIpOf(request?.headers?.[CLIENT_IP_HEADER])).catch((error) => {
             if (error instanceof AppError && error.code === 'unauthorized') return null;
             throw signInError(error);
           });

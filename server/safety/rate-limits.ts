@@ -30,20 +30,60 @@ const authRule = () => {
   return { rate: RATE_AUTH_PER_MIN / 60_000, burst: RATE_AUTH_BURST };
 };
 
-/** Sign-in and sign-up attempts, limited per client IP and, when given, per account too. */
-export async function limitAuthAttempt(clientIp: string, account?: string) {
+/** Sign-ups, limited per client IP (a sign-up asking for a taken handle charges no account). */
+export async function limitAuthAttempt(clientIp: string) {
   const { rate, burst } = authRule();
   await enforce(`auth-ip:${clientIp}`, rate, burst, 'Too many attempts from your network.');
-  if (account) await limitAccountAttempt(account);
 }
 
 /**
- * Attempts on one account (a sign-in, or a sign-up asking for that handle), from any address: one
- * bucket per handle, so guessing or squatting from many IPs is capped too.
+ * Sign-ins are charged only when they fail, per account and address, so nobody else's misses can keep
+ * an account out; an address is also capped across all accounts (a guesser trying many). Each miss
+ * past the free ones doubles the wait, starting at one refill interval of RATE_AUTH_PER_MIN.
  */
-export function limitAccountAttempt(account: string) {
-  const { rate, burst } = authRule();
-  return enforce(`auth-account:${account.trim().toLowerCase()}`, rate, burst, 'Too many attempts for this account.');
+const signInRules = () => {
+  const { RATE_AUTH_PER_MIN, RATE_AUTH_BURST } = getRuntime().env;
+  const baseMs = Math.ceil(60_000 / RATE_AUTH_PER_MIN);
+  return {
+    account: { free: RATE_AUTH_BURST, baseMs, maxMs: 15 * 60_000 },
+    address: { free: RATE_AUTH_BURST * ADDRESS_CAP_FACTOR, baseMs, maxMs: 15 * 60_000 },
+  };
+};
+const ADDRESS_CAP_FACTOR = 4;
+
+const signInKeys = (clientIp: string, account: string) => ({
+  account: `signin:${account.trim().toLowerCase()}:${clientIp}`,
+  address: `signin-ip:${clientIp}`,
+});
+
+/** Refuses an address held back across accounts: callable before a request's body is read. */
+export async function refuseLockedAddress(clientIp: string) {
+  throwIfLocked(await getRuntime().failures.lockedFor(signInKeys(clientIp, '').address));
+}
+
+function throwIfLocked(retryAfterMs: number) {
+  if (retryAfterMs <= 0) return;
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  throw new AppError('rate_limited', `Too many failed sign-ins. Try again in ${seconds} s.`, { retryAfterMs });
+}
+
+/** Runs a sign-in (`attempt` throws `unauthorized` on a wrong password), refusing while this address is held back. */
+export async function guardSignIn<T>(clientIp: string, account: string, attempt: () => Promise<T>): Promise<T> {
+  const { failures } = getRuntime();
+  const keys = signInKeys(clientIp, account);
+  const waits = await Promise.all([failures.lockedFor(keys.account), failures.lockedFor(keys.address)]);
+  throwIfLocked(Math.max(...waits));
+  try {
+    const result = await attempt();
+    await failures.clear(keys.account);
+    return result;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'unauthorized') {
+      const rules = signInRules();
+      await Promise.all([failures.fail(keys.account, rules.account), failures.fail(keys.address, rules.address)]);
+    }
+    throw error;
+  }
 }
 
 /** The header server.ts stamps with the client address (overwriting anything the client sent). */

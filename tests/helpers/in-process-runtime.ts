@@ -13,6 +13,7 @@ import { PresenceTracker } from '@/server/presence/presence-tracker';
 import { type Broadcaster, socketBroadcaster } from '@/server/realtime/broadcaster';
 import { createRealtimeServer, handleConnections } from '@/server/realtime/create-realtime-server';
 import { setRuntime } from '@/server/runtime';
+import { MemoryFailureLedger } from '@/server/safety/failure-ledger';
 import { MemoryTokenBuckets } from '@/server/safety/token-bucket';
 import { RELAXED_LIMITS } from './app-server';
 import { uniqueHandle } from './clients';
@@ -77,7 +78,7 @@ export async function startInProcessRealtime() {
   const presenceStore = new MemoryPresenceStore();
   // No grace: a socket that leaves settles offline at once, so nothing is still pending at close.
   const presence = new PresenceTracker(presenceStore, watched.db, broadcaster, { ttlMs: 60_000, graceMs: 0 });
-  setRuntime({ env, db: watched.db, broadcaster, presence, buckets: new MemoryTokenBuckets(), appendQueue: new AppendQueue(watched.db) });
+  setRuntime({ env, db: watched.db, broadcaster, presence, buckets: new MemoryTokenBuckets(), appendQueue: new AppendQueue(watched.db), failures: new MemoryFailureLedger() });
   handleConnections(io, presence);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;

@@ -2,13 +2,15 @@ import { credentialsSchema } from '@/lib/schemas';
 import { parseInput } from '@/lib/validation';
 import { issueToken } from '@/server/auth/issue-token';
 import { publicRoute, readJson, refuseOtherMethods } from '@/server/http/api-route';
-import { CLIENT_IP_HEADER, clientIpOf, limitAuthAttempt } from '@/server/safety/rate-limits';
+import { CLIENT_IP_HEADER, clientIpOf, refuseLockedAddress } from '@/server/safety/rate-limits';
 
 export const POST = publicRoute(
   async (request) => {
+    const clientIp = clientIpOf(request.headers.get(CLIENT_IP_HEADER));
+    // Before the body is read: a held-back address costs us nothing more.
+    await refuseLockedAddress(clientIp);
     const input = parseInput(credentialsSchema, await readJson(request));
-    await limitAuthAttempt(clientIpOf(request.headers.get(CLIENT_IP_HEADER)), input.username);
-    return issueToken(input, request.headers.get('user-agent') ?? undefined);
+    return issueToken(input, clientIp, request.headers.get('user-agent') ?? undefined);
   },
   { status: 201 },
 );
