@@ -1,3 +1,4 @@
+import { isConnectionOrTimeout } from '../db/errors';
 import type { PrismaClient } from '../db/generated/client';
 import { type AppendOutcome, type AppendRequest, appendBatch } from './append-batch';
 
@@ -49,13 +50,18 @@ export class AppendQueue {
   /**
    * One send the database refuses must not fail the others with it, nor make the node store them one by
    * one: a refused batch is split in halves, first half first, down to the send that is refused alone.
+   * Only when the data was refused, though: a connection or timeout error fails every send at once
+   * (each half would wait out the same timeout again; one overload once left a node ~35 s without an ack).
    */
   private async store(batch: Waiting[]): Promise<void> {
     try {
       const outcomes = await appendBatch(this.db, batch.map((entry) => entry.request));
       batch.forEach((entry, index) => entry.resolve(outcomes[index]));
     } catch (error) {
-      if (batch.length === 1) return batch[0].reject(error);
+      if (batch.length === 1 || isConnectionOrTimeout(error)) {
+        for (const entry of batch) entry.reject(error);
+        return;
+      }
       console.error(`[relay] a batch of ${batch.length} sends was refused, storing it in halves:`, error instanceof Error ? error.message : error);
       const half = Math.ceil(batch.length / 2);
       await this.store(batch.slice(0, half));
