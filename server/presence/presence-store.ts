@@ -33,6 +33,10 @@ export interface PresenceStore {
 
 type UserState = { connections: Map<string, number>; status: AnnouncedStatus | null; lastSeen: number | null; leftAt: number };
 
+// An offline user's state is kept this long (for the announce race check), then dropped: the last
+// seen time is in the database, and a user with no state is simply not online.
+const FORGET_OFFLINE_MS = 10 * 60_000;
+
 /** One node, no Redis: the same rules kept in this process (no method yields midway, so each is atomic). */
 export class MemoryPresenceStore implements PresenceStore {
   private users = new Map<string, UserState>();
@@ -69,6 +73,7 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 
   async lapsedUsers(now: number, limit: number) {
+    this.forgetIdle(now);
     return [...this.sweepList]
       .filter(([, lapsedAt]) => lapsedAt <= now)
       .slice(0, limit)
@@ -92,6 +97,19 @@ export class MemoryPresenceStore implements PresenceStore {
 
   async tryLock() {
     return true;
+  }
+
+  /** Users with state kept (for tests of the eviction). */
+  get size() {
+    return this.users.size;
+  }
+
+  // Called with the crash sweep's every beat: users offline for a while, with no connection, go.
+  private forgetIdle(now: number) {
+    for (const [userId, state] of this.users) {
+      const idle = state.status !== 'online' && state.connections.size === 0 && !this.sweepList.has(userId);
+      if (idle && Math.max(state.lastSeen ?? 0, state.leftAt) + FORGET_OFFLINE_MS <= now) this.users.delete(userId);
+    }
   }
 
   private state(userId: string): UserState {

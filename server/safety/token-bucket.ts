@@ -51,25 +51,42 @@ export class RedisTokenBuckets implements TokenBuckets {
   }
 }
 
-/** One node, no Redis: the same buckets in this process. */
+/**
+ * One node, no Redis: the same buckets in this process. A bucket that has refilled is the same as none,
+ * so those are dropped as the map grows (one per user or address ever seen would never shrink).
+ */
 export class MemoryTokenBuckets implements TokenBuckets {
-  private buckets = new Map<string, { tokens: number; at: number }>();
+  private buckets = new Map<string, { tokens: number; at: number; fullAt: number }>();
+  private sizeAfterSweep = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   async take(key: string, rule: BucketRule): Promise<BucketResult> {
-    const now = Date.now();
-    const bucket = this.buckets.get(key) ?? { tokens: rule.burst, at: now };
+    const now = this.now();
+    this.sweep(now);
+    const bucket = this.buckets.get(key) ?? { tokens: rule.burst, at: now, fullAt: now };
     bucket.tokens = Math.min(rule.burst, bucket.tokens + (now - bucket.at) * rule.ratePerMs);
     bucket.at = now;
     this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return { allowed: true, retryAfterMs: 0 };
-    }
-    return { allowed: false, retryAfterMs: Math.ceil((1 - bucket.tokens) / rule.ratePerMs) };
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    bucket.fullAt = now + Math.ceil((rule.burst - bucket.tokens) / rule.ratePerMs);
+    return allowed ? { allowed, retryAfterMs: 0 } : { allowed, retryAfterMs: Math.ceil((1 - bucket.tokens) / rule.ratePerMs) };
   }
 
   async give(key: string, rule: BucketRule): Promise<void> {
     const bucket = this.buckets.get(key);
     if (bucket) bucket.tokens = Math.min(rule.burst, bucket.tokens + 1);
+  }
+
+  get size() {
+    return this.buckets.size;
+  }
+
+  // Amortised: a pass over the map only once it has doubled since the last one.
+  private sweep(now: number) {
+    if (this.buckets.size < Math.max(1024, this.sizeAfterSweep * 2)) return;
+    for (const [key, bucket] of this.buckets) if (bucket.fullAt <= now) this.buckets.delete(key);
+    this.sizeAfterSweep = this.buckets.size;
   }
 }
