@@ -25,6 +25,10 @@ const envSchema = z.object({
   // Sign-in and sign-up attempts, per client IP and per account.
   RATE_AUTH_PER_MIN: z.coerce.number().positive().default(10),
   RATE_AUTH_BURST: z.coerce.number().int().min(1).default(10),
+  // Chatty socket events: a token bucket per socket and event, this rule for typing and presence:query,
+  // 4× for room:read and room:delivered, 10× for room:sync (server/realtime/socket-throttle.ts).
+  SOCKET_EVENTS_PER_SEC: z.coerce.number().positive().default(5),
+  SOCKET_EVENT_BURST: z.coerce.number().int().min(1).default(30),
   // Comma-separated words masked (or refused) in messages.
   BANNED_WORDS: z.string().default(''),
   BANNED_WORDS_MODE: z.enum(['mask', 'refuse']).default('mask'),
@@ -48,6 +52,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`Invalid environment:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  // A secret made up per node fails every token another node signed: behind a load balancer, at random.
+  if (env.NODE_ENV === 'production' && !env.NEXTAUTH_SECRET) {
+    throw new Error(
+      'Invalid environment:\n  NEXTAUTH_SECRET: must be set in production (the same value on every node), e.g. `openssl rand -base64 32`',
+    );
+  }
   return { ...env, NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? devSecret(env.DATA_DIR) };
 }
 
