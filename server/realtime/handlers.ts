@@ -10,12 +10,16 @@ import { withHandler } from './with-handler';
 /** Client event name → handler factory. Each stays a thin call into one service. */
 export const socketHandlers = {
   'message:send': withHandler(messageSendSchema, async (actor, input) => ({ message: await sendMessage(actor, input) }), { inOrder: true }),
-  'room:sync': withHandler(roomSyncSchema, (actor, input) => syncRoom(actor, input)),
-  'room:read': withHandler(roomCursorSchema, (actor, input) => markRead(actor, input.roomId, input.seq)),
-  'room:delivered': withHandler(roomCursorSchema, async (actor, input) => {
-    await markDelivered(actor, input.roomId, input.seq);
-    return {};
-  }),
-  'presence:query': withHandler(presenceQuerySchema, async (actor, input) => ({ statuses: await queryPresence(actor, input.handles) })),
-  typing: withHandler(typingSchema, relayTyping),
+  'room:sync': withHandler(roomSyncSchema, (actor, input) => syncRoom(actor, input), { throttle: 'room:sync' }),
+  'room:read': withHandler(roomCursorSchema, (actor, input) => markRead(actor, input.roomId, input.seq), { throttle: 'room:read' }),
+  'room:delivered': withHandler(
+    roomCursorSchema,
+    async (actor, input) => {
+      await markDelivered(actor, input.roomId, input.seq);
+      return {};
+    },
+    { throttle: 'room:delivered' },
+  ),
+  'presence:query': withHandler(presenceQuerySchema, async (actor, input) => ({ statuses: await queryPresence(actor, input.handles) }), { throttle: 'presence:query' }),
+  typing: withHandler(typingSchema, relayTyping, { throttle: 'typing' }),
 };

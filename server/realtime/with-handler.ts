@@ -1,9 +1,11 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { toErrorBody } from '@/lib/errors';
+import { AppError, toErrorBody } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import type { Actor } from '../auth/authenticate';
 import { liveSessionActor } from '../auth/authenticate';
+import { getRuntime } from '../runtime';
+import { type ThrottledEvent, throttleRule, throttleSocketEvent } from './socket-throttle';
 
 type AckReply = (reply: unknown) => void;
 
@@ -22,12 +24,20 @@ export const SESSION_RECHECK_MS = 5_000;
 export function withHandler<S extends z.ZodType, R extends Record<string, unknown>>(
   schema: S,
   service: (actor: Actor, input: z.infer<S>, socket: Socket) => Promise<R>,
-  options: { inOrder?: boolean } = {},
+  options: { inOrder?: boolean; throttle?: ThrottledEvent } = {},
 ) {
   return (socket: Socket) => {
-    const handle = async (payload: unknown, ack?: unknown): Promise<void> => {
-      const reply: AckReply = typeof ack === 'function' ? (ack as AckReply) : () => {};
+    const handle = async (...args: unknown[]): Promise<void> => {
+      // The ack is the last argument when there is one; exactly one payload goes before it.
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckReply) : null;
+      const reply: AckReply = ack ?? (() => {});
       try {
+        if (args.length !== 1) throw new AppError('bad_request', `Expected one payload (and an ack), got ${args.length} arguments.`);
+        if (options.throttle) {
+          const { SOCKET_EVENTS_PER_SEC, SOCKET_EVENT_BURST } = getRuntime().env;
+          throttleSocketEvent(socket, options.throttle, throttleRule(options.throttle, { perSec: SOCKET_EVENTS_PER_SEC, burst: SOCKET_EVENT_BURST }));
+        }
+        const payload = args[0];
         if (!(await sessionStillLive(socket))) {
           reply({ ok: false, error: { code: 'unauthorized', message: 'This session has ended. Sign in again.' } });
           socket.disconnect(true);
@@ -42,8 +52,8 @@ export function withHandler<S extends z.ZodType, R extends Record<string, unknow
     if (!options.inOrder) return handle;
     // One at a time per socket, in arrival order: messages a client pipelines keep their order.
     let queue = Promise.resolve();
-    return (payload: unknown, ack?: unknown) => {
-      queue = queue.then(() => handle(payload, ack));
+    return (...args: unknown[]) => {
+      queue = queue.then(() => handle(...args));
       return queue;
     };
   };
