@@ -14,6 +14,7 @@ import { createRealtimeServer, handleConnections } from './server/realtime/creat
 import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
 import { setRuntime } from './server/runtime';
+import { answerUndecodablePath } from './server/http/early-errors';
 
 // Composition root: env → database (migrated) → Redis → HTTP server with Next and Socket.io → listen.
 async function main() {
@@ -32,6 +33,7 @@ async function main() {
   const httpServer = createServer((request, response) => {
     // The one client address rate limits trust; whatever the client sent under this name is replaced.
     request.headers[CLIENT_IP_HEADER] = clientIp(request, env.TRUST_PROXY);
+    if (answerUndecodablePath(request, response)) return;
     return handle(request, response);
   });
   const io = createRealtimeServer(httpServer, redis, { publicUrl: env.NEXTAUTH_URL, trustProxy: env.TRUST_PROXY });

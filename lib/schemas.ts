@@ -50,13 +50,16 @@ export const roomIdSchema = z.string().min(1).max(64).regex(NO_CONTROL_CHARACTER
 
 export const userSearchSchema = z.object({ q: z.string().max(64).default('') });
 
+// Seqs are Postgres integers: a larger one is refused here, not by the database as a 500.
+export const MAX_SEQ = 2 ** 31 - 1;
+
 export const messagePageSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  beforeSeq: z.coerce.number().int().min(1).optional(),
-  afterSeq: z.coerce.number().int().min(0).optional(),
+  beforeSeq: z.coerce.number().int().min(1).max(MAX_SEQ).optional(),
+  afterSeq: z.coerce.number().int().min(0).max(MAX_SEQ).optional(),
 });
 
-export const seqSchema = z.number().int().min(0);
+export const seqSchema = z.number().int().min(0).max(MAX_SEQ);
 
 export const createGroupSchema = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
@@ -143,3 +146,6 @@ export type MessageRequest = { roomId: string; from: PublicUser | null; lastMess
 export type Contact = PublicUser & { lastActivityAt: string; unread: number };
 
 export type Receipt = { roomId: string; reader: string; seq: number; kind: 'delivered' | 'read' };
+
+/** An admin directory search: cut to 64 characters (parseInput refuses a NUL in it, which Postgres would). */
+export const adminSearchSchema = z.object({ q: z.string().default('').transform((q) => q.slice(0, 64)) });

@@ -69,6 +69,12 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
     for (const [event, handler] of Object.entries(socketHandlers)) {
       socket.on(event as keyof ClientToServerEvents, handler(socket));
     }
+    // An event we do not know still gets an answer, so the client does not wait out its timeout.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (Object.hasOwn(socketHandlers, event) || typeof ack !== 'function') return;
+      ack({ ok: false, error: { code: 'bad_request', message: `Unknown event "${String(event).slice(0, 64)}".` } });
+    });
     void presence.connected(connection, socket.id).catch((error) => console.error('[relay] presence:', error));
     socket.on('disconnect', () => {
       void presence.disconnected(connection, socket.id).catch((error) => console.error('[relay] presence:', error));

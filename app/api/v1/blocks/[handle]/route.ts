@@ -4,7 +4,7 @@ import { apiRoute, refuseOtherMethods } from '@/server/http/api-route';
 import { unblockUser } from '@/server/safety/block-user';
 
 export const DELETE = apiRoute<{ handle: string }>(async ({ actor, params }) => {
-  await unblockUser(actor, parseInput(handleSchema, decodeURIComponent(params.handle)));
+  await unblockUser(actor, parseInput(handleSchema, params.handle));
   return { ok: true };
 });
 

@@ -5,7 +5,7 @@ import { lockUser } from '@/server/moderation/lock-user';
 
 export const POST = apiRoute<{ handle: string }>(async ({ actor, params, request }) => {
   const { reason } = parseInput(moderationReasonSchema, await readJson(request));
-  return lockUser(actor, parseInput(handleSchema, decodeURIComponent(params.handle)), { kind: 'ban' }, reason);
+  return lockUser(actor, parseInput(handleSchema, params.handle), { kind: 'ban' }, reason);
 }, { adminOnly: true });
 
 export const { GET, PUT, PATCH, DELETE } = refuseOtherMethods('POST');

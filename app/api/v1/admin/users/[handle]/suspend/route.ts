@@ -5,7 +5,7 @@ import { lockUser } from '@/server/moderation/lock-user';
 
 export const POST = apiRoute<{ handle: string }>(async ({ actor, params, request }) => {
   const { reason, durationMs } = parseInput(suspendSchema, await readJson(request));
-  return lockUser(actor, parseInput(handleSchema, decodeURIComponent(params.handle)), { kind: 'suspend', until: new Date(Date.now() + durationMs) }, reason);
+  return lockUser(actor, parseInput(handleSchema, params.handle), { kind: 'suspend', until: new Date(Date.now() + durationMs) }, reason);
 }, { adminOnly: true });
 
 export const { GET, PUT, PATCH, DELETE } = refuseOtherMethods('POST');

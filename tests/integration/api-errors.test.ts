@@ -1,0 +1,119 @@
+import { randomInt } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppServer, startAppServer } from '../helpers/app-server';
+import { api, connect, createUser, type TestSocket, type TestUser, uniqueHandle } from '../helpers/clients';
+
+// Bad input gets a JSON 4xx (never a plain-text 500), and every socket event gets an ack.
+let node: AppServer;
+let admin: TestUser;
+let alice: TestUser;
+let roomId: string;
+const adminHandle = uniqueHandle('errs_admin');
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  node = await startAppServer({ RELAY_ADMINS: adminHandle });
+  const password = 'correct horse battery';
+  expect((await api(node.url, '/api/v1/users', { body: { username: adminHandle, password } })).status).toBe(201);
+  admin = { handle: adminHandle, password, token: (await api(node.url, '/api/v1/tokens', { body: { username: adminHandle, password } })).body.token };
+  alice = await createUser(node.url, 'errs_a');
+  const group = await api(node.url, '/api/v1/groups', { token: alice.token, body: { name: 'errors', members: [admin.handle] } });
+  expect(group.status).toBe(201);
+  roomId = group.body.room.id;
+}, 90_000);
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await node?.stop();
+});
+
+/** The status, and the body that must be a JSON error envelope. */
+async function raw(path: string, init: RequestInit = {}) {
+  const response = await fetch(node.url + path, init);
+  const text = await response.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${init.method ?? 'GET'} ${path} → ${response.status}, not JSON: ${text.slice(0, 120)}`);
+  }
+  return { status: response.status, body, type: response.headers.get('content-type') };
+}
+
+const bearer = (user: TestUser) => ({ authorization: `Bearer ${user.token}` });
+const jsonPost = (user: TestUser, body: unknown) => ({ method: 'POST', headers: { ...bearer(user), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+function expectJsonError(reply: { status: number; body: any; type: string | null }, status: number | [number, number], code?: string) {
+  if (Array.isArray(status)) {
+    expect(reply.status).toBeGreaterThanOrEqual(status[0]);
+    expect(reply.status).toBeLessThanOrEqual(status[1]);
+  } else expect(reply.status).toBe(status);
+  expect(reply.type).toMatch(/application\/json/);
+  expect(reply.body.error).toMatchObject({ code: code ?? expect.any(String), message: expect.any(String) });
+}
+
+describe('REST: bad input is a JSON 4xx', () => {
+  it('answers a malformed %-escape in the path with 400', async () => {
+    for (const path of [`/api/v1/rooms/%E0%A4%A/messages`, '/api/v1/rooms/%/read', '/api/v1/users/%zz', '/api/nothing/%']) {
+      expectJsonError(await raw(path, { headers: bearer(alice) }), [400, 404]);
+    }
+    expectJsonError(await raw('/api/v1/rooms/%E0%A4%A/messages', { headers: bearer(alice) }), 400, 'bad_request');
+  });
+
+  it('refuses a seq of 2^31 or more with 400', async () => {
+    for (const seq of [2 ** 31, 2 ** 53 - 1]) {
+      expectJsonError(await raw(`/api/v1/rooms/${roomId}/read`, jsonPost(alice, { seq })), 400, 'bad_request');
+      expectJsonError(await raw(`/api/v1/rooms/${roomId}/messages?afterSeq=${seq}`, { headers: bearer(alice) }), 400, 'bad_request');
+      expectJsonError(await raw(`/api/v1/rooms/${roomId}/messages?beforeSeq=${seq}`, { headers: bearer(alice) }), 400, 'bad_request');
+    }
+  });
+
+  it('refuses a NUL in the admin search with 400', async () => {
+    expectJsonError(await raw('/api/v1/admin/users?q=a%00b', { headers: bearer(admin) }), 400, 'bad_request');
+    expect((await raw('/api/v1/admin/users?q=errs', { headers: bearer(admin) })).status).toBe(200);
+  });
+
+  it('answers %25 (a lone "%") as a handle in admin routes with a 4xx', async () => {
+    const reason = { reason: 'test' };
+    for (const action of ['ban', 'restore']) {
+      expectJsonError(await raw(`/api/v1/admin/users/%25/${action}`, jsonPost(admin, reason)), [400, 404]);
+    }
+    expectJsonError(await raw('/api/v1/admin/users/%25/suspend', jsonPost(admin, { reason: 'x', durationMs: 60_000 })), [400, 404]);
+  });
+
+  it("answers Next's own 404 under /api in JSON", async () => {
+    for (const path of ['/api/nothing', '/api/auth-nothing/x', `/api/x${randomInt(1000)}/y/z`]) {
+      expectJsonError(await raw(path), 404, 'not_found');
+      expectJsonError(await raw(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 404, 'not_found');
+    }
+  });
+});
+
+describe('socket: every event gets an ack', () => {
+  it('answers an unknown event with bad_request', async () => {
+    const socket = await connect(node.url, { token: alice.token });
+    sockets.push(socket);
+    const reply = await (socket.timeout(5_000) as any).emitWithAck('room:explode', { roomId });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.any(String) } });
+  });
+
+  it('answers an event with extra arguments with bad_request, and does not act on it', async () => {
+    const socket = await connect(node.url, { token: alice.token });
+    sockets.push(socket);
+    const reply = await (socket.timeout(5_000) as any).emitWithAck('message:send', { roomId, clientMsgId: 'extra-args', body: 'x' }, 'extra');
+    expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const history = await api(node.url, `/api/v1/rooms/${roomId}/messages`, { token: alice.token });
+    expect(history.body.messages.some((message: any) => message.clientMsgId === 'extra-args')).toBe(false);
+  });
+
+  it('answers seq ≥ 2^31 over the socket with bad_request', async () => {
+    const socket = await connect(node.url, { token: alice.token });
+    sockets.push(socket);
+    for (const event of ['room:read', 'room:delivered']) {
+      const reply = await (socket.timeout(5_000) as any).emitWithAck(event, { roomId, seq: 2 ** 31 });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    }
+    const sync = await (socket.timeout(5_000) as any).emitWithAck('room:sync', { roomId, afterSeq: 2 ** 31 });
+    expect(sync).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+});
