@@ -11,6 +11,7 @@ import { MemoryTokenBuckets, RedisTokenBuckets } from './server/safety/token-buc
 import { MemoryFailureLedger, RedisFailureLedger } from './server/safety/failure-ledger';
 import { socketBroadcaster } from './server/realtime/broadcaster';
 import { createRealtimeServer, handleConnections } from './server/realtime/create-realtime-server';
+import { startRoomHeartbeat } from './server/realtime/room-heartbeat';
 import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
 import { setRuntime } from './server/runtime';
@@ -49,6 +50,8 @@ async function main() {
   await grantAdmins(database.db, env.RELAY_ADMINS);
   handleConnections(io, presence);
   presence.start();
+  // On the presence beat: a lost live push is made up within one beat (server/realtime/room-heartbeat.ts).
+  const stopRoomHeartbeat = startRoomHeartbeat(io, database.db, Math.max(250, Math.floor(env.PRESENCE_TTL_MS / 3)));
 
   await app.prepare();
   const upgrade = app.getUpgradeHandler();
@@ -71,6 +74,7 @@ async function main() {
     const forceExit = setTimeout(() => process.exit(1), 10_000);
     forceExit.unref();
     presence.stop();
+    stopRoomHeartbeat();
     await io.close().catch(() => {});
     await new Promise((resolve) => httpServer.close(resolve));
     await redis?.close();

@@ -156,6 +156,12 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     if (!state.rooms[message.roomId]) void refreshRooms().catch(() => {});
     if (message.sender !== state.me.handle) socket.emit('room:delivered', { roomId: message.roomId, seq: message.seq }, () => {});
   });
+  // A message whose live push was lost (Redis restarted, a node died between commit and push) is
+  // fetched when the room's heartbeat shows a newer seq than we hold.
+  socket.on('room:advanced', ({ roomId, lastSeq }) => {
+    const synced = store.getState().syncedSeq[roomId];
+    if (synced !== undefined && synced < lastSeq) void syncRoom(roomId);
+  });
   socket.on('unread', ({ roomId, count }) => store.getState().setUnread(roomId, count));
   socket.on('receipt', (receipt) => store.getState().applyReceipt(receipt));
   socket.on('room:updated', () => void refreshRooms().catch(() => {}));

@@ -60,6 +60,8 @@ export interface ServerToClientEvents {
   /** A moderator removed a message: show a "message removed" marker in its place. */
   'message:deleted': (payload: { roomId: string; messageId: string }) => void;
   typing: (payload: { roomId: string; handle: string; typing: boolean }) => void;
+  /** A conversation's newest seq, repeated for a while after it moves: a client holding less syncs. */
+  'room:advanced': (payload: { roomId: string; lastSeq: number }) => void;
 }
 
 export const userRoom = (userId: string) => `user:${userId}`;

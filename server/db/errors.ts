@@ -1,3 +1,5 @@
+import { AppError } from '@/lib/errors';
+
 /**
  * A unique-constraint violation: P2002 from Prisma's query API; from raw SQL it surfaces as
  * P2010 carrying Postgres' SQLSTATE 23505.
@@ -9,23 +11,42 @@ export function isUniqueViolation(error: unknown): boolean {
   return code === 'P2010' && (meta?.code === '23505' || String(message).includes('23505'));
 }
 
-// Prisma's codes for an unreachable server, a lost connection, a pool or transaction timeout.
-const INFRASTRUCTURE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
-// SQLSTATEs of the same kind: connection exceptions (08…), shutdown (57P…), a cancelled statement,
-// a lock timeout, too many connections.
-const INFRASTRUCTURE_STATES = /^(08|57P)|^(57014|55P03|53300)$/;
-const INFRASTRUCTURE_MESSAGE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|timed? ?out|timeout|connection (terminated|refused|closed|ended)|can't reach database|database is not reachable/i;
+// Prisma's codes for "could not talk to the database" (reach, time out, connection closed, pool or
+// transaction start timed out), the driver adapter's kinds for the same, and Postgres' SQLSTATEs for
+// a connection that failed (class 08) or a server shutting down or starting (57P01-57P03).
+const UNAVAILABLE_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
+const UNAVAILABLE_ADAPTER_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TransactionAlreadyClosed']);
+const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/** True when an error says the database could not be reached or went away, not that it refused the data. */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 3) return false;
+  const { code, meta, message, cause, kind } = error as {
+    code?: unknown;
+    meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } };
+    message?: unknown;
+    cause?: unknown;
+    kind?: unknown;
+  };
+  const adapter = meta?.driverAdapterError?.cause;
+  if (typeof code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_NODE_CODES.has(code) || isConnectionSqlState(code))) return true;
+  if (UNAVAILABLE_ADAPTER_KINDS.has(String(adapter?.kind ?? kind)) || isConnectionSqlState(String(adapter?.originalCode ?? ''))) return true;
+  // node-postgres' own words for a connection that ended under a query.
+  if (typeof message === 'string' && /Connection terminated|connection (?:is )?(?:closed|ended)|Can't reach database server|timed? ?out|timeout/i.test(message)) return true;
+  return isDatabaseUnavailable(cause, depth + 1);
+}
+
+// Also a cancelled statement (57014), a lock timeout (55P03) and too many connections (53300): overload,
+// not the data, so retrying parts of the same work would only fail the same way, slowly.
+const isConnectionSqlState = (code: string) => /^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code) || /^(57014|55P03|53300)$/.test(code);
 
 /**
- * True for an error that says nothing about the data sent (the database is unreachable, a connection
- * broke, something timed out): retrying parts of the same work would only fail the same way, slowly.
+ * The one place a database outage becomes `unavailable` (503, retryable): every transport passes what
+ * it caught through this before answering, so a client keeps the work and tries again instead of
+ * taking an outage for a refusal ("internal") or for being signed out.
  */
-export function isConnectionOrTimeout(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code, meta, message, cause } = error as { code?: unknown; meta?: Record<string, any>; message?: unknown; cause?: unknown };
-  if (typeof code === 'string' && (INFRASTRUCTURE_CODES.has(code) || INFRASTRUCTURE_STATES.test(code))) return true;
-  const states = [meta?.code, meta?.driverAdapterError?.cause?.originalCode, meta?.driverAdapterError?.cause?.code];
-  if (states.some((state) => typeof state === 'string' && INFRASTRUCTURE_STATES.test(state))) return true;
-  if (INFRASTRUCTURE_MESSAGE.test(String(message ?? ''))) return true;
-  return cause !== undefined && cause !== error && isConnectionOrTimeout(cause);
+export function asUnavailable(error: unknown): unknown {
+  if (error instanceof AppError || !isDatabaseUnavailable(error)) return error;
+  console.error('[relay] database unavailable:', error instanceof Error ? error.message.split('\n').filter(Boolean).at(-1) : error);
+  return new AppError('unavailable', 'The service is briefly unavailable. Try again in a moment.');
 }

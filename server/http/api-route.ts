@@ -3,6 +3,7 @@ import { NO_CONTROL_CHARACTERS } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { authenticateToken } from '../auth/authenticate';
 import { tokenFromHeaders } from '../auth/session-token';
+import { asUnavailable } from '../db/errors';
 import { requireAdmin } from '../moderation/require-admin';
 import { getRuntime } from '../runtime';
 import { isCrossOrigin } from './same-origin';
@@ -142,6 +143,6 @@ export function refuseOtherMethods(...allowed: Method[]): Record<Method, () => P
 export const searchParams = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
 
 function errorResponse(error: unknown) {
-  const body = toErrorBody(error);
+  const body = toErrorBody(asUnavailable(error));
   return Response.json({ error: body }, { status: errorStatus[body.code] });
 }

@@ -1,4 +1,4 @@
-import { isConnectionOrTimeout } from '../db/errors';
+import { isDatabaseUnavailable } from '../db/errors';
 import type { PrismaClient } from '../db/generated/client';
 import { type AppendOutcome, type AppendRequest, appendBatch } from './append-batch';
 
@@ -58,7 +58,7 @@ export class AppendQueue {
       const outcomes = await appendBatch(this.db, batch.map((entry) => entry.request));
       batch.forEach((entry, index) => entry.resolve(outcomes[index]));
     } catch (error) {
-      if (batch.length === 1 || isConnectionOrTimeout(error)) {
+      if (batch.length === 1 || isDatabaseUnavailable(error)) {
         for (const entry of batch) entry.reject(error);
         return;
       }

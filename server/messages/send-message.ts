@@ -5,13 +5,13 @@ import type { Actor } from '../auth/authenticate';
 import type { DbClient } from '../db/client-types';
 import { isUniqueViolation } from '../db/errors';
 import { requireMember } from '../rooms/require-member';
-import { messageAudience } from '../rooms/room-members';
-import { getBroadcaster, getDb, getRuntime } from '../runtime';
+import { getDb, getRuntime } from '../runtime';
 import { checkContent, containsLink } from '../safety/check-content';
 import { appendMessage } from './append-message';
 import { directRoomId, findOrCreateDirectRoom } from './direct-rooms';
 import { findStoredMessage } from './find-stored-message';
 import { assertNotBlocked, vetMessage } from './send-policy';
+import { pushMessage } from './push-message';
 import { sendToRoom } from './send-to-room';
 
 /**
@@ -52,7 +52,11 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
   // A retry gets what was stored, even when the rules have changed since or the sender is out of tokens.
   if (target.roomId) {
     const existing = await findStoredMessage(db, target.roomId, actor.userId, input.clientMsgId);
-    if (existing) return existing;
+    if (existing) {
+      // Pushed again: the first push may have been lost (see push-message.ts).
+      await pushMessage(db, existing, actor.userId);
+      return existing;
+    }
   }
   if (checked instanceof AppError) throw checked;
   const body = await vetMessage(db, actor, { roomId: target.roomId, recipientId: target.recipientId }, input.clientMsgId, checked);
@@ -80,7 +84,7 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
   }
 
   // Whoever blocked the sender sees nothing from them.
-  getBroadcaster().toUsers(await messageAudience(db, message.roomId, actor.userId), 'message:new', { message });
+  await pushMessage(db, message, actor.userId);
   return message;
 }
 

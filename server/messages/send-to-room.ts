@@ -4,8 +4,8 @@ import type { ChatMessage } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { getBroadcaster, getDb, getRuntime } from '../runtime';
 import { limitSending, refundSending } from '../safety/rate-limits';
-import { messageAudience } from '../rooms/room-members';
 import { toChatMessage } from './chat-message';
+import { pushMessage } from './push-message';
 
 /**
  * The common send, a plain text message to an existing conversation, stored by group commit: one
@@ -27,12 +27,10 @@ export async function sendToRoom(actor: Actor, input: { roomId: string; clientMs
     case 'existing': {
       const message = toChatMessage({ ...outcome.row, sender: { handle: actor.handle } });
       // Our own id: this very send was stored, by a batch whose commit we did not hear back from before
-      // it was split and retried. It is new to everyone else, so it is pushed, and it stays charged.
-      if (outcome.row.id === id) {
-        getBroadcaster().toUsers(await messageAudience(getDb(), input.roomId, actor.userId), 'message:new', { message });
-      } else {
-        await refundSending(actor.userId);
-      }
+      // it was split and retried; it stays charged. Another id: a retry, which costs nothing. Either
+      // way it is pushed (again): the push after the first commit may never have gone out.
+      if (outcome.row.id !== id) await refundSending(actor.userId);
+      await pushMessage(getDb(), message, actor.userId);
       return message;
     }
     case 'stored': {

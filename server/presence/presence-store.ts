@@ -15,7 +15,11 @@ export interface PresenceStore {
   connect(userId: string, connectionId: string, expiresAt: number): Promise<AnnouncedStatus | null>;
   /** Removes a connection, remembering when it left (the user's last seen if it was the last one). */
   disconnect(userId: string, connectionId: string, leftAt: number): Promise<void>;
-  refresh(connections: { userId: string; connectionId: string }[], expiresAt: number): Promise<void>;
+  /**
+   * Pushes the given connections' expiry forward; returns the ids of those the store no longer holds
+   * (its data was lost, e.g. Redis restarted empty, or they lapsed meanwhile) and did not refresh.
+   */
+  refresh(connections: { userId: string; connectionId: string }[], expiresAt: number): Promise<string[]>;
   /** Live (unexpired) connections of a user, dropping lapsed ones. */
   liveCount(userId: string, now: number): Promise<number>;
   /** Users whose every connection has lapsed by `now`: the crash sweep's work list. */
@@ -60,12 +64,17 @@ export class MemoryPresenceStore implements PresenceStore {
   }
 
   async refresh(connections: { userId: string; connectionId: string }[], expiresAt: number) {
+    const missing: string[] = [];
     for (const { userId, connectionId } of connections) {
       const mine = this.users.get(userId)?.connections;
-      if (!mine?.has(connectionId)) continue;
+      if (!mine?.has(connectionId)) {
+        missing.push(connectionId);
+        continue;
+      }
       mine.set(connectionId, expiresAt);
       this.extendSweep(userId, expiresAt);
     }
+    return missing;
   }
 
   async liveCount(userId: string, now: number) {

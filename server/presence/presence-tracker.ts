@@ -61,7 +61,14 @@ export class PresenceTracker {
 
   private async heartbeat() {
     const connections = [...this.local].map(([connectionId, { userId }]) => ({ connectionId, userId }));
-    await this.store.refresh(connections, Date.now() + this.timing.ttlMs);
+    const missing = await this.store.refresh(connections, Date.now() + this.timing.ttlMs);
+    // The store lost connections that are still open here (Redis restarted empty, or a stall let them
+    // lapse): each is connected again, which marks its user online and tells their peers, so presence is
+    // right again within one beat instead of reading offline until the socket reconnects.
+    for (const connectionId of missing) {
+      const connection = this.local.get(connectionId);
+      if (connection) await this.connected(connection, connectionId);
+    }
     // An open socket is use of its session too (the settings page's "last seen"); written at most once a minute.
     await touchDeviceSessions([...new Set([...this.local.values()].map((connection) => connection.sessionId))], this.db);
   }

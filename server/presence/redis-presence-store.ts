@@ -64,13 +64,15 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   async refresh(connections: { userId: string; connectionId: string }[], expiresAt: number) {
-    if (connections.length === 0) return;
+    if (connections.length === 0) return [];
     const batch = this.redis.multi();
     for (const { userId, connectionId } of connections) {
-      batch.zadd(connectionsKey(userId), 'XX', expiresAt, connectionId);
+      // XX: a connection removed meanwhile stays removed. CH counts an updated score, so 0 means "not there".
+      batch.zadd(connectionsKey(userId), 'XX', 'CH', expiresAt, connectionId);
       batch.zadd(USERS_KEY, 'GT', expiresAt, userId);
     }
-    await batch.exec();
+    const results = (await batch.exec()) ?? [];
+    return connections.filter((_, index) => Number(results[index * 2]?.[1] ?? 0) === 0).map(({ connectionId }) => connectionId);
   }
 
   async liveCount(userId: string, now: number) {

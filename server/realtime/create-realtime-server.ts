@@ -3,8 +3,10 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/realtime/contract';
 import { sessionRoom, userRoom } from '@/lib/realtime/contract';
+import { AppError } from '@/lib/errors';
 import { authenticateToken } from '../auth/authenticate';
 import { tokenFromHeaders } from '../auth/session-token';
+import { asUnavailable } from '../db/errors';
 import type { PresenceTracker } from '../presence/presence-tracker';
 import type { RedisConnections } from '../redis';
 import { isCrossOrigin, type OriginPolicy } from '../http/same-origin';
@@ -41,11 +43,20 @@ export function createRealtimeServer(httpServer: HttpServer, redis: RedisConnect
       socket.data.actor = actor;
       next();
     } catch (error) {
-      console.error('[relay] socket auth:', error instanceof Error ? error.message : error);
-      next(new Error('unauthorized'));
+      next(handshakeError(error));
     }
   });
   return io;
+}
+
+// A database outage is not a signed-out user: the client is told `unavailable` and tries again.
+function handshakeError(caught: unknown): Error {
+  const known = asUnavailable(caught);
+  if (known instanceof AppError && known.code === 'unavailable') {
+    return Object.assign(new Error('unavailable'), { data: { code: known.code, message: known.message } });
+  }
+  console.error('[relay] socket auth:', caught instanceof Error ? caught.message : caught);
+  return new Error('unauthorized');
 }
 
 function handshakeToken(socket: Socket) {

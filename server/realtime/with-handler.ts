@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { AppError, toErrorBody } from '@/lib/errors';
 import { parseInput } from '@/lib/validation';
 import type { Actor } from '../auth/authenticate';
+import { asUnavailable } from '../db/errors';
 import { liveSessionActor } from '../auth/authenticate';
 import { getRuntime } from '../runtime';
 import { type ThrottledEvent, throttleRule, throttleSocketEvent } from './socket-throttle';
@@ -46,7 +47,7 @@ export function withHandler<S extends z.ZodType, R extends Record<string, unknow
         const result = await service((socket.data as SocketData).actor, parseInput(schema, payload), socket);
         reply({ ok: true, ...result });
       } catch (error) {
-        reply({ ok: false, error: toErrorBody(error) });
+        reply({ ok: false, error: toErrorBody(asUnavailable(error)) });
       }
     };
     if (!options.inOrder) return handle;

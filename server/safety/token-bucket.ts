@@ -39,14 +39,20 @@ if tokens then redis.call('HSET', KEYS[1], 'tokens', tostring(math.min(tonumber(
 return 1`;
 
 export class RedisTokenBuckets implements TokenBuckets {
+  // While Redis is away (restarting, unreachable) each node limits on its own instead of holding every
+  // send until Redis is back: messages are still stored and acknowledged during the outage.
+  private readonly fallback = new MemoryTokenBuckets();
+
   constructor(private readonly redis: Redis) {}
 
   async take(key: string, rule: BucketRule): Promise<BucketResult> {
+    if (this.redis.status !== 'ready') return this.fallback.take(key, rule);
     const [allowed, retry] = (await this.redis.eval(TAKE_SCRIPT, 1, `relay:bucket:${key}`, rule.ratePerMs, rule.burst)) as [number, number];
     return { allowed: allowed === 1, retryAfterMs: retry };
   }
 
   async give(key: string, rule: BucketRule): Promise<void> {
+    if (this.redis.status !== 'ready') return this.fallback.give(key, rule);
     await this.redis.eval(GIVE_SCRIPT, 1, `relay:bucket:${key}`, rule.burst);
   }
 }
