@@ -95,7 +95,8 @@ describe('edits, deletes and reactions reach a client that was offline exactly a
 
     // And that state is what happened.
     const state = new Map(offline.bySeq().map((message) => [message.id, message]));
-    expect(state.size).toBe(all.length + 1);
+    // Everything sent, the sentinel, and the "group created" system message.
+    expect(state.size).toBe(all.length + 2);
     for (const message of edited.filter((entry) => !deleted.includes(entry))) {
       expect(state.get(message.id)).toMatchObject({ body: `${message.body} (fixed, cc @${carol.handle})`, mentions: [carol.handle] });
       expect(state.get(message.id)!.editedAt).not.toBeNull();

@@ -25,8 +25,11 @@ const BODIES = [
 const QUERIES = ['harbour', 'boat', 'ship -storm', '"red boat"', 'fees or storm', 'running', "O'Brien & harbour", 'nothing matches this'];
 
 beforeAll(async () => {
-  [postgres, embedded] = await Promise.all([startAppServer(), startAppServer({ DATABASE_URL: '', REDIS_URL: '', DATA_DIR: dataDir })]);
-});
+  // One after the other: two cold starts at once can outlast the start timeout on a busy machine.
+  // A fresh PGlite initialises its files first: slow on a loaded machine.
+  embedded = await startAppServer({ DATABASE_URL: '', REDIS_URL: '', DATA_DIR: dataDir }, { startTimeoutMs: 170_000 });
+  postgres = await startAppServer();
+}, 240_000);
 
 afterAll(async () => {
   for (const socket of sockets) socket.close();
