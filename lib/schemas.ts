@@ -65,7 +65,11 @@ export const createGroupSchema = z.strictObject({
 
 export const addMemberSchema = z.strictObject({ handle: handleSchema });
 
-export const restSendSchema = z.strictObject({ clientMsgId: clientMsgIdSchema, body: messageBodySchema });
+export const restSendSchema = z.strictObject({
+  clientMsgId: clientMsgIdSchema,
+  body: messageBodySchema,
+  replyToId: z.string().min(1).max(64).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters').optional(),
+});
 
 export const readCursorSchema = z.strictObject({ seq: seqSchema });
 

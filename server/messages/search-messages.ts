@@ -1,13 +1,11 @@
 import type { z } from 'zod';
-import type { SearchHighlight, searchQuerySchema } from '@/lib/schemas';
+import type { searchQuerySchema } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { Prisma } from '../db/generated/client';
 import { getDb } from '../runtime';
+import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightOffsets } from './highlights';
 import { FINDABLE, loadHits } from './message-hits';
 
-// Marks around matches; the content rules keep these control characters out of every stored body.
-const START = '\u0001';
-const STOP = '\u0002';
 
 /**
  * Full-text search over the messages the caller may find (message-hits.ts), with Postgres's own
@@ -36,7 +34,7 @@ export async function searchMessages(actor: Actor, input: z.infer<typeof searchQ
       LIMIT ${input.limit + 1}
     )
     SELECT page."id", page."body",
-      ts_headline('english', page."body", q.query, ${`StartSel=${START}, StopSel=${STOP}, HighlightAll=true`}) AS headline
+      ts_headline('english', page."body", q.query, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, HighlightAll=true`}) AS headline
     FROM page, q
     ORDER BY page.rank DESC, page."createdAt" DESC, page."id" DESC`;
   const page = rows.slice(0, input.limit);
@@ -46,19 +44,4 @@ export async function searchMessages(actor: Actor, input: z.infer<typeof searchQ
     results: hits.map((hit) => ({ ...hit, highlights: highlightsOf.get(hit.message.id) ?? [] })),
     hasMore: rows.length > input.limit,
   };
-}
-
-/** The marked spans of a headline as offsets into the body (none if the headline does not spell the body out). */
-export function highlightOffsets(headline: string, body: string): SearchHighlight[] {
-  const spans: SearchHighlight[] = [];
-  let plain = '';
-  let start = -1;
-  for (const char of headline) {
-    if (char === START) start = plain.length;
-    else if (char === STOP && start >= 0) {
-      spans.push({ start, end: plain.length });
-      start = -1;
-    } else plain += char;
-  }
-  return plain === body ? spans : [];
 }
