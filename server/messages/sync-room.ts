@@ -6,7 +6,7 @@ import { messageInclude, toChatMessages } from './chat-message';
 import { readMessagePage } from './list-messages';
 
 // Changes come in pages too, so one sync after a long absence stays bounded.
-const MAX_CHANGES = 500;
+const MAX_CHANGES = 1000;
 
 /**
  * Catch-up after a reconnect: everything after `afterSeq`, oldest first, in pages. The room's
