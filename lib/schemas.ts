@@ -68,7 +68,11 @@ export const createGroupSchema = z.strictObject({
 
 export const addMemberSchema = z.strictObject({ handle: handleSchema });
 
-export const restSendSchema = z.strictObject({ clientMsgId: clientMsgIdSchema, body: messageBodySchema });
+export const restSendSchema = z.strictObject({
+  clientMsgId: clientMsgIdSchema,
+  body: messageBodySchema,
+  replyToId: z.string().min(1).max(64).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters').optional(),
+});
 
 export const readCursorSchema = z.strictObject({ seq: seqSchema });
 
@@ -110,8 +114,17 @@ export type ChatMessage = {
   kind: 'text' | 'system';
   body: string;
   createdAt: string;
-  /** Removed by a moderator: the body is empty and the client shows "message removed". */
+  /** Removed by a moderator or deleted by the sender: the body is empty; `deletedBy` says which. */
   deleted?: true;
+  // Rich messaging (issue 9). Always set by the server; optional so a message built by the client
+  // (an outbox entry) still fits. See docs/protocol.md.
+  deletedBy?: 'sender' | 'moderator';
+  editedAt?: string | null;
+  replyTo?: ReplyQuote | null;
+  reactions?: ReactionSummary[];
+  mentions?: string[];
+  /** The room's version at this message's last change: a newer copy replaces an older one. */
+  version?: number;
 };
 
 export type RoomSummary = {
@@ -126,6 +139,10 @@ export type RoomSummary = {
   lastMessage: ChatMessage | null;
   lastSeq: number;
   unread: number;
+  /** The room's change counter (docs/protocol.md "Versions"). */
+  version?: number;
+  /** Unread messages that mention the caller. */
+  mentions?: number;
 };
 
 export type PresenceStatus = { handle: string; status: 'online' | 'offline'; lastSeenAt: string | null };
@@ -149,3 +166,36 @@ export type Receipt = { roomId: string; reader: string; seq: number; kind: 'deli
 
 /** An admin directory search: cut to 64 characters (parseInput refuses a NUL in it, which Postgres would). */
 export const adminSearchSchema = z.object({ q: z.string().default('').transform((q) => q.slice(0, 64)) });
+
+/** One emoji (one grapheme with a pictograph or a flag), as a reaction. */
+export const emojiSchema = z
+  .string()
+  .min(1)
+  .max(32)
+  .refine(
+    (text) => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(text),
+    'must be one emoji',
+  );
+
+export const messageIdSchema = z.string().min(1).max(64).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+
+export const searchQuerySchema = z.object({
+  q: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters').regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+  roomId: roomIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+  beforeId: messageIdSchema.optional(),
+});
+
+export const mentionsQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  beforeId: messageIdSchema.optional(),
+});
+
+/** The quoted original of a reply, as it is now. */
+export type ReplyQuote = { id: string; seq: number; sender: string; excerpt: string; deleted: boolean };
+
+/** One emoji on a message: `handles` holds at most 20 of those who reacted, the viewer's own first. */
+export type ReactionSummary = { emoji: string; count: number; handles: string[] };
+
+/** A search hit: the matching words as [start, end) UTF-16 offsets into `message.body`. */
+export type SearchHighlight = { start: number; end: number };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorBody } from '../errors';
 import type { ChatMessage, PresenceStatus, Receipt } from '../schemas';
-import { clientMsgIdSchema, handleSchema, messageBodySchema, presenceQuerySchema, roomIdSchema, seqSchema } from '../schemas';
+import { clientMsgIdSchema, emojiSchema, handleSchema, messageBodySchema, messageIdSchema, presenceQuerySchema, roomIdSchema, seqSchema } from '../schemas';
 
 export { presenceQuerySchema };
 
@@ -14,21 +14,32 @@ export const messageSendSchema = z
     roomId: roomIdSchema.optional(),
     clientMsgId: clientMsgIdSchema,
     body: messageBodySchema,
+    /** The message this one answers, in the same conversation. */
+    replyToId: messageIdSchema.optional(),
   })
   .refine((input) => (input.to === undefined) !== (input.roomId === undefined), {
     message: 'give exactly one of "to" (a handle) or "roomId"',
     path: ['to'],
   })
-  .transform(({ to, roomId, clientMsgId, body }): MessageSendInput =>
-    roomId !== undefined ? { roomId, clientMsgId, body } : { to: to!, clientMsgId, body },
-  );
-export type MessageSendInput = { to: string; clientMsgId: string; body: string } | { roomId: string; clientMsgId: string; body: string };
+  .transform(({ to, roomId, clientMsgId, body, replyToId }): MessageSendInput => ({
+    ...(roomId !== undefined ? { roomId, clientMsgId, body } : { to: to!, clientMsgId, body }),
+    ...(replyToId !== undefined && { replyToId }),
+  }));
+export type MessageSendInput = ({ to: string; clientMsgId: string; body: string } | { roomId: string; clientMsgId: string; body: string }) & {
+  replyToId?: string;
+};
 
 export const roomSyncSchema = z.strictObject({
   roomId: roomIdSchema,
   afterSeq: seqSchema,
+  /** The room version the client holds messages up to afterSeq at; without it no `changes` come back. */
+  afterVersion: seqSchema.optional(),
   limit: z.number().int().min(1).max(200).optional(),
 });
+
+export const messageEditSchema = z.strictObject({ messageId: messageIdSchema, body: messageBodySchema });
+export const messageDeleteSchema = z.strictObject({ messageId: messageIdSchema });
+export const reactionSchema = z.strictObject({ messageId: messageIdSchema, emoji: emojiSchema });
 
 export const roomCursorSchema = z.strictObject({ roomId: roomIdSchema, seq: seqSchema });
 
@@ -40,8 +51,12 @@ export interface ClientToServerEvents {
   'message:send': (payload: MessageSendInput, ack: Ack<{ message: ChatMessage }>) => void;
   'room:sync': (
     payload: z.infer<typeof roomSyncSchema>,
-    ack: Ack<{ messages: ChatMessage[]; lastSeq: number; hasMore: boolean }>,
+    ack: Ack<{ messages: ChatMessage[]; changes: ChatMessage[]; lastSeq: number; version: number; hasMore: boolean }>,
   ) => void;
+  'message:edit': (payload: z.infer<typeof messageEditSchema>, ack: Ack<{ message: ChatMessage }>) => void;
+  'message:delete': (payload: z.infer<typeof messageDeleteSchema>, ack: Ack<{ message: ChatMessage }>) => void;
+  'reaction:add': (payload: z.infer<typeof reactionSchema>, ack: Ack<{ message: ChatMessage }>) => void;
+  'reaction:remove': (payload: z.infer<typeof reactionSchema>, ack: Ack<{ message: ChatMessage }>) => void;
   'room:read': (payload: z.infer<typeof roomCursorSchema>, ack: Ack<{ unread: number }>) => void;
   'room:delivered': (payload: z.infer<typeof roomCursorSchema>, ack: Ack<Record<string, never>>) => void;
   'presence:query': (payload: z.infer<typeof presenceQuerySchema>, ack: Ack<{ statuses: PresenceStatus[] }>) => void;
@@ -62,6 +77,8 @@ export interface ServerToClientEvents {
   typing: (payload: { roomId: string; handle: string; typing: boolean }) => void;
   /** A conversation's newest seq, repeated for a while after it moves: a client holding less syncs. */
   'room:advanced': (payload: { roomId: string; lastSeq: number }) => void;
+  /** An edit, a delete by the sender or a reaction change: the message's current state, as this user sees it. */
+  'message:updated': (payload: { message: ChatMessage }) => void;
 }
 
 export const userRoom = (userId: string) => `user:${userId}`;

@@ -1,18 +1,42 @@
-import type { PrismaClient } from '../db/generated/client';
+import { Prisma, type PrismaClient } from '../db/generated/client';
+import { mentionedMembers, replyTargetMissing } from './message-rules';
 
-export type AppendRequest = { id: string; roomId: string; senderId: string; clientMsgId: string; body: string };
+export type AppendRequest = {
+  id: string;
+  roomId: string;
+  senderId: string;
+  clientMsgId: string;
+  body: string;
+  replyToId?: string;
+  /** The handles the body names with @ (lib/mentions.ts); the members among them are stored. */
+  mentionCandidates?: string[];
+};
 
-export type StoredRow = { id: string; roomId: string; seq: number; clientMsgId: string; kind: string; body: string; createdAt: Date; deletedAt: Date | null };
+export type StoredRow = {
+  id: string;
+  roomId: string;
+  seq: number;
+  clientMsgId: string;
+  kind: string;
+  body: string;
+  createdAt: Date;
+  deletedAt: Date | null;
+  deletedBy: string | null;
+  editedAt: Date | null;
+  replyToId: string | null;
+  mentions: string[];
+  version: number;
+};
 
 export type AppendOutcome =
   /** Stored now; `audience` is who gets it live: the room's members but those who blocked the sender. */
   | { verdict: 'stored'; row: StoredRow; audience: string[] }
   /** The sender already has a message with this clientMsgId there (a retry): nothing new. */
   | { verdict: 'existing'; row: StoredRow }
-  | { verdict: 'not_member' | 'blocked' | 'closed' };
+  | { verdict: 'not_member' | 'blocked' | 'closed' | 'no_reply' };
 
 type ResultRow = {
-  verdict: 'ok' | 'not_member' | 'blocked' | 'closed';
+  verdict: 'ok' | 'not_member' | 'blocked' | 'closed' | 'no_reply';
   stored: boolean;
   id: string | null;
   roomId: string;
@@ -22,6 +46,11 @@ type ResultRow = {
   body: string | null;
   createdAt: Date | null;
   deletedAt: Date | null;
+  deletedBy: string | null;
+  editedAt: Date | null;
+  replyToId: string | null;
+  mentions: string[] | null;
+  version: number | null;
   audience: string[] | null;
 };
 
@@ -34,7 +63,9 @@ type ResultRow = {
  * and returns every message's audience. Outcomes come back in the order of `requests`.
  */
 export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): Promise<AppendOutcome[]> {
-  const column = <K extends keyof AppendRequest>(key: K) => requests.map((request) => request[key]);
+  const column = <K extends keyof AppendRequest>(key: K) => requests.map((request) => request[key] ?? null);
+  // Arrays of arrays do not unnest row by row: each send's candidates travel as one space-separated text.
+  const candidates = requests.map((request) => (request.mentionCandidates ?? []).join(' '));
   const roomIds = [...new Set(column('roomId'))].sort();
   const rows = await db.$transaction(async (tx) => {
     // A room held for long elsewhere fails this batch (which is then split) instead of stalling the queue.
@@ -44,8 +75,8 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
     return tx.$queryRaw<ResultRow[]>`
       WITH input AS (
         SELECT * FROM unnest(${column('id')}::text[], ${column('roomId')}::text[], ${column('senderId')}::text[],
-                             ${column('clientMsgId')}::text[], ${column('body')}::text[])
-          WITH ORDINALITY AS t(new_id, room_id, sender_id, client_msg_id, body, ord)
+                             ${column('clientMsgId')}::text[], ${column('body')}::text[], ${column('replyToId')}::text[], ${candidates}::text[])
+          WITH ORDINALITY AS t(new_id, room_id, sender_id, client_msg_id, body, reply_to, mention_text, ord)
       ), checked AS (
         SELECT i.*,
           CASE
@@ -57,6 +88,7 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
                 OR (b."blockerId" = other."userId" AND b."blockedId" = i.sender_id)
               WHERE other."roomId" = i.room_id AND other."userId" <> i.sender_id) THEN 'blocked'
             WHEN r."kind" = 'group' AND (SELECT count(*) FROM "RoomMember" c WHERE c."roomId" = i.room_id) < 2 THEN 'closed'
+            WHEN ${replyTargetMissing(Prisma.raw('i.room_id'), Prisma.raw('i.reply_to'))} THEN 'no_reply'
             ELSE 'ok'
           END AS verdict,
           (SELECT m."id" FROM "Message" m
@@ -70,14 +102,16 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
       ), counts AS (
         SELECT room_id, count(*)::int AS how_many FROM fresh GROUP BY room_id
       ), bumped AS (
-        UPDATE "Room" r SET "lastSeq" = r."lastSeq" + counts.how_many, "lastMessageAt" = now()
+        -- A new message is a change too: it takes the room's next version.
+        UPDATE "Room" r SET "lastSeq" = r."lastSeq" + counts.how_many, "version" = r."version" + counts.how_many, "lastMessageAt" = now()
         FROM counts WHERE r."id" = counts.room_id
-        RETURNING r."id", r."lastSeq" - counts.how_many AS base
+        RETURNING r."id", r."lastSeq" - counts.how_many AS base, r."version" - counts.how_many AS version_base
       ), inserted AS (
-        INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "kind", "body")
-        SELECT f.new_id, f.room_id, b.base + f.n, f.sender_id, f.client_msg_id, 'text', f.body
+        INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "kind", "body", "replyToId", "mentions", "version")
+        SELECT f.new_id, f.room_id, b.base + f.n, f.sender_id, f.client_msg_id, 'text', f.body, f.reply_to,
+          ${mentionedMembers(Prisma.raw('f.room_id'), Prisma.raw(`string_to_array(f.mention_text, ' ')`))}, b.version_base + f.n
         FROM fresh f JOIN bumped b ON b."id" = f.room_id
-        RETURNING "id", "roomId", "senderId", "clientMsgId", "seq", "body", "createdAt"
+        RETURNING "id", "roomId", "senderId", "clientMsgId", "seq", "body", "createdAt", "replyToId", "mentions", "version"
       ), accepted AS (
         -- Replying to a message request accepts it.
         UPDATE "RoomMember" rm SET "request" = NULL
@@ -89,6 +123,8 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
         COALESCE(ins."id", ex."id") AS "id", c.room_id AS "roomId", COALESCE(ins."seq", ex."seq") AS "seq",
         c.client_msg_id AS "clientMsgId", COALESCE(ex."kind", 'text') AS "kind", COALESCE(ins."body", ex."body") AS "body",
         COALESCE(ins."createdAt", ex."createdAt") AS "createdAt", ex."deletedAt" AS "deletedAt",
+        ex."deletedBy" AS "deletedBy", ex."editedAt" AS "editedAt", COALESCE(ins."replyToId", ex."replyToId") AS "replyToId",
+        COALESCE(ins."mentions", ex."mentions") AS "mentions", COALESCE(ins."version", ex."version") AS "version",
         CASE WHEN ins."id" IS NOT NULL AND c.ord = c.first_ord THEN ARRAY(
           SELECT rm."userId" FROM "RoomMember" rm
           WHERE rm."roomId" = c.room_id
@@ -115,6 +151,11 @@ function toOutcome(row: ResultRow): AppendOutcome {
     body: row.body ?? '',
     createdAt: new Date(row.createdAt!),
     deletedAt: row.deletedAt ? new Date(row.deletedAt) : null,
+    deletedBy: row.deletedBy,
+    editedAt: row.editedAt ? new Date(row.editedAt) : null,
+    replyToId: row.replyToId,
+    mentions: row.mentions ?? [],
+    version: Number(row.version ?? 0),
   };
   return row.stored ? { verdict: 'stored', row: stored, audience: row.audience ?? [] } : { verdict: 'existing', row: stored };
 }

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { AppError } from '@/lib/errors';
+import { parseMentions } from '@/lib/mentions';
 import type { ChatMessage } from '@/lib/schemas';
 import type { DbClient } from '../db/client-types';
+import { Prisma } from '../db/generated/client';
+import { type MessageRow, toChatMessages } from './chat-message';
+import { mentionedMembers, replyTargetMissing } from './message-rules';
 
 export type AppendInput = {
   roomId: string;
@@ -8,6 +13,7 @@ export type AppendInput = {
   clientMsgId: string;
   body: string;
   kind?: 'text' | 'system';
+  replyToId?: string;
 };
 
 /**
@@ -17,28 +23,28 @@ export type AppendInput = {
  */
 export async function appendMessage(db: DbClient, input: AppendInput): Promise<ChatMessage> {
   const kind = input.kind ?? 'text';
-  const rows = await db.$queryRaw<{ id: string; seq: number; createdAt: Date }[]>`
-    WITH bumped AS (
-      UPDATE "Room" SET "lastSeq" = "lastSeq" + 1, "lastMessageAt" = now()
-      WHERE "id" = ${input.roomId}
-      RETURNING "lastSeq"
+  const replyToId = input.replyToId ?? null;
+  const candidates = kind === 'text' ? parseMentions(input.body) : [];
+  const rows = await db.$queryRaw<(Omit<MessageRow, 'sender'> & { replyMissing: boolean })[]>`
+    WITH target AS (
+      SELECT ${replyTargetMissing(Prisma.sql`${input.roomId}`, Prisma.sql`${replyToId}::text`)} AS missing
+    ), bumped AS (
+      UPDATE "Room" SET "lastSeq" = "lastSeq" + 1, "version" = "version" + 1, "lastMessageAt" = now()
+      WHERE "id" = ${input.roomId} AND NOT (SELECT missing FROM target)
+      RETURNING "lastSeq", "version"
+    ), inserted AS (
+      INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "kind", "body", "replyToId", "mentions", "version")
+      SELECT ${randomUUID()}, ${input.roomId}, "lastSeq", ${input.sender.id}, ${input.clientMsgId}, ${kind}, ${input.body}, ${replyToId},
+        ${mentionedMembers(Prisma.sql`${input.roomId}`, Prisma.sql`${candidates}::text[]`)}, "version"
+      FROM bumped
+      RETURNING *
     )
-    INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "kind", "body")
-    SELECT ${randomUUID()}, ${input.roomId}, "lastSeq", ${input.sender.id}, ${input.clientMsgId}, ${kind}, ${input.body}
-    FROM bumped
-    RETURNING "id", "seq", "createdAt"`;
+    SELECT inserted.*, (SELECT missing FROM target) AS "replyMissing" FROM (SELECT 1) one LEFT JOIN inserted ON true`;
   const row = rows[0];
-  if (!row) throw new Error(`room ${input.roomId} vanished while sending`);
-  return {
-    id: row.id,
-    roomId: input.roomId,
-    seq: Number(row.seq),
-    clientMsgId: input.clientMsgId,
-    sender: input.sender.handle,
-    kind,
-    body: input.body,
-    createdAt: new Date(row.createdAt).toISOString(),
-  };
+  if (row?.replyMissing) throw new AppError('not_found', 'No such message to reply to.');
+  if (!row?.id) throw new Error(`room ${input.roomId} vanished while sending`);
+  const [message] = await toChatMessages(db, input.sender.id, [{ ...row, sender: { handle: input.sender.handle } }], { fresh: true });
+  return message;
 }
 
 /** A membership event shown in the conversation, numbered like any message. */

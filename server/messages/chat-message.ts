@@ -1,17 +1,103 @@
-import type { ChatMessage } from '@/lib/schemas';
+import type { ChatMessage, ReactionSummary, ReplyQuote } from '@/lib/schemas';
+import type { DbClient } from '../db/client-types';
 
-type MessageRow = { id: string; roomId: string; seq: number; clientMsgId: string; kind: string; body: string; createdAt: Date; deletedAt?: Date | null };
+export type MessageRow = {
+  id: string;
+  roomId: string;
+  seq: number;
+  senderId?: string;
+  clientMsgId: string;
+  kind: string;
+  body: string;
+  createdAt: Date;
+  deletedAt?: Date | null;
+  deletedBy?: string | null;
+  editedAt?: Date | null;
+  replyToId?: string | null;
+  mentions?: string[];
+  version?: number;
+  sender: { handle: string };
+};
 
 export const messageInclude = { sender: { select: { handle: true } } } as const;
 
-export const toChatMessage = (row: MessageRow & { sender: { handle: string } }): ChatMessage => ({
-  id: row.id,
-  roomId: row.roomId,
-  seq: row.seq,
-  clientMsgId: row.clientMsgId,
-  sender: row.sender.handle,
-  kind: row.kind === 'system' ? 'system' : 'text',
-  body: row.deletedAt ? '' : row.body,
-  createdAt: row.createdAt.toISOString(),
-  ...(row.deletedAt && { deleted: true as const }),
-});
+type ReactionRow = { messageId: string; userId: string; emoji: string; user: { handle: string } };
+type QuotedRow = { id: string; seq: number; body: string; deletedAt: Date | null; sender: { handle: string } };
+
+/** What a message's view needs beyond its row: its reactions and the message it quotes. */
+export type MessageDetails = { reactions: Map<string, ReactionRow[]>; quoted: Map<string, QuotedRow> };
+
+const MAX_HANDLES = 20;
+const EXCERPT_LENGTH = 120;
+
+/**
+ * Loads the details of many messages in two queries. `fresh` rows were stored just now and have no
+ * reactions yet: the hot send path then skips that query.
+ */
+export async function loadDetails(db: DbClient, rows: MessageRow[], options: { fresh?: boolean } = {}): Promise<MessageDetails> {
+  const live = rows.filter((row) => !row.deletedAt);
+  const replyIds = [...new Set(live.flatMap((row) => (row.replyToId ? [row.replyToId] : [])))];
+  const [reactionRows, quotedRows] = await Promise.all([
+    options.fresh || live.length === 0
+      ? []
+      : db.reaction.findMany({
+          where: { messageId: { in: live.map((row) => row.id) } },
+          // A stable order, so every reader builds the same list.
+          orderBy: [{ createdAt: 'asc' }, { userId: 'asc' }],
+          select: { messageId: true, userId: true, emoji: true, user: { select: { handle: true } } },
+        }),
+    replyIds.length === 0
+      ? []
+      : db.message.findMany({ where: { id: { in: replyIds } }, select: { id: true, seq: true, body: true, deletedAt: true, sender: { select: { handle: true } } } }),
+  ]);
+  const reactions = new Map<string, ReactionRow[]>();
+  for (const reaction of reactionRows) reactions.set(reaction.messageId, [...(reactions.get(reaction.messageId) ?? []), reaction]);
+  return { reactions, quoted: new Map(quotedRows.map((row) => [row.id, row])) };
+}
+
+/** The ids of those who reacted to a message: each of them sees it with their own handle first. */
+export const reactorIds = (details: MessageDetails, messageId: string) => [...new Set((details.reactions.get(messageId) ?? []).map((reaction) => reaction.userId))];
+
+/** A message as `viewerId` sees it (null: someone who did not react to it). */
+export function toView(row: MessageRow, details: MessageDetails, viewerId: string | null): ChatMessage {
+  const deleted = Boolean(row.deletedAt);
+  return {
+    id: row.id,
+    roomId: row.roomId,
+    seq: row.seq,
+    clientMsgId: row.clientMsgId,
+    sender: row.sender.handle,
+    kind: row.kind === 'system' ? 'system' : 'text',
+    body: deleted ? '' : row.body,
+    createdAt: row.createdAt.toISOString(),
+    ...(deleted && { deleted: true as const, deletedBy: row.deletedBy === 'sender' ? ('sender' as const) : ('moderator' as const) }),
+    editedAt: row.editedAt ? row.editedAt.toISOString() : null,
+    replyTo: !deleted && row.replyToId ? quoteOf(row.replyToId, details.quoted.get(row.replyToId)) : null,
+    reactions: deleted ? [] : summarise(details.reactions.get(row.id) ?? [], viewerId),
+    mentions: deleted ? [] : (row.mentions ?? []),
+    version: row.version ?? 0,
+  };
+}
+
+function quoteOf(id: string, quoted: QuotedRow | undefined): ReplyQuote {
+  if (!quoted || quoted.deletedAt) return { id, seq: quoted?.seq ?? 0, sender: quoted?.sender.handle ?? '', excerpt: '', deleted: true };
+  const firstLine = quoted.body.split('\n', 1)[0];
+  return { id, seq: quoted.seq, sender: quoted.sender.handle, excerpt: firstLine.slice(0, EXCERPT_LENGTH), deleted: false };
+}
+
+// Emojis in the order they were first used; within one, handles in the order they reacted, the viewer's first.
+function summarise(reactions: ReactionRow[], viewerId: string | null): ReactionSummary[] {
+  const byEmoji = new Map<string, ReactionRow[]>();
+  for (const reaction of reactions) byEmoji.set(reaction.emoji, [...(byEmoji.get(reaction.emoji) ?? []), reaction]);
+  return [...byEmoji].map(([emoji, rows]) => {
+    const own = rows.filter((row) => row.userId === viewerId);
+    const others = rows.filter((row) => row.userId !== viewerId);
+    return { emoji, count: rows.length, handles: [...own, ...others].slice(0, MAX_HANDLES).map((row) => row.user.handle) };
+  });
+}
+
+/** Many rows as one viewer sees them. */
+export async function toChatMessages(db: DbClient, viewerId: string | null, rows: MessageRow[], options: { fresh?: boolean } = {}): Promise<ChatMessage[]> {
+  const details = await loadDetails(db, rows, options);
+  return rows.map((row) => toView(row, details, viewerId));
+}

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '@/lib/schemas';
 import type { DbClient } from '../db/client-types';
-import { messageInclude, toChatMessage } from './chat-message';
+import { messageInclude, toChatMessages } from './chat-message';
 
 /** The sender's message with this clientMsgId in the room, if one is stored: what a retry gets back. */
 export async function findStoredMessage(db: DbClient, roomId: string, senderId: string, clientMsgId: string): Promise<ChatMessage | null> {
@@ -8,5 +8,5 @@ export async function findStoredMessage(db: DbClient, roomId: string, senderId: 
     where: { roomId_senderId_clientMsgId: { roomId, senderId, clientMsgId } },
     include: messageInclude,
   });
-  return row ? toChatMessage(row) : null;
+  return row ? (await toChatMessages(db, senderId, [row]))[0] : null;
 }

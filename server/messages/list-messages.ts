@@ -3,7 +3,7 @@ import type { messagePageSchema } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { requireMember } from '../rooms/require-member';
 import { getDb } from '../runtime';
-import { messageInclude, toChatMessage } from './chat-message';
+import { messageInclude, toChatMessages } from './chat-message';
 
 /**
  * One page of a room's history, oldest first. With afterSeq it pages forward from there (catch-up),
@@ -32,5 +32,5 @@ export async function readMessagePage(actor: Actor, roomId: string, page: z.infe
   const hasMore = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
   if (!forward) pageRows.reverse();
-  return { messages: pageRows.map(toChatMessage), hasMore };
+  return { messages: await toChatMessages(getDb(), actor.userId, pageRows), hasMore };
 }

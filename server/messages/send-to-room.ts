@@ -4,7 +4,8 @@ import type { ChatMessage } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { getBroadcaster, getDb, getRuntime } from '../runtime';
 import { limitSending, refundSending } from '../safety/rate-limits';
-import { toChatMessage } from './chat-message';
+import { parseMentions } from '@/lib/mentions';
+import { toChatMessages } from './chat-message';
 import { pushMessage } from './push-message';
 
 /**
@@ -13,10 +14,10 @@ import { pushMessage } from './push-message';
  * before it returns; pushed live after. A retry of a stored message returns it and costs nothing.
  * Out of tokens, it throws rate_limited; the caller then answers a retry the careful way.
  */
-export async function sendToRoom(actor: Actor, input: { roomId: string; clientMsgId: string; body: string }): Promise<ChatMessage> {
+export async function sendToRoom(actor: Actor, input: { roomId: string; clientMsgId: string; body: string; replyToId?: string }): Promise<ChatMessage> {
   await limitSending(actor.userId);
   const id = randomUUID();
-  const outcome = await getRuntime().appendQueue.append({ id, senderId: actor.userId, ...input });
+  const outcome = await getRuntime().appendQueue.append({ id, senderId: actor.userId, ...input, mentionCandidates: parseMentions(input.body) });
   switch (outcome.verdict) {
     case 'not_member':
       throw new AppError('not_found', 'No such conversation.');
@@ -24,8 +25,10 @@ export async function sendToRoom(actor: Actor, input: { roomId: string; clientMs
       throw new AppError('forbidden', `You cannot message @${await otherHandle(input.roomId, actor.userId)}.`);
     case 'closed':
       throw new AppError('conflict', 'This group is closed: add someone to reopen it.');
+    case 'no_reply':
+      throw new AppError('not_found', 'No such message to reply to.');
     case 'existing': {
-      const message = toChatMessage({ ...outcome.row, sender: { handle: actor.handle } });
+      const [message] = await toChatMessages(getDb(), actor.userId, [{ ...outcome.row, sender: { handle: actor.handle } }]);
       // Our own id: this very send was stored, by a batch whose commit we did not hear back from before
       // it was split and retried; it stays charged. Another id: a retry, which costs nothing. Either
       // way it is pushed (again): the push after the first commit may never have gone out.
@@ -34,7 +37,7 @@ export async function sendToRoom(actor: Actor, input: { roomId: string; clientMs
       return message;
     }
     case 'stored': {
-      const message = toChatMessage({ ...outcome.row, sender: { handle: actor.handle } });
+      const [message] = await toChatMessages(getDb(), actor.userId, [{ ...outcome.row, sender: { handle: actor.handle } }], { fresh: true });
       getBroadcaster().toUsers(outcome.audience, 'message:new', { message });
       return message;
     }

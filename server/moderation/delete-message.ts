@@ -1,5 +1,7 @@
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
+import { publishUpdates } from '../messages/publish-updates';
+import { lockRoom, recordChange } from '../messages/record-change';
 import { roomMemberIds } from '../rooms/room-members';
 import { getBroadcaster, getDb } from '../runtime';
 import { recordAudit } from './record-audit';
@@ -14,14 +16,21 @@ export async function deleteMessage(actor: Actor, messageId: string, reason: str
   requireAdmin(actor);
   const db = getDb();
   const message = await db.$transaction(async (tx) => {
+    const room = await tx.message.findUnique({ where: { id: messageId }, select: { roomId: true } });
+    // The room first, as every change does (record-change.ts), so versions commit in order.
+    if (room) await lockRoom(tx, room.roomId);
     const found = await tx.message.findUnique({ where: { id: messageId }, select: { id: true, roomId: true, body: true, deletedAt: true, sender: { select: { handle: true } } } });
     // Claimed with a condition, so of two moderators deleting at once only one acts and is audited.
-    const claimed = found && !found.deletedAt ? await tx.message.updateMany({ where: { id: messageId, deletedAt: null }, data: { deletedAt: new Date(), body: '' } }) : null;
+    const claimed = found && !found.deletedAt ? await tx.message.updateMany({ where: { id: messageId, deletedAt: null }, data: { deletedAt: new Date(), deletedBy: 'moderator', body: '', mentions: [] } }) : null;
     if (!found || !claimed?.count) throw new AppError('not_found', 'No such message.');
+    const changed = await recordChange(tx, found.roomId, messageId, { quotes: true });
+    await tx.reaction.deleteMany({ where: { messageId } });
     await tx.report.updateMany({ where: { messageId, status: 'open' }, data: { status: 'resolved', resolvedAt: new Date(), resolvedById: actor.userId } });
     await recordAudit(tx, actor, { action: 'message.delete', targetType: 'message', targetId: messageId, reason, details: { roomId: found.roomId, sender: found.sender.handle, body: found.body } });
-    return found;
+    return { ...found, changed };
   });
   getBroadcaster().toUsers(await roomMemberIds(db, message.roomId), 'message:deleted', { roomId: message.roomId, messageId });
+  // Besides its own event, the removed message's new state (deletedBy, version) and the replies quoting it.
+  await publishUpdates(db, message.changed);
   return { ok: true };
 }

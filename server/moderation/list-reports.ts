@@ -1,5 +1,5 @@
 import type { Actor } from '../auth/authenticate';
-import { messageInclude, toChatMessage } from '../messages/chat-message';
+import { messageInclude, toChatMessages } from '../messages/chat-message';
 import { getDb } from '../runtime';
 import { handlesById } from '../users/handles-by-id';
 import { requireAdmin } from './require-admin';
@@ -22,15 +22,21 @@ export async function listReports(actor: Actor, status: 'open' | 'resolved' | 'd
             include: messageInclude,
           })
         : [];
+      // Earlier texts of an edited or sender-deleted message: what the sender wrote before stays evidence.
+      const history = message
+        ? await db.messageEdit.findMany({ where: { messageId: message.id }, orderBy: { replacedAt: 'asc' }, select: { body: true, replacedAt: true } })
+        : [];
+      const [view, ...contextViews] = await toChatMessages(db, actor.userId, [...(message ? [message] : []), ...context]);
       return {
         id: report.id,
         reason: report.reason,
         status: report.status,
         createdAt: report.createdAt.toISOString(),
         reporter: handleOf.get(report.reporterId) ?? null,
-        message: message ? toChatMessage(message) : null,
+        message: message ? view : null,
         room: message ? { id: message.room.id, kind: message.room.kind, name: message.room.name } : null,
-        context: context.map(toChatMessage),
+        context: message ? contextViews : [],
+        history: history.map((entry) => ({ body: entry.body, replacedAt: entry.replacedAt.toISOString() })),
       };
     }),
   );

@@ -1,4 +1,5 @@
-import { messageSendSchema, presenceQuerySchema, roomCursorSchema, roomSyncSchema, typingSchema } from '@/lib/realtime/contract';
+import { messageDeleteSchema, messageEditSchema, messageSendSchema, presenceQuerySchema, reactionSchema, roomCursorSchema, roomSyncSchema, typingSchema } from '@/lib/realtime/contract';
+import { addReaction, deleteOwnMessage, editMessage, removeReaction } from '../messages/change-message';
 import { sendMessage } from '../messages/send-message';
 import { syncRoom } from '../messages/sync-room';
 import { queryPresence } from '../presence/query-presence';
@@ -22,4 +23,9 @@ export const socketHandlers = {
   ),
   'presence:query': withHandler(presenceQuerySchema, async (actor, input) => ({ statuses: await queryPresence(actor, input.handles) }), { throttle: 'presence:query' }),
   typing: withHandler(typingSchema, relayTyping, { throttle: 'typing' }),
+  // Changes to one message, in the order the client made them.
+  'message:edit': withHandler(messageEditSchema, editMessage, { inOrder: true }),
+  'message:delete': withHandler(messageDeleteSchema, deleteOwnMessage, { inOrder: true }),
+  'reaction:add': withHandler(reactionSchema, addReaction, { inOrder: true }),
+  'reaction:remove': withHandler(reactionSchema, removeReaction, { inOrder: true }),
 };

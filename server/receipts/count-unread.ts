@@ -1,17 +1,23 @@
 import type { DbClient } from '../db/client-types';
 
 // Unread = text messages after the member's read cursor that someone else sent, not removed, and
-// not from someone the member blocked.
-export async function countUnreadByRoom(db: DbClient, userId: string, roomId?: string): Promise<Map<string, number>> {
-  const rows = await db.$queryRaw<{ roomId: string; unread: bigint | number }[]>`
-    SELECT m."roomId", COUNT(*) AS unread
+// not from someone the member blocked. Of those, `mentions` counts the ones that mention the member.
+export async function countUnreadWithMentions(db: DbClient, userId: string, roomId?: string): Promise<Map<string, { unread: number; mentions: number }>> {
+  const rows = await db.$queryRaw<{ roomId: string; unread: bigint | number; mentions: bigint | number }[]>`
+    SELECT m."roomId", COUNT(*) AS unread, COUNT(*) FILTER (WHERE m."mentions" @> ARRAY[u."handle"]) AS mentions
     FROM "RoomMember" rm
+    JOIN "User" u ON u."id" = rm."userId"
     JOIN "Message" m ON m."roomId" = rm."roomId" AND m.seq > rm."readSeq"
       AND m."senderId" <> rm."userId" AND m.kind = 'text' AND m."deletedAt" IS NULL
       AND NOT EXISTS (SELECT 1 FROM "Block" b WHERE b."blockerId" = rm."userId" AND b."blockedId" = m."senderId")
     WHERE rm."userId" = ${userId} AND (${roomId ?? null}::text IS NULL OR rm."roomId" = ${roomId ?? null}::text)
     GROUP BY m."roomId"`;
-  return new Map(rows.map((row) => [row.roomId, Number(row.unread)]));
+  return new Map(rows.map((row) => [row.roomId, { unread: Number(row.unread), mentions: Number(row.mentions) }]));
+}
+
+export async function countUnreadByRoom(db: DbClient, userId: string, roomId?: string): Promise<Map<string, number>> {
+  const counts = await countUnreadWithMentions(db, userId, roomId);
+  return new Map([...counts].map(([id, count]) => [id, count.unread]));
 }
 
 export async function countUnread(db: DbClient, userId: string, roomId: string): Promise<number> {

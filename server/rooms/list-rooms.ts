@@ -1,8 +1,9 @@
 import { AppError } from '@/lib/errors';
 import type { RoomSummary } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
-import { messageInclude, toChatMessage } from '../messages/chat-message';
-import { countUnreadByRoom } from '../receipts/count-unread';
+import type { ChatMessage } from '@/lib/schemas';
+import { type MessageRow, messageInclude, toChatMessages } from '../messages/chat-message';
+import { countUnreadWithMentions } from '../receipts/count-unread';
 import { getDb } from '../runtime';
 import { blockedEitherWay } from '../safety/block-relations';
 
@@ -26,8 +27,12 @@ export async function listRooms(actor: Actor): Promise<RoomSummary[]> {
     include: summaryInclude(actor.userId),
     orderBy: { lastMessageAt: 'desc' },
   });
-  const [unread, hidden] = await Promise.all([countUnreadByRoom(db, actor.userId), blockedEitherWay(db, actor.userId)]);
-  return rooms.map((room) => toRoomSummary(room, unread.get(room.id) ?? 0, actor.userId, hidden));
+  const [counts, hidden, previews] = await Promise.all([
+    countUnreadWithMentions(db, actor.userId),
+    blockedEitherWay(db, actor.userId),
+    previewsOf(actor, rooms),
+  ]);
+  return rooms.map((room) => toRoomSummary(room, counts.get(room.id), previews.get(room.id) ?? null, actor.userId, hidden));
 }
 
 /** One room as the caller sees it in their list. */
@@ -38,16 +43,31 @@ export async function getRoomSummary(actor: Actor, roomId: string): Promise<Room
     include: summaryInclude(actor.userId),
   });
   if (!room) throw new AppError('not_found', 'No such conversation.');
-  const [unread, hidden] = await Promise.all([countUnreadByRoom(db, actor.userId, roomId), blockedEitherWay(db, actor.userId)]);
-  return toRoomSummary(room, unread.get(roomId) ?? 0, actor.userId, hidden);
+  const [counts, hidden, previews] = await Promise.all([
+    countUnreadWithMentions(db, actor.userId, roomId),
+    blockedEitherWay(db, actor.userId),
+    previewsOf(actor, [room]),
+  ]);
+  return toRoomSummary(room, counts.get(roomId), previews.get(roomId) ?? null, actor.userId, hidden);
+}
+
+async function previewsOf(actor: Actor, rooms: { messages: MessageRow[] }[]): Promise<Map<string, ChatMessage>> {
+  const views = await toChatMessages(getDb(), actor.userId, rooms.flatMap((room) => room.messages));
+  return new Map(views.map((message) => [message.roomId, message]));
 }
 
 type RoomWithSummary = NonNullable<Awaited<ReturnType<ReturnType<typeof getDb>['room']['findFirst']>>> & {
   members: { readSeq: number; deliveredSeq: number; request: string | null; user: { id: string; handle: string; displayName: string } }[];
-  messages: Parameters<typeof toChatMessage>[0][];
+  messages: MessageRow[];
 };
 
-function toRoomSummary(room: RoomWithSummary, unread: number, callerId: string, blocked: Set<string>): RoomSummary {
+function toRoomSummary(
+  room: RoomWithSummary,
+  counts: { unread: number; mentions: number } | undefined,
+  lastMessage: ChatMessage | null,
+  callerId: string,
+  blocked: Set<string>,
+): RoomSummary {
   const isGroup = room.kind === 'group';
   // Cursors show activity: none across a block, and none from a request's recipient before they accept.
   const hidesActivity = (member: RoomWithSummary['members'][number]) =>
@@ -64,8 +84,10 @@ function toRoomSummary(room: RoomWithSummary, unread: number, callerId: string, 
     })),
     owner: room.members.find((member) => member.user.id === room.ownerId)?.user.handle ?? null,
     closed: isGroup && room.members.length < 2,
-    lastMessage: room.messages[0] ? toChatMessage(room.messages[0]) : null,
+    lastMessage,
     lastSeq: room.lastSeq,
-    unread,
+    unread: counts?.unread ?? 0,
+    version: room.version,
+    mentions: counts?.mentions ?? 0,
   };
 }

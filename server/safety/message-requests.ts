@@ -1,6 +1,6 @@
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
-import { messageInclude, toChatMessage } from '../messages/chat-message';
+import { messageInclude, toChatMessages } from '../messages/chat-message';
 import { roomMemberIds } from '../rooms/room-members';
 import { getBroadcaster, getDb } from '../runtime';
 
@@ -18,12 +18,14 @@ export async function listRequests(actor: Actor) {
     },
     orderBy: { room: { lastMessageAt: 'desc' } },
   });
+  const previews = await toChatMessages(getDb(), actor.userId, memberships.flatMap(({ room }) => room.messages));
+  const previewOf = new Map(previews.map((message) => [message.roomId, message]));
   return memberships.map(({ room }) => {
     const from = room.members.find((member) => member.user.id !== actor.userId)?.user;
     return {
       roomId: room.id,
       from: from ? { handle: from.handle, displayName: from.displayName } : null,
-      lastMessage: room.messages[0] ? toChatMessage(room.messages[0]) : null,
+      lastMessage: previewOf.get(room.id) ?? null,
       createdAt: room.createdAt.toISOString(),
     };
   });

@@ -18,7 +18,7 @@ export const RELAXED_LIMITS = {
  * Starts the built app through server.ts as a real child process on an ephemeral port,
  * by default against the test Postgres and Redis. Pass DATABASE_URL: '' for the embedded path.
  */
-export async function startAppServer(env: Record<string, string> = {}): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string> = {}, options: { startTimeoutMs?: number } = {}): Promise<AppServer> {
   // One process (not the tsx CLI, which runs the app in a child): a SIGKILL must kill the server itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     cwd: root,
@@ -39,7 +39,7 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   });
   let log = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), options.startTimeoutMs ?? 60_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = log.match(/ready on http:\/\/localhost:(\d+)/);

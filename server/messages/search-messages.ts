@@ -1,0 +1,47 @@
+import type { z } from 'zod';
+import type { searchQuerySchema } from '@/lib/schemas';
+import type { Actor } from '../auth/authenticate';
+import { Prisma } from '../db/generated/client';
+import { getDb } from '../runtime';
+import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightOffsets } from './highlights';
+import { FINDABLE, loadHits } from './message-hits';
+
+
+/**
+ * Full-text search over the messages the caller may find (message-hits.ts), with Postgres's own
+ * parser, so the embedded database answers exactly as Postgres does. `q` goes through
+ * websearch_to_tsquery, which takes any text (quotes, "or", "-word") and never fails on syntax.
+ * Best match first, newest first among equals; `beforeId` continues after that result.
+ * The expression `to_tsvector('english', "body")` must match the GIN index in the migration.
+ */
+export async function searchMessages(actor: Actor, input: z.infer<typeof searchQuerySchema>) {
+  const db = getDb();
+  const rows = await db.$queryRaw<{ id: string; headline: string; body: string }[]>`
+    WITH q AS (SELECT websearch_to_tsquery('english', ${input.q}) AS query),
+    hits AS (
+      SELECT m."id", m."body", m."createdAt", ts_rank(to_tsvector('english', m."body"), q.query) AS rank
+      FROM q, "Message" m
+      JOIN "RoomMember" rm ON rm."roomId" = m."roomId" AND rm."userId" = ${actor.userId}
+      JOIN "Room" r ON r."id" = m."roomId"
+      WHERE to_tsvector('english', m."body") @@ q.query
+        AND ${Prisma.raw(FINDABLE)}
+        AND (${input.roomId ?? null}::text IS NULL OR m."roomId" = ${input.roomId ?? null}::text)
+    ), page AS (
+      SELECT * FROM hits
+      WHERE ${input.beforeId ?? null}::text IS NULL OR (rank, "createdAt", "id") < (
+        SELECT c.rank, c."createdAt", c."id" FROM hits c WHERE c."id" = ${input.beforeId ?? null}::text)
+      ORDER BY rank DESC, "createdAt" DESC, "id" DESC
+      LIMIT ${input.limit + 1}
+    )
+    SELECT page."id", page."body",
+      ts_headline('english', page."body", q.query, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, HighlightAll=true`}) AS headline
+    FROM page, q
+    ORDER BY page.rank DESC, page."createdAt" DESC, page."id" DESC`;
+  const page = rows.slice(0, input.limit);
+  const hits = await loadHits(db, actor.userId, page.map((row) => row.id));
+  const highlightsOf = new Map(page.map((row) => [row.id, highlightOffsets(row.headline, row.body)]));
+  return {
+    results: hits.map((hit) => ({ ...hit, highlights: highlightsOf.get(hit.message.id) ?? [] })),
+    hasMore: rows.length > input.limit,
+  };
+}

@@ -1,0 +1,182 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@/lib/schemas';
+import { type AppServer, startAppServer } from '../helpers/app-server';
+import { api, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { TEST_DATABASE_URL } from '../helpers/services';
+import { createGroup, ok } from '../helpers/rich';
+
+// A real server process on the test Postgres and Redis; a second one with a tight send limit.
+let server: AppServer;
+let limited: AppServer;
+const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+const sockets: TestSocket[] = [];
+const SEND_BURST = 4;
+
+beforeAll(async () => {
+  await db.connect();
+  [server, limited] = await Promise.all([
+    startAppServer({ BANNED_WORDS: 'grumpf', BANNED_WORDS_MODE: 'refuse' }),
+    startAppServer({ RATE_SEND_PER_SEC: '0.01', RATE_SEND_BURST: String(SEND_BURST) }),
+  ]);
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await Promise.all([server?.stop(), limited?.stop()]);
+  await db.end();
+});
+
+async function open(user: TestUser, node = server) {
+  const socket = await connect(node.url, { token: user.token });
+  sockets.push(socket);
+  return socket;
+}
+
+const sendTo = (socket: TestSocket, roomId: string, body: string, extra: Record<string, unknown> = {}) =>
+  ok(socket, 'message:send', { roomId, clientMsgId: `m-${Math.random()}`, body, ...extra }).then((reply) => reply.message as ChatMessage);
+
+const search = (user: TestUser, query: Record<string, string>) => api(server.url, `/api/v1/search?${new URLSearchParams(query)}`, { token: user.token });
+
+describe('who may change a message', () => {
+  it('lets only the sender edit or delete, members react, and hides the room from everyone else', async () => {
+    const [alice, bob, mallory] = await Promise.all(['alice', 'bob', 'mallory'].map((name) => createUser(server.url, name)));
+    const roomId = await createGroup(server.url, alice, [bob]);
+    const [aliceSocket, bobSocket, mallorySocket] = await Promise.all([open(alice), open(bob), open(mallory)]);
+    const message = await sendTo(aliceSocket, roomId, 'original words');
+
+    const asBob = await emitAck(bobSocket, 'message:edit', { messageId: message.id, body: 'hijacked' });
+    expect(asBob).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await emitAck(bobSocket, 'message:delete', { messageId: message.id })).error.code).toBe('forbidden');
+    for (const [event, payload] of [
+      ['message:edit', { messageId: message.id, body: 'hijacked' }],
+      ['message:delete', { messageId: message.id }],
+      ['reaction:add', { messageId: message.id, emoji: '👍' }],
+      ['reaction:remove', { messageId: message.id, emoji: '👍' }],
+    ] as const) {
+      expect(await emitAck(mallorySocket, event, payload), event).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    }
+    expect((await emitAck(mallorySocket, 'room:sync', { roomId, afterSeq: 0, afterVersion: 0 })).error.code).toBe('not_found');
+    // Not an emoji, or two: refused before anything is stored.
+    expect((await emitAck(bobSocket, 'reaction:add', { messageId: message.id, emoji: 'ok' })).error.code).toBe('bad_request');
+    expect((await emitAck(bobSocket, 'reaction:add', { messageId: message.id, emoji: '👍👍' })).error.code).toBe('bad_request');
+    // A reply must quote a message of the same room.
+    const elsewhere = await createGroup(server.url, mallory, [bob]);
+    const outside = await sendTo(mallorySocket, elsewhere, 'somewhere else');
+    expect((await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'r-x', body: 'reply', replyToId: outside.id })).error.code).toBe('not_found');
+
+    const { rows } = await db.query('SELECT body, "editedAt", version FROM "Message" WHERE id = $1', [message.id]);
+    expect(rows[0]).toMatchObject({ body: 'original words', editedAt: null, version: message.version });
+    expect(await db.query('SELECT 1 FROM "Reaction" WHERE "messageId" = $1', [message.id]).then((result) => result.rowCount)).toBe(0);
+  });
+
+  it('puts edits through the content rules, keeps earlier texts for moderators, and counts mentions of members only', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(server.url, name)));
+    const outsider = await createUser(server.url, 'outsider');
+    const roomId = await createGroup(server.url, alice, [bob]);
+    const [aliceSocket, bobSocket] = await Promise.all([open(alice), open(bob)]);
+    const message = await sendTo(aliceSocket, roomId, `hi @${bob.handle} and @${outsider.handle}`);
+    expect(message.mentions).toEqual([bob.handle]);
+    const updates: ChatMessage[] = [];
+    bobSocket.on('message:updated', ({ message: updated }) => updates.push(updated));
+
+    expect(await emitAck(aliceSocket, 'message:edit', { messageId: message.id, body: 'you grumpf' })).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const edited = (await ok(aliceSocket, 'message:edit', { messageId: message.id, body: 'never mind' })).message;
+    expect(edited).toMatchObject({ body: 'never mind', mentions: [] });
+    expect(edited.version).toBeGreaterThan(message.version!);
+    await expect.poll(() => updates.map((update) => update.body)).toEqual(['never mind']);
+
+    // The mention count follows the edit: nothing left for bob.
+    const rooms = await api(server.url, '/api/v1/rooms', { token: bob.token });
+    expect(rooms.body.rooms.find((room: { id: string }) => room.id === roomId)).toMatchObject({ mentions: 0, unread: 1, version: edited.version });
+    const second = await sendTo(aliceSocket, roomId, `@${bob.handle}: lunch?`);
+    const after = await api(server.url, '/api/v1/rooms', { token: bob.token });
+    expect(after.body.rooms.find((room: { id: string }) => room.id === roomId)).toMatchObject({ mentions: 1, unread: 2 });
+    const mentions = await api(server.url, '/api/v1/mentions', { token: bob.token });
+    expect(mentions.body).toEqual({ results: [{ message: expect.objectContaining({ id: second.id }), room: { id: roomId, kind: 'group', name: 'rich' } }], hasMore: false });
+
+    // A moderator sees what the message said before, through a report.
+    expect((await api(server.url, '/api/v1/reports', { token: bob.token, body: { messageId: message.id, reason: 'rude' } })).status).toBe(201);
+    await ok(aliceSocket, 'message:delete', { messageId: message.id });
+    const admin = await createUser(server.url, 'admin');
+    await db.query(`UPDATE "User" SET role = 'admin' WHERE handle = $1`, [admin.handle]);
+    const reports = await api(server.url, '/api/v1/admin/reports', { token: admin.token });
+    const report = reports.body.reports.find((entry: { message: ChatMessage | null }) => entry.message?.id === message.id);
+    expect(report.message).toMatchObject({ deleted: true, deletedBy: 'sender', body: '' });
+    expect(report.history.map((entry: { body: string }) => entry.body)).toEqual([`hi @${bob.handle} and @${outsider.handle}`, 'never mind']);
+  });
+
+  it('counts edits, deletes and reactions against the sender rate limit', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(limited.url, name)));
+    const roomId = await createGroup(limited.url, alice, [bob]);
+    const aliceSocket = await open(alice, limited);
+    const message = await sendTo(aliceSocket, roomId, 'one');
+    await ok(aliceSocket, 'message:edit', { messageId: message.id, body: 'two' });
+    await ok(aliceSocket, 'reaction:add', { messageId: message.id, emoji: '👍' });
+    await ok(aliceSocket, 'reaction:remove', { messageId: message.id, emoji: '👍' });
+    // The burst is spent: a fifth action of any kind is refused, and nothing changes.
+    for (const [event, payload] of [
+      ['message:edit', { messageId: message.id, body: 'three' }],
+      ['message:delete', { messageId: message.id }],
+      ['reaction:add', { messageId: message.id, emoji: '🎉' }],
+      ['message:send', { roomId, clientMsgId: 'late', body: 'late' }],
+    ] as const) {
+      expect(await emitAck(aliceSocket, event, payload), event).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+    }
+    const { rows } = await db.query('SELECT body, "deletedAt" FROM "Message" WHERE id = $1', [message.id]);
+    expect(rows[0]).toEqual({ body: 'two', deletedAt: null });
+  });
+});
+
+describe('search', () => {
+  it('finds only what the caller may read: their rooms, since joining a group, not blocked senders, not deleted', async () => {
+    const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => createUser(server.url, name)));
+    const word = `zebra${Date.now().toString(36)}`;
+    const roomId = await createGroup(server.url, alice, [bob, carol]);
+    const [aliceSocket, bobSocket, carolSocket, daveSocket] = await Promise.all([open(alice), open(bob), open(carol), open(dave)]);
+    const early = await sendTo(aliceSocket, roomId, `the ${word} before dave joined`);
+    expect((await api(server.url, `/api/v1/groups/${roomId}/users`, { token: alice.token, body: { handle: dave.handle } })).status).toBe(201);
+    const fromBob = await sendTo(bobSocket, roomId, `bob saw a ${word}`);
+    const fromCarol = await sendTo(carolSocket, roomId, `carol saw a ${word}, a ${word} and another ${word}`);
+    const gone = await sendTo(aliceSocket, roomId, `a deleted ${word}`);
+    await ok(aliceSocket, 'message:delete', { messageId: gone.id });
+    const privateRoom = await createGroup(server.url, bob, [carol]);
+    await sendTo(bobSocket, privateRoom, `a private ${word}`);
+    expect((await api(server.url, '/api/v1/blocks', { token: dave.token, body: { handle: bob.handle } })).status).toBeLessThan(300);
+
+    const ids = async (user: TestUser, query: Record<string, string> = {}) => {
+      const reply = await search(user, { q: word, ...query });
+      expect(reply.status).toBe(200);
+      return reply.body.results.map((result: { message: ChatMessage }) => result.message.id);
+    };
+    // Carol's message matches the word three times: ranked first; then newest first.
+    expect(await ids(alice)).toEqual([fromCarol.id, fromBob.id, early.id]);
+    expect(await ids(dave)).toEqual([fromCarol.id]);
+    expect(await ids(carol, { roomId })).toEqual([fromCarol.id, fromBob.id, early.id]);
+    // Not in the room: nothing, even naming it.
+    const outsider = await createUser(server.url, 'outsider');
+    expect(await ids(outsider)).toEqual([]);
+    expect(await ids(outsider, { roomId })).toEqual([]);
+    void daveSocket;
+
+    const page = await search(alice, { q: word, limit: '2' });
+    expect(page.body.hasMore).toBe(true);
+    expect(page.body.results[0]).toMatchObject({ room: { id: roomId, kind: 'group', name: 'rich' } });
+    const highlight = page.body.results[0].highlights as { start: number; end: number }[];
+    expect(highlight.map(({ start, end }) => fromCarol.body.slice(start, end))).toEqual([word, word, word]);
+    const rest = await search(alice, { q: word, limit: '2', beforeId: page.body.results[1].message.id });
+    expect(rest.body).toMatchObject({ hasMore: false, results: [{ message: { id: early.id } }] });
+  });
+
+  it('takes any text as a query: tsquery and SQL syntax are words, not syntax', async () => {
+    const alice = await createUser(server.url, 'alice');
+    for (const q of [`a & b | !c ( ' \\ :* <-> "open`, `'; DROP TABLE "Message"; --`, '!!!', '(((', 'or -', '"" :*']) {
+      const reply = await search(alice, { q });
+      expect(reply.status, q).toBe(200);
+      expect(reply.body, q).toEqual({ results: [], hasMore: false });
+    }
+    expect((await search(alice, { q: '' })).status).toBe(400);
+    expect((await search(alice, { q: 'x', limit: '0' })).status).toBe(400);
+    expect((await db.query('SELECT count(*) FROM "Message"')).rows[0].count).toBeDefined();
+  });
+});
