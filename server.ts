@@ -13,6 +13,8 @@ import { createRealtimeServer, handleConnections } from './server/realtime/creat
 import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
 import { setRuntime } from './server/runtime';
+import { createAttachmentStorage } from './server/attachments/attachment-storage';
+import { startAttachmentSweep } from './server/attachments/sweep-unsent';
 
 // Composition root: env → database (migrated) → Redis → HTTP server with Next and Socket.io → listen.
 async function main() {
@@ -41,10 +43,12 @@ async function main() {
     graceMs: env.PRESENCE_GRACE_MS,
   });
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
-  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db) });
+  const attachments = createAttachmentStorage(env);
+  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), attachments });
   await grantAdmins(database.db, env.RELAY_ADMINS);
   handleConnections(io, presence);
   presence.start();
+  const stopSweep = startAttachmentSweep({ db: database.db, attachments }, env.ATTACHMENT_UNSENT_TTL_MS);
 
   await app.prepare();
   const upgrade = app.getUpgradeHandler();
@@ -67,6 +71,7 @@ async function main() {
     const forceExit = setTimeout(() => process.exit(1), 10_000);
     forceExit.unref();
     presence.stop();
+    stopSweep();
     await io.close().catch(() => {});
     await new Promise((resolve) => httpServer.close(resolve));
     await redis?.close();

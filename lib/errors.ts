@@ -7,6 +7,8 @@ export const errorStatus = {
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  // An upload over ATTACHMENT_MAX_BYTES.
+  too_large: 413,
   rate_limited: 429,
   held_for_review: 403,
   internal: 500,

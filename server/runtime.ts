@@ -1,3 +1,4 @@
+import type { AttachmentStorage } from './attachments/attachment-storage';
 import type { AppEnv } from './env';
 import type { PrismaClient } from './db/generated/client';
 import type { AppendQueue } from './messages/append-queue';
@@ -14,6 +15,7 @@ type Runtime = {
   presence: PresenceTracker;
   buckets: TokenBuckets;
   appendQueue: AppendQueue;
+  attachments: AttachmentStorage;
 };
 
 const holder = globalThis as typeof globalThis & { __relayRuntime?: Runtime };

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatMessage } from '@/lib/schemas';
+import { toAttachmentInfo } from '../attachments/attachment-info';
+import { linkAttachments } from '../attachments/link-attachments';
 import type { DbClient } from '../db/client-types';
 
 export type AppendInput = {
@@ -8,6 +10,8 @@ export type AppendInput = {
   clientMsgId: string;
   body: string;
   kind?: 'text' | 'system';
+  /** Linked in the same statement sequence: pass a transaction when there are any. */
+  attachmentIds?: string[];
 };
 
 /**
@@ -29,6 +33,9 @@ export async function appendMessage(db: DbClient, input: AppendInput): Promise<C
     RETURNING "id", "seq", "createdAt"`;
   const row = rows[0];
   if (!row) throw new Error(`room ${input.roomId} vanished while sending`);
+  const attachments = input.attachmentIds?.length
+    ? (await linkAttachments(db, [{ messageId: row.id, senderId: input.sender.id, roomId: input.roomId, attachmentIds: input.attachmentIds }])).get(row.id) ?? []
+    : [];
   return {
     id: row.id,
     roomId: input.roomId,
@@ -38,6 +45,7 @@ export async function appendMessage(db: DbClient, input: AppendInput): Promise<C
     kind,
     body: input.body,
     createdAt: new Date(row.createdAt).toISOString(),
+    attachments: attachments.map(toAttachmentInfo),
   };
 }
 

@@ -1,8 +1,9 @@
 import type { ChatMessage } from '@/lib/schemas';
+import { type AttachmentRow, attachmentSelect, toAttachmentInfo } from '../attachments/attachment-info';
 
-type MessageRow = { id: string; roomId: string; seq: number; clientMsgId: string; kind: string; body: string; createdAt: Date; deletedAt?: Date | null };
+type MessageRow = { id: string; roomId: string; seq: number; clientMsgId: string; kind: string; body: string; createdAt: Date; deletedAt?: Date | null; attachments: AttachmentRow[] };
 
-export const messageInclude = { sender: { select: { handle: true } } } as const;
+export const messageInclude = { sender: { select: { handle: true } }, attachments: attachmentSelect } as const;
 
 export const toChatMessage = (row: MessageRow & { sender: { handle: string } }): ChatMessage => ({
   id: row.id,
@@ -14,4 +15,6 @@ export const toChatMessage = (row: MessageRow & { sender: { handle: string } }):
   body: row.deletedAt ? '' : row.body,
   createdAt: row.createdAt.toISOString(),
   ...(row.deletedAt && { deleted: true as const }),
+  // A deleted message's files go with its body.
+  attachments: row.deletedAt ? [] : row.attachments.map(toAttachmentInfo),
 });
