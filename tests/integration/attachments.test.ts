@@ -166,9 +166,16 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
     const alicesNext = (await upload(server, alice, roomId, text, 'next.txt', 'text/plain')).body.attachment;
     const notBobs = await emitAck(bobSocket, 'message:send', { roomId, clientMsgId: 'steal', body: 'mine now', attachmentIds: [alicesNext.id] });
     expect(notBobs).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    // A message with a link takes the careful send path: the files are linked there too, in its transaction.
+    const withLink = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'link', body: 'see https://example.com', attachmentIds: [alicesNext.id] });
+    expect(withLink).toMatchObject({ ok: true, message: { attachments: [alicesNext] } });
+    const linkAgain = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'link-2', body: 'https://example.com', attachmentIds: [alicesNext.id] });
+    expect(linkAgain).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     const empty = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'empty', body: ' ' });
     expect(empty).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'body: must not be empty' } });
-    expect((await api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: alice.token })).body.messages.map((m: ChatMessage) => m.clientMsgId)).not.toContain('steal');
+    const history = (await api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: alice.token })).body.messages as ChatMessage[];
+    expect(history.map((m) => m.clientMsgId)).toEqual(expect.not.arrayContaining(['steal', 'files-2', 'link-2']));
+    expect(history.find((m) => m.clientMsgId === 'link')!.attachments).toEqual([alicesNext]);
 
     // A removed member loses access to the room's files.
     expect((await api(server.url, `/api/v1/groups/${roomId}/users/${bob.handle}`, { method: 'DELETE', token: alice.token })).status).toBe(200);
