@@ -16,6 +16,8 @@ import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
 import { setRuntime } from './server/runtime';
 import { answerUndecodablePath } from './server/http/early-errors';
+import { createAttachmentStorage } from './server/attachments/attachment-storage';
+import { startAttachmentSweep } from './server/attachments/sweep-unsent';
 
 // Composition root: env → database (migrated) → Redis → HTTP server with Next and Socket.io → listen.
 async function main() {
@@ -46,12 +48,14 @@ async function main() {
   });
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
   const failures = redis ? new RedisFailureLedger(redis.pub) : new MemoryFailureLedger();
-  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures });
+  const attachments = createAttachmentStorage(env);
+  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures, attachments });
   await grantAdmins(database.db, env.RELAY_ADMINS);
   handleConnections(io, presence);
   presence.start();
   // On the presence beat: a lost live push is made up within one beat (server/realtime/room-heartbeat.ts).
   const stopRoomHeartbeat = startRoomHeartbeat(io, database.db, Math.max(250, Math.floor(env.PRESENCE_TTL_MS / 3)));
+  const stopSweep = startAttachmentSweep({ db: database.db, attachments }, env.ATTACHMENT_UNSENT_TTL_MS);
 
   await app.prepare();
   const upgrade = app.getUpgradeHandler();
@@ -75,6 +79,7 @@ async function main() {
     forceExit.unref();
     presence.stop();
     stopRoomHeartbeat();
+    stopSweep();
     await io.close().catch(() => {});
     await new Promise((resolve) => httpServer.close(resolve));
     await redis?.close();

@@ -7,6 +7,7 @@ export const errorStatus = {
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  // An upload over ATTACHMENT_MAX_BYTES, or a body over the request cap.
   too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -37,6 +37,15 @@ export const messageBodySchema = z
   .max(MAX_BODY_LENGTH, `must be at most ${MAX_BODY_LENGTH} characters`)
   .refine((body) => body.trim().length > 0, 'must not be empty');
 
+export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
+
+/** A body that may be empty when the message carries attachments (see hasContent). */
+export const messageTextSchema = z.string().max(MAX_BODY_LENGTH, `must be at most ${MAX_BODY_LENGTH} characters`);
+
+/** A message says something, or carries at least one attachment. */
+export const hasContent = (input: { body: string; attachmentIds?: string[] }) =>
+  input.body.trim().length > 0 || (input.attachmentIds?.length ?? 0) > 0;
+
 // Ids are opaque to us but must be storable text: a NUL byte makes Postgres refuse the whole statement.
 export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
@@ -45,6 +54,11 @@ export const clientMsgIdSchema = z
   .min(1, 'is required')
   .max(64, 'must be at most 64 characters')
   .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+
+export const attachmentIdsSchema = z
+  .array(z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an attachment id'))
+  .max(MAX_ATTACHMENTS_PER_MESSAGE, `at most ${MAX_ATTACHMENTS_PER_MESSAGE} attachments`)
+  .refine((ids) => new Set(ids).size === ids.length, 'must not name an attachment twice');
 
 export const roomIdSchema = z.string().min(1).max(64).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
@@ -68,11 +82,11 @@ export const createGroupSchema = z.strictObject({
 
 export const addMemberSchema = z.strictObject({ handle: handleSchema });
 
-export const restSendSchema = z.strictObject({
-  clientMsgId: clientMsgIdSchema,
-  body: messageBodySchema,
-  replyToId: z.string().min(1).max(64).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters').optional(),
-});
+export const messageIdSchema = z.string().min(1).max(64).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+
+export const restSendSchema = z
+  .strictObject({ clientMsgId: clientMsgIdSchema, body: messageTextSchema, replyToId: messageIdSchema.optional(), attachmentIds: attachmentIdsSchema.optional() })
+  .refine(hasContent, { message: 'must not be empty', path: ['body'] });
 
 export const readCursorSchema = z.strictObject({ seq: seqSchema });
 
@@ -125,7 +139,12 @@ export type ChatMessage = {
   mentions?: string[];
   /** The room's version at this message's last change: a newer copy replaces an older one. */
   version?: number;
+  /** Files sent with the message, in the order given; empty when none (and when the message is deleted). */
+  attachments: AttachmentInfo[];
 };
+
+/** An uploaded file as messages carry it; width and height only for images. Fetched at /api/v1/attachments/:id. */
+export type AttachmentInfo = { id: string; name: string; size: number; contentType: string; width?: number; height?: number };
 
 export type RoomSummary = {
   id: string;
@@ -177,7 +196,6 @@ export const emojiSchema = z
     'must be one emoji',
   );
 
-export const messageIdSchema = z.string().min(1).max(64).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
 export const searchQuerySchema = z.object({
   q: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters').regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),

@@ -39,6 +39,16 @@ const envSchema = z.object({
   RELAY_ADMINS: z.string().default(''),
   // Behind a reverse proxy: take the client IP from X-Forwarded-For.
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((value) => value === '1' || value === 'true'),
+  // Attachments: the largest upload, and how long an uploaded file may wait to be sent before it is removed.
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(25 * 1024 * 1024),
+  ATTACHMENT_UNSENT_TTL_MS: z.coerce.number().int().min(100).default(24 * 60 * 60 * 1000),
+  // With S3_BUCKET set, attachments go to that S3-compatible bucket instead of DATA_DIR.
+  S3_BUCKET: z.string().optional(),
+  S3_ENDPOINT: z.string().url().optional(),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false']).default('0').transform((value) => value === '1' || value === 'true'),
 });
 
 export type AppEnv = Omit<z.infer<typeof envSchema>, 'NEXTAUTH_SECRET'> & { NEXTAUTH_SECRET: string };

@@ -1,3 +1,4 @@
+import type { AttachmentStorage } from './attachments/attachment-storage';
 import type { AppEnv } from './env';
 import type { PrismaClient } from './db/generated/client';
 import type { AppendQueue } from './messages/append-queue';
@@ -17,6 +18,7 @@ type Runtime = {
   appendQueue: AppendQueue;
   /** Failed sign-ins, for the lock-out backoff (Redis-backed across nodes). */
   failures: FailureLedger;
+  attachments: AttachmentStorage;
 };
 
 const holder = globalThis as typeof globalThis & { __relayRuntime?: Runtime };

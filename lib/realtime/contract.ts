@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ErrorBody } from '../errors';
 import type { ChatMessage, PresenceStatus, Receipt } from '../schemas';
-import { clientMsgIdSchema, emojiSchema, handleSchema, messageBodySchema, messageIdSchema, presenceQuerySchema, roomIdSchema, seqSchema } from '../schemas';
+import { attachmentIdsSchema, clientMsgIdSchema, emojiSchema, handleSchema, hasContent, messageBodySchema, messageIdSchema, messageTextSchema, presenceQuerySchema, roomIdSchema, seqSchema } from '../schemas';
 
 export { presenceQuerySchema };
 
@@ -13,21 +13,20 @@ export const messageSendSchema = z
     to: handleSchema.optional(),
     roomId: roomIdSchema.optional(),
     clientMsgId: clientMsgIdSchema,
-    body: messageBodySchema,
+    // May be empty when attachmentIds are given.
+    body: messageTextSchema,
     /** The message this one answers, in the same conversation. */
     replyToId: messageIdSchema.optional(),
+    attachmentIds: attachmentIdsSchema.optional(),
   })
   .refine((input) => (input.to === undefined) !== (input.roomId === undefined), {
     message: 'give exactly one of "to" (a handle) or "roomId"',
     path: ['to'],
   })
-  .transform(({ to, roomId, clientMsgId, body, replyToId }): MessageSendInput => ({
-    ...(roomId !== undefined ? { roomId, clientMsgId, body } : { to: to!, clientMsgId, body }),
-    ...(replyToId !== undefined && { replyToId }),
-  }));
-export type MessageSendInput = ({ to: string; clientMsgId: string; body: string } | { roomId: string; clientMsgId: string; body: string }) & {
-  replyToId?: string;
-};
+  .refine(hasContent, { message: 'must not be empty', path: ['body'] })
+  .transform(({ to, roomId, ...rest }): MessageSendInput => (roomId !== undefined ? { roomId, ...rest } : { to: to!, ...rest }));
+type MessageContent = { clientMsgId: string; body: string; replyToId?: string; attachmentIds?: string[] };
+export type MessageSendInput = ({ to: string } & MessageContent) | ({ roomId: string } & MessageContent);
 
 export const roomSyncSchema = z.strictObject({
   roomId: roomIdSchema,

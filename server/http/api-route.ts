@@ -36,7 +36,10 @@ export function apiRoute<P = Record<string, never>>(
       if (options.adminOnly) requireAdmin(actor);
       const params = (await segment?.params) ?? ({} as P);
       assertStorableParams(params);
-      return Response.json(await handler({ actor, params, request }), { status: options.status ?? 200 });
+      const result = await handler({ actor, params, request });
+      // A handler that serves bytes (an attachment) builds its own Response.
+      if (result instanceof Response) return result;
+      return Response.json(result, { status: options.status ?? 200 });
     } catch (error) {
       return errorResponse(error);
     }

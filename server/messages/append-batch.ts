@@ -1,3 +1,5 @@
+import type { AttachmentRow } from '../attachments/attachment-info';
+import { linkAttachments, readAttachments } from '../attachments/link-attachments';
 import { Prisma, type PrismaClient } from '../db/generated/client';
 import { mentionedMembers, replyTargetMissing } from './message-rules';
 
@@ -10,6 +12,7 @@ export type AppendRequest = {
   replyToId?: string;
   /** The handles the body names with @ (lib/mentions.ts); the members among them are stored. */
   mentionCandidates?: string[];
+  attachmentIds?: string[];
 };
 
 export type StoredRow = {
@@ -26,6 +29,7 @@ export type StoredRow = {
   replyToId: string | null;
   mentions: string[];
   version: number;
+  attachments: AttachmentRow[];
 };
 
 export type AppendOutcome =
@@ -60,19 +64,20 @@ type ResultRow = {
  * before it), then one statement checks each send (member; no block either way in a direct room; a
  * group not closed; clientMsgId not used yet), bumps each room's counter once for all its messages,
  * inserts them with consecutive seqs in the order given, accepts a request the sender replies to,
- * and returns every message's audience. Outcomes come back in the order of `requests`.
+ * links each new message's attachments, and returns every message's audience. Outcomes come back
+ * in the order of `requests`.
  */
 export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): Promise<AppendOutcome[]> {
   const column = <K extends keyof AppendRequest>(key: K) => requests.map((request) => request[key] ?? null);
   // Arrays of arrays do not unnest row by row: each send's candidates travel as one space-separated text.
   const candidates = requests.map((request) => (request.mentionCandidates ?? []).join(' '));
   const roomIds = [...new Set(column('roomId'))].sort();
-  const rows = await db.$transaction(async (tx) => {
+  const { rows, attachments } = await db.$transaction(async (tx) => {
     // A room held for long elsewhere fails this batch (which is then split) instead of stalling the queue.
     await tx.$executeRaw`SET LOCAL lock_timeout = '5s'`;
     // NO KEY UPDATE is all a counter bump needs, and does not wait on foreign-key checks against the room.
     await tx.$queryRaw`SELECT "id" FROM "Room" WHERE "id" = ANY(${roomIds}::text[]) ORDER BY "id" FOR NO KEY UPDATE`;
-    return tx.$queryRaw<ResultRow[]>`
+    const rows = await tx.$queryRaw<ResultRow[]>`
       WITH input AS (
         SELECT * FROM unnest(${column('id')}::text[], ${column('roomId')}::text[], ${column('senderId')}::text[],
                              ${column('clientMsgId')}::text[], ${column('body')}::text[], ${column('replyToId')}::text[], ${candidates}::text[])
@@ -134,13 +139,19 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
       LEFT JOIN inserted ins ON ins."roomId" = c.room_id AND ins."senderId" = c.sender_id AND ins."clientMsgId" = c.client_msg_id
       LEFT JOIN "Message" ex ON ex."id" = c.existing_id
       ORDER BY c.ord`;
+    // In the same transaction: a file that may not be sent refuses the batch (which is then split).
+    const linked = await linkAttachments(tx, requests.flatMap(({ senderId, roomId, attachmentIds }, index) =>
+      rows[index].stored && attachmentIds?.length ? [{ messageId: rows[index].id!, senderId, roomId, attachmentIds }] : []));
+    const retried = rows.filter((row) => row.verdict === 'ok' && !linked.has(row.id!) && !row.stored).map((row) => row.id!);
+    const earlier = await readAttachments(tx, retried);
+    return { rows, attachments: new Map([...earlier, ...linked]) };
     // Prisma's defaults (2 s for a connection, 5 s in all) are short for a batch under load; the lock
     // timeout above is what bounds waiting on one room.
   }, { maxWait: 10_000, timeout: 20_000 });
-  return rows.map(toOutcome);
+  return rows.map((row) => toOutcome(row, attachments.get(row.id ?? '') ?? []));
 }
 
-function toOutcome(row: ResultRow): AppendOutcome {
+function toOutcome(row: ResultRow, attachments: AttachmentRow[]): AppendOutcome {
   if (row.verdict !== 'ok') return { verdict: row.verdict };
   const stored: StoredRow = {
     id: row.id!,
@@ -156,6 +167,7 @@ function toOutcome(row: ResultRow): AppendOutcome {
     replyToId: row.replyToId,
     mentions: row.mentions ?? [],
     version: Number(row.version ?? 0),
+    attachments,
   };
   return row.stored ? { verdict: 'stored', row: stored, audience: row.audience ?? [] } : { verdict: 'existing', row: stored };
 }

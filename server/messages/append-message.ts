@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@/lib/errors';
 import { parseMentions } from '@/lib/mentions';
 import type { ChatMessage } from '@/lib/schemas';
+import { toAttachmentInfo } from '../attachments/attachment-info';
+import { linkAttachments } from '../attachments/link-attachments';
 import type { DbClient } from '../db/client-types';
 import { Prisma } from '../db/generated/client';
 import { type MessageRow, toChatMessages } from './chat-message';
@@ -14,6 +16,8 @@ export type AppendInput = {
   body: string;
   kind?: 'text' | 'system';
   replyToId?: string;
+  /** Linked in the same statement sequence: pass a transaction when there are any. */
+  attachmentIds?: string[];
 };
 
 /**
@@ -43,7 +47,10 @@ export async function appendMessage(db: DbClient, input: AppendInput): Promise<C
   const row = rows[0];
   if (row?.replyMissing) throw new AppError('not_found', 'No such message to reply to.');
   if (!row?.id) throw new Error(`room ${input.roomId} vanished while sending`);
-  const [message] = await toChatMessages(db, input.sender.id, [{ ...row, sender: { handle: input.sender.handle } }], { fresh: true });
+  const attachments = input.attachmentIds?.length
+    ? (await linkAttachments(db, [{ messageId: row.id, senderId: input.sender.id, roomId: input.roomId, attachmentIds: input.attachmentIds }])).get(row.id) ?? []
+    : [];
+  const [message] = await toChatMessages(db, input.sender.id, [{ ...row, attachments, sender: { handle: input.sender.handle } }], { fresh: true });
   return message;
 }
 

@@ -1,5 +1,6 @@
 import type { ChatMessage, ReactionSummary, ReplyQuote } from '@/lib/schemas';
 import type { DbClient } from '../db/client-types';
+import { type AttachmentRow, attachmentSelect, toAttachmentInfo } from '../attachments/attachment-info';
 
 export type MessageRow = {
   id: string;
@@ -16,10 +17,11 @@ export type MessageRow = {
   replyToId?: string | null;
   mentions?: string[];
   version?: number;
+  attachments: AttachmentRow[];
   sender: { handle: string };
 };
 
-export const messageInclude = { sender: { select: { handle: true } } } as const;
+export const messageInclude = { sender: { select: { handle: true } }, attachments: attachmentSelect } as const;
 
 type ReactionRow = { messageId: string; userId: string; emoji: string; user: { handle: string } };
 type QuotedRow = { id: string; seq: number; body: string; deletedAt: Date | null; sender: { handle: string } };
@@ -76,6 +78,8 @@ export function toView(row: MessageRow, details: MessageDetails, viewerId: strin
     reactions: deleted ? [] : summarise(details.reactions.get(row.id) ?? [], viewerId),
     mentions: deleted ? [] : (row.mentions ?? []),
     version: row.version ?? 0,
+    // A deleted message's files go with its body.
+    attachments: deleted ? [] : row.attachments.map(toAttachmentInfo),
   };
 }
 

@@ -25,7 +25,7 @@ export async function sendMessage(actor: Actor, input: MessageSendInput): Promis
   const checked = checkBody(input.body);
   if ('roomId' in input && typeof checked === 'string' && !containsLink(checked)) {
     try {
-      return await sendToRoom(actor, { roomId: input.roomId, clientMsgId: input.clientMsgId, body: checked, replyToId: input.replyToId });
+      return await sendToRoom(actor, { roomId: input.roomId, clientMsgId: input.clientMsgId, body: checked, replyToId: input.replyToId, attachmentIds: input.attachmentIds });
     } catch (error) {
       // Out of tokens: the careful path still answers an authorised retry with its stored message.
       if (!(error instanceof AppError && error.code === 'rate_limited')) throw error;
@@ -63,11 +63,13 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
 
   let message: ChatMessage;
   try {
-    message = target.roomId
-      ? await appendMessage(db, { roomId: target.roomId, sender, clientMsgId: input.clientMsgId, body, replyToId: input.replyToId })
+    const { clientMsgId, replyToId, attachmentIds } = input;
+    // One transaction: a file that may not be sent (or a first message that fails) leaves no room or message.
+    message = target.roomId && !attachmentIds?.length
+      ? await appendMessage(db, { roomId: target.roomId, sender, clientMsgId, body, replyToId })
       : await db.$transaction(async (tx) => {
-          const roomId = await findOrCreateDirectRoom(tx, actor.userId, target.recipientId!);
-          return appendMessage(tx, { roomId, sender, clientMsgId: input.clientMsgId, body, replyToId: input.replyToId });
+          const roomId = target.roomId ?? (await findOrCreateDirectRoom(tx, actor.userId, target.recipientId!));
+          return appendMessage(tx, { roomId, sender, clientMsgId, body, replyToId, attachmentIds });
         });
   } catch (error) {
     // A concurrent send of the same clientMsgId won the race: answer with its message.

@@ -14,7 +14,7 @@ import { pushMessage } from './push-message';
  * before it returns; pushed live after. A retry of a stored message returns it and costs nothing.
  * Out of tokens, it throws rate_limited; the caller then answers a retry the careful way.
  */
-export async function sendToRoom(actor: Actor, input: { roomId: string; clientMsgId: string; body: string; replyToId?: string }): Promise<ChatMessage> {
+export async function sendToRoom(actor: Actor, input: { roomId: string; clientMsgId: string; body: string; replyToId?: string; attachmentIds?: string[] }): Promise<ChatMessage> {
   await limitSending(actor.userId);
   const id = randomUUID();
   const outcome = await getRuntime().appendQueue.append({ id, senderId: actor.userId, ...input, mentionCandidates: parseMentions(input.body) });

@@ -13,6 +13,7 @@ const message = (seq: number, sender = 'them', roomId = 'r1'): ChatMessage => ({
   kind: 'text',
   body: `message ${seq}`,
   createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+  attachments: [],
 });
 
 const room = (lastSeq: number, unread: number, lastMessage: ChatMessage | null = null): RoomSummary => ({

@@ -1,0 +1,68 @@
+import { open } from 'node:fs/promises';
+import { fileTypeFromBuffer } from 'file-type';
+import sharp from 'sharp';
+import { AppError } from '@/lib/errors';
+
+/** The raster formats shown inline: re-encoded here, so what is served is pixels we wrote. */
+const IMAGE_FORMATS = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' } as const;
+type ImageType = keyof typeof IMAGE_FORMATS;
+
+export const isInlineImage = (contentType: string): contentType is ImageType => contentType in IMAGE_FORMATS;
+
+const SNIFF_BYTES = 64 * 1024;
+const THUMB_SIZE = 320;
+// Decompression bombs: refuse images of more pixels than this (a 10,000 × 5,000 photo fits).
+const MAX_PIXELS = 50_000_000;
+
+export type Inspected = { contentType: string; width?: number; height?: number; thumb: boolean };
+
+/**
+ * Decides the type from the bytes (never the name or the claimed type). An image is re-encoded from
+ * `source` into `imageOut`, upright and without EXIF/GPS or other metadata (sharp keeps none unless
+ * asked), and gets a webp thumbnail in `thumbOut`. Anything else is kept as uploaded.
+ */
+export async function inspectFile(source: string, imageOut: string, thumbOut: string): Promise<Inspected> {
+  const head = await readHead(source);
+  const detected = (await fileTypeFromBuffer(head))?.mime;
+  const contentType = detected ?? (looksLikeText(head) ? 'text/plain' : 'application/octet-stream');
+  if (!isInlineImage(contentType)) return { contentType, thumb: false };
+  try {
+    const animated = contentType === 'image/gif' || contentType === 'image/webp';
+    await sharp(source, { animated, limitInputPixels: MAX_PIXELS })
+      .rotate()
+      .toFormat(IMAGE_FORMATS[contentType])
+      .toFile(imageOut);
+    const meta = await sharp(imageOut).metadata();
+    await sharp(imageOut, { limitInputPixels: MAX_PIXELS })
+      .resize({ width: THUMB_SIZE, height: THUMB_SIZE, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 75 })
+      .toFile(thumbOut);
+    // An animation's frames are stacked: one frame's height is pageHeight.
+    return { contentType, width: meta.width, height: meta.pageHeight ?? meta.height, thumb: true };
+  } catch {
+    throw new AppError('bad_request', 'The image could not be read.');
+  }
+}
+
+async function readHead(file: string): Promise<Buffer> {
+  const handle = await open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(SNIFF_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, SNIFF_BYTES, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+// Valid UTF-8 with no control characters but tab, newlines and form feed. A head cut short of the whole
+// file may end inside a character: decoded as a stream, that tail is not an error.
+function looksLikeText(head: Buffer): boolean {
+  if (head.length === 0) return false;
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length === SNIFF_BYTES });
+    return !/[\u0000-\u0008\u000B\u000E-\u001F\u007F]/.test(text);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,306 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@/lib/schemas';
+import { type AppServer, startAppServer } from '../helpers/app-server';
+import { api, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { startLocalS3 } from '../helpers/local-s3';
+import { TEST_DATABASE_URL } from '../helpers/services';
+import { waitFor } from '../helpers/wait';
+
+// Small, so the over-limit cases stay quick; the rule is the same at 25 MB.
+const MAX_BYTES = 200_000;
+const S3_PORT = 3341;
+
+/** Where a server keeps attachment bytes, and a way to list the keys it holds there. */
+type Backend = { env: Record<string, string>; dataDir: string; storedKeys: () => Promise<string[]>; close: () => Promise<void> };
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name).sort();
+}
+
+async function openBackend(kind: 'local' | 's3'): Promise<Backend> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-attach-'));
+  const removeDir = async () => rmSync(dataDir, { recursive: true, force: true });
+  if (kind === 'local') {
+    return { env: { DATA_DIR: dataDir }, dataDir, storedKeys: async () => filesUnder(path.join(dataDir, 'attachments', 'files')), close: removeDir };
+  }
+  const s3 = await startLocalS3(S3_PORT);
+  return {
+    env: { DATA_DIR: dataDir, ...s3.env },
+    dataDir,
+    storedKeys: async () => (await s3.keys()).map((key) => key.replace(/^attachments\//, '')),
+    close: async () => {
+      await s3.close();
+      await removeDir();
+    },
+  };
+}
+
+const exifGps = (exif: Buffer) => exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]));
+
+describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
+  let backend: Backend;
+  let server: AppServer;
+  let db: pg.Client;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    backend = await openBackend(kind);
+    server = await startAppServer({ ...backend.env, ATTACHMENT_MAX_BYTES: String(MAX_BYTES) });
+    db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await server?.stop();
+    await db?.end();
+    await backend?.close();
+  });
+
+  async function open(user: TestUser) {
+    const socket = await connect(server.url, { token: user.token });
+    sockets.push(socket);
+    return socket;
+  }
+
+  const users = (...names: string[]) => Promise.all(names.map((name) => createUser(server.url, name)));
+
+  async function group(owner: TestUser, members: TestUser[]): Promise<string> {
+    const created = await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'files', members: members.map((m) => m.handle) } });
+    expect(created.status).toBe(201);
+    return created.body.room.id;
+  }
+
+  async function upload(app: AppServer, user: TestUser, roomId: string, bytes: Uint8Array, name: string, claimedType: string) {
+    const form = new FormData();
+    form.append('file', new Blob([Uint8Array.from(bytes)], { type: claimedType }), name);
+    const response = await fetch(`${app.url}/api/v1/rooms/${roomId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form });
+    return { status: response.status, body: await response.json() };
+  }
+
+  async function download(app: AppServer, user: TestUser, id: string, thumb = false) {
+    const response = await fetch(`${app.url}/api/v1/attachments/${id}${thumb ? '?thumb=1' : ''}`, { headers: { authorization: `Bearer ${user.token}` } });
+    return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  const rowsIn = async (roomId: string) =>
+    (await db.query<{ id: string }>('SELECT "id" FROM "Attachment" WHERE "roomId" = $1 ORDER BY "id"', [roomId])).rows.map((row) => row.id);
+
+  it('keeps the type the bytes show, lets only members fetch a sent file, and delivers it live and through sync', async () => {
+    const [alice, bob, carol] = await users('alice', 'bob', 'carol');
+    const roomId = await group(alice, [bob]);
+
+    // A PNG named and claimed as a PDF; text claimed as a JPEG; bytes of no known type.
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#36c' } }).png().toBuffer();
+    const text = Buffer.from('hello <script>alert(1)</script>\n');
+    const binary = Buffer.concat([Buffer.alloc(16), randomBytes(4000)]);
+    const uploads = await Promise.all([
+      upload(server, alice, roomId, png, 'report.pdf', 'application/pdf'),
+      upload(server, alice, roomId, text, 'photo.jpg', 'image/jpeg'),
+      upload(server, alice, roomId, binary, '../../etc/passwd', 'text/html'),
+    ]);
+    expect(uploads.map((u) => u.status)).toEqual([201, 201, 201]);
+    const [image, note, blob] = uploads.map((u) => u.body.attachment);
+    expect(image).toMatchObject({ name: 'report.pdf', contentType: 'image/png', width: 40, height: 30 });
+    expect(note).toEqual({ id: note.id, name: 'photo.jpg', size: text.length, contentType: 'text/plain' });
+    expect(blob).toEqual({ id: blob.id, name: 'passwd', size: binary.length, contentType: 'application/octet-stream' });
+    for (const { id } of [image, note, blob]) expect(id).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+
+    // Before it is sent, only its uploader can fetch it.
+    expect((await download(server, bob, note.id)).status).toBe(404);
+    expect((await download(server, alice, note.id)).bytes.equals(text)).toBe(true);
+
+    const aliceSocket = await open(alice);
+    const bobSocket = await open(bob);
+    const inbox = collectMessages(bobSocket);
+    const sent = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'files-1', body: '', attachmentIds: [image.id, note.id, blob.id] });
+    expect(sent).toMatchObject({ ok: true, message: { body: '', attachments: [image, note, blob] } });
+    await waitFor(() => inbox.received.some((m) => m.id === sent.message.id), 10_000, 'the message live');
+    const live = inbox.received.find((m) => m.id === sent.message.id)!;
+    expect(live).toEqual(sent.message);
+
+    // A retry of the same send returns the same message, with its files.
+    const retry = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'files-1', body: '', attachmentIds: [image.id, note.id, blob.id] });
+    expect(retry).toEqual({ ok: true, message: sent.message });
+
+    // A client that was away gets the same message through room:sync, and every message carries the field.
+    const sync = await emitAck(bobSocket, 'room:sync', { roomId, afterSeq: 0 });
+    expect(sync.ok).toBe(true);
+    expect(sync.messages.find((m: ChatMessage) => m.id === sent.message.id)).toEqual(live);
+    expect(sync.messages.filter((m: ChatMessage) => m.kind === 'system').every((m: ChatMessage) => Array.isArray(m.attachments) && m.attachments.length === 0)).toBe(true);
+
+    // Now bob, a member, can fetch each; images inline, everything else as a download; never sniffed.
+    const served = await download(server, bob, image.id);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    expect(served.headers.get('content-disposition')).toMatch(/^inline;/);
+    const servedNote = await download(server, bob, note.id);
+    expect(servedNote.bytes.equals(text)).toBe(true);
+    expect(servedNote.headers.get('content-disposition')).toBe(`attachment; filename="photo.jpg"; filename*=UTF-8''photo.jpg`);
+    for (const response of [served, servedNote, await download(server, bob, blob.id)]) {
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toMatch(/^default-src 'none'/);
+      expect(response.headers.get('cache-control')).toMatch(/^private/);
+    }
+    expect((await download(server, bob, blob.id)).bytes.equals(binary)).toBe(true);
+
+    // Not a member: the same 404 as for no such attachment.
+    for (const id of [image.id, note.id, 'AAAAAAAAAAAAAAAAAAAAAA']) {
+      const response = await fetch(`${server.url}/api/v1/attachments/${id}`, { headers: { authorization: `Bearer ${carol.token}` } });
+      expect(response.status).toBe(404);
+      expect((await response.json()).error.code).toBe('not_found');
+    }
+    expect((await download(server, carol, image.id, true)).status).toBe(404);
+    expect((await upload(server, carol, roomId, text, 'x.txt', 'text/plain')).status).toBe(404);
+
+    // A file is sent once, and only by its uploader; a message with neither text nor files is refused.
+    const again = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'files-2', body: 'again', attachmentIds: [note.id] });
+    expect(again).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const alicesNext = (await upload(server, alice, roomId, text, 'next.txt', 'text/plain')).body.attachment;
+    const notBobs = await emitAck(bobSocket, 'message:send', { roomId, clientMsgId: 'steal', body: 'mine now', attachmentIds: [alicesNext.id] });
+    expect(notBobs).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    // A message with a link takes the careful send path: the files are linked there too, in its transaction.
+    const withLink = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'link', body: 'see https://example.com', attachmentIds: [alicesNext.id] });
+    expect(withLink).toMatchObject({ ok: true, message: { attachments: [alicesNext] } });
+    const linkAgain = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'link-2', body: 'https://example.com', attachmentIds: [alicesNext.id] });
+    expect(linkAgain).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    const empty = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 'empty', body: ' ' });
+    expect(empty).toMatchObject({ ok: false, error: { code: 'bad_request', message: 'body: must not be empty' } });
+    const history = (await api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: alice.token })).body.messages as ChatMessage[];
+    expect(history.map((m) => m.clientMsgId)).toEqual(expect.not.arrayContaining(['steal', 'files-2', 'link-2']));
+    expect(history.find((m) => m.clientMsgId === 'link')!.attachments).toEqual([alicesNext]);
+
+    // A removed member loses access to the room's files.
+    expect((await api(server.url, `/api/v1/groups/${roomId}/users/${bob.handle}`, { method: 'DELETE', token: alice.token })).status).toBe(200);
+    expect((await download(server, bob, image.id)).status).toBe(404);
+    expect((await download(server, alice, image.id)).status).toBe(200);
+  });
+
+  it('serves an image upright without its EXIF or GPS, and a small webp thumbnail', async () => {
+    const [alice, bob] = await users('alice', 'bob');
+    const roomId = await group(alice, [bob]);
+    const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#c33' } })
+      .jpeg()
+      .withExif({ IFD0: { Copyright: 'relay-exif-marker' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '51/1 30/1 0/1' } })
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const original = await sharp(photo).metadata();
+    expect(original.orientation).toBe(6);
+    expect(exifGps(original.exif!)).toBe(true);
+
+    const uploaded = await upload(server, alice, roomId, photo, 'holiday.jpg', 'image/jpeg');
+    expect(uploaded.status).toBe(201);
+    // Turned upright as the camera meant: 600 wide, 800 high.
+    expect(uploaded.body.attachment).toMatchObject({ name: 'holiday.jpg', contentType: 'image/jpeg', width: 600, height: 800 });
+    const { id } = uploaded.body.attachment;
+    const sent = await emitAck(await open(alice), 'message:send', { roomId, clientMsgId: 'photo', body: 'look', attachmentIds: [id] });
+    expect(sent.ok).toBe(true);
+
+    const served = await download(server, bob, id);
+    expect(served.status).toBe(200);
+    expect(served.bytes.length).toBe(uploaded.body.attachment.size);
+    const meta = await sharp(served.bytes).metadata();
+    expect({ format: meta.format, width: meta.width, height: meta.height, exif: meta.exif, orientation: meta.orientation }).toEqual({
+      format: 'jpeg', width: 600, height: 800, exif: undefined, orientation: undefined,
+    });
+    expect(served.bytes.includes('relay-exif-marker')).toBe(false);
+
+    const thumb = await download(server, bob, id, true);
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers.get('content-type')).toBe('image/webp');
+    const thumbMeta = await sharp(thumb.bytes).metadata();
+    expect({ format: thumbMeta.format, width: thumbMeta.width, height: thumbMeta.height, exif: thumbMeta.exif }).toEqual({
+      format: 'webp', width: 240, height: 320, exif: undefined,
+    });
+
+    // Files other than images have no thumbnail.
+    const note = (await upload(server, alice, roomId, Buffer.from('plain words\n'), 'a.txt', 'text/plain')).body.attachment;
+    expect((await download(server, alice, note.id, true)).status).toBe(404);
+  });
+
+  it('refuses an upload over ATTACHMENT_MAX_BYTES with 413 while it streams, and keeps nothing of it', async () => {
+    const [alice, bob] = await users('alice', 'bob');
+    const roomId = await group(alice, [bob]);
+    const keysBefore = await backend.storedKeys();
+
+    // Declared length over the limit: refused before reading.
+    const declared = await upload(server, alice, roomId, randomBytes(MAX_BYTES + 1), 'big.bin', 'application/octet-stream');
+    expect(declared).toMatchObject({ status: 413, body: { error: { code: 'too_large' } } });
+
+    // No declared length (chunked): counted as it streams, and refused once past the limit.
+    const boundary = `relay${randomBytes(8).toString('hex')}`;
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\nContent-Type: text/plain\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    let sentBytes = 0;
+    const chunks = (function* () {
+      yield head;
+      // Well past the limit, yet within what the server reads and drops so that it can answer with a 413.
+      for (; sentBytes < MAX_BYTES * 2.5; sentBytes += 16_384) yield randomBytes(16_384);
+      yield tail;
+    })();
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+    });
+    const streamed = await fetch(`${server.url}/api/v1/rooms/${roomId}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': `multipart/form-data; boundary=${boundary}` },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await streamed.json()).error.code).toBe('too_large');
+
+    // Exactly the limit is fine: the count is of the file's bytes, not the envelope's.
+    const atLimit = await upload(server, alice, roomId, Buffer.alloc(MAX_BYTES, 0x61), 'limit.txt', 'text/plain');
+    expect(atLimit.status).toBe(201);
+    expect(atLimit.body.attachment.size).toBe(MAX_BYTES);
+
+    expect(await rowsIn(roomId)).toEqual([atLimit.body.attachment.id]);
+    expect((await backend.storedKeys()).filter((key) => !keysBefore.includes(key))).toEqual([atLimit.body.attachment.id]);
+    expect(filesUnder(path.join(backend.dataDir, 'attachments', 'incoming'))).toEqual([]);
+  });
+
+  it('removes an attachment not sent within ATTACHMENT_UNSENT_TTL_MS, rows and bytes, and keeps sent ones', async () => {
+    // A second node with a short TTL, sharing the database and storage.
+    const sweeping = await startAppServer({ ...backend.env, ATTACHMENT_MAX_BYTES: String(MAX_BYTES), ATTACHMENT_UNSENT_TTL_MS: '1500' });
+    try {
+      const [alice, bob] = await users('alice', 'bob');
+      const roomId = await group(alice, [bob]);
+      const picture = await sharp({ create: { width: 30, height: 20, channels: 3, background: '#3c3' } }).webp().toBuffer();
+      const [unsent, kept] = await Promise.all([
+        upload(sweeping, alice, roomId, picture, 'forgotten.webp', 'image/webp'),
+        upload(sweeping, alice, roomId, picture, 'kept.webp', 'image/webp'),
+      ]).then((results) => results.map((result) => result.body.attachment));
+      const sent = await emitAck(await open(alice), 'message:send', { roomId, clientMsgId: 'kept', body: '', attachmentIds: [kept.id] });
+      expect(sent.ok).toBe(true);
+      expect(await backend.storedKeys()).toEqual(expect.arrayContaining([unsent.id, `${unsent.id}.thumb`, kept.id, `${kept.id}.thumb`]));
+
+      // The row goes first, then the bytes.
+      await waitFor(async () => !(await rowsIn(roomId)).includes(unsent.id), 20_000, 'the unsent attachment row to be swept');
+      await waitFor(async () => !(await backend.storedKeys()).includes(unsent.id), 10_000, 'the unsent attachment bytes to be swept');
+      expect(await rowsIn(roomId)).toEqual([kept.id]);
+      const keys = await backend.storedKeys();
+      expect(keys).not.toContain(unsent.id);
+      expect(keys).not.toContain(`${unsent.id}.thumb`);
+      expect(keys).toEqual(expect.arrayContaining([kept.id, `${kept.id}.thumb`]));
+      expect((await download(sweeping, bob, kept.id)).status).toBe(200);
+      expect((await download(sweeping, alice, unsent.id)).status).toBe(404);
+      // Too late to send it now.
+      const late = await emitAck(await open(alice), 'message:send', { roomId, clientMsgId: 'late', body: '', attachmentIds: [unsent.id] });
+      expect(late).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    } finally {
+      await sweeping.stop();
+    }
+  });
+});
