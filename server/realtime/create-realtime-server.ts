@@ -10,6 +10,7 @@ import { asUnavailable } from '../db/errors';
 import type { PresenceTracker } from '../presence/presence-tracker';
 import type { RedisConnections } from '../redis';
 import { socketHandlers } from './handlers';
+import { dropWhenSlow } from './slow-consumer';
 import { type SocketData, sessionStillLive } from './with-handler';
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -69,6 +70,7 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
     const actor = socket.data.actor;
     const connection = { userId: actor.userId, handle: actor.handle, sessionId: actor.sessionId };
     socket.join([userRoom(actor.userId), sessionRoom(actor.sessionId)]);
+    dropWhenSlow(socket);
     // A session ended after the handshake but before this join was missed by disconnectSockets; the
     // ending is committed before that call, so one look after joining catches it.
     void sessionStillLive(socket, 0).then(
