@@ -10,7 +10,7 @@ import { CLIENT_IP_HEADER } from './server/safety/rate-limits';
 import { MemoryTokenBuckets, RedisTokenBuckets } from './server/safety/token-bucket';
 import { MemoryFailureLedger, RedisFailureLedger } from './server/safety/failure-ledger';
 import { socketBroadcaster } from './server/realtime/broadcaster';
-import { createRealtimeServer, handleConnections } from './server/realtime/create-realtime-server';
+import { createRealtimeServer, dropConnections, handleConnections } from './server/realtime/create-realtime-server';
 import { startRoomHeartbeat } from './server/realtime/room-heartbeat';
 import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
@@ -51,7 +51,7 @@ async function main() {
   const attachments = createAttachmentStorage(env);
   setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures, attachments });
   await grantAdmins(database.db, env.RELAY_ADMINS);
-  handleConnections(io, presence);
+  const connections = handleConnections(io, presence);
   presence.start();
   // On the presence beat: a lost live push is made up within one beat (server/realtime/room-heartbeat.ts).
   const stopRoomHeartbeat = startRoomHeartbeat(io, database.db, Math.max(250, Math.floor(env.PRESENCE_TTL_MS / 3)));
@@ -77,11 +77,23 @@ async function main() {
     console.log(`[relay] ${signal}: shutting down`);
     const forceExit = setTimeout(() => process.exit(1), 10_000);
     forceExit.unref();
+    // No new connections; the sends in flight finish and are acked (and pushed) while the clients are
+    // still here, then the clients are cut in a way that makes them reconnect to another node. Bounded:
+    // what is not done by then is not acked, and the client sends it again elsewhere.
+    const httpClosed = new Promise((resolve) => httpServer.close(resolve));
     presence.stop();
     stopRoomHeartbeat();
     stopSweep();
+    const startedAt = Date.now();
+    await connections.drain(3_000);
+    // A moment for the acks just written to reach the clients: cut at once, the last one was lost in tests.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    dropConnections(io);
+    await connections.drain(1_000);
+    console.log(`[relay] ${signal}: sends drained in ${Date.now() - startedAt} ms, clients told to reconnect`);
     await io.close().catch(() => {});
-    await new Promise((resolve) => httpServer.close(resolve));
+    await httpClosed;
+    console.log(`[relay] ${signal}: connections closed after ${Date.now() - startedAt} ms`);
     await redis?.close();
     await database.close().catch(() => {});
     process.exit(0);

@@ -11,6 +11,7 @@ import type { PresenceTracker } from '../presence/presence-tracker';
 import type { RedisConnections } from '../redis';
 import { isCrossOrigin, type OriginPolicy } from '../http/same-origin';
 import { socketHandlers } from './handlers';
+import { dropWhenSlow } from './slow-consumer';
 import { type SocketData, sessionStillLive } from './with-handler';
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -65,12 +66,22 @@ function handshakeToken(socket: Socket) {
   return tokenFromHeaders(headers.authorization, headers.cookie);
 }
 
-/** Joins each socket to its user's and session's rooms, binds the handlers, and reports presence. */
+/**
+ * Joins each socket to its user's and session's rooms, binds the handlers, and reports presence.
+ * Returns `drain`, for shutdown: resolves once no event is being handled (or at the deadline).
+ */
 export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (handle: (...args: any[]) => unknown) => (...args: any[]) => {
+    const running = Promise.resolve(handle(...args)).catch(() => {});
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running));
+  };
   io.on('connection', (socket) => {
     const actor = socket.data.actor;
     const connection = { userId: actor.userId, handle: actor.handle, sessionId: actor.sessionId };
     socket.join([userRoom(actor.userId), sessionRoom(actor.sessionId)]);
+    dropWhenSlow(socket);
     // A session ended after the handshake but before this join was missed by disconnectSockets; the
     // ending is committed before that call, so one look after joining catches it.
     void sessionStillLive(socket, 0).then(
@@ -78,7 +89,7 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
       (error) => console.error('[relay] session check:', error),
     );
     for (const [event, handler] of Object.entries(socketHandlers)) {
-      socket.on(event as keyof ClientToServerEvents, handler(socket));
+      socket.on(event as keyof ClientToServerEvents, track(handler(socket)));
     }
     // An event we do not know still gets an answer, so the client does not wait out its timeout.
     socket.onAny((event: string, ...args: unknown[]) => {
@@ -91,4 +102,20 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
       void presence.disconnected(connection, socket.id).catch((error) => console.error('[relay] presence:', error));
     });
   });
+  return {
+    async drain(timeoutMs: number) {
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight.size > 0 && Date.now() < deadline) {
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+      }
+    },
+  };
+}
+
+/**
+ * Closes every client's connection without a disconnect packet: the client sees "transport close" and
+ * reconnects (to another node, behind a load balancer), where "io server disconnect" would tell it to stop.
+ */
+export function dropConnections(io: RealtimeIo) {
+  for (const socket of io.of('/').sockets.values()) socket.conn.close();
 }

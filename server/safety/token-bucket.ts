@@ -38,6 +38,19 @@ local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens'))
 if tokens then redis.call('HSET', KEYS[1], 'tokens', tostring(math.min(tonumber(ARGV[1]), tokens + 1))) end
 return 1`;
 
+const REDIS_WAIT_MS = 1_000;
+
+/** The value, or null when it takes longer than `ms` (a late rejection is swallowed). */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    return await Promise.race([promise.catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export class RedisTokenBuckets implements TokenBuckets {
   // While Redis is away (restarting, unreachable) each node limits on its own instead of holding every
   // send until Redis is back: messages are still stored and acknowledged during the outage.
@@ -47,13 +60,16 @@ export class RedisTokenBuckets implements TokenBuckets {
 
   async take(key: string, rule: BucketRule): Promise<BucketResult> {
     if (this.redis.status !== 'ready') return this.fallback.take(key, rule);
-    const [allowed, retry] = (await this.redis.eval(TAKE_SCRIPT, 1, `relay:bucket:${key}`, rule.ratePerMs, rule.burst)) as [number, number];
+    // Redis can die with this call under way (ioredis then holds it until Redis is back): not waited for.
+    const reply = await withinMs(this.redis.eval(TAKE_SCRIPT, 1, `relay:bucket:${key}`, rule.ratePerMs, rule.burst) as Promise<[number, number]>, REDIS_WAIT_MS);
+    if (!reply) return this.fallback.take(key, rule);
+    const [allowed, retry] = reply;
     return { allowed: allowed === 1, retryAfterMs: retry };
   }
 
   async give(key: string, rule: BucketRule): Promise<void> {
     if (this.redis.status !== 'ready') return this.fallback.give(key, rule);
-    await this.redis.eval(GIVE_SCRIPT, 1, `relay:bucket:${key}`, rule.burst);
+    await withinMs(this.redis.eval(GIVE_SCRIPT, 1, `relay:bucket:${key}`, rule.burst), REDIS_WAIT_MS);
   }
 }
 

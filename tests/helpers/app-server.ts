@@ -39,7 +39,11 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
   });
   let log = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), options.startTimeoutMs ?? 60_000);
+    const timer = setTimeout(() => {
+      // Not left running behind a failed start (nobody else would stop it).
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${log}`));
+    }, options.startTimeoutMs ?? 120_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = log.match(/ready on http:\/\/localhost:(\d+)/);

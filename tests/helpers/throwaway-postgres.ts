@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readdirSync } from 'node:fs';
 
-const VERSION = '15';
+// The installed major version, as .ci/run finds it.
+const VERSION = readdirSync('/etc/postgresql').sort()[0];
 
 /**
  * A Postgres cluster of its own for a test that stops and starts it (never the shared one): created,
@@ -10,7 +11,8 @@ const VERSION = '15';
  */
 export function throwawayPostgres(name: string, port: number) {
   const run = (command: string, ...args: string[]) => execFileSync(command, args, { stdio: 'pipe' }).toString();
-  const ctl = (action: 'start' | 'stop') => run('pg_ctlcluster', VERSION, name, action);
+  // Straight to pg_ctl, not through systemctl, like .ci/run.
+  const ctl = (action: 'start' | 'stop') => run('pg_ctlcluster', '--skip-systemctl-redirect', VERSION, name, action);
   const exists = () => run('pg_lsclusters', '--no-header').split('\n').some((line) => line.split(/\s+/)[1] === name);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

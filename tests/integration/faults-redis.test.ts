@@ -24,7 +24,7 @@ const sockets: TestSocket[] = [];
 beforeAll(async () => {
   await db.connect();
   await redis.start();
-  [nodeA, nodeB] = await Promise.all([startAppServer(ENV), startAppServer(ENV)]);
+  await Promise.all([startAppServer(ENV).then((node) => (nodeA = node)), startAppServer(ENV).then((node) => (nodeB = node))]);
 });
 
 afterAll(async () => {

@@ -1,0 +1,72 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppServer, startAppServer } from '../helpers/app-server';
+import { api, connect, createUser, emitAck, type TestSocket } from '../helpers/clients';
+import { followRoom } from '../helpers/following-client';
+import { TEST_DATABASE_URL } from '../helpers/services';
+import { waitFor } from '../helpers/wait';
+
+const ENV = { PRESENCE_TTL_MS: '1500', PRESENCE_GRACE_MS: '300' };
+// The bound a deployment's stop timeout can rely on (docs/operations.md): 3 s draining, 1 s for the
+// last events, and the closing itself.
+const EXIT_BOUND_MS = 6_000;
+const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+let staying: AppServer;
+let leaving: AppServer;
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  await db.connect();
+  await Promise.all([startAppServer(ENV).then((node) => (staying = node)), startAppServer(ENV).then((node) => (leaving = node))]);
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await Promise.all([staying, leaving].map((node) => node?.stop()));
+  await db.end();
+});
+
+describe('SIGTERM', () => {
+  it('stops accepting, drains the sends in flight (pushing what it committed), tells clients to reconnect, and exits in time', async () => {
+    const [alice, bob] = await Promise.all([createUser(staying.url, 'ta'), createUser(staying.url, 'tb')]);
+    const group = await api(staying.url, '/api/v1/groups', { token: alice.token, body: { name: 'drain', members: [bob.handle] } });
+    const roomId: string = group.body.room.id;
+    const bobSocket = await connect(staying.url, { token: bob.token });
+    const aliceSocket = await connect(leaving.url, { token: alice.token });
+    sockets.push(bobSocket, aliceSocket);
+    const bobView = followRoom(bobSocket, roomId);
+    await bobView.sync();
+    const cut = new Promise<string>((resolve) => aliceSocket.once('disconnect', resolve));
+
+    // A steady pipeline of sends on the leaving node, many in flight when the signal comes.
+    const replies: Promise<any>[] = [];
+    let answered = 0;
+    for (let index = 0; index < 12; index++) {
+      const reply = emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: `t-${index}`, body: `t ${index}` }).catch(() => null);
+      replies.push(reply.finally(() => answered++));
+    }
+    await waitFor(async () => (await db.query('SELECT 1 FROM "Message" WHERE "roomId" = $1 AND "clientMsgId" LIKE $2', [roomId, 't-%'])).rowCount! > 0, 10_000, 'the first sends to be stored');
+    const exited = new Promise<void>((resolve) => leaving.process.once('exit', () => resolve()));
+    const signalledAt = Date.now();
+    leaving.process.kill('SIGTERM');
+    // The signal came with sends in flight.
+    expect(answered).toBeLessThan(replies.length);
+
+    // Told in a way a client reconnects after (not the "you were signed out" of a server disconnect).
+    expect(await cut).toBe('transport close');
+    await exited;
+    expect(Date.now() - signalledAt).toBeLessThan(EXIT_BOUND_MS);
+    expect(leaving.process.exitCode).toBe(0);
+    await expect(connect(leaving.url, { token: alice.token })).rejects.toThrow();
+
+    // Every send it had received was finished and acknowledged before the clients were cut.
+    const acked = (await Promise.all(replies)).filter((reply) => reply?.ok).map((reply) => reply.message.id as string);
+    expect(acked).toHaveLength(replies.length);
+    // Whatever it committed reached bob live; nothing twice.
+    const { rows } = await db.query('SELECT id FROM "Message" WHERE "roomId" = $1 AND "clientMsgId" LIKE $2 ORDER BY seq', [roomId, 't-%']);
+    const stored = rows.map((row) => row.id as string);
+    expect(stored).toEqual(acked);
+    await waitFor(() => stored.every((id) => bobView.liveIds.has(id)), 5_000, 'every committed message to be pushed live');
+    expect(new Set(bobView.messages().map((message) => message.id)).size).toBe(bobView.messages().length);
+  });
+});
