@@ -13,6 +13,9 @@ import { createRealtimeServer, handleConnections } from './server/realtime/creat
 import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
 import { setRuntime } from './server/runtime';
+import { createNotifications } from './server/notifications/notifications';
+import { notifyingBroadcaster } from './server/notifications/notifying-broadcaster';
+import { resolveVapidKeys } from './server/notifications/vapid';
 
 // Composition root: env → database (migrated) → Redis → HTTP server with Next and Socket.io → listen.
 async function main() {
@@ -22,6 +25,7 @@ async function main() {
   process.env.NEXTAUTH_SECRET = env.NEXTAUTH_SECRET;
   // Without a configured public URL, next-auth builds its URLs from the request's Host header.
   if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= 'true';
+  const vapid = resolveVapidKeys(env);
 
   const database = await openDatabase(env);
   const redis = env.REDIS_URL ? await openRedis(env.REDIS_URL) : null;
@@ -34,17 +38,19 @@ async function main() {
     return handle(request, response);
   });
   const io = createRealtimeServer(httpServer, redis);
-  const broadcaster = socketBroadcaster(io);
+  const notifications = createNotifications(env, database.db, redis, vapid);
+  const broadcaster = notifyingBroadcaster(socketBroadcaster(io), notifications.notifier);
   const presenceStore = redis ? new RedisPresenceStore(redis.pub) : new MemoryPresenceStore();
   const presence = new PresenceTracker(presenceStore, database.db, broadcaster, {
     ttlMs: env.PRESENCE_TTL_MS,
     graceMs: env.PRESENCE_GRACE_MS,
   });
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
-  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db) });
+  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), notifications });
   await grantAdmins(database.db, env.RELAY_ADMINS);
   handleConnections(io, presence);
   presence.start();
+  notifications.start();
 
   await app.prepare();
   const upgrade = app.getUpgradeHandler();
@@ -67,6 +73,7 @@ async function main() {
     const forceExit = setTimeout(() => process.exit(1), 10_000);
     forceExit.unref();
     presence.stop();
+    await notifications.stop().catch(() => {});
     await io.close().catch(() => {});
     await new Promise((resolve) => httpServer.close(resolve));
     await redis?.close();

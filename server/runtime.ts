@@ -4,6 +4,7 @@ import type { AppendQueue } from './messages/append-queue';
 import type { PresenceTracker } from './presence/presence-tracker';
 import type { Broadcaster } from './realtime/broadcaster';
 import type { TokenBuckets } from './safety/token-bucket';
+import type { Notifications } from './notifications/notifications';
 
 // server.ts and Next's bundled route handlers are separate module graphs in one process:
 // everything stateful lives on globalThis so both see the same database handle and emitter.
@@ -14,6 +15,7 @@ type Runtime = {
   presence: PresenceTracker;
   buckets: TokenBuckets;
   appendQueue: AppendQueue;
+  notifications: Notifications;
 };
 
 const holder = globalThis as typeof globalThis & { __relayRuntime?: Runtime };

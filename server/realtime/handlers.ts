@@ -1,10 +1,11 @@
-import { messageSendSchema, presenceQuerySchema, roomCursorSchema, roomSyncSchema, typingSchema } from '@/lib/realtime/contract';
+import { messageSendSchema, presenceQuerySchema, roomCursorSchema, roomSyncSchema, typingSchema, viewStateSchema } from '@/lib/realtime/contract';
 import { sendMessage } from '../messages/send-message';
 import { syncRoom } from '../messages/sync-room';
 import { queryPresence } from '../presence/query-presence';
 import { markDelivered } from '../receipts/mark-delivered';
 import { markRead } from '../receipts/mark-read';
 import { relayTyping } from './relay-typing';
+import { reportViewState } from './report-view-state';
 import { withHandler } from './with-handler';
 
 /** Client event name → handler factory. Each stays a thin call into one service. */
@@ -18,4 +19,5 @@ export const socketHandlers = {
   }),
   'presence:query': withHandler(presenceQuerySchema, async (actor, input) => ({ statuses: await queryPresence(actor, input.handles) })),
   typing: withHandler(typingSchema, relayTyping),
+  'view:state': withHandler(viewStateSchema, reportViewState, { inOrder: true }),
 };

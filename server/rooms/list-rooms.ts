@@ -5,10 +5,11 @@ import { messageInclude, toChatMessage } from '../messages/chat-message';
 import { countUnreadByRoom } from '../receipts/count-unread';
 import { getDb } from '../runtime';
 import { blockedEitherWay } from '../safety/block-relations';
+import { roomNotificationsView } from '../notifications/notification-settings';
 
 // The preview is the newest message the caller may see: not removed, not from someone they blocked.
 const summaryInclude = (callerId: string) => ({
-  members: { include: { user: { select: { id: true, handle: true, displayName: true } } }, orderBy: { joinedAt: 'asc' as const } },
+  members: { include: { user: { select: { id: true, handle: true, displayName: true } }, notification: true }, orderBy: { joinedAt: 'asc' as const } },
   messages: {
     where: { deletedAt: null, sender: { blockedBy: { none: { blockerId: callerId } } } },
     orderBy: { seq: 'desc' as const },
@@ -43,7 +44,13 @@ export async function getRoomSummary(actor: Actor, roomId: string): Promise<Room
 }
 
 type RoomWithSummary = NonNullable<Awaited<ReturnType<ReturnType<typeof getDb>['room']['findFirst']>>> & {
-  members: { readSeq: number; deliveredSeq: number; request: string | null; user: { id: string; handle: string; displayName: string } }[];
+  members: {
+    readSeq: number;
+    deliveredSeq: number;
+    request: string | null;
+    user: { id: string; handle: string; displayName: string };
+    notification: { level: string | null; muteUntil: Date | null } | null;
+  }[];
   messages: Parameters<typeof toChatMessage>[0][];
 };
 
@@ -67,5 +74,6 @@ function toRoomSummary(room: RoomWithSummary, unread: number, callerId: string, 
     lastMessage: room.messages[0] ? toChatMessage(room.messages[0]) : null,
     lastSeq: room.lastSeq,
     unread,
+    notifications: roomNotificationsView(room.kind, room.members.find((member) => member.user.id === callerId)?.notification ?? null),
   };
 }
