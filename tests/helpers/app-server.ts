@@ -40,7 +40,8 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   });
   let log = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), 60_000);
+    // Generous: the embedded database starts slowly on a busy machine.
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), 120_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = log.match(/ready on http:\/\/localhost:(\d+)/);

@@ -10,7 +10,8 @@ import { TEST_REDIS_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
 
 // The queue across processes: BullMQ on the shared Redis, and the in-process queue of the embedded node.
-const pushEnv = { NOTIFY_DELAY_MS: '300', PUSH_INSECURE_ENDPOINTS: '1' };
+// A delay long enough for two sends through two nodes on a busy machine to fall in one window.
+const pushEnv = { NOTIFY_DELAY_MS: '1000', PUSH_INSECURE_ENDPOINTS: '1' };
 let push: PushService;
 const servers: AppServer[] = [];
 const sockets: TestSocket[] = [];
@@ -22,6 +23,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.close();
+  if (process.env.DEBUG_NOTIFY) for (const server of servers) console.log(server.output());
   for (const server of servers.splice(0)) await server.stop();
 });
 
@@ -44,9 +46,14 @@ async function awayUser(url: string, prefix: string) {
   return { ...user, device };
 }
 
-async function send(url: string, token: string, target: { to: string } | { roomId: string }, body: string) {
+async function online(url: string, token: string) {
   const socket = await connect(url, { token });
   sockets.push(socket);
+  return socket;
+}
+
+async function send(urlOrSocket: string | TestSocket, token: string, target: { to: string } | { roomId: string }, body: string) {
+  const socket = typeof urlOrSocket === 'string' ? await online(urlOrSocket, token) : urlOrSocket;
   const reply = await emitAck(socket, 'message:send', { ...target, clientMsgId: `c-${Math.random()}`, body });
   expect(reply.ok).toBe(true);
   return reply.message as { roomId: string; seq: number };
@@ -69,14 +76,16 @@ async function expectOnlySentinel(url: string, recipient: { handle: string; devi
   expect(push.received.filter((received) => received.device === recipient.device)).toHaveLength(requestsBefore + 1);
 }
 
-describe('notifications across nodes', () => {
+// Several app processes start in each test, on a busy machine.
+describe('notifications across nodes', { timeout: 180_000 }, () => {
   it('two nodes sharing Redis push once for messages sent through both', async () => {
     const [one, two] = [await start(), await start()];
     const alice = await createUser(one.url, 'alice', 'Alice');
     const bob = await awayUser(one.url, 'bob');
     const roomId = await talking(one.url, alice, bob);
-    const first = await send(one.url, alice.token, { roomId }, 'via node one');
-    await send(two.url, alice.token, { roomId: first.roomId }, 'via node two');
+    const [viaOne, viaTwo] = [await online(one.url, alice.token), await online(two.url, alice.token)];
+    const first = await send(viaOne, alice.token, { roomId }, 'via node one');
+    await send(viaTwo, alice.token, { roomId: first.roomId }, 'via node two');
     const [received] = await push.waitForDelivered(bob.device, 1);
     expect(received.payload).toMatchObject({ title: '2 new messages from Alice', body: 'via node two', roomId: first.roomId });
     await expectOnlySentinel(two.url, bob, 1);
@@ -108,14 +117,15 @@ describe('notifications across nodes', () => {
       const alice = await createUser(server.url, 'alice', 'Alice');
       const bob = await awayUser(server.url, 'bob');
       const roomId = await talking(server.url, alice, bob);
-      const first = await send(server.url, alice.token, { roomId }, 'one');
-      await send(server.url, alice.token, { roomId: first.roomId }, 'two');
+      const socket = await online(server.url, alice.token);
+      const first = await send(socket, alice.token, { roomId }, 'one');
+      await send(socket, alice.token, { roomId: first.roomId }, 'two');
       const [received] = await push.waitForDelivered(bob.device, 1);
       expect(received.payload).toEqual({ title: '2 new messages from Alice', body: 'two', roomId: first.roomId, url: `/c/${first.roomId}`, tag: `room:${first.roomId}` });
       await expectOnlySentinel(server.url, bob, 1);
       // The in-process queue retries as BullMQ does.
       push.answerNext(bob.device, 500);
-      await send(server.url, alice.token, { roomId: first.roomId }, 'three');
+      await send(socket, alice.token, { roomId: first.roomId }, 'three');
       const pushes = await push.waitForDelivered(bob.device, 3);
       expect(pushes[2].payload).toMatchObject({ title: 'New message from Alice', body: 'three' });
       expect(push.received.filter((entry) => entry.device === bob.device).map((entry) => entry.status)).toEqual([201, 201, 500, 201]);
