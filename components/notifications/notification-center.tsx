@@ -22,7 +22,7 @@ export function NotificationCenter() {
     if (!socket) return;
     const report = () => socket.emit('view:state', { roomId: activeRoomId, visible: document.visibilityState === 'visible', focused: document.hasFocus() });
     report();
-    const events = ['visibilitychange', 'focus', 'blur'] as const;
+    const events = ['focus', 'blur'] as const;
     for (const event of events) window.addEventListener(event, report);
     document.addEventListener('visibilitychange', report);
     socket.on('connect', report);
@@ -69,7 +69,15 @@ export function NotificationCenter() {
     <div role="dialog" aria-label="Turn on notifications" className="fixed bottom-4 right-4 z-50 max-w-sm rounded-xl bg-white p-4 text-sm shadow-lg">
       <p className="mb-3">Get a notification when a message arrives while you are away?</p>
       <div className="flex gap-2">
-        <button type="button" className="rounded bg-indigo-600 px-3 py-1 text-white" onClick={() => void enablePush().catch(() => false).finally(close)}>
+        <button
+          type="button"
+          className="rounded bg-indigo-600 px-3 py-1 text-white"
+          onClick={() => {
+            // Asks for permission within this click; subscribing goes on in the background.
+            void enablePush().catch((error) => console.warn('[relay] notifications:', error));
+            close();
+          }}
+        >
           Turn on notifications
         </button>
         <button type="button" className="rounded border border-slate-300 px-3 py-1" onClick={close}>

@@ -13,7 +13,7 @@ export type Notifications = { notifier: Notifier; views: ViewTracker; vapid: Vap
 /** Built once by server.ts: Redis-backed with Redis, in-process on the embedded default; same code after. */
 export function createNotifications(env: AppEnv, db: PrismaClient, redis: RedisConnections | null, vapid = resolveVapidKeys(env)): Notifications & { start(): void; stop(): Promise<void> } {
   const views = new ViewTracker(redis ? new RedisViewStore(redis.pub) : new MemoryViewStore(), env.PRESENCE_TTL_MS);
-  const queue = env.REDIS_URL ? new BullJobQueue(env.REDIS_URL) : new MemoryJobQueue();
+  const queue = redis && env.REDIS_URL ? new BullJobQueue(env.REDIS_URL) : new MemoryJobQueue();
   const notifier = new Notifier({ db, queue, views, vapid, delayMs: env.NOTIFY_DELAY_MS });
   return {
     notifier,
