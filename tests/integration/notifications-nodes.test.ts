@@ -23,7 +23,6 @@ beforeAll(async () => {
 
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.close();
-  if (process.env.DEBUG_NOTIFY) for (const server of servers) console.log(server.output());
   for (const server of servers.splice(0)) await server.stop();
 });
 

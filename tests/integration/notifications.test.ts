@@ -22,7 +22,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const socket of sockets) socket.close();
-  if (process.env.DEBUG_NOTIFY) console.log(server?.output());
   await server?.stop();
   await push?.close();
   await db.end();
