@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET } from './tests/helpers/services';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, TEST_VAPID } from './tests/helpers/services';
 
 const port = Number(process.env.E2E_PORT ?? 3210);
 
@@ -32,6 +32,7 @@ export default defineConfig({
       DATABASE_URL: TEST_DATABASE_URL,
       REDIS_URL: TEST_REDIS_URL,
       NEXTAUTH_SECRET: TEST_SECRET,
+      ...TEST_VAPID,
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       // A short grace so "offline" shows soon after the last tab closes.
       PRESENCE_GRACE_MS: '500',

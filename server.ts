@@ -18,6 +18,9 @@ import { setRuntime } from './server/runtime';
 import { answerUndecodablePath } from './server/http/early-errors';
 import { createAttachmentStorage } from './server/attachments/attachment-storage';
 import { startAttachmentSweep } from './server/attachments/sweep-unsent';
+import { createNotifications } from './server/notifications/notifications';
+import { notifyingBroadcaster } from './server/notifications/notifying-broadcaster';
+import { resolveVapidKeys } from './server/notifications/vapid';
 
 // Composition root: env → database (migrated) → Redis → HTTP server with Next and Socket.io → listen.
 async function main() {
@@ -27,6 +30,7 @@ async function main() {
   process.env.NEXTAUTH_SECRET = env.NEXTAUTH_SECRET;
   // Without a configured public URL, next-auth builds its URLs from the request's Host header.
   if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= 'true';
+  const vapid = resolveVapidKeys(env);
 
   const database = await openDatabase(env);
   const redis = env.REDIS_URL ? await openRedis(env.REDIS_URL) : null;
@@ -40,7 +44,8 @@ async function main() {
     return handle(request, response);
   });
   const io = createRealtimeServer(httpServer, redis, { publicUrl: env.NEXTAUTH_URL, trustProxy: env.TRUST_PROXY });
-  const broadcaster = socketBroadcaster(io);
+  const notifications = createNotifications(env, database.db, redis, vapid);
+  const broadcaster = notifyingBroadcaster(socketBroadcaster(io), notifications.notifier);
   const presenceStore = redis ? new RedisPresenceStore(redis.pub) : new MemoryPresenceStore();
   const presence = new PresenceTracker(presenceStore, database.db, broadcaster, {
     ttlMs: env.PRESENCE_TTL_MS,
@@ -49,13 +54,14 @@ async function main() {
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
   const failures = redis ? new RedisFailureLedger(redis.pub) : new MemoryFailureLedger();
   const attachments = createAttachmentStorage(env);
-  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures, attachments });
+  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures, attachments, notifications });
   await grantAdmins(database.db, env.RELAY_ADMINS);
   const connections = handleConnections(io, presence);
   presence.start();
   // On the presence beat: a lost live push is made up within one beat (server/realtime/room-heartbeat.ts).
   const stopRoomHeartbeat = startRoomHeartbeat(io, database.db, Math.max(250, Math.floor(env.PRESENCE_TTL_MS / 3)));
   const stopSweep = startAttachmentSweep({ db: database.db, attachments }, env.ATTACHMENT_UNSENT_TTL_MS);
+  notifications.start();
 
   await app.prepare();
   const upgrade = app.getUpgradeHandler();
@@ -91,6 +97,7 @@ async function main() {
     dropConnections(io);
     await connections.drain(1_000);
     console.log(`[relay] ${signal}: sends drained in ${Date.now() - startedAt} ms, clients told to reconnect`);
+    await notifications.stop().catch(() => {});
     await io.close().catch(() => {});
     await httpClosed;
     console.log(`[relay] ${signal}: connections closed after ${Date.now() - startedAt} ms`);

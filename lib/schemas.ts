@@ -162,6 +162,8 @@ export type RoomSummary = {
   version?: number;
   /** Unread messages that mention the caller. */
   mentions?: number;
+  /** The caller's notification level for this room (see docs/notifications.md); GET /rooms always sends it. */
+  notifications?: RoomNotifications;
 };
 
 export type PresenceStatus = { handle: string; status: 'online' | 'offline'; lastSeenAt: string | null };
@@ -217,3 +219,38 @@ export type ReactionSummary = { emoji: string; count: number; handles: string[] 
 
 /** A search hit: the matching words as [start, end) UTF-16 offsets into `message.body`. */
 export type SearchHighlight = { start: number; end: number };
+
+// Notifications (docs/notifications.md).
+export const notifyLevelSchema = z.enum(['all', 'mentions', 'mute']);
+export type RoomNotifications = { level: z.infer<typeof notifyLevelSchema>; muteUntil: string | null };
+
+export const roomNotificationsSchema = z
+  .strictObject({ level: notifyLevelSchema, muteUntil: z.iso.datetime({ offset: true }).nullable().optional() })
+  .refine((input) => input.level === 'mute' || input.muteUntil == null, { message: 'muteUntil goes only with level "mute"', path: ['muteUntil'] });
+
+const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
+const timeZoneSchema = z.string().max(64).refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Paris');
+export const quietHoursSchema = z.strictObject({ start: clockTimeSchema, end: clockTimeSchema, timeZone: timeZoneSchema });
+export type QuietHoursSetting = z.infer<typeof quietHoursSchema>;
+export type NotificationSettingsView = { enabled: boolean; hideText: boolean; quietHours: QuietHoursSetting | null };
+
+export const notificationSettingsSchema = z.strictObject({
+  enabled: z.boolean().optional(),
+  hideText: z.boolean().optional(),
+  quietHours: quietHoursSchema.nullable().optional(),
+});
+
+// What PushSubscription.toJSON() gives, so a client can post it as it is.
+export const pushSubscriptionSchema = z.strictObject({
+  endpoint: z.url({ protocol: /^https?$/ }).max(2048),
+  expirationTime: z.number().nullable().optional(),
+  keys: z.strictObject({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
+});
+export const pushEndpointSchema = z.strictObject({ endpoint: z.string().min(1).max(2048) });

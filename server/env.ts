@@ -49,6 +49,14 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false']).default('0').transform((value) => value === '1' || value === 'true'),
+  // Web Push (docs/notifications.md): generated into DATA_DIR when unset outside production.
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').optional(),
+  // How long a message waits unread before it is pushed (grouped with what follows in that time).
+  NOTIFY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  // Tests only: let push endpoints be plain http:// (a local stand-in for the push service).
+  PUSH_INSECURE_ENDPOINTS: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
 });
 
 export type AppEnv = Omit<z.infer<typeof envSchema>, 'NEXTAUTH_SECRET'> & { NEXTAUTH_SECRET: string };

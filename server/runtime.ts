@@ -6,6 +6,7 @@ import type { PresenceTracker } from './presence/presence-tracker';
 import type { Broadcaster } from './realtime/broadcaster';
 import type { FailureLedger } from './safety/failure-ledger';
 import type { TokenBuckets } from './safety/token-bucket';
+import type { Notifications } from './notifications/notifications';
 
 // server.ts and Next's bundled route handlers are separate module graphs in one process:
 // everything stateful lives on globalThis so both see the same database handle and emitter.
@@ -19,6 +20,7 @@ type Runtime = {
   /** Failed sign-ins, for the lock-out backoff (Redis-backed across nodes). */
   failures: FailureLedger;
   attachments: AttachmentStorage;
+  notifications: Notifications;
 };
 
 const holder = globalThis as typeof globalThis & { __relayRuntime?: Runtime };

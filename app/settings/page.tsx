@@ -1,4 +1,5 @@
 import { redirect } from 'next/navigation';
+import { NotificationSettingsPanel } from '@/components/notifications/notification-settings-panel';
 import { BlockList } from '@/components/settings/block-list';
 import { SessionList } from '@/components/settings/session-list';
 import { PageHeader } from '@/components/ui/page-header';
@@ -13,6 +14,7 @@ export default async function SettingsPage() {
       <p className="text-sm text-slate-600">
         Signed in as <strong>{actor.displayName}</strong> (@{actor.handle})
       </p>
+      <NotificationSettingsPanel />
       <SessionList />
       <BlockList />
     </main>

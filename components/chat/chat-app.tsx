@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { signOut } from 'next-auth/react';
+import { NotificationCenter } from '../notifications/notification-center';
 import { useChat } from '../providers/chat-provider';
 import { ContactList } from './contact-list';
 import { Conversation } from './conversation';
@@ -50,6 +51,7 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
         </aside>
         <Conversation />
       </div>
+      <NotificationCenter />
     </div>
   );
 }

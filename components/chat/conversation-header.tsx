@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { RoomSummary } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { RoomNotificationControl } from '../notifications/room-notification-control';
 import { PresenceDot, presenceText } from './presence-label';
 
 /** Title plus the roster: owners add and remove, anyone leaves; a direct chat grows into a new group. */
@@ -60,6 +61,7 @@ export function ConversationHeader({ title, room }: { title: string; room: RoomS
             </p>
           )}
         </div>
+        {room && <RoomNotificationControl room={room} />}
         {room && (
           <button type="button" onClick={() => setOpen(!open)} aria-expanded={open} className="rounded border border-slate-300 px-2 py-1 text-sm">
             {isGroup ? 'Members' : 'Add person'}

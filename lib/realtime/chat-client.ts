@@ -207,6 +207,8 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   void refreshRooms().catch(() => {});
   socket.connect();
   return {
+    /** For features that bring their own events (components/notifications: view:state, message alerts). */
+    socket,
     refreshRooms,
     flushOutbox,
     openHistory,

@@ -44,6 +44,9 @@ export const roomCursorSchema = z.strictObject({ roomId: roomIdSchema, seq: seqS
 
 export const typingSchema = z.strictObject({ roomId: roomIdSchema, typing: z.boolean() });
 
+/** Where this tab is looking, sent on every change; a push waits while some tab shows the room, focused. */
+export const viewStateSchema = z.strictObject({ roomId: roomIdSchema.nullable(), visible: z.boolean(), focused: z.boolean() });
+
 export type Ack<T> = (reply: ({ ok: true } & T) | { ok: false; error: ErrorBody }) => void;
 
 export interface ClientToServerEvents {
@@ -61,6 +64,7 @@ export interface ClientToServerEvents {
   'presence:query': (payload: z.infer<typeof presenceQuerySchema>, ack: Ack<{ statuses: PresenceStatus[] }>) => void;
   /** Sent at most every few seconds while typing, and with typing:false when done; never stored. */
   typing: (payload: z.infer<typeof typingSchema>, ack?: Ack<Record<string, never>>) => void;
+  'view:state': (payload: z.infer<typeof viewStateSchema>, ack?: Ack<Record<string, never>>) => void;
 }
 
 export interface ServerToClientEvents {

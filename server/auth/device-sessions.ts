@@ -1,3 +1,4 @@
+import { endSessionSubscriptions } from '../notifications/push-subscriptions';
 import { getDb } from '../runtime';
 
 export type SessionKind = 'browser' | 'api';
@@ -12,6 +13,7 @@ export function createDeviceSession(userId: string, userAgent: string | undefine
 /** Ends one session only; the user's other browsers and tokens stay signed in. */
 export async function revokeDeviceSession(sessionId: string): Promise<void> {
   await getDb().deviceSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await endSessionSubscriptions(getDb(), { sessionId });
 }
 
 /** Marks live sessions as seen now, skipping those already marked within the interval. */

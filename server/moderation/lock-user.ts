@@ -4,6 +4,7 @@ import { getBroadcaster, getDb } from '../runtime';
 import { findUsersByHandle } from '../users/find-users';
 import { recordAudit } from './record-audit';
 import { requireAdmin } from './require-admin';
+import { endSessionSubscriptions } from '../notifications/push-subscriptions';
 
 type Lock = { kind: 'suspend'; until: Date } | { kind: 'ban' } | { kind: 'restore' };
 
@@ -29,6 +30,7 @@ export async function lockUser(actor: Actor, handle: string, lock: Lock, reason:
     await tx.user.update({ where: { id: user.id }, data });
     if (lock.kind !== 'restore') {
       await tx.deviceSession.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
+      await endSessionSubscriptions(tx, { userId: user.id });
     }
     await recordAudit(tx, actor, {
       action: `user.${lock.kind}`,

@@ -1,4 +1,4 @@
-import { messageDeleteSchema, messageEditSchema, messageSendSchema, presenceQuerySchema, reactionSchema, roomCursorSchema, roomSyncSchema, typingSchema } from '@/lib/realtime/contract';
+import { messageDeleteSchema, messageEditSchema, messageSendSchema, presenceQuerySchema, reactionSchema, roomCursorSchema, roomSyncSchema, typingSchema, viewStateSchema } from '@/lib/realtime/contract';
 import { addReaction, deleteOwnMessage, editMessage, removeReaction } from '../messages/change-message';
 import { sendMessage } from '../messages/send-message';
 import { syncRoom } from '../messages/sync-room';
@@ -6,6 +6,7 @@ import { queryPresence } from '../presence/query-presence';
 import { markDelivered } from '../receipts/mark-delivered';
 import { markRead } from '../receipts/mark-read';
 import { relayTyping } from './relay-typing';
+import { reportViewState } from './report-view-state';
 import { withHandler } from './with-handler';
 
 /** Client event name → handler factory. Each stays a thin call into one service. */
@@ -28,4 +29,5 @@ export const socketHandlers = {
   'message:delete': withHandler(messageDeleteSchema, deleteOwnMessage, { inOrder: true }),
   'reaction:add': withHandler(reactionSchema, addReaction, { inOrder: true }),
   'reaction:remove': withHandler(reactionSchema, removeReaction, { inOrder: true }),
+  'view:state': withHandler(viewStateSchema, reportViewState, { inOrder: true }),
 };

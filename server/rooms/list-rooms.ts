@@ -6,10 +6,11 @@ import { type MessageRow, messageInclude, toChatMessages } from '../messages/cha
 import { countUnreadWithMentions } from '../receipts/count-unread';
 import { getDb } from '../runtime';
 import { blockedEitherWay } from '../safety/block-relations';
+import { roomNotificationsView } from '../notifications/notification-settings';
 
 // The preview is the newest message the caller may see: not removed, not from someone they blocked.
 const summaryInclude = (callerId: string) => ({
-  members: { include: { user: { select: { id: true, handle: true, displayName: true } } }, orderBy: { joinedAt: 'asc' as const } },
+  members: { include: { user: { select: { id: true, handle: true, displayName: true } }, notification: true }, orderBy: { joinedAt: 'asc' as const } },
   messages: {
     where: { deletedAt: null, sender: { blockedBy: { none: { blockerId: callerId } } } },
     orderBy: { seq: 'desc' as const },
@@ -57,7 +58,13 @@ async function previewsOf(actor: Actor, rooms: { messages: MessageRow[] }[]): Pr
 }
 
 type RoomWithSummary = NonNullable<Awaited<ReturnType<ReturnType<typeof getDb>['room']['findFirst']>>> & {
-  members: { readSeq: number; deliveredSeq: number; request: string | null; user: { id: string; handle: string; displayName: string } }[];
+  members: {
+    readSeq: number;
+    deliveredSeq: number;
+    request: string | null;
+    user: { id: string; handle: string; displayName: string };
+    notification: { level: string | null; muteUntil: Date | null } | null;
+  }[];
   messages: MessageRow[];
 };
 
@@ -89,5 +96,6 @@ function toRoomSummary(
     unread: counts?.unread ?? 0,
     version: room.version,
     mentions: counts?.mentions ?? 0,
+    notifications: roomNotificationsView(room.kind, room.members.find((member) => member.user.id === callerId)?.notification ?? null),
   };
 }

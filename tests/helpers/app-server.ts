@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET } from './services';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, TEST_VAPID } from './services';
 
 export type AppServer = { url: string; port: number; process: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
 
@@ -31,6 +31,7 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
       DATABASE_URL: TEST_DATABASE_URL,
       REDIS_URL: TEST_REDIS_URL,
       NEXTAUTH_SECRET: TEST_SECRET,
+      ...TEST_VAPID,
       // Limits out of the way unless a test is about them (those pass their own values).
       ...RELAXED_LIMITS,
       ...env,

@@ -20,6 +20,7 @@ import { RELAXED_LIMITS } from './app-server';
 import { uniqueHandle } from './clients';
 import { TEST_DATABASE_URL, TEST_SECRET } from './services';
 import { watchDb } from './watched-db';
+import { createNotifications } from '@/server/notifications/notifications';
 
 /** The test Postgres, migrated by the app's own openDatabase; `close` also removes its scratch dir. */
 export async function openTestDatabase() {
@@ -79,7 +80,7 @@ export async function startInProcessRealtime() {
   const presenceStore = new MemoryPresenceStore();
   // No grace: a socket that leaves settles offline at once, so nothing is still pending at close.
   const presence = new PresenceTracker(presenceStore, watched.db, broadcaster, { ttlMs: 60_000, graceMs: 0 });
-  setRuntime({ env, db: watched.db, broadcaster, presence, buckets: new MemoryTokenBuckets(), appendQueue: new AppendQueue(watched.db), failures: new MemoryFailureLedger(), attachments: createAttachmentStorage(env) });
+  setRuntime({ env, db: watched.db, broadcaster, presence, buckets: new MemoryTokenBuckets(), appendQueue: new AppendQueue(watched.db), failures: new MemoryFailureLedger(), attachments: createAttachmentStorage(env), notifications: createNotifications(env, watched.db, null) });
   handleConnections(io, presence);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;

@@ -1,0 +1,11 @@
+import { roomNotificationsSchema } from '@/lib/schemas';
+import { parseInput } from '@/lib/validation';
+import { apiRoute, readJson, refuseOtherMethods } from '@/server/http/api-route';
+import { setRoomNotifications } from '@/server/notifications/notification-settings';
+import { getDb } from '@/server/runtime';
+
+export const PATCH = apiRoute<{ roomId: string }>(async ({ actor, params, request }) => ({
+  notifications: await setRoomNotifications(getDb(), actor, params.roomId, parseInput(roomNotificationsSchema, await readJson(request))),
+}));
+
+export const { GET, POST, PUT, DELETE } = refuseOtherMethods('PATCH');

@@ -1,0 +1,122 @@
+'use client';
+
+import { useEffect, useState } from 'react';
+import type { ChatMessage } from '@/lib/schemas';
+import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { PROMPTED_KEY, enablePush, pushSupported, registerServiceWorker, soundEnabled, subscribePush } from './push-client';
+
+/**
+ * The chat page's notification side, with no UI of its own but the one-time prompt: tells the server
+ * where this tab is looking (so pushes wait while you read), alerts in the page while it is hidden,
+ * and keeps this browser's push subscription attached to the current session.
+ */
+export function NotificationCenter() {
+  const client = useChatClient();
+  const store = useChatStore();
+  const activeRoomId = useChat((state) => state.activeRoomId);
+  const [offer, setOffer] = useState(false);
+
+  // view:state on every change of room, visibility or focus, and again after each reconnect.
+  useEffect(() => {
+    const socket = client?.socket;
+    if (!socket) return;
+    const report = () => socket.emit('view:state', { roomId: activeRoomId, visible: document.visibilityState === 'visible', focused: document.hasFocus() });
+    report();
+    const events = ['focus', 'blur'] as const;
+    for (const event of events) window.addEventListener(event, report);
+    document.addEventListener('visibilitychange', report);
+    socket.on('connect', report);
+    return () => {
+      for (const event of events) window.removeEventListener(event, report);
+      document.removeEventListener('visibilitychange', report);
+      socket.off('connect', report);
+    };
+  }, [client, activeRoomId]);
+
+  // A hidden tab alerts at once (the push, if any, comes later and replaces it: same tag).
+  useEffect(() => {
+    const socket = client?.socket;
+    if (!socket) return;
+    const onMessage = ({ message }: { message: ChatMessage }) => {
+      const state = store.getState();
+      const room = state.rooms[message.roomId];
+      if (!document.hidden || message.sender === state.me.handle || message.kind === 'system' || room?.notifications?.level === 'mute') return;
+      void alertInPage(message, room?.name ?? null);
+    };
+    socket.on('message:new', onMessage);
+    return () => void socket.off('message:new', onMessage);
+  }, [client, store]);
+
+  // Permission given before (this or an earlier session): keep the subscription on this session.
+  useEffect(() => {
+    if (pushSupported() && Notification.permission === 'granted') void subscribePush().catch(() => {});
+  }, []);
+
+  // Offered once, after the user's first send: never on first load.
+  useEffect(() => {
+    if (!pushSupported() || Notification.permission !== 'default' || localStorage.getItem(PROMPTED_KEY)) return;
+    return store.subscribe((state, previous) => {
+      if (state.outbox.length > previous.outbox.length) setOffer(true);
+    });
+  }, [store]);
+
+  if (!offer) return null;
+  const close = () => {
+    localStorage.setItem(PROMPTED_KEY, '1');
+    setOffer(false);
+  };
+  return (
+    <div role="dialog" aria-label="Turn on notifications" className="fixed bottom-4 right-4 z-50 max-w-sm rounded-xl bg-white p-4 text-sm shadow-lg">
+      <p className="mb-3">Get a notification when a message arrives while you are away?</p>
+      <div className="flex gap-2">
+        <button
+          type="button"
+          className="rounded bg-indigo-600 px-3 py-1 text-white"
+          onClick={() => {
+            // Asks for permission within this click; subscribing goes on in the background.
+            void enablePush().catch((error) => console.warn('[relay] notifications:', error));
+            close();
+          }}
+        >
+          Turn on notifications
+        </button>
+        <button type="button" className="rounded border border-slate-300 px-3 py-1" onClick={close}>
+          Not now
+        </button>
+      </div>
+    </div>
+  );
+}
+
+async function alertInPage(message: ChatMessage, roomName: string | null) {
+  if (soundEnabled()) playChime();
+  if (!pushSupported() || Notification.permission !== 'granted') return;
+  const registration = await registerServiceWorker();
+  const url = `/c/${message.roomId}`;
+  await registration.showNotification(roomName ? `${message.sender} in ${roomName}` : `New message from ${message.sender}`, {
+    body: message.body,
+    tag: `room:${message.roomId}`,
+    data: { url, roomId: message.roomId },
+  });
+}
+
+// A short two-note chime, made on the spot: no audio file to fetch.
+function playChime() {
+  try {
+    const audio = new AudioContext();
+    for (const [index, frequency] of [880, 1320].entries()) {
+      const oscillator = audio.createOscillator();
+      const gain = audio.createGain();
+      const start = audio.currentTime + index * 0.12;
+      oscillator.frequency.value = frequency;
+      gain.gain.setValueAtTime(0.15, start);
+      gain.gain.exponentialRampToValueAtTime(0.001, start + 0.25);
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start(start);
+      oscillator.stop(start + 0.25);
+    }
+    setTimeout(() => void audio.close(), 1000);
+  } catch {
+    // No audio (autoplay policy, no device): the visual alert is enough.
+  }
+}

@@ -1,0 +1,93 @@
+'use client';
+
+import { type FormEvent, useEffect, useState } from 'react';
+import { apiFetch } from '@/lib/api-client';
+import type { NotificationSettingsView } from '@/lib/schemas';
+import { Panel } from '../ui/panel';
+import { SOUND_KEY, enablePush, pushSupported, soundEnabled } from './push-client';
+
+/** Global notification settings: on/off, hide message text, quiet hours; and this device's permission and sound. */
+export function NotificationSettingsPanel() {
+  const [settings, setSettings] = useState<NotificationSettingsView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [permission, setPermission] = useState<string>('unsupported');
+  const [sound, setSound] = useState(true);
+
+  useEffect(() => {
+    apiFetch<NotificationSettingsView>('/api/v1/me/notifications').then(setSettings, (failure) => setError((failure as Error).message));
+    setPermission(pushSupported() ? Notification.permission : 'unsupported');
+    setSound(soundEnabled());
+  }, []);
+
+  async function save(change: Partial<NotificationSettingsView>) {
+    setError(null);
+    try {
+      setSettings(await apiFetch<NotificationSettingsView>('/api/v1/me/notifications', { method: 'PATCH', body: JSON.stringify(change) }));
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  }
+
+  function saveQuietHours(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    void save({ quietHours: { start: String(form.get('start')), end: String(form.get('end')), timeZone } });
+  }
+
+  return (
+    <Panel id="notifications" title="Notifications" error={error}>
+      {settings && (
+        <div className="space-y-3 text-sm">
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={settings.enabled} onChange={(event) => void save({ enabled: event.target.checked })} />
+            Notify me of new messages when I am away
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="checkbox" checked={settings.hideText} onChange={(event) => void save({ hideText: event.target.checked })} />
+            Hide message text in notifications
+          </label>
+          <label className="flex items-center gap-2">
+            <input
+              type="checkbox"
+              checked={sound}
+              onChange={(event) => {
+                window.localStorage.setItem(SOUND_KEY, event.target.checked ? 'on' : 'off');
+                setSound(event.target.checked);
+              }}
+            />
+            Play a sound for new messages (this device)
+          </label>
+          <form onSubmit={saveQuietHours} className="flex flex-wrap items-center gap-2" aria-label="Quiet hours">
+            <span>Quiet hours from</span>
+            <input type="time" name="start" required defaultValue={settings.quietHours?.start ?? '22:00'} aria-label="Quiet hours start" className="rounded border border-slate-300 px-1" />
+            <span>to</span>
+            <input type="time" name="end" required defaultValue={settings.quietHours?.end ?? '07:00'} aria-label="Quiet hours end" className="rounded border border-slate-300 px-1" />
+            <button type="submit" className="rounded border border-slate-300 px-2 py-0.5">
+              Save quiet hours
+            </button>
+            {settings.quietHours && (
+              <button type="button" onClick={() => void save({ quietHours: null })} className="text-indigo-700 underline">
+                Turn quiet hours off
+              </button>
+            )}
+          </form>
+          {settings.quietHours && (
+            <p className="text-slate-500">
+              No notifications from {settings.quietHours.start} to {settings.quietHours.end} ({settings.quietHours.timeZone}).
+            </p>
+          )}
+          <p className="text-slate-600">
+            This browser:{' '}
+            {permission === 'granted' ? 'notifications are on.' : permission === 'denied' ? 'notifications are blocked in the browser settings.' : permission === 'unsupported' ? 'cannot show notifications.' : ''}
+            {permission === 'default' && (
+              <button type="button" className="rounded bg-indigo-600 px-2 py-0.5 text-white" onClick={() => void enablePush().then(() => setPermission(Notification.permission), (failure) => setError((failure as Error).message))}>
+                Turn on notifications on this device
+              </button>
+            )}
+          </p>
+        </div>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,47 @@
+import { apiFetch } from '@/lib/api-client';
+
+// The browser side of Web Push: service worker, permission, subscription (docs/notifications.md).
+
+export const PROMPTED_KEY = 'relay:notifications-prompted';
+export const SOUND_KEY = 'relay:notification-sound';
+
+export const pushSupported = () =>
+  typeof window !== 'undefined' && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
+
+export function registerServiceWorker(): Promise<ServiceWorkerRegistration> {
+  return navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(() => navigator.serviceWorker.ready);
+}
+
+/**
+ * Subscribes this browser (reusing its subscription if it has one) and gives it to the server for
+ * this device session. Posting an existing subscription again is how a new sign-in takes it over.
+ */
+export async function subscribePush(): Promise<PushSubscription> {
+  const registration = await registerServiceWorker();
+  let subscription = await registration.pushManager.getSubscription();
+  if (!subscription) {
+    const { publicKey } = await apiFetch<{ publicKey: string }>('/api/v1/push/key');
+    subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64Url(publicKey) });
+  }
+  await apiFetch('/api/v1/push/subscriptions', { method: 'POST', body: JSON.stringify(subscription.toJSON()) });
+  return subscription;
+}
+
+/** Asks for permission (only from a click), then subscribes; false when the user said no. */
+export async function enablePush(): Promise<boolean> {
+  if (!pushSupported()) return false;
+  const permission = await Notification.requestPermission();
+  if (permission !== 'granted') return false;
+  await subscribePush();
+  return true;
+}
+
+export const soundEnabled = () => typeof window !== 'undefined' && window.localStorage.getItem(SOUND_KEY) !== 'off';
+
+function fromBase64Url(value: string): Uint8Array<ArrayBuffer> {
+  const base64 = (value + '='.repeat((4 - (value.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/');
+  const bytes = atob(base64);
+  const out = new Uint8Array(new ArrayBuffer(bytes.length));
+  for (let index = 0; index < bytes.length; index++) out[index] = bytes.charCodeAt(index);
+  return out;
+}

@@ -1,0 +1,46 @@
+// The pure rules of who is notified of what; decide-notification.ts applies them to the database.
+
+export type NotifyLevel = 'all' | 'mentions' | 'mute';
+export type QuietHours = { start: string; end: string; timeZone: string };
+
+/** A room's level as it applies now: the stored choice, or the default for its kind; a lapsed mute is over. */
+export function effectiveLevel(roomKind: string, stored: { level: string | null; muteUntil: Date | null } | null, now: Date): NotifyLevel {
+  const fallback: NotifyLevel = roomKind === 'direct' ? 'all' : 'mentions';
+  if (!stored?.level) return fallback;
+  if (stored.level === 'mute') return stored.muteUntil && stored.muteUntil <= now ? fallback : 'mute';
+  return stored.level as NotifyLevel;
+}
+
+/**
+ * Whether the body mentions the handle as `@handle` (not inside a word or an address such as
+ * x@handle). The messages helper adds a stored `mentions` field later; this is the stand-in until then.
+ */
+export function mentions(body: string, handle: string): boolean {
+  const pattern = /(?:^|[^a-z0-9_.@-])@([a-z0-9_.-]+)/gi;
+  for (const match of body.matchAll(pattern)) {
+    // A sentence may end right after the handle: "thanks @bob."
+    if (match[1].toLowerCase().replace(/[.-]+$/, '') === handle) return true;
+  }
+  return false;
+}
+
+/** Whether `now` falls in the quiet hours, read on the user's own clock; a window may cross midnight. */
+export function inQuietHours(quiet: QuietHours | null, now: Date): boolean {
+  if (!quiet) return false;
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: quiet.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
+  const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value ?? 0);
+  const minute = part('hour') * 60 + part('minute');
+  const [start, end] = [quiet.start, quiet.end].map((time) => {
+    const [hours, minutes] = time.split(':').map(Number);
+    return hours * 60 + minutes;
+  });
+  if (start === end) return false;
+  return start < end ? minute >= start && minute < end : minute >= start || minute < end;
+}
+
+/** The title of a grouped notification. */
+export function notificationTitle(count: number, senders: string[], roomName: string | null): string {
+  const from = senders.length === 1 ? senders[0] : `${senders.length} people`;
+  const what = count === 1 ? 'New message' : `${count} new messages`;
+  return roomName ? `${what} from ${from} in ${roomName}` : `${what} from ${from}`;
+}

@@ -1,0 +1,67 @@
+import { AppError } from '@/lib/errors';
+import type { NotificationSettingsView, QuietHoursSetting, RoomNotifications } from '@/lib/schemas';
+import type { Actor } from '../auth/authenticate';
+import type { PrismaClient } from '../db/generated/client';
+import { requireMember } from '../rooms/require-member';
+import { effectiveLevel } from './notification-rules';
+
+type SettingsRow = { enabled: boolean; hideText: boolean; quietStart: string | null; quietEnd: string | null; quietTimeZone: string | null };
+
+export function quietHoursOf(row: SettingsRow | null): QuietHoursSetting | null {
+  if (!row?.quietStart || !row.quietEnd || !row.quietTimeZone) return null;
+  return { start: row.quietStart, end: row.quietEnd, timeZone: row.quietTimeZone };
+}
+
+const toView = (row: SettingsRow | null): NotificationSettingsView => ({
+  enabled: row?.enabled ?? true,
+  hideText: row?.hideText ?? false,
+  quietHours: quietHoursOf(row),
+});
+
+export async function getNotificationSettings(db: PrismaClient, actor: Actor): Promise<NotificationSettingsView> {
+  return toView(await db.notificationSettings.findUnique({ where: { userId: actor.userId } }));
+}
+
+/** Changes only the fields given; `quietHours: null` turns quiet hours off. */
+export async function updateNotificationSettings(
+  db: PrismaClient,
+  actor: Actor,
+  input: { enabled?: boolean; hideText?: boolean; quietHours?: QuietHoursSetting | null },
+): Promise<NotificationSettingsView> {
+  const data = {
+    ...(input.enabled !== undefined && { enabled: input.enabled }),
+    ...(input.hideText !== undefined && { hideText: input.hideText }),
+    ...(input.quietHours !== undefined && {
+      quietStart: input.quietHours?.start ?? null,
+      quietEnd: input.quietHours?.end ?? null,
+      quietTimeZone: input.quietHours?.timeZone ?? null,
+    }),
+  };
+  const row = await db.notificationSettings.upsert({ where: { userId: actor.userId }, create: { userId: actor.userId, ...data }, update: data });
+  return toView(row);
+}
+
+/** The caller's level in one room: 'all', 'mentions', or 'mute' (until `muteUntil`, or until changed). */
+export async function setRoomNotifications(
+  db: PrismaClient,
+  actor: Actor,
+  roomId: string,
+  input: { level: RoomNotifications['level']; muteUntil?: string | null },
+): Promise<RoomNotifications> {
+  const member = await requireMember(actor, roomId);
+  const muteUntil = input.muteUntil ? new Date(input.muteUntil) : null;
+  if (muteUntil && muteUntil <= new Date()) throw new AppError('bad_request', 'muteUntil must be in the future.');
+  const data = { level: input.level, muteUntil };
+  const row = await db.roomNotification.upsert({
+    where: { roomId_userId: { roomId: member.roomId, userId: actor.userId } },
+    create: { roomId: member.roomId, userId: actor.userId, ...data },
+    update: data,
+  });
+  return roomNotificationsView(member.room.kind, row);
+}
+
+/** What GET /rooms shows: the level in force now (a lapsed mute shows the default again). */
+export function roomNotificationsView(roomKind: string, row: { level: string | null; muteUntil: Date | null } | null, now = new Date()): RoomNotifications {
+  const level = effectiveLevel(roomKind, row, now);
+  return { level, muteUntil: level === 'mute' ? (row?.muteUntil?.toISOString() ?? null) : null };
+}

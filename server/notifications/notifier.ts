@@ -1,0 +1,68 @@
+import type { ChatMessage } from '@/lib/schemas';
+import type { PrismaClient } from '../db/generated/client';
+import { decideNotification } from './decide-notification';
+import { deliverPush } from './deliver-push';
+import type { JobQueue, NotifyJob } from './job-queue';
+import type { VapidKeys } from './vapid';
+import type { ViewTracker } from './view-state';
+
+export type NotifierDeps = { db: PrismaClient; queue: JobQueue; views: ViewTracker; vapid: VapidKeys; delayMs: number };
+
+// Retries of one push to one device: 1 s, 2 s, 4 s, … about a minute in all.
+const DELIVER_ATTEMPTS = 6;
+const DELIVER_BACKOFF_MS = 1_000;
+
+/**
+ * Push notifications, best effort. A stored message schedules one "decide" job per recipient and
+ * room, NOTIFY_DELAY_MS later and deduplicated by that pair, so a burst of messages becomes one
+ * notification and two nodes schedule it once. When the job runs, decideNotification applies the
+ * rules; each device then gets its own "deliver" job, retried on its own. Nothing here can delay or
+ * fail a send: messageStored returns at once and only logs what goes wrong.
+ */
+export class Notifier {
+  constructor(private readonly deps: NotifierDeps) {}
+
+  start() {
+    this.deps.queue.start((job) => this.run(job));
+  }
+
+  close() {
+    return this.deps.queue.close();
+  }
+
+  messageStored(message: ChatMessage, audience: string[]): void {
+    if (message.kind === 'system' || audience.length === 0) return;
+    void this.schedule(message, audience).catch((error) => console.error('[relay] notify:', error instanceof Error ? error.message : error));
+  }
+
+  private async schedule(message: ChatMessage, audience: string[]) {
+    // Only people with a live subscription can be pushed to: no job for everyone else.
+    const recipients = await this.deps.db.user.findMany({
+      where: { id: { in: audience }, handle: { not: message.sender }, sessions: { some: { revokedAt: null, pushSubscriptions: { some: {} } } } },
+      select: { id: true },
+    });
+    await Promise.all(
+      recipients.map(({ id }) =>
+        this.deps.queue.schedule(
+          { kind: 'decide', userId: id, roomId: message.roomId },
+          { key: `decide:${id}:${message.roomId}`, delayMs: this.deps.delayMs, attempts: 3, backoffMs: 1_000 },
+        ),
+      ),
+    );
+  }
+
+  private async run(job: NotifyJob) {
+    const { db, views, vapid, queue } = this.deps;
+    if (job.kind === 'deliver') return deliverPush(db, vapid, job.subscriptionId, job.payload);
+    const decision = await decideNotification(db, job.userId, job.roomId, (userId, roomId) => views.viewing(userId, roomId));
+    if (!decision) return;
+    await Promise.all(
+      decision.subscriptionIds.map((subscriptionId) =>
+        queue.schedule(
+          { kind: 'deliver', subscriptionId, payload: decision.payload },
+          { key: `deliver:${subscriptionId}:${job.roomId}:${Date.now()}`, delayMs: 0, attempts: DELIVER_ATTEMPTS, backoffMs: DELIVER_BACKOFF_MS },
+        ),
+      ),
+    );
+  }
+}

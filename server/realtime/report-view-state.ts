@@ -1,0 +1,17 @@
+import type { Socket } from 'socket.io';
+import type { Actor } from '../auth/authenticate';
+import type { ViewState } from '../notifications/view-state';
+import { getRuntime } from '../runtime';
+
+const tracked = new WeakSet<Socket>();
+
+/** Records where the socket's tab is looking (for push notifications), until it changes or the socket goes. */
+export async function reportViewState(actor: Actor, input: ViewState, socket: Socket): Promise<Record<string, never>> {
+  const { views } = getRuntime().notifications;
+  if (!tracked.has(socket)) {
+    tracked.add(socket);
+    socket.once('disconnect', () => void views.disconnected(actor.userId, socket.id).catch((error) => console.error('[relay] view state:', error)));
+  }
+  await views.report(actor.userId, socket.id, input);
+  return {};
+}

@@ -1,0 +1,246 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppServer, startAppServer } from '../helpers/app-server';
+import { api, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { type PushService, startPushService } from '../helpers/push-service';
+import { TEST_DATABASE_URL } from '../helpers/services';
+import { waitFor } from '../helpers/wait';
+
+// Web Push end to end: the real server (Postgres, Redis, BullMQ) pushes to a local stand-in for the
+// push service, which decrypts each push with the key pair the "browser" (this test) made.
+const DELAY_MS = 300;
+let server: AppServer;
+let push: PushService;
+const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  push = await startPushService(3351);
+  server = await startAppServer({ NOTIFY_DELAY_MS: String(DELAY_MS), PUSH_INSECURE_ENDPOINTS: '1' });
+  await db.connect();
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await server?.stop();
+  await push?.close();
+  await db.end();
+});
+
+let devices = 0;
+/** A user who is away (no socket) with one subscribed browser. */
+async function awayUser(prefix: string, displayName?: string) {
+  const user = await createUser(server.url, prefix, displayName);
+  const device = `${prefix}-${++devices}`;
+  const subscribed = await api(server.url, '/api/v1/push/subscriptions', { token: user.token, body: push.device(device) });
+  expect(subscribed.status).toBe(201);
+  return { ...user, device };
+}
+
+async function online(user: TestUser) {
+  const socket = await connect(server.url, { token: user.token });
+  sockets.push(socket);
+  return socket;
+}
+
+async function send(socket: TestSocket, target: { to: string } | { roomId: string }, body: string) {
+  const reply = await emitAck(socket, 'message:send', { ...target, clientMsgId: `c-${Math.random()}`, body });
+  expect(reply.ok).toBe(true);
+  return reply.message as { roomId: string; seq: number };
+}
+
+/** A conversation bob started with alice (so alice's messages are no request): alice's socket and the room. */
+async function talking(alice: TestUser, bob: TestUser) {
+  const bobSocket = await connect(server.url, { token: bob.token });
+  const { roomId } = await send(bobSocket, { to: alice.handle }, 'hi alice');
+  bobSocket.close();
+  return { socket: await online(alice), roomId };
+}
+
+/**
+ * Proves that nothing reached the device for `roomId`: a stranger's direct message (which does push,
+ * after the same delay) is sent now, and once its push is in, nothing else may have come.
+ */
+async function expectOnlySentinel(recipient: { handle: string; device: string }, before: number, requestsBefore = before) {
+  const stranger = await createUser(server.url, 'sentinel');
+  const message = await send(await online(stranger), { to: recipient.handle }, 'sentinel');
+  const pushes = await push.waitForDelivered(recipient.device, before + 1);
+  expect(pushes.slice(before).map((received) => received.payload.roomId)).toEqual([message.roomId]);
+  expect(push.received.filter((received) => received.device === recipient.device)).toHaveLength(requestsBefore + 1);
+}
+
+describe('push notifications', () => {
+  it('hands out the VAPID public key and refuses bad subscriptions', async () => {
+    const user = await createUser(server.url, 'keys');
+    const key = await api(server.url, '/api/v1/push/key', { token: user.token });
+    expect(key).toEqual({ status: 200, body: { publicKey: expect.stringMatching(/^[A-Za-z0-9_-]{80,}$/) } });
+    const bad = await api(server.url, '/api/v1/push/subscriptions', { token: user.token, body: { endpoint: 'not a url', keys: {} } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe('bad_request');
+    const missing = await api(server.url, '/api/v1/push/subscriptions', { method: 'DELETE', token: user.token, body: { endpoint: 'http://127.0.0.1:3351/push/none' } });
+    expect(missing.status).toBe(404);
+  });
+
+  it('pushes a message to an away user once, after the delay, with only what the notification shows', async () => {
+    const alice = await createUser(server.url, 'alice', 'Alice');
+    const bob = await awayUser('bob');
+    const { socket, roomId } = await talking(alice, bob);
+    const sentAt = Date.now();
+    const message = await send(socket, { roomId }, 'are you there?');
+    const [received] = await push.waitForDelivered(bob.device, 1);
+    expect(received.at - sentAt).toBeGreaterThanOrEqual(DELAY_MS);
+    expect(received.payload).toEqual({
+      title: 'New message from Alice',
+      body: 'are you there?',
+      roomId: message.roomId,
+      url: `/c/${message.roomId}`,
+      tag: `room:${message.roomId}`,
+    });
+    await expectOnlySentinel(bob, 1);
+  });
+
+  it('groups several messages in the window into one push, with the latest text', async () => {
+    const alice = await createUser(server.url, 'alice', 'Alice');
+    const bob = await awayUser('bob');
+    const { socket, roomId } = await talking(alice, bob);
+    const first = await send(socket, { roomId }, 'one');
+    await send(socket, { roomId: first.roomId }, 'two');
+    await send(socket, { roomId: first.roomId }, 'three');
+    const [received] = await push.waitForDelivered(bob.device, 1);
+    expect(received.payload).toMatchObject({ title: '3 new messages from Alice', body: 'three', roomId: first.roomId });
+    await expectOnlySentinel(bob, 1);
+  });
+
+  it('sends nothing when the message is read before the delay', async () => {
+    const alice = await createUser(server.url, 'alice');
+    const bob = await awayUser('bob');
+    const { socket, roomId } = await talking(alice, bob);
+    const message = await send(socket, { roomId }, 'read me now');
+    const read = await api(server.url, `/api/v1/rooms/${message.roomId}/read`, { token: bob.token, body: { seq: message.seq } });
+    expect(read.status).toBe(200);
+    await expectOnlySentinel(bob, 0);
+  });
+
+  it('sends nothing while one of the user\'s tabs shows the conversation, focused', async () => {
+    const alice = await createUser(server.url, 'alice');
+    const bob = await awayUser('bob');
+    const { socket: aliceSocket, roomId } = await talking(alice, bob);
+    const first = await send(aliceSocket, { roomId }, 'hello');
+    await expect(emitAck(await online(bob), 'view:state', { roomId: first.roomId, visible: true, focused: true })).resolves.toEqual({ ok: true });
+    await send(aliceSocket, { roomId: first.roomId }, 'you are looking at this');
+    await expectOnlySentinel(bob, 0);
+  });
+
+  it('sends nothing for a muted conversation, and refuses a bad level', async () => {
+    const alice = await createUser(server.url, 'alice');
+    const bob = await awayUser('bob');
+    const { socket, roomId } = await talking(alice, bob);
+    const first = await send(socket, { roomId }, 'hi');
+    await push.waitForDelivered(bob.device, 1);
+    const bad = await api(server.url, `/api/v1/rooms/${first.roomId}/notifications`, { method: 'PATCH', token: bob.token, body: { level: 'loud' } });
+    expect(bad.status).toBe(400);
+    const muted = await api(server.url, `/api/v1/rooms/${first.roomId}/notifications`, { method: 'PATCH', token: bob.token, body: { level: 'mute' } });
+    expect(muted).toEqual({ status: 200, body: { notifications: { level: 'mute', muteUntil: null } } });
+    const rooms = await api(server.url, '/api/v1/rooms', { token: bob.token });
+    expect(rooms.body.rooms.find((room: { id: string }) => room.id === first.roomId).notifications).toEqual({ level: 'mute', muteUntil: null });
+    await send(socket, { roomId: first.roomId }, 'muted');
+    await expectOnlySentinel(bob, 1);
+  });
+
+  it('in a group, notifies a mention but not the rest at the default level; never for a blocked sender', async () => {
+    const alice = await createUser(server.url, 'alice', 'Alice');
+    const carol = await createUser(server.url, 'carol', 'Carol');
+    const bob = await awayUser('bob');
+    const group = await api(server.url, '/api/v1/groups', { token: alice.token, body: { name: 'Team', members: [bob.handle, carol.handle] } });
+    expect(group.status).toBe(201);
+    const roomId = group.body.room.id;
+    const rooms = await api(server.url, '/api/v1/rooms', { token: bob.token });
+    expect(rooms.body.rooms.find((room: { id: string }) => room.id === roomId).notifications).toEqual({ level: 'mentions', muteUntil: null });
+    const aliceSocket = await online(alice);
+    const carolSocket = await online(carol);
+    await send(aliceSocket, { roomId }, 'lunch anyone?');
+    await send(carolSocket, { roomId }, `@${bob.handle} are you coming?`);
+    const [mention] = await push.waitForDelivered(bob.device, 1);
+    expect(mention.payload).toMatchObject({ title: 'New message from Carol in Team', body: `@${bob.handle} are you coming?` });
+
+    // At "all", every message counts, except those of someone bob blocked.
+    expect((await api(server.url, `/api/v1/rooms/${roomId}/notifications`, { method: 'PATCH', token: bob.token, body: { level: 'all' } })).status).toBe(200);
+    expect((await api(server.url, '/api/v1/blocks', { token: bob.token, body: { handle: alice.handle } })).status).toBe(201);
+    await send(aliceSocket, { roomId }, `@${bob.handle} blocked me?`);
+    await send(carolSocket, { roomId }, 'see you there');
+    const pushes = await push.waitForDelivered(bob.device, 2);
+    expect(pushes[1].payload).toMatchObject({ title: 'New message from Carol in Team', body: 'see you there' });
+    await expectOnlySentinel(bob, 2);
+  });
+
+  it('tells of a message request without its text, and hides text when asked', async () => {
+    const stranger = await createUser(server.url, 'stranger');
+    const bob = await awayUser('bob');
+    const message = await send(await online(stranger), { to: bob.handle }, 'secret offer');
+    const [request] = await push.waitForDelivered(bob.device, 1);
+    expect(request.payload).toEqual({ title: 'New message request', body: '', roomId: message.roomId, url: `/c/${message.roomId}`, tag: `room:${message.roomId}` });
+
+    const settings = await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: bob.token, body: { hideText: true } });
+    expect(settings).toEqual({ status: 200, body: { enabled: true, hideText: true, quietHours: null } });
+    const friend = await createUser(server.url, 'friend', 'Friend');
+    const bobSocket = await online(bob);
+    await send(bobSocket, { to: friend.handle }, 'hi friend');
+    await send(await online(friend), { to: bob.handle }, 'private words');
+    const pushes = await push.waitForDelivered(bob.device, 2);
+    expect(pushes[1].payload).toMatchObject({ title: 'New message from Friend', body: '' });
+  });
+
+  it('sends nothing during quiet hours or when turned off', async () => {
+    const alice = await createUser(server.url, 'alice');
+    const bob = await awayUser('bob');
+    const bad = await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: bob.token, body: { quietHours: { start: '25:00', end: '07:00', timeZone: 'UTC' } } });
+    expect(bad.status).toBe(400);
+    // A window that always holds now: from the current minute to one minute before it (crossing midnight).
+    const now = new Date();
+    const hhmm = (date: Date) => date.toISOString().slice(11, 16);
+    const quietHours = { start: hhmm(now), end: hhmm(new Date(now.getTime() - 60_000)), timeZone: 'UTC' };
+    const quiet = await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: bob.token, body: { quietHours } });
+    expect(quiet.body).toEqual({ enabled: true, hideText: false, quietHours });
+    const { socket, roomId } = await talking(alice, bob);
+    const first = await send(socket, { roomId }, 'at night');
+    // The sentinel comes from someone else, so lift quiet hours only after this message was decided on.
+    await waitFor(async () => (await db.query('SELECT 1 FROM "RoomNotification" WHERE "roomId" = $1 AND "notifiedSeq" >= $2', [first.roomId, first.seq])).rowCount === 1);
+    await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: bob.token, body: { quietHours: null, enabled: false } });
+    await send(socket, { roomId: first.roomId }, 'turned off');
+    await waitFor(async () => (await db.query('SELECT 1 FROM "RoomNotification" WHERE "roomId" = $1 AND "notifiedSeq" >= $2', [first.roomId, first.seq + 1])).rowCount === 1);
+    await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: bob.token, body: { enabled: true } });
+    await expectOnlySentinel(bob, 0);
+  });
+
+  it('removes a subscription the push service says is gone (410)', async () => {
+    const alice = await createUser(server.url, 'alice');
+    const bob = await awayUser('bob');
+    const { socket, roomId } = await talking(alice, bob);
+    push.answerNext(bob.device, 410);
+    await send(socket, { roomId }, 'anyone?');
+    await waitFor(() => push.received.some((received) => received.device === bob.device && received.status === 410));
+    await waitFor(async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" LIKE $1', [`%/${bob.device}`])).rowCount === 0, 10_000, 'the subscription to go');
+  });
+
+  it('retries a push the service failed (500) and delivers it exactly once', async () => {
+    const alice = await createUser(server.url, 'alice', 'Alice');
+    const bob = await awayUser('bob');
+    const { socket, roomId } = await talking(alice, bob);
+    push.answerNext(bob.device, 500);
+    await send(socket, { roomId }, 'retry me');
+    const [received] = await push.waitForDelivered(bob.device, 1);
+    expect(received.payload.body).toBe('retry me');
+    expect(push.received.filter((entry) => entry.device === bob.device).map((entry) => entry.status)).toEqual([500, 201]);
+    await expectOnlySentinel(bob, 1, 2);
+  });
+
+  it('ends a subscription with its session', async () => {
+    const bob = await awayUser('bob');
+    const sessions = await api(server.url, '/api/v1/sessions', { token: bob.token });
+    const current = sessions.body.sessions.find((session: { current: boolean }) => session.current);
+    const count = async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" LIKE $1', [`%/${bob.device}`])).rowCount;
+    expect(await count()).toBe(1);
+    expect((await api(server.url, `/api/v1/sessions/${current.id}`, { method: 'DELETE', token: bob.token })).status).toBe(200);
+    expect(await count()).toBe(0);
+  });
+});
