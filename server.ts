@@ -15,6 +15,9 @@ import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
 import { setRuntime } from './server/runtime';
 import { answerUndecodablePath } from './server/http/early-errors';
+import { logRequest } from './server/ops/access-log';
+import { log } from './server/ops/logger';
+import { metrics } from './server/ops/metrics';
 
 // Composition root: env → database (migrated) → Redis → HTTP server with Next and Socket.io → listen.
 async function main() {
@@ -33,6 +36,7 @@ async function main() {
   const httpServer = createServer((request, response) => {
     // The one client address rate limits trust; whatever the client sent under this name is replaced.
     request.headers[CLIENT_IP_HEADER] = clientIp(request, env.TRUST_PROXY);
+    logRequest(request, response);
     if (answerUndecodablePath(request, response)) return;
     return handle(request, response);
   });
@@ -45,9 +49,13 @@ async function main() {
   });
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
   const failures = redis ? new RedisFailureLedger(redis.pub) : new MemoryFailureLedger();
-  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures });
+  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures, redis: redis?.pub ?? null });
   await grantAdmins(database.db, env.RELAY_ADMINS);
   handleConnections(io, presence);
+  io.on('connection', (socket) => {
+    metrics().connections.inc();
+    socket.once('disconnect', () => metrics().connections.dec());
+  });
   presence.start();
 
   await app.prepare();
@@ -59,15 +67,13 @@ async function main() {
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  console.log(
-    `[relay] ready on http://localhost:${port} (database: ${database.kind}, realtime: ${redis ? 'redis' : 'in-memory'})`,
-  );
+  log().info({ port, database: database.kind, realtime: redis ? 'redis' : 'in-memory' }, `ready on http://localhost:${port}`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    console.log(`[relay] ${signal}: shutting down`);
+    log().info({ signal }, 'shutting down');
     const forceExit = setTimeout(() => process.exit(1), 10_000);
     forceExit.unref();
     presence.stop();
@@ -92,6 +98,9 @@ function clientIp(request: IncomingMessage, trustProxy: boolean): string {
 }
 
 main().catch((error) => {
+  // Plain stderr as well: the reason must be readable even where JSON logs are not collected.
   console.error(`[relay] failed to start: ${error instanceof Error ? error.message : error}`);
+  log().fatal({ err: error instanceof Error ? error.message : String(error) }, 'failed to start');
+  log().flush();
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { AppEnv } from './env';
 import type { PrismaClient } from './db/generated/client';
 import type { AppendQueue } from './messages/append-queue';
@@ -17,6 +18,8 @@ type Runtime = {
   appendQueue: AppendQueue;
   /** Failed sign-ins, for the lock-out backoff (Redis-backed across nodes). */
   failures: FailureLedger;
+  /** For the readiness check; null on one node without Redis. */
+  redis?: Redis | null;
 };
 
 const holder = globalThis as typeof globalThis & { __relayRuntime?: Runtime };

@@ -8,6 +8,7 @@ import { tokenFromHeaders } from '../auth/session-token';
 import type { PresenceTracker } from '../presence/presence-tracker';
 import type { RedisConnections } from '../redis';
 import { isCrossOrigin, type OriginPolicy } from '../http/same-origin';
+import { log } from '../ops/logger';
 import { socketHandlers } from './handlers';
 import { type SocketData, sessionStillLive } from './with-handler';
 
@@ -41,7 +42,7 @@ export function createRealtimeServer(httpServer: HttpServer, redis: RedisConnect
       socket.data.actor = actor;
       next();
     } catch (error) {
-      console.error('[relay] socket auth:', error instanceof Error ? error.message : error);
+      log().error({ socketId: socket.id, err: error instanceof Error ? error.message : String(error) }, 'socket auth failed');
       next(new Error('unauthorized'));
     }
   });
@@ -64,7 +65,7 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
     // ending is committed before that call, so one look after joining catches it.
     void sessionStillLive(socket, 0).then(
       (live) => live || socket.disconnect(true),
-      (error) => console.error('[relay] session check:', error),
+      (error) => log().error({ socketId: socket.id, user: actor.handle, err: String(error) }, 'session check failed'),
     );
     for (const [event, handler] of Object.entries(socketHandlers)) {
       socket.on(event as keyof ClientToServerEvents, handler(socket));
@@ -75,9 +76,10 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
       if (Object.hasOwn(socketHandlers, event) || typeof ack !== 'function') return;
       ack({ ok: false, error: { code: 'bad_request', message: `Unknown event "${String(event).slice(0, 64)}".` } });
     });
-    void presence.connected(connection, socket.id).catch((error) => console.error('[relay] presence:', error));
+    const logPresence = (error: unknown) => log().error({ socketId: socket.id, user: actor.handle, err: String(error) }, 'presence failed');
+    void presence.connected(connection, socket.id).catch(logPresence);
     socket.on('disconnect', () => {
-      void presence.disconnected(connection, socket.id).catch((error) => console.error('[relay] presence:', error));
+      void presence.disconnected(connection, socket.id).catch(logPresence);
     });
   });
 }
