@@ -21,6 +21,9 @@ import { startAttachmentSweep } from './server/attachments/sweep-unsent';
 import { createNotifications } from './server/notifications/notifications';
 import { notifyingBroadcaster } from './server/notifications/notifying-broadcaster';
 import { resolveVapidKeys } from './server/notifications/vapid';
+import { logRequest } from './server/ops/access-log';
+import { log } from './server/ops/logger';
+import { metrics } from './server/ops/metrics';
 
 // Composition root: env → database (migrated) → Redis → HTTP server with Next and Socket.io → listen.
 async function main() {
@@ -40,6 +43,7 @@ async function main() {
   const httpServer = createServer((request, response) => {
     // The one client address rate limits trust; whatever the client sent under this name is replaced.
     request.headers[CLIENT_IP_HEADER] = clientIp(request, env.TRUST_PROXY);
+    logRequest(request, response);
     if (answerUndecodablePath(request, response)) return;
     return handle(request, response);
   });
@@ -54,9 +58,13 @@ async function main() {
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
   const failures = redis ? new RedisFailureLedger(redis.pub) : new MemoryFailureLedger();
   const attachments = createAttachmentStorage(env);
-  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures, attachments, notifications });
+  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures, attachments, notifications, redis: redis?.pub ?? null });
   await grantAdmins(database.db, env.RELAY_ADMINS);
   const connections = handleConnections(io, presence);
+  io.on('connection', (socket) => {
+    metrics().connections.inc();
+    socket.once('disconnect', () => metrics().connections.dec());
+  });
   presence.start();
   // On the presence beat: a lost live push is made up within one beat (server/realtime/room-heartbeat.ts).
   const stopRoomHeartbeat = startRoomHeartbeat(io, database.db, Math.max(250, Math.floor(env.PRESENCE_TTL_MS / 3)));
@@ -72,15 +80,13 @@ async function main() {
   await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
-  console.log(
-    `[relay] ready on http://localhost:${port} (database: ${database.kind}, realtime: ${redis ? 'redis' : 'in-memory'})`,
-  );
+  log().info({ port, database: database.kind, realtime: redis ? 'redis' : 'in-memory' }, `ready on http://localhost:${port}`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    console.log(`[relay] ${signal}: shutting down`);
+    log().info({ signal }, 'shutting down');
     const forceExit = setTimeout(() => process.exit(1), 10_000);
     forceExit.unref();
     // No new connections; the sends in flight finish and are acked (and pushed) while the clients are
@@ -96,11 +102,11 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 200));
     dropConnections(io);
     await connections.drain(1_000);
-    console.log(`[relay] ${signal}: sends drained in ${Date.now() - startedAt} ms, clients told to reconnect`);
+    log().info({ signal, ms: Date.now() - startedAt }, 'sends drained, clients told to reconnect');
     await notifications.stop().catch(() => {});
     await io.close().catch(() => {});
     await httpClosed;
-    console.log(`[relay] ${signal}: connections closed after ${Date.now() - startedAt} ms`);
+    log().info({ signal, ms: Date.now() - startedAt }, 'connections closed');
     await redis?.close();
     await database.close().catch(() => {});
     process.exit(0);
@@ -120,6 +126,9 @@ function clientIp(request: IncomingMessage, trustProxy: boolean): string {
 }
 
 main().catch((error) => {
+  // Plain stderr as well: the reason must be readable even where JSON logs are not collected.
   console.error(`[relay] failed to start: ${error instanceof Error ? error.message : error}`);
+  log().fatal({ err: error instanceof Error ? error.message : String(error) }, 'failed to start');
+  log().flush();
   process.exit(1);
 });

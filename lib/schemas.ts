@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FORBIDDEN_CHARACTERS, FORBIDDEN_IN_NAMES, hasLoneSurrogate, isInvisible } from './text-rules';
 
 // Shared by the forms in the browser and the server's validation.
 export const MAX_BODY_LENGTH = 4000;
@@ -18,7 +19,18 @@ export const passwordSchema = z
   .min(8, 'must be at least 8 characters')
   .max(200, 'must be at most 200 characters');
 
-export const displayNameSchema = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+/** A display or group name: one visible line, with the body rules (no control characters or bidi overrides). */
+const nameSchema = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .refine((name) => !FORBIDDEN_IN_NAMES.test(name), 'must not contain control characters or direction overrides')
+    .refine((name) => !hasLoneSurrogate(name), 'must be valid Unicode text')
+    .refine((name) => !isInvisible(name), 'must show at least one visible character');
+
+export const displayNameSchema = nameSchema(64);
 
 export const signUpSchema = z.strictObject({
   username: newHandleSchema,
@@ -35,7 +47,10 @@ export const credentialsSchema = z.strictObject({
 export const messageBodySchema = z
   .string()
   .max(MAX_BODY_LENGTH, `must be at most ${MAX_BODY_LENGTH} characters`)
-  .refine((body) => body.trim().length > 0, 'must not be empty');
+  .refine((body) => body.trim().length > 0, 'must not be empty')
+  .refine((body) => !hasLoneSurrogate(body), 'must be valid Unicode text')
+  .refine((body) => !isInvisible(body), 'must show at least one visible character')
+  .refine((body) => !FORBIDDEN_CHARACTERS.test(body), 'contains control characters that are not allowed');
 
 export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
 
@@ -76,7 +91,7 @@ export const messagePageSchema = z.object({
 export const seqSchema = z.number().int().min(0).max(MAX_SEQ);
 
 export const createGroupSchema = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters'),
+  name: nameSchema(80),
   members: z.array(handleSchema).max(100, 'at most 100 members at once').default([]),
 });
 

@@ -37,6 +37,10 @@ const envSchema = z.object({
   SPAM_MAX_LINKS_PER_HOUR: z.coerce.number().int().min(1).default(20),
   // Handles made admins at start (the first admin); see docs/security.md for the CLI.
   RELAY_ADMINS: z.string().default(''),
+  // Bearer token for GET /api/metrics (Prometheus); unset, the endpoint answers 404.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // pino level: trace, debug, info, warn, error, fatal (default info; debug in development).
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
   // Behind a reverse proxy: take the client IP from X-Forwarded-For.
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((value) => value === '1' || value === 'true'),
   // Attachments: the largest upload, and how long an uploaded file may wait to be sent before it is removed.

@@ -1,4 +1,6 @@
 import { Redis } from 'ioredis';
+import { log } from './ops/logger';
+import { metrics } from './ops/metrics';
 
 export type RedisConnections = { pub: Redis; sub: Redis; close: () => Promise<void> };
 
@@ -6,7 +8,12 @@ export type RedisConnections = { pub: Redis; sub: Redis; close: () => Promise<vo
 export async function openRedis(url: string): Promise<RedisConnections> {
   const pub = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   const sub = pub.duplicate();
-  for (const client of [pub, sub]) client.on('error', (error) => console.error('[relay] redis:', error.message));
+  for (const client of [pub, sub]) {
+    client.on('error', (error) => {
+      metrics().redisErrors.inc();
+      log().error({ err: error.message }, 'redis error');
+    });
+  }
   await Promise.all([pub.connect(), sub.connect()]);
   return {
     pub,

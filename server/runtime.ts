@@ -1,4 +1,5 @@
 import type { AttachmentStorage } from './attachments/attachment-storage';
+import type { Redis } from 'ioredis';
 import type { AppEnv } from './env';
 import type { PrismaClient } from './db/generated/client';
 import type { AppendQueue } from './messages/append-queue';
@@ -21,6 +22,8 @@ type Runtime = {
   failures: FailureLedger;
   attachments: AttachmentStorage;
   notifications: Notifications;
+  /** For the readiness check; null on one node without Redis. */
+  redis?: Redis | null;
 };
 
 const holder = globalThis as typeof globalThis & { __relayRuntime?: Runtime };

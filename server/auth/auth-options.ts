@@ -3,6 +3,7 @@ import CredentialsProvider from 'next-auth/providers/credentials';
 import type { SignInErrorCode } from '@/lib/sign-in-errors';
 import { AppError } from '@/lib/errors';
 import { credentialsSchema } from '@/lib/schemas';
+import { log } from '../ops/logger';
 import { getRuntime } from '../runtime';
 import { CLIENT_IP_HEADER, clientIpOf } from '../safety/rate-limits';
 import { AccountLockedError, verifyCredentials } from '../users/verify-credentials';
@@ -67,6 +68,6 @@ function signInError(error: unknown): Error {
       : error instanceof AppError && error.code === 'rate_limited' ? 'RateLimited' : null;
   if (code) return new Error(code);
   // Anything else is ours to log, not the page's to show.
-  console.error('[relay] sign-in failed', error);
+  log().error({ err: error instanceof Error ? error.message : String(error) }, 'sign-in failed');
   return new Error('CredentialsSignin');
 }

@@ -1,4 +1,6 @@
 import { isDatabaseUnavailable } from '../db/errors';
+import { log } from '../ops/logger';
+import { metrics } from '../ops/metrics';
 import type { PrismaClient } from '../db/generated/client';
 import { type AppendOutcome, type AppendRequest, appendBatch } from './append-batch';
 
@@ -57,12 +59,15 @@ export class AppendQueue {
     try {
       const outcomes = await appendBatch(this.db, batch.map((entry) => entry.request));
       batch.forEach((entry, index) => entry.resolve(outcomes[index]));
+      metrics().messagesStored.inc(outcomes.filter((outcome) => outcome.verdict === 'stored').length);
     } catch (error) {
-      if (batch.length === 1 || isDatabaseUnavailable(error)) {
+      const infrastructure = isDatabaseUnavailable(error);
+      if (infrastructure) metrics().postgresErrors.inc();
+      if (batch.length === 1 || infrastructure) {
         for (const entry of batch) entry.reject(error);
         return;
       }
-      console.error(`[relay] a batch of ${batch.length} sends was refused, storing it in halves:`, error instanceof Error ? error.message : error);
+      log().warn({ batch: batch.length, err: error instanceof Error ? error.message : String(error) }, 'a batch of sends was refused, storing it in halves');
       const half = Math.ceil(batch.length / 2);
       await this.store(batch.slice(0, half));
       await this.store(batch.slice(half));

@@ -5,6 +5,7 @@ import type { PrismaClient } from '../db/generated/client';
 import { blockedEitherWay } from '../safety/block-relations';
 import { handlesById } from '../users/handles-by-id';
 import { peerIds } from '../users/peer-ids';
+import { log } from '../ops/logger';
 import type { PresenceStore } from './presence-store';
 
 export type PresenceTiming = { ttlMs: number; graceMs: number };
@@ -154,4 +155,4 @@ async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
-const logError = (error: unknown) => console.error('[relay] presence:', error instanceof Error ? error.message : error);
+const logError = (error: unknown) => log().error({ err: error instanceof Error ? error.message : String(error) }, 'presence failed');

@@ -1,5 +1,6 @@
 import type { ServerToClientEvents } from '@/lib/realtime/contract';
 import { sessionRoom, userRoom } from '@/lib/realtime/contract';
+import { metrics } from '../ops/metrics';
 import type { RealtimeIo } from './create-realtime-server';
 
 /** How services publish: by user, never by socket, so it works the same across nodes. */
@@ -19,6 +20,7 @@ export function socketBroadcaster(io: RealtimeIo): Broadcaster {
   return {
     toUsers(userIds, event, ...args) {
       if (userIds.length === 0) return;
+      metrics().fanoutDeliveries.inc({ event }, userIds.length);
       // Socket.io's typed emit cannot follow the generic here; the signature above keeps callers typed.
       (io.to(userIds.map(userRoom)).emit as (event: string, ...rest: unknown[]) => void)(event, ...args);
     },

@@ -10,6 +10,7 @@ import { asUnavailable } from '../db/errors';
 import type { PresenceTracker } from '../presence/presence-tracker';
 import type { RedisConnections } from '../redis';
 import { isCrossOrigin, type OriginPolicy } from '../http/same-origin';
+import { log } from '../ops/logger';
 import { socketHandlers } from './handlers';
 import { dropWhenSlow } from './slow-consumer';
 import { type SocketData, sessionStillLive } from './with-handler';
@@ -44,19 +45,19 @@ export function createRealtimeServer(httpServer: HttpServer, redis: RedisConnect
       socket.data.actor = actor;
       next();
     } catch (error) {
-      next(handshakeError(error));
+      next(handshakeError(socket.id, error));
     }
   });
   return io;
 }
 
 // A database outage is not a signed-out user: the client is told `unavailable` and tries again.
-function handshakeError(caught: unknown): Error {
+function handshakeError(socketId: string, caught: unknown): Error {
   const known = asUnavailable(caught);
   if (known instanceof AppError && known.code === 'unavailable') {
     return Object.assign(new Error('unavailable'), { data: { code: known.code, message: known.message } });
   }
-  console.error('[relay] socket auth:', caught instanceof Error ? caught.message : caught);
+  log().error({ socketId, err: caught instanceof Error ? caught.message : String(caught) }, 'socket auth failed');
   return new Error('unauthorized');
 }
 
@@ -86,7 +87,7 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
     // ending is committed before that call, so one look after joining catches it.
     void sessionStillLive(socket, 0).then(
       (live) => live || socket.disconnect(true),
-      (error) => console.error('[relay] session check:', error),
+      (error) => log().error({ socketId: socket.id, user: actor.handle, err: String(error) }, 'session check failed'),
     );
     for (const [event, handler] of Object.entries(socketHandlers)) {
       socket.on(event as keyof ClientToServerEvents, track(handler(socket)));
@@ -97,9 +98,10 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
       if (Object.hasOwn(socketHandlers, event) || typeof ack !== 'function') return;
       ack({ ok: false, error: { code: 'bad_request', message: `Unknown event "${String(event).slice(0, 64)}".` } });
     });
-    void presence.connected(connection, socket.id).catch((error) => console.error('[relay] presence:', error));
+    const logPresence = (error: unknown) => log().error({ socketId: socket.id, user: actor.handle, err: String(error) }, 'presence failed');
+    void presence.connected(connection, socket.id).catch(logPresence);
     socket.on('disconnect', () => {
-      void presence.disconnected(connection, socket.id).catch((error) => console.error('[relay] presence:', error));
+      void presence.disconnected(connection, socket.id).catch(logPresence);
     });
   });
   return {

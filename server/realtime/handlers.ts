@@ -1,6 +1,7 @@
 import { messageDeleteSchema, messageEditSchema, messageSendSchema, presenceQuerySchema, reactionSchema, roomCursorSchema, roomSyncSchema, typingSchema, viewStateSchema } from '@/lib/realtime/contract';
 import { addReaction, deleteOwnMessage, editMessage, removeReaction } from '../messages/change-message';
 import { sendMessage } from '../messages/send-message';
+import { metrics } from '../ops/metrics';
 import { syncRoom } from '../messages/sync-room';
 import { queryPresence } from '../presence/query-presence';
 import { markDelivered } from '../receipts/mark-delivered';
@@ -11,8 +12,16 @@ import { withHandler } from './with-handler';
 
 /** Client event name → handler factory. Each stays a thin call into one service. */
 export const socketHandlers = {
-  'message:send': withHandler(messageSendSchema, async (actor, input) => ({ message: await sendMessage(actor, input) }), { inOrder: true }),
-  'room:sync': withHandler(roomSyncSchema, (actor, input) => syncRoom(actor, input), { throttle: 'room:sync' }),
+  'message:send': withHandler(messageSendSchema, async (actor, input) => ({ message: await timedSend(() => sendMessage(actor, input)) }), { inOrder: true }),
+  'room:sync': withHandler(
+    roomSyncSchema,
+    async (actor, input) => {
+      const page = await syncRoom(actor, input);
+      metrics().catchUpPages.inc();
+      return page;
+    },
+    { throttle: 'room:sync' },
+  ),
   'room:read': withHandler(roomCursorSchema, (actor, input) => markRead(actor, input.roomId, input.seq), { throttle: 'room:read' }),
   'room:delivered': withHandler(
     roomCursorSchema,
@@ -31,3 +40,16 @@ export const socketHandlers = {
   'reaction:remove': withHandler(reactionSchema, removeReaction, { inOrder: true }),
   'view:state': withHandler(viewStateSchema, reportViewState, { inOrder: true }),
 };
+
+// Send-to-ack latency, by outcome (ok or the error code), for the relay_send_ack_seconds histogram.
+async function timedSend<T>(send: () => Promise<T>): Promise<T> {
+  const stop = metrics().sendAckSeconds.startTimer();
+  try {
+    const result = await send();
+    stop({ outcome: 'ok' });
+    return result;
+  } catch (error) {
+    stop({ outcome: typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'error' });
+    throw error;
+  }
+}

@@ -1,6 +1,7 @@
 import { userRoom } from '@/lib/realtime/contract';
 import type { PrismaClient } from '../db/generated/client';
 import type { RealtimeIo } from './create-realtime-server';
+import { log } from '../ops/logger';
 
 // A room's lastMessageAt is its transaction's start (now()), which can be this long before its commit
 // (a group-commit batch times out at 20 s): rooms are looked at again for this long after, so a
@@ -39,7 +40,7 @@ export function startRoomHeartbeat(io: RealtimeIo, db: PrismaClient, beatMs: num
       running = false;
     }
   };
-  const timer = setInterval(() => void beat().catch((error) => console.error('[relay] room heartbeat:', error instanceof Error ? error.message : error)), beatMs);
+  const timer = setInterval(() => void beat().catch((error) => log().error({ err: error instanceof Error ? error.message : String(error) }, 'room heartbeat failed')), beatMs);
   timer.unref();
   return () => clearInterval(timer);
 }

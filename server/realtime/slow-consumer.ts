@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io';
+import { log } from '../ops/logger';
 
 // What one socket may have waiting to be sent, beyond what the kernel holds: a few seconds of a busy
 // conversation for a client on a bad network, far below what would hurt the node.
@@ -21,7 +22,7 @@ export function dropWhenSlow(socket: Socket) {
     if (++created % CHECK_EVERY !== 0) return;
     const queued = queuedBytes(connection);
     if (queued <= MAX_QUEUED_BYTES) return;
-    console.warn(`[relay] dropped a slow client: ${queued} bytes waiting (user ${socket.data.actor?.handle ?? '?'})`);
+    log().warn({ socketId: socket.id, user: socket.data.actor?.handle, queuedBytes: queued }, 'dropped a slow client');
     // terminate(): a closing handshake would wait behind the data the client is not reading.
     const raw = connection.transport.socket;
     if (typeof raw?.terminate === 'function') raw.terminate();

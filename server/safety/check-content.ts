@@ -1,8 +1,7 @@
 import { AppError } from '@/lib/errors';
+import { FORBIDDEN_CHARACTERS } from '@/lib/text-rules';
 import type { AppEnv } from '../env';
 
-// Control characters other than tab and newlines, and the bidi overrides used to disguise text.
-const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
 export const LINK_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"]+|\bjavascript:/i;
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

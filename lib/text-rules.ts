@@ -1,0 +1,19 @@
+// What any text a user writes may hold: one set of rules for message bodies, display and group names.
+
+/** Control characters other than tab and newlines, and the bidi overrides and isolates used to disguise text. */
+export const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+
+/** Names are one line: no tab or newline either. */
+export const FORBIDDEN_IN_NAMES = /[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+
+// A high surrogate not followed by a low one, or a low one not preceded by a high one: not text at all.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+// Whitespace, format characters (zero-width space and joiners, word joiner, BOM, soft hyphen…) and the
+// fillers that render as blanks (Hangul fillers, combining grapheme joiner, Braille blank).
+const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Z}\u034F\u115F\u1160\u2800\u3164\uFFA0]*$/u;
+
+export const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text);
+
+/** True for text that shows nothing: empty, blank, or only zero-width and filler characters. */
+export const isInvisible = (text: string) => INVISIBLE_ONLY.test(text);

@@ -1,0 +1,26 @@
+import pino, { type Logger } from 'pino';
+
+// Never logged, whatever a caller passes: credentials, and what users wrote.
+const REDACT = ['password', 'token', 'authorization', 'cookie', 'body', '*.password', '*.token', '*.authorization', '*.cookie', '*.body', 'NEXTAUTH_SECRET', 'METRICS_TOKEN'];
+
+function createLogger(): Logger {
+  const dev = process.env.NODE_ENV !== 'production' && process.env.NODE_ENV !== 'test';
+  return pino({
+    level: process.env.LOG_LEVEL ?? (dev ? 'debug' : 'info'),
+    base: { pid: process.pid },
+    redact: { paths: REDACT, censor: '[redacted]' },
+    // JSON lines in production (one object per line, for the log pipeline); readable in `next dev`.
+    transport: dev ? { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } : undefined,
+  });
+}
+
+// One logger for server.ts and Next's route handlers (separate module graphs), on globalThis.
+const holder = globalThis as typeof globalThis & { __relayLogger?: Logger };
+
+export function log(): Logger {
+  holder.__relayLogger ??= createLogger();
+  return holder.__relayLogger;
+}
+
+/** The fields that say who and where, never what they wrote. */
+export const socketFields = (socketId: string, handle?: string) => ({ socketId, user: handle });

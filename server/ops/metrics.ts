@@ -1,0 +1,34 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+function createMetrics() {
+  const registry = new Registry();
+  // Process metrics, event-loop lag among them (nodejs_eventloop_lag_seconds and its percentiles).
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  const registers = [registry];
+  return {
+    registry,
+    connections: new Gauge({ name: 'relay_socket_connections', help: 'Socket.io connections open on this node', registers }),
+    messagesStored: new Counter({ name: 'relay_messages_stored_total', help: 'Messages stored by this node (new, not retries)', registers }),
+    sendAckSeconds: new Histogram({
+      name: 'relay_send_ack_seconds',
+      help: 'From a message:send arriving to its ack, by outcome',
+      labelNames: ['outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    fanoutDeliveries: new Counter({ name: 'relay_fanout_deliveries_total', help: 'User deliveries published (one per addressed user per event)', labelNames: ['event'], registers }),
+    catchUpPages: new Counter({ name: 'relay_catchup_pages_total', help: 'room:sync pages served', registers }),
+    redisErrors: new Counter({ name: 'relay_redis_errors_total', help: 'Errors reported by the Redis clients', registers }),
+    postgresErrors: new Counter({ name: 'relay_postgres_errors_total', help: 'Database errors that were not about the data (connection, timeout)', registers }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+// server.ts and Next's route handlers are separate module graphs: one registry for both, on globalThis.
+const holder = globalThis as typeof globalThis & { __relayMetrics?: Metrics };
+
+export function metrics(): Metrics {
+  holder.__relayMetrics ??= createMetrics();
+  return holder.__relayMetrics;
+}

@@ -1,0 +1,116 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppServer, startAppServer } from '../helpers/app-server';
+import { connect, createUser, emitAck, type TestSocket } from '../helpers/clients';
+import { waitFor } from '../helpers/wait';
+
+// Health, readiness, metrics and logs, on real server processes.
+const METRICS_TOKEN = 'metrics-token-0123456789';
+const SECRET_BODY = 'a body that must never reach the logs';
+let node: AppServer;
+const sockets: TestSocket[] = [];
+
+beforeAll(async () => {
+  node = await startAppServer({ METRICS_TOKEN });
+}, 120_000);
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await node?.stop();
+});
+
+const get = async (server: AppServer, path: string, headers: Record<string, string> = {}) => {
+  const response = await fetch(server.url + path, { headers });
+  const text = await response.text();
+  return { status: response.status, text, type: response.headers.get('content-type') ?? '', json: () => JSON.parse(text) };
+};
+
+describe('health and readiness', () => {
+  it('answers /api/health while the process is up', async () => {
+    const reply = await get(node, '/api/health');
+    expect(reply.status).toBe(200);
+    expect(reply.json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('answers /api/ready with every check passing', async () => {
+    const reply = await get(node, '/api/ready');
+    expect(reply.json()).toEqual({ status: 'ready', checks: { database: { ok: true }, migrations: { ok: true }, redis: { ok: true } } });
+  });
+
+  it('answers /api/ready with 503 once its Redis is gone, while /api/health stays up', async () => {
+    // A Redis of this test's own (port 3362), stopped under the running node.
+    const redis: ChildProcess = spawn('redis-server', ['--port', '3362', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    try {
+      const accepting = () =>
+        new Promise<boolean>((resolve) => {
+          const probe = net.connect(3362, '127.0.0.1', () => (probe.end(), resolve(true)));
+          probe.once('error', () => resolve(false));
+        });
+      await waitFor(accepting, 10_000, 'redis up');
+      // Without METRICS_TOKEN: no metrics endpoint at all.
+      const own = await startAppServer({ REDIS_URL: 'redis://127.0.0.1:3362' });
+      try {
+        expect((await get(own, '/api/metrics')).status).toBe(404);
+        expect((await get(own, '/api/ready')).json()).toMatchObject({ status: 'ready' });
+        redis.kill('SIGKILL');
+        await new Promise((resolve) => redis.once('exit', resolve));
+        const reply = await get(own, '/api/ready');
+        expect(reply.status).toBe(503);
+        expect(reply.json()).toMatchObject({ status: 'unavailable', checks: { database: { ok: true }, redis: { ok: false, error: expect.any(String) } } });
+        expect((await get(own, '/api/health')).status).toBe(200);
+      } finally {
+        await own.stop('SIGKILL');
+      }
+    } finally {
+      if (redis.exitCode === null && redis.signalCode === null) redis.kill('SIGKILL');
+    }
+  }, 120_000);
+});
+
+describe('metrics', () => {
+  it('wants the token when METRICS_TOKEN is set (without it, 404: see the readiness test)', async () => {
+    expect((await get(node, '/api/metrics')).status).toBe(401);
+    expect((await get(node, '/api/metrics', { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
+  });
+
+  it('counts connections, stored messages, send latency, fan-out, catch-up pages and event-loop lag', async () => {
+    const [alice, bob] = await Promise.all([createUser(node.url, 'ops_a'), createUser(node.url, 'ops_b')]);
+    const [aliceSocket, bobSocket] = await Promise.all([connect(node.url, { token: alice.token }), connect(node.url, { token: bob.token })]);
+    sockets.push(aliceSocket, bobSocket);
+    const first = await emitAck(aliceSocket, 'message:send', { to: bob.handle, clientMsgId: 'ops-1', body: 'hello' });
+    expect(first.ok).toBe(true);
+    const second = await emitAck(aliceSocket, 'message:send', { roomId: first.message.roomId, clientMsgId: 'ops-2', body: SECRET_BODY });
+    expect(second.ok).toBe(true);
+    expect((await emitAck(bobSocket, 'room:sync', { roomId: first.message.roomId, afterSeq: 0 })).ok).toBe(true);
+
+    const reply = await get(node, '/api/metrics', { authorization: `Bearer ${METRICS_TOKEN}` });
+    expect(reply.status).toBe(200);
+    expect(reply.type).toMatch(/text\/plain/);
+    const value = (name: string) => Number(reply.text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1] ?? NaN);
+    expect(value('relay_socket_connections')).toBeGreaterThanOrEqual(2);
+    expect(value('relay_messages_stored_total')).toBeGreaterThanOrEqual(1);
+    expect(value('relay_send_ack_seconds_count')).toBeGreaterThanOrEqual(2);
+    expect(reply.text).toMatch(/^relay_send_ack_seconds_bucket\{le="0.1",outcome="ok"\} \d+/m);
+    expect(value('relay_fanout_deliveries_total')).toBeGreaterThanOrEqual(2);
+    expect(value('relay_catchup_pages_total')).toBeGreaterThanOrEqual(1);
+    expect(value('relay_redis_errors_total')).toBe(0);
+    expect(value('relay_postgres_errors_total')).toBe(0);
+    expect(value('nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('logs', () => {
+  it('writes JSON lines with a request id, and no passwords, tokens or message bodies', async () => {
+    const user = await createUser(node.url, 'ops_log');
+    const missing = await fetch(`${node.url}/api/v1/nothing-here`, { headers: { authorization: `Bearer ${user.token}` } });
+    const requestId = missing.headers.get('x-request-id');
+    expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+    await waitFor(() => node.output().includes(requestId!), 10_000, 'the request logged');
+    const lines = node.output().split('\n').filter((line) => line.startsWith('{'));
+    const entries = lines.map((line) => JSON.parse(line));
+    expect(entries.find((entry) => entry.msg?.startsWith('ready on'))).toMatchObject({ level: 30, port: node.port });
+    expect(entries.find((entry) => entry.requestId === requestId)).toMatchObject({ status: 404, method: 'GET', path: '/api/v1/nothing-here' });
+    for (const secret of [user.password, user.token, SECRET_BODY]) expect(node.output()).not.toContain(secret);
+  });
+});
