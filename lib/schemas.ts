@@ -109,6 +109,8 @@ export type ChatMessage = {
   createdAt: string;
   /** Removed by a moderator: the body is empty and the client shows "message removed". */
   deleted?: true;
+  /** Its links would have been held for a moderator, but there is none: clients show them as plain text until asked. */
+  linksHeld?: true;
 };
 
 export type RoomSummary = {
@@ -138,7 +140,10 @@ export type DeviceSessionSummary = {
   current: boolean;
 };
 
-export type MessageRequest = { roomId: string; from: PublicUser | null; lastMessage: ChatMessage | null; createdAt: string };
+export type MessageRequest = { roomId: string; from: PublicUser | null; lastMessage: ChatMessage | null; createdAt: string; /** Set for a group invite: the group's name. */ group?: string };
+
+/** An invitation into a group (GET /requests → `invites`); the client lists it with the requests. */
+export type GroupInvite = { roomId: string; name: string; from: PublicUser; createdAt: string };
 
 export type Contact = PublicUser & { lastActivityAt: string; unread: number };
 

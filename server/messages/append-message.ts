@@ -8,6 +8,7 @@ export type AppendInput = {
   clientMsgId: string;
   body: string;
   kind?: 'text' | 'system';
+  linksHeld?: boolean;
 };
 
 /**
@@ -23,8 +24,8 @@ export async function appendMessage(db: DbClient, input: AppendInput): Promise<C
       WHERE "id" = ${input.roomId}
       RETURNING "lastSeq"
     )
-    INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "kind", "body")
-    SELECT ${randomUUID()}, ${input.roomId}, "lastSeq", ${input.sender.id}, ${input.clientMsgId}, ${kind}, ${input.body}
+    INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "kind", "body", "linksHeld")
+    SELECT ${randomUUID()}, ${input.roomId}, "lastSeq", ${input.sender.id}, ${input.clientMsgId}, ${kind}, ${input.body}, ${input.linksHeld === true}
     FROM bumped
     RETURNING "id", "seq", "createdAt"`;
   const row = rows[0];
@@ -38,6 +39,7 @@ export async function appendMessage(db: DbClient, input: AppendInput): Promise<C
     kind,
     body: input.body,
     createdAt: new Date(row.createdAt).toISOString(),
+    ...(input.linksHeld && { linksHeld: true as const }),
   };
 }
 

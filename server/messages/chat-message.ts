@@ -1,6 +1,6 @@
 import type { ChatMessage } from '@/lib/schemas';
 
-type MessageRow = { id: string; roomId: string; seq: number; clientMsgId: string; kind: string; body: string; createdAt: Date; deletedAt?: Date | null };
+type MessageRow = { id: string; roomId: string; seq: number; clientMsgId: string; kind: string; body: string; createdAt: Date; deletedAt?: Date | null; linksHeld?: boolean };
 
 export const messageInclude = { sender: { select: { handle: true } } } as const;
 
@@ -14,4 +14,5 @@ export const toChatMessage = (row: MessageRow & { sender: { handle: string } }):
   body: row.deletedAt ? '' : row.body,
   createdAt: row.createdAt.toISOString(),
   ...(row.deletedAt && { deleted: true as const }),
+  ...(row.linksHeld && !row.deletedAt && { linksHeld: true as const }),
 });

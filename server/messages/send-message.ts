@@ -5,7 +5,7 @@ import type { Actor } from '../auth/authenticate';
 import type { DbClient } from '../db/client-types';
 import { isUniqueViolation } from '../db/errors';
 import { requireMember } from '../rooms/require-member';
-import { messageAudience } from '../rooms/room-members';
+import { messageAudience } from '../safety/visibility';
 import { getBroadcaster, getDb, getRuntime } from '../runtime';
 import { checkContent, containsLink } from '../safety/check-content';
 import { appendMessage } from './append-message';
@@ -55,15 +55,15 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
     if (existing) return existing;
   }
   if (checked instanceof AppError) throw checked;
-  const body = await vetMessage(db, actor, { roomId: target.roomId, recipientId: target.recipientId }, input.clientMsgId, checked);
+  const { body, linksHeld } = await vetMessage(db, actor, { roomId: target.roomId, recipientId: target.recipientId }, input.clientMsgId, checked);
 
   let message: ChatMessage;
   try {
     message = target.roomId
-      ? await appendMessage(db, { roomId: target.roomId, sender, clientMsgId: input.clientMsgId, body })
+      ? await appendMessage(db, { roomId: target.roomId, sender, clientMsgId: input.clientMsgId, body, linksHeld })
       : await db.$transaction(async (tx) => {
           const roomId = await findOrCreateDirectRoom(tx, actor.userId, target.recipientId!);
-          return appendMessage(tx, { roomId, sender, clientMsgId: input.clientMsgId, body });
+          return appendMessage(tx, { roomId, sender, clientMsgId: input.clientMsgId, body, linksHeld });
         });
   } catch (error) {
     // A concurrent send of the same clientMsgId won the race: answer with its message.

@@ -4,7 +4,7 @@ import type { ChatMessage } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { getBroadcaster, getDb, getRuntime } from '../runtime';
 import { limitSending, refundSending } from '../safety/rate-limits';
-import { messageAudience } from '../rooms/room-members';
+import { messageAudience } from '../safety/visibility';
 import { toChatMessage } from './chat-message';
 
 /**

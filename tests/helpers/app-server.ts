@@ -39,7 +39,8 @@ export async function startAppServer(env: Record<string, string> = {}): Promise<
   });
   let log = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), 60_000);
+    // TEST_SERVER_START_MS: more time on a crowded machine.
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${log}`)), Number(process.env.TEST_SERVER_START_MS ?? 60_000));
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = log.match(/ready on http:\/\/localhost:(\d+)/);

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { createGroupAccepted } from '../helpers/social';
 
 // Real server processes sharing Postgres and Redis. The send bucket is keyed by user id and users
 // are new per test, so other suites on the same Redis do not disturb the counts.
@@ -29,11 +30,8 @@ function send(socket: TestSocket, payload: unknown): Promise<any> {
   return (socket.timeout(60_000) as any).emitWithAck('message:send', payload);
 }
 
-async function groupWith(owner: TestUser, members: TestUser[]) {
-  const reply = await api(nodeA.url, '/api/v1/groups', { token: owner.token, body: { name: 'limits', members: members.map((m) => m.handle) } });
-  if (reply.status !== 201) throw new Error(`group failed: ${JSON.stringify(reply.body)}`);
-  return reply.body.room.id as string;
-}
+// Members accept their invites (issue 12); accepting costs no send tokens.
+const groupWith = (owner: TestUser, members: TestUser[]) => createGroupAccepted(nodeA.url, owner, 'limits', members);
 
 async function textMessagesFrom(reader: TestUser, roomId: string, sender: TestUser) {
   const history = await api(nodeA.url, `/api/v1/rooms/${roomId}/messages?limit=200`, { token: reader.token });
