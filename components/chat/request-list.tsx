@@ -24,7 +24,7 @@ export function RequestList() {
         await apiFetch(`/api/v1/${path}`, { method: 'POST' });
       }
       await client?.refreshRooms();
-      if (action === 'accept') store.getState().openRoom(request.roomId);
+      if (action === 'accept' && request.group === undefined) store.getState().openRoom(request.roomId);
     } catch (failure) {
       setError((failure as Error).message);
     }
