@@ -156,6 +156,8 @@ export type ChatMessage = {
   version?: number;
   /** Files sent with the message, in the order given; empty when none (and when the message is deleted). */
   attachments: AttachmentInfo[];
+  /** Its links would have been held for a moderator, but there is none: clients show them as plain text until asked. */
+  linksHeld?: true;
 };
 
 /** An uploaded file as messages carry it; width and height only for images. Fetched at /api/v1/attachments/:id. */
@@ -194,7 +196,10 @@ export type DeviceSessionSummary = {
   current: boolean;
 };
 
-export type MessageRequest = { roomId: string; from: PublicUser | null; lastMessage: ChatMessage | null; createdAt: string };
+export type MessageRequest = { roomId: string; from: PublicUser | null; lastMessage: ChatMessage | null; createdAt: string; /** Set for a group invite: the group's name. */ group?: string };
+
+/** An invitation into a group (GET /requests → `invites`); the client lists it with the requests. */
+export type GroupInvite = { roomId: string; name: string; from: PublicUser; createdAt: string };
 
 export type Contact = PublicUser & { lastActivityAt: string; unread: number };
 

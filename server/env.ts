@@ -35,6 +35,8 @@ const envSchema = z.object({
   // Links from accounts younger than this, or beyond this many per hour, are held for review.
   SPAM_LINK_MIN_ACCOUNT_AGE_MS: z.coerce.number().int().min(0).default(60 * 60 * 1000),
   SPAM_MAX_LINKS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  // The link rule applies in groups the sender joined less than this long ago (and to message requests).
+  SPAM_LINK_RECENT_JOIN_MS: z.coerce.number().int().min(0).default(24 * 60 * 60 * 1000),
   // Handles made admins at start (the first admin); see docs/security.md for the CLI.
   RELAY_ADMINS: z.string().default(''),
   // Bearer token for GET /api/metrics (Prometheus); unset, the endpoint answers 404.

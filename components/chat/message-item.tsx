@@ -8,18 +8,27 @@ import type { ChatMessage } from '@/lib/schemas';
 
 const timeOf = (iso: string | number) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
-/** A body as text (React escapes it); only http(s) links become anchors, opened safely. */
-function MessageBody({ body }: { body: string }) {
+/**
+ * A body as text (React escapes it); only http(s) links become anchors, opened safely. Links the
+ * server marks `linksHeld` (a stranger's, with no moderator to review them) stay text until "Show links".
+ */
+function MessageBody({ body, linksHeld = false }: { body: string; linksHeld?: boolean }) {
+  const [shown, setShown] = useState(!linksHeld);
   return (
     <p className="whitespace-pre-wrap break-words">
       {linkify(body).map((part, index) =>
-        part.kind === 'link' ? (
+        part.kind === 'link' && shown ? (
           <a key={index} href={part.href} target="_blank" rel="noopener noreferrer nofollow ugc" className="underline">
             {part.text}
           </a>
         ) : (
           <span key={index}>{part.text}</span>
         ),
+      )}
+      {!shown && (
+        <button type="button" onClick={() => setShown(true)} className="ml-1 text-xs underline">
+          Show links
+        </button>
       )}
     </p>
   );
@@ -33,7 +42,7 @@ export function MessageItem({ message, mine, status }: { message: ChatMessage; m
     <li className={`group flex ${mine ? 'justify-end' : 'justify-start'}`} data-seq={message.seq}>
       <div className={`max-w-[70%] rounded-lg px-3 py-2 ${mine ? 'bg-indigo-600 text-white' : 'bg-white shadow-sm'}`}>
         {!mine && <p className="text-xs font-medium text-slate-500">@{message.sender}</p>}
-        {message.deleted ? <p className="italic opacity-70">Message removed</p> : <MessageBody body={message.body} />}
+        {message.deleted ? <p className="italic opacity-70">Message removed</p> : <MessageBody body={message.body} linksHeld={message.linksHeld && !mine} />}
         <p className={`text-right text-[10px] ${mine ? 'text-indigo-200' : 'text-slate-400'}`}>
           {timeOf(message.createdAt)}
           {status && <span> · {status}</span>}

@@ -19,10 +19,12 @@ export function RequestList() {
       if (action === 'block') {
         await apiFetch('/api/v1/blocks', { method: 'POST', body: JSON.stringify({ handle: request.from?.handle }) });
       } else {
-        await apiFetch(`/api/v1/requests/${request.roomId}/${action}`, { method: 'POST' });
+        // A group invite (`group` set) is answered at /invites: accept or decline.
+        const path = request.group === undefined ? `requests/${request.roomId}/${action}` : `invites/${request.roomId}/${action === 'accept' ? 'accept' : 'decline'}`;
+        await apiFetch(`/api/v1/${path}`, { method: 'POST' });
       }
       await client?.refreshRooms();
-      if (action === 'accept') store.getState().openRoom(request.roomId);
+      if (action === 'accept' && request.group === undefined) store.getState().openRoom(request.roomId);
     } catch (failure) {
       setError((failure as Error).message);
     }
@@ -35,13 +37,13 @@ export function RequestList() {
         {requests.map((request) => (
           <li key={request.roomId}>
             <p className="font-medium">{request.from?.displayName ?? 'Someone'} <span className="text-slate-500">@{request.from?.handle}</span></p>
-            <p className="truncate text-slate-600">{request.lastMessage?.body}</p>
+            <p className="truncate text-slate-600">{request.group === undefined ? request.lastMessage?.body : `invites you to the group "${request.group}"`}</p>
             <div className="mt-1 flex gap-2">
               <button type="button" onClick={() => void answer(request, 'accept')} className="rounded bg-indigo-600 px-2 text-white">
                 Accept
               </button>
               <button type="button" onClick={() => void answer(request, 'ignore')} className="rounded border border-slate-300 px-2">
-                Ignore
+                {request.group === undefined ? 'Ignore' : 'Decline'}
               </button>
               <button type="button" onClick={() => void answer(request, 'block')} className="rounded border border-red-300 px-2 text-red-700">
                 Block

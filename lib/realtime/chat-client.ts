@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { apiFetch } from '../api-client';
 import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
-import type { ChatMessage, MessageRequest, RoomSummary } from '../schemas';
+import type { ChatMessage, GroupInvite, MessageRequest, RoomSummary } from '../schemas';
 import type { ChatStore } from '../stores/chat-store';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract';
 
@@ -32,14 +32,15 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
 
   const refreshRooms = async () => {
     const ticket = ++refreshesStarted;
-    const [{ rooms }, { requests }] = await Promise.all([
+    const [{ rooms }, { requests, invites = [] }] = await Promise.all([
       apiFetch<{ rooms: RoomSummary[] }>('/api/v1/rooms'),
-      apiFetch<{ requests: MessageRequest[] }>('/api/v1/requests'),
+      apiFetch<{ requests: MessageRequest[]; invites?: GroupInvite[] }>('/api/v1/requests'),
     ]);
     if (ticket < refreshApplied) return;
     refreshApplied = ticket;
     store.getState().setRooms(rooms);
-    store.getState().setRequests(requests);
+    // Group invites wait for consent like requests, and are listed with them.
+    store.getState().setRequests([...requests, ...invites.map(({ name, ...invite }) => ({ ...invite, lastMessage: null, group: name }))]);
     if (socket.connected) await queryPresence(rooms);
   };
 

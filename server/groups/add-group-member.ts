@@ -1,10 +1,11 @@
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
 import { appendSystemMessage } from '../messages/append-message';
-import { messageAudience, roomMemberIds } from '../rooms/room-members';
+import { roomMemberIds } from '../rooms/room-members';
 import { getBroadcaster, getDb } from '../runtime';
-import { eitherBlocked } from '../safety/block-relations';
+import { groupEntry, messageAudience } from '../safety/visibility';
 import { findUsersByHandle } from '../users/find-users';
+import { inviteToGroup } from './group-invites';
 import { growDirectRoom } from './grow-direct-room';
 import { requireMember } from '../rooms/require-member';
 import { lockGroup } from './lock-group';
@@ -12,6 +13,7 @@ import { lockGroup } from './lock-group';
 /**
  * The owner adds someone; a closed group (one member left) reopens. Everyone sees it live. Adding
  * someone to a direct conversation starts a new group with all three instead (returned as `room`).
+ * Someone the owner shares no accepted conversation with is invited instead (`invited: true`).
  */
 export async function addGroupMember(actor: Actor, roomId: string, handle: string) {
   const { room } = await requireMember(actor, roomId);
@@ -19,7 +21,9 @@ export async function addGroupMember(actor: Actor, roomId: string, handle: strin
   if (room.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can do that.');
   const db = getDb();
   const [user] = await findUsersByHandle(db, [handle]);
-  if (await eitherBlocked(db, actor.userId, user.id)) throw new AppError('forbidden', `You cannot add @${handle}.`);
+  const entry = await groupEntry(db, actor.userId, user.id);
+  if (entry === 'refused') throw new AppError('forbidden', `You cannot add @${handle}.`);
+  if (entry === 'invite') return inviteToGroup(actor, roomId, user);
   const system = await db.$transaction(async (tx) => {
     const group = await lockGroup(tx, roomId, actor.userId);
     if (group.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can do that.');

@@ -6,7 +6,8 @@ import { createGroup } from './create-group';
 
 /**
  * Adding a third person to a direct conversation starts a new group with all three, named after
- * them; the direct conversation and its history stay as they are, private to the two.
+ * them; the direct conversation and its history stay as they are, private to the two. A conversation
+ * still at the request stage cannot grow: that would put its recipient in a group without consent.
  */
 export async function growDirectRoom(actor: Actor, directRoomId: string, handle: string) {
   const db = getDb();
@@ -18,8 +19,12 @@ export async function growDirectRoom(actor: Actor, directRoomId: string, handle:
   if (members.some((member) => member.userId === newcomer.id)) {
     throw new AppError('conflict', `@${handle} is already in this conversation.`);
   }
+  if (members.some((member) => member.request !== null)) {
+    throw new AppError('forbidden', 'This conversation is still a message request: it can become a group once accepted.');
+  }
   const other = members.find((member) => member.userId !== actor.userId)!.user;
   const name = [actor.displayName, other.displayName, newcomer.displayName].join(', ').slice(0, 80);
   const room = await createGroup(actor, { name, members: [other.handle, newcomer.handle] });
-  return { user: { handle: newcomer.handle, displayName: newcomer.displayName }, room };
+  const invited = !room.members.some((member) => member.handle === newcomer.handle);
+  return { user: { handle: newcomer.handle, displayName: newcomer.displayName }, room, ...(invited && { invited: true }) };
 }

@@ -1,7 +1,8 @@
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
 import { appendSystemMessage } from '../messages/append-message';
-import { messageAudience, roomMemberIds } from '../rooms/room-members';
+import { roomMemberIds } from '../rooms/room-members';
+import { messageAudience } from '../safety/visibility';
 import { getBroadcaster, getDb } from '../runtime';
 import { findUsersByHandle } from '../users/find-users';
 import { lockGroup } from './lock-group';
@@ -23,6 +24,8 @@ export async function removeGroupMember(actor: Actor, roomId: string, handle: st
     if (!leaving && group.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can remove members.');
     const removed = await tx.roomMember.deleteMany({ where: { roomId, userId: user.id } });
     if (removed.count === 0) throw new AppError('not_found', `@${handle} is not in this group.`);
+    // Invites stand for the one who sent them: they lapse when that person is no longer in the group.
+    await tx.groupInvite.deleteMany({ where: { roomId, inviterId: user.id } });
     if (group.ownerId === user.id) {
       const heir = await tx.roomMember.findFirst({ where: { roomId }, orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }] });
       await tx.room.update({ where: { id: roomId }, data: { ownerId: heir?.userId ?? null } });

@@ -1,6 +1,7 @@
 import type { AttachmentRow } from '../attachments/attachment-info';
 import { linkAttachments, readAttachments } from '../attachments/link-attachments';
 import { Prisma, type PrismaClient } from '../db/generated/client';
+import { blockedEitherWaySql, notBlockedBySql, sqlColumn } from '../safety/visibility';
 import { mentionedMembers, replyTargetMissing } from './message-rules';
 
 export type AppendRequest = {
@@ -88,10 +89,9 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
             WHEN r."id" IS NULL OR NOT EXISTS (
               SELECT 1 FROM "RoomMember" rm WHERE rm."roomId" = i.room_id AND rm."userId" = i.sender_id) THEN 'not_member'
             WHEN r."kind" = 'direct' AND EXISTS (
-              SELECT 1 FROM "RoomMember" other JOIN "Block" b
-                ON (b."blockerId" = i.sender_id AND b."blockedId" = other."userId")
-                OR (b."blockerId" = other."userId" AND b."blockedId" = i.sender_id)
-              WHERE other."roomId" = i.room_id AND other."userId" <> i.sender_id) THEN 'blocked'
+              SELECT 1 FROM "RoomMember" other
+              WHERE other."roomId" = i.room_id AND other."userId" <> i.sender_id
+                AND ${blockedEitherWaySql(sqlColumn('i.sender_id'), sqlColumn('other."userId"'))}) THEN 'blocked'
             WHEN r."kind" = 'group' AND (SELECT count(*) FROM "RoomMember" c WHERE c."roomId" = i.room_id) < 2 THEN 'closed'
             WHEN ${replyTargetMissing(Prisma.raw('i.room_id'), Prisma.raw('i.reply_to'))} THEN 'no_reply'
             ELSE 'ok'
@@ -133,7 +133,7 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
         CASE WHEN ins."id" IS NOT NULL AND c.ord = c.first_ord THEN ARRAY(
           SELECT rm."userId" FROM "RoomMember" rm
           WHERE rm."roomId" = c.room_id
-            AND NOT EXISTS (SELECT 1 FROM "Block" b WHERE b."blockerId" = rm."userId" AND b."blockedId" = c.sender_id)
+            AND ${notBlockedBySql('rm."userId"', 'c.sender_id')}
         ) END AS audience
       FROM checked c
       LEFT JOIN inserted ins ON ins."roomId" = c.room_id AND ins."senderId" = c.sender_id AND ins."clientMsgId" = c.client_msg_id

@@ -18,6 +18,7 @@ export type AppendInput = {
   replyToId?: string;
   /** Linked in the same statement sequence: pass a transaction when there are any. */
   attachmentIds?: string[];
+  linksHeld?: boolean;
 };
 
 /**
@@ -37,9 +38,9 @@ export async function appendMessage(db: DbClient, input: AppendInput): Promise<C
       WHERE "id" = ${input.roomId} AND NOT (SELECT missing FROM target)
       RETURNING "lastSeq", "version"
     ), inserted AS (
-      INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "kind", "body", "replyToId", "mentions", "version")
+      INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "kind", "body", "replyToId", "mentions", "version", "linksHeld")
       SELECT ${randomUUID()}, ${input.roomId}, "lastSeq", ${input.sender.id}, ${input.clientMsgId}, ${kind}, ${input.body}, ${replyToId},
-        ${mentionedMembers(Prisma.sql`${input.roomId}`, Prisma.sql`${candidates}::text[]`)}, "version"
+        ${mentionedMembers(Prisma.sql`${input.roomId}`, Prisma.sql`${candidates}::text[]`)}, "version", ${input.linksHeld === true}
       FROM bumped
       RETURNING *
     )

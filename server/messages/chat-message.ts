@@ -17,6 +17,7 @@ export type MessageRow = {
   replyToId?: string | null;
   mentions?: string[];
   version?: number;
+  linksHeld?: boolean;
   attachments: AttachmentRow[];
   sender: { handle: string };
 };
@@ -78,6 +79,7 @@ export function toView(row: MessageRow, details: MessageDetails, viewerId: strin
     reactions: deleted ? [] : summarise(details.reactions.get(row.id) ?? [], viewerId),
     mentions: deleted ? [] : (row.mentions ?? []),
     version: row.version ?? 0,
+    ...(row.linksHeld && !deleted && { linksHeld: true as const }),
     // A deleted message's files go with its body.
     attachments: deleted ? [] : row.attachments.map(toAttachmentInfo),
   };

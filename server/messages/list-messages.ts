@@ -3,6 +3,7 @@ import type { messagePageSchema } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { requireMember } from '../rooms/require-member';
 import { getDb } from '../runtime';
+import { visibleToViewer } from '../safety/visibility';
 import { messageInclude, toChatMessages } from './chat-message';
 
 /**
@@ -21,8 +22,7 @@ export async function readMessagePage(actor: Actor, roomId: string, page: z.infe
   const rows = await getDb().message.findMany({
     where: {
       roomId,
-      // What people the caller blocked wrote stays hidden from the caller.
-      sender: { blockedBy: { none: { blockerId: actor.userId } } },
+      ...visibleToViewer(actor.userId),
       seq: { gt: page.afterSeq, lt: page.beforeSeq },
     },
     orderBy: { seq: forward ? 'asc' : 'desc' },

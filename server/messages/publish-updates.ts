@@ -1,5 +1,5 @@
 import type { DbClient } from '../db/client-types';
-import { messageAudience } from '../rooms/room-members';
+import { messageAudience } from '../safety/visibility';
 import { getBroadcaster } from '../runtime';
 import { loadDetails, messageInclude, reactorIds, toView } from './chat-message';
 

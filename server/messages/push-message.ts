@@ -1,6 +1,6 @@
 import type { ChatMessage } from '@/lib/schemas';
 import type { DbClient } from '../db/client-types';
-import { messageAudience } from '../rooms/room-members';
+import { messageAudience } from '../safety/visibility';
 import { getBroadcaster } from '../runtime';
 
 /**

@@ -59,17 +59,17 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
     }
   }
   if (checked instanceof AppError) throw checked;
-  const body = await vetMessage(db, actor, { roomId: target.roomId, recipientId: target.recipientId }, input.clientMsgId, checked);
+  const { body, linksHeld } = await vetMessage(db, actor, { roomId: target.roomId, recipientId: target.recipientId }, input.clientMsgId, checked);
 
   let message: ChatMessage;
   try {
     const { clientMsgId, replyToId, attachmentIds } = input;
     // One transaction: a file that may not be sent (or a first message that fails) leaves no room or message.
     message = target.roomId && !attachmentIds?.length
-      ? await appendMessage(db, { roomId: target.roomId, sender, clientMsgId, body, replyToId })
+      ? await appendMessage(db, { roomId: target.roomId, sender, clientMsgId, body, replyToId, linksHeld })
       : await db.$transaction(async (tx) => {
           const roomId = target.roomId ?? (await findOrCreateDirectRoom(tx, actor.userId, target.recipientId!));
-          return appendMessage(tx, { roomId, sender, clientMsgId, body, replyToId, attachmentIds });
+          return appendMessage(tx, { roomId, sender, clientMsgId, body, replyToId, attachmentIds, linksHeld });
         });
   } catch (error) {
     // A concurrent send of the same clientMsgId won the race: answer with its message.

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/authenticate';
 import type { DbClient } from '../db/client-types';
 import { eitherBlocked } from '../safety/block-relations';
 import { containsLink } from '../safety/check-content';
+import { hasModerator, linkHoldApplies } from '../safety/link-holds';
 import { limitSending } from '../safety/rate-limits';
 import { getDb, getRuntime } from '../runtime';
 
@@ -15,8 +16,9 @@ export async function assertNotBlocked(db: DbClient, actor: Actor, otherUserId: 
 
 /**
  * The checks a message on the careful path passes after the content rules (checkContent, already
- * applied to `text`): the sender's rate limit, then the spam rule for links. Returns the body to
- * store; a suspicious one is held for a moderator.
+ * applied to `text`): the sender's rate limit, then the spam rule for links where it applies
+ * (safety/link-holds.ts). Returns the body to store; a suspicious one is held for a moderator, or,
+ * with no moderator to decide it, stored with `linksHeld` (recipients see its links as plain text).
  */
 export async function vetMessage(
   db: DbClient,
@@ -24,16 +26,18 @@ export async function vetMessage(
   target: { roomId?: string; recipientId?: string },
   clientMsgId: string,
   text: string,
-): Promise<string> {
+): Promise<{ body: string; linksHeld: boolean }> {
   const { env, buckets } = getRuntime();
   await limitSending(actor.userId);
-  if (!containsLink(text)) return text;
+  const pass = { body: text, linksHeld: false };
+  if (!containsLink(text) || !(await linkHoldApplies(db, actor.userId, target.roomId, env.SPAM_LINK_RECENT_JOIN_MS))) return pass;
   // A retry of a message already held (a lost ack, the outbox resending) gets the same answer, not a second copy.
   const sameTarget = target.roomId !== undefined ? { roomId: target.roomId } : { recipientId: target.recipientId ?? null };
   if ((await db.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget } })) > 0) throw heldForReview();
   const tooNew = Date.now() - actor.createdAt.getTime() < env.SPAM_LINK_MIN_ACCOUNT_AGE_MS;
   const tooMany = !tooNew && !(await buckets.take(`links:${actor.userId}`, { ratePerMs: env.SPAM_MAX_LINKS_PER_HOUR / 3_600_000, burst: env.SPAM_MAX_LINKS_PER_HOUR })).allowed;
-  if (!tooNew && !tooMany) return text;
+  if (!tooNew && !tooMany) return pass;
+  if (!(await hasModerator(db))) return { body: text, linksHeld: true };
   const reason = tooNew ? 'link from a new account' : 'too many links';
   await getDb().$transaction(async (tx) => {
     // Two copies racing (two tabs, socket and REST) queue here, and the second finds the first.

@@ -1,7 +1,7 @@
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
 import { isUniqueViolation } from '../db/errors';
-import { messageAudience } from '../rooms/room-members';
+import { messageAudience } from '../safety/visibility';
 import { getBroadcaster, getDb } from '../runtime';
 import { handlesById } from '../users/handles-by-id';
 import { recordAudit } from './record-audit';

@@ -2,9 +2,8 @@ import type { PresenceStatus } from '@/lib/schemas';
 import { touchDeviceSessions } from '../auth/device-sessions';
 import type { Broadcaster } from '../realtime/broadcaster';
 import type { PrismaClient } from '../db/generated/client';
-import { blockedEitherWay } from '../safety/block-relations';
+import { presenceAudience } from '../safety/visibility';
 import { handlesById } from '../users/handles-by-id';
-import { peerIds } from '../users/peer-ids';
 import { log } from '../ops/logger';
 import type { PresenceStore } from './presence-store';
 
@@ -113,8 +112,7 @@ export class PresenceTracker {
 
   // To the user's peers, minus anyone on either side of a block.
   private async announce(person: Person, presence: PresenceStatus): Promise<void> {
-    const hidden = await blockedEitherWay(this.db, person.userId);
-    const audience = (await peerIds(this.db, person.userId)).filter((id) => !hidden.has(id));
+    const audience = await presenceAudience(this.db, person.userId);
     this.broadcaster.toUsers(audience, 'presence', presence);
     // Peers keep the last event they get, and two nodes' announcements can overtake each other. This
     // read leaves right behind the publish (the store and the adapter share one Redis connection), so

@@ -1,8 +1,7 @@
 import type { PresenceStatus } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { getDb, getPresence } from '../runtime';
-import { blockedEitherWay } from '../safety/block-relations';
-import { peerIds } from '../users/peer-ids';
+import { presenceHiddenFrom } from '../safety/visibility';
 
 /**
  * The status of the given handles, the same audience rule as the pushed events: only people who
@@ -14,8 +13,6 @@ export async function queryPresence(actor: Actor, handles: string[]): Promise<Pr
     where: { handle: { in: [...new Set(handles)] } },
     select: { id: true, handle: true, lastSeenAt: true },
   });
-  const peers = new Set(await peerIds(getDb(), actor.userId));
-  const blocked = await blockedEitherWay(getDb(), actor.userId);
-  const hidden = new Set(users.filter((user) => user.id !== actor.userId && (!peers.has(user.id) || blocked.has(user.id))).map((user) => user.id));
+  const hidden = await presenceHiddenFrom(getDb(), actor.userId, users.map((user) => user.id));
   return getPresence().statusOf(users, hidden);
 }

@@ -1,4 +1,5 @@
 import type { DbClient } from '../db/client-types';
+import { notBlockedBySql } from '../safety/visibility';
 
 // Unread = text messages after the member's read cursor that someone else sent, not removed, and
 // not from someone the member blocked. Of those, `mentions` counts the ones that mention the member.
@@ -9,7 +10,7 @@ export async function countUnreadWithMentions(db: DbClient, userId: string, room
     JOIN "User" u ON u."id" = rm."userId"
     JOIN "Message" m ON m."roomId" = rm."roomId" AND m.seq > rm."readSeq"
       AND m."senderId" <> rm."userId" AND m.kind = 'text' AND m."deletedAt" IS NULL
-      AND NOT EXISTS (SELECT 1 FROM "Block" b WHERE b."blockerId" = rm."userId" AND b."blockedId" = m."senderId")
+      AND ${notBlockedBySql('rm."userId"', 'm."senderId"')}
     WHERE rm."userId" = ${userId} AND (${roomId ?? null}::text IS NULL OR rm."roomId" = ${roomId ?? null}::text)
     GROUP BY m."roomId"`;
   return new Map(rows.map((row) => [row.roomId, { unread: Number(row.unread), mentions: Number(row.mentions) }]));

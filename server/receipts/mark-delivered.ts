@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/authenticate';
 import { requireMember } from '../rooms/require-member';
 import { getBroadcaster, getDb } from '../runtime';
-import { unblockedRoomPeers } from '../safety/unblocked-peers';
+import { activityAudience } from '../safety/visibility';
 import { advanceCursor } from './advance-cursor';
 
 type Membership = Awaited<ReturnType<typeof requireMember>>;
@@ -18,6 +18,6 @@ export async function recordDelivery(actor: Actor, member: Membership, seq: numb
   const db = getDb();
   const target = Math.min(seq, member.room.lastSeq);
   if (!(await advanceCursor(db, member.roomId, actor.userId, 'deliveredSeq', target))) return;
-  const others = await unblockedRoomPeers(db, member.roomId, actor.userId);
+  const others = await activityAudience(db, member);
   getBroadcaster().toUsers(others, 'receipt', { roomId: member.roomId, reader: actor.handle, seq: target, kind: 'delivered' });
 }

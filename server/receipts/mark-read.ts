@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/authenticate';
 import { requireMember } from '../rooms/require-member';
 import { getBroadcaster, getDb } from '../runtime';
-import { unblockedRoomPeers } from '../safety/unblocked-peers';
+import { activityAudience } from '../safety/visibility';
 import { countUnread } from './count-unread';
 import { advanceCursor } from './advance-cursor';
 
@@ -17,9 +17,7 @@ export async function markRead(actor: Actor, roomId: string, seq: number): Promi
   const unread = await countUnread(db, actor.userId, roomId);
   const broadcaster = getBroadcaster();
   // The caller's own unread count still follows; a stranger whose request is not accepted is not told.
-  if (moved && member.request === null) {
-    broadcaster.toUsers(await unblockedRoomPeers(db, roomId, actor.userId), 'receipt', { roomId, reader: actor.handle, seq: target, kind: 'read' });
-  }
+  if (moved) broadcaster.toUsers(await activityAudience(db, member), 'receipt', { roomId, reader: actor.handle, seq: target, kind: 'read' });
   broadcaster.toUsers([actor.userId], 'unread', { roomId, count: unread });
   return { unread };
 }

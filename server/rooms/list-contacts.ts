@@ -1,6 +1,8 @@
 import type { Contact } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
+import { Prisma } from '../db/generated/client';
 import { getDb } from '../runtime';
+import { blockedEitherWaySql, sqlColumn } from '../safety/visibility';
 
 const CONTACT_LIMIT = 15;
 
@@ -20,8 +22,7 @@ export async function listContacts(actor: Actor): Promise<Contact[]> {
     ), partners AS (
       SELECT other."userId", MAX(mine."lastMessageAt") AS "lastActivityAt"
       FROM mine JOIN "RoomMember" other ON other."roomId" = mine.id AND other."userId" <> ${actor.userId}
-      WHERE NOT EXISTS (SELECT 1 FROM "Block" b WHERE (b."blockerId" = ${actor.userId} AND b."blockedId" = other."userId")
-                                                 OR (b."blockerId" = other."userId" AND b."blockedId" = ${actor.userId}))
+      WHERE NOT ${blockedEitherWaySql(Prisma.sql`${actor.userId}`, sqlColumn('other."userId"'))}
       GROUP BY other."userId"
       ORDER BY "lastActivityAt" DESC
       LIMIT ${CONTACT_LIMIT}

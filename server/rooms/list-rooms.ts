@@ -7,12 +7,13 @@ import { countUnreadWithMentions } from '../receipts/count-unread';
 import { getDb } from '../runtime';
 import { blockedEitherWay } from '../safety/block-relations';
 import { roomNotificationsView } from '../notifications/notification-settings';
+import { hidesCursorsFrom, visibleToViewer } from '../safety/visibility';
 
 // The preview is the newest message the caller may see: not removed, not from someone they blocked.
 const summaryInclude = (callerId: string) => ({
   members: { include: { user: { select: { id: true, handle: true, displayName: true } }, notification: true }, orderBy: { joinedAt: 'asc' as const } },
   messages: {
-    where: { deletedAt: null, sender: { blockedBy: { none: { blockerId: callerId } } } },
+    where: { deletedAt: null, ...visibleToViewer(callerId) },
     orderBy: { seq: 'desc' as const },
     take: 1,
     include: messageInclude,
@@ -77,8 +78,7 @@ function toRoomSummary(
 ): RoomSummary {
   const isGroup = room.kind === 'group';
   // Cursors show activity: none across a block, and none from a request's recipient before they accept.
-  const hidesActivity = (member: RoomWithSummary['members'][number]) =>
-    member.user.id !== callerId && (blocked.has(member.user.id) || member.request !== null);
+  const hidesActivity = (member: RoomWithSummary['members'][number]) => hidesCursorsFrom(callerId, blocked, { userId: member.user.id, request: member.request });
   return {
     id: room.id,
     kind: isGroup ? 'group' : 'direct',

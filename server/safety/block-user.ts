@@ -14,6 +14,10 @@ export async function blockUser(actor: Actor, handle: string) {
     where: { userId: actor.userId, request: 'pending', room: { kind: 'direct', members: { some: { userId: user.id } } } },
     data: { request: 'ignored' },
   });
+  // So are group invites between the two, either way.
+  await db.groupInvite.deleteMany({
+    where: { OR: [{ userId: actor.userId, inviterId: user.id }, { userId: user.id, inviterId: actor.userId }] },
+  });
   return { handle: user.handle, displayName: user.displayName };
 }
 

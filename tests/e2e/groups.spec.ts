@@ -3,6 +3,11 @@ import { acceptedChat, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
+/** A stranger to the group's owner is invited (issue 12): they accept it from the requests list. */
+async function acceptInvite(page: Page, group: string) {
+  const invite = page.getByRole('region', { name: 'Message requests' }).getByRole('listitem').filter({ hasText: `invites you to the group "${group}"` });
+  await invite.getByRole('button', { name: 'Accept' }).click();
+}
 
 test('a group appears live for its members, and the sender sees who received and read each message', async ({ browser }) => {
   const errors = trackPageErrors();
@@ -15,6 +20,8 @@ test('a group appears live for its members, and the sender sees who received and
   await alice.page.getByLabel('Members (handles)').fill(`${bob.handle}, @${carol.handle}`);
   await alice.page.getByRole('button', { name: 'Create group' }).click();
   await expect(alice.page.getByRole('heading', { name: 'Trip planning' })).toBeVisible();
+  await acceptInvite(bob.page, 'Trip planning');
+  await acceptInvite(carol.page, 'Trip planning');
   await expect(rooms(bob.page).getByRole('button', { name: /Trip planning/ })).toBeVisible();
   await expect(rooms(carol.page).getByRole('button', { name: /Trip planning/ })).toBeVisible();
 
@@ -49,6 +56,7 @@ test('adding a third person to a direct chat starts a new group, and the direct 
   await expect(alice.page.getByRole('heading', { name: 'Alice, Bob, Carol' })).toBeVisible();
   await send(alice, 'welcome, Carol');
 
+  await acceptInvite(carol.page, 'Alice, Bob, Carol');
   await rooms(carol.page).getByRole('button', { name: /Alice, Bob, Carol/ }).click();
   await expect(messages(carol.page)).toContainText('welcome, Carol');
   await expect(messages(carol.page)).not.toContainText('a secret between us');

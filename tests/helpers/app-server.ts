@@ -44,7 +44,7 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
       // Not left running behind a failed start (nobody else would stop it).
       child.kill('SIGKILL');
       reject(new Error(`server did not start in time:\n${log}`));
-    }, options.startTimeoutMs ?? 120_000);
+    }, options.startTimeoutMs ?? Number(process.env.TEST_SERVER_START_MS ?? 120_000));
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const match = log.match(/ready on http:\/\/localhost:(\d+)/);

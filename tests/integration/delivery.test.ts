@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@/lib/schemas';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { acquaint } from '../helpers/social';
 import { waitFor } from '../helpers/wait';
 
 // Exactly-once, ordered delivery against real server processes, Postgres and Redis.
@@ -138,6 +139,8 @@ describe('exactly once', () => {
 describe('receipts and unread', () => {
   it('keeps unread counts and receipts right across two sessions of one user and three users in a group', async () => {
     const [alice, bob, carol] = await Promise.all([createUser(nodeA.url, 'alice'), createUser(nodeA.url, 'bob'), createUser(nodeA.url, 'carol')]);
+    // Acquainted first, so the group takes them in without invites (issue 12).
+    for (const member of [bob, carol]) await acquaint(nodeA.url, alice, member);
     const group = await api(nodeA.url, '/api/v1/groups', { token: alice.token, body: { name: 'trio', members: [bob.handle, carol.handle] } });
     const roomId = group.body.room.id;
     const aliceSocket = await open(nodeA, alice);

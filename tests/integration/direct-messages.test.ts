@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, browserSignIn, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { selfSentinel } from '../helpers/social';
 
 // Real server process on real Postgres and Redis.
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -116,7 +117,8 @@ describe('direct messages', () => {
     expect(history.body.messages).toEqual([ack.message]);
 
     for (const inbox of inboxes) expect((await inbox.waitFor(1))[0]).toEqual(ack.message);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Sentinel: carol's own rename reaches her after anything emitted to her before.
+    await selfSentinel(server.url, carol, carolTab);
     expect(carolInbox.received).toHaveLength(0);
   });
 

@@ -8,6 +8,7 @@ import { AppendQueue } from '@/server/messages/append-queue';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
 import { TEST_DATABASE_URL } from '../helpers/services';
+import { createGroupOfAcquaintances } from '../helpers/social';
 
 // Group commit: many sends stored by one transaction, each still answered on its own.
 let server: AppServer;
@@ -34,7 +35,7 @@ afterAll(async () => {
 describe('group commit', () => {
   it('answers every send of a batch on its own: refusals do not fail the rest, seqs stay gapless, a doubled send stores once', async () => {
     const [alice, bob, carol, mallory] = await Promise.all(['alice', 'bob', 'carol', 'mallory'].map((name) => createUser(server.url, name)));
-    const group = (await api(server.url, '/api/v1/groups', { token: alice.token, body: { name: 'Batch', members: [bob.handle, carol.handle] } })).body.room;
+    const group = await createGroupOfAcquaintances(server.url, alice, 'Batch', [bob, carol]);
     const closed = (await api(server.url, '/api/v1/groups', { token: alice.token, body: { name: 'Alone', members: [] } })).body.room;
     const [aliceA, aliceB, aliceC, bobSocket, carolSocket, mallorySocket] = await Promise.all([alice, alice, alice, bob, carol, mallory].map(open));
     const blockedRoom = (await emitAck(carolSocket, 'message:send', { to: bob.handle, clientMsgId: 'c0', body: 'hi bob' })).message.roomId;
@@ -71,7 +72,7 @@ describe('group commit', () => {
 
   it('retries the sends of a batch the database refuses one by one, so only the bad one fails', async () => {
     const [alice, bob] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob')]);
-    const { room } = (await api(server.url, '/api/v1/groups', { token: alice.token, body: { name: 'Refused', members: [bob.handle] } })).body;
+    const room = await createGroupOfAcquaintances(server.url, alice, 'Refused', [bob]);
     const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
     const db = new PrismaClient({ adapter: new PrismaPg(pool) });
     try {

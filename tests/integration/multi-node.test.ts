@@ -5,6 +5,7 @@ import { SESSION_RECHECK_MS } from '@/server/realtime/with-handler';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, connectWatched, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
 import { TEST_DATABASE_URL } from '../helpers/services';
+import { createGroupAccepted } from '../helpers/social';
 import { waitFor } from '../helpers/wait';
 
 // Real server processes sharing Postgres and Redis, as behind a load balancer. Presence timing is
@@ -95,10 +96,9 @@ describe('several nodes through Redis', () => {
     expect(bobTypingOnA).toEqual([]);
 
     // A group spanning both nodes.
-    const group = await api(nodeA.url, '/api/v1/groups', { token: alice.token, body: { name: 'span', members: [bob.handle, carol.handle] } });
-    expect(group.status).toBe(201);
+    const groupId = await createGroupAccepted(nodeA.url, alice, 'span', [bob, carol]);
     const carolInbox = collectMessages(carolOnB);
-    const inGroup = await emitAck(bobOnA, 'message:send', { roomId: group.body.room.id, clientMsgId: 'g-1', body: 'hello group' });
+    const inGroup = await emitAck(bobOnA, 'message:send', { roomId: groupId, clientMsgId: 'g-1', body: 'hello group' });
     await waitFor(() => carolInbox.received.some((m) => m.id === inGroup.message.id));
     await waitFor(() => bobInboxes[0].received.some((m) => m.id === inGroup.message.id));
   });

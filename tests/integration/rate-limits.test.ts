@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { createGroupAccepted, selfSentinel } from '../helpers/social';
 
 // Real server processes sharing Postgres and Redis. The send bucket is keyed by user id and users
 // are new per test, so other suites on the same Redis do not disturb the counts.
@@ -29,11 +30,8 @@ function send(socket: TestSocket, payload: unknown): Promise<any> {
   return (socket.timeout(60_000) as any).emitWithAck('message:send', payload);
 }
 
-async function groupWith(owner: TestUser, members: TestUser[]) {
-  const reply = await api(nodeA.url, '/api/v1/groups', { token: owner.token, body: { name: 'limits', members: members.map((m) => m.handle) } });
-  if (reply.status !== 201) throw new Error(`group failed: ${JSON.stringify(reply.body)}`);
-  return reply.body.room.id as string;
-}
+// Members accept their invites (issue 12); accepting costs no send tokens.
+const groupWith = (owner: TestUser, members: TestUser[]) => createGroupAccepted(nodeA.url, owner, 'limits', members);
 
 async function textMessagesFrom(reader: TestUser, roomId: string, sender: TestUser) {
   const history = await api(nodeA.url, `/api/v1/rooms/${roomId}/messages?limit=200`, { token: reader.token });
@@ -156,7 +154,8 @@ describe('sending is limited per user across nodes', () => {
       { user: bystanderA, node: nodeA, socket: await open(nodeA, bystanderA) },
       { user: bystanderB, node: nodeB, socket: await open(nodeB, bystanderB) },
     ];
-    const readerInbox = collectMessages(await open(nodeA, reader));
+    const readerSocket = await open(nodeA, reader);
+    const readerInbox = collectMessages(readerSocket);
 
     const started = Date.now();
     // No awaiting between emits: all 1,000 are on the wire before the first ack.
@@ -199,7 +198,8 @@ describe('sending is limited per user across nodes', () => {
     }
     // Live delivery matches what was stored: the refused ones were never pushed either.
     await readerInbox.waitFor(accepted.length + 6);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Sentinel: the reader's own rename arrives after anything pushed before it.
+    await selfSentinel(nodeA.url, reader, readerSocket);
     expect(readerInbox.received.filter((message) => message.kind === 'text')).toHaveLength(accepted.length + 6);
 
     for (const node of [nodeA, nodeB]) expect((await api(node.url, '/api/v1/rooms', { token: reader.token })).status).toBe(200);

@@ -1,0 +1,72 @@
+import { Prisma } from '../db/generated/client';
+import type { DbClient } from '../db/client-types';
+import { roomMemberIds } from '../rooms/room-members';
+import { peerIds } from '../users/peer-ids';
+import { blockedEitherWay, eitherBlocked } from './block-relations';
+
+/*
+ * Who may see what of whom: every rule in one place (docs/security.md, "Who sees what").
+ *
+ * 1. Two people are *peers* when they share a conversation both have accepted (a direct conversation
+ *    past the request stage, or a group both are members of; a pending invite is not membership) and
+ *    neither has blocked the other. Only peers see each other's presence and renames.
+ * 2. A member's activity in a room (receipts, typing) goes to the room's other members except across a
+ *    block; the recipient of an unanswered message request shows none, and their cursors read 0.
+ * 3. A message goes to the room's members except those who blocked its sender; history, previews and
+ *    unread counts leave out what the viewer's blocked people wrote.
+ * 4. Someone joins a group outright only when added by a peer; anyone else gets an invite, and nothing
+ *    flows either way until they accept (they are not a member). Nobody adds across a block.
+ * The SQL fast paths (group commit, unread, contacts) build their conditions from the fragments below.
+ */
+
+/** A trusted column expression for the SQL fragments below (never user input). */
+export const sqlColumn = (name: string) => Prisma.raw(name);
+
+/** SQL: `viewer` has not blocked `sender` (rule 3). Arguments are trusted column expressions. */
+export const notBlockedBySql = (viewer: string, sender: string) =>
+  Prisma.sql`NOT EXISTS (SELECT 1 FROM "Block" b WHERE b."blockerId" = ${sqlColumn(viewer)} AND b."blockedId" = ${sqlColumn(sender)})`;
+
+/** SQL: a block between `a` and `b`, either way (sqlColumn expressions or bound values). */
+export const blockedEitherWaySql = (a: Prisma.Sql, b: Prisma.Sql) =>
+  Prisma.sql`EXISTS (SELECT 1 FROM "Block" b WHERE (b."blockerId" = ${a} AND b."blockedId" = ${b}) OR (b."blockerId" = ${b} AND b."blockedId" = ${a}))`;
+
+/** Prisma filter on messages: those the viewer may read (rule 3). */
+export const visibleToViewer = (viewerId: string) => ({ sender: { blockedBy: { none: { blockerId: viewerId } } } });
+
+/** Who sees the user's presence and renames (rule 1). */
+export async function presenceAudience(db: DbClient, userId: string): Promise<string[]> {
+  const [peers, hidden] = await Promise.all([peerIds(db, userId), blockedEitherWay(db, userId)]);
+  return peers.filter((id) => !hidden.has(id));
+}
+
+/** Of the given users, those whose presence the viewer may not see (rule 1); never the viewer. */
+export async function presenceHiddenFrom(db: DbClient, viewerId: string, userIds: string[]): Promise<Set<string>> {
+  const visible = new Set(await presenceAudience(db, viewerId));
+  return new Set(userIds.filter((id) => id !== viewerId && !visible.has(id)));
+}
+
+/** Who sees a member's receipts and typing in a room (rule 2). */
+export async function activityAudience(db: DbClient, member: { roomId: string; userId: string; request: string | null }): Promise<string[]> {
+  if (member.request !== null) return [];
+  const [members, hidden] = await Promise.all([roomMemberIds(db, member.roomId), blockedEitherWay(db, member.userId)]);
+  return members.filter((id) => id !== member.userId && !hidden.has(id));
+}
+
+/** Whether a member's cursors read as 0 to the viewer (rule 2). */
+export const hidesCursorsFrom = (viewerId: string, blockedByOrOfViewer: Set<string>, member: { userId: string; request: string | null }) =>
+  member.userId !== viewerId && (blockedByOrOfViewer.has(member.userId) || member.request !== null);
+
+/** The members a sender's message goes to live (rule 3). */
+export async function messageAudience(db: DbClient, roomId: string, senderId: string): Promise<string[]> {
+  const members = await db.roomMember.findMany({
+    where: { roomId, user: { blocking: { none: { blockedId: senderId } } } },
+    select: { userId: true },
+  });
+  return members.map((member) => member.userId);
+}
+
+/** How `userId` may enter a group `actorId` adds them to (rule 4). */
+export async function groupEntry(db: DbClient, actorId: string, userId: string): Promise<'member' | 'invite' | 'refused'> {
+  if (await eitherBlocked(db, actorId, userId)) return 'refused';
+  return (await peerIds(db, actorId)).includes(userId) ? 'member' : 'invite';
+}

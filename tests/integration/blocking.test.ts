@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppServer, startAppServer } from '../helpers/app-server';
+import { api, collectMessages, createUser, emitAck, type TestSocket } from '../helpers/clients';
+import { collect, MAIN_ENV, safetyHelpers, send } from '../helpers/safety-kit';
+import { selfSentinel } from '../helpers/social';
+import { waitFor } from '../helpers/wait';
+
+// Blocking: nothing passes between two people when either has blocked the other.
+let server: AppServer;
+const sockets: TestSocket[] = [];
+const { open, createGroup, history, requestRoomIds } = safetyHelpers(() => server, sockets);
+
+beforeAll(async () => {
+  server = await startAppServer(MAIN_ENV);
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await server?.stop();
+});
+
+describe('blocking', () => {
+  it('lists, refuses bad targets and unblocks', async () => {
+    const [alice, mal] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal', 'Mal Reynolds')]);
+    const blocked = await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle.toUpperCase() } });
+    expect(blocked.status).toBe(201);
+    expect(blocked.body).toEqual({ blocked: { handle: mal.handle, displayName: 'Mal Reynolds' } });
+    // Blocking twice is harmless.
+    expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } })).status).toBe(201);
+    const list = await api(server.url, '/api/v1/blocks', { token: alice.token });
+    expect(list.body).toEqual({ blocks: [{ handle: mal.handle, displayName: 'Mal Reynolds', createdAt: expect.any(String) }] });
+    expect((await api(server.url, '/api/v1/blocks', { token: mal.token })).body).toEqual({ blocks: [] });
+
+    expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: alice.handle } })).status).toBe(400);
+    expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: 'no_such_user_here' } })).status).toBe(404);
+    expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: 'x!' } })).status).toBe(400);
+    expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle, extra: 1 } })).status).toBe(400);
+
+    const aliceSocket = await open(alice);
+    expect(await send(aliceSocket, { to: mal.handle, clientMsgId: 'u0', body: 'blocked' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await api(server.url, `/api/v1/blocks/${mal.handle}`, { method: 'DELETE', token: alice.token })).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await api(server.url, '/api/v1/blocks', { token: alice.token })).body.blocks).toEqual([]);
+    expect((await api(server.url, `/api/v1/blocks/${mal.handle}`, { method: 'DELETE', token: alice.token })).status).toBe(404);
+    // Unblocked: messages flow again, both ways.
+    const again = await send(aliceSocket, { to: mal.handle, clientMsgId: 'u1', body: 'friends again' });
+    expect(again.ok).toBe(true);
+    expect((await send(await open(mal), { roomId: again.message.roomId, clientMsgId: 'u2', body: 'ok' })).ok).toBe(true);
+  });
+
+  it('settles a pending request from the blocked person', async () => {
+    const [alice, mal] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal')]);
+    const malSocket = await open(mal);
+    const first = await send(malSocket, { to: alice.handle, clientMsgId: 'q1', body: 'buy my stuff' });
+    expect(await requestRoomIds(alice)).toEqual([first.message.roomId]);
+    await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } });
+    expect(await requestRoomIds(alice)).toEqual([]);
+    expect(await send(malSocket, { roomId: first.message.roomId, clientMsgId: 'q2', body: 'hello?' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await history(mal, first.message.roomId)).map((m) => m.clientMsgId)).toEqual(['q1']);
+    // And the blocker's view of the conversation leaves the blocked person's messages out.
+    expect(await history(alice, first.message.roomId)).toEqual([]);
+  });
+
+  it('in a shared group, the blocker gets nothing the blocked person writes: live, history, sync, unread', async () => {
+    const [alice, mal, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal'), createUser(server.url, 'carol')]);
+    const groupId = await createGroup(carol, 'shared', [alice, mal]);
+    await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } });
+    const aliceSocket = await open(alice);
+    const carolSocket = await open(carol);
+    const malSocket = await open(mal);
+    const aliceInbox = collectMessages(aliceSocket);
+    const carolInbox = collectMessages(carolSocket);
+
+    const fromMal = await send(malSocket, { roomId: groupId, clientMsgId: 'm1', body: 'from mal' });
+    const fromCarol = await send(carolSocket, { roomId: groupId, clientMsgId: 'c1', body: 'from carol' });
+    const fromMal2 = await send(malSocket, { roomId: groupId, clientMsgId: 'm2', body: 'mal again' });
+    expect([fromMal, fromCarol, fromMal2].every((ack) => ack.ok)).toBe(true);
+
+    await waitFor(() => carolInbox.received.some((m) => m.id === fromMal2.message.id), 5000, 'carol gets mal');
+    await waitFor(() => aliceInbox.received.some((m) => m.id === fromCarol.message.id), 5000, 'alice gets carol');
+    // Sentinel: emitted to alice after mal's last message was broadcast (or not).
+    await selfSentinel(server.url, alice, aliceSocket);
+    expect(aliceInbox.received.filter((m) => m.sender === mal.handle)).toEqual([]);
+
+    const aliceHistory = await history(alice, groupId);
+    expect(aliceHistory.filter((m) => m.sender === mal.handle)).toEqual([]);
+    expect(aliceHistory.map((m) => m.id)).toContain(fromCarol.message.id);
+    expect((await history(carol, groupId)).map((m) => m.id)).toEqual(expect.arrayContaining([fromMal.message.id, fromMal2.message.id]));
+
+    const sync = await emitAck(aliceSocket, 'room:sync', { roomId: groupId, afterSeq: 0 });
+    expect(sync.ok).toBe(true);
+    expect(sync.messages.filter((m: any) => m.sender === mal.handle)).toEqual([]);
+    expect(sync.messages.map((m: any) => m.id)).toContain(fromCarol.message.id);
+
+    const room = (await api(server.url, '/api/v1/rooms', { token: alice.token })).body.rooms.find((r: any) => r.id === groupId);
+    expect(room.unread).toBe(1);
+    // The blocked person still sees the group and the others in it.
+    expect((await history(mal, groupId)).map((m) => m.id)).toContain(fromCarol.message.id);
+  });
+
+  it('does not show the blocked person’s message as the last message in the blocker’s room list', async () => {
+    const [alice, mal, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal'), createUser(server.url, 'carol')]);
+    const groupId = await createGroup(carol, 'last word', [alice, mal]);
+    await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } });
+    const hidden = await send(await open(mal), { roomId: groupId, clientMsgId: 'last', body: 'the hidden last word' });
+    expect(hidden.ok).toBe(true);
+    const room = (await api(server.url, '/api/v1/rooms', { token: alice.token })).body.rooms.find((r: any) => r.id === groupId);
+    expect(room.lastMessage?.sender).not.toBe(mal.handle);
+    expect(JSON.stringify(room)).not.toContain('the hidden last word');
+  });
+
+  it('leaves the blocked person’s direct messages out of unread counts, in rooms and contacts', async () => {
+    const [alice, mal] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal')]);
+    const malSocket = await open(mal);
+    const first = await send(malSocket, { to: alice.handle, clientMsgId: 'c1', body: 'one' });
+    await api(server.url, `/api/v1/requests/${first.message.roomId}/accept`, { token: alice.token, body: {} });
+    await send(malSocket, { roomId: first.message.roomId, clientMsgId: 'c2', body: 'two' });
+    expect((await api(server.url, '/api/v1/contacts', { token: alice.token })).body.contacts).toEqual([
+      expect.objectContaining({ handle: mal.handle, unread: 2 }),
+    ]);
+    await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } });
+    const room = (await api(server.url, '/api/v1/rooms', { token: alice.token })).body.rooms.find((r: any) => r.id === first.message.roomId);
+    expect(room.unread).toBe(0);
+    const contacts = (await api(server.url, '/api/v1/contacts', { token: alice.token })).body.contacts;
+    expect(contacts.filter((c: any) => c.handle === mal.handle && c.unread > 0)).toEqual([]);
+  });
+
+  it('passes neither presence nor typing between them, while others get both', async () => {
+    const [alice, mal, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal'), createUser(server.url, 'carol')]);
+    const groupId = await createGroup(carol, 'watchers', [alice, mal]);
+    await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } });
+    const aliceSocket = await open(alice);
+    const carolSocket = await open(carol);
+    const alicePresence = collect(aliceSocket, 'presence');
+    const carolPresence = collect(carolSocket, 'presence');
+    const aliceTyping = collect(aliceSocket, 'typing');
+    const carolTyping = collect(carolSocket, 'typing');
+
+    const malSocket = await open(mal);
+    const malPresence = collect(malSocket, 'presence');
+    const malTyping = collect(malSocket, 'typing');
+    await waitFor(() => carolPresence.some((e) => e.handle === mal.handle && e.status === 'online'), 5000, 'carol sees mal online');
+
+    expect(await emitAck(malSocket, 'typing', { roomId: groupId, typing: true })).toEqual({ ok: true });
+    expect(await emitAck(aliceSocket, 'typing', { roomId: groupId, typing: true })).toEqual({ ok: true });
+    await waitFor(() => carolTyping.some((e) => e.handle === mal.handle) && carolTyping.some((e) => e.handle === alice.handle), 5000, 'carol sees both typing');
+    // Sentinels on both sides: whatever was emitted to them before has arrived.
+    await Promise.all([selfSentinel(server.url, alice, aliceSocket), selfSentinel(server.url, mal, malSocket)]);
+    expect(alicePresence.filter((e) => e.handle === mal.handle)).toEqual([]);
+    expect(aliceTyping.filter((e) => e.handle === mal.handle)).toEqual([]);
+    expect(malTyping.filter((e) => e.handle === alice.handle)).toEqual([]);
+
+    // Alice goes away: carol is told, mal is not.
+    aliceSocket.close();
+    await waitFor(() => carolPresence.some((e) => e.handle === alice.handle && e.status === 'offline'), 5000, 'carol sees alice offline');
+    await selfSentinel(server.url, mal, malSocket);
+    expect(malPresence.filter((e) => e.handle === alice.handle)).toEqual([]);
+  });
+});
