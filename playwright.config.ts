@@ -40,6 +40,8 @@ export default defineConfig({
       SPAM_LINK_MIN_ACCOUNT_AGE_MS: '0',
       // Low enough for a test to reach the link hold (the 4th link message within an hour is held).
       SPAM_MAX_LINKS_PER_HOUR: '3',
+      // Room for the scroll tests to post a few hundred messages at once.
+      RATE_SEND_BURST: '400',
     },
   },
 });

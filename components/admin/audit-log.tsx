@@ -25,9 +25,10 @@ export function AuditLog() {
   const { items: entries, error } = useApiList<Entry>('/api/v1/admin/audit', (body) => body.entries);
   return (
     <Panel id="audit" title="Audit log" error={error}>
+      <div className="overflow-x-auto">
       <table aria-label="Audit log" className="w-full text-left text-sm">
         <thead>
-          <tr className="text-slate-500">
+          <tr className="text-slate-600">
             <th>When</th>
             <th>Who</th>
             <th>What</th>
@@ -51,6 +52,7 @@ export function AuditLog() {
           ))}
         </tbody>
       </table>
+      </div>
     </Panel>
   );
 }

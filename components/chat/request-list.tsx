@@ -1,56 +1,38 @@
 'use client';
 
-import { useState } from 'react';
-import { apiFetch } from '@/lib/api-client';
-import type { MessageRequest } from '@/lib/schemas';
-import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { useChat, useChatStore } from '../providers/chat-provider';
+import { Avatar } from './avatar';
 
-/** First messages from people the user has never talked with: accept, ignore, or block. */
+/** First messages from people the user has never talked with: each opens read-only, to be answered there. */
 export function RequestList() {
   const requests = useChat((state) => state.requests);
+  const activeRoomId = useChat((state) => state.activeRoomId);
   const store = useChatStore();
-  const client = useChatClient();
-  const [error, setError] = useState<string | null>(null);
   if (requests.length === 0) return null;
 
-  async function answer(request: MessageRequest, action: 'accept' | 'ignore' | 'block') {
-    setError(null);
-    try {
-      if (action === 'block') {
-        await apiFetch('/api/v1/blocks', { method: 'POST', body: JSON.stringify({ handle: request.from?.handle }) });
-      } else {
-        await apiFetch(`/api/v1/requests/${request.roomId}/${action}`, { method: 'POST' });
-      }
-      await client?.refreshRooms();
-      if (action === 'accept') store.getState().openRoom(request.roomId);
-    } catch (failure) {
-      setError((failure as Error).message);
-    }
-  }
-
   return (
-    <section aria-label="Message requests" className="border-b border-slate-200 bg-amber-50 p-3 text-sm">
-      <h3 className="mb-1 text-xs font-medium uppercase text-amber-800">Message requests</h3>
-      <ul className="space-y-2">
+    <section aria-label="Message requests" className="border-b border-slate-200 bg-amber-50 py-2 text-sm">
+      <h3 className="px-3 pb-1 text-xs font-semibold uppercase text-amber-950">Message requests</h3>
+      <ul>
         {requests.map((request) => (
           <li key={request.roomId}>
-            <p className="font-medium">{request.from?.displayName ?? 'Someone'} <span className="text-slate-500">@{request.from?.handle}</span></p>
-            <p className="truncate text-slate-600">{request.lastMessage?.body}</p>
-            <div className="mt-1 flex gap-2">
-              <button type="button" onClick={() => void answer(request, 'accept')} className="rounded bg-indigo-600 px-2 text-white">
-                Accept
-              </button>
-              <button type="button" onClick={() => void answer(request, 'ignore')} className="rounded border border-slate-300 px-2">
-                Ignore
-              </button>
-              <button type="button" onClick={() => void answer(request, 'block')} className="rounded border border-red-300 px-2 text-red-700">
-                Block
-              </button>
-            </div>
+            <button
+              type="button"
+              onClick={() => store.getState().openRoom(request.roomId)}
+              aria-current={request.roomId === activeRoomId ? 'true' : undefined}
+              className="flex w-full items-center gap-3 px-3 py-1.5 text-left hover:bg-amber-100"
+            >
+              <Avatar handle={request.from?.handle ?? request.roomId} name={request.from?.displayName ?? '?'} />
+              <span className="min-w-0 flex-1">
+                <span className="block truncate font-medium text-slate-900">
+                  {request.from?.displayName ?? 'Someone'} <span className="font-normal text-slate-600">@{request.from?.handle}</span>
+                </span>
+                <span className="block truncate text-slate-700">{request.lastMessage?.body}</span>
+              </span>
+            </button>
           </li>
         ))}
       </ul>
-      {error && <p role="alert" className="text-red-700">{error}</p>}
     </section>
   );
 }

@@ -26,7 +26,11 @@ export async function listRooms(actor: Actor): Promise<RoomSummary[]> {
     include: summaryInclude(actor.userId),
     orderBy: { lastMessageAt: 'desc' },
   });
-  const [unread, hidden] = await Promise.all([countUnreadByRoom(db, actor.userId), blockedEitherWay(db, actor.userId)]);
+  // Unread is counted up to each room's lastSeq as read above: a message stored between the two reads
+  // would otherwise be counted but not listed, and the client, seeing it arrive live past lastSeq,
+  // would count it a second time.
+  const upTo = new Map(rooms.map((room) => [room.id, room.lastSeq]));
+  const [unread, hidden] = await Promise.all([countUnreadByRoom(db, actor.userId, undefined, upTo), blockedEitherWay(db, actor.userId)]);
   return rooms.map((room) => toRoomSummary(room, unread.get(room.id) ?? 0, actor.userId, hidden));
 }
 
@@ -38,7 +42,8 @@ export async function getRoomSummary(actor: Actor, roomId: string): Promise<Room
     include: summaryInclude(actor.userId),
   });
   if (!room) throw new AppError('not_found', 'No such conversation.');
-  const [unread, hidden] = await Promise.all([countUnreadByRoom(db, actor.userId, roomId), blockedEitherWay(db, actor.userId)]);
+  const upTo = new Map([[room.id, room.lastSeq]]);
+  const [unread, hidden] = await Promise.all([countUnreadByRoom(db, actor.userId, roomId, upTo), blockedEitherWay(db, actor.userId)]);
   return toRoomSummary(room, unread.get(roomId) ?? 0, actor.userId, hidden);
 }
 
