@@ -21,10 +21,12 @@ for (const size of [
     await bob.page.getByLabel('Group name').fill('Weekend');
     await bob.page.getByLabel('Members (handles)').fill(alice.handle);
     await bob.page.getByRole('button', { name: 'Create group' }).click();
+    await expect(bob.page.getByRole('heading', { name: 'Weekend' })).toBeVisible();
     await send(bob, 'group hello');
 
     // From the list, as a new visitor would: the sign-in page first.
     const page = alice.page;
+    await page.goto('/');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await expectNoHorizontalScroll(page);
