@@ -68,7 +68,7 @@ export function MessageItem({ message, mine, status, first, senderName }: { mess
             </p>
           )}
           {message.deleted ? <p className="italic opacity-80">Message removed</p> : <MessageBody body={message.body} />}
-          <p className={`flex items-center justify-end gap-1 text-[11px] ${mine ? 'text-indigo-100' : 'text-slate-600'}`}>
+          <p className={`flex items-center justify-end gap-1 text-[11px] ${mine ? 'text-white/85' : 'text-slate-600'}`}>
             <Time at={message.createdAt} />
             {status && <StatusIcon label={status} />}
           </p>

@@ -9,13 +9,13 @@ const shots = process.env.SCREENSHOTS_DIR;
 if (shots) mkdirSync(shots, { recursive: true });
 
 async function check(page: Page, name: string) {
+  // A palette PNG keeps the whole set small (a few MB at most).
+  if (shots) await sharp(await page.screenshot()).png({ palette: true, colours: 96, compressionLevel: 9 }).toFile(`${shots}/${name}.png`);
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
     .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
   expect(serious, name).toEqual([]);
-  // A palette PNG keeps the whole set small (a few MB at most).
-  if (shots) await sharp(await page.screenshot()).png({ palette: true, colours: 96, compressionLevel: 9 }).toFile(`${shots}/${name}.png`);
 }
 
 const sizes = [
@@ -24,7 +24,7 @@ const sizes = [
 ];
 
 test('axe: sign-in, chat (desktop and narrow, light and dark), settings and admin have no serious or critical violations', async ({ browser }) => {
-  test.setTimeout(420_000);
+  test.setTimeout(1_200_000);
   const errors = trackPageErrors();
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
