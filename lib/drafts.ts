@@ -12,3 +12,10 @@ export function saveDraft(me: string, conversation: string, text: string): void 
   if (text) localStorage.setItem(key(me, conversation), text);
   else localStorage.removeItem(key(me, conversation));
 }
+
+/** Takes (reads and clears) a draft: what was typed to someone moves to the room once it exists. */
+export function takeDraft(me: string, conversation: string): string {
+  const text = loadDraft(me, conversation);
+  if (text) saveDraft(me, conversation, '');
+  return text;
+}

@@ -1,7 +1,7 @@
 'use client';
 
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { loadDraft, saveDraft } from '@/lib/drafts';
+import { loadDraft, saveDraft, takeDraft } from '@/lib/drafts';
 import { writeTime } from '@/lib/outbox';
 import { MAX_BODY_LENGTH, type PublicUser } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
@@ -9,6 +9,8 @@ import { useChat, useChatClient, useChatStore } from '../providers/chat-provider
 type Props = {
   /** The conversation the draft belongs to: a room id, or `to:<handle>` before the room exists. */
   conversation: string;
+  /** Where text typed before the room existed was kept (`to:<handle>`): it carries over, not lost. */
+  carriedFrom?: string;
   roomId: string | null;
   draftPeer: PublicUser | null;
   disabled?: boolean;
@@ -17,13 +19,17 @@ type Props = {
 };
 
 /** Writes into the outbox; the chat client sends it in order whenever the connection allows. */
-export function Composer({ conversation, roomId, draftPeer, disabled, placeholder, onSent }: Props) {
+export function Composer({ conversation, carriedFrom, roomId, draftPeer, disabled, placeholder, onSent }: Props) {
   const store = useChatStore();
   const client = useChatClient();
   const me = useChat((state) => state.me.handle);
   // Each conversation keeps its own draft, across reloads. The composer is remounted per conversation
   // and only ever rendered in the browser (the open conversation comes from the URL after hydration).
-  const [body, setText] = useState(() => loadDraft(me, conversation));
+  const [body, setText] = useState(() => {
+    const carried = carriedFrom ? takeDraft(me, carriedFrom) : '';
+    if (carried) saveDraft(me, conversation, carried);
+    return loadDraft(me, conversation);
+  });
   const setBody = (text: string) => {
     setText(text);
     saveDraft(me, conversation, text);

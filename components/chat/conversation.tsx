@@ -160,6 +160,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
       {request && <RequestBar request={request} />}
       <Composer
         conversation={roomId ?? `to:${draftPeer!.handle}`}
+        carriedFrom={room?.kind === 'direct' ? `to:${room.members.find((member) => member.handle !== me.handle)?.handle}` : undefined}
         roomId={roomId}
         draftPeer={draftPeer}
         disabled={room?.closed || !!request}
