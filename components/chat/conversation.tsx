@@ -77,6 +77,15 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     };
   }, [roomId, client, attempt]);
 
+  // The list can know of newer messages than the view holds: a message request is not delivered live
+  // to its recipient, so what arrives while it is open (or just accepted) is fetched from here.
+  const latestSeq = room?.lastSeq ?? request?.lastMessage?.seq ?? 0;
+  const heldSeq = useChat((state) => (roomId ? (state.syncedSeq[roomId] ?? 0) : 0));
+  useEffect(() => {
+    if (roomId && client && history === 'ready' && latestSeq > heldSeq) void client.openHistory(roomId).catch(() => {});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [latestSeq, history]);
+
   async function loadEarlier() {
     if (!roomId || messages.length === 0) return;
     const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(`/api/v1/rooms/${roomId}/messages?limit=100&beforeSeq=${messages[0].seq}`);
