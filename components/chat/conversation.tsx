@@ -77,8 +77,8 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     };
   }, [roomId, client, attempt]);
 
-  // The list can know of newer messages than the view holds: a message request is not delivered live
-  // to its recipient, so what arrives while it is open (or just accepted) is fetched from here.
+  // The list can know of newer messages than the view holds (seen with a request opened before its
+  // last message was stored, which then never reached the open view): fetch up to what the list knows.
   const latestSeq = room?.lastSeq ?? request?.lastMessage?.seq ?? 0;
   const heldSeq = useChat((state) => (roomId ? (state.syncedSeq[roomId] ?? 0) : 0));
   useEffect(() => {
