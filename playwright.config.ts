@@ -7,7 +7,8 @@ const port = Number(process.env.E2E_PORT ?? 3210);
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // E2E_EXPECT_TIMEOUT: more patience on a loaded machine (the default suits CI).
+  expect: { timeout: Number(process.env.E2E_EXPECT_TIMEOUT ?? 10_000) },
   workers: 1,
   retries: 0,
   reporter: process.env.CI ? 'list' : 'line',
@@ -41,6 +42,8 @@ export default defineConfig({
       SPAM_LINK_MIN_ACCOUNT_AGE_MS: '0',
       // Low enough for a test to reach the link hold (the 4th link message within an hour is held).
       SPAM_MAX_LINKS_PER_HOUR: '3',
+      // Room for the scroll tests to post a few hundred messages at once.
+      RATE_SEND_BURST: '400',
     },
   },
 });

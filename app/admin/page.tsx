@@ -11,17 +11,17 @@ export default async function AdminPage() {
     return (
       <main className="mx-auto max-w-xl p-6">
         <h1 className="text-2xl font-semibold">Moderation</h1>
-        <p role="alert" className="mt-4 text-red-700">
+        <p role="alert" className="mt-4 text-red-800">
           This page is for moderators only.
         </p>
-        <Link href="/" className="text-indigo-700 underline">
+        <Link href="/" className="text-indigo-800 underline">
           Back to chat
         </Link>
       </main>
     );
   }
   return (
-    <main className="mx-auto max-w-5xl space-y-6 p-6">
+    <main className="mx-auto max-w-5xl space-y-6 p-4 sm:p-6">
       <PageHeader title="Moderation" />
       <ModerationConsole />
     </main>

@@ -3,18 +3,23 @@ import { NotificationSettingsPanel } from '@/components/notifications/notificati
 import { BlockList } from '@/components/settings/block-list';
 import { SessionList } from '@/components/settings/session-list';
 import { PageHeader } from '@/components/ui/page-header';
+import { Panel } from '@/components/ui/panel';
+import { ThemeSetting } from '@/components/ui/theme';
 import { currentActor } from '@/server/auth/current-actor';
 
 export default async function SettingsPage() {
   const actor = await currentActor();
   if (!actor) redirect('/signin');
   return (
-    <main className="mx-auto max-w-2xl space-y-6 p-6">
+    <main className="mx-auto max-w-2xl space-y-6 p-4 sm:p-6">
       <PageHeader title="Settings" />
       <p className="text-sm text-slate-600">
         Signed in as <strong>{actor.displayName}</strong> (@{actor.handle})
       </p>
       <NotificationSettingsPanel />
+      <Panel id="appearance" title="Appearance">
+        <ThemeSetting />
+      </Panel>
       <SessionList />
       <BlockList />
     </main>

@@ -1,5 +1,12 @@
 import { AuthForm } from '@/components/auth/auth-form';
 
-export default function SignInPage() {
-  return <AuthForm mode="signin" />;
+// Why the user was sent here (`?reason=`), said on the form rather than landing on a bare page.
+const reasons: Record<string, string> = {
+  ended:
+    'You were signed out: this session was ended from another device, or the account was suspended or banned. Sign in again to continue; if the account is locked, you will be told until when.',
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { reason } = await searchParams;
+  return <AuthForm mode="signin" notice={typeof reason === 'string' ? reasons[reason] : undefined} />;
 }

@@ -45,7 +45,7 @@ function PersonRow({ user, onAction }: { user: AdminUser; onAction: UserAction }
   return (
     <li className="py-2">
       <span>
-        {user.displayName} <span className="text-slate-500">@{user.handle}</span> · {user.role} · <span data-status={user.status}>{user.status}</span>
+        {user.displayName} <span className="text-slate-600">@{user.handle}</span> · {user.role} · <span data-status={user.status}>{user.status}</span>
       </span>
       {user.role !== 'admin' && (
         <div className="mt-1 flex items-end gap-2">
@@ -57,7 +57,7 @@ function PersonRow({ user, onAction }: { user: AdminUser; onAction: UserAction }
               <button type="button" onClick={why.require((reason) => onAction(user.handle, 'suspend', { reason, durationMs: DAY_MS }))} className="rounded border border-slate-300 px-2">
                 Suspend @{user.handle} for a day
               </button>
-              <button type="button" onClick={why.require((reason) => onAction(user.handle, 'ban', { reason }))} className="rounded border border-red-300 px-2 text-red-700">
+              <button type="button" onClick={why.require((reason) => onAction(user.handle, 'ban', { reason }))} className="rounded border border-red-300 px-2 text-red-800">
                 Ban @{user.handle}
               </button>
             </>

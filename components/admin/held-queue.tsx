@@ -11,7 +11,7 @@ export function HeldQueue() {
   const { items: held, error, act } = useApiList<Held>('/api/v1/admin/held', (body) => body.held);
   return (
     <Panel id="held" title="Held for review" error={error}>
-      {held.length === 0 && <p className="text-sm text-slate-500">Nothing held.</p>}
+      {held.length === 0 && <p className="text-sm text-slate-600">Nothing held.</p>}
       <ul aria-label="Held messages" className="space-y-3 text-sm">
         {held.map((item) => (
           <HeldItem key={item.id} item={item} act={act} />
@@ -36,7 +36,7 @@ function HeldItem({ item, act }: { item: Held; act: Act }) {
         <button type="button" onClick={decide('release')} className="rounded border border-slate-300 px-2">
           Release
         </button>
-        <button type="button" onClick={decide('discard')} className="rounded border border-red-300 px-2 text-red-700">
+        <button type="button" onClick={decide('discard')} className="rounded border border-red-300 px-2 text-red-800">
           Discard
         </button>
       </div>

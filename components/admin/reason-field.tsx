@@ -40,7 +40,7 @@ export function ReasonField({ label, state }: { label: string; state: ReturnType
         />
       </label>
       {state.missing && (
-        <p id={hintId} role="alert" className="text-red-700">
+        <p id={hintId} role="alert" className="text-red-800">
           Say why first: the reason goes in the audit log.
         </p>
       )}

@@ -20,7 +20,7 @@ export function ReportQueue() {
   const { items: reports, error, act } = useApiList<Report>('/api/v1/admin/reports', (body) => body.reports);
   return (
     <Panel id="reports" title="Reports" error={error}>
-      {reports.length === 0 && <p className="text-sm text-slate-500">No open reports.</p>}
+      {reports.length === 0 && <p className="text-sm text-slate-600">No open reports.</p>}
       <ul aria-label="Open reports" className="space-y-4">
         {reports.map((report) => (
           <ReportItem key={report.id} report={report} act={act} />
@@ -50,14 +50,14 @@ function ReportItem({ report, act }: { report: Report; act: Act }) {
         <button
           type="button"
           onClick={why.require((reason) => void act(() => send(`/api/v1/admin/messages/${report.message?.id}`, 'DELETE', { reason })))}
-          className="rounded bg-red-600 px-2 py-1 text-white"
+          className="rounded bg-red-700 px-2 py-1 text-white"
         >
           Delete message
         </button>
         <button
           type="button"
           onClick={why.require((reason) => void act(() => send(`/api/v1/admin/users/${sender}/ban`, 'POST', { reason })))}
-          className="rounded border border-red-300 px-2 py-1 text-red-700"
+          className="rounded border border-red-300 px-2 py-1 text-red-800"
         >
           Ban @{sender}
         </button>

@@ -9,11 +9,11 @@ import { signInErrorText } from '@/lib/sign-in-errors';
 type Mode = 'signin' | 'signup';
 
 const copy = {
-  signin: { title: 'Sign in to Relay', submit: 'Sign in', switchText: 'New here?', switchLink: 'Create an account', switchHref: '/signup' },
-  signup: { title: 'Create your Relay account', submit: 'Create account', switchText: 'Have an account?', switchLink: 'Sign in', switchHref: '/signin' },
+  signin: { title: 'Sign in to Relay', submit: 'Sign in', switchText: 'New here?', switchLink: 'Create an account', switchHref: '/signup', self: '/signin' },
+  signup: { title: 'Create your Relay account', submit: 'Create account', switchText: 'Have an account?', switchLink: 'Sign in', switchHref: '/signin', self: '/signup' },
 };
 
-export function AuthForm({ mode }: { mode: Mode }) {
+export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const text = copy[mode];
@@ -39,23 +39,30 @@ export function AuthForm({ mode }: { mode: Mode }) {
   }
 
   return (
-    <main className="flex min-h-full items-center justify-center p-6">
-      <form onSubmit={onSubmit} className="w-full max-w-sm space-y-4 rounded-xl bg-white p-8 shadow" noValidate>
+    <main className="flex min-h-full items-center justify-center p-4 sm:p-6">
+      {/* method="post": before the script has loaded the browser submits the form itself, and a GET would put
+          the password in the URL, the history and the server's logs. The POST only re-renders this page. */}
+      <form method="post" action={text.self} onSubmit={onSubmit} className="w-full max-w-sm space-y-4 rounded-xl bg-surface p-6 shadow sm:p-8" noValidate>
         <h1 className="text-2xl font-semibold">{text.title}</h1>
+        {notice && (
+          <p role="status" className="rounded bg-amber-50 p-2 text-sm text-amber-950">
+            {notice}
+          </p>
+        )}
         <Field label="Username" name="username" autoComplete="username" />
         {mode === 'signup' && <Field label="Display name (optional)" name="displayName" autoComplete="nickname" />}
         <Field label="Password" name="password" type="password" autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} />
         {error && (
-          <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-700">
+          <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy} className="w-full rounded bg-indigo-600 py-2 font-medium text-white disabled:opacity-60">
+        <button type="submit" disabled={busy} className="w-full rounded bg-indigo-700 py-2 font-medium text-white disabled:opacity-60">
           {text.submit}
         </button>
         <p className="text-sm text-slate-600">
           {text.switchText}{' '}
-          <Link href={text.switchHref} className="text-indigo-700 underline">
+          <Link href={text.switchHref} className="font-medium text-indigo-800 underline">
             {text.switchLink}
           </Link>
         </p>
@@ -86,7 +93,7 @@ function Field({ label, name, type = 'text', autoComplete }: { label: string; na
   return (
     <label className="block text-sm font-medium">
       {label}
-      <input name={name} type={type} autoComplete={autoComplete} className="mt-1 block w-full rounded border border-slate-300 px-3 py-2 font-normal" />
+      <input name={name} type={type} autoComplete={autoComplete} className="mt-1 block w-full rounded border border-slate-400 bg-surface px-3 py-2 font-normal" />
     </label>
   );
 }

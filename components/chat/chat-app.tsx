@@ -3,55 +3,100 @@
 import Link from 'next/link';
 import { signOut } from 'next-auth/react';
 import { NotificationCenter } from '../notifications/notification-center';
-import { useChat } from '../providers/chat-provider';
+import { useChat, useChatClient } from '../providers/chat-provider';
+import { ConnectionBanner } from './connection-banner';
 import { ContactList } from './contact-list';
 import { Conversation } from './conversation';
 import { NewGroupForm } from './new-group-form';
 import { ProfileEditor } from './profile-editor';
 import { RequestList } from './request-list';
 import { RoomList } from './room-list';
+import { useRoomRoute } from './use-room-route';
+import { useTabBadge } from './use-tab-badge';
 import { UserSearch } from './user-search';
 
+const navLink = 'rounded px-2 py-1 text-sm text-slate-700 hover:bg-slate-100';
+
+/**
+ * One codebase, two layouts: wide screens show the list and the conversation side by side; below
+ * 768 px one pane at a time, the list at `/` and the conversation at `/c/<roomId>` with a back button.
+ */
 export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
-  const connected = useChat((state) => state.connected);
+  useRoomRoute();
+  useTabBadge();
+  const open = useChat((state) => state.activeRoomId !== null || state.draftPeer !== null);
   return (
-    <div className="flex h-full flex-col">
-      {connected === false && (
-        <p role="status" className="bg-amber-100 px-3 py-1 text-center text-sm text-amber-900">
-          Offline: messages you write are kept and sent when the connection returns.
-        </p>
-      )}
+    <div className="flex h-dvh flex-col">
+      <ConnectionBanner />
       <div className="flex min-h-0 flex-1">
-        <aside className="flex w-80 shrink-0 flex-col border-r border-slate-200 bg-white" aria-label="Conversations">
-          <header className="flex items-start justify-between border-b border-slate-200 p-3">
-            <ProfileEditor />
-            <div className="flex flex-col items-end gap-1">
-              <button
-                type="button"
-                onClick={() => void signOut({ callbackUrl: '/signin' })}
-                className="rounded border border-slate-300 px-2 py-1 text-sm"
-              >
-                Sign out
-              </button>
-              <Link href="/settings" className="text-xs text-indigo-700 underline">
+        <aside
+          className={`${open ? 'hidden md:flex' : 'flex'} w-full min-w-0 shrink-0 flex-col border-r border-slate-200 bg-surface md:w-80`}
+          aria-label="Conversations"
+        >
+          <header className="flex items-start justify-between gap-2 border-b border-slate-200 p-3">
+            <div className="min-w-0">
+              <ProfileEditor />
+            </div>
+            <nav aria-label="Account" className="flex shrink-0 flex-wrap items-center justify-end gap-1">
+              <Link href="/settings" className={navLink}>
                 Settings
               </Link>
               {isAdmin && (
-                <Link href="/admin" className="text-xs text-indigo-700 underline">
+                <Link href="/admin" className={navLink}>
                   Moderation
                 </Link>
               )}
-            </div>
+              <button type="button" onClick={() => void signOut({ callbackUrl: '/signin' })} className="rounded border border-slate-300 px-2 py-1 text-sm">
+                Sign out
+              </button>
+            </nav>
           </header>
-          <UserSearch />
-          <RequestList />
-          <NewGroupForm />
-          <RoomList />
-          <ContactList />
+          <div className="min-h-0 flex-1 overflow-y-auto">
+            <UserSearch />
+            <RequestList />
+            <NewGroupForm />
+            <RoomListState />
+            <ContactList />
+          </div>
         </aside>
-        <Conversation />
+        <div className={`${open ? 'flex' : 'hidden md:flex'} min-w-0 flex-1`}>
+          <Conversation />
+        </div>
       </div>
       <NotificationCenter />
     </div>
   );
+}
+
+/** Skeletons while the list loads, an error with Retry if it failed, then the list. */
+function RoomListState() {
+  const status = useChat((state) => state.roomsStatus);
+  const client = useChatClient();
+  if (status === 'loading') {
+    return (
+      <div aria-busy="true" className="space-y-3 p-3">
+        <span className="sr-only">Loading conversations…</span>
+        {[0, 1, 2, 3].map((index) => (
+          <div key={index} aria-hidden="true" className="flex animate-pulse items-center gap-2">
+            <span className="h-9 w-9 rounded-full bg-slate-200" />
+            <span className="flex-1 space-y-1">
+              <span className="block h-3 w-1/2 rounded bg-slate-200" />
+              <span className="block h-3 w-3/4 rounded bg-slate-100" />
+            </span>
+          </div>
+        ))}
+      </div>
+    );
+  }
+  if (status === 'error') {
+    return (
+      <p role="alert" className="p-3 text-sm text-red-800">
+        Could not load your conversations.{' '}
+        <button type="button" onClick={() => void client?.loadRooms()} className="rounded border border-red-300 px-2 py-0.5">
+          Retry
+        </button>
+      </p>
+    );
+  }
+  return <RoomList />;
 }

@@ -24,7 +24,7 @@ export function ContactList() {
   if (contacts.length === 0) return null;
   return (
     <section aria-label="Contacts" className="border-t border-slate-200 p-3">
-      <h3 className="mb-1 text-xs font-medium uppercase text-slate-500">Contacts</h3>
+      <h3 className="mb-1 text-xs font-medium uppercase text-slate-600">Contacts</h3>
       <ul className="flex flex-wrap gap-1">
         {contacts.map((contact) => (
           <li key={contact.handle}>

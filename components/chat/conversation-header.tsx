@@ -1,132 +1,67 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
-import { apiFetch } from '@/lib/api-client';
-import type { RoomSummary } from '@/lib/schemas';
-import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { useState } from 'react';
+import type { MessageRequest, PublicUser, RoomSummary } from '@/lib/schemas';
+import { useChat, useChatStore } from '../providers/chat-provider';
+import { Avatar } from './avatar';
+import { ConversationDetails } from './conversation-details';
 import { RoomNotificationControl } from '../notifications/room-notification-control';
 import { PresenceDot, presenceText } from './presence-label';
 
-/** Title plus the roster: owners add and remove, anyone leaves; a direct chat grows into a new group. */
-export function ConversationHeader({ title, room }: { title: string; room: RoomSummary | null }) {
+/** Back (narrow screens), who this is, and the buttons that open the conversation's details panel. */
+export function ConversationHeader({ title, room, request, draftPeer }: { title: string; room: RoomSummary | null; request: MessageRequest | null; draftPeer: PublicUser | null }) {
   const me = useChat((state) => state.me);
   const store = useChatStore();
-  const client = useChatClient();
-  const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [details, setDetails] = useState<null | 'details' | 'add'>(null);
   const isGroup = room?.kind === 'group';
-  const peer = room && !isGroup ? room.members.find((member) => member.handle !== me.handle) : undefined;
+  const peer = room && !isGroup ? room.members.find((member) => member.handle !== me.handle) : (request?.from ?? draftPeer ?? undefined);
   const peerPresence = useChat((state) => (peer ? state.presence[peer.handle] : undefined));
-  const isOwner = isGroup && room.owner === me.handle;
-
-  async function run(action: () => Promise<unknown>) {
-    setError(null);
-    try {
-      await action();
-      await client?.refreshRooms();
-    } catch (failure) {
-      setError((failure as Error).message);
-    }
-  }
-
-  async function addPerson(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const handle = String(new FormData(form).get('handle') ?? '').trim().toLowerCase();
-    if (!room || !handle) return;
-    await run(async () => {
-      // In a direct conversation the server starts a new group with all three and returns it.
-      const reply = await apiFetch<{ room?: RoomSummary }>(`/api/v1/groups/${room.id}/users`, { method: 'POST', body: JSON.stringify({ handle }) });
-      if (reply.room) {
-        await client?.refreshRooms();
-        store.getState().openRoom(reply.room.id);
-      }
-      form.reset();
-    });
-  }
 
   return (
-    <header className="border-b border-slate-200 bg-white p-3">
-      <div className="flex items-center justify-between">
-        <div>
-          <h2 className="font-semibold">{title}</h2>
-          {peer && (
-            <p className="flex items-center gap-1 text-xs text-slate-500" aria-label="Presence">
-              <PresenceDot status={peerPresence} /> {presenceText(peerPresence) ?? ''}
+    <>
+      <header className="flex items-center gap-2 border-b border-slate-200 bg-surface px-2 py-2 md:px-3">
+        <button
+          type="button"
+          onClick={() => store.getState().openRoom(null)}
+          aria-label="Back to conversations"
+          className="rounded-full px-2 py-1 text-xl leading-none text-slate-700 hover:bg-slate-100 md:hidden"
+        >
+          ←
+        </button>
+        <Avatar handle={peer?.handle ?? room?.id ?? title} name={title} />
+        <div className="min-w-0 flex-1">
+          <h2 className="truncate font-semibold">{title}</h2>
+          {peer && !isGroup && (
+            <p className="flex items-center gap-1 text-xs text-slate-600" aria-label="Presence">
+              <PresenceDot status={peerPresence} /> {presenceText(peerPresence) ?? `@${peer.handle}`}
             </p>
           )}
-          {isGroup && (
-            <p className="text-xs text-slate-500">
-              {room.closed ? 'Closed: add someone to reopen it' : `${room.members.length} members`}
-            </p>
-          )}
+          {isGroup && <p className="truncate text-xs text-slate-600">{room.closed ? 'Closed: add someone to reopen it' : `${room.members.length} members`}</p>}
         </div>
         {room && <RoomNotificationControl room={room} />}
         {room && (
-          <button type="button" onClick={() => setOpen(!open)} aria-expanded={open} className="rounded border border-slate-300 px-2 py-1 text-sm">
-            {isGroup ? 'Members' : 'Add person'}
-          </button>
+          <div className="flex shrink-0 gap-1">
+            <button
+              type="button"
+              onClick={() => setDetails(details === 'add' ? null : 'add')}
+              aria-expanded={details === 'add'}
+              className="hidden rounded border border-slate-300 px-2 py-1 text-sm sm:block"
+            >
+              {isGroup ? 'Members' : 'Add person'}
+            </button>
+            <button
+              type="button"
+              onClick={() => setDetails(details === 'details' ? null : 'details')}
+              aria-expanded={details === 'details'}
+              aria-label="Conversation details"
+              className="rounded border border-slate-300 px-2 py-1 text-sm"
+            >
+              Details
+            </button>
+          </div>
         )}
-      </div>
-      {open && room && (
-        <div className="mt-3 space-y-2 text-sm">
-          {isGroup && (
-            <ul aria-label="Members" className="space-y-1">
-              {room.members.map((member) => (
-                <li key={member.handle} className="flex items-center justify-between">
-                  <span>
-                    {member.displayName} <span className="text-slate-500">@{member.handle}</span>
-                    {room.owner === member.handle && <span className="ml-1 text-xs text-indigo-700">owner</span>}
-                  </span>
-                  {isOwner && member.handle !== me.handle && (
-                    <button
-                      type="button"
-                      onClick={() => void run(() => apiFetch(`/api/v1/groups/${room.id}/users/${member.handle}`, { method: 'DELETE' }))}
-                      className="text-red-700 underline"
-                    >
-                      Remove {member.handle}
-                    </button>
-                  )}
-                </li>
-              ))}
-            </ul>
-          )}
-          {(isOwner || !isGroup) && (
-            <form onSubmit={addPerson} className="flex gap-2">
-              <label className="flex-1">
-                <span className="sr-only">Handle to add</span>
-                <input name="handle" placeholder="handle to add" className="w-full rounded border border-slate-300 px-2 py-1" />
-              </label>
-              <button type="submit" className="rounded bg-indigo-600 px-2 py-1 text-white">
-                Add
-              </button>
-            </form>
-          )}
-          {peer && (
-            <button
-              type="button"
-              onClick={() => void run(() => apiFetch('/api/v1/blocks', { method: 'POST', body: JSON.stringify({ handle: peer.handle }) }))}
-              className="ml-3 text-red-700 underline"
-            >
-              Block @{peer.handle}
-            </button>
-          )}
-          {isGroup && (
-            <button
-              type="button"
-              onClick={() => void run(() => apiFetch(`/api/v1/groups/${room.id}/users/${me.handle}`, { method: 'DELETE' }))}
-              className="text-red-700 underline"
-            >
-              Leave group
-            </button>
-          )}
-          {error && (
-            <p role="alert" className="text-red-700">
-              {error}
-            </p>
-          )}
-        </div>
-      )}
-    </header>
+      </header>
+      {details && room && <ConversationDetails room={room} focusAdd={details === 'add'} onClose={() => setDetails(null)} />}
+    </>
   );
 }

@@ -1,93 +1,156 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { OutboxItem } from '@/lib/outbox';
 import { receiptLabel } from '@/lib/receipts';
-import type { ChatMessage, RoomSummary } from '@/lib/schemas';
+import type { ChatMessage, MessageRequest, PublicUser, RoomSummary } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Composer } from './composer';
 import { ConversationHeader } from './conversation-header';
 import { MessageItem, OutboxMessage } from './message-item';
+import { MessageList } from './message-list';
+import { NewMessageAnnouncer } from './new-message-announcer';
+import { RequestBar } from './request-bar';
 import { roomTitle } from './room-title';
 import { TypingIndicator } from './typing-indicator';
 
 const NO_MESSAGES: ChatMessage[] = [];
 
+/** The open conversation (a room, a message request, or a first message to someone), or a hint. */
 export function Conversation() {
+  const activeRoomId = useChat((state) => state.activeRoomId);
+  const room = useChat((state) => (state.activeRoomId ? state.rooms[state.activeRoomId] : undefined));
+  const request = useChat((state) => (state.activeRoomId ? state.requests.find((item) => item.roomId === state.activeRoomId) : undefined));
+  const draftPeer = useChat((state) => state.draftPeer);
+  const roomsStatus = useChat((state) => state.roomsStatus);
+
+  if (!room && !request && !draftPeer) {
+    if (activeRoomId && roomsStatus === 'loading') return <ConversationSkeleton />;
+    return (
+      <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">
+        {activeRoomId && roomsStatus === 'ready' ? 'This conversation is not available.' : 'Pick a conversation or find someone to talk to.'}
+      </main>
+    );
+  }
+  // Keyed by conversation: its panels, scroll position and divider start afresh on every switch.
+  const key = activeRoomId ?? `to:${draftPeer!.handle}`;
+  return <ConversationView key={key} roomId={activeRoomId} room={room} request={request} draftPeer={draftPeer} />;
+}
+
+type ViewProps = { roomId: string | null; room?: RoomSummary; request?: MessageRequest; draftPeer: PublicUser | null };
+
+function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   const store = useChatStore();
   const client = useChatClient();
   const me = useChat((state) => state.me);
-  const activeRoomId = useChat((state) => state.activeRoomId);
-  const room = useChat((state) => (state.activeRoomId ? state.rooms[state.activeRoomId] : undefined));
-  const draftPeer = useChat((state) => state.draftPeer);
-  const messages = useChat((state) => (state.activeRoomId ? state.messagesByRoom[state.activeRoomId] : undefined)) ?? NO_MESSAGES;
+  const messages = useChat((state) => (roomId ? state.messagesByRoom[roomId] : undefined)) ?? NO_MESSAGES;
   const outbox = useChat((state) => state.outbox);
   const notice = useChat((state) => state.notice);
-  const bottom = useRef<HTMLLIElement>(null);
-
+  const connected = useChat((state) => state.connected !== false);
+  const [history, setHistory] = useState<'loading' | 'ready' | 'error'>(roomId ? 'loading' : 'ready');
   const [olderExists, setOlderExists] = useState(false);
+  const [sentTick, setSentTick] = useState(0);
+  const myReadSeq = room?.members.find((member) => member.handle === me.handle)?.readSeq ?? 0;
+  // Where "New messages" goes: fixed when the conversation opens, before reading moves the cursor.
+  const [readSeqAtOpen] = useState(() => (room && room.unread > 0 ? myReadSeq : null));
+  const dividerSeq = useMemo(
+    () => (readSeqAtOpen === null ? null : (messages.find((message) => message.seq > readSeqAtOpen && message.sender !== me.handle)?.seq ?? null)),
+    [messages, readSeqAtOpen, me.handle],
+  );
+
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    if (!activeRoomId || !client) return;
+    if (!roomId || !client) return;
+    let live = true;
+    setHistory('loading');
     client
-      .openHistory(activeRoomId)
-      .then(({ hasMore }) => setOlderExists(hasMore))
-      .catch(() => {});
-  }, [activeRoomId, client]);
+      .openHistory(roomId)
+      .then(({ hasMore }) => {
+        if (!live) return;
+        setOlderExists(hasMore);
+        setHistory('ready');
+      })
+      .catch(() => live && setHistory('error'));
+    return () => {
+      live = false;
+    };
+  }, [roomId, client, attempt]);
+
+  // The list can know of newer messages than the view holds (seen with a request opened before its
+  // last message was stored, which then never reached the open view): fetch up to what the list knows.
+  const latestSeq = room?.lastSeq ?? request?.lastMessage?.seq ?? 0;
+  const heldSeq = useChat((state) => (roomId ? (state.syncedSeq[roomId] ?? 0) : 0));
+  useEffect(() => {
+    if (roomId && client && history === 'ready' && latestSeq > heldSeq) void client.openHistory(roomId).catch(() => {});
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [latestSeq, history]);
 
   async function loadEarlier() {
-    if (!activeRoomId || messages.length === 0) return;
-    const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(
-      `/api/v1/rooms/${activeRoomId}/messages?limit=100&beforeSeq=${messages[0].seq}`,
-    );
-    store.getState().mergeMessages(activeRoomId, page.messages);
+    if (!roomId || messages.length === 0) return;
+    const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(`/api/v1/rooms/${roomId}/messages?limit=100&beforeSeq=${messages[0].seq}`);
+    store.getState().mergeMessages(roomId, page.messages);
     setOlderExists(page.hasMore);
   }
 
   // Opening a conversation (and seeing new messages in it) marks it read up to what is shown without
   // a hole: a message still being fetched is not read yet.
-  const shownSeq = useChat((state) => (state.activeRoomId ? (state.syncedSeq[state.activeRoomId] ?? 0) : 0));
-  const myReadSeq = room?.members.find((member) => member.handle === me.handle)?.readSeq ?? 0;
+  const shownSeq = useChat((state) => (roomId ? (state.syncedSeq[roomId] ?? 0) : 0));
   useEffect(() => {
-    if (!client || !activeRoomId || shownSeq === 0) return;
+    if (!client || !roomId || shownSeq === 0) return;
     const markIfVisible = () => {
-      if (document.visibilityState === 'visible' && (shownSeq > myReadSeq || (room?.unread ?? 0) > 0)) client.markRead(activeRoomId, shownSeq);
+      if (document.visibilityState === 'visible' && (shownSeq > myReadSeq || (room?.unread ?? 0) > 0)) client.markRead(roomId, shownSeq);
     };
     markIfVisible();
     document.addEventListener('visibilitychange', markIfVisible);
     return () => document.removeEventListener('visibilitychange', markIfVisible);
-  }, [client, activeRoomId, shownSeq, myReadSeq, room?.unread]);
+  }, [client, roomId, shownSeq, myReadSeq, room?.unread]);
 
-  useEffect(() => {
-    // A block body: newer browsers return a promise from scrollIntoView, which must not become the cleanup.
-    bottom.current?.scrollIntoView({ block: 'end' });
-  }, [messages.length, outbox.length]);
-
-  if (!room && !draftPeer) {
-    return <main className="flex flex-1 items-center justify-center text-slate-500">Pick a conversation or find someone to talk to.</main>;
-  }
-  const title = room ? roomTitle(room, me) : draftPeer!.displayName;
-  const waiting = outbox.filter((item) => belongsHere(item, room, draftPeer?.handle, me.handle));
+  const title = room ? roomTitle(room, me) : request ? (request.from?.displayName ?? 'Message request') : draftPeer!.displayName;
+  const waiting = outbox.filter((item) => belongsHere(item, room, roomId, draftPeer?.handle, me.handle));
+  const nameOf = (handle: string) => room?.members.find((member) => member.handle === handle)?.displayName ?? (request?.from?.handle === handle ? request.from.displayName : handle);
 
   return (
-    <main className="flex min-w-0 flex-1 flex-col" aria-label={`Conversation with ${title}`}>
-      <ConversationHeader title={title} room={room ?? null} />
-      <ol aria-label="Messages" className="flex-1 space-y-2 overflow-y-auto p-4">
-        {olderExists && (
-          <li className="text-center">
-            <button type="button" onClick={() => void loadEarlier().catch(() => {})} className="text-xs text-indigo-700 underline">
-              Load earlier messages
-            </button>
-          </li>
-        )}
-        {messages.map((message) => {
+    <main className="relative flex min-w-0 flex-1 flex-col bg-slate-50" aria-label={`Conversation with ${title}`}>
+      <ConversationHeader title={title} room={room ?? null} request={request ?? null} draftPeer={draftPeer} />
+      <MessageList
+        messages={messages}
+        me={me.handle}
+        dividerSeq={dividerSeq}
+        ready={history === 'ready'}
+        sentTick={sentTick}
+        onLoadEarlier={olderExists && history === 'ready' ? loadEarlier : null}
+        head={
+          history === 'loading' && messages.length === 0 ? (
+            <MessagesSkeleton />
+          ) : history === 'error' ? (
+            <li role="alert" className="my-6 text-center text-sm text-red-800">
+              Could not load the messages.{' '}
+              <button type="button" onClick={() => setAttempt(attempt + 1)} className="ml-1 rounded border border-red-300 px-2 py-0.5 text-red-800">
+                Retry
+              </button>
+            </li>
+          ) : null
+        }
+        renderMessage={(message, first) => {
           const mine = message.sender === me.handle;
-          return <MessageItem key={message.id} message={message} mine={mine} status={mine && room ? receiptLabel(room, message, me.handle) : undefined} />;
-        })}
-        {waiting.map((item) => (
+          return (
+            <MessageItem
+              key={message.id}
+              message={message}
+              mine={mine}
+              first={first}
+              senderName={nameOf(message.sender)}
+              status={mine && room ? receiptLabel(room, message, me.handle) : undefined}
+            />
+          );
+        }}
+        tailCount={waiting.length}
+        tail={waiting.map((item) => (
           <OutboxMessage
             key={item.clientMsgId}
             item={item}
+            connected={connected}
             onRetry={() => {
               store.getState().retry(item.clientMsgId);
               void client?.flushOutbox();
@@ -95,22 +158,53 @@ export function Conversation() {
             onRemove={() => store.getState().settle(item.clientMsgId)}
           />
         ))}
-        <li ref={bottom} aria-hidden="true" />
-      </ol>
+      />
+      {roomId && <NewMessageAnnouncer roomId={roomId} me={me.handle} nameOf={nameOf} />}
       {room && <TypingIndicator roomId={room.id} />}
       {notice && (
-        <p role="alert" className="px-4 pb-1 text-xs text-amber-800">
+        <p role="alert" className="px-4 pb-1 text-xs text-amber-900">
           {notice}
         </p>
       )}
-      <Composer roomId={activeRoomId} draftPeer={draftPeer} disabled={room?.closed} />
+      {request && <RequestBar request={request} />}
+      <Composer
+        conversation={roomId ?? `to:${draftPeer!.handle}`}
+        carriedFrom={room?.kind === 'direct' ? `to:${room.members.find((member) => member.handle !== me.handle)?.handle}` : undefined}
+        roomId={roomId}
+        draftPeer={draftPeer}
+        disabled={room?.closed || !!request}
+        placeholder={request ? 'Accept the request to reply' : room?.closed ? 'This group is closed' : undefined}
+        onSent={() => setSentTick((tick) => tick + 1)}
+      />
+    </main>
+  );
+}
+
+function MessagesSkeleton() {
+  return (
+    <li aria-busy="true" className="space-y-3 py-2">
+      <span className="sr-only">Loading messages…</span>
+      {[48, 64, 36, 56].map((width, index) => (
+        <span key={index} aria-hidden="true" className={`block h-9 animate-pulse rounded-2xl bg-slate-200 ${index % 2 ? 'ml-auto' : ''}`} style={{ width: `${width}%` }} />
+      ))}
+    </li>
+  );
+}
+
+function ConversationSkeleton() {
+  return (
+    <main className="flex min-w-0 flex-1 flex-col" aria-busy="true" aria-label="Loading conversation">
+      <div className="h-14 animate-pulse border-b border-slate-200 bg-surface" />
+      <ol aria-label="Messages" className="flex-1 p-4">
+        <MessagesSkeleton />
+      </ol>
     </main>
   );
 }
 
 // A first message to someone is queued by handle; it belongs to the direct room with them once that exists.
-function belongsHere(item: OutboxItem, room: RoomSummary | undefined, draftHandle: string | undefined, me: string) {
-  if (item.roomId) return item.roomId === room?.id;
+function belongsHere(item: OutboxItem, room: RoomSummary | undefined, roomId: string | null, draftHandle: string | undefined, me: string) {
+  if (item.roomId) return item.roomId === roomId;
   if (!room) return item.to === draftHandle;
   return room.kind === 'direct' && room.members.some((member) => member.handle === item.to && member.handle !== me);
 }

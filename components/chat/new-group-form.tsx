@@ -50,12 +50,12 @@ export function NewGroupForm() {
         <input name="members" placeholder="bob, carol" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
       </label>
       {error && (
-        <p role="alert" className="text-red-700">
+        <p role="alert" className="text-red-800">
           {error}
         </p>
       )}
       <div className="flex gap-2">
-        <button type="submit" className="rounded bg-indigo-600 px-2 py-1 text-white">
+        <button type="submit" className="rounded bg-indigo-700 px-2 py-1 text-white">
           Create group
         </button>
         <button type="button" onClick={() => setOpen(false)} className="rounded border border-slate-300 px-2 py-1">

@@ -29,7 +29,7 @@ export function ProfileEditor() {
     return (
       <div>
         <p className="font-semibold">{me.displayName}</p>
-        <p className="text-xs text-slate-500">
+        <p className="text-xs text-slate-600">
           @{me.handle}{' '}
           <button type="button" onClick={() => setEditing(true)} className="underline">
             Edit profile
@@ -45,11 +45,11 @@ export function ProfileEditor() {
         <input name="displayName" defaultValue={me.displayName} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
       </label>
       {error && (
-        <p role="alert" className="text-red-700">
+        <p role="alert" className="text-red-800">
           {error}
         </p>
       )}
-      <button type="submit" className="rounded bg-indigo-600 px-2 py-1 text-white">
+      <button type="submit" className="rounded bg-indigo-700 px-2 py-1 text-white">
         Save
       </button>
     </form>

@@ -4,55 +4,77 @@ import { useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { MessageRequest } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { Avatar } from './avatar';
 
-/** First messages from people the user has never talked with: accept, ignore, or block. */
+/** First messages from people the user has never talked with: each opens read-only, to be answered there. */
 export function RequestList() {
   const requests = useChat((state) => state.requests);
+  const activeRoomId = useChat((state) => state.activeRoomId);
   const store = useChatStore();
-  const client = useChatClient();
-  const [error, setError] = useState<string | null>(null);
   if (requests.length === 0) return null;
 
-  async function answer(request: MessageRequest, action: 'accept' | 'ignore' | 'block') {
+  return (
+    <section aria-label="Message requests" className="border-b border-slate-200 bg-amber-50 py-2 text-sm">
+      <h3 className="px-3 pb-1 text-xs font-semibold uppercase text-amber-950">Message requests</h3>
+      <ul>
+        {requests.map((request) => (
+          <li key={request.roomId}>
+            {request.group !== undefined ? (
+              <GroupInvite request={request} />
+            ) : (
+              <button
+                type="button"
+                onClick={() => store.getState().openRoom(request.roomId)}
+                aria-current={request.roomId === activeRoomId ? 'true' : undefined}
+                className="flex w-full items-center gap-3 px-3 py-1.5 text-left hover:bg-amber-100"
+              >
+                <Avatar handle={request.from?.handle ?? request.roomId} name={request.from?.displayName ?? '?'} />
+                <span className="min-w-0 flex-1">
+                  <span className="block truncate font-medium text-slate-900">
+                    {request.from?.displayName ?? 'Someone'} <span className="font-normal text-slate-600">@{request.from?.handle}</span>
+                  </span>
+                  <span className="block truncate text-slate-700">{request.lastMessage?.body}</span>
+                </span>
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** A group invite cannot be opened before it is accepted (nothing flows until then): answered in place. */
+function GroupInvite({ request }: { request: MessageRequest }) {
+  const client = useChatClient();
+  const [error, setError] = useState<string | null>(null);
+  async function answer(action: 'accept' | 'decline') {
     setError(null);
     try {
-      if (action === 'block') {
-        await apiFetch('/api/v1/blocks', { method: 'POST', body: JSON.stringify({ handle: request.from?.handle }) });
-      } else {
-        // A group invite (`group` set) is answered at /invites: accept or decline.
-        const path = request.group === undefined ? `requests/${request.roomId}/${action}` : `invites/${request.roomId}/${action === 'accept' ? 'accept' : 'decline'}`;
-        await apiFetch(`/api/v1/${path}`, { method: 'POST' });
-      }
+      await apiFetch(`/api/v1/invites/${request.roomId}/${action}`, { method: 'POST' });
       await client?.refreshRooms();
-      if (action === 'accept' && request.group === undefined) store.getState().openRoom(request.roomId);
     } catch (failure) {
       setError((failure as Error).message);
     }
   }
-
   return (
-    <section aria-label="Message requests" className="border-b border-slate-200 bg-amber-50 p-3 text-sm">
-      <h3 className="mb-1 text-xs font-medium uppercase text-amber-800">Message requests</h3>
-      <ul className="space-y-2">
-        {requests.map((request) => (
-          <li key={request.roomId}>
-            <p className="font-medium">{request.from?.displayName ?? 'Someone'} <span className="text-slate-500">@{request.from?.handle}</span></p>
-            <p className="truncate text-slate-600">{request.group === undefined ? request.lastMessage?.body : `invites you to the group "${request.group}"`}</p>
-            <div className="mt-1 flex gap-2">
-              <button type="button" onClick={() => void answer(request, 'accept')} className="rounded bg-indigo-600 px-2 text-white">
-                Accept
-              </button>
-              <button type="button" onClick={() => void answer(request, 'ignore')} className="rounded border border-slate-300 px-2">
-                {request.group === undefined ? 'Ignore' : 'Decline'}
-              </button>
-              <button type="button" onClick={() => void answer(request, 'block')} className="rounded border border-red-300 px-2 text-red-700">
-                Block
-              </button>
-            </div>
-          </li>
-        ))}
-      </ul>
-      {error && <p role="alert" className="text-red-700">{error}</p>}
-    </section>
+    <div className="flex items-center gap-3 px-3 py-1.5">
+      <Avatar handle={request.from?.handle ?? request.roomId} name={request.from?.displayName ?? '?'} />
+      <div className="min-w-0 flex-1">
+        <p className="truncate font-medium text-slate-900">
+          {request.from?.displayName ?? 'Someone'} <span className="font-normal text-slate-600">@{request.from?.handle}</span>
+        </p>
+        <p className="truncate text-slate-700">invites you to the group &ldquo;{request.group}&rdquo;</p>
+        <div className="mt-1 flex gap-2">
+          <button type="button" onClick={() => void answer('accept')} className="rounded bg-indigo-700 px-2 text-white">
+            Accept
+          </button>
+          <button type="button" onClick={() => void answer('decline')} className="rounded border border-slate-400 px-2 text-slate-900">
+            Decline
+          </button>
+        </div>
+        {error && <p role="alert" className="text-red-700">{error}</p>}
+      </div>
+    </div>
   );
 }

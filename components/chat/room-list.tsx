@@ -1,9 +1,17 @@
 'use client';
 
+import { sameDay, timeOf } from '@/lib/dates';
 import { sortRooms } from '@/lib/stores/chat-store';
 import { useChat, useChatStore } from '../providers/chat-provider';
+import { Avatar } from './avatar';
 import { PresenceDot } from './presence-label';
 import { roomTitle } from './room-title';
+
+// Today's activity by time, older by date, as in the usual messengers.
+const whenOf = (iso: string) => {
+  const at = new Date(iso);
+  return sameDay(at, new Date()) ? timeOf(at) : at.toLocaleDateString([], { day: 'numeric', month: 'short' });
+};
 
 export function RoomList() {
   const store = useChatStore();
@@ -14,36 +22,46 @@ export function RoomList() {
   const ordered = sortRooms(rooms);
 
   if (ordered.length === 0) {
-    return <p className="p-4 text-sm text-slate-500">No conversations yet. Find someone above to start one.</p>;
+    return <p className="p-4 text-sm text-slate-600">No conversations yet. Find someone above to start one.</p>;
   }
   return (
-    <ul aria-label="Recent conversations" className="flex-1 overflow-y-auto">
+    <ul aria-label="Recent conversations">
       {ordered.map((room) => {
-        const time = room.lastMessage ? new Date(room.lastMessage.createdAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+        const peer = room.kind === 'direct' ? room.members.find((m) => m.handle !== me.handle) : undefined;
+        const title = roomTitle(room, me);
         return (
           <li key={room.id}>
             <button
               type="button"
               onClick={() => store.getState().openRoom(room.id)}
               aria-current={room.id === activeRoomId ? 'true' : undefined}
-              className={`block w-full border-b border-slate-100 px-3 py-2 text-left ${room.id === activeRoomId ? 'bg-indigo-50' : 'hover:bg-slate-50'}`}
+              className={`flex w-full items-center gap-3 border-b border-slate-100 px-3 py-2 text-left ${room.id === activeRoomId ? 'bg-indigo-50' : 'hover:bg-slate-50'}`}
             >
-              <span className="flex items-center justify-between gap-2">
-                <span className="flex items-center gap-1 truncate font-medium">
-                  {room.kind === 'direct' && <PresenceDot status={presence[room.members.find((m) => m.handle !== me.handle)?.handle ?? '']} />}
-                  {roomTitle(room, me)}
-                  {room.closed && <span className="ml-1 text-xs text-slate-500">(closed)</span>}
+              <span className="relative">
+                <Avatar handle={peer?.handle ?? room.id} name={title} />
+                {peer && (
+                  <span className="absolute -bottom-0.5 -right-0.5 flex rounded-full bg-surface p-0.5">
+                    <PresenceDot status={presence[peer.handle]} />
+                  </span>
+                )}
+              </span>
+              <span className="min-w-0 flex-1">
+                <span className="flex items-center justify-between gap-2">
+                  <span className={`truncate ${room.unread > 0 ? 'font-semibold' : 'font-medium'}`}>
+                    {title}
+                    {room.closed && <span className="ml-1 text-xs text-slate-600">(closed)</span>}
+                  </span>
+                  <span className="shrink-0 text-xs text-slate-600">{room.lastMessage ? whenOf(room.lastMessage.createdAt) : ''}</span>
                 </span>
-                <span className="flex shrink-0 items-center gap-1 text-xs text-slate-400">
-                  {time}
+                <span className="flex items-center justify-between gap-2">
+                  <span className="block truncate text-sm text-slate-600">{room.lastMessage?.body ?? ''}</span>
                   {room.unread > 0 && (
-                    <span aria-label={`${room.unread} unread`} className="rounded-full bg-indigo-600 px-1.5 text-white">
+                    <span aria-label={`${room.unread} unread`} className="shrink-0 rounded-full bg-indigo-700 px-1.5 text-xs font-semibold text-white">
                       {room.unread}
                     </span>
                   )}
                 </span>
               </span>
-              <span className="block truncate text-sm text-slate-500">{room.lastMessage?.body ?? ''}</span>
             </button>
           </li>
         );

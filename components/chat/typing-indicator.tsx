@@ -20,7 +20,7 @@ export function TypingIndicator({ roomId }: { roomId: string }) {
   if (active.length === 0) return null;
   const who = active.length === 1 ? active[0] : `${active.slice(0, -1).join(', ')} and ${active.at(-1)}`;
   return (
-    <p role="status" aria-live="polite" className="px-4 pb-1 text-xs italic text-slate-500">
+    <p role="status" aria-live="polite" className="px-4 pb-1 text-xs italic text-slate-600">
       {who} {active.length === 1 ? 'is' : 'are'} typing…
     </p>
   );

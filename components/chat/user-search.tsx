@@ -47,7 +47,7 @@ export function UserSearch() {
           {results.map((user) => (
             <li key={user.handle}>
               <button type="button" onClick={() => pick(user)} className="w-full rounded px-2 py-1 text-left text-sm hover:bg-slate-100">
-                {user.displayName} <span className="text-slate-500">@{user.handle}</span>
+                {user.displayName} <span className="text-slate-600">@{user.handle}</span>
               </button>
             </li>
           ))}

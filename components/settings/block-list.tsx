@@ -13,12 +13,12 @@ export function BlockList() {
 
   return (
     <Panel id="blocks" title="Blocked people" error={error}>
-      {blocks.length === 0 && <p className="text-sm text-slate-500">You have not blocked anyone.</p>}
+      {blocks.length === 0 && <p className="text-sm text-slate-600">You have not blocked anyone.</p>}
       <ul aria-label="Blocked people" className="divide-y divide-slate-100">
         {blocks.map((blocked) => (
           <li key={blocked.handle} className="flex items-center justify-between py-2 text-sm">
             <span>
-              {blocked.displayName} <span className="text-slate-500">@{blocked.handle}</span>
+              {blocked.displayName} <span className="text-slate-600">@{blocked.handle}</span>
             </span>
             <button type="button" onClick={() => void unblock(blocked.handle)} className="rounded border border-slate-300 px-2 py-1">
               Unblock @{blocked.handle}

@@ -25,7 +25,7 @@ export function SessionList() {
                 {describeDevice(session)}
                 {session.current && <span className="ml-2 rounded bg-emerald-100 px-1 text-xs text-emerald-800">This device</span>}
               </p>
-              <p className="text-xs text-slate-500">
+              <p className="text-xs text-slate-600">
                 Signed in {new Date(session.createdAt).toLocaleString()} · last seen {new Date(session.lastSeenAt).toLocaleString()}
               </p>
             </div>

@@ -1,13 +1,11 @@
-import Link from 'next/link';
+import { BackToChat } from './back-to-chat';
 
-/** A page's title with the way back to the chat. */
+/** A page's title with the way back to the chat (to the conversation that was open). */
 export function PageHeader({ title }: { title: string }) {
   return (
-    <header className="flex items-center justify-between">
+    <header className="flex flex-wrap items-center justify-between gap-2">
       <h1 className="text-2xl font-semibold">{title}</h1>
-      <Link href="/" className="text-indigo-700 underline">
-        Back to chat
-      </Link>
+      <BackToChat />
     </header>
   );
 }

@@ -11,8 +11,12 @@ const ACK_TIMEOUT_MS = 10_000;
 /** How long a "typing" signal shows without being renewed; clients renew every TYPING_RENEW_MS. */
 export const TYPING_SHOWN_MS = 6_000;
 export const TYPING_RENEW_MS = 3_000;
-/** A message still unsent after this long is shown as failed, with a retry button. */
-export const OUTBOX_FAIL_AFTER_MS = 30_000;
+/** Waits before sending again after an ack timeout or an `unavailable` answer, and before a handshake retry. */
+export const RETRY_BASE_MS = 1_000;
+export const RETRY_MAX_MS = 15_000;
+const backoff = (attempt: number) => Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempt, 8)) * (0.75 + Math.random() * 0.5);
+/** Where a session the server ended lands: the sign-in page says why. */
+export const SIGNED_OUT_URL = '/signin?reason=ended';
 
 /**
  * Binds socket events to store actions and keeps delivery exactly-once and in order:
@@ -38,9 +42,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     ]);
     if (ticket < refreshApplied) return;
     refreshApplied = ticket;
-    store.getState().setRooms(rooms);
+    // Requests first: the open conversation may be a request, which the room list does not hold.
     // Group invites wait for consent like requests, and are listed with them.
     store.getState().setRequests([...requests, ...invites.map(({ name, ...invite }) => ({ ...invite, lastMessage: null, group: name }))]);
+    store.getState().setRooms(rooms);
     if (socket.connected) await queryPresence(rooms);
   };
 
@@ -83,7 +88,20 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     if (synced !== undefined && synced < message.seq) void syncRoom(message.roomId);
   };
 
-  const flushOutbox = async () => {
+  // The outbox is sent strictly in write order: the oldest pending message blocks the ones after it
+  // while it waits out a rate limit, an ack timeout or an `unavailable` answer, so none overtakes it.
+  // Only a refusal that retrying cannot fix (bad input, forbidden) marks it failed and moves on.
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let attempt = 0;
+  const retryLater = (ms: number) => {
+    if (retryTimer) clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      void flushOutbox();
+    }, ms);
+  };
+
+  const flushOutbox = async (): Promise<void> => {
     if (flushing) return;
     flushing = true;
     try {
@@ -96,19 +114,27 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
         try {
           reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { ...target, clientMsgId: next.clientMsgId, body: next.body });
         } catch {
-          return; // No answer: the connection is in trouble. The next connect flushes again.
+          // No answer in time: kept pending and sent again with the same clientMsgId (the server keeps one).
+          retryLater(backoff(attempt++));
+          return;
         } finally {
           inFlight.delete(next.clientMsgId);
         }
         if (reply.ok) {
+          attempt = 0;
           store.getState().setNotice(null);
           receive(reply.message);
-          if (!store.getState().rooms[reply.message.roomId]) await onNewRoom(reply.message.roomId, next.to);
+          if (!store.getState().rooms[reply.message.roomId]) await onNewRoom(reply.message.roomId, next.to).catch(() => {});
         } else if (reply.error.code === 'rate_limited') {
           // Kept pending and sent again when the bucket allows; the user is told why it waits.
           const wait = Number(reply.error.retryAfterMs ?? 1000);
           store.getState().setNotice(reply.error.message);
           await new Promise((resolve) => setTimeout(resolve, wait));
+        } else if (reply.error.code === 'unavailable') {
+          // The server cannot store it right now (e.g. its database is down): it waits, then goes again.
+          store.getState().setNotice('The server is busy: your messages are kept and will be sent shortly.');
+          retryLater(backoff(attempt++));
+          return;
         } else if (reply.error.code === 'held_for_review') {
           store.getState().hold(next.clientMsgId, reply.error.message);
         } else {
@@ -128,10 +154,12 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   };
 
   const onConnect = async () => {
+    handshakeAttempt = 0;
     store.getState().setConnected(true);
-    await refreshRooms().catch(() => {});
+    await loadRooms();
     const loaded = Object.keys(store.getState().syncedSeq).filter((roomId) => store.getState().rooms[roomId]);
     await Promise.all(loaded.map(syncRoom));
+    // Older versions marked messages failed for want of a connection; they go again, in order.
     store.getState().requeueRetryable();
     await flushOutbox();
   };
@@ -145,12 +173,33 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     return { hasMore: page.hasMore };
   };
 
-  socket.on('connect', () => void onConnect());
+  // Only `unauthorized` means signed out. Any other refusal of the handshake (`unavailable` while the
+  // server's database is down) is retried with backoff: Socket.io does not retry a refused handshake
+  // by itself (`socket.active` is false then), while it does retry transport errors.
+  let handshakeAttempt = 0;
+  let handshakeTimer: ReturnType<typeof setTimeout> | null = null;
+  socket.on('connect', () => void onConnect().catch(() => {}));
   socket.on('disconnect', () => store.getState().setConnected(false));
   socket.on('connect_error', (error) => {
     store.getState().setConnected(false);
-    if (error.message === 'unauthorized') window.location.assign('/signin');
+    if (error.message === 'unauthorized') return window.location.assign(SIGNED_OUT_URL);
+    if (socket.active || handshakeTimer) return;
+    handshakeTimer = setTimeout(() => {
+      handshakeTimer = null;
+      if (!socket.connected) socket.connect();
+    }, backoff(handshakeAttempt++));
   });
+  // The browser knows at once when the network goes; the socket would only notice at its next missed
+  // ping (tens of seconds). Closing the transport shows "offline" now and starts reconnecting.
+  const onOffline = () => {
+    store.getState().setConnected(false);
+    socket.io.engine?.close();
+  };
+  const onOnline = () => {
+    if (!socket.connected && !socket.active) socket.connect();
+  };
+  window.addEventListener('offline', onOffline);
+  window.addEventListener('online', onOnline);
   socket.on('message:new', ({ message }) => {
     const state = store.getState();
     receive(message);
@@ -178,7 +227,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   );
   socket.on('disconnect', (reason) => {
     // The server cut this session (signed out elsewhere, or banned): back to the sign-in page.
-    if (reason === 'io server disconnect') window.location.assign('/signin');
+    if (reason === 'io server disconnect') window.location.assign(SIGNED_OUT_URL);
   });
 
   const unsubscribe = store.subscribe((state, previous) => {
@@ -195,22 +244,16 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     if (item.status === 'pending') void flushOutbox();
   };
   window.addEventListener('storage', onStorage);
-  // The one on its way keeps waiting for its ack; an answer, or its own timeout, settles it.
-  const failStale = setInterval(() => {
-    for (const item of store.getState().outbox) {
-      if (item.status === 'pending' && !inFlight.has(item.clientMsgId) && Date.now() - item.queuedAt > OUTBOX_FAIL_AFTER_MS) {
-        store.getState().fail(item.clientMsgId, 'Not sent: no connection to the server.', true);
-      }
-    }
-  }, 1000);
-
   // The list comes over REST, so it shows even while the socket cannot connect.
-  void refreshRooms().catch(() => {});
+  const loadRooms = () => refreshRooms().catch(() => store.getState().setRoomsFailed());
+  void loadRooms();
   socket.connect();
   return {
     /** For features that bring their own events (components/notifications: view:state, message alerts). */
     socket,
     refreshRooms,
+    /** Loads the list again after a failed first load (the Retry button). */
+    loadRooms,
     flushOutbox,
     openHistory,
     /** Marks the room read up to `seq` (what is on screen), once per new seq. */
@@ -229,7 +272,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       };
     })(),
     close: () => {
-      clearInterval(failStale);
+      if (retryTimer) clearTimeout(retryTimer);
+      if (handshakeTimer) clearTimeout(handshakeTimer);
+      window.removeEventListener('offline', onOffline);
+      window.removeEventListener('online', onOnline);
       unsubscribe();
       window.removeEventListener('storage', onStorage);
       socket.removeAllListeners();

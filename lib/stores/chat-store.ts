@@ -6,6 +6,9 @@ export type ChatState = {
   me: PublicUser;
   /** null while the first connection is being made. */
   connected: boolean | null;
+  /** The conversation list: still loading (skeletons), loaded, or its first load failed (Retry). */
+  roomsStatus: 'loading' | 'ready' | 'error';
+  setRoomsFailed: () => void;
   rooms: Record<string, RoomSummary>;
   messagesByRoom: Record<string, ChatMessage[]>;
   /**
@@ -76,6 +79,8 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
   createStore<ChatState>()((set) => ({
     me,
     connected: null,
+    roomsStatus: 'loading',
+    setRoomsFailed: () => set((state) => (state.roomsStatus === 'ready' ? {} : { roomsStatus: 'error' })),
     rooms: {},
     messagesByRoom: {},
     syncedSeq: {},
@@ -115,7 +120,12 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     setRooms: (rooms) =>
       set((state) => ({
         rooms: Object.fromEntries(rooms.map((room) => [room.id, withLiveMessages(room, state.messagesByRoom[room.id], state.me.handle)])),
-        activeRoomId: state.activeRoomId && rooms.some((room) => room.id === state.activeRoomId) ? state.activeRoomId : null,
+        roomsStatus: 'ready',
+        // A message request stays open too: it is read before it is answered.
+        activeRoomId:
+          state.activeRoomId && (rooms.some((room) => room.id === state.activeRoomId) || state.requests.some((request) => request.roomId === state.activeRoomId))
+            ? state.activeRoomId
+            : null,
       })),
     mergeMessages: (roomId, messages) =>
       set((state) => {

@@ -3,13 +3,22 @@ import { notBlockedBySql } from '../safety/visibility';
 
 // Unread = text messages after the member's read cursor that someone else sent, not removed, and
 // not from someone the member blocked. Of those, `mentions` counts the ones that mention the member.
-export async function countUnreadWithMentions(db: DbClient, userId: string, roomId?: string): Promise<Map<string, { unread: number; mentions: number }>> {
+// `upTo` (roomId → seq) counts only up to a seq already read elsewhere (the room list's lastSeq), so a
+// message stored in between is not counted without being listed.
+export async function countUnreadWithMentions(
+  db: DbClient,
+  userId: string,
+  roomId?: string,
+  upTo?: Map<string, number>,
+): Promise<Map<string, { unread: number; mentions: number }>> {
+  const caps = upTo ? JSON.stringify(Object.fromEntries(upTo)) : null;
   const rows = await db.$queryRaw<{ roomId: string; unread: bigint | number; mentions: bigint | number }[]>`
     SELECT m."roomId", COUNT(*) AS unread, COUNT(*) FILTER (WHERE m."mentions" @> ARRAY[u."handle"]) AS mentions
     FROM "RoomMember" rm
     JOIN "User" u ON u."id" = rm."userId"
     JOIN "Message" m ON m."roomId" = rm."roomId" AND m.seq > rm."readSeq"
       AND m."senderId" <> rm."userId" AND m.kind = 'text' AND m."deletedAt" IS NULL
+      AND (${caps}::jsonb IS NULL OR m.seq <= COALESCE((${caps}::jsonb ->> m."roomId")::int, 0))
       AND ${notBlockedBySql('rm."userId"', 'm."senderId"')}
     WHERE rm."userId" = ${userId} AND (${roomId ?? null}::text IS NULL OR rm."roomId" = ${roomId ?? null}::text)
     GROUP BY m."roomId"`;

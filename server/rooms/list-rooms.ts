@@ -29,8 +29,12 @@ export async function listRooms(actor: Actor): Promise<RoomSummary[]> {
     include: summaryInclude(actor.userId),
     orderBy: { lastMessageAt: 'desc' },
   });
+  // Unread is counted up to each room's lastSeq as read above: a message stored between the two reads
+  // would otherwise be counted but not listed, and the client, seeing it arrive live past lastSeq,
+  // would count it a second time.
+  const upTo = new Map(rooms.map((room) => [room.id, room.lastSeq]));
   const [counts, hidden, previews] = await Promise.all([
-    countUnreadWithMentions(db, actor.userId),
+    countUnreadWithMentions(db, actor.userId, undefined, upTo),
     blockedEitherWay(db, actor.userId),
     previewsOf(actor, rooms),
   ]);
@@ -45,8 +49,9 @@ export async function getRoomSummary(actor: Actor, roomId: string): Promise<Room
     include: summaryInclude(actor.userId),
   });
   if (!room) throw new AppError('not_found', 'No such conversation.');
+  const upTo = new Map([[room.id, room.lastSeq]]);
   const [counts, hidden, previews] = await Promise.all([
-    countUnreadWithMentions(db, actor.userId, roomId),
+    countUnreadWithMentions(db, actor.userId, roomId, upTo),
     blockedEitherWay(db, actor.userId),
     previewsOf(actor, [room]),
   ]);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { TEST_DATABASE_URL } from '../helpers/services';
+import type { BrowserContextOptions } from '@playwright/test';
 import { type Browser, expect, type Page } from './fixtures';
 
 export const PASSWORD = 'correct horse battery';
@@ -13,9 +14,9 @@ export function trackPageErrors() {
 }
 
 /** Signs a new user up in a browser context of their own. */
-export async function signUp(browser: Browser, prefix: string, displayName: string, errors?: ReturnType<typeof trackPageErrors>) {
+export async function signUp(browser: Browser, prefix: string, displayName: string, errors?: ReturnType<typeof trackPageErrors>, options?: BrowserContextOptions) {
   const handle = uniqueHandle(prefix);
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await browser.newContext(options)).newPage();
   errors?.watch(page);
   await page.goto('/signup');
   await page.getByLabel('Username').fill(handle);
@@ -26,11 +27,13 @@ export async function signUp(browser: Browser, prefix: string, displayName: stri
   return { handle, page };
 }
 
-/** Accepts the message request from someone and opens the conversation. */
+/** Opens the message request from someone (read-only until answered), accepts it, and stays in the conversation. */
 export async function acceptRequest(user: { page: Page }, fromDisplayName: string) {
   const requests = user.page.getByRole('region', { name: 'Message requests' });
   await expect(requests).toContainText(fromDisplayName);
-  await requests.getByRole('button', { name: 'Accept' }).click();
+  await requests.getByRole('button', { name: new RegExp(fromDisplayName) }).click();
+  await user.page.getByRole('region', { name: 'Message request', exact: true }).getByRole('button', { name: 'Accept' }).click();
+  await expect(user.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
 }
 
 /** Makes someone an admin from the command line, as an operator would. */
@@ -64,4 +67,24 @@ export async function acceptedChat(browser: Browser, errors: ReturnType<typeof t
 export async function openChatWith(user: { page: Page }, handle: string) {
   await user.page.getByLabel('Find people').fill(handle);
   await user.page.getByRole('button', { name: new RegExp(handle) }).click();
+}
+
+/** The id of the caller's conversation whose members include `handle`, over the REST API. */
+export async function roomIdWith(user: { page: Page }, handle: string): Promise<string> {
+  const { rooms } = await (await user.page.request.get('/api/v1/rooms')).json();
+  return rooms.find((room: { members: { handle: string }[] }) => room.members.some((member) => member.handle === handle)).id;
+}
+
+/** Posts messages over REST, in order (the e2e server's send bucket is large enough). */
+export async function postMessages(user: { page: Page }, roomId: string, bodies: string[]) {
+  for (const body of bodies) {
+    const response = await user.page.request.post(`/api/v1/rooms/${roomId}/messages`, { data: { clientMsgId: crypto.randomUUID(), body } });
+    expect(response.status()).toBe(201);
+  }
+}
+
+/** Nothing on the page scrolls sideways. */
+export async function expectNoHorizontalScroll(page: Page) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
+  expect(scrollWidth, `page ${page.url()} scrolls sideways`).toBeLessThanOrEqual(innerWidth);
 }

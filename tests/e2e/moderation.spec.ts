@@ -15,6 +15,8 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   await troll.page.getByRole('button', { name: 'Send' }).click();
   await acceptRequest(alice, 'Troll');
   const abusive = messages(alice.page).locator('li[data-seq]', { hasText: 'something abusive' });
+  // Report sits in the message's actions menu.
+  await abusive.getByRole('button', { name: 'Message actions' }).click();
   await abusive.getByRole('button', { name: 'Report message' }).click();
   await abusive.getByLabel('Reason for reporting').fill('harassment');
   await abusive.getByRole('button', { name: 'Send report' }).click();

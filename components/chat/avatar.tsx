@@ -1,0 +1,24 @@
+// Dark enough for white initials to pass WCAG AA on every one; fixed hex so dark mode keeps them.
+const COLOURS = ['#4338ca', '#065f46', '#be123c', '#075985', '#92400e', '#6d28d9', '#115e59', '#334155'];
+
+function colourOf(handle: string) {
+  let hash = 0;
+  for (const char of handle) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return COLOURS[hash % COLOURS.length];
+}
+
+export function initialsOf(name: string) {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? words[0][0] + words[1][0] : (words[0] ?? '?').slice(0, 2);
+  return letters.toUpperCase();
+}
+
+/** Initials on a colour derived from the handle, until profile pictures exist. Decorative: the name is beside it. */
+export function Avatar({ handle, name, size = 'md' }: { handle: string; name: string; size?: 'sm' | 'md' }) {
+  const box = size === 'sm' ? 'h-7 w-7 text-[11px]' : 'h-9 w-9 text-xs';
+  return (
+    <span aria-hidden="true" className={`inline-flex shrink-0 select-none items-center justify-center rounded-full font-semibold text-white ${box}`} style={{ backgroundColor: colourOf(handle) }}>
+      {initialsOf(name)}
+    </span>
+  );
+}

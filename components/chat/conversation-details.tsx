@@ -1,0 +1,173 @@
+'use client';
+
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { apiFetch } from '@/lib/api-client';
+import type { RoomSummary } from '@/lib/schemas';
+import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { Avatar } from './avatar';
+import { ConfirmButton } from './confirm-button';
+import { PresenceDot } from './presence-label';
+
+/** The details panel: members, adding people, and the actions on the conversation (block, leave). */
+export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSummary; focusAdd: boolean; onClose: () => void }) {
+  const me = useChat((state) => state.me);
+  const presence = useChat((state) => state.presence);
+  const store = useChatStore();
+  const client = useChatClient();
+  const [error, setError] = useState<string | null>(null);
+  const isGroup = room.kind === 'group';
+  const isOwner = isGroup && room.owner === me.handle;
+  const peer = !isGroup ? room.members.find((member) => member.handle !== me.handle) : undefined;
+  const panel = useRef<HTMLElement>(null);
+  const addInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    if (focusAdd && addInput.current) addInput.current.focus();
+    else panel.current?.querySelector<HTMLElement>('h3')?.focus();
+  }, [focusAdd]);
+
+  async function run(action: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await action();
+      await client?.refreshRooms();
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  }
+
+  async function addPerson(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const handle = String(new FormData(form).get('handle') ?? '').trim().replace(/^@/, '').toLowerCase();
+    if (!handle) return;
+    await run(async () => {
+      // In a direct conversation the server starts a new group with all three and returns it.
+      const reply = await apiFetch<{ room?: RoomSummary }>(`/api/v1/groups/${room.id}/users`, { method: 'POST', body: JSON.stringify({ handle }) });
+      if (reply.room) {
+        await client?.refreshRooms();
+        store.getState().openRoom(reply.room.id);
+      }
+      form.reset();
+    });
+  }
+
+  return (
+    <aside
+      ref={panel}
+      aria-label="Conversation details"
+      onKeyDown={(event) => event.key === 'Escape' && onClose()}
+      className="absolute inset-0 z-30 flex flex-col overflow-y-auto border-l border-slate-200 bg-surface p-4 text-sm shadow-xl md:left-auto md:w-80"
+    >
+      <div className="flex items-center justify-between">
+        <h3 tabIndex={-1} className="text-base font-semibold outline-none">
+          Details
+        </h3>
+        <button type="button" onClick={onClose} className="rounded border border-slate-300 px-2 py-1">
+          Close
+        </button>
+      </div>
+      <h4 className="mt-4 text-xs font-semibold uppercase text-slate-600">{isGroup ? 'Members' : 'People'}</h4>
+      <ul aria-label="Members" className="mt-1 space-y-2">
+        {room.members.map((member) => (
+          <li key={member.handle} className="flex items-center gap-2">
+            <Avatar handle={member.handle} name={member.displayName} size="sm" />
+            <span className="min-w-0 flex-1 truncate">
+              {member.displayName} <span className="text-slate-600">@{member.handle}</span>
+              {room.owner === member.handle && <span className="ml-1 text-xs text-indigo-800">owner</span>}
+            </span>
+            {member.handle !== me.handle && <PresenceDot status={presence[member.handle]} />}
+            {isOwner && member.handle !== me.handle && (
+              <button
+                type="button"
+                onClick={() => void run(() => apiFetch(`/api/v1/groups/${room.id}/users/${member.handle}`, { method: 'DELETE' }))}
+                className="text-red-800 underline"
+              >
+                Remove {member.handle}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {(isOwner || !isGroup) && (
+        <form onSubmit={addPerson} className="mt-4 flex gap-2">
+          <label className="min-w-0 flex-1">
+            <span className="sr-only">Handle to add</span>
+            <input ref={addInput} name="handle" placeholder="handle to add" className="w-full rounded border border-slate-300 bg-surface px-2 py-1" />
+          </label>
+          <button type="submit" className="rounded bg-indigo-700 px-3 py-1 text-white">
+            Add
+          </button>
+        </form>
+      )}
+      {!isGroup && <p className="mt-1 text-xs text-slate-600">Adding someone starts a new group; this conversation stays private.</p>}
+      <div className="mt-6 border-t border-slate-200 pt-4">
+        {peer && <BlockControl handle={peer.handle} />}
+        {isGroup && (
+          <ConfirmButton
+            label="Leave group"
+            question="Leave this group?"
+            confirmLabel="Leave"
+            onConfirm={() => run(() => apiFetch(`/api/v1/groups/${room.id}/users/${me.handle}`, { method: 'DELETE' }))}
+          />
+        )}
+      </div>
+      {error && (
+        <p role="alert" className="mt-2 text-red-800">
+          {error}
+        </p>
+      )}
+    </aside>
+  );
+}
+
+/** Block with a confirmation, then "Blocked — Unblock" so the state is visible and reversible. */
+function BlockControl({ handle }: { handle: string }) {
+  const [blocked, setBlocked] = useState<boolean | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const unblockButton = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    apiFetch<{ blocks: { handle: string }[] }>('/api/v1/blocks')
+      .then(({ blocks }) => setBlocked(blocks.some((block) => block.handle === handle)))
+      .catch(() => setBlocked(false));
+  }, [handle]);
+
+  async function change(block: boolean) {
+    setError(null);
+    try {
+      if (block) await apiFetch('/api/v1/blocks', { method: 'POST', body: JSON.stringify({ handle }) });
+      else await apiFetch(`/api/v1/blocks/${handle}`, { method: 'DELETE' });
+      setBlocked(block);
+      if (block) setTimeout(() => unblockButton.current?.focus(), 0);
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+  }
+
+  if (blocked === null) return <p className="text-slate-600">Checking…</p>;
+  return (
+    <div>
+      {blocked ? (
+        <p role="status" className="flex flex-wrap items-center gap-2">
+          <span className="font-medium text-red-800">Blocked</span> —
+          <button ref={unblockButton} type="button" onClick={() => void change(false)} className="rounded border border-slate-400 px-3 py-1">
+            Unblock @{handle}
+          </button>
+        </p>
+      ) : (
+        <ConfirmButton
+          label={`Block @${handle}`}
+          question={`Block @${handle}? You will not see their messages, presence or typing, and they cannot message you.`}
+          confirmLabel="Block"
+          onConfirm={() => change(true)}
+        />
+      )}
+      {error && (
+        <p role="alert" className="text-red-800">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,175 @@
+'use client';
+
+import { Fragment, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { dayLabel, GROUP_WITHIN_MS, sameDay } from '@/lib/dates';
+import type { ChatMessage } from '@/lib/schemas';
+
+/** How close to the bottom (px) still counts as "at the bottom": new messages then scroll into view. */
+const AT_BOTTOM_PX = 48;
+
+type Props = {
+  messages: ChatMessage[];
+  me: string;
+  /** The first unread message when the conversation was opened: a "New messages" divider goes above it. */
+  dividerSeq: number | null;
+  /** Ready once the first page is in: the view then lands on the divider, or at the bottom. */
+  ready: boolean;
+  /** Changes when the user sends: the view follows their own message to the bottom. */
+  sentTick: number;
+  renderMessage: (message: ChatMessage, first: boolean) => ReactNode;
+  /** Rows after the messages (the outbox); their count changing at the bottom follows like a message. */
+  tail: ReactNode;
+  tailCount: number;
+  head: ReactNode;
+  /** Loads an earlier page; the first visible message stays where it is on screen. */
+  onLoadEarlier: (() => Promise<void>) | null;
+};
+
+/**
+ * The scrolling message list. It never moves under the reader: a new message scrolls into view only
+ * when the reader is already at the bottom, otherwise a "N new messages" button counts them; loading
+ * earlier history keeps the message the reader was looking at in place.
+ */
+export function MessageList({ messages, me, dividerSeq, ready, sentTick, renderMessage, tail, tailCount, head, onLoadEarlier }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const divider = useRef<HTMLLIElement>(null);
+  const atBottom = useRef(true);
+  const landed = useRef(false);
+  const anchor = useRef<{ seq: number; top: number } | null>(null);
+  const [unseen, setUnseen] = useState(0);
+  const [loadingEarlier, setLoadingEarlier] = useState(false);
+  const lastSeq = messages.at(-1)?.seq ?? 0;
+  const previousLast = useRef(lastSeq);
+
+  const toBottom = useCallback(() => {
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+    atBottom.current = true;
+    setUnseen(0);
+  }, []);
+
+  // First landing: on the divider when there is unread, else at the bottom.
+  useLayoutEffect(() => {
+    if (!ready || landed.current) return;
+    landed.current = true;
+    previousLast.current = lastSeq;
+    if (divider.current && scroller.current) {
+      scroller.current.scrollTop = divider.current.offsetTop - scroller.current.offsetTop - 8;
+      atBottom.current = false;
+      onScroll();
+    } else toBottom();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ready]);
+
+  // Newer messages (or outbox rows) at the end: follow them only if the reader was at the bottom.
+  useLayoutEffect(() => {
+    if (!landed.current) return;
+    const arrived = messages.filter((message) => message.seq > previousLast.current && message.sender !== me && message.kind === 'text').length;
+    previousLast.current = Math.max(previousLast.current, lastSeq);
+    if (atBottom.current) toBottom();
+    else if (arrived > 0) setUnseen((count) => count + arrived);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [lastSeq, tailCount]);
+
+  useLayoutEffect(() => {
+    if (sentTick > 0) toBottom();
+  }, [sentTick, toBottom]);
+
+  // After an earlier page was put on top, move by as much as the anchor message moved.
+  const firstSeq = messages[0]?.seq;
+  useLayoutEffect(() => {
+    const saved = anchor.current;
+    const element = scroller.current;
+    if (!saved || !element) return;
+    anchor.current = null;
+    const row = element.querySelector<HTMLElement>(`[data-seq="${saved.seq}"]`);
+    if (row) element.scrollTop += row.getBoundingClientRect().top - saved.top;
+  }, [firstSeq]);
+
+  function onScroll() {
+    const element = scroller.current;
+    if (!element) return;
+    atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
+    if (atBottom.current) setUnseen(0);
+  }
+
+  async function loadEarlier() {
+    const element = scroller.current;
+    const first = messages[0];
+    if (!onLoadEarlier || !element || !first) return;
+    const row = element.querySelector<HTMLElement>(`[data-seq="${first.seq}"]`);
+    anchor.current = row ? { seq: first.seq, top: row.getBoundingClientRect().top } : null;
+    setLoadingEarlier(true);
+    try {
+      await onLoadEarlier();
+    } finally {
+      setLoadingEarlier(false);
+    }
+  }
+
+  // Keep the bottom in view when the pane itself changes size (keyboard on phones, window resize).
+  useEffect(() => {
+    const element = scroller.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
+  return (
+    <div className="relative min-h-0 flex-1">
+      <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto overflow-x-hidden px-3 py-2 md:px-4" data-testid="message-scroller">
+        <ol aria-label="Messages" className="flex flex-col">
+          {onLoadEarlier && (
+            <li className="py-2 text-center">
+              <button type="button" onClick={() => void loadEarlier().catch(() => {})} disabled={loadingEarlier} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
+                {loadingEarlier ? 'Loading…' : 'Load earlier messages'}
+              </button>
+            </li>
+          )}
+          {head}
+          {messages.map((message, index) => {
+            const previous = messages[index - 1];
+            const at = new Date(message.createdAt);
+            const newDay = !previous || !sameDay(new Date(previous.createdAt), at);
+            const first =
+              newDay ||
+              message.seq === dividerSeq ||
+              previous.sender !== message.sender ||
+              previous.kind !== 'text' ||
+              at.getTime() - new Date(previous.createdAt).getTime() > GROUP_WITHIN_MS;
+            return (
+              <Fragment key={message.id}>
+                {newDay && (
+                  <li className="sticky top-0 z-10 my-2 flex justify-center">
+                    <span className="rounded-full bg-slate-100 px-3 py-0.5 text-xs font-medium text-slate-700 shadow-sm">{dayLabel(at)}</span>
+                  </li>
+                )}
+                {message.seq === dividerSeq && (
+                  <li ref={divider} className="my-2 flex items-center gap-2 text-xs font-semibold text-red-800" data-divider="new">
+                    <span className="h-px flex-1 bg-red-300" aria-hidden="true" />
+                    New messages
+                    <span className="h-px flex-1 bg-red-300" aria-hidden="true" />
+                  </li>
+                )}
+                {renderMessage(message, first)}
+              </Fragment>
+            );
+          })}
+          {tail}
+        </ol>
+      </div>
+      {unseen > 0 && (
+        <button
+          type="button"
+          onClick={toBottom}
+          className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-indigo-700 px-4 py-1.5 text-sm font-medium text-white shadow-lg"
+        >
+          {unseen} new {unseen === 1 ? 'message' : 'messages'} ↓
+        </button>
+      )}
+    </div>
+  );
+}

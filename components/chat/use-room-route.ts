@@ -1,0 +1,43 @@
+'use client';
+
+import { usePathname, useRouter } from 'next/navigation';
+import { useEffect, useRef } from 'react';
+import { useChatStore } from '../providers/chat-provider';
+
+export const LAST_CHAT_PATH_KEY = 'relay:last-chat-path';
+
+export const roomIdFromPath = (pathname: string) => (pathname.startsWith('/c/') ? decodeURIComponent(pathname.slice(3).split('/')[0]) : null);
+
+/**
+ * Keeps the open conversation and the address in step: `/c/<roomId>` opens it (deep links, reload,
+ * Back), and opening one anywhere in the app (list, search, a new group) moves the address there.
+ */
+export function useRoomRoute() {
+  const pathname = usePathname();
+  const router = useRouter();
+  const store = useChatStore();
+  // The address we asked for and the router has not reached yet: addresses on the way are not obeyed.
+  const pending = useRef<string | null>(null);
+
+  useEffect(() => {
+    if (pending.current && pending.current !== pathname) return;
+    pending.current = null;
+    const roomId = roomIdFromPath(pathname);
+    const { activeRoomId, draftPeer, openRoom } = store.getState();
+    // At `/` a first message to someone (no room yet) may be open: leave it.
+    if (roomId !== activeRoomId && !(roomId === null && draftPeer)) openRoom(roomId);
+    sessionStorage.setItem(LAST_CHAT_PATH_KEY, pathname);
+  }, [pathname, store]);
+
+  useEffect(
+    () =>
+      store.subscribe((state, previous) => {
+        if (state.activeRoomId === previous.activeRoomId) return;
+        const target = state.activeRoomId ? `/c/${encodeURIComponent(state.activeRoomId)}` : '/';
+        if (window.location.pathname === target) return;
+        pending.current = target;
+        router.push(target);
+      }),
+    [store, router],
+  );
+}

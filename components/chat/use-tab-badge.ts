@@ -1,0 +1,32 @@
+'use client';
+
+import { useEffect } from 'react';
+import { useChat } from '../providers/chat-provider';
+
+const APP_TITLE = 'Relay';
+
+function icon(withDot: boolean) {
+  const dot = withDot ? '<circle cx="25" cy="7" r="7" fill="#dc2626" stroke="#fff" stroke-width="2"/>' : '';
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="2" y="4" width="26" height="22" rx="7" fill="#4338ca"/><path d="M9 26l-3 5 8-5z" fill="#4338ca"/><text x="15" y="20" font-family="sans-serif" font-size="13" font-weight="700" text-anchor="middle" fill="#fff">R</text>${dot}</svg>`;
+  return `data:image/svg+xml,${encodeURIComponent(svg)}`;
+}
+
+/** "(3) Relay" and a dot on the favicon while anything is unread (requests included); both clear as you read. */
+export function useTabBadge() {
+  const unread = useChat((state) => Object.values(state.rooms).reduce((sum, room) => sum + room.unread, 0) + state.requests.length);
+
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) ${APP_TITLE}` : APP_TITLE;
+    let link = document.querySelector<HTMLLinkElement>('link[rel="icon"][data-badge]');
+    if (!link) {
+      link = document.createElement('link');
+      link.rel = 'icon';
+      link.type = 'image/svg+xml';
+      link.dataset.badge = '';
+      document.head.appendChild(link);
+    }
+    link.href = icon(unread > 0);
+  }, [unread]);
+
+  useEffect(() => () => void (document.title = APP_TITLE), []);
+}

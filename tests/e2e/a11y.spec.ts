@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import sharp from 'sharp';
+import { expect, type Page, test } from './fixtures';
+import { acceptRequest, grantAdmin, openChatWith, send, signUp, trackPageErrors } from './helpers';
+
+// SCREENSHOTS_DIR=docs/screenshots also saves each screen checked here (both sizes, light and dark).
+const shots = process.env.SCREENSHOTS_DIR;
+if (shots) mkdirSync(shots, { recursive: true });
+
+async function check(page: Page, name: string) {
+  // A palette PNG keeps the whole set small (a few MB at most).
+  if (shots) await sharp(await page.screenshot()).png({ palette: true, colours: 96, compressionLevel: 9 }).toFile(`${shots}/${name}.png`);
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+  expect(serious, name).toEqual([]);
+}
+
+const sizes = [
+  { size: 'desktop', viewport: { width: 1280, height: 800 } },
+  { size: 'phone', viewport: { width: 390, height: 844 } },
+];
+
+test('axe: sign-in, chat (desktop and narrow, light and dark), settings and admin have no serious or critical violations', async ({ browser }) => {
+  test.setTimeout(1_200_000);
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  grantAdmin(alice.handle);
+  await openChatWith(bob, alice.handle);
+  await send(bob, 'Hi Alice! Are we still on for Saturday? https://example.com/plan');
+  await acceptRequest(alice, 'Bob');
+  await send(alice, 'Yes! See you at ten.');
+  await expect(alice.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').last()).toContainText('Read');
+  await send(bob, 'Great, I will bring the maps.');
+  const cookies = await alice.page.context().cookies();
+
+  for (const { size, viewport } of sizes) {
+    for (const scheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ viewport, colorScheme: scheme });
+      const page = await context.newPage();
+      errors.watch(page);
+      const tag = `${size}-${scheme}`;
+      await page.goto('/signin');
+      await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+      await check(page, `signin-${tag}`);
+      await context.addCookies(cookies);
+      await page.goto('/');
+      const rooms = page.getByRole('list', { name: 'Recent conversations' });
+      await expect(rooms.getByRole('button', { name: /Bob/ })).toBeVisible();
+      await check(page, `chat-list-${tag}`);
+      await rooms.getByRole('button', { name: /Bob/ }).click();
+      await expect(page.getByRole('list', { name: 'Messages' })).toContainText('bring the maps');
+      await check(page, `chat-conversation-${tag}`);
+      await page.getByRole('button', { name: 'Conversation details' }).click();
+      await check(page, `chat-details-${tag}`);
+      await page.goto('/settings');
+      await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+      await expect(page.getByRole('list', { name: 'Sessions' }).getByRole('listitem').first()).toBeVisible();
+      await check(page, `settings-${tag}`);
+      await page.goto('/admin');
+      await expect(page.getByRole('table', { name: 'Audit log' })).toBeVisible();
+      await check(page, `admin-${tag}`);
+      await context.close();
+    }
+  }
+  expect(errors.list).toEqual([]);
+});

@@ -1,0 +1,51 @@
+import { expect, type Page, test } from './fixtures';
+import { acceptRequest, openChatWith, send, signUp, trackPageErrors } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
+const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
+
+test('a draft stays with its conversation across switches and a reload; Enter sends it only there', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  for (const friend of [bob, carol]) {
+    await openChatWith(friend, alice.handle);
+    await send(friend, `hello from ${friend.handle}`);
+    await acceptRequest(alice, friend === bob ? 'Bob' : 'Carol');
+  }
+  const page = alice.page;
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await composer(page).fill('half-written for Bob');
+  // An open panel does not follow into the next conversation either.
+  await page.getByRole('button', { name: 'Conversation details' }).click();
+  await expect(page.getByRole('complementary', { name: 'Conversation details' })).toBeVisible();
+
+  await rooms(page).getByRole('button', { name: /Carol/ }).click();
+  await expect(page.getByRole('heading', { name: 'Carol' })).toBeVisible();
+  await expect(composer(page)).toHaveValue('');
+  await expect(page.getByRole('complementary', { name: 'Conversation details' })).toHaveCount(0);
+  await composer(page).fill('draft for Carol');
+
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(composer(page)).toHaveValue('half-written for Bob');
+  await page.reload();
+  await expect(composer(page)).toHaveValue('half-written for Bob');
+  await rooms(page).getByRole('button', { name: /Carol/ }).click();
+  await expect(composer(page)).toHaveValue('draft for Carol');
+
+  await composer(page).press('Enter');
+  await expect(messages(carol.page)).toContainText('draft for Carol');
+  await expect(composer(page)).toHaveValue('');
+  // Sent, it is no longer a draft after a reload; Bob's is untouched and never went to Carol.
+  await page.reload();
+  await expect(composer(page)).toHaveValue('');
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(composer(page)).toHaveValue('half-written for Bob');
+  await send(carol, 'sentinel from Carol');
+  await expect(messages(carol.page)).toContainText('sentinel from Carol');
+  await expect(messages(carol.page)).not.toContainText('half-written for Bob');
+  await expect(messages(bob.page)).not.toContainText('draft for Carol');
+  expect(errors.list).toEqual([]);
+});

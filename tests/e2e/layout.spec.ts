@@ -1,0 +1,123 @@
+import { expect, type Page, test } from './fixtures';
+import { acceptRequest, expectNoHorizontalScroll, grantAdmin, openChatWith, send, signUp, trackPageErrors } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
+
+for (const size of [
+  { name: 'phone', viewport: { width: 390, height: 844 }, narrow: true },
+  { name: 'laptop', viewport: { width: 1280, height: 800 }, narrow: false },
+]) {
+  test(`${size.name} (${size.viewport.width}×${size.viewport.height}): sign in, open a DM from the list, send, go back, open a group`, async ({ browser }) => {
+    const errors = trackPageErrors();
+    const options = { viewport: size.viewport, hasTouch: size.narrow, isMobile: size.narrow };
+    const alice = await signUp(browser, 'alice', 'Alice', errors, options);
+    const bob = await signUp(browser, 'bob', 'Bob', errors);
+    grantAdmin(alice.handle);
+    await openChatWith(bob, alice.handle);
+    await send(bob, 'a long first message to see that it wraps by words and not one letter per line on a phone-sized screen');
+    await acceptRequest(alice, 'Bob');
+    await bob.page.getByRole('button', { name: 'New group' }).click();
+    await bob.page.getByLabel('Group name').fill('Weekend');
+    await bob.page.getByLabel('Members (handles)').fill(alice.handle);
+    await bob.page.getByRole('button', { name: 'Create group' }).click();
+    await expect(bob.page.getByRole('heading', { name: 'Weekend' })).toBeVisible();
+    await send(bob, 'group hello');
+
+    // From the list, as a new visitor would: the sign-in page first.
+    const page = alice.page;
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    await page.goto('/signup');
+    await expectNoHorizontalScroll(page);
+    await page.goto('/signin');
+    await page.getByLabel('Username').fill(alice.handle);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(rooms(page).getByRole('button', { name: /Bob/ })).toBeVisible();
+    await expectNoHorizontalScroll(page);
+
+    await rooms(page).getByRole('button', { name: /Bob/ }).click();
+    await expect(page).toHaveURL(/\/c\/[^/]+$/);
+    await expect(messages(page)).toContainText('one letter per line');
+    // One pane at a time on a phone; side by side on a laptop.
+    if (size.narrow) await expect(rooms(page)).toBeHidden();
+    else await expect(rooms(page)).toBeVisible();
+    await send(alice, 'hi Bob, from a ' + size.name);
+    // Bob has the group open: the DM's preview in his list shows it arrived.
+    await expect(rooms(bob.page).getByRole('button', { name: new RegExp(`hi Bob, from a ${size.name}`) })).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    // A bubble is wider than a few letters: words are not broken one letter per line.
+    const bubbleWidth = await messages(page).locator('li[data-seq] p.whitespace-pre-wrap').first().evaluate((p) => p.getBoundingClientRect().width);
+    expect(bubbleWidth).toBeGreaterThan(size.viewport.width * 0.4);
+
+    if (size.narrow) {
+      await page.getByRole('button', { name: 'Back to conversations' }).click();
+      await expect(rooms(page)).toBeVisible();
+      await expect(messages(page)).toHaveCount(0);
+    } else {
+      await page.goBack();
+      await expect(page).toHaveURL(/\/$/);
+    }
+    await rooms(page).getByRole('button', { name: /Weekend/ }).click();
+    await expect(page.getByRole('heading', { name: 'Weekend' })).toBeVisible();
+    await expect(messages(page)).toContainText('group hello');
+    await expectNoHorizontalScroll(page);
+
+    await page.getByRole('button', { name: 'Conversation details' }).click();
+    await expect(page.getByRole('complementary', { name: 'Conversation details' }).getByRole('list', { name: 'Members' })).toContainText('Bob');
+    await expectNoHorizontalScroll(page);
+
+    await page.goto('/settings');
+    await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    await page.goto('/admin');
+    await expect(page.getByRole('heading', { name: 'Moderation' })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Audit log' })).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    expect(errors.list).toEqual([]);
+  });
+}
+
+test('/c/:roomId survives a reload and settings; Back on a narrow screen returns to the list', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const narrow = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+  const alice = await signUp(browser, 'alice', 'Alice', errors, narrow);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  await send(bob, 'linkable hello');
+  await acceptRequest(alice, 'Bob');
+  const page = alice.page;
+  await page.goto('/');
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(page).toHaveURL(/\/c\/[^/]+$/);
+  const address = page.url();
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Bob' })).toBeVisible();
+  await expect(messages(page)).toContainText('linkable hello');
+
+  // Settings and back: the conversation is still the open one.
+  await page.goto('/settings');
+  await page.getByRole('link', { name: 'Back to chat' }).click();
+  await expect(page).toHaveURL(address);
+  await expect(messages(page)).toContainText('linkable hello');
+
+  // The browser's Back from a conversation opened from the list goes to the list.
+  await page.goto('/');
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(messages(page)).toContainText('linkable hello');
+  await page.goBack();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(rooms(page)).toBeVisible();
+  await expect(messages(page)).toHaveCount(0);
+
+  // A link opened in a fresh tab lands in the conversation too.
+  const tab = await page.context().newPage();
+  errors.watch(tab);
+  await tab.goto(address);
+  await expect(messages(tab)).toContainText('linkable hello');
+  expect(errors.list).toEqual([]);
+});

@@ -1,0 +1,39 @@
+import { expect, type Page, test } from './fixtures';
+import { acceptedChat, send, trackPageErrors } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+
+test('offline: the banner shows within 2 s, pending messages read "Waiting for connection", then send by themselves', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'before going offline');
+  await expect(messages(bob.page)).toContainText('before going offline');
+
+  await alice.page.context().setOffline(true);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible({ timeout: 2_000 });
+  await send(alice, 'written offline');
+  const pending = messages(alice.page).locator('[data-outbox="pending"]');
+  await expect(pending).toContainText('Waiting for connection');
+  await expect(pending).not.toContainText('Failed');
+
+  await alice.page.context().setOffline(false);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0, { timeout: 20_000 });
+  await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'written offline' })).toHaveCount(1);
+  await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('the tab title and favicon carry the unread count and clear as you read', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  await expect(messages(alice.page).locator('li[data-seq]').last()).toContainText('Read');
+  await bob.page.goto('/');
+  await expect(bob.page).toHaveTitle('Relay');
+  for (const body of ['one', 'two', 'three']) await send(alice, body);
+  await expect(bob.page).toHaveTitle('(3) Relay');
+  const icon = bob.page.locator('link[rel="icon"][data-badge]');
+  await expect(icon).toHaveAttribute('href', /circle/);
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  await expect(bob.page).toHaveTitle('Relay');
+  await expect(icon).not.toHaveAttribute('href', /circle/);
+  expect(errors.list).toEqual([]);
+});

@@ -1,0 +1,69 @@
+import { expect, type Page, test } from './fixtures';
+import { acceptedChat, postMessages, roomIdWith, trackPageErrors } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const scroller = (page: Page) => page.getByTestId('message-scroller');
+const row = (page: Page, body: string) => messages(page).locator('li[data-seq]', { has: page.getByText(body, { exact: true }) });
+const scrollTop = (page: Page) => scroller(page).evaluate((element) => element.scrollTop);
+const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `message ${from + index}`);
+
+test('300 messages: lands on "New messages", keeps the reader’s place while 5 arrive and while loading earlier', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const roomId = await roomIdWith(alice, bob.handle);
+  const unreadOf = async () => (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId).unread;
+  // Both wait on a page without the chat while the history is written, so seeding stays quick.
+  await alice.page.goto('/settings');
+  await bob.page.goto('/settings');
+  await postMessages(alice, roomId, numbered(1, 270));
+  // Bob reads all of it, then leaves; 30 more arrive unread.
+  await bob.page.goto(`/c/${roomId}`);
+  await expect(row(bob.page, 'message 270')).toBeVisible();
+  await expect.poll(unreadOf, { timeout: 30_000 }).toBe(0);
+  await bob.page.goto('/settings');
+  await postMessages(alice, roomId, numbered(271, 300));
+  await bob.page.goto('/');
+  await expect(bob.page.getByRole('list', { name: 'Recent conversations' }).locator('[aria-label="30 unread"]')).toBeVisible();
+
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  const divider = messages(bob.page).locator('[data-divider="new"]');
+  await expect(divider).toBeInViewport();
+  await expect(row(bob.page, 'message 271')).toBeInViewport();
+  await expect(row(bob.page, 'message 300')).not.toBeInViewport();
+  // The divider sits right above the first unread message.
+  expect(await divider.evaluate((element) => element.nextElementSibling?.textContent)).toContain('message 271');
+
+  // Reading in the middle while 5 arrive: the view does not move; a button counts them.
+  await scroller(bob.page).evaluate((element) => (element.scrollTop = element.scrollHeight / 2));
+  const reading = await messages(bob.page).locator('li[data-seq]').evaluateAll((items) => {
+    const visible = items.find((item) => item.getBoundingClientRect().top > 80)!;
+    return { seq: visible.getAttribute('data-seq')!, top: visible.getBoundingClientRect().top };
+  });
+  const before = await scrollTop(bob.page);
+  await postMessages(alice, roomId, numbered(301, 305));
+  await expect(bob.page.getByRole('button', { name: '5 new messages ↓' })).toBeVisible();
+  await expect(row(bob.page, 'message 305')).toBeAttached();
+  expect(await scrollTop(bob.page)).toBe(before);
+  const stillAt = await messages(bob.page).locator(`li[data-seq="${reading.seq}"]`).evaluate((item) => item.getBoundingClientRect().top);
+  expect(Math.abs(stillAt - reading.top)).toBeLessThanOrEqual(1);
+  await bob.page.getByRole('button', { name: '5 new messages ↓' }).click();
+  await expect(row(bob.page, 'message 305')).toBeInViewport();
+  await expect(bob.page.getByRole('button', { name: /new messages? ↓/ })).toHaveCount(0);
+
+  // At the bottom, a new message scrolls into view by itself.
+  await postMessages(alice, roomId, ['message 306']);
+  await expect(row(bob.page, 'message 306')).toBeInViewport();
+
+  // "Load earlier" keeps the first visible message where it was on screen.
+  await scroller(bob.page).evaluate((element) => (element.scrollTop = 0));
+  const first = messages(bob.page).locator('li[data-seq]').first();
+  const firstSeq = await first.getAttribute('data-seq');
+  const firstTop = await first.evaluate((item) => item.getBoundingClientRect().top);
+  const count = await messages(bob.page).locator('li[data-seq]').count();
+  await bob.page.getByRole('button', { name: 'Load earlier messages' }).click();
+  await expect(messages(bob.page).locator('li[data-seq]')).not.toHaveCount(count);
+  const movedTo = await messages(bob.page).locator(`li[data-seq="${firstSeq}"]`).evaluate((item) => item.getBoundingClientRect().top);
+  expect(Math.abs(movedTo - firstTop)).toBeLessThanOrEqual(1);
+  expect(errors.list).toEqual([]);
+});

@@ -1,0 +1,204 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { OutboxItem } from '@/lib/outbox';
+import { bindChatClient, type ChatSocket, SIGNED_OUT_URL } from '@/lib/realtime/chat-client';
+import type { ChatMessage } from '@/lib/schemas';
+import { createChatStore } from '@/lib/stores/chat-store';
+
+type Sent = { event: string; payload: unknown; resolve: (reply: unknown) => void; reject: (error: Error) => void };
+
+/** Stands in for the Socket.io client: records emits and lets the test answer (or not answer) each one. */
+class FakeSocket {
+  connected = false;
+  active = false;
+  connects = 0;
+  sent: Sent[] = [];
+  private handlers = new Map<string, ((...args: unknown[]) => void)[]>();
+  io = { engine: { close: () => this.drop('transport close') } };
+  on(event: string, handler: (...args: unknown[]) => void) {
+    this.handlers.set(event, [...(this.handlers.get(event) ?? []), handler]);
+    return this;
+  }
+  fire(event: string, ...args: unknown[]) {
+    for (const handler of this.handlers.get(event) ?? []) handler(...args);
+  }
+  emit(event: string, payload: unknown) {
+    this.sent.push({ event, payload, resolve: () => {}, reject: () => {} });
+    return this;
+  }
+  timeout() {
+    return {
+      emitWithAck: (event: string, payload: unknown) => new Promise((resolve, reject) => this.sent.push({ event, payload, resolve, reject })),
+    };
+  }
+  connect() {
+    this.connects += 1;
+    return this;
+  }
+  open() {
+    this.connected = true;
+    this.active = true;
+    this.fire('connect');
+  }
+  drop(reason: string) {
+    this.connected = false;
+    this.fire('disconnect', reason);
+  }
+  disconnect() {}
+  removeAllListeners() {}
+  sends() {
+    return this.sent.filter((sent) => sent.event === 'message:send');
+  }
+}
+
+const me = { handle: 'me', displayName: 'Me' };
+const item = (clientMsgId: string, at: number, target: { roomId?: string; to?: string } = { roomId: 'r1' }): OutboxItem => ({
+  ...target,
+  clientMsgId,
+  body: clientMsgId,
+  createdAt: at,
+  queuedAt: Date.now(),
+  status: 'pending',
+});
+const stored = (clientMsgId: string, seq: number, roomId = 'r1'): ChatMessage => ({
+  id: `m-${clientMsgId}`,
+  roomId,
+  seq,
+  clientMsgId,
+  sender: 'me',
+  kind: 'text',
+  body: clientMsgId,
+  createdAt: new Date().toISOString(),
+  attachments: [],
+});
+const room = { id: 'r1', kind: 'direct', name: null, members: [], owner: null, closed: false, lastMessage: null, lastSeq: 0, unread: 0 };
+
+let assign: ReturnType<typeof vi.fn>;
+let failFetch = false;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  assign = vi.fn();
+  failFetch = false;
+  unhandled.length = 0;
+  process.on('unhandledRejection', onUnhandled);
+  vi.stubGlobal('window', { addEventListener: () => {}, removeEventListener: () => {}, location: { assign } });
+  vi.stubGlobal('fetch', async (path: string) => {
+    if (failFetch) throw new TypeError('Failed to fetch');
+    const body = path.includes('/requests') ? { requests: [] } : { rooms: [room] };
+    return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+  });
+});
+
+afterEach(() => {
+  process.off('unhandledRejection', onUnhandled);
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+function setUp(outbox: OutboxItem[] = []) {
+  const socket = new FakeSocket();
+  const store = createChatStore(me, outbox);
+  const client = bindChatClient(store, socket as unknown as ChatSocket);
+  return { socket, store, client };
+}
+
+/** Lets promises and timers run until the socket has sent `count` messages (or time runs out). */
+async function untilSends(socket: FakeSocket, count: number, withinMs = 60_000) {
+  for (let waited = 0; socket.sends().length < count && waited <= withinMs; waited += 100) await vi.advanceTimersByTimeAsync(100);
+  expect(socket.sends().length).toBeGreaterThanOrEqual(count);
+  return socket.sends()[count - 1];
+}
+
+describe('chat client: the handshake', () => {
+  it('keeps retrying a handshake refused as `unavailable` and never sends the user to sign in', async () => {
+    const { socket } = setUp();
+    expect(socket.connects).toBe(1);
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const connects = socket.connects;
+      socket.fire('connect_error', Object.assign(new Error('unavailable'), { data: { code: 'unavailable', message: 'Try again shortly.' } }));
+      await vi.advanceTimersByTimeAsync(20_000);
+      expect(socket.connects).toBe(connects + 1);
+    }
+    expect(assign).not.toHaveBeenCalled();
+  });
+
+  it('sends the user to sign in, with the reason, only for `unauthorized`', async () => {
+    const { socket } = setUp();
+    socket.fire('connect_error', new Error('unauthorized'));
+    expect(assign).toHaveBeenCalledWith(SIGNED_OUT_URL);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(socket.connects).toBe(1);
+  });
+});
+
+describe('chat client: the outbox keeps its order and its honest states', () => {
+  it('a message waiting out a long rate limit stays pending while connected, and the next one does not overtake it', async () => {
+    const { socket, store } = setUp([item('a', 1), item('b', 2)]);
+    socket.open();
+    const first = await untilSends(socket, 1);
+    expect(first.payload).toMatchObject({ clientMsgId: 'a' });
+    first.resolve({ ok: false, error: { code: 'rate_limited', message: 'Slow down.', retryAfterMs: 45_000 } });
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(store.getState().outbox.map((queued) => [queued.clientMsgId, queued.status])).toEqual([
+      ['a', 'pending'],
+      ['b', 'pending'],
+    ]);
+    expect(socket.sends()).toHaveLength(1);
+    const again = await untilSends(socket, 2);
+    expect(again.payload).toMatchObject({ clientMsgId: 'a' });
+    again.resolve({ ok: true, message: stored('a', 1) });
+    const next = await untilSends(socket, 3);
+    expect(next.payload).toMatchObject({ clientMsgId: 'b' });
+  });
+
+  it('an ack timeout keeps the message pending, in front, and sends it again by itself', async () => {
+    const { socket, store } = setUp([item('a', 1), item('b', 2)]);
+    socket.open();
+    (await untilSends(socket, 1)).reject(new Error('operation has timed out'));
+    await vi.advanceTimersByTimeAsync(35_000);
+    expect(store.getState().outbox.every((queued) => queued.status === 'pending')).toBe(true);
+    const again = await untilSends(socket, 2);
+    expect(again.payload).toMatchObject({ clientMsgId: 'a' });
+  });
+
+  it('an `unavailable` answer keeps the message pending and it is sent again by itself, before later ones', async () => {
+    const { socket, store } = setUp([item('a', 1), item('b', 2)]);
+    socket.open();
+    (await untilSends(socket, 1)).resolve({ ok: false, error: { code: 'unavailable', message: 'The database is unavailable.' } });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().outbox.find((queued) => queued.clientMsgId === 'a')?.status).toBe('pending');
+    const again = await untilSends(socket, 2);
+    expect(again.payload).toMatchObject({ clientMsgId: 'a' });
+    again.resolve({ ok: true, message: stored('a', 1) });
+    expect((await untilSends(socket, 3)).payload).toMatchObject({ clientMsgId: 'b' });
+    expect(store.getState().outbox.map((queued) => queued.clientMsgId)).toEqual(['b']);
+  });
+
+  it('a failed room refresh after a first message does not end the flush nor reject unhandled', async () => {
+    const { socket, store } = setUp([item('a', 1, { to: 'bob' }), item('b', 2, { to: 'bob' })]);
+    socket.open();
+    const first = await untilSends(socket, 1);
+    failFetch = true;
+    first.resolve({ ok: true, message: stored('a', 1, 'r-new') });
+    const next = await untilSends(socket, 2);
+    expect(next.payload).toMatchObject({ clientMsgId: 'b' });
+    next.resolve({ ok: true, message: stored('b', 2, 'r-new') });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(store.getState().outbox).toEqual([]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('the browser going offline shows "offline" at once and closes the transport', async () => {
+    const listeners = new Map<string, () => void>();
+    vi.stubGlobal('window', { addEventListener: (event: string, handler: () => void) => listeners.set(event, handler), removeEventListener: () => {}, location: { assign } });
+    const { socket, store } = setUp();
+    socket.open();
+    expect(store.getState().connected).toBe(true);
+    listeners.get('offline')!();
+    expect(store.getState().connected).toBe(false);
+    expect(socket.connected).toBe(false);
+  });
+});
