@@ -62,6 +62,7 @@ describe('reports and moderation', () => {
       message: rude.message,
       room: { id: roomId, kind: 'group', name: 'reporting' },
       context: expect.any(Array),
+      history: [],
     });
     expect(listed.context.map((m: any) => m.id)).toEqual(expect.arrayContaining([before.message.id, rude.message.id, afterwards.message.id]));
   });
@@ -121,7 +122,7 @@ describe('reports and moderation', () => {
     expect(outsiderEvents).toEqual([]);
 
     const messages = await history(carol, roomId);
-    expect(messages.find((m) => m.id === bad.message.id)).toEqual({ ...bad.message, body: '', deleted: true });
+    expect(messages.find((m) => m.id === bad.message.id)).toEqual({ ...bad.message, body: '', deleted: true, deletedBy: 'moderator', version: expect.any(Number) });
     expect(messages.find((m) => m.id === keep.message.id)).toEqual(keep.message);
     const sync = await emitAck(carolSocket, 'room:sync', { roomId, afterSeq: 0 });
     expect(sync.messages.find((m: any) => m.id === bad.message.id)).toMatchObject({ deleted: true, body: '' });
