@@ -77,6 +77,17 @@ const REST: RestRow[] = [
   { route: 'POST /api/v1/blocks', path: () => '/api/v1/blocks', body: (f) => ({ handle: f.victim.handle }) },
   { route: 'DELETE /api/v1/blocks/[handle]', path: (f) => `/api/v1/blocks/${f.victim.handle}` },
   { route: 'POST /api/v1/reports', path: () => '/api/v1/reports', body: (f) => ({ messageId: f.messageId, reason: 'spam' }), nonMember: true },
+  { route: 'GET /api/v1/search', path: () => '/api/v1/search?q=hello' },
+  { route: 'GET /api/v1/mentions', path: () => '/api/v1/mentions' },
+  { route: 'POST /api/v1/rooms/[roomId]/attachments', path: (f) => `/api/v1/rooms/${f.groupId}/attachments`, body: () => ({}), nonMember: true },
+  // Who may fetch a file (member, not removed, not blocked) has its own rows in attachments.test.ts.
+  { route: 'GET /api/v1/attachments/[id]', path: () => '/api/v1/attachments/no-such-attachment' },
+  { route: 'GET /api/v1/push/key', path: () => '/api/v1/push/key' },
+  { route: 'POST /api/v1/push/subscriptions', path: () => '/api/v1/push/subscriptions', body: () => ({}) },
+  { route: 'DELETE /api/v1/push/subscriptions', path: () => '/api/v1/push/subscriptions', body: () => ({ endpoint: 'https://push.example/none' }) },
+  { route: 'PATCH /api/v1/rooms/[roomId]/notifications', path: (f) => `/api/v1/rooms/${f.groupId}/notifications`, body: () => ({ level: 'mute' }), nonMember: true },
+  { route: 'GET /api/v1/me/notifications', path: () => '/api/v1/me/notifications' },
+  { route: 'PATCH /api/v1/me/notifications', path: () => '/api/v1/me/notifications', body: () => ({ hideText: true }) },
   { route: 'GET /api/v1/admin/audit', path: () => '/api/v1/admin/audit', admin: true },
   { route: 'GET /api/v1/admin/held', path: () => '/api/v1/admin/held', admin: true },
   { route: 'POST /api/v1/admin/held/[heldId]', path: () => '/api/v1/admin/held/no-such-held', body: () => ({ action: 'release' }), admin: true },
@@ -140,6 +151,10 @@ const ROOM_EVENTS: SocketRow[] = [
   { event: 'room:read', payload: (f) => ({ roomId: f.groupId, seq: 1 }) },
   { event: 'room:delivered', payload: (f) => ({ roomId: f.groupId, seq: 1 }) },
   { event: 'typing', payload: (f) => ({ roomId: f.groupId, typing: true }) },
+  { event: 'message:edit', payload: (f) => ({ messageId: f.messageId, body: 'rewritten' }) },
+  { event: 'message:delete', payload: (f) => ({ messageId: f.messageId }) },
+  { event: 'reaction:add', payload: (f) => ({ messageId: f.messageId, emoji: '👍' }) },
+  { event: 'reaction:remove', payload: (f) => ({ messageId: f.messageId, emoji: '👍' }) },
 ];
 
 /**
@@ -341,7 +356,8 @@ describe('authorization matrix', () => {
 
   it('covers every route the app serves and every client socket event', () => {
     expect([...new Set(REST.map((row) => row.route))].sort()).toEqual(servedRoutes());
-    const socketEvents = new Set([...ROOM_EVENTS.map((row) => row.event), 'presence:query']);
+    // presence:query and view:state are about the caller, not a room: covered by presence and notification tests.
+    const socketEvents = new Set([...ROOM_EVENTS.map((row) => row.event), 'presence:query', 'view:state']);
     expect([...socketEvents].sort()).toEqual(contractEvents());
   });
 

@@ -109,7 +109,7 @@ describe('direct messages', () => {
     const ack = await emitAck(aliceTab1, 'message:send', { to: bob.handle, clientMsgId: 'c-1', body: 'hello bob' });
     expect(ack.ok).toBe(true);
     expect(ack.message).toMatchObject({ seq: 1, clientMsgId: 'c-1', sender: alice.handle, body: 'hello bob' });
-    expect(Object.keys(ack.message).sort()).toEqual(['attachments', 'body', 'clientMsgId', 'createdAt', 'id', 'kind', 'roomId', 'sender', 'seq']);
+    expect(Object.keys(ack.message).sort()).toEqual(['attachments', 'body', 'clientMsgId', 'createdAt', 'editedAt', 'id', 'kind', 'mentions', 'reactions', 'replyTo', 'roomId', 'sender', 'seq', 'version']);
     expect(ack.message.kind).toBe('text');
 
     // Stored before the ack: the history already has it.

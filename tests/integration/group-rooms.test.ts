@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@/lib/schemas';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { acquaint } from '../helpers/social';
 import { waitFor } from '../helpers/wait';
 
 let server: AppServer;
@@ -36,11 +37,18 @@ afterAll(async () => {
   await server?.stop();
 });
 
+// Only acquaintances add each other to groups outright (anyone else is invited): these tests are about
+// groups of people who already talk, so each pair first has an accepted conversation.
+async function acquaintAll(users: TestUser[]) {
+  for (const [index, a] of users.entries()) for (const b of users.slice(index + 1)) await acquaint(server.url, a, b);
+}
+
 describe('groups', () => {
   it('runs a group through creation, adding, removing, leaving, owner handover, closing and reopening', async () => {
     const [alice, bob, carol, dave] = await Promise.all(
       ['alice', 'bob', 'carol', 'dave'].map((name) => createUser(server.url, name, name[0].toUpperCase() + name.slice(1))),
     );
+    await acquaintAll([alice, bob, carol, dave]);
     const created = await api(server.url, '/api/v1/groups', { token: alice.token, body: { name: 'Book club', members: [bob.handle] } });
     expect(created.status).toBe(201);
     const room = created.body.room;
@@ -95,6 +103,7 @@ describe('groups', () => {
 
   it('starts a newcomer at the present: earlier messages are neither unread nor awaiting their receipt', async () => {
     const [owner, early, late] = await Promise.all(['owner', 'early', 'late'].map((name) => createUser(server.url, name)));
+    await acquaintAll([owner, early, late]);
     const { room } = (await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'Old news', members: [early.handle] } })).body;
     for (const body of ['one', 'two', 'three']) {
       await api(server.url, `/api/v1/rooms/${room.id}/messages`, { token: early.token, body: { clientMsgId: body, body } });
@@ -119,6 +128,7 @@ describe('groups', () => {
     const first = await emitAck(aliceSocket, 'message:send', { to: bob.handle, clientMsgId: 'd1', body: 'just between us' });
     const directId = first.message.roomId;
     await api(server.url, `/api/v1/requests/${directId}/accept`, { method: 'POST', token: bob.token });
+    await acquaint(server.url, alice, carol);
     const carolSocket = await open(carol);
     const carolUpdates = listen(carolSocket, 'room:updated');
 
@@ -145,6 +155,7 @@ describe('groups', () => {
   it('keeps one owner who is still a member when members leave and are removed at the same time', async () => {
     for (let round = 0; round < 5; round += 1) {
       const [owner, heir, other, spare] = await Promise.all(['owner', 'heir', 'other', 'spare'].map((name) => createUser(server.url, name)));
+      await acquaintAll([owner, heir, other, spare]);
       const { room } = (
         await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'Race', members: [heir.handle, other.handle, spare.handle] } })
       ).body;

@@ -14,7 +14,9 @@ export const POST = apiRoute<Params>(
       contentLength: request.headers.get('content-length'),
     }),
   }),
-  { status: 201 },
+  // Not JSON, and as large as ATTACHMENT_MAX_BYTES plus the multipart framing: the upload service counts
+  // the file's bytes against that limit itself (413 too_large with maxBytes) as they stream.
+  { status: 201, body: 'any', maxBodyBytes: Number.POSITIVE_INFINITY },
 );
 
 export const { GET, PUT, PATCH, DELETE } = refuseOtherMethods('POST');
