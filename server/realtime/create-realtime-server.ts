@@ -95,7 +95,8 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
     // An event we do not know still gets an answer, so the client does not wait out its timeout.
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args.at(-1);
-      if (Object.hasOwn(socketHandlers, event) || typeof ack !== 'function') return;
+      // Known = something listens for it (the handler table, or a listener bound elsewhere).
+      if (socket.listeners(event as keyof ClientToServerEvents).length > 0 || typeof ack !== 'function') return;
       ack({ ok: false, error: { code: 'bad_request', message: `Unknown event "${String(event).slice(0, 64)}".` } });
     });
     const logPresence = (error: unknown) => log().error({ socketId: socket.id, user: actor.handle, err: String(error) }, 'presence failed');

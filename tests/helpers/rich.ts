@@ -1,5 +1,6 @@
 import type { ChatMessage } from '@/lib/schemas';
-import { api, emitAck, type TestSocket, type TestUser } from './clients';
+import { emitAck, type TestSocket, type TestUser } from './clients';
+import { createGroupAccepted } from './social';
 
 /** An ack that must be ok; fails with the error otherwise. */
 export async function ok<T = any>(socket: TestSocket, event: string, payload: unknown): Promise<T> {
@@ -8,11 +9,8 @@ export async function ok<T = any>(socket: TestSocket, event: string, payload: un
   return reply;
 }
 
-export async function createGroup(baseUrl: string, owner: TestUser, members: TestUser[], name = 'rich') {
-  const reply = await api(baseUrl, '/api/v1/groups', { token: owner.token, body: { name, members: members.map((member) => member.handle) } });
-  if (reply.status !== 201) throw new Error(`group failed: ${JSON.stringify(reply.body)}`);
-  return reply.body.room.id as string;
-}
+/** A group whose members have all joined: strangers are invited, so each accepts (social.ts). */
+export const createGroup = (baseUrl: string, owner: TestUser, members: TestUser[], name = 'rich') => createGroupAccepted(baseUrl, owner, name, members);
 
 /**
  * What a client holds of one room, kept the way docs/protocol.md says: a message by id, a newer

@@ -5,9 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, createUser, emitAck } from '../helpers/clients';
 
-// The zero-setup path: no DATABASE_URL, no REDIS_URL, no NEXTAUTH_SECRET; data kept in DATA_DIR.
+// The zero-setup path: no DATABASE_URL, no REDIS_URL; data kept in DATA_DIR. The built app runs in
+// production mode, which refuses to start without NEXTAUTH_SECRET (the helper passes the test one);
+// the secret generated into DATA_DIR for `npm run dev` is covered by tests/unit/env.test.ts.
 const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-embedded-'));
-const embeddedEnv = { DATABASE_URL: '', REDIS_URL: '', NEXTAUTH_SECRET: '', DATA_DIR: dataDir };
+const embeddedEnv = { DATABASE_URL: '', REDIS_URL: '', DATA_DIR: dataDir };
 let server: AppServer | undefined;
 
 afterAll(async () => {
@@ -37,7 +39,7 @@ describe('embedded defaults (PGlite + in-memory Socket.io)', () => {
     await server.stop();
 
     server = await startAppServer(embeddedEnv);
-    // The generated secret was kept in the data dir, so the old token still works.
+    // Sessions live in the database in the data dir, so the old token still works.
     const history = await api(server.url, `/api/v1/rooms/${ack.message.roomId}/messages`, { token: bob.token });
     expect(history.status).toBe(200);
     expect(history.body.messages.map((message: { seq: number }) => message.seq)).toEqual([1, 2, 3]);

@@ -111,7 +111,7 @@ describe('notifications across nodes', { timeout: 180_000 }, () => {
   it('the embedded node (no Redis, no Postgres) sends the same push, in process', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-notify-embedded-'));
     try {
-      const server = await start({ DATABASE_URL: '', REDIS_URL: '', NEXTAUTH_SECRET: '', DATA_DIR: dataDir });
+      const server = await start({ DATABASE_URL: '', REDIS_URL: '', DATA_DIR: dataDir });
       expect(server.output()).toContain('database: pglite, realtime: in-memory');
       const alice = await createUser(server.url, 'alice', 'Alice');
       const bob = await awayUser(server.url, 'bob');

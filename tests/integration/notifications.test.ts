@@ -4,6 +4,7 @@ import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
 import { type PushService, startPushService } from '../helpers/push-service';
 import { TEST_DATABASE_URL } from '../helpers/services';
+import { createGroupAccepted } from '../helpers/social';
 import { waitFor } from '../helpers/wait';
 
 // Web Push end to end: the real server (Postgres, Redis, BullMQ) pushes to a local stand-in for the
@@ -151,9 +152,8 @@ describe('push notifications', () => {
     const alice = await createUser(server.url, 'alice', 'Alice');
     const carol = await createUser(server.url, 'carol', 'Carol');
     const bob = await awayUser('bob');
-    const group = await api(server.url, '/api/v1/groups', { token: alice.token, body: { name: 'Team', members: [bob.handle, carol.handle] } });
-    expect(group.status).toBe(201);
-    const roomId = group.body.room.id;
+    // Strangers to alice: invited, and they accept (group invites, docs/security.md).
+    const roomId = await createGroupAccepted(server.url, alice, 'Team', [bob, carol]);
     const rooms = await api(server.url, '/api/v1/rooms', { token: bob.token });
     expect(rooms.body.rooms.find((room: { id: string }) => room.id === roomId).notifications).toEqual({ level: 'mentions', muteUntil: null });
     const aliceSocket = await online(alice);
