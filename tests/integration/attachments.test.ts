@@ -11,6 +11,7 @@ import { api, collectMessages, connect, createUser, emitAck, type TestSocket, ty
 import { startLocalS3 } from '../helpers/local-s3';
 import { TEST_DATABASE_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
+import { createGroupAccepted } from '../helpers/social';
 
 // Small, so the over-limit cases stay quick; the rule is the same at 25 MB.
 const MAX_BYTES = 200_000;
@@ -73,9 +74,8 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
   const users = (...names: string[]) => Promise.all(names.map((name) => createUser(server.url, name)));
 
   async function group(owner: TestUser, members: TestUser[]): Promise<string> {
-    const created = await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'files', members: members.map((m) => m.handle) } });
-    expect(created.status).toBe(201);
-    return created.body.room.id;
+    // Strangers are invited and accept (group invites): everyone listed ends up a member.
+    return createGroupAccepted(server.url, owner, 'files', members);
   }
 
   async function upload(app: AppServer, user: TestUser, roomId: string, bytes: Uint8Array, name: string, claimedType: string) {

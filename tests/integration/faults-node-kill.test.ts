@@ -4,6 +4,7 @@ import type { ChatMessage } from '@/lib/schemas';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
 import { followRoom } from '../helpers/following-client';
+import { createGroupAccepted } from '../helpers/social';
 import { TEST_DATABASE_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
 
@@ -71,9 +72,7 @@ function retryingSender(user: TestUser, roomId: string, firstNode: AppServer) {
 describe('a node killed (-9) during a steady stream of sends', () => {
   it('stores every acknowledged message once, and every client converges to the same history in order', async () => {
     const [alice, bob, carol] = await Promise.all([createUser(survivor.url, 'ka'), createUser(victim.url, 'kb'), createUser(survivor.url, 'kc')]);
-    const group = await api(survivor.url, '/api/v1/groups', { token: alice.token, body: { name: 'kill', members: [bob.handle, carol.handle] } });
-    expect(group.status).toBe(201);
-    const roomId: string = group.body.room.id;
+    const roomId = await createGroupAccepted(survivor.url, alice, 'kill', [bob, carol]);
     // carol watches from the node that stays, and never reconnects.
     const carolSocket = await connect(survivor.url, { token: carol.token });
     sockets.push(carolSocket);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket } from '../helpers/clients';
 import { followRoom } from '../helpers/following-client';
+import { createGroupAccepted } from '../helpers/social';
 import { TEST_DATABASE_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
 
@@ -29,8 +30,7 @@ afterAll(async () => {
 describe('SIGTERM', () => {
   it('stops accepting, drains the sends in flight (pushing what it committed), tells clients to reconnect, and exits in time', async () => {
     const [alice, bob] = await Promise.all([createUser(staying.url, 'ta'), createUser(staying.url, 'tb')]);
-    const group = await api(staying.url, '/api/v1/groups', { token: alice.token, body: { name: 'drain', members: [bob.handle] } });
-    const roomId: string = group.body.room.id;
+    const roomId = await createGroupAccepted(staying.url, alice, 'drain', [bob]);
     const bobSocket = await connect(staying.url, { token: bob.token });
     const aliceSocket = await connect(leaving.url, { token: alice.token });
     sockets.push(bobSocket, aliceSocket);

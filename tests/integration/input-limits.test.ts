@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { THROTTLE_FACTORS } from '@/server/realtime/socket-throttle';
 import { api, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { createGroupAccepted } from '../helpers/social';
 
 // Bounded inputs: REST bodies are capped before they are read; chatty socket events are throttled
 // per socket. A small burst keeps the counts short.
@@ -16,9 +17,7 @@ const sockets: TestSocket[] = [];
 beforeAll(async () => {
   node = await startAppServer({ SOCKET_EVENT_BURST: String(BURST), SOCKET_EVENTS_PER_SEC: '1' });
   [alice, bob] = await Promise.all([createUser(node.url, 'lim_a'), createUser(node.url, 'lim_b')]);
-  const group = await api(node.url, '/api/v1/groups', { token: alice.token, body: { name: 'limits', members: [bob.handle] } });
-  expect(group.status).toBe(201);
-  roomId = group.body.room.id;
+  roomId = await createGroupAccepted(node.url, alice, 'limits', [bob]);
 }, 90_000);
 
 afterAll(async () => {
