@@ -44,22 +44,20 @@ export const credentialsSchema = z.strictObject({
   password: z.string().min(1, 'is required').max(200),
 });
 
-export const messageBodySchema = z
+/** Any message text, which may be empty when the message carries attachments (see hasContent). */
+export const messageTextSchema = z
   .string()
   .max(MAX_BODY_LENGTH, `must be at most ${MAX_BODY_LENGTH} characters`)
-  .refine((body) => body.trim().length > 0, 'must not be empty')
   .refine((body) => !hasLoneSurrogate(body), 'must be valid Unicode text')
-  .refine((body) => !isInvisible(body), 'must show at least one visible character')
   .refine((body) => !FORBIDDEN_CHARACTERS.test(body), 'contains control characters that are not allowed');
+
+/** Text that must show something (an edit; a send without attachments). */
+export const messageBodySchema = messageTextSchema.refine((body) => !isInvisible(body), 'must show at least one visible character');
 
 export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
 
-/** A body that may be empty when the message carries attachments (see hasContent). */
-export const messageTextSchema = z.string().max(MAX_BODY_LENGTH, `must be at most ${MAX_BODY_LENGTH} characters`);
-
-/** A message says something, or carries at least one attachment. */
-export const hasContent = (input: { body: string; attachmentIds?: string[] }) =>
-  input.body.trim().length > 0 || (input.attachmentIds?.length ?? 0) > 0;
+/** A message shows something, or carries at least one attachment: invisible-only text alone is refused. */
+export const hasContent = (input: { body: string; attachmentIds?: string[] }) => !isInvisible(input.body) || (input.attachmentIds?.length ?? 0) > 0;
 
 // Ids are opaque to us but must be storable text: a NUL byte makes Postgres refuse the whole statement.
 export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket, type TestUser, uniqueHandle } from '../helpers/clients';
+import { createGroupAccepted } from '../helpers/social';
 
 // Names follow the body rules (no control characters, no bidi overrides that disguise text), and no
 // text may be only invisible characters or hold a lone surrogate.
@@ -16,9 +17,8 @@ const INVISIBLE_BODIES = ['\u200B', '\u200B \u200C\u200D', '\u2060\uFEFF\u00AD',
 beforeAll(async () => {
   node = await startAppServer();
   [alice, bob] = await Promise.all([createUser(node.url, 'names_a'), createUser(node.url, 'names_b')]);
-  const group = await api(node.url, '/api/v1/groups', { token: alice.token, body: { name: 'names', members: [bob.handle] } });
-  expect(group.status).toBe(201);
-  roomId = group.body.room.id;
+  // bob is a stranger to alice: invited, he accepts, so the group is open (not closed with one member).
+  roomId = await createGroupAccepted(node.url, alice, 'names', [bob]);
 }, 90_000);
 
 afterAll(async () => {

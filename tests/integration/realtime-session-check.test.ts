@@ -243,6 +243,8 @@ describe('withHandler', () => {
     expect(bob.socket.connected).toBe(false);
     commit.release();
     await Promise.all(sends);
+    // Handlers answer from their own queue: wait for the three acks, however they are scheduled.
+    await waitFor(() => replies.length === 3, 10_000, 'an ack for each of the three sends');
 
     // The send already past the check completes; those queued behind it are refused.
     expect(replies).toEqual([{ ok: true, message: expect.objectContaining({ clientMsgId: 'm1', sender: bob.user.handle }) }, unauthorized, unauthorized]);

@@ -95,8 +95,9 @@ describe('edits, deletes and reactions reach a client that was offline exactly a
 
     // And that state is what happened.
     const state = new Map(offline.bySeq().map((message) => [message.id, message]));
-    // Everything sent, the sentinel, and the "group created" system message.
-    expect(state.size).toBe(all.length + 2);
+    // Everything sent, the sentinel, the "group created" system message, and bob's and carol's joining
+    // (strangers to alice, they accepted their invites).
+    expect(state.size).toBe(all.length + 4);
     for (const message of edited.filter((entry) => !deleted.includes(entry))) {
       expect(state.get(message.id)).toMatchObject({ body: `${message.body} (fixed, cc @${carol.handle})`, mentions: [carol.handle] });
       expect(state.get(message.id)!.editedAt).not.toBeNull();

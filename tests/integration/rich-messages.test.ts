@@ -136,6 +136,8 @@ describe('search', () => {
     const [aliceSocket, bobSocket, carolSocket, daveSocket] = await Promise.all([open(alice), open(bob), open(carol), open(dave)]);
     const early = await sendTo(aliceSocket, roomId, `the ${word} before dave joined`);
     expect((await api(server.url, `/api/v1/groups/${roomId}/users`, { token: alice.token, body: { handle: dave.handle } })).status).toBe(201);
+    // A stranger to alice, dave is invited; he joins when he accepts.
+    expect((await api(server.url, `/api/v1/invites/${roomId}/accept`, { token: dave.token, body: {} })).status).toBe(200);
     const fromBob = await sendTo(bobSocket, roomId, `bob saw a ${word}`);
     const fromCarol = await sendTo(carolSocket, roomId, `carol saw a ${word}, a ${word} and another ${word}`);
     const gone = await sendTo(aliceSocket, roomId, `a deleted ${word}`);
