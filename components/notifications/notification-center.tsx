@@ -66,8 +66,9 @@ export function NotificationCenter() {
     setOffer(false);
   };
   return (
-    <div role="dialog" aria-label="Turn on notifications" className="fixed bottom-4 right-4 z-50 max-w-sm rounded-xl bg-white p-4 text-sm shadow-lg">
-      <p className="mb-3">Get a notification when a message arrives while you are away?</p>
+    // A bar below the app, never over it: a floating card covered the composer's Send button.
+    <div role="dialog" aria-label="Turn on notifications" className="flex flex-wrap items-center gap-3 border-t border-slate-200 bg-surface px-4 py-3 text-sm">
+      <p>Get a notification when a message arrives while you are away?</p>
       <div className="flex gap-2">
         <button
           type="button"
