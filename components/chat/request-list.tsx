@@ -64,7 +64,7 @@ function GroupInvite({ request }: { request: MessageRequest }) {
         <p className="truncate font-medium text-slate-900">
           {request.from?.displayName ?? 'Someone'} <span className="font-normal text-slate-600">@{request.from?.handle}</span>
         </p>
-        <p className="truncate text-slate-700">invites you to the group &ldquo;{request.group}&rdquo;</p>
+        <p className="truncate text-slate-700">{`invites you to the group "${request.group}"`}</p>
         <div className="mt-1 flex gap-2">
           <button type="button" onClick={() => void answer('accept')} className="rounded bg-indigo-700 px-2 text-white">
             Accept
