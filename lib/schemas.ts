@@ -44,15 +44,19 @@ export const credentialsSchema = z.strictObject({
   password: z.string().min(1, 'is required').max(200),
 });
 
-/** Any message text, which may be empty when the message carries attachments (see hasContent). */
+/**
+ * Any message text, which may be empty when the message carries attachments (see hasContent). Control
+ * characters are left to the send's content check, which runs after a retry is answered from storage.
+ */
 export const messageTextSchema = z
   .string()
   .max(MAX_BODY_LENGTH, `must be at most ${MAX_BODY_LENGTH} characters`)
-  .refine((body) => !hasLoneSurrogate(body), 'must be valid Unicode text')
-  .refine((body) => !FORBIDDEN_CHARACTERS.test(body), 'contains control characters that are not allowed');
+  .refine((body) => !hasLoneSurrogate(body), 'must be valid Unicode text');
 
-/** Text that must show something (an edit; a send without attachments). */
-export const messageBodySchema = messageTextSchema.refine((body) => !isInvisible(body), 'must show at least one visible character');
+/** Text that must show something and hold no control characters (an edit). */
+export const messageBodySchema = messageTextSchema
+  .refine((body) => !isInvisible(body), 'must show at least one visible character')
+  .refine((body) => !FORBIDDEN_CHARACTERS.test(body), 'contains control characters that are not allowed');
 
 export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
 
