@@ -7,6 +7,7 @@ import { useChat, useChatClient, useChatStore } from '../providers/chat-provider
 import { Avatar } from './avatar';
 import { ConfirmButton } from './confirm-button';
 import { PresenceDot } from './presence-label';
+import { RoomNotificationControl } from '../notifications/room-notification-control';
 
 /** The details panel: members, adding people, and the actions on the conversation (block, leave). */
 export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSummary; focusAdd: boolean; onClose: () => void }) {
@@ -66,6 +67,10 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
         <button type="button" onClick={onClose} className="rounded border border-slate-300 px-2 py-1">
           Close
         </button>
+      </div>
+      {/* On a phone the header has no room for it: the conversation's notification level lives here too. */}
+      <div className="mt-4 md:hidden">
+        <RoomNotificationControl room={room} />
       </div>
       <h4 className="mt-4 text-xs font-semibold uppercase text-slate-600">{isGroup ? 'Members' : 'People'}</h4>
       <ul aria-label="Members" className="mt-1 space-y-2">

@@ -38,7 +38,12 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
           )}
           {isGroup && <p className="truncate text-xs text-slate-600">{room.closed ? 'Closed: add someone to reopen it' : `${room.members.length} members`}</p>}
         </div>
-        {room && <RoomNotificationControl room={room} />}
+        {/* Wide screens only: at phone width it would squeeze the title away (it is in the details panel there). */}
+        {room && (
+          <div className="hidden md:block">
+            <RoomNotificationControl room={room} />
+          </div>
+        )}
         {room && (
           <div className="flex shrink-0 gap-1">
             <button
