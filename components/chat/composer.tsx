@@ -24,12 +24,22 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   const client = useChatClient();
   const me = useChat((state) => state.me.handle);
   // Each conversation keeps its own draft, across reloads. The composer is remounted per conversation
-  // and only ever rendered in the browser (the open conversation comes from the URL after hydration).
+  // (a direct one is the same conversation before and after its room exists) and only ever rendered in
+  // the browser (the open conversation comes from the URL after hydration).
   const [body, setText] = useState(() => {
     const carried = carriedFrom ? takeDraft(me, carriedFrom) : '';
     if (carried) saveDraft(me, conversation, carried);
     return loadDraft(me, conversation);
   });
+  // The first message to someone creates the room: the text being typed moves to it, same composer.
+  const keptUnder = useRef(conversation);
+  useEffect(() => {
+    if (keptUnder.current === conversation) return;
+    saveDraft(me, keptUnder.current, '');
+    saveDraft(me, conversation, body);
+    keptUnder.current = conversation;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [conversation]);
   const setBody = (text: string) => {
     setText(text);
     saveDraft(me, conversation, text);

@@ -24,6 +24,7 @@ export function Conversation() {
   const request = useChat((state) => (state.activeRoomId ? state.requests.find((item) => item.roomId === state.activeRoomId) : undefined));
   const draftPeer = useChat((state) => state.draftPeer);
   const roomsStatus = useChat((state) => state.roomsStatus);
+  const me = useChat((state) => state.me.handle);
 
   if (!room && !request && !draftPeer) {
     if (activeRoomId && roomsStatus === 'loading') return <ConversationSkeleton />;
@@ -33,9 +34,20 @@ export function Conversation() {
       </main>
     );
   }
-  // Keyed by conversation: its panels, scroll position and divider start afresh on every switch.
-  const key = activeRoomId ?? `to:${draftPeer!.handle}`;
-  return <ConversationView key={key} roomId={activeRoomId} room={room} request={request} draftPeer={draftPeer} />;
+  return <ConversationView key={viewKey(me, room, request, draftPeer, activeRoomId)} roomId={activeRoomId} room={room} request={request} draftPeer={draftPeer} />;
+}
+
+/**
+ * Keyed by conversation: its panels, scroll position and divider start afresh on every switch. A direct
+ * conversation is keyed by the other person, so the first message creating its room, or accepting its
+ * request, does not replace the view (and the composer being typed into) under the user's fingers.
+ */
+function viewKey(me: string, room: RoomSummary | undefined, request: MessageRequest | undefined, draftPeer: PublicUser | null, roomId: string | null) {
+  if (draftPeer) return `with:${draftPeer.handle}`;
+  if (request?.from && !request.group) return `with:${request.from.handle}`;
+  const peer = room?.kind === 'direct' ? room.members.find((member) => member.handle !== me) : undefined;
+  if (peer) return `with:${peer.handle}`;
+  return roomId ?? '';
 }
 
 type ViewProps = { roomId: string | null; room?: RoomSummary; request?: MessageRequest; draftPeer: PublicUser | null };

@@ -17,6 +17,7 @@ test('a draft stays with its conversation across switches and a reload; Enter se
   }
   const page = alice.page;
   await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(page.getByRole('heading', { name: 'Bob' })).toBeVisible();
   await composer(page).fill('half-written for Bob');
   // An open panel does not follow into the next conversation either.
   await page.getByRole('button', { name: 'Conversation details' }).click();
@@ -29,6 +30,7 @@ test('a draft stays with its conversation across switches and a reload; Enter se
   await composer(page).fill('draft for Carol');
 
   await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(page.getByRole('heading', { name: 'Bob' })).toBeVisible();
   await expect(composer(page)).toHaveValue('half-written for Bob');
   await page.reload();
   await expect(composer(page)).toHaveValue('half-written for Bob');
@@ -47,5 +49,27 @@ test('a draft stays with its conversation across switches and a reload; Enter se
   await expect(messages(carol.page)).toContainText('sentinel from Carol');
   await expect(messages(carol.page)).not.toContainText('half-written for Bob');
   await expect(messages(bob.page)).not.toContainText('draft for Carol');
+  expect(errors.list).toEqual([]);
+});
+
+test('typing on while the first message to someone creates the conversation loses no keystroke', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  const page = alice.page;
+  await composer(page).click();
+  await page.keyboard.type('first');
+  await page.keyboard.press('Enter');
+  // Keystrokes keep coming while the first message's acknowledgement creates the room and its address.
+  const second = 'second message typed while the room appears';
+  await page.keyboard.type(second, { delay: 40 });
+  await expect(page).toHaveURL(/\/c\//);
+  await expect(composer(page)).toHaveValue(second);
+  await expect(composer(page)).toBeFocused();
+  await page.keyboard.press('Enter');
+  await acceptRequest(bob, 'Alice');
+  await expect(messages(bob.page)).toContainText('first');
+  await expect(messages(bob.page)).toContainText(second);
   expect(errors.list).toEqual([]);
 });
