@@ -41,6 +41,13 @@ export type ChatState = {
   applyReceipt: (receipt: Receipt) => void;
   renameUser: (user: PublicUser) => void;
   openRoom: (roomId: string | null) => void;
+  /**
+   * A message to bring into view (a search result, a reply's quote): the conversation opens on it,
+   * loading the history around it if it is not held. Cleared by `openRoom` and once shown.
+   */
+  jumpTarget: { roomId: string; seq: number } | null;
+  jumpTo: (roomId: string, seq: number) => void;
+  clearJump: () => void;
   openDraft: (peer: PublicUser) => void;
   /** Adds a message written here or in another tab (kept in write order; a known one is left alone). */
   enqueue: (item: OutboxItem) => void;
@@ -172,7 +179,10 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           ]),
         ),
       })),
-    openRoom: (roomId) => set({ activeRoomId: roomId, draftPeer: null }),
+    openRoom: (roomId) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: null }),
+    jumpTarget: null,
+    jumpTo: (roomId, seq) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: { roomId, seq } }),
+    clearJump: () => set({ jumpTarget: null }),
     openDraft: (peer) => set({ activeRoomId: null, draftPeer: peer }),
     enqueue: (item) =>
       set((state) =>
