@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
+import { isMuted } from '@/lib/muting';
 import { useChat } from '../providers/chat-provider';
 
 const APP_TITLE = 'Relay';
@@ -11,9 +12,14 @@ function icon(withDot: boolean) {
   return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
-/** "(3) Relay" and a dot on the favicon while anything is unread (requests included); both clear as you read. */
+/**
+ * "(3) Relay" and a dot on the favicon while anything is unread (pending requests included); both clear
+ * as you read. Muted conversations keep their badge in the list but do not count here.
+ */
 export function useTabBadge() {
-  const unread = useChat((state) => Object.values(state.rooms).reduce((sum, room) => sum + room.unread, 0) + state.requests.length);
+  const unread = useChat(
+    (state) => Object.values(state.rooms).reduce((sum, room) => sum + (isMuted(room) ? 0 : room.unread), 0) + state.requests.length,
+  );
 
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${APP_TITLE}` : APP_TITLE;

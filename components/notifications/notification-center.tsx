@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { isMuted } from '@/lib/muting';
 import type { ChatMessage } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { PROMPTED_KEY, enablePush, pushSupported, registerServiceWorker, soundEnabled, subscribePush } from './push-client';
@@ -33,18 +34,22 @@ export function NotificationCenter() {
     };
   }, [client, activeRoomId]);
 
-  // A hidden tab alerts at once (the push, if any, comes later and replaces it: same tag).
+  // A hidden tab alerts at once (the push, if any, comes later and replaces it: same tag), unless the
+  // user is looking at the app on another device or tab right now.
   useEffect(() => {
     const socket = client?.socket;
     if (!socket) return;
-    const onMessage = ({ message }: { message: ChatMessage }) => {
+    const onMessage = async ({ message }: { message: ChatMessage }) => {
       const state = store.getState();
       const room = state.rooms[message.roomId];
-      if (!document.hidden || message.sender === state.me.handle || message.kind === 'system' || room?.notifications?.level === 'mute') return;
-      void alertInPage(message, room?.name ?? null);
+      if (!document.hidden || message.sender === state.me.handle || message.kind === 'system' || isMuted(room)) return;
+      const elsewhere = await socket.timeout(5_000).emitWithAck('view:elsewhere', {}).catch(() => null);
+      if (elsewhere?.ok && elsewhere.active) return;
+      await alertInPage(message, room?.name ?? null);
     };
-    socket.on('message:new', onMessage);
-    return () => void socket.off('message:new', onMessage);
+    const onNew = (payload: { message: ChatMessage }) => void onMessage(payload).catch((error) => console.warn('[relay] alert:', error));
+    socket.on('message:new', onNew);
+    return () => void socket.off('message:new', onNew);
   }, [client, store]);
 
   // Permission given before (this or an earlier session): keep the subscription on this session.

@@ -47,6 +47,9 @@ export const typingSchema = z.strictObject({ roomId: roomIdSchema, typing: z.boo
 /** Where this tab is looking, sent on every change; a push waits while some tab shows the room, focused. */
 export const viewStateSchema = z.strictObject({ roomId: roomIdSchema.nullable(), visible: z.boolean(), focused: z.boolean() });
 
+/** Asked by a hidden tab before it alerts: is the user looking at the app somewhere else right now? */
+export const viewElsewhereSchema = z.strictObject({});
+
 export type Ack<T> = (reply: ({ ok: true } & T) | { ok: false; error: ErrorBody }) => void;
 
 export interface ClientToServerEvents {
@@ -65,6 +68,7 @@ export interface ClientToServerEvents {
   /** Sent at most every few seconds while typing, and with typing:false when done; never stored. */
   typing: (payload: z.infer<typeof typingSchema>, ack?: Ack<Record<string, never>>) => void;
   'view:state': (payload: z.infer<typeof viewStateSchema>, ack?: Ack<Record<string, never>>) => void;
+  'view:elsewhere': (payload: z.infer<typeof viewElsewhereSchema>, ack: Ack<{ active: boolean }>) => void;
 }
 
 export interface ServerToClientEvents {

@@ -6,6 +6,8 @@ export interface ViewStore {
   set(userId: string, socketId: string, roomId: string | null, expiresAt: number): Promise<void>;
   /** Whether any socket of the user is looking at the room (entries past their expiry do not count). */
   viewing(userId: string, roomId: string, now: number): Promise<boolean>;
+  /** Whether a socket other than `socketId` is looking at any conversation. */
+  viewingElsewhere(userId: string, socketId: string, now: number): Promise<boolean>;
 }
 
 export class MemoryViewStore implements ViewStore {
@@ -21,6 +23,10 @@ export class MemoryViewStore implements ViewStore {
 
   async viewing(userId: string, roomId: string, now: number) {
     return [...(this.views.get(userId)?.values() ?? [])].some((view) => view.roomId === roomId && view.expiresAt > now);
+  }
+
+  async viewingElsewhere(userId: string, socketId: string, now: number) {
+    return [...(this.views.get(userId) ?? [])].some(([id, view]) => id !== socketId && view.expiresAt > now);
   }
 }
 
@@ -48,6 +54,11 @@ export class RedisViewStore implements ViewStore {
       const [room, expiresAt] = entry.split(' ');
       return room === roomId && Number(expiresAt) > now;
     });
+  }
+
+  async viewingElsewhere(userId: string, socketId: string, now: number) {
+    const entries = Object.entries(await this.redis.hgetall(viewKey(userId)));
+    return entries.some(([id, entry]) => id !== socketId && Number(entry.split(' ')[1]) > now);
   }
 }
 
@@ -90,6 +101,10 @@ export class ViewTracker {
 
   viewing(userId: string, roomId: string) {
     return this.store.viewing(userId, roomId, Date.now());
+  }
+
+  activeElsewhere(userId: string, socketId: string) {
+    return this.store.viewingElsewhere(userId, socketId, Date.now());
   }
 
   private async refresh() {

@@ -1,4 +1,4 @@
-import { messageDeleteSchema, messageEditSchema, messageSendSchema, presenceQuerySchema, reactionSchema, roomCursorSchema, roomSyncSchema, typingSchema, viewStateSchema } from '@/lib/realtime/contract';
+import { messageDeleteSchema, messageEditSchema, messageSendSchema, presenceQuerySchema, reactionSchema, roomCursorSchema, roomSyncSchema, typingSchema, viewElsewhereSchema, viewStateSchema } from '@/lib/realtime/contract';
 import { addReaction, deleteOwnMessage, editMessage, removeReaction } from '../messages/change-message';
 import { sendMessage } from '../messages/send-message';
 import { metrics } from '../ops/metrics';
@@ -7,7 +7,7 @@ import { queryPresence } from '../presence/query-presence';
 import { markDelivered } from '../receipts/mark-delivered';
 import { markRead } from '../receipts/mark-read';
 import { relayTyping } from './relay-typing';
-import { reportViewState } from './report-view-state';
+import { activeElsewhere, reportViewState } from './report-view-state';
 import { withHandler } from './with-handler';
 
 /** Client event name → handler factory. Each stays a thin call into one service. */
@@ -39,6 +39,7 @@ export const socketHandlers = {
   'reaction:add': withHandler(reactionSchema, addReaction, { inOrder: true }),
   'reaction:remove': withHandler(reactionSchema, removeReaction, { inOrder: true }),
   'view:state': withHandler(viewStateSchema, reportViewState, { inOrder: true }),
+  'view:elsewhere': withHandler(viewElsewhereSchema, activeElsewhere, { inOrder: true }),
 };
 
 // Send-to-ack latency, by outcome (ok or the error code), for the relay_send_ack_seconds histogram.

@@ -15,3 +15,8 @@ export async function reportViewState(actor: Actor, input: ViewState, socket: So
   await views.report(actor.userId, socket.id, input);
   return {};
 }
+
+/** Whether another socket of the user shows a conversation, visible and focused: then this tab stays quiet. */
+export async function activeElsewhere(actor: Actor, _input: Record<string, never>, socket: Socket): Promise<{ active: boolean }> {
+  return { active: await getRuntime().notifications.views.activeElsewhere(actor.userId, socket.id) };
+}

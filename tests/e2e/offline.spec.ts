@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, send, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, openChatWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 
@@ -35,5 +35,28 @@ test('the tab title and favicon carry the unread count and clear as you read', a
   await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
   await expect(bob.page).toHaveTitle('Relay');
   await expect(icon).not.toHaveAttribute('href', /circle/);
+  expect(errors.list).toEqual([]);
+});
+
+test('a muted conversation keeps its badge in the list but does not raise the tab title', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await openChatWith(carol, bob.handle);
+  await send(carol, 'hi bob');
+  await acceptRequest(bob, 'Carol');
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  await bob.page.getByLabel('Notifications').selectOption('mute');
+  await expect(bob.page.getByLabel('Notifications')).toHaveValue('mute');
+  await bob.page.goto('/');
+  await expect(bob.page).toHaveTitle('Relay');
+  await send(alice, 'muted one');
+  await send(alice, 'muted two');
+  const list = bob.page.getByRole('list', { name: 'Recent conversations' });
+  await expect(list.getByRole('button', { name: /Alice/ }).getByLabel('2 unread')).toBeVisible();
+  // Carol's message comes after Alice's: once it counts, Alice's two would have too.
+  await send(carol, 'sentinel from Carol');
+  await expect(list.getByRole('button', { name: /Carol/ }).getByLabel('1 unread')).toBeVisible();
+  await expect(bob.page).toHaveTitle('(1) Relay');
   expect(errors.list).toEqual([]);
 });

@@ -356,8 +356,8 @@ describe('authorization matrix', () => {
 
   it('covers every route the app serves and every client socket event', () => {
     expect([...new Set(REST.map((row) => row.route))].sort()).toEqual(servedRoutes());
-    // presence:query and view:state are about the caller, not a room: covered by presence and notification tests.
-    const socketEvents = new Set([...ROOM_EVENTS.map((row) => row.event), 'presence:query', 'view:state']);
+    // presence:query and view:* are about the caller, not a room: covered by presence and notification tests.
+    const socketEvents = new Set([...ROOM_EVENTS.map((row) => row.event), 'presence:query', 'view:state', 'view:elsewhere']);
     expect([...socketEvents].sort()).toEqual(contractEvents());
   });
 

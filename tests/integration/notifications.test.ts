@@ -132,6 +132,28 @@ describe('push notifications', () => {
     await expectOnlySentinel(bob, 0);
   });
 
+  it('tells a tab whether the user is looking at the app in another tab or device', async () => {
+    const bob = await createUser(server.url, 'bob');
+    const alice = await createUser(server.url, 'alice');
+    const { roomId } = await talking(bob, alice);
+    const [hiddenTab, otherDevice] = [await online(bob), await online(bob)];
+    await expect(emitAck(hiddenTab, 'view:state', { roomId: null, visible: false, focused: false })).resolves.toEqual({ ok: true });
+    await expect(emitAck(hiddenTab, 'view:elsewhere', {})).resolves.toEqual({ ok: true, active: false });
+    // Its own focus does not count as elsewhere.
+    await emitAck(hiddenTab, 'view:state', { roomId, visible: true, focused: true });
+    await expect(emitAck(hiddenTab, 'view:elsewhere', {})).resolves.toEqual({ ok: true, active: false });
+    await expect(emitAck(otherDevice, 'view:elsewhere', {})).resolves.toEqual({ ok: true, active: true });
+    // Shown but not focused (another window on top) is not looking.
+    await emitAck(hiddenTab, 'view:state', { roomId, visible: true, focused: false });
+    await expect(emitAck(otherDevice, 'view:elsewhere', {})).resolves.toEqual({ ok: true, active: false });
+    await emitAck(otherDevice, 'view:state', { roomId, visible: true, focused: true });
+    await expect(emitAck(hiddenTab, 'view:elsewhere', {})).resolves.toEqual({ ok: true, active: true });
+    // A tab that goes away stops counting at once.
+    otherDevice.close();
+    await waitFor(async () => (await emitAck(hiddenTab, 'view:elsewhere', {})).active === false);
+    await expect(emitAck(hiddenTab, 'view:elsewhere', { extra: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } });
+  });
+
   it('sends nothing for a muted conversation, and refuses a bad level', async () => {
     const alice = await createUser(server.url, 'alice');
     const bob = await awayUser('bob');
