@@ -29,10 +29,12 @@ self.addEventListener('notificationclick', (event) => {
   event.waitUntil(
     (async () => {
       const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      // A tab already on that conversation is focused; else a new one opens there.
-      const same = windows.find((client) => new URL(client.url).pathname === url.pathname);
-      if (same) return same.focus();
-      return self.clients.openWindow(url.href);
+      // A tab already on that conversation is focused; else an open Relay tab is asked to show it (no
+      // reload) and focused; else a new tab opens there.
+      const tab = windows.find((client) => new URL(client.url).pathname === url.pathname) || windows[0];
+      if (!tab) return self.clients.openWindow(url.href);
+      tab.postMessage({ type: 'relay:open', url: url.pathname });
+      return tab.focus();
     })(),
   );
 });

@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { isMuted } from '@/lib/muting';
 import type { ChatMessage } from '@/lib/schemas';
@@ -16,6 +17,18 @@ export function NotificationCenter() {
   const store = useChatStore();
   const activeRoomId = useChat((state) => state.activeRoomId);
   const [offer, setOffer] = useState(false);
+  const router = useRouter();
+
+  // A click on a notification, handled by the service worker, asks an open tab to show its conversation.
+  useEffect(() => {
+    if (!('serviceWorker' in navigator)) return;
+    const onWorkerMessage = (event: MessageEvent) => {
+      const { type, url } = (event.data ?? {}) as { type?: string; url?: string };
+      if (type === 'relay:open' && typeof url === 'string' && url.startsWith('/c/')) router.push(url);
+    };
+    navigator.serviceWorker.addEventListener('message', onWorkerMessage);
+    return () => navigator.serviceWorker.removeEventListener('message', onWorkerMessage);
+  }, [router]);
 
   // view:state on every change of room, visibility or focus, and again after each reconnect.
   useEffect(() => {

@@ -66,3 +66,40 @@ test('offers notifications after the first send, registers the service worker, a
     .toEqual([{ title: payload.title, body: payload.body, tag: payload.tag, data: { url: '/c/room-1', roomId: 'room-1' } }]);
   expect(errors.list).toEqual([]);
 });
+
+// The click itself is the operating system's: the test hands the service worker the same event it would get.
+test('a click on a notification shows its conversation in the open tab', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'ping');
+  await bob.page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Alice/ }).click();
+  await bob.page.getByRole('region', { name: 'Message request', exact: true }).getByRole('button', { name: 'Accept' }).click();
+  await expect(bob.page).toHaveURL(/\/c\//);
+  const roomUrl = new URL(bob.page.url()).pathname;
+
+  await bob.page.context().grantPermissions(['notifications'], { origin: baseURL });
+  const worker = bob.page.context().waitForEvent('serviceworker');
+  await bob.page.evaluate(() => navigator.serviceWorker.register('/sw.js'));
+  await bob.page.goto('/');
+  await expect(bob.page.getByRole('heading', { name: 'Alice' })).toHaveCount(0);
+  await bob.page.evaluate(async (url) => {
+    const registration = await navigator.serviceWorker.ready;
+    await registration.showNotification('New message from Alice', { body: 'ping', tag: 'room:x', data: { url } });
+  }, roomUrl);
+  await (await worker).evaluate(async () => {
+    const scope = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent: (event: Event) => void };
+    const [notification] = await scope.registration.getNotifications();
+    const NotificationEventType = (self as unknown as { NotificationEvent: new (type: string, init: { notification: Notification }) => Event }).NotificationEvent;
+    try {
+      scope.dispatchEvent(new NotificationEventType('notificationclick', { notification }));
+    } catch {
+      // waitUntil refuses an event made by a script; the handler's work has started by then.
+    }
+  });
+  await expect(bob.page).toHaveURL(new RegExp(`${roomUrl}$`));
+  await expect(bob.page.getByRole('heading', { name: 'Alice' })).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
