@@ -9,15 +9,16 @@ const BATCH = 500;
  * and one being sent right now is locked by that send and then no longer unsent. Returns how many went.
  */
 export async function sweepUnsentAttachments(deps: Pick<AttachmentDeps, 'db' | 'attachments'>, ttlMs: number): Promise<number> {
-  const stale = await deps.db.attachment.findMany({
-    where: { messageId: null, createdAt: { lt: new Date(Date.now() - ttlMs) } },
-    select: { id: true },
-    take: BATCH,
-  });
-  if (stale.length === 0) return 0;
+  // A file waiting with a message held for review is not unsent: it goes out if the message is released.
   const removed = await deps.db.$queryRaw<{ id: string; hasThumb: boolean }[]>`
-    DELETE FROM "Attachment" WHERE "id" = ANY(${stale.map((row) => row.id)}::text[]) AND "messageId" IS NULL
+    DELETE FROM "Attachment" WHERE "id" IN (
+      SELECT a."id" FROM "Attachment" a
+      WHERE a."messageId" IS NULL AND a."createdAt" < ${new Date(Date.now() - ttlMs)}
+        AND NOT EXISTS (SELECT 1 FROM "HeldMessage" h WHERE h."status" = 'held' AND a."id" = ANY(h."attachmentIds"))
+      LIMIT ${BATCH}
+    ) AND "messageId" IS NULL
     RETURNING "id", "hasThumb"`;
+  if (removed.length === 0) return 0;
   // A node that dies between the two steps leaves bytes with no row: never served, since serving needs the row.
   await deps.attachments.remove(removed.flatMap((row) => (row.hasThumb ? [row.id, thumbKey(row.id)] : [row.id])));
   return removed.length;

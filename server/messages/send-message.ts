@@ -59,7 +59,10 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
     }
   }
   if (checked instanceof AppError) throw checked;
-  const { body, linksHeld } = await vetMessage(db, actor, { roomId: target.roomId, recipientId: target.recipientId }, input.clientMsgId, checked);
+  const { body, linksHeld } = await vetMessage(db, actor, { roomId: target.roomId, recipientId: target.recipientId }, input.clientMsgId, checked, {
+    replyToId: input.replyToId,
+    attachmentIds: input.attachmentIds,
+  });
 
   let message: ChatMessage;
   try {

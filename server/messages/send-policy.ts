@@ -26,6 +26,7 @@ export async function vetMessage(
   target: { roomId?: string; recipientId?: string },
   clientMsgId: string,
   text: string,
+  extras: { replyToId?: string; attachmentIds?: string[] } = {},
 ): Promise<{ body: string; linksHeld: boolean }> {
   const { env, buckets } = getRuntime();
   await limitSending(actor.userId);
@@ -43,7 +44,9 @@ export async function vetMessage(
     // Two copies racing (two tabs, socket and REST) queue here, and the second finds the first.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`held:${actor.userId}:${clientMsgId}`}))`;
     if ((await tx.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget } })) > 0) return;
-    await tx.heldMessage.create({ data: { ...target, senderId: actor.userId, clientMsgId, body: text, reason } });
+    await tx.heldMessage.create({
+      data: { ...target, senderId: actor.userId, clientMsgId, body: text, replyToId: extras.replyToId, attachmentIds: extras.attachmentIds ?? [], reason },
+    });
   });
   throw heldForReview();
 }

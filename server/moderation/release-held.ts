@@ -6,7 +6,7 @@ import { appendMessage } from '../messages/append-message';
 import { findOrCreateDirectRoom } from '../messages/direct-rooms';
 import { eitherBlocked } from '../safety/block-relations';
 
-type Held = { roomId: string | null; recipientId: string | null; senderId: string; clientMsgId: string; body: string };
+type Held = { roomId: string | null; recipientId: string | null; senderId: string; clientMsgId: string; body: string; replyToId: string | null; attachmentIds: string[] };
 
 /**
  * Puts a held message into its conversation as if just sent. The sender's standing is checked
@@ -26,7 +26,8 @@ export async function releaseHeld(tx: Tx, held: Held): Promise<ChatMessage> {
     select: { id: true },
   });
   if (existing) throw new AppError('conflict', 'This message is already in the conversation; discard the held copy.');
-  return appendMessage(tx, { roomId, sender, clientMsgId: held.clientMsgId, body: held.body });
+  // Its reply and files go with it: the files were kept unsent (and safe from the sweep) while it was held.
+  return appendMessage(tx, { roomId, sender, clientMsgId: held.clientMsgId, body: held.body, replyToId: held.replyToId ?? undefined, attachmentIds: held.attachmentIds });
 }
 
 async function roomStillOpen(tx: Tx, roomId: string, sender: { id: string; handle: string }): Promise<string> {

@@ -197,6 +197,46 @@ describe('links held for review', () => {
     ]);
   });
 
+  it('keeps a held message\'s reply and files: not swept while held, sent with it on release', async () => {
+    // Its own node with a short unsent-file TTL, so a sweep runs during the test.
+    const sweeping = await startAppServer({ ...MAIN_ENV, ATTACHMENT_UNSENT_TTL_MS: '1500' });
+    try {
+      const [newbie, friend] = await Promise.all([createUser(sweeping.url, 'newbie'), createUser(sweeping.url, 'friend')]);
+      const roomId = await createGroup(newbie, 'holiday', [friend], sweeping);
+      const socket = await open(newbie, sweeping);
+      const first = await send(socket, { roomId, clientMsgId: 'first', body: 'photos coming' });
+      expect(first.ok).toBe(true);
+      const upload = async (name: string) => {
+        const form = new FormData();
+        form.append('file', new Blob([`notes for ${name}\n`], { type: 'text/plain' }), name);
+        const response = await fetch(`${sweeping.url}/api/v1/rooms/${roomId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${newbie.token}` }, body: form });
+        expect(response.status).toBe(201);
+        return (await response.json()).attachment.id as string;
+      };
+      const fetchFile = (user: TestUser, id: string) => fetch(`${sweeping.url}/api/v1/attachments/${id}`, { headers: { authorization: `Bearer ${user.token}` } });
+      const [heldFile, forgotten] = [await upload('trip.txt'), await upload('forgotten.txt')];
+      const held = await send(socket, { roomId, clientMsgId: 'with-file', body: 'album at https://example.com/album', replyToId: first.message.id, attachmentIds: [heldFile] });
+      expect(held).toMatchObject({ ok: false, error: { code: 'held_for_review' } });
+
+      // The sweep takes the forgotten file (uploaded at the same time) and leaves the held one.
+      await waitFor(async () => (await fetchFile(newbie, forgotten)).status === 404, 20_000, 'the unsent file to be swept');
+      expect((await fetchFile(newbie, heldFile)).status).toBe(200);
+
+      const queue = await api(sweeping.url, '/api/v1/admin/held', { token: admin.token });
+      const item = (queue.body.held as any[]).find((entry) => entry.sender === newbie.handle);
+      const release = await api(sweeping.url, `/api/v1/admin/held/${item.id}`, { token: admin.token, body: { action: 'release', reason: 'fine' } });
+      expect(release.status).toBe(200);
+      expect(release.body.message).toMatchObject({
+        clientMsgId: 'with-file',
+        replyTo: { id: first.message.id, excerpt: 'photos coming', deleted: false },
+        attachments: [{ id: heldFile, name: 'trip.txt' }],
+      });
+      expect((await fetchFile(friend, heldFile)).status).toBe(200);
+    } finally {
+      await sweeping.stop();
+    }
+  });
+
   it('holds links beyond SPAM_MAX_LINKS_PER_HOUR even from an old enough account', async () => {
     const linker = await createUser(refuseServer.url, 'linker');
     const recipients = await Promise.all([0, 1, 2, 3].map(() => createUser(refuseServer.url, 'rcpt')));
