@@ -27,8 +27,11 @@ export const messageInclude = { sender: { select: { handle: true } }, attachment
 type ReactionRow = { messageId: string; userId: string; emoji: string; user: { handle: string } };
 type QuotedRow = { id: string; seq: number; body: string; deletedAt: Date | null; sender: { handle: string } };
 
-/** What a message's view needs beyond its row: its reactions and the message it quotes. */
-export type MessageDetails = { reactions: Map<string, ReactionRow[]>; quoted: Map<string, QuotedRow> };
+/**
+ * What a message's view needs beyond its row: its reactions, the message it quotes, and for each viewer
+ * the reactors they blocked (whose reactions they do not see, as they do not see their messages).
+ */
+export type MessageDetails = { reactions: Map<string, ReactionRow[]>; quoted: Map<string, QuotedRow>; blockedBy: Map<string, Set<string>> };
 
 const MAX_HANDLES = 20;
 const EXCERPT_LENGTH = 120;
@@ -37,7 +40,7 @@ const EXCERPT_LENGTH = 120;
  * Loads the details of many messages in two queries. `fresh` rows were stored just now and have no
  * reactions yet: the hot send path then skips that query.
  */
-export async function loadDetails(db: DbClient, rows: MessageRow[], options: { fresh?: boolean } = {}): Promise<MessageDetails> {
+export async function loadDetails(db: DbClient, rows: MessageRow[], options: { fresh?: boolean; viewers?: string[] } = {}): Promise<MessageDetails> {
   const live = rows.filter((row) => !row.deletedAt);
   const replyIds = [...new Set(live.flatMap((row) => (row.replyToId ? [row.replyToId] : [])))];
   const [reactionRows, quotedRows] = await Promise.all([
@@ -55,11 +58,21 @@ export async function loadDetails(db: DbClient, rows: MessageRow[], options: { f
   ]);
   const reactions = new Map<string, ReactionRow[]>();
   for (const reaction of reactionRows) reactions.set(reaction.messageId, [...(reactions.get(reaction.messageId) ?? []), reaction]);
-  return { reactions, quoted: new Map(quotedRows.map((row) => [row.id, row])) };
+  const reactors = [...new Set(reactionRows.map((reaction) => reaction.userId))];
+  const blocks =
+    reactors.length === 0 || !options.viewers?.length
+      ? []
+      : await db.block.findMany({ where: { blockerId: { in: options.viewers }, blockedId: { in: reactors } }, select: { blockerId: true, blockedId: true } });
+  const blockedBy = new Map<string, Set<string>>();
+  for (const { blockerId, blockedId } of blocks) blockedBy.set(blockerId, (blockedBy.get(blockerId) ?? new Set()).add(blockedId));
+  return { reactions, quoted: new Map(quotedRows.map((row) => [row.id, row])), blockedBy };
 }
 
-/** The ids of those who reacted to a message: each of them sees it with their own handle first. */
-export const reactorIds = (details: MessageDetails, messageId: string) => [...new Set((details.reactions.get(messageId) ?? []).map((reaction) => reaction.userId))];
+/** Whether `viewerId` sees this message differently from everyone else: they reacted, or blocked a reactor. */
+export function hasOwnView(details: MessageDetails, messageId: string, viewerId: string): boolean {
+  const hidden = details.blockedBy.get(viewerId);
+  return (details.reactions.get(messageId) ?? []).some((reaction) => reaction.userId === viewerId || hidden?.has(reaction.userId));
+}
 
 /** A message as `viewerId` sees it (null: someone who did not react to it). */
 export function toView(row: MessageRow, details: MessageDetails, viewerId: string | null): ChatMessage {
@@ -76,13 +89,19 @@ export function toView(row: MessageRow, details: MessageDetails, viewerId: strin
     ...(deleted && { deleted: true as const, deletedBy: row.deletedBy === 'sender' ? ('sender' as const) : ('moderator' as const) }),
     editedAt: row.editedAt ? row.editedAt.toISOString() : null,
     replyTo: !deleted && row.replyToId ? quoteOf(row.replyToId, details.quoted.get(row.replyToId)) : null,
-    reactions: deleted ? [] : summarise(details.reactions.get(row.id) ?? [], viewerId),
+    reactions: deleted ? [] : summarise(visibleReactions(details, row.id, viewerId), viewerId),
     mentions: deleted ? [] : (row.mentions ?? []),
     version: row.version ?? 0,
     ...(row.linksHeld && !deleted && { linksHeld: true as const }),
     // A deleted message's files go with its body.
     attachments: deleted ? [] : row.attachments.map(toAttachmentInfo),
   };
+}
+
+function visibleReactions(details: MessageDetails, messageId: string, viewerId: string | null): ReactionRow[] {
+  const all = details.reactions.get(messageId) ?? [];
+  const hidden = viewerId ? details.blockedBy.get(viewerId) : undefined;
+  return hidden ? all.filter((reaction) => !hidden.has(reaction.userId)) : all;
 }
 
 function quoteOf(id: string, quoted: QuotedRow | undefined): ReplyQuote {
@@ -104,6 +123,6 @@ function summarise(reactions: ReactionRow[], viewerId: string | null): ReactionS
 
 /** Many rows as one viewer sees them. */
 export async function toChatMessages(db: DbClient, viewerId: string | null, rows: MessageRow[], options: { fresh?: boolean } = {}): Promise<ChatMessage[]> {
-  const details = await loadDetails(db, rows, options);
+  const details = await loadDetails(db, rows, { ...options, viewers: viewerId ? [viewerId] : [] });
   return rows.map((row) => toView(row, details, viewerId));
 }

@@ -1,24 +1,25 @@
 import type { DbClient } from '../db/client-types';
 import { messageAudience } from '../safety/visibility';
 import { getBroadcaster } from '../runtime';
-import { loadDetails, messageInclude, reactorIds, toView } from './chat-message';
+import { hasOwnView, loadDetails, messageInclude, toView } from './chat-message';
 
 /**
  * Pushes `message:updated` with each message's current state to whoever may see it (the members but
  * those who blocked its sender). A view differs only for those who reacted (their own handle comes
- * first), so they each get their own copy and everyone else shares one: 1 + reactors emits per message.
+ * first) or blocked a reactor (whose reaction they do not see): they each get their own copy and
+ * everyone else shares one.
  */
 export async function publishUpdates(db: DbClient, messageIds: string[]): Promise<void> {
   if (messageIds.length === 0) return;
   const rows = await db.message.findMany({ where: { id: { in: messageIds } }, include: messageInclude, orderBy: { seq: 'asc' } });
-  const details = await loadDetails(db, rows);
+  const audiences = await Promise.all(rows.map((row) => messageAudience(db, row.roomId, row.senderId)));
+  const details = await loadDetails(db, rows, { viewers: [...new Set(audiences.flat())] });
   const broadcaster = getBroadcaster();
-  for (const row of rows) {
-    const audience = await messageAudience(db, row.roomId, row.senderId);
-    const reactors = new Set(reactorIds(details, row.id));
-    for (const userId of audience.filter((id) => reactors.has(id))) {
-      broadcaster.toUsers([userId], 'message:updated', { message: toView(row, details, userId) });
-    }
-    broadcaster.toUsers(audience.filter((id) => !reactors.has(id)), 'message:updated', { message: toView(row, details, null) });
+  for (const [index, row] of rows.entries()) {
+    const [own, shared] = partition(audiences[index], (userId) => hasOwnView(details, row.id, userId));
+    for (const userId of own) broadcaster.toUsers([userId], 'message:updated', { message: toView(row, details, userId) });
+    broadcaster.toUsers(shared, 'message:updated', { message: toView(row, details, null) });
   }
 }
+
+const partition = <T>(items: T[], test: (item: T) => boolean): [T[], T[]] => [items.filter(test), items.filter((item) => !test(item))];

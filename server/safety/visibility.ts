@@ -13,7 +13,8 @@ import { blockedEitherWay, eitherBlocked } from './block-relations';
  * 2. A member's activity in a room (receipts, typing) goes to the room's other members except across a
  *    block; the recipient of an unanswered message request shows none, and their cursors read 0.
  * 3. A message goes to the room's members except those who blocked its sender; history, previews and
- *    unread counts leave out what the viewer's blocked people wrote.
+ *    unread counts leave out what the viewer's blocked people wrote, and no viewer sees the reactions of
+ *    people they blocked (messages/chat-message.ts).
  * 4. Someone joins a group outright only when added by a peer; anyone else gets an invite, and nothing
  *    flows either way until they accept (they are not a member). Nobody adds across a block.
  * The SQL fast paths (group commit, unread, contacts) build their conditions from the fragments below.

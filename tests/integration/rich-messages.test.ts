@@ -5,6 +5,8 @@ import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
 import { TEST_DATABASE_URL } from '../helpers/services';
 import { createGroup, ok } from '../helpers/rich';
+import { collect } from '../helpers/social';
+import { waitFor } from '../helpers/wait';
 
 // A real server process on the test Postgres and Redis; a second one with a tight send limit.
 let server: AppServer;
@@ -68,6 +70,34 @@ describe('who may change a message', () => {
     const { rows } = await db.query('SELECT body, "editedAt", version FROM "Message" WHERE id = $1', [message.id]);
     expect(rows[0]).toMatchObject({ body: 'original words', editedAt: null, version: message.version });
     expect(await db.query('SELECT 1 FROM "Reaction" WHERE "messageId" = $1', [message.id]).then((result) => result.rowCount)).toBe(0);
+  });
+
+  it('leaves out the reactions of people the viewer blocked, live, in history and through sync', async () => {
+    const [alice, bob, mallory] = await Promise.all(['alice', 'bob', 'mallory'].map((name) => createUser(server.url, name)));
+    const roomId = await createGroup(server.url, bob, [alice, mallory]);
+    expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mallory.handle } })).status).toBeLessThan(300);
+    const [aliceSocket, bobSocket, mallorySocket] = await Promise.all([open(alice), open(bob), open(mallory)]);
+    const message = await sendTo(bobSocket, roomId, 'how was the trip?');
+    const aliceUpdates = collect<{ message: ChatMessage }>(aliceSocket, 'message:updated');
+    const bobUpdates = collect<{ message: ChatMessage }>(bobSocket, 'message:updated');
+
+    await ok(mallorySocket, 'reaction:add', { messageId: message.id, emoji: '😡' });
+    await ok(bobSocket, 'reaction:add', { messageId: message.id, emoji: '👍' });
+    // Bob's own reaction is the later change: once Alice has it, she has had every update before it.
+    await waitFor(() => aliceUpdates.some((update) => update.message.reactions?.some((reaction) => reaction.emoji === '👍')), 5000, 'Alice to see Bob react');
+    const onlyBobs = [{ emoji: '👍', count: 1, handles: [bob.handle] }];
+    expect(aliceUpdates.flatMap((update) => update.message.reactions ?? []).some((reaction) => reaction.handles.includes(mallory.handle))).toBe(false);
+    expect(aliceUpdates.at(-1)!.message.reactions).toEqual(onlyBobs);
+    await waitFor(() => bobUpdates.length >= 2, 5000, 'Bob to see both reactions');
+    expect(bobUpdates.at(-1)!.message.reactions).toEqual([
+      { emoji: '😡', count: 1, handles: [mallory.handle] },
+      { emoji: '👍', count: 1, handles: [bob.handle] },
+    ]);
+
+    const history = await api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: alice.token });
+    expect(history.body.messages.find((item: ChatMessage) => item.id === message.id).reactions).toEqual(onlyBobs);
+    const synced = await ok(aliceSocket, 'room:sync', { roomId, afterSeq: message.seq, afterVersion: message.version });
+    expect(synced.changes.map((item: ChatMessage) => item.reactions)).toEqual([onlyBobs]);
   });
 
   it('puts edits through the content rules, keeps earlier texts for moderators, and counts mentions of members only', async () => {
