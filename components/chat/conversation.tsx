@@ -118,11 +118,13 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
 
   // A jump (search result, mention, reply quote) to a message older than what is held loads through
   // to it, a few messages past it for context, rather than fetching a window around it and leaving a hole.
+  // It starts once the newest page is held, without waiting for the catch-up sync after it.
   const jumpTarget = useChat((state) => (state.jumpTarget && state.jumpTarget.roomId === roomId ? state.jumpTarget : null));
+  const newestPageHeld = useChat((state) => (roomId ? state.syncedSeq[roomId] !== undefined : false));
   const [focus, setFocus] = useState<{ seq: number } | null>(null);
   const [jumpState, setJumpState] = useState<'idle' | 'loading' | 'error'>('idle');
   useEffect(() => {
-    if (!jumpTarget || history !== 'ready') return;
+    if (!jumpTarget || !newestPageHeld) return;
     let live = true;
     const wanted = Math.max(1, jumpTarget.seq - JUMP_CONTEXT);
     setJumpState('loading');
@@ -144,7 +146,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [jumpTarget, history]);
+  }, [jumpTarget, newestPageHeld]);
 
   // Opening a conversation (and seeing new messages in it) marks it read up to what is shown without
   // a hole: a message still being fetched is not read yet.

@@ -96,6 +96,11 @@ export function MessageList({ messages, me, dividerSeq, ready, sentTick, focus, 
     const element = scroller.current;
     const row = focus && element?.querySelector<HTMLElement>(`li[data-seq="${focus.seq}"]`);
     if (!row) return;
+    // The jump is where the view lands: the first landing (divider or bottom) must not move it after.
+    if (!landed.current) {
+      landed.current = true;
+      previousLast.current = lastSeq;
+    }
     row.scrollIntoView({ block: 'center' });
     onScroll();
     row.tabIndex = -1;
