@@ -7,6 +7,7 @@ import { useChat, useChatClient } from '../providers/chat-provider';
 import { ConnectionBanner } from './connection-banner';
 import { ContactList } from './contact-list';
 import { Conversation } from './conversation';
+import { MessageFinder } from './message-finder';
 import { NewGroupForm } from './new-group-form';
 import { ProfileEditor } from './profile-editor';
 import { RequestList } from './request-list';
@@ -52,11 +53,13 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
             </nav>
           </header>
           <div className="min-h-0 flex-1 overflow-y-auto">
-            <UserSearch />
-            <RequestList />
-            <NewGroupForm />
-            <RoomListState />
-            <ContactList />
+            <MessageFinder>
+              <UserSearch />
+              <RequestList />
+              <NewGroupForm />
+              <RoomListState />
+              <ContactList />
+            </MessageFinder>
           </div>
         </aside>
         <div className={`${open ? 'flex' : 'hidden md:flex'} min-w-0 flex-1`}>

@@ -16,6 +16,9 @@ import { roomTitle } from './room-title';
 import { TypingIndicator } from './typing-indicator';
 
 const NO_MESSAGES: ChatMessage[] = [];
+/** A jump loads history in the largest pages the server gives, and this many messages before the target for context. */
+const JUMP_PAGE = 200;
+const JUMP_CONTEXT = 10;
 
 /** The open conversation (a room, a message request, or a first message to someone), or a hint. */
 export function Conversation() {
@@ -98,12 +101,52 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [latestSeq, history]);
 
-  async function loadEarlier() {
-    if (!roomId || messages.length === 0) return;
-    const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(`/api/v1/rooms/${roomId}/messages?limit=100&beforeSeq=${messages[0].seq}`);
+  // Pages are always put on top of the oldest held message, so what the view holds stays one run
+  // without holes (the sync engine's `syncedSeq` and "keep my place" both rely on that).
+  async function loadPageBefore(limit: number) {
+    const oldest = roomId ? store.getState().messagesByRoom[roomId]?.[0] : undefined;
+    if (!roomId || !oldest) return false;
+    const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(`/api/v1/rooms/${roomId}/messages?limit=${limit}&beforeSeq=${oldest.seq}`);
     store.getState().mergeMessages(roomId, page.messages);
     setOlderExists(page.hasMore);
+    return page.hasMore;
   }
+
+  async function loadEarlier() {
+    await loadPageBefore(100);
+  }
+
+  // A jump (search result, mention, reply quote) to a message older than what is held loads through
+  // to it, a few messages past it for context, rather than fetching a window around it and leaving a hole.
+  // It starts once the newest page is held, without waiting for the catch-up sync after it.
+  const jumpTarget = useChat((state) => (state.jumpTarget && state.jumpTarget.roomId === roomId ? state.jumpTarget : null));
+  const newestPageHeld = useChat((state) => (roomId ? state.syncedSeq[roomId] !== undefined : false));
+  const [focus, setFocus] = useState<{ seq: number } | null>(null);
+  const [jumpState, setJumpState] = useState<'idle' | 'loading' | 'error'>('idle');
+  useEffect(() => {
+    if (!jumpTarget || !newestPageHeld) return;
+    let live = true;
+    const wanted = Math.max(1, jumpTarget.seq - JUMP_CONTEXT);
+    setJumpState('loading');
+    (async () => {
+      while (live && (store.getState().messagesByRoom[jumpTarget.roomId]?.[0]?.seq ?? 0) > wanted && (await loadPageBefore(JUMP_PAGE)));
+    })()
+      .then(() => {
+        if (!live) return;
+        setJumpState('idle');
+        setFocus({ seq: jumpTarget.seq });
+        store.getState().clearJump();
+      })
+      .catch(() => {
+        if (!live) return;
+        setJumpState('error');
+        store.getState().clearJump();
+      });
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [jumpTarget, newestPageHeld]);
 
   // Opening a conversation (and seeing new messages in it) marks it read up to what is shown without
   // a hole: a message still being fetched is not read yet.
@@ -131,6 +174,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         dividerSeq={dividerSeq}
         ready={history === 'ready'}
         sentTick={sentTick}
+        focus={focus}
         onLoadEarlier={olderExists && history === 'ready' ? loadEarlier : null}
         head={
           history === 'loading' && messages.length === 0 ? (
@@ -173,6 +217,16 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
       />
       {roomId && <NewMessageAnnouncer roomId={roomId} me={me.handle} nameOf={nameOf} />}
       {room && <TypingIndicator roomId={room.id} />}
+      {jumpState === 'loading' && (
+        <p role="status" className="px-4 pb-1 text-xs text-slate-600">
+          Finding the message…
+        </p>
+      )}
+      {jumpState === 'error' && (
+        <p role="alert" className="px-4 pb-1 text-xs text-red-800">
+          Could not load that message.
+        </p>
+      )}
       {notice && (
         <p role="alert" className="px-4 pb-1 text-xs text-amber-900">
           {notice}

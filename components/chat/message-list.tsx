@@ -6,6 +6,8 @@ import type { ChatMessage } from '@/lib/schemas';
 
 /** How close to the bottom (px) still counts as "at the bottom": new messages then scroll into view. */
 const AT_BOTTOM_PX = 48;
+/** How long a message jumped to stays highlighted. */
+const HIGHLIGHT_MS = 4_000;
 
 type Props = {
   messages: ChatMessage[];
@@ -21,6 +23,8 @@ type Props = {
   tail: ReactNode;
   tailCount: number;
   head: ReactNode;
+  /** A message to bring to the middle of the view, highlight briefly and focus (a new object each jump). */
+  focus: { seq: number } | null;
   /** Loads an earlier page; the first visible message stays where it is on screen. */
   onLoadEarlier: (() => Promise<void>) | null;
 };
@@ -30,7 +34,7 @@ type Props = {
  * when the reader is already at the bottom, otherwise a "N new messages" button counts them; loading
  * earlier history keeps the message the reader was looking at in place.
  */
-export function MessageList({ messages, me, dividerSeq, ready, sentTick, renderMessage, tail, tailCount, head, onLoadEarlier }: Props) {
+export function MessageList({ messages, me, dividerSeq, ready, sentTick, focus, renderMessage, tail, tailCount, head, onLoadEarlier }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const divider = useRef<HTMLLIElement>(null);
   const atBottom = useRef(true);
@@ -85,6 +89,30 @@ export function MessageList({ messages, me, dividerSeq, ready, sentTick, renderM
     const row = element.querySelector<HTMLElement>(`[data-seq="${saved.seq}"]`);
     if (row) element.scrollTop += row.getBoundingClientRect().top - saved.top;
   }, [firstSeq]);
+
+  // A jump: the message in the middle, highlighted for a moment, and focused so a screen reader reads it.
+  // The row is the message item's own; marking it here keeps the item unaware of jumps.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    const row = focus && element?.querySelector<HTMLElement>(`li[data-seq="${focus.seq}"]`);
+    if (!row) return;
+    // The jump is where the view lands: the first landing (divider or bottom) must not move it after.
+    if (!landed.current) {
+      landed.current = true;
+      previousLast.current = lastSeq;
+    }
+    row.scrollIntoView({ block: 'center' });
+    onScroll();
+    row.tabIndex = -1;
+    row.dataset.highlight = 'jump';
+    row.focus({ preventScroll: true });
+    const timer = setTimeout(() => delete row.dataset.highlight, HIGHLIGHT_MS);
+    return () => {
+      clearTimeout(timer);
+      delete row.dataset.highlight;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus]);
 
   function onScroll() {
     const element = scroller.current;

@@ -55,6 +55,12 @@ export function RoomList() {
                 </span>
                 <span className="flex items-center justify-between gap-2">
                   <span className="block truncate text-sm text-slate-600">{room.lastMessage?.body ?? ''}</span>
+                  {(room.mentions ?? 0) > 0 && (
+                    <span className="shrink-0 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">
+                      <span aria-hidden="true">@{room.mentions}</span>
+                      <span className="sr-only">{room.mentions === 1 ? '1 mention' : `${room.mentions} mentions`}</span>
+                    </span>
+                  )}
                   {room.unread > 0 && (
                     <span aria-label={`${room.unread} unread`} className="shrink-0 rounded-full bg-indigo-700 px-1.5 text-xs font-semibold text-white">
                       {room.unread}

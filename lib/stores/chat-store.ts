@@ -156,8 +156,13 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           syncedSeq: withSynced(state, message.roomId, merged, -1),
         };
       }),
+    // Nothing unread (read here or in another tab) leaves no unread mention either.
     setUnread: (roomId, count) =>
-      set((state) => (state.rooms[roomId] ? { rooms: { ...state.rooms, [roomId]: { ...state.rooms[roomId], unread: count } } } : {})),
+      set((state) => {
+        const room = state.rooms[roomId];
+        if (!room) return {};
+        return { rooms: { ...state.rooms, [roomId]: { ...room, unread: count, mentions: count === 0 ? 0 : room.mentions } } };
+      }),
     applyReceipt: (receipt) =>
       set((state) => {
         const room = state.rooms[receipt.roomId];
@@ -167,7 +172,9 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           const deliveredSeq = Math.max(member.deliveredSeq, receipt.seq);
           return receipt.kind === 'read' ? { ...member, deliveredSeq, readSeq: Math.max(member.readSeq, receipt.seq) } : { ...member, deliveredSeq };
         });
-        return { rooms: { ...state.rooms, [room.id]: { ...room, members } } };
+        // My own read clears the mentions it covers, as the server counts them (after my read cursor).
+        const mentions = receipt.kind === 'read' && receipt.reader === state.me.handle ? mentionsAfter(room, state.messagesByRoom[room.id], receipt.seq, state.me.handle) : room.mentions;
+        return { rooms: { ...state.rooms, [room.id]: { ...room, members, mentions } } };
       }),
     renameUser: (user) =>
       set((state) => ({
@@ -233,7 +240,18 @@ function withNewMessage(room: RoomSummary, message: ChatMessage, me: string): Ro
     lastMessage: isNewest ? message : room.lastMessage,
     lastSeq: Math.max(room.lastSeq, message.seq),
     unread: room.unread + (countsAsUnread ? 1 : 0),
+    // As the server counts them: the unread messages that mention me.
+    mentions: (room.mentions ?? 0) + (countsAsUnread && mentionsMe(message, me) ? 1 : 0),
   };
+}
+
+const mentionsMe = (message: ChatMessage, me: string) => message.mentions?.includes(me) ?? false;
+
+/** Unread mentions once I have read up to `readSeq`: the held messages after it that mention me. */
+function mentionsAfter(room: RoomSummary, held: ChatMessage[] | undefined, readSeq: number, me: string): number {
+  if (readSeq >= room.lastSeq) return 0;
+  const after = (held ?? []).filter((message) => message.seq > readSeq && message.kind === 'text' && message.sender !== me && !message.deleted && mentionsMe(message, me));
+  return Math.min(room.mentions ?? 0, after.length);
 }
 
 export type ChatStore = ReturnType<typeof createChatStore>;

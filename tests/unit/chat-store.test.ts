@@ -103,6 +103,38 @@ describe('chat store: room list', () => {
   });
 });
 
+describe('chat store: unread mentions', () => {
+  const mentioning = (seq: number) => ({ ...message(seq), mentions: ['me'] });
+
+  it('counts a live message that mentions me, once, and not my own or one that does not', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([{ ...room(1, 0), mentions: 0 }]);
+    store.getState().receiveMessage(mentioning(2));
+    store.getState().receiveMessage(mentioning(2));
+    store.getState().receiveMessage(message(3));
+    store.getState().receiveMessage({ ...mentioning(4), sender: 'me' });
+    expect(store.getState().rooms.r1.mentions).toBe(1);
+    expect(store.getState().rooms.r1.unread).toBe(2);
+  });
+
+  it('clears the mentions my read covers, and all of them when nothing is left unread', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([{ ...room(1, 0), mentions: 0 }]);
+    store.getState().mergeMessages('r1', [message(1)]);
+    store.getState().receiveMessage(mentioning(2));
+    store.getState().receiveMessage(mentioning(3));
+    expect(store.getState().rooms.r1.mentions).toBe(2);
+    store.getState().applyReceipt({ roomId: 'r1', reader: 'me', seq: 2, kind: 'read' });
+    expect(store.getState().rooms.r1.mentions).toBe(1);
+    // Someone else reading changes nothing of mine.
+    store.getState().applyReceipt({ roomId: 'r1', reader: 'them', seq: 3, kind: 'read' });
+    expect(store.getState().rooms.r1.mentions).toBe(1);
+    // Read in another tab: the server's unread count reaches zero.
+    store.getState().setUnread('r1', 0);
+    expect(store.getState().rooms.r1.mentions).toBe(0);
+  });
+});
+
 describe('chat store: outbox', () => {
   const item = (clientMsgId: string, createdAt = clientMsgId.charCodeAt(0)) => ({ clientMsgId, roomId: 'r1', body: clientMsgId, createdAt, queuedAt: 0, status: 'pending' as const });
 

@@ -1,0 +1,209 @@
+'use client';
+
+import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { apiFetch } from '@/lib/api-client';
+import { fullDateTime, sameDay, timeOf } from '@/lib/dates';
+import type { ChatMessage, SearchHighlight } from '@/lib/schemas';
+import { useChat, useChatStore } from '../providers/chat-provider';
+import { roomTitle } from './room-title';
+
+/** A search result or a mention, as GET /search and GET /mentions give them. */
+type Hit = { message: ChatMessage; room: { id: string; kind: 'direct' | 'group'; name: string | null }; highlights?: SearchHighlight[] };
+type Panel = { kind: 'search'; query: string; run: number } | { kind: 'mentions'; run: number };
+
+const PAGE = 20;
+
+/**
+ * The sidebar's way into old messages: "Search messages" and "Mentions". Either opens a panel in
+ * place of the conversation list (`children`); a result opens its conversation on that message
+ * (`jumpTo`), and the panel stays until closed (Escape or Close), so the next result is one click away.
+ */
+export function MessageFinder({ children }: { children: ReactNode }) {
+  const [panel, setPanel] = useState<Panel | null>(null);
+  const [query, setQuery] = useState('');
+  const searchbox = useRef<HTMLInputElement>(null);
+  const mentionsButton = useRef<HTMLButtonElement>(null);
+  const mentions = useChat((state) => Object.values(state.rooms).reduce((sum, room) => sum + (room.mentions ?? 0), 0));
+
+  // Back to the list, focus where the panel was opened from.
+  function close() {
+    const opener = panel?.kind === 'mentions' ? mentionsButton.current : searchbox.current;
+    setPanel(null);
+    opener?.focus();
+  }
+
+  return (
+    <>
+      <div className="space-y-2 border-b border-slate-200 p-3">
+        <form
+          role="search"
+          aria-label="Message search"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (query.trim()) setPanel({ kind: 'search', query: query.trim(), run: Date.now() });
+          }}
+        >
+          <label className="block text-xs font-medium text-slate-600">
+            Search messages
+            <input
+              ref={searchbox}
+              type="search"
+              value={query}
+              onChange={(event) => setQuery(event.target.value)}
+              onKeyDown={(event) => {
+                if (event.key === 'Escape' && panel) {
+                  event.preventDefault();
+                  close();
+                }
+              }}
+              placeholder="Words in any conversation"
+              maxLength={200}
+              className="mt-1 block w-full rounded border border-slate-300 px-2 py-1 text-sm font-normal"
+            />
+          </label>
+        </form>
+        <button
+          ref={mentionsButton}
+          type="button"
+          onClick={() => setPanel({ kind: 'mentions', run: Date.now() })}
+          aria-pressed={panel?.kind === 'mentions'}
+          className="flex items-center gap-2 rounded border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
+        >
+          Mentions
+          {mentions > 0 && (
+            <>
+              <span aria-hidden="true" className="rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">
+                {mentions}
+              </span>
+              <span className="sr-only">({mentions} unread)</span>
+            </>
+          )}
+        </button>
+      </div>
+      {panel ? <FinderPanel key={`${panel.kind}:${panel.run}`} panel={panel} onClose={close} /> : children}
+    </>
+  );
+}
+
+function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) {
+  const store = useChatStore();
+  const [hits, setHits] = useState<Hit[]>([]);
+  const [hasMore, setHasMore] = useState(false);
+  const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
+  const [error, setError] = useState('');
+  const live = useRef(true);
+  const title = panel.kind === 'search' ? 'Search results' : 'Mentions';
+
+  async function load(beforeId?: string) {
+    const after = beforeId ? `&beforeId=${encodeURIComponent(beforeId)}` : '';
+    const url = panel.kind === 'search' ? `/api/v1/search?q=${encodeURIComponent(panel.query)}&limit=${PAGE}${after}` : `/api/v1/mentions?limit=${PAGE}${after}`;
+    setStatus('loading');
+    try {
+      const page = await apiFetch<{ results: Hit[]; hasMore: boolean }>(url);
+      if (!live.current) return;
+      setHits((shown) => (beforeId ? [...shown, ...page.results] : page.results));
+      setHasMore(page.hasMore);
+      setStatus('ready');
+    } catch (failure) {
+      if (!live.current) return;
+      setError(failure instanceof Error ? failure.message : 'Something went wrong.');
+      setStatus('error');
+    }
+  }
+
+  useEffect(() => {
+    live.current = true;
+    void load();
+    return () => {
+      live.current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  return (
+    <section
+      aria-labelledby="finder-title"
+      className="text-sm"
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          onClose();
+        }
+      }}
+    >
+      <header className="flex items-center justify-between gap-2 px-3 pt-2">
+        <h2 id="finder-title" className="min-w-0 truncate font-semibold text-slate-900">
+          {panel.kind === 'search' ? `Results for “${panel.query}”` : 'Messages that mention you'}
+        </h2>
+        <button type="button" onClick={onClose} className="shrink-0 rounded border border-slate-300 px-2 py-0.5 text-xs text-slate-700">
+          Close
+        </button>
+      </header>
+      <ul aria-label={title} aria-busy={status === 'loading'} className="py-1">
+        {hits.map((hit) => (
+          <li key={hit.message.id}>
+            <HitButton hit={hit} onOpen={() => store.getState().jumpTo(hit.room.id, hit.message.seq)} />
+          </li>
+        ))}
+      </ul>
+      {status === 'ready' && hits.length === 0 && (
+        <p className="px-3 py-2 text-slate-600">{panel.kind === 'search' ? 'No messages found' : 'Nobody has mentioned you yet'}</p>
+      )}
+      {status === 'loading' && <p className="px-3 py-2 text-slate-600">{hits.length ? 'Loading more…' : 'Searching…'}</p>}
+      {status === 'error' && (
+        <p role="alert" className="px-3 py-2 text-red-800">
+          {error}{' '}
+          <button type="button" onClick={() => void load(hits.at(-1)?.message.id)} className="ml-1 rounded border border-red-300 px-2 py-0.5">
+            Retry
+          </button>
+        </p>
+      )}
+      {status === 'ready' && hasMore && (
+        <p className="px-3 py-2">
+          <button type="button" onClick={() => void load(hits.at(-1)?.message.id)} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
+            Load more
+          </button>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Where and who and when, then the text with the matched words marked. */
+function HitButton({ hit, onOpen }: { hit: Hit; onOpen: () => void }) {
+  const me = useChat((state) => state.me);
+  const room = useChat((state) => state.rooms[hit.room.id]);
+  const request = useChat((state) => state.requests.find((item) => item.roomId === hit.room.id));
+  const where = room ? roomTitle(room, me) : (hit.room.name ?? request?.from?.displayName ?? 'Conversation');
+  const sender =
+    hit.message.sender === me.handle
+      ? 'You'
+      : (room?.members.find((member) => member.handle === hit.message.sender)?.displayName ??
+        (request?.from?.handle === hit.message.sender ? request.from.displayName : `@${hit.message.sender}`));
+  const at = new Date(hit.message.createdAt);
+  return (
+    <button type="button" onClick={onOpen} className="block w-full border-b border-slate-100 px-3 py-2 text-left hover:bg-slate-50">
+      <span className="flex items-baseline justify-between gap-2">
+        <span className="truncate font-medium text-slate-900">{where}</span>
+        <time dateTime={at.toISOString()} title={fullDateTime(at)} className="shrink-0 text-xs text-slate-600">
+          {sameDay(at, new Date()) ? timeOf(at) : at.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' })}
+        </time>
+      </span>
+      <span className="block text-xs text-slate-600">{sender}</span>
+      <span className="line-clamp-3 block text-slate-700 [overflow-wrap:anywhere]">{withMarks(hit.message.body, hit.highlights ?? [])}</span>
+    </button>
+  );
+}
+
+/** The body with each highlighted span (UTF-16 offsets from the server) in a <mark>; bad spans are skipped. */
+export function withMarks(body: string, highlights: SearchHighlight[]): ReactNode[] {
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const { start, end } of [...highlights].sort((a, b) => a.start - b.start)) {
+    if (start < at || end <= start || end > body.length) continue;
+    parts.push(body.slice(at, start), <mark key={start} className="rounded bg-amber-200 px-0.5 text-slate-900">{body.slice(start, end)}</mark>);
+    at = end;
+  }
+  parts.push(body.slice(at));
+  return parts;
+}

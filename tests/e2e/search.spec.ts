@@ -1,0 +1,140 @@
+import type { APIRequestContext } from '@playwright/test';
+import { expect, type Page, test } from './fixtures';
+import { acceptedChat, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const row = (page: Page, body: string) => messages(page).locator('li[data-seq]', { has: page.getByText(body, { exact: true }) });
+const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
+const searchbox = (page: Page) => page.getByRole('searchbox', { name: 'Search messages' });
+const mentionsButton = (page: Page) => page.getByRole('button', { name: /^Mentions/ });
+const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `message ${from + index}`);
+// Letters only, so the search's word parser and stemmer see one plain word found nowhere else.
+const uniqueWord = () => Array.from({ length: 12 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+
+/** A third person, signed up over the API: no browser of their own is needed. */
+async function signUpCarol(request: APIRequestContext) {
+  const handle = uniqueHandle('carol');
+  const response = await request.post('/api/v1/users', { data: { username: handle, displayName: 'Carol', password: PASSWORD } });
+  expect(response.status()).toBe(201);
+  return { handle };
+}
+
+async function search(page: Page, query: string) {
+  await searchbox(page).fill(query);
+  await searchbox(page).press('Enter');
+}
+
+test('a search result opens its conversation on that message, older than the first page, among its neighbours', async ({ browser }) => {
+  // Writing 150 messages on a loaded machine takes a while.
+  test.setTimeout(120_000);
+  const errors = trackPageErrors();
+  const word = uniqueWord();
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const roomId = await roomIdWith(alice, bob.handle);
+  // Both wait on a page without the chat while the history is written.
+  await alice.page.goto('/settings');
+  await bob.page.goto('/settings');
+  await postMessages(bob, roomId, numbered(1, 150).map((body) => (body === 'message 5' ? `message 5 ${word}` : body)));
+  await alice.page.goto('/');
+
+  await search(alice.page, word);
+  const results = alice.page.getByRole('list', { name: 'Search results' });
+  await expect(results.getByRole('listitem')).toHaveCount(1);
+  await expect(results.locator('mark')).toHaveText(word);
+  await expect(results).toContainText('Bob');
+  await results.getByRole('button').click();
+
+  // The newest 100 held nothing this old: the history was loaded through to it.
+  const target = row(alice.page, `message 5 ${word}`);
+  await expect(target).toHaveAttribute('data-highlight', 'jump');
+  await expect(target).toBeFocused();
+  await expect(target).toBeInViewport();
+  await expect(row(alice.page, 'message 4')).toBeInViewport();
+  await expect(row(alice.page, 'message 6')).toBeInViewport();
+  await expect(row(alice.page, 'message 150')).not.toBeInViewport();
+  // Held without a hole: scrolling down reaches the newest message.
+  await expect(messages(alice.page).locator('li[data-seq]')).toHaveCount(151);
+  expect(errors.list).toEqual([]);
+});
+
+test('a mention raises the badges while another conversation is open; the Mentions view lists it; reading clears it', async ({ browser, request }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  const carol = await signUpCarol(request);
+  await openChatWith(alice, carol.handle);
+  await send(alice, 'hello Carol');
+  await expect(rooms(alice.page).getByRole('button', { name: /Carol/ })).toHaveAttribute('aria-current', 'true');
+
+  const roomId = await roomIdWith(alice, bob.handle);
+  const body = `ping @${alice.handle} about the plan`;
+  await postMessages(bob, roomId, [body]);
+  const bobRoom = rooms(alice.page).getByRole('button', { name: /Bob/ });
+  await expect(bobRoom).toContainText('@1');
+  await expect(bobRoom.getByText('1 mention', { exact: true })).toBeAttached();
+  await expect(mentionsButton(alice.page)).toHaveAccessibleName(/^Mentions\s*\(1 unread\)$/);
+
+  await mentionsButton(alice.page).click();
+  const list = alice.page.getByRole('list', { name: 'Mentions' });
+  await expect(list.getByRole('listitem')).toHaveCount(1);
+  await expect(list).toContainText(body);
+  await list.getByRole('button').click();
+  await expect(row(alice.page, body)).toBeInViewport();
+
+  // Read: both counts go, here and on the server.
+  await expect(mentionsButton(alice.page)).toHaveAccessibleName(/^Mentions$/);
+  await expect
+    .poll(async () => (await (await alice.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId).mentions)
+    .toBe(0);
+  await alice.page.getByRole('button', { name: 'Close' }).click();
+  await expect(mentionsButton(alice.page)).toBeFocused();
+  await expect(bobRoom).toBeVisible();
+  await expect(bobRoom).not.toContainText('@1');
+  expect(errors.list).toEqual([]);
+});
+
+test('search never shows a message from a conversation the searcher is not in', async ({ browser, request }) => {
+  const errors = trackPageErrors();
+  const word = uniqueWord();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  const carol = await signUpCarol(request);
+  // Bob writes to Carol (Alice is not in that conversation), and only then the sentinel to Alice.
+  await openChatWith(bob, carol.handle);
+  await send(bob, `secret ${word} for Carol`);
+  await expect(rooms(bob.page).getByRole('button', { name: /Carol/ })).toBeVisible();
+  await postMessages(bob, await roomIdWith(alice, bob.handle), [`sentinel ${word} for Alice`]);
+
+  await search(alice.page, word);
+  const results = alice.page.getByRole('list', { name: 'Search results' });
+  await expect(results).toContainText(`sentinel ${word} for Alice`);
+  await expect(results.getByRole('listitem')).toHaveCount(1);
+  await expect(results).not.toContainText('for Carol');
+
+  // Escape goes back to the list, focus where it was.
+  await searchbox(alice.page).press('Escape');
+  await expect(results).toHaveCount(0);
+  await expect(rooms(alice.page)).toBeVisible();
+  await expect(searchbox(alice.page)).toBeFocused();
+
+  await search(alice.page, `${word}x nothing`);
+  await expect(alice.page.getByText('No messages found')).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone a search result shows the conversation pane', async ({ browser, request }) => {
+  const errors = trackPageErrors();
+  const word = uniqueWord();
+  const carol = await signUpCarol(request);
+  const alice = await signUp(browser, 'alice', 'Alice', errors, { viewport: { width: 390, height: 844 } });
+  await openChatWith(alice, carol.handle);
+  await send(alice, `hello ${word}`);
+  await expect(row(alice.page, `hello ${word}`)).toBeVisible();
+  const roomId = await roomIdWith(alice, carol.handle);
+  await alice.page.goto('/');
+
+  await search(alice.page, word);
+  await alice.page.getByRole('list', { name: 'Search results' }).getByRole('button').click();
+  await expect(row(alice.page, `hello ${word}`)).toBeInViewport();
+  await expect(alice.page).toHaveURL(new RegExp(`/c/${roomId}$`));
+  await expect(searchbox(alice.page)).not.toBeVisible();
+  expect(errors.list).toEqual([]);
+});
