@@ -78,7 +78,10 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   const patchUpload = (key: string, patch: Partial<Upload>) => setUploads((list) => list.map((upload) => (upload.key === key ? { ...upload, ...patch } : upload)));
   const uploading = uploads.some((upload) => !upload.attachment && !upload.error);
   const ready = uploads.flatMap((upload) => (upload.attachment ? [upload.attachment] : []));
-  useEffect(() => () => uploads.forEach((upload) => upload.abort()), []); // eslint-disable-line react-hooks/exhaustive-deps
+  // Leaving the conversation cancels uploads still on their way (an unsent upload is swept by the server).
+  const current = useRef(uploads);
+  current.current = uploads;
+  useEffect(() => () => current.current.forEach((upload) => upload.abort()), []);
 
   function attach(files: FileList | null) {
     if (!roomId || !files) return;

@@ -269,8 +269,8 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       return false;
     }
     try {
-      const emit = socket.timeout(ACK_TIMEOUT_MS).emitWithAck as (event: string, payload: unknown) => Promise<ChangeReply>;
-      const reply = await emit(event, payload);
+      // The four events share one ack shape; the cast only spares a union of overloads.
+      const reply = (await (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck: (event: E, payload: unknown) => Promise<ChangeReply> }).emitWithAck(event, payload));
       if (!reply.ok) {
         store.getState().setNotice(reply.error.message);
         return false;
