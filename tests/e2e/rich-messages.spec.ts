@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, send, trackPageErrors } from './helpers';
+import { acceptedChat, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 // A message by its own text (not a reply's quote of it).
@@ -146,6 +146,30 @@ test('an image is uploaded with the composer and the other member sees its thumb
   const download = note.getByRole('link', { name: 'Download notes.txt' });
   const response = await bob.page.request.get((await download.getAttribute('href'))!);
   expect(await response.text()).toBe('x'.repeat(2048));
+
+  expect(errors.list).toEqual([]);
+});
+
+test('a file over the size limit is refused with the reason shown beside it, and can be removed', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  // A group of one is a conversation Alice may upload to.
+  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Just files', members: [] } })).status()).toBe(201);
+  await alice.page.reload();
+  await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Just files/ }).click();
+
+  // Past ATTACHMENT_MAX_BYTES (25 MiB by default) the server refuses it; the composer says so beside the file.
+  // Made in the page: sending 25 MiB through the test driver is slow.
+  await alice.page.getByLabel('Attach file').evaluate((input: HTMLInputElement) => {
+    const files = new DataTransfer();
+    files.items.add(new File([new Uint8Array(25 * 1024 * 1024 + 1)], 'huge.bin'));
+    input.files = files.files;
+    input.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  const files = alice.page.getByRole('list', { name: 'Files to send' });
+  await expect(files.getByRole('alert')).toHaveText('Too large: at most 25 MB');
+  await alice.page.getByRole('button', { name: 'Remove huge.bin' }).click();
+  await expect(files).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
 
