@@ -6,3 +6,12 @@ export function parseMentions(body: string): string[] {
   const handles = [...body.matchAll(MENTION)].map((match) => match[1].toLowerCase().replace(/\.+$/, ''));
   return [...new Set(handles.filter((handle) => handle.length >= 3))];
 }
+
+/** Where a body names `@handle`s (same rule as parseMentions), for highlighting: [start, end) offsets and the handle. */
+export function mentionSpans(body: string): { start: number; end: number; handle: string }[] {
+  return [...body.matchAll(MENTION)].map((match) => {
+    const handle = match[1].toLowerCase().replace(/\.+$/, '');
+    const start = match.index ?? 0;
+    return { start, end: start + 1 + handle.length, handle };
+  });
+}

@@ -1,10 +1,20 @@
+import type { AttachmentInfo } from './schemas';
+
 /** A message the user wrote that the server has not acknowledged yet. */
 export type OutboxItem = {
   clientMsgId: string;
   /** Exactly one of roomId and to: an existing conversation, or the first message to someone. */
   roomId?: string;
   to?: string;
+  /** May be empty when it carries attachments. */
   body: string;
+  /** The message it answers (rich messaging): kept so a message written offline still replies. */
+  replyToId?: string;
+  /** Files already uploaded for it, sent with it; `attachments` describes them while it waits. */
+  attachmentIds?: string[];
+  attachments?: AttachmentInfo[];
+  /** What the reply quotes, shown while it waits. */
+  replyQuote?: { sender: string; excerpt: string };
   /** When it was written (ms, fractional): the order messages are sent in, across tabs too. */
   createdAt: number;
   /** When it was last (re)queued: the failure timeout counts from here. */

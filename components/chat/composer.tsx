@@ -3,8 +3,19 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { loadDraft, saveDraft, takeDraft } from '@/lib/drafts';
 import { writeTime } from '@/lib/outbox';
-import { MAX_BODY_LENGTH, type PublicUser } from '@/lib/schemas';
+import { type AttachmentInfo, type ChatMessage, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_LENGTH, type PublicUser } from '@/lib/schemas';
+import { uploadAttachment } from '@/lib/upload-attachment';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+
+/** A file being uploaded, uploaded (ready to go with the next message), or refused. */
+type Upload = { key: string; name: string; progress: number; attachment?: AttachmentInfo; error?: string; abort: () => void };
+
+/** What a reply quotes, as the composer and a waiting message show it: the first line, shortened. */
+export function excerptOf(message: ChatMessage): string {
+  const line = message.body.split('\n')[0].trim();
+  if (line) return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+  return message.attachments?.length ? `📎 ${message.attachments.map((attachment) => attachment.name).join(', ')}` : '';
+}
 
 type Props = {
   /** The conversation the draft belongs to: a room id, or `to:<handle>` before the room exists. */
@@ -16,10 +27,12 @@ type Props = {
   disabled?: boolean;
   placeholder?: string;
   onSent?: () => void;
+  /** Display names for "Replying to …". */
+  nameOf?: (handle: string) => string;
 };
 
 /** Writes into the outbox; the chat client sends it in order whenever the connection allows. */
-export function Composer({ conversation, carriedFrom, roomId, draftPeer, disabled, placeholder, onSent }: Props) {
+export function Composer({ conversation, carriedFrom, roomId, draftPeer, disabled, placeholder, onSent, nameOf = (handle) => handle }: Props) {
   const store = useChatStore();
   const client = useChatClient();
   const me = useChat((state) => state.me.handle);
@@ -53,12 +66,50 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     element.style.height = `${Math.min(element.scrollHeight, 160)}px`;
   }, [body]);
 
+  // Reply: set by the message's "Reply" action, for this conversation only.
+  const replyingTo = useChat((state) => (state.replyingTo && state.replyingTo.roomId === roomId ? state.replyingTo : null));
+  const cancelReply = () => store.getState().setReplyingTo(null);
+  useEffect(() => {
+    if (replyingTo) input.current?.focus();
+  }, [replyingTo]);
+
+  // Files are uploaded as soon as they are picked; the message carries the ids of those that arrived.
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const patchUpload = (key: string, patch: Partial<Upload>) => setUploads((list) => list.map((upload) => (upload.key === key ? { ...upload, ...patch } : upload)));
+  const uploading = uploads.some((upload) => !upload.attachment && !upload.error);
+  const ready = uploads.flatMap((upload) => (upload.attachment ? [upload.attachment] : []));
+  // Leaving the conversation cancels uploads still on their way (an unsent upload is swept by the server).
+  const current = useRef(uploads);
+  current.current = uploads;
+  useEffect(() => () => current.current.forEach((upload) => upload.abort()), []);
+
+  function attach(files: FileList | null) {
+    if (!roomId || !files) return;
+    for (const file of [...files].slice(0, MAX_ATTACHMENTS_PER_MESSAGE - uploads.length)) {
+      const key = crypto.randomUUID();
+      const handle = uploadAttachment(roomId, file, (progress) => patchUpload(key, { progress }));
+      setUploads((list) => [...list, { key, name: file.name, progress: 0, abort: handle.abort }]);
+      handle.done.then(
+        (attachment) => patchUpload(key, { attachment, progress: 1 }),
+        (error: Error) => patchUpload(key, { error: error.message }),
+      );
+    }
+  }
+  const removeUpload = (upload: Upload) => {
+    upload.abort();
+    setUploads((list) => list.filter((item) => item.key !== upload.key));
+  };
+
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if (!body.trim() || disabled) return;
+    if ((!body.trim() && ready.length === 0) || uploading || disabled) return;
     const target = roomId ? { roomId } : { to: draftPeer!.handle };
-    store.getState().enqueue({ ...target, clientMsgId: crypto.randomUUID(), body, createdAt: writeTime(), queuedAt: Date.now(), status: 'pending' });
+    const reply = replyingTo ? { replyToId: replyingTo.id, replyQuote: { sender: nameOf(replyingTo.sender), excerpt: excerptOf(replyingTo) } } : {};
+    const files = ready.length > 0 ? { attachmentIds: ready.map((attachment) => attachment.id), attachments: ready } : {};
+    store.getState().enqueue({ ...target, ...reply, ...files, clientMsgId: crypto.randomUUID(), body, createdAt: writeTime(), queuedAt: Date.now(), status: 'pending' });
     setBody('');
+    setUploads([]);
+    if (replyingTo) cancelReply();
     if (roomId) client?.typing(roomId, false);
     onSent?.();
     void client?.flushOutbox();
@@ -66,7 +117,55 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
 
   return (
     <form onSubmit={onSubmit} className="border-t border-slate-200 bg-surface p-2 md:p-3">
+      {replyingTo && (
+        <div className="mb-2 flex items-center gap-2 rounded-md border-l-4 border-indigo-500 bg-slate-100 px-2 py-1 text-sm" data-testid="replying-to">
+          <p className="min-w-0 flex-1 truncate">
+            Replying to <span className="font-semibold">{nameOf(replyingTo.sender)}</span>: {excerptOf(replyingTo)}
+          </p>
+          <button type="button" onClick={cancelReply} className="shrink-0 rounded border border-slate-300 bg-surface px-2 text-xs">
+            Cancel reply
+          </button>
+        </div>
+      )}
+      {uploads.length > 0 && (
+        <ul aria-label="Files to send" className="mb-2 flex flex-col gap-1 text-sm">
+          {uploads.map((upload) => (
+            <li key={upload.key} className="flex flex-wrap items-center gap-2">
+              <span className="min-w-0 break-all">{upload.name}</span>
+              {upload.error ? (
+                <span role="alert" className="text-red-800">
+                  {upload.error}
+                </span>
+              ) : upload.attachment ? (
+                <span className="text-xs text-slate-600">Ready</span>
+              ) : (
+                <progress aria-label={`Uploading ${upload.name}`} value={upload.progress} max={1} className="h-2 w-32" />
+              )}
+              <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.name}`} className="rounded border border-slate-300 px-2 text-xs">
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="flex items-end gap-2">
+        <label
+          title={roomId ? 'Attach file' : 'Files can be attached once the conversation has started'}
+          className={`shrink-0 rounded-full border border-slate-300 px-3 py-2 focus-within:ring-2 focus-within:ring-indigo-500 ${roomId && !disabled ? 'cursor-pointer hover:bg-slate-100' : 'opacity-60'}`}
+        >
+          <span aria-hidden="true">📎</span>
+          <input
+            type="file"
+            multiple
+            aria-label="Attach file"
+            disabled={!roomId || disabled}
+            onChange={(event) => {
+              attach(event.target.files);
+              event.target.value = '';
+            }}
+            className="sr-only"
+          />
+        </label>
         <textarea
           ref={input}
           aria-label="Message"
@@ -79,6 +178,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
             if (roomId) client?.typing(roomId, event.target.value.length > 0);
           }}
           onKeyDown={(event) => {
+            if (event.key === 'Escape' && replyingTo) cancelReply();
             if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
               event.preventDefault();
               event.currentTarget.form?.requestSubmit();
@@ -87,7 +187,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           className="min-w-0 flex-1 resize-none rounded-2xl border border-slate-300 bg-surface px-3 py-2 disabled:bg-slate-100"
           placeholder={placeholder ?? 'Write a message'}
         />
-        <button type="submit" disabled={disabled} className="shrink-0 rounded-full bg-indigo-700 px-4 py-2 font-medium text-white disabled:opacity-60">
+        <button type="submit" disabled={disabled || uploading} className="shrink-0 rounded-full bg-indigo-700 px-4 py-2 font-medium text-white disabled:opacity-60">
           Send
         </button>
       </div>

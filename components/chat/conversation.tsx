@@ -197,6 +197,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
               mine={mine}
               first={first}
               senderName={nameOf(message.sender)}
+              nameOf={nameOf}
               status={mine && room ? receiptLabel(room, message, me.handle) : undefined}
             />
           );
@@ -241,6 +242,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         disabled={room?.closed || !!request}
         placeholder={request ? 'Accept the request to reply' : room?.closed ? 'This group is closed' : undefined}
         onSent={() => setSentTick((tick) => tick + 1)}
+        nameOf={nameOf}
       />
     </main>
   );

@@ -2,7 +2,10 @@
 
 import { type ComponentType, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
+import type { ChatClient } from '@/lib/realtime/chat-client';
 import type { ChatMessage } from '@/lib/schemas';
+import type { ChatStore } from '@/lib/stores/chat-store';
+import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
 export type MessageActionContext = { message: ChatMessage; mine: boolean };
 
@@ -14,16 +17,24 @@ export type MessageAction = {
   id: string;
   label: string;
   available: (context: MessageActionContext) => boolean;
-  run?: (context: MessageActionContext) => void;
+  run?: (context: MessageActionContext, chat: { store: ChatStore; client: ChatClient | null }) => void;
   Panel?: ComponentType<{ context: MessageActionContext; close: () => void }>;
 };
 
+const live = (message: ChatMessage) => !message.deleted && message.kind !== 'system';
+
 export const messageActions: MessageAction[] = [
   { id: 'report', label: 'Report message', available: ({ mine, message }) => !mine && !message.deleted, Panel: ReportPanel },
+  { id: 'reply', label: 'Reply', available: ({ message }) => live(message), run: ({ message }, { store }) => store.getState().setReplyingTo(message) },
+  { id: 'react', label: 'React', available: ({ message }) => live(message), Panel: ReactPanel },
+  { id: 'edit', label: 'Edit', available: ({ mine, message }) => mine && live(message), Panel: EditPanel },
+  { id: 'delete', label: 'Delete', available: ({ mine, message }) => mine && live(message), Panel: DeletePanel },
 ];
 
 /** The "⋯" button on a message and the menu it opens; keyboard: Enter/Space opens, Escape closes, arrows move. */
 export function MessageActions({ context, align }: { context: MessageActionContext; align: 'start' | 'end' }) {
+  const store = useChatStore();
+  const client = useChatClient();
   const actions = messageActions.filter((action) => action.available(context));
   const [open, setOpen] = useState(false);
   const [panel, setPanel] = useState<MessageAction | null>(null);
@@ -42,7 +53,7 @@ export function MessageActions({ context, align }: { context: MessageActionConte
   const choose = (action: MessageAction) => {
     close(false);
     if (action.Panel) setPanel(action);
-    else action.run?.(context);
+    else action.run?.(context, { store, client });
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Escape') return close();
@@ -83,7 +94,13 @@ export function MessageActions({ context, align }: { context: MessageActionConte
       </div>
       {panel?.Panel && (
         <div className="basis-full">
-          <panel.Panel context={context} close={() => setPanel(null)} />
+          <panel.Panel
+            context={context}
+            close={() => {
+              setPanel(null);
+              button.current?.focus();
+            }}
+          />
         </div>
       )}
     </>
@@ -122,5 +139,123 @@ function ReportPanel({ context, close }: { context: MessageActionContext; close:
       </button>
       {error && <span role="alert">{error}</span>}
     </form>
+  );
+}
+
+/** Common reactions, each with a name a screen reader can say. */
+export const QUICK_REACTIONS = [
+  { emoji: '👍', name: 'thumbs up' },
+  { emoji: '❤️', name: 'heart' },
+  { emoji: '😂', name: 'laughing' },
+  { emoji: '😮', name: 'surprised' },
+  { emoji: '😢', name: 'sad' },
+  { emoji: '🎉', name: 'party' },
+];
+
+function ReactPanel({ context, close }: { context: MessageActionContext; close: () => void }) {
+  const client = useChatClient();
+  const me = useChat((state) => state.me.handle);
+  const group = useRef<HTMLDivElement>(null);
+  useEffect(() => group.current?.querySelector('button')?.focus(), []);
+  const react = (emoji: string) => {
+    const already = context.message.reactions?.some((reaction) => reaction.emoji === emoji && reaction.handles.includes(me)) ?? false;
+    void client?.react(context.message.id, emoji, !already);
+    close();
+  };
+  return (
+    <div ref={group} role="group" aria-label="Pick a reaction" onKeyDown={(event) => event.key === 'Escape' && close()} className="mt-1 flex flex-wrap gap-1">
+      {QUICK_REACTIONS.map(({ emoji, name }) => (
+        <button key={emoji} type="button" aria-label={`React with ${name}`} title={name} onClick={() => react(emoji)} className="rounded-full border border-slate-300 bg-surface px-2 text-lg leading-8 hover:bg-slate-100">
+          {emoji}
+        </button>
+      ))}
+      <button type="button" onClick={close} className="rounded border border-slate-300 bg-surface px-2 text-xs">
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** Edits in place: Enter (or Save) saves, Shift+Enter is a new line, Escape (or Cancel) leaves it as it was. */
+function EditPanel({ context, close }: { context: MessageActionContext; close: () => void }) {
+  const client = useChatClient();
+  const [body, setBody] = useState(context.message.body);
+  const [saving, setSaving] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    const element = input.current;
+    element?.focus();
+    element?.setSelectionRange(element.value.length, element.value.length);
+  }, []);
+
+  async function save() {
+    if (saving) return;
+    if (body === context.message.body) return close();
+    setSaving(true);
+    const saved = (await client?.editMessage(context.message.id, body)) ?? false;
+    setSaving(false);
+    // A refusal stays open with the text, the reason shown as the conversation's notice.
+    if (saved) close();
+  }
+
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+      className="mt-1 flex flex-col gap-1 text-sm"
+    >
+      <textarea
+        ref={input}
+        aria-label="Edit message"
+        value={body}
+        rows={2}
+        onChange={(event) => setBody(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') {
+            event.preventDefault();
+            close();
+          } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+            event.preventDefault();
+            void save();
+          }
+        }}
+        className="w-full min-w-60 resize-y rounded-md border border-slate-300 bg-surface px-2 py-1"
+      />
+      <span className="flex justify-end gap-1">
+        <button type="button" onClick={close} className="rounded border border-slate-300 bg-surface px-2">
+          Cancel
+        </button>
+        <button type="submit" disabled={saving} className="rounded bg-indigo-700 px-2 text-white disabled:opacity-60">
+          Save
+        </button>
+      </span>
+    </form>
+  );
+}
+
+function DeletePanel({ context, close }: { context: MessageActionContext; close: () => void }) {
+  const client = useChatClient();
+  const confirm = useRef<HTMLButtonElement>(null);
+  useEffect(() => confirm.current?.focus(), []);
+  return (
+    <div role="group" aria-label="Delete this message?" onKeyDown={(event) => event.key === 'Escape' && close()} className="mt-1 flex flex-wrap items-center gap-2 text-sm">
+      <span>Delete this message for everyone?</span>
+      <button
+        ref={confirm}
+        type="button"
+        onClick={() => {
+          void client?.deleteMessage(context.message.id);
+          close();
+        }}
+        className="rounded bg-red-700 px-2 font-medium text-white"
+      >
+        Delete
+      </button>
+      <button type="button" onClick={close} className="rounded border border-slate-300 bg-surface px-2">
+        Cancel
+      </button>
+    </div>
   );
 }

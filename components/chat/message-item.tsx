@@ -1,18 +1,22 @@
 'use client';
 
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { fullDateTime, timeOf } from '@/lib/dates';
+import { humanSize } from '@/lib/file-size';
 import { linkify } from '@/lib/linkify';
+import { mentionSpans } from '@/lib/mentions';
 import type { OutboxItem } from '@/lib/outbox';
-import type { ChatMessage } from '@/lib/schemas';
+import type { AttachmentInfo, ChatMessage, ReplyQuote } from '@/lib/schemas';
+import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
 import { MessageActions } from './message-actions';
 
 /**
  * A body as text (React escapes it); only http(s) links become anchors, opened safely. Links the
  * server marks `linksHeld` (a stranger's, with no moderator to review them) stay text until "Show links".
+ * `@handle`s the server counted as mentions are highlighted, strongly when they name the reader.
  */
-function MessageBody({ body, linksHeld = false }: { body: string; linksHeld?: boolean }) {
+function MessageBody({ body, linksHeld = false, mentions = [], me, mine }: { body: string; linksHeld?: boolean; mentions?: string[]; me: string; mine: boolean }) {
   const [shown, setShown] = useState(!linksHeld);
   return (
     <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">
@@ -22,7 +26,7 @@ function MessageBody({ body, linksHeld = false }: { body: string; linksHeld?: bo
             {part.text}
           </a>
         ) : (
-          <span key={index}>{part.text}</span>
+          <span key={index}>{withMentions(part.text, mentions, me, mine)}</span>
         ),
       )}
       {!shown && (
@@ -33,6 +37,118 @@ function MessageBody({ body, linksHeld = false }: { body: string; linksHeld?: bo
     </p>
   );
 }
+
+function withMentions(text: string, mentions: string[], me: string, mine: boolean): ReactNode {
+  const spans = mentionSpans(text).filter((span) => mentions.includes(span.handle));
+  if (spans.length === 0) return text;
+  const parts: ReactNode[] = [];
+  let at = 0;
+  for (const span of spans) {
+    parts.push(text.slice(at, span.start));
+    const toMe = span.handle === me;
+    const tone = toMe ? 'bg-amber-300 font-bold text-amber-950' : mine ? 'bg-white/20 font-semibold' : 'bg-indigo-100 font-semibold text-indigo-900';
+    parts.push(
+      <mark key={span.start} data-mention={toMe ? 'me' : 'other'} className={`rounded px-0.5 ${tone}`}>
+        {text.slice(span.start, span.end)}
+      </mark>,
+    );
+    at = span.end;
+  }
+  parts.push(text.slice(at));
+  return parts;
+}
+
+/** The quoted original of a reply; clicking it opens the conversation on that message. */
+function ReplyQuoteView({ roomId, quote, nameOf, mine }: { roomId: string; quote: ReplyQuote; nameOf: (handle: string) => string; mine: boolean }) {
+  const store = useChatStore();
+  const text = quote.deleted ? 'Original message deleted' : quote.excerpt;
+  return (
+    <button
+      type="button"
+      onClick={() => store.getState().jumpTo(roomId, quote.seq)}
+      aria-label={quote.deleted ? 'Reply to a deleted message' : `Reply to ${nameOf(quote.sender)}: ${quote.excerpt}. Show the original`}
+      data-reply-to={quote.seq}
+      className={`mb-1 block w-full rounded-md border-l-4 px-2 py-0.5 text-left text-xs ${mine ? 'border-white/70 bg-white/15' : 'border-indigo-400 bg-slate-100'}`}
+    >
+      {!quote.deleted && <span className="block font-semibold">{nameOf(quote.sender)}</span>}
+      <span className={`block truncate ${quote.deleted ? 'italic' : ''}`}>{text}</span>
+    </button>
+  );
+}
+
+/** One button per emoji: pressed when the reader is among those who reacted; pressing toggles theirs. */
+function Reactions({ message, me, nameOf }: { message: ChatMessage; me: string; nameOf: (handle: string) => string }) {
+  const client = useChatClient();
+  const reactions = message.reactions ?? [];
+  if (reactions.length === 0) return null;
+  return (
+    <div role="group" aria-label="Reactions" className="basis-full flex flex-wrap gap-1 pt-0.5">
+      {reactions.map((reaction) => {
+        const minePressed = reaction.handles.includes(me);
+        const names = reaction.handles.map((handle) => (handle === me ? 'You' : nameOf(handle)));
+        const others = reaction.count - reaction.handles.length;
+        const who = `${names.join(', ')}${others > 0 ? ` and ${others} more` : ''}`;
+        return (
+          <button
+            key={reaction.emoji}
+            type="button"
+            aria-pressed={minePressed}
+            title={`${who} reacted with ${reaction.emoji}`}
+            onClick={() => void client?.react(message.id, reaction.emoji, !minePressed)}
+            className={`rounded-full border px-2 text-sm leading-6 ${minePressed ? 'border-indigo-500 bg-indigo-100 text-indigo-950' : 'border-slate-300 bg-surface text-slate-800'}`}
+          >
+            {reaction.emoji} {reaction.count}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+const attachmentUrl = (id: string, thumb = false) => `/api/v1/attachments/${encodeURIComponent(id)}${thumb ? '?thumb=1' : ''}`;
+// Images the server re-encodes and gives a thumbnail (docs/protocol.md, Attachments).
+const hasThumbnail = (attachment: AttachmentInfo) => /^image\/(jpeg|png|webp|gif)$/.test(attachment.contentType) && !!attachment.width;
+
+/** Images as thumbnails linking to the full picture; other files as name, size and a Download link. */
+export function Attachments({ attachments, mine }: { attachments: AttachmentInfo[]; mine: boolean }) {
+  if (attachments.length === 0) return null;
+  return (
+    <ul aria-label="Attachments" className="mb-1 flex flex-col gap-1">
+      {attachments.map((attachment) =>
+        hasThumbnail(attachment) ? (
+          <li key={attachment.id}>
+            <a href={attachmentUrl(attachment.id)} target="_blank" rel="noopener" className="block w-fit">
+              {/* eslint-disable-next-line @next/next/no-img-element -- served by our API with its own headers, not Next's optimiser */}
+              <img
+                src={attachmentUrl(attachment.id, true)}
+                alt={attachment.name}
+                width={thumbWidth(attachment)}
+                height={thumbHeight(attachment)}
+                loading="lazy"
+                className="max-h-60 max-w-full rounded-lg object-contain"
+              />
+            </a>
+          </li>
+        ) : (
+          <li key={attachment.id} className={`flex flex-wrap items-center gap-2 rounded-md px-2 py-1 text-sm ${mine ? 'bg-white/15' : 'bg-slate-100'}`}>
+            <span aria-hidden="true">📄</span>
+            <span className="min-w-0 break-all font-medium">{attachment.name}</span>
+            <span className="text-xs opacity-80">{humanSize(attachment.size)}</span>
+            <a href={attachmentUrl(attachment.id)} download={attachment.name} className="text-xs underline" aria-label={`Download ${attachment.name}`}>
+              Download
+            </a>
+          </li>
+        ),
+      )}
+    </ul>
+  );
+}
+
+// The thumbnail is at most 320 px on its longer side; shown at most 240 px wide.
+const THUMB_MAX = 240;
+const thumbScale = (attachment: AttachmentInfo) => Math.min(1, THUMB_MAX / Math.max(attachment.width ?? THUMB_MAX, attachment.height ?? THUMB_MAX));
+const thumbWidth = (attachment: AttachmentInfo) => Math.max(1, Math.round((attachment.width ?? THUMB_MAX) * thumbScale(attachment)));
+const thumbHeight = (attachment: AttachmentInfo) => Math.max(1, Math.round((attachment.height ?? THUMB_MAX) * thumbScale(attachment)));
 
 function Time({ at }: { at: string | number }) {
   const date = new Date(at);
@@ -61,14 +177,32 @@ export function StatusIcon({ label, status = statusOf(label) }: { label: string;
 
 /**
  * One message. `first` starts a run of messages from one sender (name and avatar shown); the ones
- * after it in the run are indented under it.
+ * after it in the run are indented under it. A deleted one keeps its place: "Message deleted" (by its
+ * sender) or "Message removed" (by a moderator).
  */
-export function MessageItem({ message, mine, status, first, senderName }: { message: ChatMessage; mine: boolean; status?: string; first: boolean; senderName: string }) {
+export function MessageItem({
+  message,
+  mine,
+  status,
+  first,
+  senderName,
+  nameOf = (handle) => handle,
+}: {
+  message: ChatMessage;
+  mine: boolean;
+  status?: string;
+  first: boolean;
+  senderName: string;
+  /** Display names of the room's members (quotes, reactions); the handle when unknown. */
+  nameOf?: (handle: string) => string;
+}) {
+  const me = useChat((state) => state.me.handle);
   if (message.kind === 'system') {
     return <li className="py-1 text-center text-xs text-slate-600">{message.body}</li>;
   }
+  const edited = !message.deleted && message.editedAt ? new Date(message.editedAt) : null;
   return (
-    <li className={`group flex items-start gap-2 ${mine ? 'flex-row-reverse' : ''} ${first ? 'mt-3' : 'mt-0.5'}`} data-seq={message.seq}>
+    <li className={`group flex items-start gap-2 ${mine ? 'flex-row-reverse' : ''} ${first ? 'mt-3' : 'mt-0.5'}`} data-seq={message.seq} data-message-id={message.id}>
       {!mine && (first ? <Avatar handle={message.sender} name={senderName} /> : <span className="w-9 shrink-0" aria-hidden="true" />)}
       <div className={`flex min-w-0 max-w-[85%] flex-wrap items-start gap-1 md:max-w-[70%] ${mine ? 'flex-row-reverse' : ''}`}>
         <div className={`min-w-0 rounded-2xl px-3 py-1.5 ${mine ? 'bg-indigo-700 text-white' : 'bg-surface shadow-sm ring-1 ring-slate-200'}`}>
@@ -77,13 +211,23 @@ export function MessageItem({ message, mine, status, first, senderName }: { mess
               {senderName} <span className="font-normal text-slate-600">@{message.sender}</span>
             </p>
           )}
-          {message.deleted ? <p className="italic opacity-80">Message removed</p> : <MessageBody body={message.body} linksHeld={message.linksHeld && !mine} />}
+          {!message.deleted && message.replyTo && <ReplyQuoteView roomId={message.roomId} quote={message.replyTo} nameOf={nameOf} mine={mine} />}
+          {message.deleted ? (
+            <p className="italic opacity-80">{message.deletedBy === 'sender' ? 'Message deleted' : 'Message removed'}</p>
+          ) : (
+            <>
+              <Attachments attachments={message.attachments ?? []} mine={mine} />
+              {message.body && <MessageBody body={message.body} linksHeld={message.linksHeld && !mine} mentions={message.mentions} me={me} mine={mine} />}
+            </>
+          )}
           <p className={`flex items-center justify-end gap-1 text-[11px] ${mine ? 'text-white/85' : 'text-slate-600'}`}>
+            {edited && <span title={`Edited ${fullDateTime(edited)}`}>(edited)</span>}
             <Time at={message.createdAt} />
             {status && <StatusIcon label={status} />}
           </p>
         </div>
         <MessageActions context={{ message, mine }} align={mine ? 'end' : 'start'} />
+        {!message.deleted && <Reactions message={message} me={me} nameOf={nameOf} />}
       </div>
     </li>
   );
@@ -101,7 +245,13 @@ export function OutboxMessage({ item, connected, onRetry, onRemove }: { item: Ou
   return (
     <li className="mt-0.5 flex justify-end" data-outbox={item.status}>
       <div className={`min-w-0 max-w-[85%] rounded-2xl px-3 py-1.5 md:max-w-[70%] ${tone}`}>
-        <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{item.body}</p>
+        {item.replyQuote && (
+          <p className="mb-1 truncate rounded-md border-l-4 border-indigo-400 bg-white/50 px-2 text-xs">
+            <span className="font-semibold">{item.replyQuote.sender}</span>: {item.replyQuote.excerpt}
+          </p>
+        )}
+        {item.attachments && <Attachments attachments={item.attachments} mine={false} />}
+        {item.body && <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{item.body}</p>}
         <p className="flex flex-wrap items-center justify-end gap-1 text-[11px]">
           {waiting && <StatusIcon label={waitingText} status="pending" />}
           {waiting && <span aria-hidden="true">{waitingText}</span>}

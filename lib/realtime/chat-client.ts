@@ -65,11 +65,18 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     const job = (async () => {
       for (;;) {
         const afterSeq = store.getState().syncedSeq[roomId] ?? 0;
-        const reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:sync', { roomId, afterSeq });
+        const afterVersion = store.getState().syncedVersion[roomId];
+        const reply = await socket
+          .timeout(ACK_TIMEOUT_MS)
+          .emitWithAck('room:sync', afterVersion === undefined ? { roomId, afterSeq } : { roomId, afterSeq, afterVersion });
         if (!reply.ok) return;
         store.getState().mergeMessages(roomId, reply.messages);
-        // Without more pages the reply is complete up to lastSeq (read before the page was).
-        store.getState().markSynced(roomId, reply.hasMore ? reply.messages.at(-1)!.seq : reply.lastSeq);
+        // Edits, deletes and reactions to what we hold, made while we were away (or whose live push was lost).
+        store.getState().updateMessages(roomId, reply.changes ?? []);
+        // Without more pages the reply is complete up to lastSeq (read before the page was), and every
+        // change up to its version is applied.
+        store.getState().markSynced(roomId, reply.hasMore ? (reply.messages.at(-1)?.seq ?? afterSeq) : reply.lastSeq);
+        store.getState().markVersion(roomId, reply.version);
         if (!reply.hasMore) return;
       }
     })()
@@ -112,7 +119,8 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
         let reply;
         inFlight.add(next.clientMsgId);
         try {
-          reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { ...target, clientMsgId: next.clientMsgId, body: next.body });
+          const extras = { ...(next.replyToId && { replyToId: next.replyToId }), ...(next.attachmentIds?.length && { attachmentIds: next.attachmentIds }) };
+          reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { ...target, clientMsgId: next.clientMsgId, body: next.body, ...extras });
         } catch {
           // No answer in time: kept pending and sent again with the same clientMsgId (the server keeps one).
           retryLater(backoff(attempt++));
@@ -166,6 +174,9 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
 
   /** Shows a conversation: its newest page of history, then a sync from there to close any hole. */
   const openHistory = async (roomId: string) => {
+    // A room seen for the first time: its copies are current at least as of the list's version (read
+    // before the page), so the first sync brings any change made since.
+    if (store.getState().syncedVersion[roomId] === undefined) store.getState().markVersion(roomId, store.getState().rooms[roomId]?.version ?? 0);
     const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(`/api/v1/rooms/${roomId}/messages?limit=100`);
     store.getState().mergeMessages(roomId, page.messages);
     if (store.getState().syncedSeq[roomId] === undefined) store.getState().markSynced(roomId, page.messages.at(-1)?.seq ?? 0);
@@ -217,6 +228,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   socket.on('room:updated', () => void refreshRooms().catch(() => {}));
   socket.on('user:updated', (user) => store.getState().renameUser(user));
   socket.on('presence', (status) => store.getState().setPresence([status]));
+  socket.on('message:updated', ({ message }) => store.getState().updateMessages(message.roomId, [message]));
   socket.on('message:deleted', ({ roomId, messageId }) => {
     store.getState().markDeleted(roomId, messageId);
     // A removed message no longer counts as unread, and the list's preview moves to the one before.
@@ -244,6 +256,34 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     if (item.status === 'pending') void flushOutbox();
   };
   window.addEventListener('storage', onStorage);
+  /**
+   * Edits, deletes and reactions: the ack's copy is applied at once (the live `message:updated` may come
+   * before or after it; the newer version wins). A refusal or no answer becomes the notice, never a throw.
+   */
+  const changeMessage = async <E extends 'message:edit' | 'message:delete' | 'reaction:add' | 'reaction:remove'>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<boolean> => {
+    if (!socket.connected) {
+      store.getState().setNotice('You are offline: try again once the connection is back.');
+      return false;
+    }
+    try {
+      // The four events share one ack shape; the cast only spares a union of overloads.
+      const reply = (await (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck: (event: E, payload: unknown) => Promise<ChangeReply> }).emitWithAck(event, payload));
+      if (!reply.ok) {
+        store.getState().setNotice(reply.error.message);
+        return false;
+      }
+      store.getState().setNotice(null);
+      store.getState().updateMessages(reply.message.roomId, [reply.message]);
+      return true;
+    } catch {
+      store.getState().setNotice('The server did not answer: try again.');
+      return false;
+    }
+  };
+
   // The list comes over REST, so it shows even while the socket cannot connect.
   const loadRooms = () => refreshRooms().catch(() => store.getState().setRoomsFailed());
   void loadRooms();
@@ -256,6 +296,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     loadRooms,
     flushOutbox,
     openHistory,
+    editMessage: (messageId: string, body: string) => changeMessage('message:edit', { messageId, body }),
+    deleteMessage: (messageId: string) => changeMessage('message:delete', { messageId }),
+    /** Adds or takes back the caller's reaction. */
+    react: (messageId: string, emoji: string, add: boolean) => changeMessage(add ? 'reaction:add' : 'reaction:remove', { messageId, emoji }),
     /** Marks the room read up to `seq` (what is on screen), once per new seq. */
     markRead: (roomId: string, seq: number) => {
       // Our own cursor moves at once, so the same seq is not reported again while the ack is on its way.
@@ -283,5 +327,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     },
   };
 }
+
+type ChangeReply = { ok: true; message: ChatMessage } | { ok: false; error: { message: string } };
 
 export type ChatClient = ReturnType<typeof bindChatClient>;

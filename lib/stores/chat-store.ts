@@ -16,6 +16,16 @@ export type ChatState = {
    * advanced only by contiguous live messages, so a live message never hides a hole before it.
    */
   syncedSeq: Record<string, number>;
+  /**
+   * Per loaded room: the room version (docs/protocol.md "Versions") the held messages up to syncedSeq
+   * are current at. Set only by sync replies (a lost live update is then still fetched by the next
+   * sync) and sent back as `afterVersion`.
+   */
+  syncedVersion: Record<string, number>;
+  markVersion: (roomId: string, version: number) => void;
+  /** The message the composer of its room is answering ("Replying to …"), until sent or cancelled. */
+  replyingTo: ChatMessage | null;
+  setReplyingTo: (message: ChatMessage | null) => void;
   activeRoomId: string | null;
   /** A person picked from search with whom there is no conversation yet. */
   draftPeer: PublicUser | null;
@@ -33,7 +43,14 @@ export type ChatState = {
   setTyping: (roomId: string, handle: string, until: number | null) => void;
   setConnected: (connected: boolean) => void;
   setRooms: (rooms: RoomSummary[]) => void;
+  /**
+   * The one place a message's state is applied (history, syncs, sync changes, acks, message:updated):
+   * merged by id, a copy never replaced by an older version, and the room list's and requests'
+   * previews kept to the newest copy.
+   */
   mergeMessages: (roomId: string, messages: ChatMessage[]) => void;
+  /** The same for changed messages (message:updated, a sync's `changes`): only copies already held are replaced; previews follow. */
+  updateMessages: (roomId: string, messages: ChatMessage[]) => void;
   /** Records that everything up to `seq` is held (from a sync reply or a loaded history page). */
   markSynced: (roomId: string, seq: number) => void;
   receiveMessage: (message: ChatMessage) => void;
@@ -62,10 +79,46 @@ export type ChatState = {
 };
 
 // Messages arrive from acks, live events, syncs and history pages: merge by id, keep seq order.
-function merge(existing: ChatMessage[], incoming: ChatMessage[]): ChatMessage[] {
+// A changed message whose row is not held (older than the loaded pages) is not added: it would show
+// alone, above a hole.
+function merge(existing: ChatMessage[], incoming: ChatMessage[], insert = true): ChatMessage[] {
   const byId = new Map(existing.map((message) => [message.id, message]));
-  for (const message of incoming) byId.set(message.id, message);
+  for (const message of incoming) if (insert || byId.has(message.id)) byId.set(message.id, newer(byId.get(message.id), message));
   return [...byId.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function applyMessages(state: ChatState, roomId: string, messages: ChatMessage[], insert: boolean): Partial<ChatState> {
+  const held = state.messagesByRoom[roomId];
+  if (!held && !insert) return withPreviews(state, roomId, messages);
+  const merged = merge(held ?? [], messages, insert);
+  return {
+    messagesByRoom: { ...state.messagesByRoom, [roomId]: merged },
+    syncedSeq: withSynced(state, roomId, merged, -1),
+    ...withPreviews(state, roomId, messages),
+  };
+}
+
+/** Of two copies of one message, the one with the greater version; a tie goes to the incoming one. */
+function newer<M extends ChatMessage>(held: M | null | undefined, incoming: M): M {
+  return held && (held.version ?? 0) > (incoming.version ?? 0) ? held : incoming;
+}
+
+/** A preview (the list's or a request's last message) follows a newer copy of the same message. */
+function previewOf(preview: ChatMessage | null, messages: ChatMessage[]): ChatMessage | null {
+  const copy = preview && messages.find((message) => message.id === preview.id);
+  return copy ? newer(preview, copy) : preview;
+}
+
+function withPreviews(state: ChatState, roomId: string, messages: ChatMessage[]): Pick<ChatState, 'rooms' | 'requests'> {
+  const room = state.rooms[roomId];
+  const roomPreview = room && previewOf(room.lastMessage, messages);
+  const touchesRequest = state.requests.some((request) => request.roomId === roomId && previewOf(request.lastMessage, messages) !== request.lastMessage);
+  return {
+    rooms: room && roomPreview !== room.lastMessage ? { ...state.rooms, [roomId]: { ...room, lastMessage: roomPreview } } : state.rooms,
+    requests: touchesRequest
+      ? state.requests.map((request) => (request.roomId === roomId ? { ...request, lastMessage: previewOf(request.lastMessage, messages) } : request))
+      : state.requests,
+  };
 }
 
 // Moves a synced mark over held messages that follow it without a hole.
@@ -91,6 +144,10 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     rooms: {},
     messagesByRoom: {},
     syncedSeq: {},
+    syncedVersion: {},
+    markVersion: (roomId, version) => set((state) => ({ syncedVersion: { ...state.syncedVersion, [roomId]: version } })),
+    replyingTo: null,
+    setReplyingTo: (message) => set({ replyingTo: message }),
     activeRoomId: null,
     draftPeer: null,
     outbox,
@@ -103,7 +160,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     markDeleted: (roomId, messageId) =>
       set((state) => {
         const erase = <M extends ChatMessage | null>(message: M): M =>
-          message?.id === messageId ? { ...message, body: '', deleted: true as const } : message;
+          message?.id === messageId ? { ...message, body: '', deleted: true as const, deletedBy: 'moderator' as const, reactions: [], mentions: [], attachments: [], replyTo: null } : message;
         const room = state.rooms[roomId];
         return {
           messagesByRoom: state.messagesByRoom[roomId]
@@ -134,26 +191,21 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
             ? state.activeRoomId
             : null,
       })),
-    mergeMessages: (roomId, messages) =>
-      set((state) => {
-        const merged = merge(state.messagesByRoom[roomId] ?? [], messages);
-        return { messagesByRoom: { ...state.messagesByRoom, [roomId]: merged }, syncedSeq: withSynced(state, roomId, merged, -1) };
-      }),
+    mergeMessages: (roomId, messages) => set((state) => applyMessages(state, roomId, messages, true)),
+    updateMessages: (roomId, messages) => set((state) => applyMessages(state, roomId, messages, false)),
     markSynced: (roomId, seq) =>
       set((state) => ({ syncedSeq: withSynced(state, roomId, state.messagesByRoom[roomId] ?? [], seq) })),
     receiveMessage: (message) =>
       set((state) => {
         const known = state.messagesByRoom[message.roomId]?.some((existing) => existing.id === message.id);
         const room = state.rooms[message.roomId];
-        const rooms = room && !known ? { ...state.rooms, [room.id]: withNewMessage(room, message, state.me.handle) } : state.rooms;
+        const applied = applyMessages(state, message.roomId, [message], true);
         const typing = { ...state.typing[message.roomId] };
         delete typing[message.sender];
-        const merged = merge(state.messagesByRoom[message.roomId] ?? [], [message]);
         return {
-          rooms,
+          ...applied,
+          rooms: room && !known ? { ...applied.rooms, [room.id]: withNewMessage(applied.rooms![room.id], message, state.me.handle) } : applied.rooms,
           typing: { ...state.typing, [message.roomId]: typing },
-          messagesByRoom: { ...state.messagesByRoom, [message.roomId]: merged },
-          syncedSeq: withSynced(state, message.roomId, merged, -1),
         };
       }),
     // Nothing unread (read here or in another tab) leaves no unread mention either.
@@ -227,9 +279,11 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
 
 // A room list fetched just before a live message arrived must not undo it: messages already held
 // past the list's lastSeq are added back on top of the snapshot.
+// Likewise a newer copy of its last message (an edit, a reaction) is kept over the snapshot's.
 function withLiveMessages(room: RoomSummary, held: ChatMessage[] | undefined, me: string): RoomSummary {
-  const newer = (held ?? []).filter((message) => message.seq > room.lastSeq);
-  return newer.reduce((summary, message) => withNewMessage(summary, message, me), room);
+  const later = (held ?? []).filter((message) => message.seq > room.lastSeq);
+  const preview = previewOf(room.lastMessage, held ?? []);
+  return later.reduce((summary, message) => withNewMessage(summary, message, me), preview === room.lastMessage ? room : { ...room, lastMessage: preview });
 }
 
 function withNewMessage(room: RoomSummary, message: ChatMessage, me: string): RoomSummary {

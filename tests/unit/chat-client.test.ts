@@ -202,3 +202,63 @@ describe('chat client: the outbox keeps its order and its honest states', () => 
     expect(socket.connected).toBe(false);
   });
 });
+
+describe('chat client: changes to messages (rich messaging)', () => {
+  const syncReply = (changes: ChatMessage[], version: number, lastSeq = 1) => ({ ok: true, messages: [], changes, lastSeq, version, hasMore: false });
+  const syncs = (socket: FakeSocket) => socket.sent.filter((sent) => sent.event === 'room:sync');
+
+  it('catches up with afterVersion after a reconnect and applies the changes, then holds the new version', async () => {
+    vi.stubGlobal('fetch', async (path: string) => {
+      const body = path.includes('/messages') ? { messages: [], hasMore: false } : path.includes('/requests') ? { requests: [] } : { rooms: [room] };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const { socket, store, client } = setUp();
+    socket.open();
+    await vi.advanceTimersByTimeAsync(0);
+    const history = client.openHistory('r1');
+    for (let tries = 0; syncs(socket).length < 1 && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
+    // The first sync of a room seen for the first time starts from the list's version (0 here).
+    const first = syncs(socket)[0];
+    expect(first.payload).toEqual({ roomId: 'r1', afterSeq: 0, afterVersion: 0 });
+    first.resolve({ ok: true, messages: [{ ...stored('a', 1), version: 1 }], changes: [], lastSeq: 1, version: 1, hasMore: false });
+    await history;
+
+    // Offline meanwhile: an edit is made; on reconnect the sync asks for changes after version 1.
+    socket.drop('transport close');
+    socket.open();
+    for (let tries = 0; syncs(socket).length < 2 && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
+    const second = syncs(socket)[1];
+    expect(second.payload).toEqual({ roomId: 'r1', afterSeq: 1, afterVersion: 1 });
+    second.resolve(syncReply([{ ...stored('a', 1), version: 3, body: 'edited', editedAt: new Date().toISOString() }], 3));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().messagesByRoom.r1[0].body).toBe('edited');
+    expect(store.getState().syncedVersion.r1).toBe(3);
+  });
+
+  it('applies message:updated live, and a refused edit becomes a notice rather than a throw', async () => {
+    const { socket, store, client } = setUp();
+    socket.open();
+    store.getState().mergeMessages('r1', [{ ...stored('a', 1), version: 1 }]);
+    socket.fire('message:updated', { message: { ...stored('a', 1), version: 2, reactions: [{ emoji: '🎉', count: 1, handles: ['them'] }] } });
+    expect(store.getState().messagesByRoom.r1[0].reactions?.[0].emoji).toBe('🎉');
+
+    const edit = client.editMessage('m-a', 'new text');
+    const sent = socket.sent.find((entry) => entry.event === 'message:edit')!;
+    expect(sent.payload).toEqual({ messageId: 'm-a', body: 'new text' });
+    sent.resolve({ ok: false, error: { code: 'forbidden', message: 'You can only edit your own messages.' } });
+    expect(await edit).toBe(false);
+    expect(store.getState().notice).toBe('You can only edit your own messages.');
+
+    const react = client.react('m-a', '👍', true);
+    socket.sent.find((entry) => entry.event === 'reaction:add')!.reject(new Error('operation has timed out'));
+    expect(await react).toBe(false);
+    expect(store.getState().notice).toMatch(/did not answer/);
+  });
+
+  it('sends replyToId and attachmentIds with a queued message', async () => {
+    const { socket } = setUp([{ ...item('a', 1), body: '', replyToId: 'm-x', attachmentIds: ['att1'] }]);
+    socket.open();
+    const sent = await untilSends(socket, 1);
+    expect(sent.payload).toEqual({ roomId: 'r1', clientMsgId: 'a', body: '', replyToId: 'm-x', attachmentIds: ['att1'] });
+  });
+});

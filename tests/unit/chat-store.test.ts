@@ -166,3 +166,42 @@ describe('chat store: outbox', () => {
     expect(store.getState().outbox.map((queued) => queued.clientMsgId)).toEqual(['a', 'c']);
   });
 });
+
+describe('chat store: message state (rich messaging)', () => {
+  const at = (seq: number, version: number, change: Partial<ChatMessage> = {}): ChatMessage => ({ ...message(seq), version, ...change });
+
+  it('keeps the copy with the greater version, whichever order the copies come in', () => {
+    const store = createChatStore(me);
+    store.getState().mergeMessages('r1', [at(1, 1), at(2, 2)]);
+    store.getState().updateMessages('r1', [at(1, 5, { body: 'edited', editedAt: '2026-01-01T00:01:00.000Z' })]);
+    // An older copy (a history page read before the edit) does not undo it.
+    store.getState().mergeMessages('r1', [at(1, 1)]);
+    store.getState().updateMessages('r1', [at(1, 3, { body: 'older edit' })]);
+    expect(store.getState().messagesByRoom.r1.map((held) => held.body)).toEqual(['edited', 'message 2']);
+  });
+
+  it('replaces only held copies: a change to a message older than the loaded pages is not shown above a hole', () => {
+    const store = createChatStore(me);
+    store.getState().mergeMessages('r1', [at(50, 50)]);
+    store.getState().updateMessages('r1', [at(3, 60, { deleted: true, deletedBy: 'sender', body: '' })]);
+    store.getState().updateMessages('r2', [{ ...at(1, 2), roomId: 'r2' }]);
+    expect(store.getState().messagesByRoom.r1.map((held) => held.seq)).toEqual([50]);
+    expect(store.getState().messagesByRoom.r2).toBeUndefined();
+  });
+
+  it('keeps the room list preview and a request preview on the newest copy, also across a stale list', () => {
+    const store = createChatStore(me);
+    store.getState().setRequests([{ roomId: 'r1', from: me, lastMessage: at(2, 2), createdAt: '' }]);
+    store.getState().setRooms([room(2, 0, at(2, 2))]);
+    store.getState().mergeMessages('r1', [at(2, 2)]);
+    store.getState().updateMessages('r1', [at(2, 4, { reactions: [{ emoji: '👍', count: 1, handles: ['them'] }] })]);
+    expect(store.getState().rooms.r1.lastMessage?.reactions).toHaveLength(1);
+    expect(store.getState().requests[0].lastMessage?.version).toBe(4);
+    // A list fetched before the change arrived does not roll the preview back.
+    store.getState().setRooms([room(2, 0, at(2, 2))]);
+    expect(store.getState().rooms.r1.lastMessage?.version).toBe(4);
+    // A change to a room that is listed but not loaded still moves its preview.
+    store.getState().updateMessages('r1', [at(2, 6, { deleted: true, deletedBy: 'sender', body: '' })]);
+    expect(store.getState().rooms.r1.lastMessage?.deleted).toBe(true);
+  });
+});

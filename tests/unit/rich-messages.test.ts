@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseMentions } from '@/lib/mentions';
+import { humanSize } from '@/lib/file-size';
+import { mentionSpans, parseMentions } from '@/lib/mentions';
 import { emojiSchema } from '@/lib/schemas';
 import { highlightOffsets } from '@/server/messages/highlights';
 
@@ -27,5 +28,21 @@ describe('highlightOffsets', () => {
 
   it('gives no offsets when the headline does not spell the body out', () => {
     expect(highlightOffsets('\u0001fish\u0002 …', 'fish and chips')).toEqual([]);
+  });
+});
+
+describe('mentionSpans (the client highlights these)', () => {
+  it('gives each @handle with its offsets, by the same rule as parseMentions', () => {
+    const body = 'hi @Bob, see x@bob.com and @carol.';
+    expect(mentionSpans(body).map(({ start, end, handle }) => [body.slice(start, end), handle])).toEqual([
+      ['@Bob', 'bob'],
+      ['@carol', 'carol'],
+    ]);
+  });
+});
+
+describe('humanSize', () => {
+  it('reads as people read sizes', () => {
+    expect([900, 2048, 1536 * 1024, 25 * 1024 * 1024].map(humanSize)).toEqual(['900 B', '2.0 KB', '1.5 MB', '25 MB']);
   });
 });

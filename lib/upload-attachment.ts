@@ -1,0 +1,44 @@
+import { humanSize } from './file-size';
+import type { AttachmentInfo } from './schemas';
+
+export type UploadHandle = { done: Promise<AttachmentInfo>; abort: () => void };
+
+/**
+ * Uploads one file to a conversation (POST /rooms/:roomId/attachments, field `file`). XMLHttpRequest
+ * rather than fetch: only it reports upload progress. Fails with the server's message (413 too_large
+ * names the limit), or "Upload cancelled" when aborted.
+ */
+export function uploadAttachment(roomId: string, file: File, onProgress: (fraction: number) => void): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<AttachmentInfo>((resolve, reject) => {
+    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
+    xhr.onload = () => {
+      const body = parse(xhr.responseText);
+      if (xhr.status === 201 && body?.attachment) return resolve(body.attachment as AttachmentInfo);
+      reject(new Error(uploadError(xhr.status, body)));
+    };
+    xhr.onerror = () => reject(new Error('Upload failed: no connection to the server'));
+    xhr.onabort = () => reject(new Error('Upload cancelled'));
+  });
+  xhr.open('POST', `/api/v1/rooms/${encodeURIComponent(roomId)}/attachments`);
+  const form = new FormData();
+  form.append('file', file, file.name);
+  xhr.send(form);
+  return { done, abort: () => xhr.abort() };
+}
+
+function parse(text: string) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function uploadError(status: number, body: { error?: { code?: string; message?: string; maxBytes?: number } } | null): string {
+  const error = body?.error;
+  if (status === 413 || error?.code === 'too_large') {
+    return `Too large${error?.maxBytes ? `: at most ${humanSize(error.maxBytes)}` : ''}`;
+  }
+  return error?.message ?? `Upload failed (${status})`;
+}
