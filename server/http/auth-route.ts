@@ -1,0 +1,85 @@
+import { AppError, type ErrorCode, errorStatus, toErrorBody } from '@/lib/errors';
+import { asUnavailable } from '../db/errors';
+import { JSON_BODY_LIMIT_BYTES } from './api-route';
+
+type Handler = (request: Request, context: { params: Promise<{ nextauth: string[] }> }) => Promise<Response>;
+
+// What next-auth serves (with our one credentials provider); anything else it answers in plain text.
+const ACTIONS: Record<string, Set<string>> = {
+  GET: new Set(['providers', 'session', 'csrf', 'signin', 'signout', 'error', 'verify-request']),
+  POST: new Set(['signin', 'signout', 'callback', 'session', '_log']),
+};
+
+/**
+ * Wraps next-auth's route so that its failures read like the rest of /api: `{error:{code,message}}`
+ * with a 4xx when the request is at fault. next-auth answers some bad requests in plain text or with
+ * an empty 500 (a JSON body that does not parse, an action it lacks), so those are refused before it
+ * runs, and whatever error it still answers is put in our envelope.
+ */
+export function authRoute(handler: Handler): Handler {
+  return async (request, context) => {
+    try {
+      const [action] = (await context.params).nextauth ?? [];
+      const actions = ACTIONS[request.method];
+      if (!actions) throw new AppError('method_not_allowed', 'This endpoint takes GET or POST.');
+      if (!actions.has(action)) throw new AppError('not_found', 'No such auth endpoint.');
+      if (request.method === 'POST') checkFormBody(request);
+      checkCallbackUrls(request);
+      return await asEnvelope(await handler(request, context));
+    } catch (error) {
+      const body = toErrorBody(asUnavailable(error));
+      return Response.json({ error: body }, { status: errorStatus[body.code] });
+    }
+  };
+}
+
+// next-auth's own client posts forms; it would also parse JSON, and a body that does not parse is its 500.
+function checkFormBody(request: Request) {
+  if (Number(request.headers.get('content-length') ?? 0) > JSON_BODY_LIMIT_BYTES) throw new AppError('too_large', `The request body must be at most ${JSON_BODY_LIMIT_BYTES} bytes.`);
+  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) {
+    throw new AppError('unsupported_media_type', 'The request body must be a form (Content-Type: application/x-www-form-urlencoded).');
+  }
+}
+
+/**
+ * next-auth refuses a callbackUrl (in the query, or the cookie it keeps it in) that is not an http(s) URL
+ * or a path with its configuration-error 500 page: that is the request's fault, so it is a 400 here.
+ */
+function checkCallbackUrls(request: Request) {
+  const cookies = (request.headers.get('cookie') ?? '').split(';').map((part) => part.trim().split('='));
+  const fromCookie = cookies.find(([name]) => /(^|-)next-auth\.callback-url$/.test(name))?.slice(1).join('=');
+  const values = [new URL(request.url).searchParams.get('callbackUrl'), fromCookie === undefined ? null : safeDecode(fromCookie)];
+  for (const value of values) {
+    if (value && !isHttpUrl(value, request.url)) throw new AppError('bad_request', 'callbackUrl must be a path or an http(s) URL.');
+  }
+}
+
+const safeDecode = (text: string) => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
+// The same test next-auth makes (lib/parse-url's isValidHttpUrl), made before it can fail on it.
+function isHttpUrl(url: string, base: string) {
+  try {
+    return /^https?:$/.test(new URL(url, url.startsWith('/') ? base : undefined).protocol);
+  } catch {
+    return false;
+  }
+}
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 413: 'too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
+
+async function asEnvelope(response: Response): Promise<Response> {
+  if (response.status < 400) return response;
+  const text = await response.clone().text();
+  try {
+    if (typeof JSON.parse(text)?.error?.code === 'string') return response;
+  } catch {}
+  const code = CODE_BY_STATUS[response.status] ?? (response.status < 500 ? 'bad_request' : 'internal');
+  if (code === 'internal') return Response.json({ error: toErrorBody(new Error(`next-auth answered ${response.status}: ${text.slice(0, 200)}`)) }, { status: 500 });
+  return Response.json({ error: { code, message: text.replace(/^Error:\s*/, '').slice(0, 200) || 'The request was refused.' } }, { status: errorStatus[code] });
+}
