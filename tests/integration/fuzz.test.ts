@@ -290,7 +290,7 @@ async function fuzzSocket(rng: Rng, failures: Failure[]) {
     'view:state': { roomId: real[0], visible: true, focused: true },
   };
   // Several sockets, so that one socket's throttle does not answer everything.
-  const fuzzSockets = await Promise.all(Array.from({ length: 3 }, () => connect(server.url, { token: fuzzer.token })));
+  const fuzzSockets = await Promise.all(Array.from({ length: 4 }, () => connect(server.url, { token: fuzzer.token })));
   sockets.push(...fuzzSockets);
   const draw = () => {
     const event = rng.chance(0.9) ? rng.pick(events) : rng.pick(['nope', 'message:send ', 'MESSAGE:SEND', '__proto__', 'constructor', 'room:sync\u0000', 'room:nope', 'x'.repeat(500)]);
@@ -333,6 +333,7 @@ describe('fuzz', () => {
   it('survives malformed REST and socket input, answering each in the envelope, while a pair keeps talking', async () => {
     const failures: Failure[] = [];
     let done = false;
+    const startedAt = Date.now();
     const talking = keepTalking(() => done);
     talking.catch(() => {}); // awaited below; not an unhandled rejection if the fuzzing throws first
     try {
@@ -341,6 +342,7 @@ describe('fuzz', () => {
       done = true;
     }
     const steadyMessages = await talking;
+    console.info(`fuzz seed ${SEED}: ${REST_CASES} REST and ${SOCKET_CASES} socket cases in ${Date.now() - startedAt} ms; ${steadyMessages} steady messages`);
     expect(failures.slice(0, 20), `seed ${SEED} (replay with FUZZ_SEED=${SEED}); ${failures.length} failures`).toEqual([]);
     expect(server.process.exitCode, `seed ${SEED}: the server exited`).toBeNull();
     expect((await fetch(`${server.url}/api/health`)).status).toBe(200);

@@ -8,6 +8,7 @@ import { AppendQueue } from '@/server/messages/append-queue';
 import { metrics } from '@/server/ops/metrics';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { appendBatches, METRICS_ENV } from '../helpers/metrics';
 import { TEST_DATABASE_URL } from '../helpers/services';
 import { createGroupOfAcquaintances } from '../helpers/social';
 
@@ -24,19 +25,9 @@ async function open(user: TestUser) {
 const historyOf = async (user: TestUser, roomId: string): Promise<ChatMessage[]> =>
   (await api(server.url, `/api/v1/rooms/${roomId}/messages?limit=200`, { token: user.token })).body.messages;
 
-const METRICS_TOKEN = 'group-commit-metrics-0123456789';
-
 beforeAll(async () => {
-  server = await startAppServer({ METRICS_TOKEN });
+  server = await startAppServer(METRICS_ENV);
 });
-
-/** The node's group commits so far: how many, and how many of them stored more than one send. */
-async function batchesOnNode() {
-  const text = await (await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-  const value = (pattern: RegExp) => Number(text.match(pattern)?.[1] ?? Number.NaN);
-  const all = value(/^relay_append_batch_sends_count (\d+)/m);
-  return { all, multi: all - value(/^relay_append_batch_sends_bucket\{le="1"\} (\d+)/m) };
-}
 
 afterAll(async () => {
   for (const socket of sockets) socket.close();
@@ -53,7 +44,7 @@ describe('group commit', () => {
     expect((await api(server.url, '/api/v1/blocks', { token: bob.token, body: { handle: carol.handle } })).status).toBe(201);
 
     // All at once, so they meet in the same batches.
-    const before = await batchesOnNode();
+    const before = await appendBatches(server);
     const send = (socket: TestSocket, roomId: string, clientMsgId: string) => emitAck(socket, 'message:send', { roomId, clientMsgId, body: `${clientMsgId} body` });
     const [a1, a2, a3, b1, b2, dupA, dupB, intruder, lonely, blocked] = await Promise.all([
       send(aliceA, group.id, 'a1'),
@@ -74,7 +65,7 @@ describe('group commit', () => {
     expect(blocked).toMatchObject({ ok: false, error: { code: 'forbidden', message: `You cannot message @${bob.handle}.` } });
     expect(dupB.message).toEqual(dupA.message);
     // They did meet: at least one commit stored several of them (else this tested sends one by one).
-    const after = await batchesOnNode();
+    const after = await appendBatches(server);
     expect(after.multi).toBeGreaterThan(before.multi);
     expect(after.all - before.all).toBeLessThan(10);
 
