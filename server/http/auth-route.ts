@@ -1,6 +1,6 @@
 import { AppError, type ErrorCode, errorStatus, toErrorBody } from '@/lib/errors';
 import { asUnavailable } from '../db/errors';
-import { JSON_BODY_LIMIT_BYTES } from './api-route';
+import { JSON_BODY_LIMIT_BYTES, readJson } from './api-route';
 
 type Handler = (request: Request, context: { params: Promise<{ nextauth: string[] }> }) => Promise<Response>;
 
@@ -13,8 +13,8 @@ const ACTIONS: Record<string, Set<string>> = {
 /**
  * Wraps next-auth's route so that its failures read like the rest of /api: `{error:{code,message}}`
  * with a 4xx when the request is at fault. next-auth answers some bad requests in plain text or with
- * an empty 500 (a JSON body that does not parse, an action it lacks), so those are refused before it
- * runs, and whatever error it still answers is put in our envelope.
+ * a 500 (a JSON body that does not parse, a malformed callbackUrl, an action it lacks), so those are
+ * refused before it runs, and whatever error it still answers is put in our envelope.
  */
 export function authRoute(handler: Handler): Handler {
   return async (request, context) => {
@@ -23,7 +23,7 @@ export function authRoute(handler: Handler): Handler {
       const actions = ACTIONS[request.method];
       if (!actions) throw new AppError('method_not_allowed', 'This endpoint takes GET or POST.');
       if (!actions.has(action)) throw new AppError('not_found', 'No such auth endpoint.');
-      if (request.method === 'POST') checkFormBody(request);
+      if (request.method === 'POST') await checkBody(request);
       checkCallbackUrls(request);
       return await asEnvelope(await handler(request, context));
     } catch (error) {
@@ -33,11 +33,16 @@ export function authRoute(handler: Handler): Handler {
   };
 }
 
-// next-auth's own client posts forms; it would also parse JSON, and a body that does not parse is its 500.
-function checkFormBody(request: Request) {
+/**
+ * next-auth takes a form (its sign-in and sign-out posts) or JSON (its client's session update); a JSON
+ * body that does not parse is its empty 500, so it is read here first, from a copy, capped.
+ */
+async function checkBody(request: Request) {
   if (Number(request.headers.get('content-length') ?? 0) > JSON_BODY_LIMIT_BYTES) throw new AppError('too_large', `The request body must be at most ${JSON_BODY_LIMIT_BYTES} bytes.`);
-  if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(request.headers.get('content-type') ?? '')) {
-    throw new AppError('unsupported_media_type', 'The request body must be a form (Content-Type: application/x-www-form-urlencoded).');
+  const type = request.headers.get('content-type') ?? '';
+  if (/^application\/json\s*(;|$)/i.test(type)) await readJson(request.clone());
+  else if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+    throw new AppError('unsupported_media_type', 'The request body must be a form (application/x-www-form-urlencoded) or JSON.');
   }
 }
 

@@ -44,9 +44,11 @@ describe('/api/auth: bad input is a JSON 4xx', () => {
     expect(reply.body?.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
   });
 
-  it('a sign-in with a JSON body that does not parse, or no form at all, is a 415', async () => {
-    expectJsonError(await raw('/api/auth/callback/credentials', form('{', 'application/json')), 415, 'unsupported_media_type');
+  it('a sign-in with a JSON body that does not parse is a 400, with neither a form nor JSON a 415', async () => {
+    expectJsonError(await raw('/api/auth/callback/credentials', form('{', 'application/json')), 400, 'bad_request');
+    expectJsonError(await raw('/api/auth/session', form('{"csrfToken":', 'application/json')), 400, 'bad_request');
     expectJsonError(await raw('/api/auth/callback/credentials', form('hello', 'text/plain')), 415, 'unsupported_media_type');
+    expectJsonError(await raw('/api/auth/callback/credentials', form(`username=${'a'.repeat(70_000)}`)), 413, 'too_large');
   });
 
   it('a malformed callbackUrl in the query or its cookie is a JSON 400; in a form it goes home', async () => {
