@@ -78,13 +78,25 @@ function isHttpUrl(url: string, base: string) {
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 413: 'too_large', 415: 'unsupported_media_type', 429: 'rate_limited' };
 
+/**
+ * next-auth's own JSON answers keep their fields (its client reads `url` and the `error` in it) and gain
+ * our `error`; a plain-text or HTML one is replaced. A 5xx stays a 5xx, logged: that one is ours to fix.
+ */
 async function asEnvelope(response: Response): Promise<Response> {
   if (response.status < 400) return response;
   const text = await response.clone().text();
+  let original: Record<string, unknown> | null = null;
   try {
-    if (typeof JSON.parse(text)?.error?.code === 'string') return response;
+    const parsed = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) original = parsed;
   } catch {}
+  if (original && typeof (original.error as { code?: unknown } | undefined)?.code === 'string') return response;
   const code = CODE_BY_STATUS[response.status] ?? (response.status < 500 ? 'bad_request' : 'internal');
   if (code === 'internal') return Response.json({ error: toErrorBody(new Error(`next-auth answered ${response.status}: ${text.slice(0, 200)}`)) }, { status: 500 });
-  return Response.json({ error: { code, message: text.replace(/^Error:\s*/, '').slice(0, 200) || 'The request was refused.' } }, { status: errorStatus[code] });
+  const message = (typeof original?.url === 'string' && URL.canParse(original.url) && new URL(original.url).searchParams.get('error')) || text.replace(/^Error:\s*/, '').slice(0, 200);
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.set('content-type', 'application/json');
+  const body = { ...(original ?? {}), error: { code, message: message || 'The request was refused.' } };
+  return new Response(JSON.stringify(body), { status: response.status, headers });
 }

@@ -69,6 +69,20 @@ describe('/api/auth: bad input is a JSON 4xx', () => {
     expectJsonError(await raw('/api/auth/session', { method: 'PUT' }), 405, 'method_not_allowed');
   });
 
+  it('a wrong password keeps the url next-auth\'s client reads, and gains the error envelope', async () => {
+    const csrf = await fetch(`${server.url}/api/auth/csrf`);
+    const { csrfToken } = await csrf.json();
+    const cookie = csrf.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+    const reply = await raw('/api/auth/callback/credentials', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: new URLSearchParams({ csrfToken, username: 'nobody_here', password: 'not the password', json: 'true' }),
+    });
+    expect(reply.status).toBe(401);
+    expect(new URL(reply.body.url).searchParams.get('error')).toBe('CredentialsSignin');
+    expect(reply.body.error).toEqual({ code: 'unauthorized', message: 'CredentialsSignin' });
+  });
+
   it('still signs a browser in, with a callbackUrl of our own', async () => {
     const user = await createUser(server.url, 'autherr');
     expect((await browserSignIn(server.url, user)).sessionCookie).toMatch(/next-auth\.session-token=/);
