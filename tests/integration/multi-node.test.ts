@@ -360,9 +360,14 @@ describe('several nodes through Redis', () => {
     // No request and no handshake from it: node B's heartbeat (every ttl/3) is what marks it.
     await waitFor(async () => (await sessionLastSeen(sessionId)) > Date.now() - 60_000, 5_000, 'session last seen touched');
 
+    // The sentinel: another session on node B, made stale at the same moment, is touched by the next
+    // heartbeat; once it is, that heartbeat has also passed over bob's session, which it must leave alone.
+    const carol = await createUser(nodeA.url, 'carol');
+    const carolSessionId = await currentSessionId(nodeA, carol.token);
+    await open(nodeB, carol);
     const recent = Date.now() - 30_000;
-    await setSessionLastSeen(sessionId, recent);
-    await sleep(TTL_MS); // a few heartbeats
+    await Promise.all([setSessionLastSeen(sessionId, recent), setSessionLastSeen(carolSessionId, stale)]);
+    await waitFor(async () => (await sessionLastSeen(carolSessionId)) > Date.now() - 60_000, 5_000, "the sentinel session's last seen touched");
     expect(await sessionLastSeen(sessionId)).toBe(recent);
   });
 });
