@@ -36,6 +36,13 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // next-auth's default parses callbackUrl with new URL() and answers a 500 when that throws:
+      // a callbackUrl that is not one of our paths or pages goes home, like one of another site.
+      redirect({ url, baseUrl }) {
+        if (url.startsWith('/') && !url.startsWith('//')) return `${baseUrl}${url}`;
+        if (URL.canParse(url) && new URL(url).origin === baseUrl) return url;
+        return baseUrl;
+      },
       jwt({ token, user }) {
         if (user) {
           token.sub = user.id;

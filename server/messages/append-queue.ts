@@ -56,6 +56,7 @@ export class AppendQueue {
    * (each half would wait out the same timeout again; one overload once left a node ~35 s without an ack).
    */
   private async store(batch: Waiting[]): Promise<void> {
+    metrics().appendBatchSends.observe(batch.length);
     try {
       const outcomes = await appendBatch(this.db, batch.map((entry) => entry.request));
       batch.forEach((entry, index) => entry.resolve(outcomes[index]));
@@ -67,6 +68,7 @@ export class AppendQueue {
         for (const entry of batch) entry.reject(error);
         return;
       }
+      metrics().appendBatchSplits.inc();
       log().warn({ batch: batch.length, err: error instanceof Error ? error.message : String(error) }, 'a batch of sends was refused, storing it in halves');
       const half = Math.ceil(batch.length / 2);
       await this.store(batch.slice(0, half));

@@ -16,6 +16,9 @@ function createMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
+    // How many sends each group commit stored together, and how often a refused batch was split.
+    appendBatchSends: new Histogram({ name: 'relay_append_batch_sends', help: 'Sends per group-commit batch', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers }),
+    appendBatchSplits: new Counter({ name: 'relay_append_batch_splits_total', help: 'Group-commit batches refused by the database and split in halves', registers }),
     fanoutDeliveries: new Counter({ name: 'relay_fanout_deliveries_total', help: 'User deliveries published (one per addressed user per event)', labelNames: ['event'], registers }),
     catchUpPages: new Counter({ name: 'relay_catchup_pages_total', help: 'room:sync pages served', registers }),
     redisErrors: new Counter({ name: 'relay_redis_errors_total', help: 'Errors reported by the Redis clients', registers }),

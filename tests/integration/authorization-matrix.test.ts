@@ -1,3 +1,4 @@
+import { createECDH, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -309,6 +310,41 @@ const BLOCKED: BlockedRow[] = [
       }),
   },
   {
+    name: 'socket reaction:add / message:edit on the blocked user\'s message → not_found for the blocker; a reaction in their direct room → forbidden for the blocked',
+    run: async (f) => {
+      const inGroup = await send(f.sockets.blocked, { roomId: f.sharedGroupId, clientMsgId: 'react-me', body: 'react to me' });
+      expect(inGroup.ok).toBe(true);
+      for (const [event, payload] of [
+        ['reaction:add', { messageId: inGroup.message.id, emoji: '👍' }],
+        ['reaction:remove', { messageId: inGroup.message.id, emoji: '👍' }],
+        ['message:edit', { messageId: inGroup.message.id, body: 'rewritten' }],
+        ['message:delete', { messageId: inGroup.message.id }],
+      ] as const) {
+        expect(await emitAck(f.sockets.owner, event, payload), event).toMatchObject({ ok: false, error: { code: 'not_found', message: expect.any(String) } });
+      }
+      const [direct] = (await emitAck(f.sockets.blocked, 'room:sync', { roomId: f.blockedDirectId, afterSeq: 0 })).messages;
+      for (const event of ['reaction:add', 'reaction:remove']) expectForbiddenAck(await emitAck(f.sockets.blocked, event, { messageId: direct.id, emoji: '👍' }));
+      // bob, on neither side, is served: the refusals are about the block.
+      expect(await emitAck(f.sockets.member, 'reaction:add', { messageId: inGroup.message.id, emoji: '👍' })).toMatchObject({ ok: true });
+    },
+  },
+  {
+    name: 'GET /api/v1/search and GET /api/v1/mentions find nothing of the blocked user for the blocker',
+    run: async (f) => {
+      const word = `zebra${Math.random().toString(36).slice(2, 8)}`;
+      const ack = await send(f.sockets.blocked, { roomId: f.sharedGroupId, clientMsgId: 'findme', body: `${word} @${f.owner.handle} @${f.member.handle}` });
+      expect(ack.ok).toBe(true);
+      const found = (user: TestUser) => api(server.url, `/api/v1/search?q=${word}`, { token: user.token });
+      const mentioned = async (user: TestUser) => (await api(server.url, '/api/v1/mentions', { token: user.token })).body.results.map((r: any) => r.message.id);
+      expect((await found(f.member)).body.results.map((r: any) => r.message.id)).toEqual([ack.message.id]);
+      expect(await mentioned(f.member)).toContain(ack.message.id);
+      const blockerSearch = await found(f.owner);
+      expect(blockerSearch.status).toBe(200);
+      expect(blockerSearch.body.results).toEqual([]);
+      expect(await mentioned(f.owner)).not.toContain(ack.message.id);
+    },
+  },
+  {
     name: 'presence events go to the others, not across the block',
     run: async (f) => {
       const seen = { owner: collect(f.sockets.owner, 'presence'), member: collect(f.sockets.member, 'presence') };
@@ -421,6 +457,85 @@ describe('authorization matrix', () => {
   describe('between a blocker and the blocked user → 403 / forbidden', () => {
     it.each(BLOCKED.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
       await row.run(await blockFixture());
+    });
+  });
+
+  describe('a removed member → 404, like a non-member, on the room\'s rows and events', () => {
+    it('every room row and event, and search and mentions find nothing of the room any more', async () => {
+      const [owner, member, removed] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob'), createUser(server.url, 'erin')]);
+      const groupId = await createGroup(owner, 'removal', [member, removed]);
+      const [ownerSocket, removedSocket] = [await open(owner), await open(removed)];
+      const word = `okapi${Math.random().toString(36).slice(2, 8)}`;
+      const said = await send(ownerSocket, { roomId: groupId, clientMsgId: 'before-removal', body: `${word} @${removed.handle}` });
+      expect(said.ok).toBe(true);
+      // While a member, erin finds it; the rows below are then about the removal, not about the query.
+      expect((await api(server.url, `/api/v1/search?q=${word}`, { token: removed.token })).body.results).toHaveLength(1);
+      const own = await send(removedSocket, { roomId: groupId, clientMsgId: 'mine', body: 'my own words' });
+      expect((await api(server.url, `/api/v1/groups/${groupId}/users/${removed.handle}`, { method: 'DELETE', token: owner.token })).status).toBe(200);
+
+      const f = { ...fx, groupId, messageId: said.message.id, outsider: removed };
+      const roomRows = REST.filter((row) => row.nonMember && row.path(f).includes(`/${groupId}/`) && !row.route.includes('/invites/'));
+      expect(roomRows.length).toBeGreaterThan(4);
+      for (const row of roomRows) {
+        const reply = await api(server.url, row.path(f), { method: methodOf(row), token: removed.token, body: row.body?.(f) });
+        expect([reply.status, reply.body.error?.code], row.route).toEqual([404, 'not_found']);
+      }
+      for (const row of ROOM_EVENTS) {
+        expect(await emitAck(removedSocket, row.event, row.payload(f)), row.event).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      }
+      // Their own message too: what was theirs in a room they left is not theirs to change.
+      for (const event of ['message:edit', 'message:delete'] as const) {
+        const payload = event === 'message:edit' ? { messageId: own.message.id, body: 'after' } : { messageId: own.message.id };
+        expect(await emitAck(removedSocket, event, payload), event).toMatchObject({ ok: false, error: { code: 'not_found' } });
+      }
+      const search = await api(server.url, `/api/v1/search?q=${word}`, { token: removed.token });
+      expect([search.status, search.body.results]).toEqual([200, []]);
+      const mentions = await api(server.url, '/api/v1/mentions', { token: removed.token });
+      expect(mentions.body.results.map((r: any) => r.message.id)).not.toContain(said.message.id);
+    });
+  });
+
+  describe('the member → served, on the same new rows and events', () => {
+    it('edits, deletes and reacts to their own message, searches, lists mentions, and sets notifications', async () => {
+      const [owner, member] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob')]);
+      const groupId = await createGroup(owner, 'served', [member]);
+      const [ownerSocket, memberSocket] = [await open(owner), await open(member)];
+      const word = `quokka${Math.random().toString(36).slice(2, 8)}`;
+      const mention = await send(ownerSocket, { roomId: groupId, clientMsgId: 'hello', body: `${word} @${member.handle}` });
+      const mine = await send(memberSocket, { roomId: groupId, clientMsgId: 'mine', body: 'mine to change' });
+      for (const [event, payload] of [
+        ['reaction:add', { messageId: mention.message.id, emoji: '👍' }],
+        ['reaction:remove', { messageId: mention.message.id, emoji: '👍' }],
+        ['message:edit', { messageId: mine.message.id, body: 'changed' }],
+        ['message:delete', { messageId: mine.message.id }],
+      ] as const) {
+        expect(await emitAck(memberSocket, event, payload), event).toMatchObject({ ok: true, message: { id: payload.messageId } });
+      }
+      // Someone else's message is not the member's to change: forbidden, not not_found (they can see it).
+      expect(await emitAck(memberSocket, 'message:edit', { messageId: mention.message.id, body: 'no' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect((await api(server.url, `/api/v1/search?q=${word}`, { token: member.token })).body.results.map((r: any) => r.message.id)).toEqual([mention.message.id]);
+      expect((await api(server.url, '/api/v1/mentions', { token: member.token })).body.results.map((r: any) => r.message.id)).toContain(mention.message.id);
+      expect((await api(server.url, `/api/v1/rooms/${groupId}/notifications`, { method: 'PATCH', token: member.token, body: { level: 'mute' } })).status).toBe(200);
+      expect((await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: member.token, body: { hideText: true } })).status).toBe(200);
+      expect((await api(server.url, '/api/v1/push/key', { token: member.token })).status).toBe(200);
+      const ecdh = createECDH('prime256v1');
+      ecdh.generateKeys();
+      const device = { endpoint: 'https://push.example/matrix-device', keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+      expect((await api(server.url, '/api/v1/push/subscriptions', { token: member.token, body: device })).status).toBe(201);
+      expect((await api(server.url, '/api/v1/push/subscriptions', { method: 'DELETE', token: member.token, body: { endpoint: device.endpoint } })).status).toBe(200);
+      // And someone else's subscription is not theirs to remove.
+      expect((await api(server.url, '/api/v1/push/subscriptions', { token: member.token, body: device })).status).toBe(201);
+      expect((await api(server.url, '/api/v1/push/subscriptions', { method: 'DELETE', token: owner.token, body: { endpoint: device.endpoint } })).status).toBe(404);
+    });
+
+    it('an invitee lists and accepts their invite; the invite is theirs alone', async () => {
+      const [owner, invitee, other] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'dave'), createUser(server.url, 'carol')]);
+      const { room } = (await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'invited', members: [invitee.handle] } })).body;
+      expect((await api(server.url, '/api/v1/invites', { token: other.token })).body.invites.map((i: any) => i.roomId ?? i.room?.id)).not.toContain(room.id);
+      expect((await api(server.url, `/api/v1/invites/${room.id}/accept`, { token: other.token, body: {} })).status).toBe(404);
+      expect(JSON.stringify((await api(server.url, '/api/v1/invites', { token: invitee.token })).body)).toContain(room.id);
+      expect((await api(server.url, `/api/v1/invites/${room.id}/accept`, { token: invitee.token, body: {} })).status).toBe(200);
+      expect((await api(server.url, `/api/v1/rooms/${room.id}/messages`, { token: invitee.token })).status).toBe(200);
     });
   });
 

@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@/lib/schemas';
 import { PrismaClient } from '@/server/db/generated/client';
 import { AppendQueue } from '@/server/messages/append-queue';
+import { metrics } from '@/server/ops/metrics';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { appendBatches, METRICS_ENV } from '../helpers/metrics';
 import { TEST_DATABASE_URL } from '../helpers/services';
 import { createGroupOfAcquaintances } from '../helpers/social';
 
@@ -24,7 +26,7 @@ const historyOf = async (user: TestUser, roomId: string): Promise<ChatMessage[]>
   (await api(server.url, `/api/v1/rooms/${roomId}/messages?limit=200`, { token: user.token })).body.messages;
 
 beforeAll(async () => {
-  server = await startAppServer();
+  server = await startAppServer(METRICS_ENV);
 });
 
 afterAll(async () => {
@@ -42,6 +44,7 @@ describe('group commit', () => {
     expect((await api(server.url, '/api/v1/blocks', { token: bob.token, body: { handle: carol.handle } })).status).toBe(201);
 
     // All at once, so they meet in the same batches.
+    const before = await appendBatches(server);
     const send = (socket: TestSocket, roomId: string, clientMsgId: string) => emitAck(socket, 'message:send', { roomId, clientMsgId, body: `${clientMsgId} body` });
     const [a1, a2, a3, b1, b2, dupA, dupB, intruder, lonely, blocked] = await Promise.all([
       send(aliceA, group.id, 'a1'),
@@ -61,6 +64,10 @@ describe('group commit', () => {
     expect(lonely).toMatchObject({ ok: false, error: { code: 'conflict' } });
     expect(blocked).toMatchObject({ ok: false, error: { code: 'forbidden', message: `You cannot message @${bob.handle}.` } });
     expect(dupB.message).toEqual(dupA.message);
+    // They did meet: at least one commit stored several of them (else this tested sends one by one).
+    const after = await appendBatches(server);
+    expect(after.multi).toBeGreaterThan(before.multi);
+    expect(after.all - before.all).toBeLessThan(10);
 
     const history = await historyOf(carol, group.id);
     // The creation notice is seq 1; then the six distinct sends, each once, numbered without a gap.
@@ -78,6 +85,7 @@ describe('group commit', () => {
     try {
       const [sender] = await db.user.findMany({ where: { handle: alice.handle }, select: { id: true } });
       const queue = new AppendQueue(db);
+      const splitsBefore = (await metrics().appendBatchSplits.get()).values[0]?.value ?? 0;
       // Two sends with the same message id: Postgres refuses the second row, and with it the whole batch.
       const clash = randomUUID();
       const outcomes = await Promise.allSettled(
@@ -87,6 +95,9 @@ describe('group commit', () => {
       );
       expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
       expect(outcomes.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value.verdict : 'error'))).toEqual(['stored', 'stored', 'error', 'stored']);
+      // The four went as one batch that was refused and split (not one by one from the start): the
+      // batch of 4, its halves of 2, and the half with the clash in 1s.
+      expect((await metrics().appendBatchSplits.get()).values[0]?.value ?? 0).toBe(splitsBefore + 2);
       const stored = await historyOf(bob, room.id);
       // After the creation notice (seq 1): the three good ones, numbered without a gap.
       expect(stored.slice(1).map((message) => [message.seq, message.clientMsgId])).toEqual([

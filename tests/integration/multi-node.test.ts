@@ -41,6 +41,24 @@ function collect<T>(socket: TestSocket, event: string) {
   return received;
 }
 
+/**
+ * The sentinel for a presence absence check: a peer of `watcher` connects to each node and leaves
+ * again. Their offline comes a grace period after they left, so every grace timer started on those
+ * nodes before they left has fired (and its announcement gone out) by the time it arrives.
+ */
+async function presenceSentinel(watcher: TestUser, watcherSocket: TestSocket, events: { handle: string; status: string }[]) {
+  const peers = await Promise.all([nodeA, nodeB].map((node) => createUser(node.url, 'sentinel')));
+  for (const [index, peer] of peers.entries()) {
+    const node = [nodeA, nodeB][index];
+    const first = await emitAck(watcherSocket, 'message:send', { to: peer.handle, clientMsgId: `sentinel-${peer.handle}`, body: 'hi' });
+    await acceptRequest(node, peer, first.message.roomId);
+  }
+  const peerSockets = await Promise.all(peers.map((peer, index) => connect([nodeA, nodeB][index].url, { token: peer.token })));
+  await waitFor(() => peers.every((peer) => events.some((e) => e.handle === peer.handle && e.status === 'online')), 10_000, `the sentinels online for ${watcher.handle}`);
+  for (const socket of peerSockets) socket.close();
+  await waitFor(() => peers.every((peer) => events.some((e) => e.handle === peer.handle && e.status === 'offline')), 10_000, `the sentinels offline for ${watcher.handle}`);
+}
+
 async function currentSessionId(node: AppServer, token: string): Promise<string> {
   const reply = await api(node.url, '/api/v1/sessions', { token });
   return reply.body.sessions.find((session: { current: boolean }) => session.current).id;
@@ -140,7 +158,7 @@ describe('several nodes through Redis', () => {
     bobSecond.close();
     bobFirst.close();
     const bobAgain = await open(nodeA, bob);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await presenceSentinel(alice, aliceSocket, events);
     expect(events.filter((e) => e.handle === bob.handle)).toEqual([]);
 
     const closedAt = Date.now();
@@ -209,9 +227,10 @@ describe('several nodes through Redis', () => {
     for (let index = 1; index <= 3; index += 1) {
       sent.push((await emitAck(aliceSocket, 'message:send', { to: bob.handle, clientMsgId: `s-${index}`, body: `m${index}` })).message);
     }
+    // A fourth message is the sentinel: once it is in, any second copy of the first three would be too.
+    sent.push((await emitAck(aliceSocket, 'message:send', { to: bob.handle, clientMsgId: 's-sentinel', body: 'sentinel' })).message);
     for (const inbox of inboxes) {
-      await inbox.waitFor(3);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await inbox.waitFor(4);
       expect(inbox.received).toEqual(sent);
     }
 
@@ -255,7 +274,7 @@ describe('several nodes through Redis', () => {
       bobSocket = await open(round % 2 === 0 ? nodeB : nodeA, bob);
     }
     // Every grace timer has fired and every announcement has gone out.
-    await sleep(GRACE_MS + 700);
+    await presenceSentinel(alice, aliceSocket, events);
     const mine = events.filter((event) => event.handle === bob.handle);
     expect(mine.at(-1)?.status ?? 'online').toBe('online');
     const pulled = await emitAck(aliceSocket, 'presence:query', { handles: [bob.handle] });
@@ -341,9 +360,14 @@ describe('several nodes through Redis', () => {
     // No request and no handshake from it: node B's heartbeat (every ttl/3) is what marks it.
     await waitFor(async () => (await sessionLastSeen(sessionId)) > Date.now() - 60_000, 5_000, 'session last seen touched');
 
+    // The sentinel: another session on node B, made stale at the same moment, is touched by the next
+    // heartbeat; once it is, that heartbeat has also passed over bob's session, which it must leave alone.
+    const carol = await createUser(nodeA.url, 'carol');
+    const carolSessionId = await currentSessionId(nodeA, carol.token);
+    await open(nodeB, carol);
     const recent = Date.now() - 30_000;
-    await setSessionLastSeen(sessionId, recent);
-    await sleep(TTL_MS); // a few heartbeats
+    await Promise.all([setSessionLastSeen(sessionId, recent), setSessionLastSeen(carolSessionId, stale)]);
+    await waitFor(async () => (await sessionLastSeen(carolSessionId)) > Date.now() - 60_000, 5_000, "the sentinel session's last seen touched");
     expect(await sessionLastSeen(sessionId)).toBe(recent);
   });
 });

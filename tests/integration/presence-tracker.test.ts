@@ -97,10 +97,15 @@ describe('PresenceTracker across nodes, on the real database', () => {
     await tracker.disconnected(tab('s2'), 'tab-2');
     const afterLastLeft = Date.now();
     await waitFor(() => presenceEvents(sent).length >= 2, 5_000, 'the offline announcement');
-    // Past the second tab's grace timer too, which must find bob settled already and say nothing.
-    await pause(afterLastLeft + graceMs + 100 - Date.now());
+    // Past the second tab's grace timer too, which must find bob settled already and say nothing. The
+    // sentinel: alice comes and goes on the same node after bob's last tab left; her grace timer runs out
+    // after both of his, so once her offline is out, his second timer has had its say.
+    const alicesTab = { userId: alice.id, handle: alice.handle, sessionId: 'a1' };
+    await tracker.connected(alicesTab, 'alice-tab');
+    await tracker.disconnected(alicesTab, 'alice-tab');
+    await waitFor(() => presenceEvents(sent).some((event) => event.handle === alice.handle && event.status === 'offline'), 5_000, "alice's offline, the sentinel");
 
-    const events = presenceEvents(sent);
+    const events = presenceEvents(sent).filter((event) => event.handle === bob.handle);
     expect(events.map((event) => event.status)).toEqual(['online', 'offline']);
     expect(events[1].to).toEqual([alice.id]);
     const lastSeen = new Date(events[1].lastSeenAt!).getTime();
