@@ -1,6 +1,6 @@
 'use client';
 
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { fullDateTime, timeOf } from '@/lib/dates';
 import { humanSize } from '@/lib/file-size';
 import { linkify } from '@/lib/linkify';
@@ -150,11 +150,40 @@ const thumbScale = (attachment: AttachmentInfo) => Math.min(1, THUMB_MAX / Math.
 const thumbWidth = (attachment: AttachmentInfo) => Math.max(1, Math.round((attachment.width ?? THUMB_MAX) * thumbScale(attachment)));
 const thumbHeight = (attachment: AttachmentInfo) => Math.max(1, Math.round((attachment.height ?? THUMB_MAX) * thumbScale(attachment)));
 
+const LONG_PRESS_MS = 500;
+
+/** The time of day; the full date on hover, or on a long press on a touch screen (no hover there). */
 function Time({ at }: { at: string | number }) {
   const date = new Date(at);
+  const [full, setFull] = useState(false);
+  const press = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const cancel = () => {
+    if (press.current) clearTimeout(press.current);
+    press.current = null;
+  };
+  useEffect(() => {
+    if (!full) return;
+    const hide = setTimeout(() => setFull(false), 4_000);
+    return () => clearTimeout(hide);
+  }, [full]);
+  useEffect(() => cancel, []);
   return (
-    <time dateTime={date.toISOString()} title={fullDateTime(date)}>
-      {timeOf(date)}
+    <time
+      dateTime={date.toISOString()}
+      title={fullDateTime(date)}
+      onPointerDown={(event) => {
+        if (event.pointerType !== 'touch') return;
+        cancel();
+        press.current = setTimeout(() => setFull(true), LONG_PRESS_MS);
+      }}
+      onPointerUp={cancel}
+      onPointerLeave={cancel}
+      onPointerCancel={cancel}
+      // The long press shows the date instead of the browser's own menu.
+      onContextMenu={(event) => (press.current || full) && event.preventDefault()}
+      className="select-none"
+    >
+      {full ? fullDateTime(date) : timeOf(date)}
     </time>
   );
 }

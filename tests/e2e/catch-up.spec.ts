@@ -20,8 +20,12 @@ test('a reader whose connection dropped gets every missed message once, in order
 
   // On reconnect the room list is slow to come, so the next live message arrives before the
   // catch-up starts: the client must still fetch what it missed, not skip to the live one.
+  // The list is held back until the page's socket has received the live message.
+  let liveArrived = () => {};
+  const arrived = new Promise<void>((resolve) => (liveArrived = resolve));
+  bob.page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => String(payload).includes('live after reconnect') && liveArrived()));
   await bob.page.route('**/api/v1/rooms', async (route) => {
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await arrived;
     await route.continue();
   });
   await bob.page.context().setOffline(false);

@@ -52,6 +52,14 @@ for (const size of [
     // A bubble is wider than a few letters: words are not broken one letter per line.
     const bubbleWidth = await messages(page).locator('li[data-seq] p.whitespace-pre-wrap').first().evaluate((p) => p.getBoundingClientRect().width);
     expect(bubbleWidth).toBeGreaterThan(size.viewport.width * 0.4);
+    // No hover on a touch screen: a long press on a time shows its full date (the year is in it).
+    if (size.narrow) {
+      const time = messages(page).locator('li[data-seq] time').first();
+      await expect(time).not.toContainText(String(new Date().getFullYear()));
+      await time.dispatchEvent('pointerdown', { pointerType: 'touch', isPrimary: true });
+      await expect(time).toContainText(String(new Date().getFullYear()));
+      await time.dispatchEvent('pointerup', { pointerType: 'touch', isPrimary: true });
+    }
 
     if (size.narrow) {
       await page.getByRole('button', { name: 'Back to conversations' }).click();

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { acceptRequest, openChatWith, signUp, trackPageErrors } from './helpers';
+import { acceptRequest, openChatWith, send, signUp, trackPageErrors } from './helpers';
 
 test('two tabs of one user stay in step, and the other user sees presence change live', async ({ browser, baseURL }) => {
   const errors = trackPageErrors();
@@ -34,11 +34,21 @@ test('two tabs of one user stay in step, and the other user sees presence change
   await expect(badge(aliceTab2)).toHaveCount(0);
   await expect(bob.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').last()).toContainText('Read');
 
-  // Bob sees alice online while any tab is open, and "last seen" once both are closed.
+  // Bob sees alice online while any tab is open, and "last seen" once both are closed. Carol, another
+  // contact of Bob's, closes her only tab just after alice closes one: once Bob sees Carol offline, a
+  // wrong offline for alice (her grace began first) would have shown too.
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await openChatWith(carol, bob.handle);
+  await send(carol, 'hi bob, carol here');
+  await acceptRequest(bob, 'Carol');
+  const carolDot = bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Carol/ }).getByLabel(/^(online|offline)$/);
+  await expect(carolDot).toHaveAttribute('aria-label', 'online');
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
   const presence = bob.page.getByLabel('Presence');
   await expect(presence).toHaveText(/Online/);
   await aliceTab2.close();
-  await alice.page.waitForTimeout(1500);
+  await carol.page.close();
+  await expect(carolDot).toHaveAttribute('aria-label', 'offline');
   await expect(presence).toHaveText(/Online/);
   await alice.page.close();
   await expect(presence).toHaveText(/Last seen/);
