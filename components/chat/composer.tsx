@@ -153,7 +153,10 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           title={roomId ? 'Attach file' : 'Files can be attached once the conversation has started'}
           className={`shrink-0 rounded-full border border-slate-300 px-3 py-2 focus-within:ring-2 focus-within:ring-indigo-500 ${roomId && !disabled ? 'cursor-pointer hover:bg-slate-100' : 'opacity-60'}`}
         >
-          <span aria-hidden="true">📎</span>
+          {/* A drawn paperclip: an emoji one needs an emoji font, which not every system has. */}
+          <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5 fill-none stroke-current" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round">
+            <path d="M21 11.5l-8.6 8.6a5.5 5.5 0 01-7.8-7.8l8.6-8.6a3.7 3.7 0 015.2 5.2l-8.6 8.6a1.8 1.8 0 01-2.6-2.6l7.9-7.9" />
+          </svg>
           <input
             type="file"
             multiple

@@ -245,9 +245,15 @@ function DeletePanel({ context, close }: { context: MessageActionContext; close:
       <button
         ref={confirm}
         type="button"
-        onClick={() => {
-          void client?.deleteMessage(context.message.id);
+        onClick={async (event) => {
+          // The message keeps its place as "Message deleted" but loses its actions button: focus goes to it.
+          const row = event.currentTarget.closest<HTMLElement>('li[data-seq]');
           close();
+          await client?.deleteMessage(context.message.id);
+          if (row?.isConnected) {
+            row.tabIndex = -1;
+            row.focus({ preventScroll: true });
+          }
         }}
         className="rounded bg-red-700 px-2 font-medium text-white"
       >

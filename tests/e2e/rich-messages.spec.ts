@@ -58,6 +58,8 @@ test('an edit and a delete show live for the other member, in place', async ({ b
   await expect(rowAt(bob.page, seq)).toContainText('Message deleted');
   await expect(rowAt(bob.page, seq)).not.toContainText('second thought');
   await expect(rowAt(alice.page, seq)).toContainText('Message deleted');
+  // Its actions button is gone with it: focus rests on the message, not lost to the page.
+  await expect(rowAt(alice.page, seq)).toBeFocused();
   // Someone else's message offers neither Edit nor Delete.
   await row(bob.page, 'hello, edited').getByRole('button', { name: 'Message actions' }).click();
   await expect(row(bob.page, 'hello, edited').getByRole('button', { name: 'Reply', exact: true })).toBeVisible();
