@@ -14,12 +14,14 @@ export async function authenticateToken(raw: string | null | undefined): Promise
 
 /**
  * The actor of a session that is still live: not signed out, its user neither banned nor suspended.
- * Sockets call this again after the handshake, since a session can end while they stay connected.
+ * Sockets call this again after the handshake, since a session can end while they stay connected;
+ * those looks pass `touch: false`: an open socket's session is touched by the presence heartbeat, the
+ * one place that does it for sockets.
  */
-export async function liveSessionActor(sessionId: string): Promise<Actor | null> {
+export async function liveSessionActor(sessionId: string, { touch = true } = {}): Promise<Actor | null> {
   const session = await getDb().deviceSession.findUnique({ where: { id: sessionId }, include: { user: true } });
   if (!session || session.revokedAt || isLockedOut(session.user)) return null;
-  if (Date.now() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) touchDeviceSessions([session.id]).catch(() => {});
+  if (touch && Date.now() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) touchDeviceSessions([session.id]).catch(() => {});
   const { user } = session;
   return { userId: user.id, handle: user.handle, displayName: user.displayName, sessionId: session.id, role: user.role, createdAt: user.createdAt };
 }

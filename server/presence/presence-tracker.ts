@@ -22,6 +22,8 @@ export type Connection = Person & { sessionId: string };
 export class PresenceTracker {
   private local = new Map<string, Connection>();
   private timers: NodeJS.Timeout[] = [];
+  // Offline settlements scheduled or under way, so `idle` can wait for them.
+  private settling = new Set<Promise<void>>();
 
   constructor(
     private readonly store: PresenceStore,
@@ -55,8 +57,17 @@ export class PresenceTracker {
     this.local.delete(connectionId);
     await this.store.disconnect(connection.userId, connectionId, leftAt);
     // Last seen when the connection left, not when the grace period ran out.
-    const timer = setTimeout(() => void this.settleOffline(connection, leftAt).catch(logError), this.timing.graceMs);
-    timer.unref();
+    const settled = new Promise<void>((resolve) => {
+      const timer = setTimeout(() => void this.settleOffline(connection, leftAt).catch(logError).finally(resolve), this.timing.graceMs);
+      timer.unref();
+    });
+    this.settling.add(settled);
+    void settled.finally(() => this.settling.delete(settled));
+  }
+
+  /** Resolves once every offline settlement scheduled so far (grace timers included) has had its say. */
+  async idle(): Promise<void> {
+    while (this.settling.size > 0) await Promise.all([...this.settling]);
   }
 
   private async heartbeat() {

@@ -70,7 +70,7 @@ export async function sessionStillLive(socket: Socket, maxAgeMs = SESSION_RECHEC
   if (data.sessionEnded) return false;
   const startedAt = Date.now();
   if (socket.connected && startedAt - (data.sessionCheckedAt ?? 0) < maxAgeMs) return true;
-  const actor = await liveSessionActor(data.actor.sessionId);
+  const actor = await liveSessionActor(data.actor.sessionId, { touch: false });
   if (!actor) {
     data.sessionEnded = true;
     return false;
