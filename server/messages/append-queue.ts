@@ -11,21 +11,30 @@ const MAX_BATCH = 500;
 /**
  * Group commit for sends to existing rooms: sends that arrive while a batch is being stored wait
  * and go together in the next one, so under load one transaction stores many messages, and a lone
- * send waits for nothing but its own statement. Each sender's socket hands over one send at a time,
- * so the order within a room follows the order each sender sent in.
+ * send waits for nothing but its own statement. Batches are stored one after another and each in the
+ * order its sends were appended, so the order within a room follows the order each sender sent in.
  */
 export class AppendQueue {
   private waiting: Waiting[] = [];
   private busy = false;
   private scheduled = false;
+  // Settles once the latest send appended has been answered: batches go in order, so all before it have too.
+  private latest: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly db: PrismaClient) {}
 
   append(request: AppendRequest): Promise<AppendOutcome> {
-    return new Promise((resolve, reject) => {
+    const outcome = new Promise<AppendOutcome>((resolve, reject) => {
       this.waiting.push({ request, resolve, reject });
       this.schedule();
     });
+    this.latest = outcome.catch(() => {});
+    return outcome;
+  }
+
+  /** Resolves once every send appended so far has been stored or refused. */
+  async settled(): Promise<void> {
+    await this.latest;
   }
 
   // After the current I/O phase, so the sends that arrived together are stored together.

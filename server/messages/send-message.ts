@@ -12,26 +12,40 @@ import { directRoomId, findOrCreateDirectRoom } from './direct-rooms';
 import { findStoredMessage } from './find-stored-message';
 import { assertNotBlocked, vetMessage } from './send-policy';
 import { pushMessage } from './push-message';
-import { sendToRoom } from './send-to-room';
+import { queueToRoom } from './send-to-room';
+
+/** A send with its place in line: sends queued after it by the same caller are stored after it. */
+export type QueuedSend = { stored: Promise<ChatMessage> };
 
 /**
  * Stores a message and only then reports it. A repeated clientMsgId (a retry after a lost ack)
  * returns the stored message and creates nothing. A plain message to a conversation takes the
- * group-commit path (sendToRoom); a first direct message, one naming its recipient by handle, or
- * one with a link (which may be held) takes the careful path below, where the first direct message
+ * group-commit path (queueToRoom), and this returns as soon as it is queued, so a socket's next send
+ * can join the same batch; a first direct message, one naming its recipient by handle, or one with a
+ * link (which may be held) takes the careful path below, where the first direct message
  * creates the room in the same transaction, so no room exists without a message.
  */
-export async function sendMessage(actor: Actor, input: MessageSendInput): Promise<ChatMessage> {
+export async function queueSend(actor: Actor, input: MessageSendInput): Promise<QueuedSend> {
   const checked = checkBody(input.body);
   if ('roomId' in input && typeof checked === 'string' && !containsLink(checked)) {
     try {
-      return await sendToRoom(actor, { roomId: input.roomId, clientMsgId: input.clientMsgId, body: checked, replyToId: input.replyToId, attachmentIds: input.attachmentIds });
+      const { roomId, clientMsgId, replyToId, attachmentIds } = input;
+      return await queueToRoom(actor, { roomId, clientMsgId, body: checked, replyToId, attachmentIds });
     } catch (error) {
-      // Out of tokens: the careful path still answers an authorised retry with its stored message.
       if (!(error instanceof AppError && error.code === 'rate_limited')) throw error;
+      // Out of tokens: an authorised retry is still answered with its stored message; a new send is refused
+      // with this error, not checked and charged all over again.
+      return { stored: Promise.resolve(await sendCarefully(actor, input, error)) };
     }
   }
-  return sendCarefully(actor, input, checked);
+  // After every send queued before it, so one caller's messages keep the order they were sent in.
+  await getRuntime().appendQueue.settled();
+  return { stored: Promise.resolve(await sendCarefully(actor, input, checked)) };
+}
+
+/** The whole send, for callers with nothing to pipeline (REST). */
+export async function sendMessage(actor: Actor, input: MessageSendInput): Promise<ChatMessage> {
+  return (await queueSend(actor, input)).stored;
 }
 
 /** The body after the content rules, or why they refuse it (thrown only once the send is known to be new). */
@@ -44,6 +58,7 @@ function checkBody(body: string): string | AppError {
   }
 }
 
+/** `checked`: the body to store, or why a send that is not a retry is refused. */
 async function sendCarefully(actor: Actor, input: MessageSendInput, checked: string | AppError): Promise<ChatMessage> {
   const db = getDb();
   const sender = { id: actor.userId, handle: actor.handle };

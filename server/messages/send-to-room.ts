@@ -6,23 +6,33 @@ import { getBroadcaster, getDb, getRuntime } from '../runtime';
 import { limitSending, refundSending } from '../safety/rate-limits';
 import { parseMentions } from '@/lib/mentions';
 import { toChatMessages } from './chat-message';
+import type { AppendOutcome } from './append-batch';
 import { pushMessage } from './push-message';
 
 /**
  * The common send, a plain text message to an existing conversation, stored by group commit: one
- * transaction checks and stores every send that arrived meanwhile (see append-batch.ts). Stored
- * before it returns; pushed live after. A retry of a stored message returns it and costs nothing.
- * Out of tokens, it throws rate_limited; the caller then answers a retry the careful way.
+ * transaction checks and stores every send that arrived meanwhile (see append-batch.ts). Resolves once
+ * the send is queued (charged to the sender's rate limit and in line for the next batch), with the
+ * promise of its message: stored before it resolves, pushed live after. A retry of a stored message
+ * returns it and costs nothing. Out of tokens, it throws rate_limited; the caller then answers a retry
+ * the careful way.
  */
-export async function sendToRoom(actor: Actor, input: { roomId: string; clientMsgId: string; body: string; replyToId?: string; attachmentIds?: string[] }): Promise<ChatMessage> {
+export async function queueToRoom(
+  actor: Actor,
+  input: { roomId: string; clientMsgId: string; body: string; replyToId?: string; attachmentIds?: string[] },
+): Promise<{ stored: Promise<ChatMessage> }> {
   await limitSending(actor.userId);
   const id = randomUUID();
-  const outcome = await getRuntime().appendQueue.append({ id, senderId: actor.userId, ...input, mentionCandidates: parseMentions(input.body) });
+  const outcome = getRuntime().appendQueue.append({ id, senderId: actor.userId, ...input, mentionCandidates: parseMentions(input.body) });
+  return { stored: outcome.then((stored) => reportOutcome(actor, input.roomId, id, stored)) };
+}
+
+async function reportOutcome(actor: Actor, roomId: string, id: string, outcome: AppendOutcome): Promise<ChatMessage> {
   switch (outcome.verdict) {
     case 'not_member':
       throw new AppError('not_found', 'No such conversation.');
     case 'blocked':
-      throw new AppError('forbidden', `You cannot message @${await otherHandle(input.roomId, actor.userId)}.`);
+      throw new AppError('forbidden', `You cannot message @${await otherHandle(roomId, actor.userId)}.`);
     case 'closed':
       throw new AppError('conflict', 'This group is closed: add someone to reopen it.');
     case 'no_reply':

@@ -1,6 +1,7 @@
 import { messageDeleteSchema, messageEditSchema, messageSendSchema, presenceQuerySchema, reactionSchema, roomCursorSchema, roomSyncSchema, typingSchema, viewElsewhereSchema, viewStateSchema } from '@/lib/realtime/contract';
 import { addReaction, deleteOwnMessage, editMessage, removeReaction } from '../messages/change-message';
-import { sendMessage } from '../messages/send-message';
+import { queueSend, type QueuedSend } from '../messages/send-message';
+import type { ChatMessage } from '@/lib/schemas';
 import { metrics } from '../ops/metrics';
 import { syncRoom } from '../messages/sync-room';
 import { queryPresence } from '../presence/query-presence';
@@ -8,11 +9,11 @@ import { markDelivered } from '../receipts/mark-delivered';
 import { markRead } from '../receipts/mark-read';
 import { relayTyping } from './relay-typing';
 import { activeElsewhere, reportViewState } from './report-view-state';
-import { withHandler } from './with-handler';
+import { type Queued, withHandler, withQueuedHandler } from './with-handler';
 
 /** Client event name → handler factory. Each stays a thin call into one service. */
 export const socketHandlers = {
-  'message:send': withHandler(messageSendSchema, async (actor, input) => ({ message: await timedSend(() => sendMessage(actor, input)) }), { inOrder: true }),
+  'message:send': withQueuedHandler(messageSendSchema, (actor, input) => timedSend(() => queueSend(actor, input))),
   'room:sync': withHandler(
     roomSyncSchema,
     async (actor, input) => {
@@ -43,14 +44,25 @@ export const socketHandlers = {
 };
 
 // Send-to-ack latency, by outcome (ok or the error code), for the relay_send_ack_seconds histogram.
-async function timedSend<T>(send: () => Promise<T>): Promise<T> {
+async function timedSend(queue: () => Promise<QueuedSend>): Promise<Queued<{ message: ChatMessage }>> {
   const stop = metrics().sendAckSeconds.startTimer();
+  const outcome = (error: unknown) => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'error');
   try {
-    const result = await send();
-    stop({ outcome: 'ok' });
-    return result;
+    const { stored } = await queue();
+    return {
+      done: stored.then(
+        (message) => {
+          stop({ outcome: 'ok' });
+          return { message };
+        },
+        (error) => {
+          stop({ outcome: outcome(error) });
+          throw error;
+        },
+      ),
+    };
   } catch (error) {
-    stop({ outcome: typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'error' });
+    stop({ outcome: outcome(error) });
     throw error;
   }
 }

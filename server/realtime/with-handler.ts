@@ -18,20 +18,48 @@ export type SocketData = { actor: Actor; sessionCheckedAt?: number; sessionEnded
 // reaches, and such a socket must not keep sending.
 export const SESSION_RECHECK_MS = 5_000;
 
+/** What a queued service returns once its work has its place in line; `done` settles with the result. */
+export type Queued<R> = { done: Promise<R> };
+
+type HandlerOptions = { inOrder?: boolean; throttle?: ThrottledEvent };
+
 /**
  * Turns a service into a socket handler: validates the payload, calls the service with the
- * socket's user, and always answers through the ack envelope, whatever goes wrong.
+ * socket's user, and always answers through the ack envelope, whatever goes wrong. `inOrder` handles a
+ * socket's events one at a time, in arrival order.
  */
 export function withHandler<S extends z.ZodType, R extends Record<string, unknown>>(
   schema: S,
   service: (actor: Actor, input: z.infer<S>, socket: Socket) => Promise<R>,
-  options: { inOrder?: boolean; throttle?: ThrottledEvent } = {},
+  options: HandlerOptions = {},
+) {
+  return handlerOf(schema, async (actor, input, socket) => ({ done: Promise.resolve(await service(actor, input, socket)) }), options);
+}
+
+/**
+ * A handler for a service that queues its work (sends, stored by group commit): in arrival order, the
+ * next event starts as soon as this one has its place in line, not once it is done, so a client's
+ * pipelined sends share batches and keep their order. Each is answered when it is done.
+ */
+export function withQueuedHandler<S extends z.ZodType, R extends Record<string, unknown>>(
+  schema: S,
+  service: (actor: Actor, input: z.infer<S>, socket: Socket) => Promise<Queued<R>>,
+) {
+  return handlerOf(schema, service, { inOrder: true });
+}
+
+function handlerOf<S extends z.ZodType, R extends Record<string, unknown>>(
+  schema: S,
+  service: (actor: Actor, input: z.infer<S>, socket: Socket) => Promise<Queued<R>>,
+  options: HandlerOptions,
 ) {
   return (socket: Socket) => {
-    const handle = async (...args: unknown[]): Promise<void> => {
+    // Resolves once the event has its place in line; its `done` once it has been answered.
+    const start = async (args: unknown[]): Promise<Queued<void>> => {
       // The ack is the last argument when there is one; exactly one payload goes before it.
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckReply) : null;
       const reply: AckReply = ack ?? (() => {});
+      const fail = (error: unknown) => reply({ ok: false, error: toErrorBody(asUnavailable(error)) });
       try {
         if (args.length !== 1) throw new AppError('bad_request', `Expected one payload (and an ack), got ${args.length} arguments.`);
         if (options.throttle) {
@@ -42,20 +70,22 @@ export function withHandler<S extends z.ZodType, R extends Record<string, unknow
         if (!(await sessionStillLive(socket))) {
           reply({ ok: false, error: { code: 'unauthorized', message: 'This session has ended. Sign in again.' } });
           socket.disconnect(true);
-          return;
+          return { done: Promise.resolve() };
         }
-        const result = await service((socket.data as SocketData).actor, parseInput(schema, payload), socket);
-        reply({ ok: true, ...result });
+        const queued = await service((socket.data as SocketData).actor, parseInput(schema, payload), socket);
+        return { done: queued.done.then((result) => reply({ ok: true, ...result }), fail) };
       } catch (error) {
-        reply({ ok: false, error: toErrorBody(asUnavailable(error)) });
+        fail(error);
+        return { done: Promise.resolve() };
       }
     };
-    if (!options.inOrder) return handle;
-    // One at a time per socket, in arrival order: messages a client pipelines keep their order.
-    let queue = Promise.resolve();
-    return (...args: unknown[]) => {
-      queue = queue.then(() => handle(...args));
-      return queue;
+    if (!options.inOrder) return async (...args: unknown[]) => (await start(args)).done;
+    // Each event starts once the one before it has its place in line: messages a client pipelines keep their order.
+    let line: Promise<unknown> = Promise.resolve();
+    return (...args: unknown[]): Promise<void> => {
+      const started = line.then(() => start(args));
+      line = started;
+      return started.then((event) => event.done);
     };
   };
 }

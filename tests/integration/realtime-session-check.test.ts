@@ -232,22 +232,24 @@ describe('withHandler', () => {
     roomIds.push(room.id);
     // The real message:send handleConnections bound to bob's socket, called as Socket.io calls it.
     const send = bob.socket.listeners('message:send')[0] as unknown as (payload: unknown, ack: (reply: unknown) => void) => Promise<void>;
-    const replies: unknown[] = [];
-    // The first send's group commit is held, so the other two wait behind it in bob's queue.
-    const commit = app.watched.holdNext('$transaction');
-    const sends = ['m1', 'm2', 'm3'].map((clientMsgId) => send({ roomId: room.id, clientMsgId, body: `body ${clientMsgId}` }, (reply) => replies.push(reply)));
-    await commit.reached;
+    const replies: Record<string, unknown> = {};
+    // The first send's look at the session is held (after it read the session live), so the other two
+    // wait behind it in bob's line: a send is queued for storing only once it is past its own check.
+    bob.socket.data.sessionCheckedAt = 0;
+    const check = app.watched.holdNext('deviceSession.findUnique', 'after');
+    const sends = ['m1', 'm2', 'm3'].map((clientMsgId) => send({ roomId: room.id, clientMsgId, body: `body ${clientMsgId}` }, (reply) => (replies[clientMsgId] = reply)));
+    await check.reached;
     // Signed out from another device: the row is revoked and bob's sockets are cut, as the app does it.
     const actor: Actor = { userId: bob.user.id, handle: bob.user.handle, displayName: 'Bob', sessionId: 'another', role: 'user', createdAt: bob.user.createdAt };
     await endSession(actor, bob.session.id);
     expect(bob.socket.connected).toBe(false);
-    commit.release();
+    check.release();
     await Promise.all(sends);
     // Handlers answer from their own queue: wait for the three acks, however they are scheduled.
-    await waitFor(() => replies.length === 3, 10_000, 'an ack for each of the three sends');
+    await waitFor(() => Object.keys(replies).length === 3, 10_000, 'an ack for each of the three sends');
 
     // The send already past the check completes; those queued behind it are refused.
-    expect(replies).toEqual([{ ok: true, message: expect.objectContaining({ clientMsgId: 'm1', sender: bob.user.handle }) }, unauthorized, unauthorized]);
+    expect(replies).toEqual({ m1: { ok: true, message: expect.objectContaining({ clientMsgId: 'm1', sender: bob.user.handle }) }, m2: unauthorized, m3: unauthorized });
     const stored = await app.db.message.findMany({ where: { roomId: room.id }, select: { clientMsgId: true } });
     expect(stored).toEqual([{ clientMsgId: 'm1' }]);
     await waitFor(() => bob.events.includes('disconnect: io server disconnect'), 5_000, 'bob to be cut');
