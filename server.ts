@@ -14,6 +14,7 @@ import { createRealtimeServer, dropConnections, handleConnections } from './serv
 import { startRoomHeartbeat } from './server/realtime/room-heartbeat';
 import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
+import { createReceipts } from './server/receipts/create-receipts';
 import { setRuntime } from './server/runtime';
 import { answerUndecodablePath } from './server/http/early-errors';
 import { createAttachmentStorage } from './server/attachments/attachment-storage';
@@ -58,7 +59,7 @@ async function main() {
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
   const failures = redis ? new RedisFailureLedger(redis.pub) : new MemoryFailureLedger();
   const attachments = createAttachmentStorage(env);
-  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), failures, attachments, notifications, redis: redis?.pub ?? null });
+  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db), receipts: createReceipts({ db: database.db, broadcaster }, env.RECEIPT_WINDOW_MS), failures, attachments, notifications, redis: redis?.pub ?? null });
   await grantAdmins(database.db, env.RELAY_ADMINS);
   const connections = handleConnections(io, presence);
   io.on('connection', (socket) => {

@@ -29,6 +29,8 @@ const envSchema = z.object({
   // 4× for room:read and room:delivered, 10× for room:sync (server/realtime/socket-throttle.ts).
   SOCKET_EVENTS_PER_SEC: z.coerce.number().positive().default(5),
   SOCKET_EVENT_BURST: z.coerce.number().int().min(1).default(30),
+  // Receipts: at most one per reader, room and kind in this window; the latest waits for the window's end.
+  RECEIPT_WINDOW_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   // Comma-separated words masked (or refused) in messages.
   BANNED_WORDS: z.string().default(''),
   BANNED_WORDS_MODE: z.enum(['mask', 'refuse']).default('mask'),

@@ -4,6 +4,8 @@ import type { AppEnv } from './env';
 import type { PrismaClient } from './db/generated/client';
 import type { AppendQueue } from './messages/append-queue';
 import type { PresenceTracker } from './presence/presence-tracker';
+import type { ReceiptAnnouncer } from './receipts/receipt-announcer';
+import type { ReceiptQueue } from './receipts/receipt-queue';
 import type { Broadcaster } from './realtime/broadcaster';
 import type { FailureLedger } from './safety/failure-ledger';
 import type { TokenBuckets } from './safety/token-bucket';
@@ -18,6 +20,8 @@ type Runtime = {
   presence: PresenceTracker;
   buckets: TokenBuckets;
   appendQueue: AppendQueue;
+  /** Delivered and read reports, written in batches and announced at most once per window. */
+  receipts: { queue: ReceiptQueue; announcer: ReceiptAnnouncer };
   /** Failed sign-ins, for the lock-out backoff (Redis-backed across nodes). */
   failures: FailureLedger;
   attachments: AttachmentStorage;

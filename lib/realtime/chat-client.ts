@@ -4,6 +4,7 @@ import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
 import type { ChatMessage, GroupInvite, MessageRequest, RoomSummary } from '../schemas';
 import type { ChatStore } from '../stores/chat-store';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract';
+import { cursorReporter } from './cursor-reporter';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -211,11 +212,14 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   };
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
+  // One report in flight per room and cursor: a burst of messages costs a couple of reports, not one each.
+  const reportDelivered = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:delivered', { roomId, seq }));
+  const reportRead = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:read', { roomId, seq }));
   socket.on('message:new', ({ message }) => {
     const state = store.getState();
     receive(message);
     if (!state.rooms[message.roomId]) void refreshRooms().catch(() => {});
-    if (message.sender !== state.me.handle) socket.emit('room:delivered', { roomId: message.roomId, seq: message.seq }, () => {});
+    if (message.sender !== state.me.handle) reportDelivered(message.roomId, message.seq);
   });
   // A message whose live push was lost (Redis restarted, a node died between commit and push) is
   // fetched when the room's heartbeat shows a newer seq than we hold.
@@ -304,7 +308,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     markRead: (roomId: string, seq: number) => {
       // Our own cursor moves at once, so the same seq is not reported again while the ack is on its way.
       store.getState().applyReceipt({ roomId, reader: store.getState().me.handle, seq, kind: 'read' });
-      socket.emit('room:read', { roomId, seq }, () => {});
+      reportRead(roomId, seq);
     },
     /** Tells the room we are typing (at most every TYPING_RENEW_MS) or that we stopped. */
     typing: (() => {

@@ -1,23 +1,21 @@
+import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
-import { requireMember } from '../rooms/require-member';
-import { getBroadcaster, getDb } from '../runtime';
-import { activityAudience } from '../safety/visibility';
-import { advanceCursor } from './advance-cursor';
-
-type Membership = Awaited<ReturnType<typeof requireMember>>;
+import { getRuntime } from '../runtime';
 
 /** Records that one of the caller's sessions has received the room up to `seq`; tells the others. */
 export async function markDelivered(actor: Actor, roomId: string, seq: number): Promise<void> {
-  await recordDelivery(actor, await requireMember(actor, roomId), seq);
+  // Non-members get the same 404 as for a room that does not exist: no probing for room ids.
+  if (!(await recordDelivery(actor, { roomId }, seq))) throw new AppError('not_found', 'No such conversation.');
 }
 
-/** The same for a caller whose membership was just read (a sync), so it is not read again. */
-export async function recordDelivery(actor: Actor, member: Membership, seq: number): Promise<void> {
-  // A message request not yet accepted: a "delivered" would tell the stranger the recipient is online.
-  if (member.request !== null) return;
-  const db = getDb();
-  const target = Math.min(seq, member.room.lastSeq);
-  if (!(await advanceCursor(db, member.roomId, actor.userId, 'deliveredSeq', target))) return;
-  const others = await activityAudience(db, member);
-  getBroadcaster().toUsers(others, 'receipt', { roomId: member.roomId, reader: actor.handle, seq: target, kind: 'delivered' });
+/**
+ * The same for a caller whose membership was just read (a sync); false when they are not a member.
+ * The batch statement applies the rules (never back, never past the last message, no delivery for a
+ * message request not yet accepted), so the caller's copy of the membership is not needed here.
+ */
+export async function recordDelivery(actor: Actor, member: { roomId: string }, seq: number): Promise<boolean> {
+  const { queue, announcer } = getRuntime().receipts;
+  const change = await queue.advance({ roomId: member.roomId, userId: actor.userId, kind: 'delivered', seq });
+  if (change?.delivered != null) announcer.announce({ member: change.member, reader: actor.handle, kind: 'delivered', seq: change.delivered });
+  return change !== null;
 }

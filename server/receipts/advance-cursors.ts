@@ -1,0 +1,63 @@
+import type { DbClient } from '../db/client-types';
+
+/** A session's report that the member has received (`delivered`) or read (`read`) the room up to `seq`. */
+export type CursorReport = { roomId: string; userId: string; kind: 'read' | 'delivered'; seq: number };
+
+/** One member's cursors after a batch: what moved (the new value, else null), and who may be told. */
+export type CursorChange = {
+  member: { roomId: string; userId: string; request: string | null };
+  read: number | null;
+  /** Set only when a delivery report moved the cursor past what a read in the same batch took it to. */
+  delivered: number | null;
+};
+
+type Row = { roomId: string; userId: string; request: string | null; oldRead: number; oldDelivered: number; readTo: number; deliveredTo: number };
+
+export const memberKey = (roomId: string, userId: string) => `${roomId}\n${userId}`;
+
+/**
+ * Moves many members' cursors in one statement, forward only (GREATEST), so late or duplicate reports
+ * from several tabs cannot move one back, and never past the room's last message. Reading implies
+ * delivery, so a read cursor drags the delivered one along. Reports for one member are merged first.
+ * Returns the changes by `memberKey`; a report whose member does not exist (not a member, no such
+ * room) has no entry. The rows are locked in key order, so two nodes' batches cannot deadlock.
+ */
+export async function advanceCursors(db: DbClient, reports: CursorReport[]): Promise<Map<string, CursorChange>> {
+  const column = <K extends keyof CursorReport>(key: K) => reports.map((report) => report[key]);
+  const seqOf = (kind: CursorReport['kind']) => reports.map((report) => (report.kind === kind ? report.seq : 0));
+  const rows = await db.$queryRaw<Row[]>`
+    WITH input AS (
+      SELECT room_id, user_id, max(read_to) AS read_to, max(delivered_to) AS delivered_to
+      FROM unnest(${column('roomId')}::text[], ${column('userId')}::text[], ${seqOf('read')}::int[], ${seqOf('delivered')}::int[])
+        AS t(room_id, user_id, read_to, delivered_to)
+      GROUP BY room_id, user_id
+    ), locked AS (
+      SELECT rm."roomId", rm."userId", rm."request", rm."readSeq" AS old_read, rm."deliveredSeq" AS old_delivered,
+        LEAST(i.read_to, r."lastSeq") AS read_to,
+        -- The recipient of a message request not yet accepted records no delivery: it would tell the
+        -- stranger that the recipient is online.
+        CASE WHEN rm."request" IS NULL THEN LEAST(i.delivered_to, r."lastSeq") ELSE 0 END AS delivered_to
+      FROM input i
+      JOIN "RoomMember" rm ON rm."roomId" = i.room_id AND rm."userId" = i.user_id
+      JOIN "Room" r ON r."id" = rm."roomId"
+      ORDER BY rm."roomId", rm."userId"
+      FOR NO KEY UPDATE OF rm
+    ), moved AS (
+      UPDATE "RoomMember" rm
+      SET "readSeq" = GREATEST(l.old_read, l.read_to), "deliveredSeq" = GREATEST(l.old_delivered, l.read_to, l.delivered_to)
+      FROM locked l
+      WHERE rm."roomId" = l."roomId" AND rm."userId" = l."userId" AND (l.read_to > l.old_read OR GREATEST(l.read_to, l.delivered_to) > l.old_delivered)
+    )
+    SELECT "roomId", "userId", "request", old_read AS "oldRead", old_delivered AS "oldDelivered", read_to AS "readTo", delivered_to AS "deliveredTo"
+    FROM locked`;
+  return new Map(rows.map((row) => [memberKey(row.roomId, row.userId), toChange(row)]));
+}
+
+function toChange(row: Row): CursorChange {
+  const [oldRead, oldDelivered, readTo, deliveredTo] = [row.oldRead, row.oldDelivered, row.readTo, row.deliveredTo].map(Number);
+  return {
+    member: { roomId: row.roomId, userId: row.userId, request: row.request },
+    read: readTo > oldRead ? readTo : null,
+    delivered: deliveredTo > Math.max(oldDelivered, readTo) ? deliveredTo : null,
+  };
+}

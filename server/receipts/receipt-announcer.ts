@@ -1,0 +1,44 @@
+import type { Receipt } from '@/lib/schemas';
+import type { DbClient } from '../db/client-types';
+import { log } from '../ops/logger';
+import type { Broadcaster } from '../realtime/broadcaster';
+import { activityAudience } from '../safety/visibility';
+
+/** A cursor that moved: whose (for the audience), under which handle, which kind, and to where. */
+export type Announcement = { member: { roomId: string; userId: string; request: string | null }; reader: string; kind: Receipt['kind']; seq: number };
+
+type Window = { sentSeq: number; latest: Announcement | null };
+
+/**
+ * Tells the other members that a cursor moved, at most once per (room, reader, kind) per window: the
+ * first receipt goes at once (leading edge); those within the window merge into the highest, sent at
+ * its end (trailing edge), so the final value always arrives. A reader moving through a busy room then
+ * costs each member a few receipts a second, not one per message. Each node keeps its own windows.
+ */
+export class ReceiptAnnouncer {
+  private windows = new Map<string, Window>();
+
+  constructor(private readonly deps: { db: DbClient; broadcaster: Broadcaster }, private readonly windowMs: number) {}
+
+  announce(announcement: Announcement): void {
+    const key = `${announcement.member.roomId}\n${announcement.member.userId}\n${announcement.kind}`;
+    const open = this.windows.get(key);
+    if (!open) return this.send(key, announcement);
+    // Reports of one move from several tabs or batches: only a higher seq is news.
+    if (announcement.seq > Math.max(open.sentSeq, open.latest?.seq ?? 0)) open.latest = announcement;
+  }
+
+  private send(key: string, announcement: Announcement) {
+    this.windows.set(key, { sentSeq: announcement.seq, latest: null });
+    setTimeout(() => {
+      const latest = this.windows.get(key)?.latest;
+      this.windows.delete(key);
+      if (latest) this.send(key, latest);
+    }, this.windowMs).unref();
+    const { member, reader, kind, seq } = announcement;
+    // The audience is read when the receipt goes, so a trailing one follows the roster as it is then.
+    activityAudience(this.deps.db, member)
+      .then((audience) => this.deps.broadcaster.toUsers(audience, 'receipt', { roomId: member.roomId, reader, seq, kind }))
+      .catch((error: unknown) => log().warn({ err: error instanceof Error ? error.message : String(error) }, 'a receipt could not be sent'));
+  }
+}

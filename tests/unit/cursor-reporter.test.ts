@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { cursorReporter } from '@/lib/realtime/cursor-reporter';
+
+/** A send the test answers by hand: the reports made, in order, each with its answer. */
+function fakeSend() {
+  const sent: { roomId: string; seq: number; answer: () => void; fail: () => void }[] = [];
+  const send = (roomId: string, seq: number) =>
+    new Promise<void>((resolve, reject) => sent.push({ roomId, seq, answer: resolve, fail: () => reject(new Error('timeout')) }));
+  return { sent, send, reports: () => sent.map(({ roomId, seq }) => [roomId, seq]) };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('cursor reporter: one report in flight per room, the last seq always sent', () => {
+  it('sends the first at once and merges the rest into the highest, sent when the answer comes', async () => {
+    const { sent, send, reports } = fakeSend();
+    const report = cursorReporter(send);
+    for (let seq = 1; seq <= 100; seq += 1) report('r1', seq);
+    expect(reports()).toEqual([['r1', 1]]);
+    sent[0].answer();
+    await settle();
+    expect(reports()).toEqual([['r1', 1], ['r1', 100]]);
+    sent[1].answer();
+    await settle();
+    // Nothing left over: the next report goes at once.
+    report('r1', 101);
+    expect(reports()).toEqual([['r1', 1], ['r1', 100], ['r1', 101]]);
+  });
+
+  it('keeps rooms apart, ignores seqs already sent or queued, and goes on after a failed report', async () => {
+    const { sent, send, reports } = fakeSend();
+    const report = cursorReporter(send);
+    report('r1', 5);
+    report('r2', 3);
+    report('r1', 9);
+    report('r1', 7);
+    report('r1', 4);
+    report('r2', 2);
+    expect(reports()).toEqual([['r1', 5], ['r2', 3]]);
+    sent[0].fail();
+    sent[1].answer();
+    await settle();
+    // r2 had nothing newer; r1's highest still goes although the report before it failed.
+    expect(reports()).toEqual([['r1', 5], ['r2', 3], ['r1', 9]]);
+  });
+});
