@@ -10,27 +10,33 @@ export interface TokenBuckets {
   give(key: string, rule: BucketRule): Promise<void>;
 }
 
-// Refill and take in one atomic step on the Redis server's clock, so every node agrees.
-const TAKE_SCRIPT = `
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
+// Refill and take in one atomic step on the Redis server's clock, so every node agrees. Takes from
+// each key in turn (KEYS[i] with rate ARGV[2i-1] and burst ARGV[2i]), so a key named twice gives twice.
+const TAKE_MANY_SCRIPT = `
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or burst
-local at = tonumber(state[2]) or now
-tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
-local allowed = 0
-local retry = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-else
-  retry = math.ceil((1 - tokens) / rate)
+local replies = {}
+for i, key in ipairs(KEYS) do
+  local rate = tonumber(ARGV[2 * i - 1])
+  local burst = tonumber(ARGV[2 * i])
+  local state = redis.call('HMGET', key, 'tokens', 'at')
+  local tokens = tonumber(state[1]) or burst
+  local at = tonumber(state[2]) or now
+  tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
+  local allowed = 0
+  local retry = 0
+  if tokens >= 1 then
+    tokens = tokens - 1
+    allowed = 1
+  else
+    retry = math.ceil((1 - tokens) / rate)
+  end
+  redis.call('HSET', key, 'tokens', tostring(tokens), 'at', now)
+  redis.call('PEXPIRE', key, math.ceil(burst / rate) + 1000)
+  replies[2 * i - 1] = allowed
+  replies[2 * i] = retry
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', now)
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)
-return {allowed, retry}`;
+return replies`;
 
 // A bucket that expired meanwhile is full already: nothing to give back then.
 const GIVE_SCRIPT = `
@@ -51,20 +57,45 @@ async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   }
 }
 
+type Take = { key: string; rule: BucketRule; resolve: (result: BucketResult) => void };
+type TakingRedis = Redis & { takeTokens(...keysThenArgs: (string | number)[]): Promise<number[]> };
+
 export class RedisTokenBuckets implements TokenBuckets {
   // While Redis is away (restarting, unreachable) each node limits on its own instead of holding every
   // send until Redis is back: messages are still stored and acknowledged during the outage.
   private readonly fallback = new MemoryTokenBuckets();
+  private readonly redis: TakingRedis;
+  // Takes asked for in this turn of the event loop: they go to Redis together, as one script call.
+  private pending: Take[] = [];
 
-  constructor(private readonly redis: Redis) {}
+  constructor(redis: Redis) {
+    // Sent by its hash (EVALSHA) once Redis has seen it, not as a whole script every time.
+    redis.defineCommand('takeTokens', { lua: TAKE_MANY_SCRIPT });
+    this.redis = redis as TakingRedis;
+  }
 
-  async take(key: string, rule: BucketRule): Promise<BucketResult> {
-    if (this.redis.status !== 'ready') return this.fallback.take(key, rule);
-    // Redis can die with this call under way (ioredis then holds it until Redis is back): not waited for.
-    const reply = await withinMs(this.redis.eval(TAKE_SCRIPT, 1, `relay:bucket:${key}`, rule.ratePerMs, rule.burst) as Promise<[number, number]>, REDIS_WAIT_MS);
-    if (!reply) return this.fallback.take(key, rule);
-    const [allowed, retry] = reply;
-    return { allowed: allowed === 1, retryAfterMs: retry };
+  take(key: string, rule: BucketRule): Promise<BucketResult> {
+    return new Promise((resolve) => {
+      if (this.pending.push({ key, rule, resolve }) === 1) setImmediate(() => void this.takeAll());
+    });
+  }
+
+  /** One Redis call for every take of the turn; each still gets its own answer. */
+  private async takeAll() {
+    const takes = this.pending;
+    this.pending = [];
+    const reply = this.redis.status === 'ready' ? await withinMs(this.callTakeTokens(takes), REDIS_WAIT_MS) : null;
+    for (const [index, take] of takes.entries()) {
+      if (!reply) take.resolve(await this.fallback.take(take.key, take.rule));
+      else take.resolve({ allowed: reply[2 * index] === 1, retryAfterMs: reply[2 * index + 1] });
+    }
+  }
+
+  // Redis can die with this call under way (ioredis then holds it until Redis is back): not waited for.
+  private callTakeTokens(takes: Take[]) {
+    const keys = takes.map((take) => `relay:bucket:${take.key}`);
+    const args = takes.flatMap((take) => [take.rule.ratePerMs, take.rule.burst]);
+    return this.redis.takeTokens(keys.length, ...keys, ...args);
   }
 
   async give(key: string, rule: BucketRule): Promise<void> {
