@@ -20,6 +20,9 @@ const DELIVER_BACKOFF_MS = 1_000;
  * fail a send: messageStored returns at once and only logs what goes wrong.
  */
 export class Notifier {
+  // Messages stored in this turn of the event loop: their recipients are looked up together.
+  private pending: { message: ChatMessage; audience: string[] }[] = [];
+
   constructor(private readonly deps: NotifierDeps) {}
 
   start() {
@@ -32,22 +35,34 @@ export class Notifier {
 
   messageStored(message: ChatMessage, audience: string[]): void {
     if (message.kind === 'system' || audience.length === 0) return;
-    void this.schedule(message, audience).catch((error) => console.error('[relay] notify:', error instanceof Error ? error.message : error));
+    if (this.pending.push({ message, audience }) === 1) {
+      setImmediate(() => void this.scheduleAll().catch((error) => console.error('[relay] notify:', error instanceof Error ? error.message : error)));
+    }
   }
 
-  private async schedule(message: ChatMessage, audience: string[]) {
+  /**
+   * One query for every message of the turn (a busy node stores thousands a second; one query each was
+   * a large share of its CPU), and one job per recipient and room, however many messages it got.
+   */
+  private async scheduleAll() {
+    const stored = this.pending;
+    this.pending = [];
     // Only people with a live subscription can be pushed to: no job for everyone else.
-    const recipients = await this.deps.db.user.findMany({
-      where: { id: { in: audience }, handle: { not: message.sender }, sessions: { some: { revokedAt: null, pushSubscriptions: { some: {} } } } },
-      select: { id: true },
+    const subscribed = await this.deps.db.user.findMany({
+      where: { id: { in: [...new Set(stored.flatMap(({ audience }) => audience))] }, sessions: { some: { revokedAt: null, pushSubscriptions: { some: {} } } } },
+      select: { id: true, handle: true },
     });
+    const handleOf = new Map(subscribed.map(({ id, handle }) => [id, handle]));
+    const jobs = new Map<string, NotifyJob>();
+    for (const { message, audience } of stored) {
+      for (const userId of audience) {
+        const handle = handleOf.get(userId);
+        if (handle === undefined || handle === message.sender) continue;
+        jobs.set(`decide:${userId}:${message.roomId}`, { kind: 'decide', userId, roomId: message.roomId });
+      }
+    }
     await Promise.all(
-      recipients.map(({ id }) =>
-        this.deps.queue.schedule(
-          { kind: 'decide', userId: id, roomId: message.roomId },
-          { key: `decide:${id}:${message.roomId}`, delayMs: this.deps.delayMs, attempts: 3, backoffMs: 1_000 },
-        ),
-      ),
+      [...jobs].map(([key, job]) => this.deps.queue.schedule(job, { key, delayMs: this.deps.delayMs, attempts: 3, backoffMs: 1_000 })),
     );
   }
 

@@ -18,9 +18,10 @@ export const RELAXED_LIMITS = {
  * Starts the built app through server.ts as a real child process on an ephemeral port,
  * by default against the test Postgres and Redis. Pass DATABASE_URL: '' for the embedded path.
  */
-export async function startAppServer(env: Record<string, string> = {}, options: { startTimeoutMs?: number } = {}): Promise<AppServer> {
+export async function startAppServer(env: Record<string, string> = {}, options: { startTimeoutMs?: number; nodeArgs?: string[] } = {}): Promise<AppServer> {
   // One process (not the tsx CLI, which runs the app in a child): a SIGKILL must kill the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  // `nodeArgs` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take).
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server.ts'], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '@/lib/schemas';
+import { MemoryJobQueue, type NotifyJob } from '@/server/notifications/job-queue';
+import { Notifier } from '@/server/notifications/notifier';
+import { insertUser, openTestDatabase } from '../helpers/in-process-runtime';
+import { waitFor } from '../helpers/wait';
+import { watchDb } from '../helpers/watched-db';
+
+// The notifier on the real database: what a busy node stores in one turn costs one look-up of who can
+// be pushed to, and one "decide" job per recipient and room, however many messages it got.
+let database: Awaited<ReturnType<typeof openTestDatabase>>;
+const userIds: string[] = [];
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+
+afterAll(async () => {
+  await database.db.user.deleteMany({ where: { id: { in: userIds } } });
+  await database.close();
+});
+
+const message = (roomId: string, sender: string, seq: number): ChatMessage =>
+  ({ id: randomUUID(), roomId, seq, clientMsgId: `c${seq}`, sender, body: `m${seq}`, kind: 'text', createdAt: new Date().toISOString() }) as ChatMessage;
+
+describe('Notifier', () => {
+  it('looks up the recipients of a turn of messages once and schedules one job per recipient and room', async () => {
+    const db = database.db;
+    const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => insertUser(db, name)));
+    userIds.push(alice.id, bob.id, carol.id);
+    // Bob has a browser that can be pushed to; Carol has none.
+    const session = await db.deviceSession.create({ data: { userId: bob.id } });
+    await db.pushSubscription.create({ data: { userId: bob.id, sessionId: session.id, endpoint: `https://push.invalid/${randomUUID()}`, p256dh: 'k', auth: 'a' } });
+
+    const watched = watchDb(db);
+    const queue = new MemoryJobQueue();
+    const jobs: NotifyJob[] = [];
+    queue.start(async (job) => void jobs.push(job));
+    const notifier = new Notifier({ db: watched.db, queue, views: undefined as never, vapid: undefined as never, delayMs: 0 });
+    const audience = [alice.id, bob.id, carol.id];
+    // One turn: twenty messages from Alice in two rooms, and one from Bob (not pushed to himself).
+    for (let seq = 1; seq <= 20; seq++) notifier.messageStored(message(seq % 2 ? 'room-1' : 'room-2', alice.handle, seq), audience);
+    notifier.messageStored(message('room-3', bob.handle, 21), audience);
+
+    // The sentinel: a message of a later turn, whose job comes after any of the first turn's.
+    await new Promise((resolve) => setImmediate(resolve));
+    await waitFor(() => jobs.length >= 2, 5_000, "the first turn's jobs");
+    notifier.messageStored(message('room-4', alice.handle, 22), audience);
+    await waitFor(() => jobs.some((job) => job.kind === 'decide' && job.roomId === 'room-4'), 5_000, 'the sentinel job');
+
+    expect(jobs).toEqual([
+      { kind: 'decide', userId: bob.id, roomId: 'room-1' },
+      { kind: 'decide', userId: bob.id, roomId: 'room-2' },
+      { kind: 'decide', userId: bob.id, roomId: 'room-4' },
+    ]);
+    // One look-up per turn: the first turn's 21 messages, then the sentinel's.
+    expect(watched.count('user.findMany')).toBe(2);
+    await queue.close();
+  });
+});
