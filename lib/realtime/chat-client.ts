@@ -236,18 +236,14 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   });
   // A newer seq than we hold: from the room heartbeat (a live push was lost: Redis restarted, a node
   // died between commit and push) or from hybrid fan-out (a hot room's messages go live only to the
-  // tabs showing it). The open room catches up now. Any other room only has the list refreshed (its
-  // preview, unread count and order; at most once a second) and catches up when opened, as opening
-  // always syncs (openHistory): pulling on every advance of a busy room nobody looks at would cost more
-  // than the pushes it replaces.
+  // tabs showing it). The open room catches up now; any other catches up when opened, as opening always
+  // syncs (openHistory): pulling on every advance of a busy room nobody looks at would cost more than the
+  // pushes it replaces. The list (previews, unread counts, order) is refreshed, at most once a second.
   const refreshRoomsSoon = throttled(ROOM_LIST_REFRESH_MS, () => void refreshRooms().catch(() => {}));
   socket.on('room:advanced', ({ roomId, lastSeq }) => {
     const state = store.getState();
     const synced = state.syncedSeq[roomId];
-    if (roomId === state.activeRoomId) {
-      if (synced !== undefined && synced < lastSeq) void syncRoom(roomId);
-      return;
-    }
+    if (roomId === state.activeRoomId && synced !== undefined && synced < lastSeq) void syncRoom(roomId);
     const listed = state.rooms[roomId]?.lastSeq ?? state.requests.find((request) => request.roomId === roomId)?.lastMessage?.seq ?? 0;
     if (Math.max(listed, synced ?? 0) < lastSeq) refreshRoomsSoon.run();
   });
