@@ -50,7 +50,7 @@ async function main() {
   });
   const io = createRealtimeServer(httpServer, redis, { publicUrl: env.NEXTAUTH_URL, trustProxy: env.TRUST_PROXY });
   const notifications = createNotifications(env, database.db, redis, vapid);
-  const broadcaster = notifyingBroadcaster(socketBroadcaster(io), notifications.notifier);
+  const broadcaster = notifyingBroadcaster(socketBroadcaster(io, { hybridAbove: env.HYBRID_FANOUT_ABOVE }), notifications.notifier);
   const presenceStore = redis ? new RedisPresenceStore(redis.pub) : new MemoryPresenceStore();
   const presence = new PresenceTracker(presenceStore, database.db, broadcaster, {
     ttlMs: env.PRESENCE_TTL_MS,

@@ -31,6 +31,9 @@ const envSchema = z.object({
   SOCKET_EVENT_BURST: z.coerce.number().int().min(1).default(30),
   // Receipts: at most one per reader, room and kind in this window; the latest waits for the window's end.
   RECEIPT_WINDOW_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  // Hybrid fan-out: a room whose deliveries per second on a node (audience × messages in the last second)
+  // exceed this sends new messages live only to the tabs showing it, room:advanced to the rest. 0 = off.
+  HYBRID_FANOUT_ABOVE: z.coerce.number().int().min(0).default(2_000),
   // Comma-separated words masked (or refused) in messages.
   BANNED_WORDS: z.string().default(''),
   BANNED_WORDS_MODE: z.enum(['mask', 'refuse']).default('mask'),

@@ -9,6 +9,8 @@ import { cursorReporter } from './cursor-reporter';
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
+/** The room list is fetched again at most this often for `room:advanced` of rooms not open. */
+export const ROOM_LIST_REFRESH_MS = 1_000;
 /** How long a "typing" signal shows without being renewed; clients renew every TYPING_RENEW_MS. */
 export const TYPING_SHOWN_MS = 6_000;
 export const TYPING_RENEW_MS = 3_000;
@@ -60,9 +62,20 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   };
 
   // One sync per room at a time; a later request waits for it and then continues from where it got.
+  // Requests made meanwhile share that one follow-up (a burst of `room:advanced` costs one more sync).
+  const followUps = new Map<string, Promise<void>>();
   const syncRoom = (roomId: string): Promise<void> => {
     const running = syncing.get(roomId);
-    if (running) return running.then(() => syncRoom(roomId));
+    if (running) {
+      const next =
+        followUps.get(roomId) ??
+        running.then(() => {
+          followUps.delete(roomId);
+          return syncRoom(roomId);
+        });
+      followUps.set(roomId, next);
+      return next;
+    }
     const job = (async () => {
       for (;;) {
         const afterSeq = store.getState().syncedSeq[roomId] ?? 0;
@@ -221,11 +234,18 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     if (!state.rooms[message.roomId]) void refreshRooms().catch(() => {});
     if (message.sender !== state.me.handle) reportDelivered(message.roomId, message.seq);
   });
-  // A message whose live push was lost (Redis restarted, a node died between commit and push) is
-  // fetched when the room's heartbeat shows a newer seq than we hold.
+  // A newer seq than we hold: from the room heartbeat (a live push was lost: Redis restarted, a node
+  // died between commit and push) or from hybrid fan-out (a hot room's messages go live only to the
+  // tabs showing it). The open room catches up now; any other catches up when opened, as opening always
+  // syncs (openHistory): pulling on every advance of a busy room nobody looks at would cost more than the
+  // pushes it replaces. The list (previews, unread counts, order) is refreshed, at most once a second.
+  const refreshRoomsSoon = throttled(ROOM_LIST_REFRESH_MS, () => void refreshRooms().catch(() => {}));
   socket.on('room:advanced', ({ roomId, lastSeq }) => {
-    const synced = store.getState().syncedSeq[roomId];
-    if (synced !== undefined && synced < lastSeq) void syncRoom(roomId);
+    const state = store.getState();
+    const synced = state.syncedSeq[roomId];
+    if (roomId === state.activeRoomId && synced !== undefined && synced < lastSeq) void syncRoom(roomId);
+    const listed = state.rooms[roomId]?.lastSeq ?? state.requests.find((request) => request.roomId === roomId)?.lastMessage?.seq ?? 0;
+    if (Math.max(listed, synced ?? 0) < lastSeq) refreshRoomsSoon.run();
   });
   socket.on('unread', ({ roomId, count }) => store.getState().setUnread(roomId, count));
   socket.on('receipt', (receipt) => store.getState().applyReceipt(receipt));
@@ -320,6 +340,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       };
     })(),
     close: () => {
+      refreshRoomsSoon.cancel();
       if (retryTimer) clearTimeout(retryTimer);
       if (handshakeTimer) clearTimeout(handshakeTimer);
       window.removeEventListener('offline', onOffline);
@@ -328,6 +349,31 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       window.removeEventListener('storage', onStorage);
       socket.removeAllListeners();
       socket.disconnect();
+    },
+  };
+}
+
+/** Runs at most once per `ms`: the first call at once, the calls meanwhile as one at the end of the wait. */
+function throttled(ms: number, run: () => void) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let again = false;
+  const wait = () => {
+    timer = setTimeout(() => {
+      timer = null;
+      if (!again) return;
+      again = false;
+      run();
+      wait();
+    }, ms);
+  };
+  return {
+    run: () => {
+      if (timer) return void (again = true);
+      run();
+      wait();
+    },
+    cancel: () => {
+      if (timer) clearTimeout(timer);
     },
   };
 }

@@ -82,7 +82,10 @@ export interface ServerToClientEvents {
   /** A moderator removed a message: show a "message removed" marker in its place. */
   'message:deleted': (payload: { roomId: string; messageId: string }) => void;
   typing: (payload: { roomId: string; handle: string; typing: boolean }) => void;
-  /** A conversation's newest seq, repeated for a while after it moves: a client holding less syncs. */
+  /**
+   * A conversation's newest seq, repeated for a while after it moves: a client holding less syncs. In a
+   * hot room (hybrid fan-out) it also stands in for `message:new` for the sockets not showing the room.
+   */
   'room:advanced': (payload: { roomId: string; lastSeq: number }) => void;
   /** An edit, a delete by the sender or a reaction change: the message's current state, as this user sees it. */
   'message:updated': (payload: { message: ChatMessage }) => void;
@@ -90,3 +93,6 @@ export interface ServerToClientEvents {
 
 export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** Every socket showing a conversation (a visible tab: `view:state`), and those of one user among them. */
+export const viewersRoom = (roomId: string) => `viewers:${roomId}`;
+export const viewerRoom = (roomId: string, userId: string) => `viewer:${roomId}:${userId}`;

@@ -20,6 +20,7 @@ function createMetrics() {
     appendBatchSends: new Histogram({ name: 'relay_append_batch_sends', help: 'Sends per group-commit batch', buckets: [1, 2, 4, 8, 16, 32, 64, 128], registers }),
     appendBatchSplits: new Counter({ name: 'relay_append_batch_splits_total', help: 'Group-commit batches refused by the database and split in halves', registers }),
     fanoutDeliveries: new Counter({ name: 'relay_fanout_deliveries_total', help: 'User deliveries published (one per addressed user per event)', labelNames: ['event'], registers }),
+    hybridMessages: new Counter({ name: 'relay_hybrid_messages_total', help: 'Messages of hot rooms: live to the sockets showing the room, room:advanced to the rest', registers }),
     catchUpPages: new Counter({ name: 'relay_catchup_pages_total', help: 'room:sync pages served', registers }),
     redisErrors: new Counter({ name: 'relay_redis_errors_total', help: 'Errors reported by the Redis clients', registers }),
     postgresErrors: new Counter({ name: 'relay_postgres_errors_total', help: 'Database errors that were not about the data (connection, timeout)', registers }),

@@ -1,7 +1,9 @@
 import type { ServerToClientEvents } from '@/lib/realtime/contract';
+import type { ChatMessage } from '@/lib/schemas';
 import { sessionRoom, userRoom } from '@/lib/realtime/contract';
 import { metrics } from '../ops/metrics';
 import type { RealtimeIo } from './create-realtime-server';
+import { hybridFanout } from './hybrid-fanout';
 
 /** How services publish: by user, never by socket, so it works the same across nodes. */
 export type Broadcaster = {
@@ -16,10 +18,13 @@ export type Broadcaster = {
   disconnectUser(userId: string): Promise<void>;
 };
 
-export function socketBroadcaster(io: RealtimeIo): Broadcaster {
+/** `hybridAbove`: deliveries per second above which a room's new messages fan out the hybrid way (0 = never). */
+export function socketBroadcaster(io: RealtimeIo, options: { hybridAbove?: number } = {}): Broadcaster {
+  const hybrid = hybridFanout(io, options.hybridAbove ?? 0);
   return {
     toUsers(userIds, event, ...args) {
       if (userIds.length === 0) return;
+      if (event === 'message:new' && hybrid.messageNew(userIds, (args[0] as { message: ChatMessage }).message)) return;
       metrics().fanoutDeliveries.inc({ event }, userIds.length);
       // Socket.io's typed emit cannot follow the generic here; the signature above keeps callers typed.
       (io.to(userIds.map(userRoom)).emit as (event: string, ...rest: unknown[]) => void)(event, ...args);

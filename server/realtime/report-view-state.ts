@@ -2,11 +2,16 @@ import type { Socket } from 'socket.io';
 import type { Actor } from '../auth/authenticate';
 import type { ViewState } from '../notifications/view-state';
 import { getRuntime } from '../runtime';
+import { trackViewing } from './hybrid-fanout';
 
 const tracked = new WeakSet<Socket>();
 
-/** Records where the socket's tab is looking (for push notifications), until it changes or the socket goes. */
+/**
+ * Records where the socket's tab is looking, until it changes or the socket goes: for push
+ * notifications, and for hybrid fan-out (a hot room's messages go live to the tabs showing it).
+ */
 export async function reportViewState(actor: Actor, input: ViewState, socket: Socket): Promise<Record<string, never>> {
+  trackViewing(socket, actor.userId, input.visible ? input.roomId : null);
   const { views } = getRuntime().notifications;
   if (!tracked.has(socket)) {
     tracked.add(socket);

@@ -262,3 +262,51 @@ describe('chat client: changes to messages (rich messaging)', () => {
     expect(sent.payload).toEqual({ roomId: 'r1', clientMsgId: 'a', body: '', replyToId: 'm-x', attachmentIds: ['att1'] });
   });
 });
+
+describe('chat client: room:advanced (room heartbeat, hybrid fan-out)', () => {
+  it('syncs the open room at once; another room only refreshes the list, at most once a second, and syncs when opened', async () => {
+    let listFetches = 0;
+    let listedSeq = 1;
+    vi.stubGlobal('fetch', async (path: string) => {
+      if (path.includes('/rooms') && !path.includes('/messages')) listFetches += 1;
+      const rooms = [room, { ...room, id: 'r2', kind: 'group', lastSeq: listedSeq }];
+      const body = path.includes('/messages') ? { messages: [], hasMore: false } : path.includes('/requests') ? { requests: [] } : { rooms };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const { socket, store, client } = setUp();
+    socket.open();
+    await vi.advanceTimersByTimeAsync(0);
+    const roomSyncs = (roomId: string) => socket.sent.filter((sent) => sent.event === 'room:sync' && (sent.payload as { roomId: string }).roomId === roomId);
+    // Both rooms held up to seq 1; r1 is open.
+    for (const roomId of ['r1', 'r2']) {
+      store.getState().mergeMessages(roomId, [stored(`${roomId}-1`, 1, roomId)]);
+      store.getState().markSynced(roomId, 1);
+    }
+    store.getState().openRoom('r1');
+    const fetchesBefore = listFetches;
+
+    // A busy room not open: one list refresh at once, one more at the end of the second, no sync.
+    listedSeq = 20;
+    for (let seq = 2; seq <= 20; seq += 1) socket.fire('room:advanced', { roomId: 'r2', lastSeq: seq });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(listFetches).toBe(fetchesBefore + 1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(listFetches).toBe(fetchesBefore + 2);
+    expect(store.getState().rooms.r2.lastSeq).toBe(20);
+    // The list knows of seq 20 now: the same news again (a heartbeat) fetches nothing.
+    socket.fire('room:advanced', { roomId: 'r2', lastSeq: 20 });
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(listFetches).toBe(fetchesBefore + 2);
+    expect(roomSyncs('r2')).toEqual([]);
+
+    // The open room catches up at once (a lost push, or a hidden tab in a hot room).
+    socket.fire('room:advanced', { roomId: 'r1', lastSeq: 3 });
+    expect(roomSyncs('r1').map((sent) => sent.payload)).toEqual([{ roomId: 'r1', afterSeq: 1 }]);
+
+    // Opening r2 syncs it from what it holds.
+    store.getState().openRoom('r2');
+    void client.openHistory('r2');
+    for (let tries = 0; roomSyncs('r2').length < 1 && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
+    expect(roomSyncs('r2').map((sent) => sent.payload)).toMatchObject([{ roomId: 'r2', afterSeq: 1 }]);
+  });
+});
