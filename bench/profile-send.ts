@@ -4,6 +4,7 @@
 // profile) and prints the top self-time by function and by file. Needs `npm run build`, Postgres, Redis.
 // Run: npm run bench:profile   (PAIRS, RATE, SECONDS, BENCH_DATABASE_URL, BENCH_REDIS_URL to vary)
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { startAppServer } from '../tests/helpers/app-server';
@@ -44,6 +45,13 @@ function cursorReporter(socket: TestSocket, event: 'room:delivered' | 'room:read
     highest.set(roomId, seq);
     if (!inFlight.has(roomId)) flush(roomId);
   };
+}
+
+/** A process's CPU time so far (user + system), in ms, from /proc: what the profile's samples cannot give. */
+function cpuMs(pid: number) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
 }
 
 type Node = { callFrame: { functionName: string; url: string; lineNumber: number }; id: number };
@@ -107,6 +115,7 @@ async function main() {
       pairs.push({ out, roomId: first.message.roomId as string });
     }
     // Open loop: one send every 1/RATE s, round robin over the pairs, whatever the acks do.
+    const cpuBefore = cpuMs(server.process.pid!);
     const started = performance.now();
     const total = RATE * SECONDS;
     await new Promise<void>((resolve) => {
@@ -124,7 +133,9 @@ async function main() {
     const drainUntil = Date.now() + 30_000;
     while (delivered < total && Date.now() < drainUntil) await new Promise((resolve) => setTimeout(resolve, 50));
     loadMs = performance.now() - started;
+    const cpu = cpuMs(server.process.pid!) - cpuBefore;
     console.log(`${total} messages offered at ${RATE}/s over ${PAIRS} pairs; ${delivered} delivered in ${(loadMs / 1000).toFixed(1)} s`);
+    console.log(`node CPU (user + system) during the load: ${cpu.toFixed(0)} ms, ${((cpu * 1000) / Math.max(1, delivered)).toFixed(0)} µs per delivered message; ${cpus().length} cores, load ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
   } finally {
     for (const socket of sockets) socket.close();
     const stopping = performance.now();
