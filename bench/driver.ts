@@ -14,6 +14,8 @@ export type ClientSpec = {
   rooms?: string[];
   /** The conversation this user has on screen: its messages are also marked read. */
   openRoom?: string;
+  /** false: sends no receipts at all (only to isolate what they cost; the real client always sends them). */
+  receipts?: boolean;
 };
 export type Send = { from: string; roomId: string; expect: number };
 
@@ -24,8 +26,6 @@ const clients = new Map<string, Client>();
 const tracks = new Map<string, Track>();
 const BODY = 'The quick brown fox jumps over the lazy dog, again and again: ';
 const ACK_TIMEOUT_MS = 60_000;
-// BENCH_RECEIPTS=0 turns receipts off, to see what they cost (the suite's figures keep them on).
-const RECEIPTS = process.env.BENCH_RECEIPTS !== '0';
 
 // Counters of the current step, reset by each load command.
 let counters = freshCounters();
@@ -58,7 +58,7 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
         counters.lastDeliveryAt = now;
       }
     }
-    if (!RECEIPTS) return;
+    if (spec.receipts === false) return;
     const cursor = { roomId: message.roomId, seq: message.seq };
     socket.emit('room:delivered', cursor, onReceiptAck);
     if (spec.openRoom === message.roomId) socket.emit('room:read', cursor, onReceiptAck);
@@ -231,7 +231,8 @@ const commands = {
       });
     };
     for (const sender of senders) for (let lane = 0; lane < window; lane += 1) fire(sender);
-    await sleep(Math.max(0, end - performance.now()));
+    // Until the time is up or, with `perSender`, every sender has sent its share; then the last acks.
+    await waitUntil(() => inFlight === 0, Math.max(0, end - performance.now()));
     await waitUntil(() => inFlight === 0, ACK_TIMEOUT_MS);
     const measuredSeconds = (durationMs - warmupMs) / 1000;
     return { acked: ackedIds.length, ackedIds, errors, ackedPerSec: Math.round(inWindow / measuredSeconds), ms: performance.now() - start, errorSamples: counters.errors, disconnects: counters.disconnects };

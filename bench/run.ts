@@ -6,18 +6,24 @@ import { startDriver } from './lib/drivers';
 import { loadFixture } from './lib/fixture';
 import { profile } from './lib/profile';
 import { describeMachine, writeResults } from './lib/report';
+import { killAll } from './lib/servers';
 import { oneToOne } from './scenarios/a-one-to-one';
-import { groupFanOut } from './scenarios/b-group';
+import { broadcastOnly, groupFanOut } from './scenarios/b-group';
+import { twoNodes } from './scenarios/c-two-nodes';
 import { storedThroughput } from './scenarios/d-stored';
 import { catchUpStorm } from './scenarios/e-catch-up';
 import { idleHold } from './scenarios/f-idle';
+import { signInStorm } from './scenarios/g-sign-in-storm';
 
 const scenarios: Record<string, (ctx: Context) => Promise<ScenarioResult>> = {
   a: oneToOne,
   b: groupFanOut,
+  'b2': broadcastOnly,
+  c: twoNodes,
   d: storedThroughput,
   e: catchUpStorm,
   f: idleHold,
+  g: signInStorm,
 };
 
 async function main() {
@@ -48,6 +54,13 @@ async function main() {
     await Promise.all(drivers.map((driver) => driver.stop()));
   }
   console.log(`results in bench/results/latest.md (${Math.round((Date.now() - startedAt) / 1000)} s)`);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(1);
+  });
 }
 
 main().then(

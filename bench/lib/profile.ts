@@ -9,18 +9,19 @@ const list = (name: string, full: number[], small: number[]) =>
 export const profile = {
   name: quick ? 'quick' : 'full',
   /** Which scenarios run, e.g. BENCH_ONLY=a,b,d. */
-  only: (process.env.BENCH_ONLY ?? 'a,b,c,d,e,f,g').split(',').map((letter) => letter.trim()),
+  only: (process.env.BENCH_ONLY ?? 'a,b,b2,c,d,e,f,g').split(',').map((letter) => letter.trim()),
   drivers: num('BENCH_DRIVERS', 1, 1),
   pairs: num('BENCH_PAIRS', 1_000, 100),
   groupSize: num('BENCH_GROUP_SIZE', 1_000, 100),
   idleUsers: num('BENCH_IDLE_USERS', 10_000, 1_000),
   /** Offered 1:1 messages/s, climbed until the server stops keeping up. */
   ladder: list('BENCH_LADDER', [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000], [200, 500, 1_000, 2_000]),
-  /** Offered group messages/s (each is groupSize − 1 deliveries). */
-  groupLadder: list('BENCH_GROUP_LADDER', [1, 2, 5, 10, 20], [2, 5, 10, 20]),
-  stepMs: num('BENCH_STEP_MS', 8_000, 4_000),
+  /** Offered group messages/s (each is groupSize − 1 deliveries), with receipts and without. */
+  groupLadder: list('BENCH_GROUP_LADDER', [0.5, 1, 2, 5, 10], [1, 2, 5, 10]),
+  broadcastLadder: list('BENCH_BROADCAST_LADDER', [2, 5, 10, 20, 50, 100], [5, 10, 20, 50, 100]),
+  stepMs: num('BENCH_STEP_MS', 6_000, 4_000),
   /** After the last send of a step: how long deliveries may still arrive before the rest count as lost. */
-  drainMs: num('BENCH_DRAIN_MS', 20_000, 10_000),
+  drainMs: num('BENCH_DRAIN_MS', 15_000, 10_000),
   /** (d): in-flight sends per sender, climbed until acks/s stops rising. */
   saturationWindows: list('BENCH_SATURATION_WINDOWS', [1, 2, 4, 8], [1, 4]),
   baselineInsertConnections: num('BENCH_INSERT_CONNECTIONS', 4, 4),

@@ -14,6 +14,16 @@ export type Target = {
 };
 
 const root = path.resolve(import.meta.dirname, '../..');
+
+// Every server still running, so an interrupted run leaves none behind (killAll, from run.ts).
+const live = new Set<number>();
+export const killAll = () => {
+  for (const pid of live) process.kill(pid, 'SIGKILL');
+};
+const tracked = (pid: number, stop: () => Promise<void>) => {
+  live.add(pid);
+  return () => stop().finally(() => live.delete(pid));
+};
 const METRICS_TOKEN = 'relay-bench-metrics-token';
 
 /**
@@ -41,7 +51,7 @@ export async function startRelay(options: { port: number; databaseUrl: string; r
       const heapUsed = Number((await response.text()).match(/^nodejs_heap_size_used_bytes (\S+)/m)?.[1]);
       return { heapUsed, rss: rssBytes(pid) };
     },
-    stop: () => server.stop(),
+    stop: tracked(pid, () => server.stop('SIGKILL')),
   };
 }
 
@@ -67,7 +77,7 @@ export async function startBare(options: { port: number; redisUrl?: string; redi
       const stats = await (await fetch(`${url}/stats`)).json();
       return { heapUsed: stats.heapUsed, rss: rssBytes(child.pid!) };
     },
-    stop: () => stopChild(child),
+    stop: tracked(child.pid!, () => stopChild(child)),
   };
 }
 

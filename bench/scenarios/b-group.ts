@@ -8,12 +8,17 @@ import { describeStep, mergeSteps, type Step } from './pairs';
 
 // (b) Fan-out in one group, all members connected to one node, at a ladder of offered group messages/s
 // sent by a few members in turn. Every other member gets each message and answers `room:delivered`
-// (the web client's behaviour; the group is not their open conversation). One driver holds the whole
-// group, so one clock times every delivery. Baseline: bare Socket.IO room broadcast.
+// (the web client's behaviour; the group is not their open conversation), which both servers pass to
+// every other member: members² receipts per message. So (b2) runs the same group with receipts off, to
+// show the fan-out of messages alone. One driver holds the whole group, so one clock times every
+// delivery. Baseline: bare Socket.IO room broadcast (and the same receipt relay).
 const SENDERS = 10;
 const BARE_GROUP = 'grp:bench';
 
-export async function groupFanOut(ctx: Context): Promise<ScenarioResult> {
+export const groupFanOut = (ctx: Context) => fanOut(ctx, 'b', true, ctx.profile.groupLadder);
+export const broadcastOnly = (ctx: Context) => fanOut(ctx, 'b2', false, ctx.profile.broadcastLadder);
+
+async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: number[]): Promise<ScenarioResult> {
   const { profile, fixture } = ctx;
   const members = fixture.group.members.slice(0, profile.groupSize);
   const driver = ctx.drivers[0];
@@ -21,7 +26,7 @@ export async function groupFanOut(ctx: Context): Promise<ScenarioResult> {
     const target = await start();
     const roomId = target.kind === 'relay' ? fixture.group.roomId : BARE_GROUP;
     try {
-      const users: ClientSpec[] = members.map((user) => ({ handle: user.handle, token: user.token, rooms: [BARE_GROUP] }));
+      const users: ClientSpec[] = members.map((user) => ({ handle: user.handle, token: user.token, rooms: [BARE_GROUP], receipts }));
       const connected = await driver.call('connect', { url: target.url, kind: target.kind, users, batch: 50 });
       if (connected.failed > 0) throw new Error(`${connected.failed} group members failed to connect: ${connected.errors.join('; ')}`);
       const sends = members.slice(0, SENDERS).map((user) => ({ from: user.handle, roomId, expect: members.length - 1 }));
@@ -29,12 +34,12 @@ export async function groupFanOut(ctx: Context): Promise<ScenarioResult> {
         const { result, cpuMicros, wallMs } = await measureCpu([target.pid], () => driver.call('openLoop', { sends, rate, durationMs, drainMs: profile.drainMs, tag }));
         return mergeSteps([result], rate * (members.length - 1), cpuMicros, wallMs);
       };
-      await once(profile.groupLadder[0], `b-${target.kind}-warm`, 2_000);
+      await once(ladder[0], `${id}-${target.kind}-warm`, 2_000);
       const steps: Step[] = [];
-      for (const rate of profile.groupLadder) {
-        const done = await once(rate, `b-${target.kind}-${rate}`);
+      for (const rate of ladder) {
+        const done = await once(rate, `${id}-${target.kind}-${rate}`);
         steps.push(done);
-        console.log(describeStep(`  [b ${target.kind} ${rate} msg/s]`, done).replace('µs/msg', 'µs/delivery'));
+        console.log(describeStep(`  [${id} ${target.kind} ${rate} msg/s]`, done).replace('µs/msg', 'µs/delivery'));
         if (done.saturated) break;
       }
       return steps;
@@ -66,8 +71,8 @@ export async function groupFanOut(ctx: Context): Promise<ScenarioResult> {
   const errors = [...ours, ...base].reduce((sum, step) => sum + step.errors, 0);
   const cpuRatio = ourAt && baseAt ? ratio(ourAt.serverCpuUsPerMessage, baseAt.serverCpuUsPerMessage) : NaN;
   return {
-    id: 'b',
-    title: `fan-out in one group of ${members.length}, all connected, one node`,
+    id,
+    title: `fan-out in one group of ${members.length}, all connected, one node, ${receipts ? 'members send delivered receipts (as the web client does)' : 'no receipts (isolates the message fan-out)'}`,
     table,
     targets: [
       { target: 'server CPU per delivery ≤ 1.3× bare', met: cpuRatio <= 1.3, detail: ourAt ? `×${cpuRatio} at ${ourAt.offeredPerSec} deliveries/s offered` : 'no rate both kept up with' },
@@ -75,6 +80,6 @@ export async function groupFanOut(ctx: Context): Promise<ScenarioResult> {
       { target: 'errors = 0', met: errors === 0, detail: `${errors}` },
     ],
     errors,
-    details: { members: members.length, senders: SENDERS, ours, baseline: base },
+    details: { members: members.length, senders: SENDERS, receipts, ours, baseline: base },
   };
 }
