@@ -1,6 +1,7 @@
 // The benchmark suite (`npm run bench`): each scenario against its baseline in the same run, on this
 // machine. Sizes and rates come from the environment (lib/profile.ts; BENCH_PROFILE=quick for a short
 // run). Writes results/latest.json and results/latest.md. See README.md.
+import { loadavg } from 'node:os';
 import type { Context, ScenarioResult } from './lib/context';
 import { startDriver } from './lib/drivers';
 import { loadFixture } from './lib/fixture';
@@ -46,7 +47,7 @@ async function main() {
         ctx.results[id] = { id, title: 'did not complete', table: [], targets: [{ target: 'ran to the end', met: false, detail: String((error as Error).message).slice(0, 300) }], errors: 1, details: null };
         await Promise.all(drivers.map((driver) => driver.call('disconnect', {}).catch(() => {})));
       }
-      results.push(ctx.results[id]);
+      results.push({ ...ctx.results[id], measuredAt: new Date(scenarioStart).toISOString(), load: loadavg().map((value) => Math.round(value * 10) / 10) });
       console.log(`(${id}) done in ${Math.round((Date.now() - scenarioStart) / 1000)} s`);
       writeResults(profile, machine, results, Math.round((Date.now() - startedAt) / 6000) / 10);
     }

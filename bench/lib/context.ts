@@ -14,6 +14,9 @@ export type ScenarioResult = {
   /** Failed acks, lost or duplicated messages, refused receipts, dropped sockets: any makes the scenario fail. */
   errors: number;
   details: unknown;
+  /** Set by run.ts: when, and under what load average, it ran. */
+  measuredAt?: string;
+  load?: number[];
 };
 
 /** Relay's room id, or the bare baseline's (which names its two members). */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -34,10 +34,18 @@ export async function describeMachine(profile: Profile) {
 
 const cell = (value: number | string) => (typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '—') : value);
 
-export function writeResults(profile: Profile, machine: Awaited<ReturnType<typeof describeMachine>>, results: ScenarioResult[], minutes: number) {
+/**
+ * A run of some scenarios (BENCH_ONLY) replaces theirs in latest.json and keeps the others of the same
+ * profile, each with the time and load it was measured at.
+ */
+export function writeResults(profile: Profile, machine: Awaited<ReturnType<typeof describeMachine>>, fresh: ScenarioResult[], minutes: number) {
   mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, 'latest.json');
+  const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  const kept: ScenarioResult[] = previous?.profile?.name === profile.name ? previous.scenarios.filter((old: ScenarioResult) => !fresh.some((result) => result.id === old.id)) : [];
+  const results = [...kept, ...fresh].sort((one, other) => one.id.localeCompare(other.id));
   const { only, ...knobs } = profile;
-  writeFileSync(path.join(resultsDir, 'latest.json'), JSON.stringify({ machine, profile: { ...knobs, only }, minutes, scenarios: results }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ machine, profile: { ...knobs, only }, minutes, scenarios: results }, null, 2) + '\n');
   const lines = [
     `# Relay benchmark — ${profile.name} profile`,
     '',
@@ -46,7 +54,7 @@ export function writeResults(profile: Profile, machine: Awaited<ReturnType<typeo
     'Ours is Relay; the baseline is named per scenario. Ratio = ours / baseline. Details per step in latest.json.',
   ];
   for (const result of results) {
-    lines.push('', `## (${result.id}) ${result.title}${result.errors > 0 ? ' — FAILED: errors' : ''}`, '', '| measure | ours | baseline | ratio |', '| --- | ---: | ---: | ---: |');
+    lines.push('', `## (${result.id}) ${result.title}${result.errors > 0 ? ' — FAILED: errors' : ''}`, '', `Measured ${result.measuredAt} (load ${result.load?.join(' ')}).`, '', '| measure | ours | baseline | ratio |', '| --- | ---: | ---: | ---: |');
     for (const row of result.table) lines.push(`| ${row.measure} | ${cell(row.ours)} | ${cell(row.baseline)} | ${cell(row.ratio)} |`);
     lines.push('', '| target | met | measured |', '| --- | --- | --- |');
     for (const target of result.targets) lines.push(`| ${target.target} | ${target.met ? 'yes' : '**no**'} | ${target.detail} |`);

@@ -19,7 +19,9 @@ export async function catchUpStorm(ctx: Context): Promise<ScenarioResult> {
 
     const sent = await driver.call('pump', {
       senders: pairs.map((pair) => ({ from: pair.a.handle, roomId: pair.roomId })),
-      window: 10,
+      // A few in flight per sender: the server takes one send per socket at a time, and acks must not
+      // wait out the driver's 60 s timeout behind a long queue.
+      window: 3,
       perSender: profile.catchUpMessages,
       durationMs: 30 * 60_000,
       warmupMs: 0,
