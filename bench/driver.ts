@@ -23,6 +23,8 @@ type Client = { spec: ClientSpec; socket: Socket };
 type Track = { intendedAt: number; expect: number; got: number };
 
 const clients = new Map<string, Client>();
+// When a message or receipt last arrived, to start each step from a quiet system (`settle`).
+let lastEventAt = 0;
 const tracks = new Map<string, Track>();
 const BODY = 'The quick brown fox jumps over the lazy dog, again and again: ';
 const ACK_TIMEOUT_MS = 60_000;
@@ -46,8 +48,9 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
   });
   const client = { spec, socket };
   socket.on('message:new', ({ message }: { message: { id: string; roomId: string; seq: number; sender: string; clientMsgId: string } }) => {
-    if (message.sender === spec.handle) return;
     const now = performance.now();
+    lastEventAt = now;
+    if (message.sender === spec.handle) return;
     const track = tracks.get(message.clientMsgId);
     if (track) {
       track.got += 1;
@@ -63,7 +66,10 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
     socket.emit('room:delivered', cursor, onReceiptAck);
     if (spec.openRoom === message.roomId) socket.emit('room:read', cursor, onReceiptAck);
   });
-  socket.on('receipt', () => (counters.receiptsIn += 1));
+  socket.on('receipt', () => {
+    counters.receiptsIn += 1;
+    lastEventAt = performance.now();
+  });
   socket.on('disconnect', (reason) => {
     if (clients.get(spec.handle) !== client) return;
     counters.disconnects += 1;
@@ -129,6 +135,13 @@ const commands = {
       client?.socket.close();
     }
     return { open: clients.size };
+  },
+
+  /** Waits until nothing has arrived for `quietMs` (the previous step's receipts still in flight). */
+  async settle({ quietMs, timeoutMs }: { quietMs: number; timeoutMs: number }) {
+    const start = performance.now();
+    await waitUntil(() => performance.now() - lastEventAt >= quietMs, timeoutMs);
+    return { waitedMs: Math.round(performance.now() - start) };
   },
 
   /**
@@ -197,16 +210,16 @@ const commands = {
   },
 
   /**
-   * Closed loop at saturation: each sender keeps `window` sends in flight for `durationMs`. Acks that
-   * land after `warmupMs` are counted for the rate; every acked clientMsgId is returned, to be looked
-   * up in the database afterwards.
+   * Closed loop at saturation: each sender keeps `window` sends in flight for `durationMs`, then the
+   * last acks are awaited. The rate is acks over the time from the start to the last ack (a slow server
+   * acks long after the sends); every acked clientMsgId is returned, to be looked up in the database.
    */
-  async pump({ senders, window, durationMs, warmupMs, perSender, tag }: { senders: { from: string; roomId: string }[]; window: number; durationMs: number; warmupMs: number; perSender?: number; tag: string }) {
+  async pump({ senders, window, durationMs, perSender, tag }: { senders: { from: string; roomId: string }[]; window: number; durationMs: number; perSender?: number; tag: string }) {
     counters = freshCounters();
     const start = performance.now();
     const end = start + durationMs;
     const ackedIds: string[] = [];
-    let inWindow = 0;
+    let lastAckAt = start;
     let errors = 0;
     let inFlight = 0;
     let next = 0;
@@ -224,7 +237,7 @@ const commands = {
           noteError(error);
         } else {
           ackedIds.push(clientMsgId);
-          if (ackedAt >= start + warmupMs && ackedAt <= end) inWindow += 1;
+          lastAckAt = Math.max(lastAckAt, ackedAt);
         }
         tracks.delete(clientMsgId);
         fire(sender);
@@ -234,8 +247,8 @@ const commands = {
     // Until the time is up or, with `perSender`, every sender has sent its share; then the last acks.
     await waitUntil(() => inFlight === 0, Math.max(0, end - performance.now()));
     await waitUntil(() => inFlight === 0, ACK_TIMEOUT_MS);
-    const measuredSeconds = (durationMs - warmupMs) / 1000;
-    return { acked: ackedIds.length, ackedIds, errors, ackedPerSec: Math.round(inWindow / measuredSeconds), ms: performance.now() - start, errorSamples: counters.errors, disconnects: counters.disconnects };
+    const seconds = (lastAckAt - start) / 1000;
+    return { acked: ackedIds.length, ackedIds, errors, ackedPerSec: seconds > 0 ? Math.round(ackedIds.length / seconds) : 0, ms: performance.now() - start, errorSamples: counters.errors, disconnects: counters.disconnects };
   },
 
   /**

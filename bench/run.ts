@@ -6,7 +6,7 @@ import type { Context, ScenarioResult } from './lib/context';
 import { startDriver } from './lib/drivers';
 import { loadFixture } from './lib/fixture';
 import { profile } from './lib/profile';
-import { describeMachine, writeResults } from './lib/report';
+import { describeMachine, previousResults, writeResults } from './lib/report';
 import { killAll } from './lib/servers';
 import { oneToOne } from './scenarios/a-one-to-one';
 import { broadcastOnly, groupFanOut } from './scenarios/b-group';
@@ -32,7 +32,7 @@ async function main() {
   const machine = await describeMachine(profile);
   const fixture = await loadFixture(profile);
   const drivers = await Promise.all(Array.from({ length: profile.drivers }, startDriver));
-  const ctx: Context = { profile, fixture, drivers, results: {} };
+  const ctx: Context = { profile, fixture, drivers, results: Object.fromEntries(previousResults(profile).map((result) => [result.id, result])) };
   const results: ScenarioResult[] = [];
   try {
     for (const [id, scenario] of Object.entries(scenarios)) {

@@ -34,6 +34,13 @@ export async function describeMachine(profile: Profile) {
 
 const cell = (value: number | string) => (typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '—') : value);
 
+/** The scenarios of the last run of this profile, so a partial run can compare with (a) and keep the rest. */
+export function previousResults(profile: Profile): ScenarioResult[] {
+  const file = path.join(resultsDir, 'latest.json');
+  const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  return previous?.profile?.name === profile.name ? previous.scenarios : [];
+}
+
 /**
  * A run of some scenarios (BENCH_ONLY) replaces theirs in latest.json and keeps the others of the same
  * profile, each with the time and load it was measured at.
@@ -41,8 +48,7 @@ const cell = (value: number | string) => (typeof value === 'number' ? (Number.is
 export function writeResults(profile: Profile, machine: Awaited<ReturnType<typeof describeMachine>>, fresh: ScenarioResult[], minutes: number) {
   mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, 'latest.json');
-  const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
-  const kept: ScenarioResult[] = previous?.profile?.name === profile.name ? previous.scenarios.filter((old: ScenarioResult) => !fresh.some((result) => result.id === old.id)) : [];
+  const kept = previousResults(profile).filter((old) => !fresh.some((result) => result.id === old.id));
   const results = [...kept, ...fresh].sort((one, other) => one.id.localeCompare(other.id));
   const { only, ...knobs } = profile;
   writeFileSync(file, JSON.stringify({ machine, profile: { ...knobs, only }, minutes, scenarios: results }, null, 2) + '\n');

@@ -4,7 +4,7 @@ import { freshCopy } from '../lib/fixture';
 import { measureCpu } from '../lib/proc';
 import { startBare, startRelay, type Target } from '../lib/servers';
 import { ratio } from '../lib/stats';
-import { describeStep, mergeSteps, type Step } from './pairs';
+import { describeStep, mergeSteps, settle, type Step } from './pairs';
 
 // (b) Fan-out in one group, all members connected to one node, at a ladder of offered group messages/s
 // sent by a few members in turn. Every other member gets each message and answers `room:delivered`
@@ -31,6 +31,7 @@ async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: numbe
       if (connected.failed > 0) throw new Error(`${connected.failed} group members failed to connect: ${connected.errors.join('; ')}`);
       const sends = members.slice(0, SENDERS).map((user) => ({ from: user.handle, roomId, expect: members.length - 1 }));
       const once = async (rate: number, tag: string, durationMs = profile.stepMs) => {
+        await settle(ctx);
         const { result, cpuMicros, wallMs } = await measureCpu([target.pid], () => driver.call('openLoop', { sends, rate, durationMs, drainMs: profile.drainMs, tag }));
         return mergeSteps([result], rate * (members.length - 1), cpuMicros, wallMs);
       };

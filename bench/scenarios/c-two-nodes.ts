@@ -44,12 +44,17 @@ export async function twoNodes(ctx: Context): Promise<ScenarioResult> {
   }
 }
 
-/** Relay's CPU per message on two nodes against (a)'s one node, at the highest rate both kept up with. */
+/**
+ * Relay's CPU per message on two nodes against (a)'s one node (this run's, or the last one kept in
+ * results/latest.json): at the highest rate both kept up with, else at the lowest rate both ran.
+ */
 function againstOneNode(ctx: Context, ours: Step[]) {
-  const oneNode: Step[] = ((ctx.results.a?.details as { ours?: Step[] } | undefined)?.ours ?? []).filter((step) => !step.saturated);
-  const both = ours.filter((step) => !step.saturated && oneNode.some((other) => other.offeredPerSec === step.offeredPerSec)).at(-1);
-  if (!both) return { rate: '—', twoNodes: NaN, oneNode: NaN, ratio: NaN, detail: oneNode.length ? 'no rate both kept up with' : 'needs (a) in the same run' };
+  const oneNode: Step[] = (ctx.results.a?.details as { ours?: Step[] } | undefined)?.ours ?? [];
+  const common = ours.filter((step) => oneNode.some((other) => other.offeredPerSec === step.offeredPerSec));
+  const kept = common.filter((step) => !step.saturated && !oneNode.find((other) => other.offeredPerSec === step.offeredPerSec)!.saturated);
+  const both = kept.at(-1) ?? common[0];
+  if (!both) return { rate: '—', twoNodes: NaN, oneNode: NaN, ratio: NaN, detail: oneNode.length ? 'no common rate' : 'needs (a)' };
   const single = oneNode.find((step) => step.offeredPerSec === both.offeredPerSec)!;
   const cpuRatio = ratio(both.serverCpuUsPerMessage, single.serverCpuUsPerMessage);
-  return { rate: both.offeredPerSec, twoNodes: both.serverCpuUsPerMessage, oneNode: single.serverCpuUsPerMessage, ratio: cpuRatio, detail: `×${cpuRatio} at ${both.offeredPerSec}/s` };
+  return { rate: both.offeredPerSec, twoNodes: both.serverCpuUsPerMessage, oneNode: single.serverCpuUsPerMessage, ratio: cpuRatio, detail: `×${cpuRatio} at ${both.offeredPerSec}/s${kept.length ? '' : ' (both saturated there)'}` };
 }

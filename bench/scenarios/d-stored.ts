@@ -28,7 +28,7 @@ export async function storedThroughput(ctx: Context): Promise<ScenarioResult> {
       const { result, cpuMicros, wallMs } = await measureCpu([target.pid], () =>
         Promise.all(
           shards.map((mine, index) =>
-            ctx.drivers[index].call('pump', { senders: mine.map((pair) => ({ from: pair.a.handle, roomId: pair.roomId })), window, durationMs: profile.stepMs, warmupMs: WARMUP_MS, tag: `d${window}-${index}` }),
+            ctx.drivers[index].call('pump', { senders: mine.map((pair) => ({ from: pair.a.handle, roomId: pair.roomId })), window, durationMs: profile.stepMs, tag: `d${window}-${index}` }),
           ),
         ),
       );

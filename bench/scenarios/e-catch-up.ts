@@ -24,7 +24,6 @@ export async function catchUpStorm(ctx: Context): Promise<ScenarioResult> {
       window: 3,
       perSender: profile.catchUpMessages,
       durationMs: 30 * 60_000,
-      warmupMs: 0,
       tag: 'e',
     });
     console.log(`  [e] ${sent.acked} messages stored while away (${Math.round(sent.ms / 1000)} s), errors ${sent.errors}`);

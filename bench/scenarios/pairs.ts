@@ -45,6 +45,7 @@ const sendsOf = (pairs: Pair[], kind: 'relay' | 'bare'): Send[] => [
 ];
 
 export async function step(ctx: Context, shards: Pair[][], kind: 'relay' | 'bare', rate: number, cpuPids: number[], tag: string, durationMs = ctx.profile.stepMs): Promise<Step> {
+  await settle(ctx);
   const { result: raw, cpuMicros, wallMs } = await measureCpu(cpuPids, () =>
     Promise.all(
       shards.map((pairs, index) =>
@@ -54,6 +55,9 @@ export async function step(ctx: Context, shards: Pair[][], kind: 'relay' | 'bare
   );
   return mergeSteps(raw, rate, cpuMicros, wallMs);
 }
+
+/** Each step starts once the previous one's traffic (late receipts) has stopped arriving, or after the drain time. */
+export const settle = (ctx: Context) => Promise.all(ctx.drivers.map((driver) => driver.call('settle', { quietMs: 500, timeoutMs: ctx.profile.drainMs })));
 
 /** Several drivers: counts add up; of latencies the worst driver's figures are kept (no false comfort). */
 export function mergeSteps(raw: OpenLoopResult[], rate: number, cpuMicros: number, wallMs: number): Step {
