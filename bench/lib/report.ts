@@ -27,7 +27,8 @@ export async function describeMachine(profile: Profile) {
     redis: redisVersion,
     date: new Date().toISOString(),
     commit: git('rev-parse', '--short', 'HEAD'),
-    uncommittedChanges: git('status', '--porcelain').length > 0,
+    // Earlier results waiting to be replaced do not count as changes to the code measured.
+    uncommittedChanges: git('status', '--porcelain', '--', '.', ':!bench/results').length > 0,
     load: os.loadavg().map((value) => Math.round(value * 10) / 10),
   };
 }

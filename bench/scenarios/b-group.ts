@@ -77,7 +77,8 @@ async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: numbe
     table,
     targets: [
       { target: 'server CPU per delivery ≤ 1.3× bare', met: cpuRatio <= 1.3, detail: ourAt ? `×${cpuRatio} at ${ourAt.offeredPerSec} deliveries/s offered` : 'no rate both kept up with' },
-      { target: 'deliveries/s ≥ 75% of bare', met: best(ours) >= 0.75 * best(base), detail: `${best(ours)} vs ${best(base)}` },
+      // A baseline that delivered nothing (swamped by members² receipts) proves nothing either way.
+      { target: 'deliveries/s ≥ 75% of bare', met: best(base) > 0 && best(ours) >= 0.75 * best(base), detail: best(base) > 0 ? `${best(ours)} vs ${best(base)}` : `${best(ours)} vs a baseline that delivered nothing in time` },
       { target: 'errors = 0', met: errors === 0, detail: `${errors}` },
     ],
     errors,
