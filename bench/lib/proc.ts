@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+
+// Linux /proc readings of another process: what a server spent, measured from outside it.
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU time of a process so far, in microseconds (10 ms resolution). */
+export function cpuMicros(pid: number): number {
+  // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1_000_000;
+}
+
+export function rssBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return line ? Number(line[1]) * 1024 : NaN;
+}
+
+/** CPU spent by a set of processes while `work` runs. */
+export async function measureCpu<T>(pids: number[], work: () => Promise<T>): Promise<{ result: T; cpuMicros: number; wallMs: number }> {
+  const before = pids.map(cpuMicros);
+  const start = performance.now();
+  const result = await work();
+  const wallMs = performance.now() - start;
+  const spent = pids.reduce((sum, pid, index) => sum + cpuMicros(pid) - before[index], 0);
+  return { result, cpuMicros: spent, wallMs };
+}

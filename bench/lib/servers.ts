@@ -1,0 +1,90 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { RELAXED_LIMITS, startAppServer } from '../../tests/helpers/app-server';
+import { rssBytes } from './proc';
+
+// The servers under test, each its own process: Relay through server.ts (the production build), and the
+// bare Socket.IO baseline. Both answer `memory()` from inside the process and are measured from outside.
+export type Target = {
+  kind: 'relay' | 'bare';
+  url: string;
+  pid: number;
+  memory: () => Promise<{ heapUsed: number; rss: number }>;
+  stop: () => Promise<void>;
+};
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+// Every server still running, so an interrupted run leaves none behind (killAll, from run.ts).
+const live = new Set<number>();
+export const killAll = () => {
+  for (const pid of live) process.kill(pid, 'SIGKILL');
+};
+const tracked = (pid: number, stop: () => Promise<void>) => {
+  live.add(pid);
+  return () => stop().finally(() => live.delete(pid));
+};
+const METRICS_TOKEN = 'relay-bench-metrics-token';
+
+/**
+ * Limits raised by configuration only (the same env a deployment would set): sends, sign-ins and the
+ * per-socket receipt and sync throttles, so the benchmark measures the server, not its limits.
+ */
+export const BENCH_LIMITS = { ...RELAXED_LIMITS, SOCKET_EVENTS_PER_SEC: '100000', SOCKET_EVENT_BURST: '100000' };
+
+export async function startRelay(options: { port: number; databaseUrl: string; redisUrl?: string }): Promise<Target> {
+  const server = await startAppServer({
+    ...BENCH_LIMITS,
+    PORT: String(options.port),
+    DATABASE_URL: options.databaseUrl,
+    // Blank is "unset": one node, in memory, as the bare baseline has no Redis either.
+    REDIS_URL: options.redisUrl ?? '',
+    METRICS_TOKEN,
+  });
+  const pid = server.process.pid!;
+  return {
+    kind: 'relay',
+    url: server.url,
+    pid,
+    memory: async () => {
+      const response = await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+      const heapUsed = Number((await response.text()).match(/^nodejs_heap_size_used_bytes (\S+)/m)?.[1]);
+      return { heapUsed, rss: rssBytes(pid) };
+    },
+    stop: tracked(pid, () => server.stop('SIGKILL')),
+  };
+}
+
+export async function startBare(options: { port: number; redisUrl?: string; redisKey?: string }): Promise<Target> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: String(options.port), REDIS_URL: options.redisUrl ?? '', BARE_REDIS_KEY: options.redisKey ?? 'bare' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      const match = chunk.toString().match(/ready (\d+)/);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bare server exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    kind: 'bare',
+    url,
+    pid: child.pid!,
+    memory: async () => {
+      const stats = await (await fetch(`${url}/stats`)).json();
+      return { heapUsed: stats.heapUsed, rss: rssBytes(child.pid!) };
+    },
+    stop: tracked(child.pid!, () => stopChild(child)),
+  };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
