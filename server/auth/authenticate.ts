@@ -1,3 +1,4 @@
+import type { Prisma } from '../db/generated/client';
 import { getDb } from '../runtime';
 import { SESSION_TOUCH_INTERVAL_MS, touchDeviceSessions } from './device-sessions';
 import { decodeSessionToken } from './session-token';
@@ -19,11 +20,37 @@ export async function authenticateToken(raw: string | null | undefined): Promise
  * one place that does it for sockets.
  */
 export async function liveSessionActor(sessionId: string, { touch = true } = {}): Promise<Actor | null> {
-  const session = await getDb().deviceSession.findUnique({ where: { id: sessionId }, include: { user: true } });
+  const session = await findSession(sessionId);
   if (!session || session.revokedAt || isLockedOut(session.user)) return null;
   if (touch && Date.now() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) touchDeviceSessions([session.id]).catch(() => {});
   const { user } = session;
   return { userId: user.id, handle: user.handle, displayName: user.displayName, sessionId: session.id, role: user.role, createdAt: user.createdAt };
+}
+
+type SessionWithUser = Prisma.DeviceSessionGetPayload<{ include: { user: true } }>;
+type Look = { sessionId: string; resolve: (session: SessionWithUser | null) => void; reject: (error: unknown) => void };
+let looks: Look[] = [];
+
+/**
+ * Every session looked up in one turn of the event loop comes from one query: each busy socket looks at
+ * its session again every few seconds, and thousands of sockets made that a query each, many per second.
+ */
+function findSession(sessionId: string): Promise<SessionWithUser | null> {
+  return new Promise((resolve, reject) => {
+    if (looks.push({ sessionId, resolve, reject }) === 1) setImmediate(() => void lookAll());
+  });
+}
+
+async function lookAll() {
+  const batch = looks;
+  looks = [];
+  try {
+    const sessions = await getDb().deviceSession.findMany({ where: { id: { in: [...new Set(batch.map((look) => look.sessionId))] } }, include: { user: true } });
+    const byId = new Map(sessions.map((session) => [session.id, session]));
+    for (const look of batch) look.resolve(byId.get(look.sessionId) ?? null);
+  } catch (error) {
+    for (const look of batch) look.reject(error);
+  }
 }
 
 /** Banned, or suspended until a time still ahead. */

@@ -48,8 +48,8 @@ const handleOf = new Map<string, string>();
 const announced = (userId: string, status: PresenceStatus['status']) =>
   app.sent.some((entry) => entry.event === 'presence' && (entry.payload as PresenceStatus).handle === handleOf.get(userId) && (entry.payload as PresenceStatus).status === status);
 
-const lookUp = 'deviceSession.findUnique';
-const forSession = (sessionId: string) => (args: unknown[]) => (args[0] as { where: { id: string } }).where.id === sessionId;
+const lookUp = 'deviceSession.findMany';
+const forSession = (sessionId: string) => (args: unknown[]) => (args[0] as { where: { id: { in: string[] } } }).where.id.in.includes(sessionId);
 const unauthorized = { ok: false, error: { code: 'unauthorized', message: expect.any(String) } };
 
 /** A real client with its own user and live session; its events are recorded from the first. */
@@ -236,7 +236,7 @@ describe('withHandler', () => {
     // The first send's look at the session is held (after it read the session live), so the other two
     // wait behind it in bob's line: a send is queued for storing only once it is past its own check.
     bob.socket.data.sessionCheckedAt = 0;
-    const check = app.watched.holdNext('deviceSession.findUnique', 'after');
+    const check = app.watched.holdNext(lookUp, 'after');
     const sends = ['m1', 'm2', 'm3'].map((clientMsgId) => send({ roomId: room.id, clientMsgId, body: `body ${clientMsgId}` }, (reply) => (replies[clientMsgId] = reply)));
     await check.reached;
     // Signed out from another device: the row is revoked and bob's sockets are cut, as the app does it.
