@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { startAppServer } from '../tests/helpers/app-server';
 import { api, connect, createUser, type TestSocket } from '../tests/helpers/clients';
+import { adminQuery } from './lib/fixture';
 
 const PAIRS = Number(process.env.PAIRS ?? 100);
 const RATE = Number(process.env.RATE ?? 1000);
@@ -18,14 +18,9 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PROFILE_DIR = path.resolve('bench/results/profile');
 
 async function freshDatabase() {
-  const admin = new URL(DATABASE_URL);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.href });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
+  const name = new URL(DATABASE_URL).pathname.slice(1);
+  await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await adminQuery(DATABASE_URL, `CREATE DATABASE ${name}`);
 }
 
 /** Reports the highest seq of a room, one report in flight at a time (the web client's rule). */

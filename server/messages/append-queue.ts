@@ -2,32 +2,28 @@ import { isDatabaseUnavailable } from '../db/errors';
 import { log } from '../ops/logger';
 import { metrics } from '../ops/metrics';
 import type { PrismaClient } from '../db/generated/client';
+import { GroupCommit, type Pending } from '../db/group-commit';
 import { type AppendOutcome, type AppendRequest, appendBatch } from './append-batch';
 
-type Waiting = { request: AppendRequest; resolve: (outcome: AppendOutcome) => void; reject: (error: unknown) => void };
+type Waiting = Pending<AppendRequest, AppendOutcome>;
 
 const MAX_BATCH = 500;
 
 /**
- * Group commit for sends to existing rooms: sends that arrive while a batch is being stored wait
- * and go together in the next one, so under load one transaction stores many messages, and a lone
- * send waits for nothing but its own statement. Batches are stored one after another and each in the
- * order its sends were appended, so the order within a room follows the order each sender sent in.
+ * Group commit for sends to existing rooms (server/db/group-commit.ts): sends that arrive while a batch
+ * is being stored go together in the next one, so under load one transaction stores many messages.
+ * Batches are stored one after another and each in the order its sends were appended, so the order
+ * within a room follows the order each sender sent in.
  */
 export class AppendQueue {
-  private waiting: Waiting[] = [];
-  private busy = false;
-  private scheduled = false;
+  private readonly commit = new GroupCommit<AppendRequest, AppendOutcome>((batch) => this.store(batch), MAX_BATCH);
   // Settles once the latest send appended has been answered: batches go in order, so all before it have too.
   private latest: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly db: PrismaClient) {}
 
   append(request: AppendRequest): Promise<AppendOutcome> {
-    const outcome = new Promise<AppendOutcome>((resolve, reject) => {
-      this.waiting.push({ request, resolve, reject });
-      this.schedule();
-    });
+    const outcome = this.commit.add(request);
     this.latest = outcome.catch(() => {});
     return outcome;
   }
@@ -35,27 +31,6 @@ export class AppendQueue {
   /** Resolves once every send appended so far has been stored or refused. */
   async settled(): Promise<void> {
     await this.latest;
-  }
-
-  // After the current I/O phase, so the sends that arrived together are stored together.
-  private schedule() {
-    if (this.busy || this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
-  }
-
-  private async flush() {
-    if (this.busy || this.waiting.length === 0) return;
-    this.busy = true;
-    try {
-      await this.store(this.waiting.splice(0, MAX_BATCH));
-    } finally {
-      this.busy = false;
-      this.schedule();
-    }
   }
 
   /**
@@ -67,7 +42,7 @@ export class AppendQueue {
   private async store(batch: Waiting[]): Promise<void> {
     metrics().appendBatchSends.observe(batch.length);
     try {
-      const outcomes = await appendBatch(this.db, batch.map((entry) => entry.request));
+      const outcomes = await appendBatch(this.db, batch.map((entry) => entry.item));
       batch.forEach((entry, index) => entry.resolve(outcomes[index]));
       metrics().messagesStored.inc(outcomes.filter((outcome) => outcome.verdict === 'stored').length);
     } catch (error) {
