@@ -247,7 +247,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     const listed = state.rooms[roomId]?.lastSeq ?? state.requests.find((request) => request.roomId === roomId)?.lastMessage?.seq ?? 0;
     if (Math.max(listed, synced ?? 0) < lastSeq) refreshRoomsSoon.run();
   });
-  socket.on('unread', ({ roomId, count }) => store.getState().setUnread(roomId, count));
+  socket.on('unread', ({ roomId, count, readSeq }) => store.getState().setUnread(roomId, count, readSeq));
   socket.on('receipt', (receipt) => store.getState().applyReceipt(receipt));
   socket.on('room:updated', () => void refreshRooms().catch(() => {}));
   socket.on('user:updated', (user) => store.getState().renameUser(user));

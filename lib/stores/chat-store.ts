@@ -54,7 +54,8 @@ export type ChatState = {
   /** Records that everything up to `seq` is held (from a sync reply or a loaded history page). */
   markSynced: (roomId: string, seq: number) => void;
   receiveMessage: (message: ChatMessage) => void;
-  setUnread: (roomId: string, count: number) => void;
+  /** The server's unread count for a room, counted against my read cursor `readSeq` (as far as known). */
+  setUnread: (roomId: string, count: number, readSeq?: number) => void;
   applyReceipt: (receipt: Receipt) => void;
   renameUser: (user: PublicUser) => void;
   openRoom: (roomId: string | null) => void;
@@ -183,7 +184,12 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     setConnected: (connected) => set({ connected }),
     setRooms: (rooms) =>
       set((state) => ({
-        rooms: Object.fromEntries(rooms.map((room) => [room.id, withLiveMessages(room, state.messagesByRoom[room.id], state.me.handle)])),
+        rooms: Object.fromEntries(
+          rooms.map((room) => {
+            const held = state.messagesByRoom[room.id];
+            return [room.id, withKnownRead(withLiveMessages(room, held, state.me.handle), state.rooms[room.id], held, state.me.handle)];
+          }),
+        ),
         roomsStatus: 'ready',
         // A message request stays open too: it is read before it is answered.
         activeRoomId:
@@ -209,11 +215,12 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
         };
       }),
     // Nothing unread (read here or in another tab) leaves no unread mention either.
-    setUnread: (roomId, count) =>
+    setUnread: (roomId, count, readSeq = 0) =>
       set((state) => {
         const room = state.rooms[roomId];
         if (!room) return {};
-        return { rooms: { ...state.rooms, [roomId]: { ...room, unread: count, mentions: count === 0 ? 0 : room.mentions } } };
+        const members = withMyRead(room.members, state.me.handle, readSeq);
+        return { rooms: { ...state.rooms, [roomId]: { ...room, members, unread: count, mentions: count === 0 ? 0 : room.mentions } } };
       }),
     applyReceipt: (receipt) =>
       set((state) => {
@@ -285,6 +292,29 @@ function withLiveMessages(room: RoomSummary, held: ChatMessage[] | undefined, me
   const preview = previewOf(room.lastMessage, held ?? []);
   return later.reduce((summary, message) => withNewMessage(summary, message, me), preview === room.lastMessage ? room : { ...room, lastMessage: preview });
 }
+
+// A list counted against an older read cursor of mine than one already known here (an `unread` push
+// that overtook the list's response) must not bring back what I have read since: recount from there.
+function withKnownRead(room: RoomSummary, before: RoomSummary | undefined, held: ChatMessage[] | undefined, me: string): RoomSummary {
+  const known = myReadSeq(before, me);
+  if (known <= myReadSeq(room, me)) return room;
+  const after = (held ?? []).filter((message) => message.seq > known && message.seq <= room.lastSeq);
+  const unread =
+    known >= room.lastSeq
+      ? 0
+      : // Held without a hole up to lastSeq: count exactly; otherwise no more than the list said.
+        after.length === room.lastSeq - known
+        ? after.filter((message) => message.kind === 'text' && message.sender !== me && !message.deleted).length
+        : Math.min(room.unread, room.lastSeq - known);
+  return { ...room, members: withMyRead(room.members, me, known), unread, mentions: mentionsAfter(room, held, known, me) };
+}
+
+const myReadSeq = (room: RoomSummary | undefined, me: string) => room?.members.find((member) => member.handle === me)?.readSeq ?? 0;
+
+const withMyRead = (members: RoomSummary['members'], me: string, readSeq: number) =>
+  members.map((member) =>
+    member.handle === me && readSeq > member.readSeq ? { ...member, readSeq, deliveredSeq: Math.max(member.deliveredSeq, readSeq) } : member,
+  );
 
 function withNewMessage(room: RoomSummary, message: ChatMessage, me: string): RoomSummary {
   const isNewest = message.seq > room.lastSeq;

@@ -7,6 +7,8 @@ export type CursorReport = { roomId: string; userId: string; kind: 'read' | 'del
 export type CursorChange = {
   member: { roomId: string; userId: string; request: string | null };
   read: number | null;
+  /** The read cursor after the batch, moved or not. */
+  readSeq: number;
   /** Set only when a delivery report moved the cursor past what a read in the same batch took it to. */
   delivered: number | null;
 };
@@ -58,6 +60,7 @@ function toChange(row: Row): CursorChange {
   return {
     member: { roomId: row.roomId, userId: row.userId, request: row.request },
     read: readTo > oldRead ? readTo : null,
+    readSeq: Math.max(oldRead, readTo),
     delivered: deliveredTo > Math.max(oldDelivered, readTo) ? deliveredTo : null,
   };
 }

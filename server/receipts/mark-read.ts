@@ -14,7 +14,9 @@ export async function markRead(actor: Actor, roomId: string, seq: number): Promi
   if (!change) throw new AppError('not_found', 'No such conversation.');
   // The audience rules (activityAudience) leave out a stranger whose request is not accepted.
   if (change.read !== null) receipts.announcer.announce({ member: change.member, reader: actor.handle, kind: 'read', seq: change.read });
+  // Counted after the move, so against this cursor or a later one: the client keeps the highest it
+  // has seen, and a room list counted against an older one cannot bring the read messages back.
   const unread = await countUnread(db, actor.userId, roomId);
-  broadcaster.toUsers([actor.userId], 'unread', { roomId, count: unread });
+  broadcaster.toUsers([actor.userId], 'unread', { roomId, count: unread, readSeq: change.readSeq });
   return { unread };
 }

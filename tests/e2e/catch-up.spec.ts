@@ -21,12 +21,23 @@ test('a reader whose connection dropped gets every missed message once, in order
   // On reconnect the room list is slow to come, so the next live message arrives before the
   // catch-up starts: the client must still fetch what it missed, not skip to the live one.
   // The list is held back until the page's socket has received the live message.
+  // Its answer is also counted before Bob reads the live message, and lands after the server's
+  // `unread` push for that read: the read messages must not come back as unread.
   let liveArrived = () => {};
+  let readCounted = () => {};
   const arrived = new Promise<void>((resolve) => (liveArrived = resolve));
-  bob.page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => String(payload).includes('live after reconnect') && liveArrived()));
+  const counted = new Promise<void>((resolve) => (readCounted = resolve));
+  bob.page.on('websocket', (socket) =>
+    socket.on('framereceived', ({ payload }) => {
+      if (String(payload).includes('live after reconnect')) liveArrived();
+      if (/^42\["unread",\{[^}]*"count":0/.test(String(payload))) readCounted();
+    }),
+  );
   await bob.page.route('**/api/v1/rooms', async (route) => {
+    const stale = await route.fetch();
     await arrived;
-    await route.continue();
+    await counted;
+    await route.fulfill({ response: stale });
   });
   await bob.page.context().setOffline(false);
   await expect(offlineBanner(bob.page)).toHaveCount(0, { timeout: 20_000 });

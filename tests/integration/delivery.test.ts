@@ -169,9 +169,11 @@ describe('receipts and unread', () => {
     expect(await emitAck(carolSocket, 'room:delivered', { roomId, seq: sent[2].seq })).toEqual({ ok: true });
     await waitFor(() => receiptsAlice.some((r) => r.kind === 'delivered' && r.reader === carol.handle && r.seq === sent[2].seq));
 
-    // Bob reads up to "two" in one tab: both of his tabs get the new count, the others get a receipt.
+    // Bob reads up to "two" in one tab: both of his tabs get the new count (with the cursor it was
+    // counted against), the others get a receipt.
     expect(await emitAck(bobTab1, 'room:read', { roomId, seq: sent[1].seq })).toEqual({ ok: true, unread: 1 });
-    await waitFor(() => unreadTab1.some((u) => u.roomId === roomId && u.count === 1) && unreadTab2.some((u) => u.roomId === roomId && u.count === 1));
+    const countedAtTwo = (u: any) => u.roomId === roomId && u.count === 1 && u.readSeq === sent[1].seq;
+    await waitFor(() => unreadTab1.some(countedAtTwo) && unreadTab2.some(countedAtTwo));
     await waitFor(() => receiptsAlice.some((r) => r.kind === 'read' && r.reader === bob.handle && r.seq === sent[1].seq));
     await waitFor(() => receiptsCarol.some((r) => r.kind === 'read' && r.reader === bob.handle));
     expect(receiptsBob.filter((r) => r.reader === bob.handle)).toEqual([]);

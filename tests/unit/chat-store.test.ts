@@ -135,6 +135,39 @@ describe('chat store: unread mentions', () => {
   });
 });
 
+describe('chat store: a room list that an unread push overtook', () => {
+  const withMyRead = (summary: RoomSummary, readSeq: number): RoomSummary => ({
+    ...summary,
+    members: summary.members.map((member) => (member.handle === 'me' ? { ...member, readSeq, deliveredSeq: readSeq } : member)),
+  });
+
+  it('keeps what I read since the list was counted, and recounts from there', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([withMyRead(room(1, 0, message(1)), 1)]);
+    store.getState().mergeMessages('r1', [message(1), message(2), message(3)]);
+    // I read up to 3; then a list counted before that read (cursor 1, two unread) arrives.
+    store.getState().setUnread('r1', 0, 3);
+    store.getState().setRooms([withMyRead(room(3, 2, message(3)), 1)]);
+    expect(store.getState().rooms.r1.unread).toBe(0);
+    expect(store.getState().rooms.r1.members.find((member) => member.handle === 'me')?.readSeq).toBe(3);
+    // Read up to 2 only: the one message after it still counts.
+    const partly = createChatStore(me);
+    partly.getState().setRooms([withMyRead(room(1, 0, message(1)), 1)]);
+    partly.getState().mergeMessages('r1', [message(1), message(2), message(3)]);
+    partly.getState().setUnread('r1', 1, 2);
+    partly.getState().setRooms([withMyRead(room(3, 2, message(3)), 1)]);
+    expect(partly.getState().rooms.r1.unread).toBe(1);
+  });
+
+  it('takes a list counted after my latest read as it is', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([withMyRead(room(1, 0, message(1)), 1)]);
+    store.getState().setUnread('r1', 0, 1);
+    store.getState().setRooms([withMyRead(room(4, 3, message(4)), 1)]);
+    expect(store.getState().rooms.r1.unread).toBe(3);
+  });
+});
+
 describe('chat store: outbox', () => {
   const item = (clientMsgId: string, createdAt = clientMsgId.charCodeAt(0)) => ({ clientMsgId, roomId: 'r1', body: clientMsgId, createdAt, queuedAt: 0, status: 'pending' as const });
 
