@@ -1,9 +1,11 @@
 // The load generator: a child process of bench/run.ts (commands over IPC, see lib/drivers.ts) holding
 // real socket.io clients over loopback. It measures both ends of every message it tracks with one clock
 // (this process's performance.now()): the coordinator gives each driver whole pairs or whole groups.
-// Receivers behave like the web client (lib/realtime/chat-client.ts): a `room:delivered` for every
-// message from someone else, and a `room:read` too when it lands in the conversation they have open.
+// Receivers behave like the web client (lib/realtime/chat-client.ts), through its own cursor reporter
+// (one report per room and kind in flight): a message from someone else is reported `room:read` when it
+// lands in the conversation they have open (reading implies delivery), else `room:delivered`.
 import { io, type Socket } from 'socket.io-client';
+import { cursorReporter } from '../lib/realtime/cursor-reporter';
 import { summarize } from './lib/stats';
 
 export type ClientSpec = {
@@ -47,6 +49,9 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
     auth: kind === 'relay' ? { token: spec.token } : { user: spec.handle, rooms: spec.rooms ?? [] },
   });
   const client = { spec, socket };
+  const reporter = (event: 'room:delivered' | 'room:read') =>
+    cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, { roomId, seq }).then(onReceiptAck, () => onReceiptAck({ ok: false, error: { code: 'timeout' } })));
+  const [reportDelivered, reportRead] = [reporter('room:delivered'), reporter('room:read')];
   socket.on('message:new', ({ message }: { message: { id: string; roomId: string; seq: number; sender: string; clientMsgId: string } }) => {
     const now = performance.now();
     lastEventAt = now;
@@ -62,9 +67,7 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
       }
     }
     if (spec.receipts === false) return;
-    const cursor = { roomId: message.roomId, seq: message.seq };
-    socket.emit('room:delivered', cursor, onReceiptAck);
-    if (spec.openRoom === message.roomId) socket.emit('room:read', cursor, onReceiptAck);
+    (spec.openRoom === message.roomId ? reportRead : reportDelivered)(message.roomId, message.seq);
   });
   socket.on('receipt', () => {
     counters.receiptsIn += 1;

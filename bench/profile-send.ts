@@ -1,7 +1,8 @@
 // Where a node's CPU goes under 1:1 chat: starts one node with `node --cpu-prof`, drives PAIRS pairs
-// (each receiver reporting delivered and read as the web client does, through its cursor reporter's
-// rule: one report per room in flight) at RATE messages/s for SECONDS, stops the node (which writes the
-// profile) and prints the top self-time by function and by file. Needs `npm run build`, Postgres, Redis.
+// (each receiver, with the conversation on screen, reporting it read as the web client does, through
+// its cursor reporter: one report per room in flight) at RATE messages/s for SECONDS, stops the node
+// (which writes the profile) and prints the top self-time by function and by file. Needs
+// `npm run build`, Postgres, Redis.
 // Run: npm run bench:profile   (PAIRS, RATE, SECONDS, BENCH_DATABASE_URL, BENCH_REDIS_URL to vary)
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { startAppServer } from '../tests/helpers/app-server';
 import { api, connect, createUser, type TestSocket } from '../tests/helpers/clients';
 import { adminQuery } from './lib/fixture';
+import { cursorReporter } from '../lib/realtime/cursor-reporter';
 
 const PAIRS = Number(process.env.PAIRS ?? 100);
 const RATE = Number(process.env.RATE ?? 1000);
@@ -21,25 +23,6 @@ async function freshDatabase() {
   const name = new URL(DATABASE_URL).pathname.slice(1);
   await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await adminQuery(DATABASE_URL, `CREATE DATABASE ${name}`);
-}
-
-/** Reports the highest seq of a room, one report in flight at a time (the web client's rule). */
-function cursorReporter(socket: TestSocket, event: 'room:delivered' | 'room:read') {
-  const highest = new Map<string, number>();
-  const inFlight = new Set<string>();
-  const flush = (roomId: string) => {
-    const seq = highest.get(roomId)!;
-    inFlight.add(roomId);
-    socket.emit(event, { roomId, seq }, (() => {
-      inFlight.delete(roomId);
-      if (highest.get(roomId)! > seq) flush(roomId);
-    }) as never);
-  };
-  return (roomId: string, seq: number) => {
-    if (seq <= (highest.get(roomId) ?? 0)) return;
-    highest.set(roomId, seq);
-    if (!inFlight.has(roomId)) flush(roomId);
-  };
 }
 
 /** A process's CPU time so far (user + system), in ms, from /proc: what the profile's samples cannot give. */
@@ -101,10 +84,11 @@ async function main() {
       sockets.push(out, inbox);
       const first = await out.timeout(10_000).emitWithAck('message:send', { to: reader.handle, clientMsgId: 'hello', body: 'hello' });
       await api(server.url, `/api/v1/requests/${first.message.roomId}/accept`, { method: 'POST', token: reader.token });
-      const [deliveredTo, readTo] = [cursorReporter(inbox, 'room:delivered'), cursorReporter(inbox, 'room:read')];
+      // The reader has the conversation on screen, so, like the web client, it reports each message
+      // read (which implies delivered), through the client's own reporter: one report in flight per room.
+      const readTo = cursorReporter((roomId, seq) => inbox.timeout(10_000).emitWithAck('room:read', { roomId, seq }));
       inbox.on('message:new', ({ message }) => {
         delivered += 1;
-        deliveredTo(message.roomId, message.seq);
         readTo(message.roomId, message.seq);
       });
       pairs.push({ out, roomId: first.message.roomId as string });

@@ -232,7 +232,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     const state = store.getState();
     receive(message);
     if (!state.rooms[message.roomId]) void refreshRooms().catch(() => {});
-    if (message.sender !== state.me.handle) reportDelivered(message.roomId, message.seq);
+    // A message that lands in the conversation on screen is reported read at once (conversation.tsx),
+    // and reading implies delivery: one report and one receipt for it, not two of each.
+    const onScreen = message.roomId === state.activeRoomId && document.visibilityState === 'visible';
+    if (message.sender !== state.me.handle && !onScreen) reportDelivered(message.roomId, message.seq);
   });
   // A newer seq than we hold: from the room heartbeat (a live push was lost: Redis restarted, a node
   // died between commit and push) or from hybrid fan-out (a hot room's messages go live only to the

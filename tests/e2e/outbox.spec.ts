@@ -56,6 +56,27 @@ test('unread badges count up live and clear when the conversation is opened; the
   expect(errors.list).toEqual([]);
 });
 
+test('a message that lands in the conversation on screen is reported read once, with no delivery report of its own', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  // Bob's reports from here on: a fresh page (the conversation stays open across the reload).
+  const reports: string[] = [];
+  bob.page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => reports.push(String(payload))));
+  await bob.page.reload();
+  await expect(messages(bob.page)).toContainText('hello');
+
+  await send(alice, 'seen as it lands');
+  await expect(messages(bob.page).locator('li[data-seq]').last()).toContainText('seen as it lands');
+  const seq = Number(await messages(bob.page).locator('li[data-seq]').last().getAttribute('data-seq'));
+  const reported = (event: string) => reports.filter((frame) => frame.includes(`"${event}"`) && frame.includes(`"seq":${seq}`));
+  // The read report is sent after any delivery report would have been (that one goes as the message
+  // arrives), so once it is out, a delivery report for the message would be among the frames.
+  await expect.poll(() => reported('room:read').length).toBe(1);
+  expect(reported('room:delivered')).toEqual([]);
+  await expect(messages(alice.page).locator('li[data-seq]').last()).toContainText('Read');
+  expect(errors.list).toEqual([]);
+});
+
 test('two tabs writing while offline keep each other’s messages through a reload; each arrives once, in write order', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello from the first tab');
