@@ -1,4 +1,5 @@
 import type { DbClient } from '../db/client-types';
+import { unreadForMemberSql } from './count-unread';
 
 /** A session's report that the member has received (`delivered`) or read (`read`) the room up to `seq`. */
 export type CursorReport = { roomId: string; userId: string; kind: 'read' | 'delivered'; seq: number };
@@ -9,11 +10,22 @@ export type CursorChange = {
   read: number | null;
   /** The read cursor after the batch, moved or not. */
   readSeq: number;
+  /** With a read report in the batch: the member's unread count at `readSeq` (as count-unread.ts counts). */
+  unread: number | null;
   /** Set only when a delivery report moved the cursor past what a read in the same batch took it to. */
   delivered: number | null;
 };
 
-type Row = { roomId: string; userId: string; request: string | null; oldRead: number; oldDelivered: number; readTo: number; deliveredTo: number };
+type Row = {
+  roomId: string;
+  userId: string;
+  request: string | null;
+  oldRead: number;
+  oldDelivered: number;
+  readTo: number;
+  deliveredTo: number;
+  unread: bigint | number | null;
+};
 
 export const memberKey = (roomId: string, userId: string) => `${roomId}\n${userId}`;
 
@@ -22,20 +34,22 @@ export const memberKey = (roomId: string, userId: string) => `${roomId}\n${userI
  * from several tabs cannot move one back, and never past the room's last message. Reading implies
  * delivery, so a read cursor drags the delivered one along. Reports for one member are merged first.
  * Returns the changes by `memberKey`; a report whose member does not exist (not a member, no such
- * room) has no entry. The rows are locked in key order, so two nodes' batches cannot deadlock.
+ * room) has no entry. A member who read also gets their unread count after the move, from the same
+ * statement: a read report costs no query of its own. The rows are locked in key order, so two nodes' batches cannot deadlock.
  */
 export async function advanceCursors(db: DbClient, reports: CursorReport[]): Promise<Map<string, CursorChange>> {
   const column = <K extends keyof CursorReport>(key: K) => reports.map((report) => report[key]);
   const seqOf = (kind: CursorReport['kind']) => reports.map((report) => (report.kind === kind ? report.seq : 0));
   const rows = await db.$queryRaw<Row[]>`
     WITH input AS (
-      SELECT room_id, user_id, max(read_to) AS read_to, max(delivered_to) AS delivered_to
-      FROM unnest(${column('roomId')}::text[], ${column('userId')}::text[], ${seqOf('read')}::int[], ${seqOf('delivered')}::int[])
-        AS t(room_id, user_id, read_to, delivered_to)
+      SELECT room_id, user_id, max(read_to) AS read_to, max(delivered_to) AS delivered_to, bool_or(is_read) AS has_read
+      FROM unnest(${column('roomId')}::text[], ${column('userId')}::text[], ${seqOf('read')}::int[], ${seqOf('delivered')}::int[],
+        ${reports.map((report) => report.kind === 'read')}::boolean[])
+        AS t(room_id, user_id, read_to, delivered_to, is_read)
       GROUP BY room_id, user_id
     ), locked AS (
       SELECT rm."roomId", rm."userId", rm."request", rm."readSeq" AS old_read, rm."deliveredSeq" AS old_delivered,
-        LEAST(i.read_to, r."lastSeq") AS read_to,
+        LEAST(i.read_to, r."lastSeq") AS read_to, i.has_read,
         -- The recipient of a message request not yet accepted records no delivery: it would tell the
         -- stranger that the recipient is online.
         CASE WHEN rm."request" IS NULL THEN LEAST(i.delivered_to, r."lastSeq") ELSE 0 END AS delivered_to
@@ -50,8 +64,12 @@ export async function advanceCursors(db: DbClient, reports: CursorReport[]): Pro
       FROM locked l
       WHERE rm."roomId" = l."roomId" AND rm."userId" = l."userId" AND (l.read_to > l.old_read OR GREATEST(l.read_to, l.delivered_to) > l.old_delivered)
     )
-    SELECT "roomId", "userId", "request", old_read AS "oldRead", old_delivered AS "oldDelivered", read_to AS "readTo", delivered_to AS "deliveredTo"
-    FROM locked`;
+    SELECT l."roomId", l."userId", l."request", l.old_read AS "oldRead", l.old_delivered AS "oldDelivered", l.read_to AS "readTo",
+      l.delivered_to AS "deliveredTo",
+      CASE WHEN l.has_read THEN (
+        SELECT count(*) FROM "Message" m WHERE m."roomId" = l."roomId" AND ${unreadForMemberSql('l."userId"', 'GREATEST(l.old_read, l.read_to)')}
+      ) END AS "unread"
+    FROM locked l`;
   return new Map(rows.map((row) => [memberKey(row.roomId, row.userId), toChange(row)]));
 }
 
@@ -61,6 +79,7 @@ function toChange(row: Row): CursorChange {
     member: { roomId: row.roomId, userId: row.userId, request: row.request },
     read: readTo > oldRead ? readTo : null,
     readSeq: Math.max(oldRead, readTo),
+    unread: row.unread === null ? null : Number(row.unread),
     delivered: deliveredTo > Math.max(oldDelivered, readTo) ? deliveredTo : null,
   };
 }

@@ -166,12 +166,20 @@ describe('receipt batching inside one node', () => {
   it('writes the reports that arrive together in one statement, keeping the membership, clamp and request rules', async () => {
     const [alice, bob, carol, mallory] = await Promise.all(['alice', 'bob', 'carol', 'mallory'].map((name) => insertUser(app.db, name)));
     const group = await app.db.room.create({ data: { kind: 'group', lastSeq: 40, members: { create: [alice, bob].map((u) => ({ userId: u.id })) } } });
+    // Alice's 40 messages; after bob's read (20), 18 count as unread: not the system event (25) nor the removed one (30).
+    await app.db.message.createMany({
+      data: range(1, 40).map((seq) => ({
+        roomId: group.id, seq, senderId: alice.id, clientMsgId: `c${seq}`, body: `m${seq}`,
+        kind: seq === 25 ? 'system' : 'text', deletedAt: seq === 30 ? new Date() : null,
+      })),
+    });
     // carol has not accepted alice's message request: her reads count for her, her deliveries are not recorded.
     const request = await app.db.room.create({
       data: { kind: 'direct', lastSeq: 3, members: { create: [{ userId: alice.id }, { userId: carol.id, request: 'pending' }] } },
     });
     const statements: unknown[][] = [];
-    const stopWatching = app.watched.onCall('$queryRaw', (args) => isCursorBatch(args) && statements.push(args));
+    const others: unknown[][] = [];
+    const stopWatching = app.watched.onCall('$queryRaw', (args) => (isCursorBatch(args) ? statements : others).push(args));
 
     // Every report made in one tick: out of order, beyond the last message, by a non-member.
     const reports = [
@@ -184,8 +192,13 @@ describe('receipt batching inside one node', () => {
     ];
     const results = await Promise.all(reports);
     stopWatching();
+    // The unread counts the reads answer with came from that statement too: no count query of their own.
     expect(statements).toHaveLength(1);
+    expect(others.filter((args) => (args[0] as string[]).join('?').includes('AS unread'))).toEqual([]);
     expect(results.at(-1)).toBe('not_found');
+    expect(results.slice(36, 56)).toEqual(Array(20).fill({ unread: 18 }));
+    const unreadToBob = app.sent.filter((b) => b.event === 'unread' && b.userIds.includes(bob.id)).map((b) => b.payload);
+    expect(new Set(unreadToBob.map((payload) => JSON.stringify(payload)))).toEqual(new Set([JSON.stringify({ roomId: group.id, count: 18, readSeq: 20 })]));
     const cursors = await app.db.roomMember.findMany({ where: { roomId: { in: [group.id, request.id] } }, select: { userId: true, readSeq: true, deliveredSeq: true } });
     expect(cursors.find((c) => c.userId === bob.id)).toMatchObject({ readSeq: 20, deliveredSeq: 40 });
     // Read drags delivered along, as before (the stranger sees neither: docs/security.md).
