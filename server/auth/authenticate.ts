@@ -1,4 +1,5 @@
 import type { Prisma } from '../db/generated/client';
+import { perTurn } from '../db/per-turn';
 import { getDb } from '../runtime';
 import { SESSION_TOUCH_INTERVAL_MS, touchDeviceSessions } from './device-sessions';
 import { decodeSessionToken } from './session-token';
@@ -28,30 +29,12 @@ export async function liveSessionActor(sessionId: string, { touch = true } = {})
 }
 
 type SessionWithUser = Prisma.DeviceSessionGetPayload<{ include: { user: true } }>;
-type Look = { sessionId: string; resolve: (session: SessionWithUser | null) => void; reject: (error: unknown) => void };
-let looks: Look[] = [];
 
-/**
- * Every session looked up in one turn of the event loop comes from one query: each busy socket looks at
- * its session again every few seconds, and thousands of sockets made that a query each, many per second.
- */
-function findSession(sessionId: string): Promise<SessionWithUser | null> {
-  return new Promise((resolve, reject) => {
-    if (looks.push({ sessionId, resolve, reject }) === 1) setImmediate(() => void lookAll());
-  });
-}
-
-async function lookAll() {
-  const batch = looks;
-  looks = [];
-  try {
-    const sessions = await getDb().deviceSession.findMany({ where: { id: { in: [...new Set(batch.map((look) => look.sessionId))] } }, include: { user: true } });
-    const byId = new Map(sessions.map((session) => [session.id, session]));
-    for (const look of batch) look.resolve(byId.get(look.sessionId) ?? null);
-  } catch (error) {
-    for (const look of batch) look.reject(error);
-  }
-}
+// Each busy socket looks at its session again every few seconds: one query per turn for all of them.
+const findSession = perTurn<SessionWithUser | null>(async (ids) => {
+  const sessions = await getDb().deviceSession.findMany({ where: { id: { in: ids } }, include: { user: true } });
+  return new Map(sessions.map((session) => [session.id, session]));
+}, null);
 
 /** Banned, or suspended until a time still ahead. */
 export const isLockedOut = (user: { bannedAt: Date | null; suspendedUntil: Date | null }) =>

@@ -1,6 +1,6 @@
 import { Prisma } from '../db/generated/client';
 import type { DbClient } from '../db/client-types';
-import { roomMemberIds } from '../rooms/room-members';
+import { perTurn } from '../db/per-turn';
 import { peerIds } from '../users/peer-ids';
 import { blockedEitherWay, eitherBlocked } from './block-relations';
 
@@ -49,8 +49,28 @@ export async function presenceHiddenFrom(db: DbClient, viewerId: string, userIds
 /** Who sees a member's receipts and typing in a room (rule 2). */
 export async function activityAudience(db: DbClient, member: { roomId: string; userId: string; request: string | null }): Promise<string[]> {
   if (member.request !== null) return [];
-  const [members, hidden] = await Promise.all([roomMemberIds(db, member.roomId), blockedEitherWay(db, member.userId)]);
-  return members.filter((id) => id !== member.userId && !hidden.has(id));
+  let load = audienceLoaders.get(db);
+  if (!load) audienceLoaders.set(db, (load = perTurn((keys) => activityAudiences(db, keys), [])));
+  return load(`${member.roomId}\n${member.userId}`);
+}
+
+// Per database client (tests run several): a receipt or typing signal each, one query per turn for all.
+const audienceLoaders = new WeakMap<DbClient, (key: string) => Promise<string[]>>();
+
+/** The other members of each room (key `roomId\nuserId`) with no block either way with the user. */
+async function activityAudiences(db: DbClient, keys: string[]): Promise<Map<string, string[]>> {
+  const pairs = keys.map((key) => key.split('\n'));
+  const rows = await db.$queryRaw<{ roomId: string; userId: string; audienceId: string }[]>`
+    SELECT i.room_id AS "roomId", i.user_id AS "userId", rm."userId" AS "audienceId"
+    FROM unnest(${pairs.map(([roomId]) => roomId)}::text[], ${pairs.map(([, userId]) => userId)}::text[]) AS i(room_id, user_id)
+    JOIN "RoomMember" rm ON rm."roomId" = i.room_id AND rm."userId" <> i.user_id
+    WHERE NOT ${blockedEitherWaySql(sqlColumn('rm."userId"'), sqlColumn('i.user_id'))}`;
+  const audiences = new Map<string, string[]>();
+  for (const row of rows) {
+    const key = `${row.roomId}\n${row.userId}`;
+    audiences.set(key, [...(audiences.get(key) ?? []), row.audienceId]);
+  }
+  return audiences;
 }
 
 /** Whether a member's cursors read as 0 to the viewer (rule 2). */
