@@ -12,6 +12,7 @@ import type { RedisConnections } from '../redis';
 import { isCrossOrigin, type OriginPolicy } from '../http/same-origin';
 import { log } from '../ops/logger';
 import { socketHandlers } from './handlers';
+import type { SocketHandler } from './with-handler';
 import { dropWhenSlow } from './slow-consumer';
 import { type SocketData, sessionStillLive } from './with-handler';
 
@@ -73,11 +74,12 @@ function handshakeToken(socket: Socket) {
  */
 export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
   const inFlight = new Set<Promise<unknown>>();
-  const track = (handle: (...args: any[]) => unknown) => (...args: any[]) => {
-    const running = Promise.resolve(handle(...args)).catch(() => {});
+  const track = (work: Promise<unknown>) => {
+    const running = work.catch(() => {});
     inFlight.add(running);
     void running.finally(() => inFlight.delete(running));
   };
+  const handlers: Partial<Record<string, SocketHandler>> = socketHandlers;
   io.on('connection', (socket) => {
     const actor = socket.data.actor;
     const connection = { userId: actor.userId, handle: actor.handle, sessionId: actor.sessionId };
@@ -89,13 +91,14 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
       (live) => live || socket.disconnect(true),
       (error) => log().error({ socketId: socket.id, user: actor.handle, err: String(error) }, 'session check failed'),
     );
-    for (const [event, handler] of Object.entries(socketHandlers)) {
-      socket.on(event as keyof ClientToServerEvents, track(handler(socket)));
-    }
-    // An event we do not know still gets an answer, so the client does not wait out its timeout.
+    // One listener per socket dispatches every event through the shared handler table, where a listener
+    // per event and socket would make each idle connection carry a dozen listeners and their closures.
     socket.onAny((event: string, ...args: unknown[]) => {
+      const handle = handlers[event];
+      if (handle) return track(handle(socket, args));
+      // An event we do not know still gets an answer, so the client does not wait out its timeout
+      // (unless a listener bound elsewhere takes it).
       const ack = args.at(-1);
-      // Known = something listens for it (the handler table, or a listener bound elsewhere).
       if (socket.listeners(event as keyof ClientToServerEvents).length > 0 || typeof ack !== 'function') return;
       ack({ ok: false, error: { code: 'bad_request', message: `Unknown event "${String(event).slice(0, 64)}".` } });
     });

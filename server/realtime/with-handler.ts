@@ -24,6 +24,12 @@ export type Queued<R> = { done: Promise<R> };
 type HandlerOptions = { inOrder?: boolean; throttle?: ThrottledEvent };
 
 /**
+ * Handles one event of a socket: `args` as the client sent them (the payload, then the ack). One handler
+ * serves every socket, so a connection costs no listener or closure per event.
+ */
+export type SocketHandler = (socket: Socket, args: unknown[]) => Promise<void>;
+
+/**
  * Turns a service into a socket handler: validates the payload, calls the service with the
  * socket's user, and always answers through the ack envelope, whatever goes wrong. `inOrder` handles a
  * socket's events one at a time, in arrival order.
@@ -52,41 +58,42 @@ function handlerOf<S extends z.ZodType, R extends Record<string, unknown>>(
   schema: S,
   service: (actor: Actor, input: z.infer<S>, socket: Socket) => Promise<Queued<R>>,
   options: HandlerOptions,
-) {
-  return (socket: Socket) => {
-    // Resolves once the event has its place in line; its `done` once it has been answered.
-    const start = async (args: unknown[]): Promise<Queued<void>> => {
-      // The ack is the last argument when there is one; exactly one payload goes before it.
-      const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckReply) : null;
-      const reply: AckReply = ack ?? (() => {});
-      const fail = (error: unknown) => reply({ ok: false, error: toErrorBody(asUnavailable(error)) });
-      try {
-        if (args.length !== 1) throw new AppError('bad_request', `Expected one payload (and an ack), got ${args.length} arguments.`);
-        if (options.throttle) {
-          const { SOCKET_EVENTS_PER_SEC, SOCKET_EVENT_BURST } = getRuntime().env;
-          throttleSocketEvent(socket, options.throttle, throttleRule(options.throttle, { perSec: SOCKET_EVENTS_PER_SEC, burst: SOCKET_EVENT_BURST }));
-        }
-        const payload = args[0];
-        if (!(await sessionStillLive(socket))) {
-          reply({ ok: false, error: { code: 'unauthorized', message: 'This session has ended. Sign in again.' } });
-          socket.disconnect(true);
-          return { done: Promise.resolve() };
-        }
-        const queued = await service((socket.data as SocketData).actor, parseInput(schema, payload), socket);
-        return { done: queued.done.then((result) => reply({ ok: true, ...result }), fail) };
-      } catch (error) {
-        fail(error);
+): SocketHandler {
+  // Resolves once the event has its place in line; its `done` once it has been answered.
+  const start = async (socket: Socket, args: unknown[]): Promise<Queued<void>> => {
+    // The ack is the last argument when there is one; exactly one payload goes before it.
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as AckReply) : null;
+    const reply: AckReply = ack ?? (() => {});
+    const fail = (error: unknown) => reply({ ok: false, error: toErrorBody(asUnavailable(error)) });
+    try {
+      if (args.length !== 1) throw new AppError('bad_request', `Expected one payload (and an ack), got ${args.length} arguments.`);
+      if (options.throttle) {
+        const { SOCKET_EVENTS_PER_SEC, SOCKET_EVENT_BURST } = getRuntime().env;
+        throttleSocketEvent(socket, options.throttle, throttleRule(options.throttle, { perSec: SOCKET_EVENTS_PER_SEC, burst: SOCKET_EVENT_BURST }));
+      }
+      const payload = args[0];
+      if (!(await sessionStillLive(socket))) {
+        reply({ ok: false, error: { code: 'unauthorized', message: 'This session has ended. Sign in again.' } });
+        socket.disconnect(true);
         return { done: Promise.resolve() };
       }
-    };
-    if (!options.inOrder) return async (...args: unknown[]) => (await start(args)).done;
-    // Each event starts once the one before it has its place in line: messages a client pipelines keep their order.
-    let line: Promise<unknown> = Promise.resolve();
-    return (...args: unknown[]): Promise<void> => {
-      const started = line.then(() => start(args));
-      line = started;
-      return started.then((event) => event.done);
-    };
+      const queued = await service((socket.data as SocketData).actor, parseInput(schema, payload), socket);
+      return { done: queued.done.then((result) => reply({ ok: true, ...result }), fail) };
+    } catch (error) {
+      fail(error);
+      return { done: Promise.resolve() };
+    }
+  };
+  if (!options.inOrder) return async (socket, args) => (await start(socket, args)).done;
+  // Each event starts once the socket's one before it has its place in line: messages a client pipelines
+  // keep their order. A socket with nothing in line keeps no line.
+  const lines = new WeakMap<Socket, Promise<unknown>>();
+  return (socket, args) => {
+    const started = (lines.get(socket) ?? Promise.resolve()).then(() => start(socket, args));
+    lines.set(socket, started);
+    const leave = () => void (lines.get(socket) === started && lines.delete(socket));
+    void started.then(leave, leave);
+    return started.then((event) => event.done);
   };
 }
 

@@ -7,6 +7,7 @@ import type { PresenceStatus } from '@/lib/schemas';
 import type { Actor } from '@/server/auth/authenticate';
 import type { PrismaClient } from '@/server/db/generated/client';
 import { endSession } from '@/server/sessions/end-session';
+import { socketHandlers } from '@/server/realtime/handlers';
 import { SESSION_RECHECK_MS, type SocketData, withHandler } from '@/server/realtime/with-handler';
 import { type InProcessRealtime, insertGroup, startInProcessRealtime } from '../helpers/in-process-runtime';
 import { waitFor } from '../helpers/wait';
@@ -155,11 +156,11 @@ describe('withHandler', () => {
       served.push(input.text);
       return { echoed: `${who.displayName}: ${input.text}` };
     };
-    const handler = withHandler(schema, service, options)(socket as unknown as Socket) as (payload: unknown, ack: (reply: unknown) => void) => Promise<void>;
-    (socket as unknown as Socket).on('test:echo', handler);
+    const handle = withHandler(schema, service, options);
+    (socket as unknown as Socket).on('test:echo', (...args: unknown[]) => void handle(socket as unknown as Socket, args));
     const call = async (payload: unknown) => {
       let reply: unknown;
-      await handler(payload, (answer) => (reply = answer));
+      await handle(socket as unknown as Socket, [payload, (answer: unknown) => (reply = answer)]);
       return reply;
     };
     return { served, call };
@@ -230,8 +231,8 @@ describe('withHandler', () => {
     const bob = await connected();
     const room = await insertGroup(app.db, alice.user.id, [bob.user.id]);
     roomIds.push(room.id);
-    // The real message:send handleConnections bound to bob's socket, called as Socket.io calls it.
-    const send = bob.socket.listeners('message:send')[0] as unknown as (payload: unknown, ack: (reply: unknown) => void) => Promise<void>;
+    // The real message:send handler, called for bob's socket as the socket's dispatcher calls it.
+    const send = (payload: unknown, ack: (reply: unknown) => void) => socketHandlers['message:send'](bob.socket as unknown as Socket, [payload, ack]);
     const replies: Record<string, unknown> = {};
     // The first send's look at the session is held (after it read the session live), so the other two
     // wait behind it in bob's line: a send is queued for storing only once it is past its own check.
