@@ -79,7 +79,8 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
     inFlight.add(running);
     void running.finally(() => inFlight.delete(running));
   };
-  const handlers: Partial<Record<string, SocketHandler>> = socketHandlers;
+  // A Map, not the object: an event named `constructor` or `__proto__` must not find a handler.
+  const handlers = new Map<string, SocketHandler>(Object.entries(socketHandlers));
   io.on('connection', (socket) => {
     const actor = socket.data.actor;
     const connection = { userId: actor.userId, handle: actor.handle, sessionId: actor.sessionId };
@@ -94,7 +95,7 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
     // One listener per socket dispatches every event through the shared handler table, where a listener
     // per event and socket would make each idle connection carry a dozen listeners and their closures.
     socket.onAny((event: string, ...args: unknown[]) => {
-      const handle = handlers[event];
+      const handle = handlers.get(event);
       if (handle) return track(handle(socket, args));
       // An event we do not know still gets an answer, so the client does not wait out its timeout
       // (unless a listener bound elsewhere takes it).

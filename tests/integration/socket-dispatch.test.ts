@@ -33,11 +33,13 @@ describe('socket dispatch', () => {
         ['first', { ok: true }],
         ['second', { ok: true }],
       ]);
-      // Unknown: answered all the same.
-      expect(await (client.timeout(5_000).emitWithAck as (event: string, payload: unknown) => Promise<unknown>)('no:such', {})).toMatchObject({
-        ok: false,
-        error: { code: 'bad_request' },
-      });
+      // Unknown, including names every object has: answered all the same.
+      for (const event of ['no:such', 'constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+        expect(await (client.timeout(5_000).emitWithAck as (event: string, payload: unknown) => Promise<unknown>)(event, {})).toMatchObject({
+          ok: false,
+          error: { code: 'bad_request' },
+        });
+      }
     } finally {
       client.disconnect();
     }
