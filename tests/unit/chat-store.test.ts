@@ -141,22 +141,22 @@ describe('chat store: a room list that an unread push overtook', () => {
     members: summary.members.map((member) => (member.handle === 'me' ? { ...member, readSeq, deliveredSeq: readSeq } : member)),
   });
 
-  it('keeps what I read since the list was counted, and recounts from there', () => {
+  /** Holds messages 1–3 (listed with my cursor at 1), hears `unread` for a read up to `readSeq`, then gets a list counted before it. */
+  const staleListAfterRead = (count: number, readSeq: number) => {
     const store = createChatStore(me);
     store.getState().setRooms([withMyRead(room(1, 0, message(1)), 1)]);
     store.getState().mergeMessages('r1', [message(1), message(2), message(3)]);
-    // I read up to 3; then a list counted before that read (cursor 1, two unread) arrives.
-    store.getState().setUnread('r1', 0, 3);
+    store.getState().setUnread('r1', count, readSeq);
     store.getState().setRooms([withMyRead(room(3, 2, message(3)), 1)]);
-    expect(store.getState().rooms.r1.unread).toBe(0);
-    expect(store.getState().rooms.r1.members.find((member) => member.handle === 'me')?.readSeq).toBe(3);
+    return store.getState().rooms.r1;
+  };
+
+  it('keeps what I read since the list was counted, and recounts from there', () => {
+    const readAll = staleListAfterRead(0, 3);
+    expect(readAll.unread).toBe(0);
+    expect(readAll.members.find((member) => member.handle === 'me')?.readSeq).toBe(3);
     // Read up to 2 only: the one message after it still counts.
-    const partly = createChatStore(me);
-    partly.getState().setRooms([withMyRead(room(1, 0, message(1)), 1)]);
-    partly.getState().mergeMessages('r1', [message(1), message(2), message(3)]);
-    partly.getState().setUnread('r1', 1, 2);
-    partly.getState().setRooms([withMyRead(room(3, 2, message(3)), 1)]);
-    expect(partly.getState().rooms.r1.unread).toBe(1);
+    expect(staleListAfterRead(1, 2).unread).toBe(1);
   });
 
   it('takes a list counted after my latest read as it is', () => {
