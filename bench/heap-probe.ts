@@ -4,17 +4,18 @@
 // constructor. For scenario (f) (heap per connection): what to shrink first. Needs `npm run build`,
 // Postgres, and Redis on BENCH_REDIS_URL (default redis://127.0.0.1:6391, as the suite).
 // Run: npm run bench:heap   (N to vary)
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { startAppServer } from '../tests/helpers/app-server';
 import { connect, createUser, type TestSocket } from '../tests/helpers/clients';
 import { adminQuery } from './lib/fixture';
 
 const N = Number(process.env.N ?? 500);
 const DB = 'postgres://postgres@127.0.0.1:5432/relay_heap_probe';
-const DIR = '/tmp/heap';
+const DIR = '/tmp/relay-heap-probe';
 
 function summarize(file: string) {
   const snap = JSON.parse(readFileSync(file, 'utf8'));
+  rmSync(file);
   const f = snap.snapshot.meta.node_fields as string[];
   const types = snap.snapshot.meta.node_types[0] as string[];
   const [ti, ni, si] = ['type', 'name', 'self_size'].map((k) => f.indexOf(k));
@@ -50,24 +51,28 @@ async function snapshot(pid: number) {
 }
 
 async function main() {
+  mkdirSync(DIR, { recursive: true });
   await adminQuery(DB, `DROP DATABASE IF EXISTS relay_heap_probe WITH (FORCE)`);
   await adminQuery(DB, `CREATE DATABASE relay_heap_probe`);
   const server = await startAppServer({ DATABASE_URL: DB, REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6391' }, { nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${DIR}`, '--expose-gc'] });
-  const users = [];
-  for (let i = 0; i < 20; i++) users.push(await createUser(server.url, `h${i}`));
-  const warm: TestSocket[] = [];
-  for (const user of users) warm.push(await connect(server.url, { token: user.token }));
-  const a = summarize(await snapshot(server.process.pid!));
+  // The node and the sockets go whatever happens, so a failed probe leaves no server behind.
   const sockets: TestSocket[] = [];
-  for (let i = 0; i < N; i++) sockets.push(await connect(server.url, { token: users[i % users.length].token }));
-  await new Promise((r) => setTimeout(r, 2000));
-  const b = summarize(await snapshot(server.process.pid!));
-  const rows = [...b].map(([key, v]) => ({ key, count: v.count - (a.get(key)?.count ?? 0), size: v.size - (a.get(key)?.size ?? 0) }));
-  rows.sort((x, y) => y.size - x.size);
-  const total = rows.reduce((sum, row) => sum + row.size, 0);
-  console.log(`total self size delta ${(total / 1024).toFixed(0)} KiB over ${N} sockets = ${(total / N / 1024).toFixed(1)} KiB per socket`);
-  for (const row of rows.slice(0, 45)) console.log(`${(row.size / N).toFixed(0).padStart(7)} B/sock ${(row.count / N).toFixed(2).padStart(7)} /sock  ${row.key}`);
-  for (const s of [...sockets, ...warm]) s.disconnect();
-  await server.stop();
+  try {
+    const users = [];
+    for (let i = 0; i < 20; i++) users.push(await createUser(server.url, `h${i}`));
+    for (const user of users) sockets.push(await connect(server.url, { token: user.token }));
+    const a = summarize(await snapshot(server.process.pid!));
+    for (let i = 0; i < N; i++) sockets.push(await connect(server.url, { token: users[i % users.length].token }));
+    await new Promise((r) => setTimeout(r, 2000));
+    const b = summarize(await snapshot(server.process.pid!));
+    const rows = [...b].map(([key, v]) => ({ key, count: v.count - (a.get(key)?.count ?? 0), size: v.size - (a.get(key)?.size ?? 0) }));
+    rows.sort((x, y) => y.size - x.size);
+    const total = rows.reduce((sum, row) => sum + row.size, 0);
+    console.log(`total self size delta ${(total / 1024).toFixed(0)} KiB over ${N} sockets = ${(total / N / 1024).toFixed(1)} KiB per socket`);
+    for (const row of rows.slice(0, 45)) console.log(`${(row.size / N).toFixed(0).padStart(7)} B/sock ${(row.count / N).toFixed(2).padStart(7)} /sock  ${row.key}`);
+  } finally {
+    for (const socket of sockets) socket.disconnect();
+    await server.stop();
+  }
 }
 void main();
