@@ -35,7 +35,8 @@ export const memberKey = (roomId: string, userId: string) => `${roomId}\n${userI
  * delivery, so a read cursor drags the delivered one along. Reports for one member are merged first.
  * Returns the changes by `memberKey`; a report whose member does not exist (not a member, no such
  * room) has no entry. A member who read also gets their unread count after the move, from the same
- * statement: a read report costs no query of its own. The rows are locked in key order, so two nodes' batches cannot deadlock.
+ * statement: a read report costs no query of its own. The rows are locked in key order, so two nodes'
+ * batches cannot deadlock.
  */
 export async function advanceCursors(db: DbClient, reports: CursorReport[]): Promise<Map<string, CursorChange>> {
   const column = <K extends keyof CursorReport>(key: K) => reports.map((report) => report[key]);

@@ -31,12 +31,3 @@ export async function countUnreadWithMentions(
     GROUP BY m."roomId"`;
   return new Map(rows.map((row) => [row.roomId, { unread: Number(row.unread), mentions: Number(row.mentions) }]));
 }
-
-export async function countUnreadByRoom(db: DbClient, userId: string, roomId?: string): Promise<Map<string, number>> {
-  const counts = await countUnreadWithMentions(db, userId, roomId);
-  return new Map([...counts].map(([id, count]) => [id, count.unread]));
-}
-
-export async function countUnread(db: DbClient, userId: string, roomId: string): Promise<number> {
-  return (await countUnreadByRoom(db, userId, roomId)).get(roomId) ?? 0;
-}
