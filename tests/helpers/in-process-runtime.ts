@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { encodeSessionToken } from '@/server/auth/session-token';
 import type { PrismaClient } from '@/server/db/generated/client';
 import { openDatabase } from '@/server/db/open-database';
@@ -35,6 +36,31 @@ export async function openTestDatabase() {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The test Postgres for one test file: opened before its tests, and after them the users and rooms the
+ * file recorded in `userIds` and `roomIds` are deleted and the database closed.
+ */
+export function useTestDatabase() {
+  let opened: Awaited<ReturnType<typeof openTestDatabase>> | undefined;
+  const fixture = {
+    userIds: [] as string[],
+    roomIds: [] as string[],
+    get db(): PrismaClient {
+      if (!opened) throw new Error('the test database opens in beforeAll');
+      return opened.db;
+    },
+  };
+  beforeAll(async () => {
+    opened = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await fixture.db.room.deleteMany({ where: { id: { in: fixture.roomIds } } });
+    await fixture.db.user.deleteMany({ where: { id: { in: fixture.userIds } } });
+    await opened?.close();
+  });
+  return fixture;
 }
 
 export type Broadcast = { userIds: string[]; event: string; payload: unknown };

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activityAudience } from '@/server/safety/visibility';
-import { insertGroup, insertUser, openTestDatabase } from '../helpers/in-process-runtime';
+import { insertGroup, insertUser, useTestDatabase } from '../helpers/in-process-runtime';
 import { watchDb } from '../helpers/watched-db';
 
 // Who is told of a member's receipts and typing, on the real database: the room's other members but
 // anyone with a block either way; everything asked in one turn of the event loop is one query.
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-const userIds: string[] = [];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await database.db.user.deleteMany({ where: { id: { in: userIds } } });
-  await database.close();
-});
+const database = useTestDatabase();
+const userIds = database.userIds;
 
 describe('activityAudience', () => {
   it('answers the audiences asked for in one turn with one query, leaving out the member and blocks either way', async () => {

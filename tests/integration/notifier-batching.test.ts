@@ -1,25 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@/lib/schemas';
 import { MemoryJobQueue, type NotifyJob } from '@/server/notifications/job-queue';
 import { Notifier } from '@/server/notifications/notifier';
-import { insertUser, openTestDatabase } from '../helpers/in-process-runtime';
+import { insertUser, useTestDatabase } from '../helpers/in-process-runtime';
 import { waitFor } from '../helpers/wait';
 import { watchDb } from '../helpers/watched-db';
 
 // The notifier on the real database: what a busy node stores in one turn costs one look-up of who can
 // be pushed to, and one "decide" job per recipient and room, however many messages it got.
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-const userIds: string[] = [];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await database.db.user.deleteMany({ where: { id: { in: userIds } } });
-  await database.close();
-});
+const database = useTestDatabase();
+const userIds = database.userIds;
 
 const message = (roomId: string, sender: string, seq: number): ChatMessage =>
   ({ id: randomUUID(), roomId, seq, clientMsgId: `c${seq}`, sender, body: `m${seq}`, kind: 'text', createdAt: new Date().toISOString() }) as ChatMessage;

@@ -1,10 +1,10 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PresenceStatus } from '@/lib/schemas';
 import { MemoryPresenceStore } from '@/server/presence/presence-store';
 import { PresenceTracker } from '@/server/presence/presence-tracker';
 import { RedisPresenceStore } from '@/server/presence/redis-presence-store';
-import { insertGroup, insertUser, openTestDatabase, recordingBroadcaster } from '../helpers/in-process-runtime';
+import { insertGroup, insertUser, recordingBroadcaster, useTestDatabase } from '../helpers/in-process-runtime';
 import { TEST_REDIS_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
 import { watchDb } from '../helpers/watched-db';
@@ -12,19 +12,8 @@ import { watchDb } from '../helpers/watched-db';
 // Two nodes' trackers over one shared store and the real test database. What peers are sent is one
 // list in publish order, as Redis delivers it. Each node reaches the database through its own
 // watcher, so one node's announcement can be held at its audience look-up to make it slow.
-let database: Awaited<ReturnType<typeof openTestDatabase>>;
-const userIds: string[] = [];
-const roomIds: string[] = [];
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await database.db.room.deleteMany({ where: { id: { in: roomIds } } });
-  await database.db.user.deleteMany({ where: { id: { in: userIds } } });
-  await database.close();
-});
+const database = useTestDatabase();
+const { userIds, roomIds } = database;
 
 /** Bob, with Alice as his one peer: they share a group. */
 async function people() {
