@@ -14,6 +14,7 @@ import { log } from '../ops/logger';
 import { socketHandlers } from './handlers';
 import type { SocketHandler } from './with-handler';
 import { dropWhenSlow } from './slow-consumer';
+import { coalesceWrites } from './write-coalescing';
 import { type SocketData, sessionStillLive } from './with-handler';
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -36,6 +37,7 @@ export function createRealtimeServer(httpServer: HttpServer, redis: RedisConnect
     },
   });
   if (redis) io.adapter(createAdapter(redis.pub, redis.sub));
+  coalesceWrites(io);
 
   // Refused at the handshake unless the cookie or `auth.token` names a live session. Socket.io does not
   // catch a rejected middleware: any failure must still end in next(), or the handshake hangs.
