@@ -1,4 +1,3 @@
-import type { Prisma } from '../db/generated/client';
 import { perTurn } from '../db/per-turn';
 import { getDb } from '../runtime';
 import { SESSION_TOUCH_INTERVAL_MS, touchDeviceSessions } from './device-sessions';
@@ -28,12 +27,50 @@ export async function liveSessionActor(sessionId: string, { touch = true } = {})
   return { userId: user.id, handle: user.handle, displayName: user.displayName, sessionId: session.id, role: user.role, createdAt: user.createdAt };
 }
 
-type SessionWithUser = Prisma.DeviceSessionGetPayload<{ include: { user: true } }>;
+type LiveSessionRow = {
+  id: string;
+  revokedAt: Date | null;
+  lastSeenAt: Date;
+  userId: string;
+  handle: string;
+  displayName: string;
+  role: string;
+  createdAt: Date;
+  bannedAt: Date | null;
+  suspendedUntil: Date | null;
+};
+type SessionWithUser = { id: string; revokedAt: Date | null; lastSeenAt: Date; user: Omit<Actor, 'userId' | 'sessionId'> & { id: string; bannedAt: Date | null; suspendedUntil: Date | null } };
 
-// Each busy socket looks at its session again every few seconds: one query per turn for all of them.
+const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
+const asOptionalDate = (value: Date | string | null) => (value === null ? null : asDate(value));
+
+// Each busy socket looks at its session again every few seconds: one query per turn for all of them,
+// the session and its user joined (Prisma's `include` would be a second query).
 const findSession = perTurn<SessionWithUser | null>(async (ids) => {
-  const sessions = await getDb().deviceSession.findMany({ where: { id: { in: ids } }, include: { user: true } });
-  return new Map(sessions.map((session) => [session.id, session]));
+  const rows = await getDb().$queryRaw<LiveSessionRow[]>`
+    SELECT s."id", s."revokedAt", s."lastSeenAt", u."id" AS "userId", u."handle", u."displayName", u."role",
+           u."createdAt", u."bannedAt", u."suspendedUntil"
+    FROM "DeviceSession" s JOIN "User" u ON u."id" = s."userId"
+    WHERE s."id" = ANY(${ids}::text[])`;
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        id: row.id,
+        revokedAt: asOptionalDate(row.revokedAt),
+        lastSeenAt: asDate(row.lastSeenAt),
+        user: {
+          id: row.userId,
+          handle: row.handle,
+          displayName: row.displayName,
+          role: row.role,
+          createdAt: asDate(row.createdAt),
+          bannedAt: asOptionalDate(row.bannedAt),
+          suspendedUntil: asOptionalDate(row.suspendedUntil),
+        },
+      },
+    ]),
+  );
 }, null);
 
 /** Banned, or suspended until a time still ahead. */

@@ -3,7 +3,7 @@ import type { PrismaClient } from '@/server/db/generated/client';
 /** A call made through the watched client: `model.method` (or `$method`) and its arguments. */
 export type DbCall = { name: string; args: unknown[] };
 
-type Hold = { when: 'before' | 'after'; reached: () => void; gate: Promise<void> };
+type Hold = { when: 'before' | 'after'; reached: () => void; gate: Promise<void>; where?: (args: unknown[]) => boolean };
 
 /**
  * The real Prisma client behind a Proxy that every query still goes through to the real database.
@@ -21,7 +21,7 @@ export function watchDb(real: PrismaClient) {
       for (const observe of observers.get(name) ?? []) observe(args);
       const hold = holds.get(name);
       // Untouched unless held: Prisma's lazy promise goes back to the caller as it is.
-      if (!hold) return fn.apply(self, args);
+      if (!hold || (hold.where && !hold.where(args))) return fn.apply(self, args);
       holds.delete(name);
       return (async () => {
         if (hold.when === 'before') {
@@ -70,13 +70,14 @@ export function watchDb(real: PrismaClient) {
     /**
      * Holds the next call of this kind: `before` it reaches the database, or `after` its real result
      * is in (so the caller acts on what was true then). `reached` resolves once the call is held.
+     * With `where`, the next call of this kind that `where` matches.
      */
-    holdNext(name: string, when: 'before' | 'after' = 'before') {
+    holdNext(name: string, when: 'before' | 'after' = 'before', where?: (args: unknown[]) => boolean) {
       let release: () => void = () => {};
       let reached: () => void = () => {};
       const gate = new Promise<void>((resolve) => (release = resolve));
       const atHold = new Promise<void>((resolve) => (reached = resolve));
-      holds.set(name, { when, reached, gate });
+      holds.set(name, { when, reached, gate, where });
       return { reached: atHold, release: () => release() };
     },
   };

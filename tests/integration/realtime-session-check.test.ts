@@ -49,8 +49,10 @@ const handleOf = new Map<string, string>();
 const announced = (userId: string, status: PresenceStatus['status']) =>
   app.sent.some((entry) => entry.event === 'presence' && (entry.payload as PresenceStatus).handle === handleOf.get(userId) && (entry.payload as PresenceStatus).status === status);
 
-const lookUp = 'deviceSession.findMany';
-const forSession = (sessionId: string) => (args: unknown[]) => (args[0] as { where: { id: { in: string[] } } }).where.id.in.includes(sessionId);
+// A session look-up: the one raw query reading "DeviceSession", its ids the first value.
+const lookUp = '$queryRaw';
+const isLookUp = (args: unknown[]) => (args[0] as string[]).join('?').includes('FROM "DeviceSession"');
+const forSession = (sessionId: string) => (args: unknown[]) => isLookUp(args) && (args[1] as string[]).includes(sessionId);
 const unauthorized = { ok: false, error: { code: 'unauthorized', message: expect.any(String) } };
 
 /** A real client with its own user and live session; its events are recorded from the first. */
@@ -104,7 +106,7 @@ const signOut = sessionEndings[0][1];
 describe('a new connection', () => {
   it('looks at its session again after joining its rooms, and is cut if it ended meanwhile', async () => {
     // The handshake reads the session while it is live; it ends before the handshake is through.
-    const handshake = app.watched.holdNext(lookUp, 'after');
+    const handshake = app.watched.holdNext(lookUp, 'after', isLookUp);
     const bob = await signIn();
     // What the socket had joined when each look at its session was made.
     const joinedAtLook: { user: number; session: number }[] = [];
@@ -237,7 +239,7 @@ describe('withHandler', () => {
     // The first send's look at the session is held (after it read the session live), so the other two
     // wait behind it in bob's line: a send is queued for storing only once it is past its own check.
     bob.socket.data.sessionCheckedAt = 0;
-    const check = app.watched.holdNext(lookUp, 'after');
+    const check = app.watched.holdNext(lookUp, 'after', isLookUp);
     const sends = ['m1', 'm2', 'm3'].map((clientMsgId) => send({ roomId: room.id, clientMsgId, body: `body ${clientMsgId}` }, (reply) => (replies[clientMsgId] = reply)));
     await check.reached;
     // Signed out from another device: the row is revoked and bob's sockets are cut, as the app does it.

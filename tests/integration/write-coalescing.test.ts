@@ -37,11 +37,11 @@ describe('write coalescing', () => {
       const [socket] = [...app.io.of('/').sockets.values()].filter((candidate) => candidate.data.actor.userId === alice.user.id);
       const counted = countWrites((socket.conn as unknown as Engine).transport.socket._socket);
       const received: number[] = [];
-      client.on('typing' as never, (payload: { n: number }) => received.push(payload.n));
+      client.on('unread', (payload) => void received.push(payload.count));
 
       // One turn: twenty frames for Alice. The first flush goes out on the next tick, the rest (held by
       // engine.io until that write completes) in one more.
-      for (let n = 1; n <= 20; n++) app.io.to(userRoom(alice.user.id)).emit('typing' as never, { n } as never);
+      for (let n = 1; n <= 20; n++) app.io.to(userRoom(alice.user.id)).emit('unread', { roomId: 'probe', count: n, readSeq: 0 });
 
       await waitFor(() => received.length === 20, 5_000, 'all twenty frames');
       expect(received).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));
