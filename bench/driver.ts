@@ -14,7 +14,10 @@ export type ClientSpec = {
   token?: string;
   /** Bare only: group rooms to join at connect. */
   rooms?: string[];
-  /** The conversation this user has on screen: its messages are also marked read. */
+  /**
+   * The conversation this user has on screen: the client says so (`view:state`, as the web client does on
+   * connect) and reports its messages read rather than delivered.
+   */
   openRoom?: string;
   /** false: sends no receipts at all (only to isolate what they cost; the real client always sends them). */
   receipts?: boolean;
@@ -49,8 +52,13 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
     auth: kind === 'relay' ? { token: spec.token } : { user: spec.handle, rooms: spec.rooms ?? [] },
   });
   const client = { spec, socket };
+  // A report still unanswered when its client was disconnected (the end of a scenario) times out later:
+  // that is not an error of whatever step is running by then.
+  const answered = (reply: { ok: boolean; error?: { code: string } }) => {
+    if (clients.get(spec.handle) === client) onReceiptAck(reply);
+  };
   const reporter = (event: 'room:delivered' | 'room:read') =>
-    cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, { roomId, seq }).then(onReceiptAck, () => onReceiptAck({ ok: false, error: { code: 'timeout' } })));
+    cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, { roomId, seq }).then(answered, () => answered({ ok: false, error: { code: 'timeout' } })));
   const [reportDelivered, reportRead] = [reporter('room:delivered'), reporter('room:read')];
   socket.on('message:new', ({ message }: { message: { id: string; roomId: string; seq: number; sender: string; clientMsgId: string } }) => {
     const now = performance.now();
@@ -79,7 +87,13 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
     noteError(`disconnected: ${reason}`);
   });
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(client));
+    socket.once('connect', () => {
+      if (kind !== 'relay' || !spec.openRoom) return resolve(client);
+      socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emitWithAck('view:state', { roomId: spec.openRoom, visible: true, focused: true })
+        .then(() => resolve(client), reject);
+    });
     socket.once('connect_error', (error) => {
       socket.close();
       reject(error);
