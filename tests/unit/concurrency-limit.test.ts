@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { HASHING_AT_ONCE, checkPassword, hashPassword, passwordHashing } from '@/server/auth/password';
+import { ConcurrencyLimit } from '@/server/ops/concurrency-limit';
+
+/** A task the test finishes by hand, recording when it started. */
+function gate(started: string[], name: string) {
+  let finish: (fail?: boolean) => void = () => {};
+  const task = () =>
+    new Promise<string>((resolve, reject) => {
+      started.push(name);
+      finish = (fail) => (fail ? reject(new Error(`${name} failed`)) : resolve(name));
+    });
+  return { task, finish: (fail?: boolean) => finish(fail) };
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('ConcurrencyLimit', () => {
+  it('runs at most its limit at once, the rest in arrival order, and refuses past its queue', async () => {
+    const limit = new ConcurrencyLimit(2, 2, 'busy');
+    const started: string[] = [];
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((name) => gate(started, name));
+    const results = [a, b, c, d].map((one) => limit.run(one.task));
+    await expect(limit.run(async () => 'e')).rejects.toMatchObject({ code: 'unavailable', message: 'busy' });
+    await turn();
+    expect(started).toEqual(['a', 'b']);
+    expect(limit.load).toEqual({ running: 2, waiting: 2 });
+
+    // A failed task frees its slot as a finished one does.
+    b.finish(true);
+    await expect(results[1]).rejects.toThrow('b failed');
+    await turn();
+    expect(started).toEqual(['a', 'b', 'c']);
+    a.finish();
+    await turn();
+    expect(started).toEqual(['a', 'b', 'c', 'd']);
+    c.finish();
+    d.finish();
+    expect(await Promise.all([results[0], results[2], results[3]])).toEqual(['a', 'c', 'd']);
+    expect(limit.load).toEqual({ running: 0, waiting: 0 });
+  });
+
+  it('is what password hashing and checking go through, leaving a core to the event loop', async () => {
+    expect(HASHING_AT_ONCE).toBe(Math.max(1, (await import('node:os')).availableParallelism() - 1));
+    const stored = await hashPassword('correct horse');
+    const checks = [
+      checkPassword('correct horse', stored),
+      checkPassword('wrong', stored),
+      checkPassword('correct horse', undefined),
+      ...Array.from({ length: HASHING_AT_ONCE + 2 }, () => hashPassword('another')),
+    ];
+    const total = checks.length;
+    expect(passwordHashing.load).toEqual({ running: HASHING_AT_ONCE, waiting: total - HASHING_AT_ONCE });
+    const [right, wrong, nobody] = await Promise.all(checks);
+    expect([right, wrong, nobody]).toEqual([true, false, false]);
+    expect(passwordHashing.load).toEqual({ running: 0, waiting: 0 });
+  });
+});
