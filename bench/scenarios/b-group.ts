@@ -75,7 +75,7 @@ async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: numbe
   const cpuRatio = ourAt && baseAt ? ratio(ourAt.serverCpuUsPerMessage, baseAt.serverCpuUsPerMessage) : NaN;
   return {
     id,
-    title: `fan-out in one group of ${members.length}, all connected, one node, ${receipts ? 'members send delivered receipts (as the web client does)' : 'no receipts (isolates the message fan-out)'}`,
+    title: `fan-out in one group of ${members.length}, all connected, one node, ${receipts ? 'every member viewing it and reporting read (as the web client does)' : 'no receipts (isolates the message fan-out)'}`,
     table,
     targets: [
       { target: 'server CPU per delivery ≤ 1.3× bare', met: cpuRatio <= 1.3, detail: ourAt ? `×${cpuRatio} at ${ourAt.offeredPerSec} deliveries/s offered` : 'no rate both kept up with' },
