@@ -19,7 +19,7 @@ import { setRuntime } from '@/server/runtime';
 import { MemoryFailureLedger } from '@/server/safety/failure-ledger';
 import { MemoryTokenBuckets } from '@/server/safety/token-bucket';
 import { RELAXED_LIMITS } from './app-server';
-import { uniqueHandle } from './clients';
+import { connect, uniqueHandle } from './clients';
 import { TEST_DATABASE_URL, TEST_SECRET } from './services';
 import { watchDb } from './watched-db';
 import { createNotifications } from '@/server/notifications/notifications';
@@ -126,6 +126,13 @@ export async function startInProcessRealtime() {
       const session = await database.db.deviceSession.create({ data: { userId: user.id, kind: 'api' } });
       const token = await encodeSessionToken({ sub: user.handle, sid: session.id });
       return { user, session, token };
+    },
+    /** A signed-in user's real client, connected, and the server's side of that connection. */
+    async connectedUser(prefix: string) {
+      const person = await this.signedInUser(prefix);
+      const client = await connect(`http://127.0.0.1:${port}`, { token: person.token });
+      const socket = [...io.of('/').sockets.values()].find((candidate) => candidate.data.actor.sessionId === person.session.id)!;
+      return { ...person, client, socket };
     },
     async close() {
       await io.close();

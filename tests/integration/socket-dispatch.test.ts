@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInProcessRealtime, type InProcessRealtime } from '../helpers/in-process-runtime';
-import { connect } from '../helpers/clients';
 import { socketHandlers } from '@/server/realtime/handlers';
 
 // A connection carries one dispatching listener, not one per event: an idle socket's memory is what a
@@ -14,10 +13,9 @@ afterAll(async () => app?.close());
 
 describe('socket dispatch', () => {
   it('serves every event through one listener per socket', async () => {
-    const alice = await app.signedInUser('alice');
-    const client = await connect(app.url, { token: alice.token });
+    const alice = await app.connectedUser('alice');
+    const { client, socket } = alice;
     try {
-      const [socket] = [...app.io.of('/').sockets.values()].filter((candidate) => candidate.data.actor.userId === alice.user.id);
       expect(socket.listenersAny()).toHaveLength(1);
       expect(socket.eventNames().filter((name) => name in socketHandlers)).toEqual([]);
 

@@ -2,7 +2,6 @@ import type { Socket as NetSocket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userRoom } from '@/lib/realtime/contract';
 import { startInProcessRealtime, type InProcessRealtime } from '../helpers/in-process-runtime';
-import { connect } from '../helpers/clients';
 import { waitFor } from '../helpers/wait';
 
 // What a busy socket is sent in one turn (acks, echoes, receipts) leaves in one write to the kernel
@@ -31,10 +30,9 @@ function countWrites(raw: NetSocket) {
 
 describe('write coalescing', () => {
   it('sends the frames one turn queues for a socket in at most two writes, all of them, in order', async () => {
-    const alice = await app.signedInUser('alice');
-    const client = await connect(app.url, { token: alice.token });
+    const alice = await app.connectedUser('alice');
+    const { client, socket } = alice;
     try {
-      const [socket] = [...app.io.of('/').sockets.values()].filter((candidate) => candidate.data.actor.userId === alice.user.id);
       const counted = countWrites((socket.conn as unknown as Engine).transport.socket._socket);
       const received: number[] = [];
       client.on('unread', (payload) => void received.push(payload.count));
