@@ -74,10 +74,14 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
   const candidates = requests.map((request) => (request.mentionCandidates ?? []).join(' '));
   const roomIds = [...new Set(column('roomId'))].sort();
   const { rows, attachments } = await db.$transaction(async (tx) => {
-    // A room held for long elsewhere fails this batch (which is then split) instead of stalling the queue.
-    await tx.$executeRaw`SET LOCAL lock_timeout = '5s'`;
+    // A room held for long elsewhere fails this batch (which is then split) instead of stalling the queue:
+    // the lock timeout is set by the statement that takes the locks, one round trip where two were. It is
+    // an uncorrelated subquery, run once before the first row comes out of the scan to be locked.
     // NO KEY UPDATE is all a counter bump needs, and does not wait on foreign-key checks against the room.
-    await tx.$queryRaw`SELECT "id" FROM "Room" WHERE "id" = ANY(${roomIds}::text[]) ORDER BY "id" FOR NO KEY UPDATE`;
+    await tx.$queryRaw`
+      SELECT "id" FROM "Room"
+      WHERE "id" = ANY(${roomIds}::text[]) AND (SELECT set_config('lock_timeout', '5s', true)) IS NOT NULL
+      ORDER BY "id" FOR NO KEY UPDATE`;
     const rows = await tx.$queryRaw<ResultRow[]>`
       WITH input AS (
         SELECT * FROM unnest(${column('id')}::text[], ${column('roomId')}::text[], ${column('senderId')}::text[],
