@@ -21,56 +21,30 @@ export async function authenticateToken(raw: string | null | undefined): Promise
  */
 export async function liveSessionActor(sessionId: string, { touch = true } = {}): Promise<Actor | null> {
   const session = await findSession(sessionId);
-  if (!session || session.revokedAt || isLockedOut(session.user)) return null;
+  if (!session || session.revokedAt || isLockedOut(session)) return null;
   if (touch && Date.now() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) touchDeviceSessions([session.id]).catch(() => {});
-  const { user } = session;
-  return { userId: user.id, handle: user.handle, displayName: user.displayName, sessionId: session.id, role: user.role, createdAt: user.createdAt };
+  const { userId, handle, displayName, role, createdAt } = session;
+  return { userId, handle, displayName, sessionId: session.id, role, createdAt };
 }
 
-type LiveSessionRow = {
+/** A device session with what its user's actor needs. */
+type SessionRow = Omit<Actor, 'sessionId'> & {
   id: string;
   revokedAt: Date | null;
   lastSeenAt: Date;
-  userId: string;
-  handle: string;
-  displayName: string;
-  role: string;
-  createdAt: Date;
   bannedAt: Date | null;
   suspendedUntil: Date | null;
 };
-type SessionWithUser = { id: string; revokedAt: Date | null; lastSeenAt: Date; user: Omit<Actor, 'userId' | 'sessionId'> & { id: string; bannedAt: Date | null; suspendedUntil: Date | null } };
-
-const asDate = (value: Date | string) => (value instanceof Date ? value : new Date(value));
-const asOptionalDate = (value: Date | string | null) => (value === null ? null : asDate(value));
 
 // Each busy socket looks at its session again every few seconds: one query per turn for all of them,
 // the session and its user joined (Prisma's `include` would be a second query).
-const findSession = perTurn<SessionWithUser | null>(async (ids) => {
-  const rows = await getDb().$queryRaw<LiveSessionRow[]>`
+const findSession = perTurn<SessionRow | null>(async (ids) => {
+  const rows = await getDb().$queryRaw<SessionRow[]>`
     SELECT s."id", s."revokedAt", s."lastSeenAt", u."id" AS "userId", u."handle", u."displayName", u."role",
            u."createdAt", u."bannedAt", u."suspendedUntil"
     FROM "DeviceSession" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ANY(${ids}::text[])`;
-  return new Map(
-    rows.map((row) => [
-      row.id,
-      {
-        id: row.id,
-        revokedAt: asOptionalDate(row.revokedAt),
-        lastSeenAt: asDate(row.lastSeenAt),
-        user: {
-          id: row.userId,
-          handle: row.handle,
-          displayName: row.displayName,
-          role: row.role,
-          createdAt: asDate(row.createdAt),
-          bannedAt: asOptionalDate(row.bannedAt),
-          suspendedUntil: asOptionalDate(row.suspendedUntil),
-        },
-      },
-    ]),
-  );
+  return new Map(rows.map((row) => [row.id, row]));
 }, null);
 
 /** Banned, or suspended until a time still ahead. */

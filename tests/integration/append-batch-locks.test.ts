@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrismaClient } from '@/server/db/generated/client';
+import { describe, expect, it } from 'vitest';
 import { appendBatch } from '@/server/messages/append-batch';
+import { useCountedStatements } from '../helpers/counted-statements';
 import { insertGroup, insertUser, useTestDatabase } from '../helpers/in-process-runtime';
 import { TEST_DATABASE_URL } from '../helpers/services';
 
@@ -11,21 +10,8 @@ import { TEST_DATABASE_URL } from '../helpers/services';
 // system call and Postgres a wake-up, hundreds of times a second), and a room held elsewhere still
 // fails it after the lock timeout instead of stalling the queue behind it.
 const database = useTestDatabase();
-const statements: string[] = [];
-let pool: pg.Pool;
-let counted: PrismaClient;
-
-beforeAll(() => {
-  pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-  const client = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: 'event', level: 'query' }] });
-  client.$on('query', (event) => void statements.push(event.query));
-  counted = client as unknown as PrismaClient;
-});
-
-afterAll(async () => {
-  await counted?.$disconnect();
-  await pool?.end();
-});
+const counted = useCountedStatements();
+const { statements } = counted;
 
 async function groupOfTwo() {
   const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => insertUser(database.db, name)));
@@ -41,7 +27,7 @@ describe('append batch', () => {
   it('stores a batch in as few statements as it can: the room locks with their timeout, the batch, commit', async () => {
     const { alice, room } = await groupOfTwo();
     statements.length = 0;
-    const outcomes = await appendBatch(counted, [send(room.id, alice.id, 'one'), send(room.id, alice.id, 'two')]);
+    const outcomes = await appendBatch(counted.db, [send(room.id, alice.id, 'one'), send(room.id, alice.id, 'two')]);
     expect(outcomes.map((outcome) => outcome.verdict)).toEqual(['stored', 'stored']);
     // What Prisma logs: everything but the BEGIN that opens its transaction.
     expect(statements).toHaveLength(3);
@@ -57,13 +43,13 @@ describe('append batch', () => {
     try {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM "Room" WHERE "id" = $1 FOR UPDATE', [room.id]);
-      await expect(appendBatch(counted, [send(room.id, alice.id, 'held')])).rejects.toThrow(/lock timeout/);
+      await expect(appendBatch(counted.db, [send(room.id, alice.id, 'held')])).rejects.toThrow(/lock timeout/);
     } finally {
       await holder.query('ROLLBACK');
       await holder.end();
     }
     // The timeout was the batch's own: the connection's next statement waits as long as it needs.
-    const [{ lock_timeout }] = await counted.$queryRaw<{ lock_timeout: string }[]>`SHOW lock_timeout`;
+    const [{ lock_timeout }] = await counted.db.$queryRaw<{ lock_timeout: string }[]>`SHOW lock_timeout`;
     expect(lock_timeout).toBe('0');
   }, 20_000);
 });

@@ -1,32 +1,19 @@
-import { PrismaPg } from '@prisma/adapter-pg';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { liveSessionActor } from '@/server/auth/authenticate';
-import { PrismaClient } from '@/server/db/generated/client';
 import { setRuntime } from '@/server/runtime';
+import { useCountedStatements } from '../helpers/counted-statements';
 import { insertUser, useTestDatabase } from '../helpers/in-process-runtime';
-import { TEST_DATABASE_URL } from '../helpers/services';
 
 // Every busy socket looks at its session again every few seconds (server/realtime/with-handler.ts), so
 // at a few thousand users these looks are a good share of a node's queries: the looks of one turn are
 // one SQL statement, the session and its user together, and still tell live sessions from ended ones.
 const database = useTestDatabase();
-const statements: string[] = [];
-let pool: pg.Pool;
-let counted: PrismaClient;
+const counted = useCountedStatements();
+const { statements } = counted;
 
-beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 2 });
-  const client = new PrismaClient({ adapter: new PrismaPg(pool), log: [{ emit: 'event', level: 'query' }] });
-  client.$on('query', (event) => void statements.push(event.query));
-  counted = client as unknown as PrismaClient;
+beforeAll(() => {
   // The look-up reads the database through the runtime: this counted client.
-  setRuntime({ db: counted } as unknown as Parameters<typeof setRuntime>[0]);
-});
-
-afterAll(async () => {
-  await counted?.$disconnect();
-  await pool?.end();
+  setRuntime({ db: counted.db } as unknown as Parameters<typeof setRuntime>[0]);
 });
 
 describe('session look-ups', () => {
