@@ -31,6 +31,8 @@ const envSchema = z.object({
   SOCKET_EVENT_BURST: z.coerce.number().int().min(1).default(30),
   // Receipts: at most one per reader, room and kind in this window; the latest waits for the window's end.
   RECEIPT_WINDOW_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  // In a room of more members than this, a receipt goes only to the senders of the messages it covers.
+  RECEIPTS_TO_ALL_MAX_MEMBERS: z.coerce.number().int().min(2).default(100),
   // Hybrid fan-out: a room whose deliveries per second on a node (audience × messages in the last second)
   // exceed this sends new messages live only to the tabs showing it, room:advanced to the rest. 0 = off.
   HYBRID_FANOUT_ABOVE: z.coerce.number().int().min(0).default(2_000),

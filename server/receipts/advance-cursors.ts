@@ -8,12 +8,16 @@ export type CursorReport = { roomId: string; userId: string; kind: 'read' | 'del
 export type CursorChange = {
   member: { roomId: string; userId: string; request: string | null };
   read: number | null;
+  /** The read cursor before the batch: a read receipt covers the messages after it. */
+  readFrom: number;
   /** The read cursor after the batch, moved or not. */
   readSeq: number;
   /** With a read report in the batch: the member's unread count at `readSeq` (as count-unread.ts counts). */
   unread: number | null;
   /** Set only when a delivery report moved the cursor past what a read in the same batch took it to. */
   delivered: number | null;
+  /** Where the delivered cursor was before the delivery reports moved it (after the batch's read). */
+  deliveredFrom: number;
 };
 
 type Row = {
@@ -79,8 +83,10 @@ function toChange(row: Row): CursorChange {
   return {
     member: { roomId: row.roomId, userId: row.userId, request: row.request },
     read: readTo > oldRead ? readTo : null,
+    readFrom: oldRead,
     readSeq: Math.max(oldRead, readTo),
     unread: row.unread === null ? null : Number(row.unread),
     delivered: deliveredTo > Math.max(oldDelivered, readTo) ? deliveredTo : null,
+    deliveredFrom: Math.max(oldDelivered, readTo),
   };
 }

@@ -16,6 +16,6 @@ export async function markDelivered(actor: Actor, roomId: string, seq: number): 
 export async function recordDelivery(actor: Actor, member: { roomId: string }, seq: number): Promise<boolean> {
   const { queue, announcer } = getRuntime().receipts;
   const change = await queue.advance({ roomId: member.roomId, userId: actor.userId, kind: 'delivered', seq });
-  if (change?.delivered != null) announcer.announce({ member: change.member, reader: actor.handle, kind: 'delivered', seq: change.delivered });
+  if (change?.delivered != null) announcer.announce({ member: change.member, reader: actor.handle, kind: 'delivered', from: change.deliveredFrom, seq: change.delivered });
   return change !== null;
 }

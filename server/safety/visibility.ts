@@ -11,7 +11,10 @@ import { blockedEitherWay, eitherBlocked } from './block-relations';
  *    past the request stage, or a group both are members of; a pending invite is not membership) and
  *    neither has blocked the other. Only peers see each other's presence and renames.
  * 2. A member's activity in a room (receipts, typing) goes to the room's other members except across a
- *    block; the recipient of an unanswered message request shows none, and their cursors read 0.
+ *    block; the recipient of an unanswered message request shows none, and their cursors read 0. In a
+ *    room larger than RECEIPTS_TO_ALL_MAX_MEMBERS a receipt goes only to those it is news to: the members
+ *    who sent a message it newly covers (clients show receipts under their own messages only, and not
+ *    under system notes).
  * 3. A message goes to the room's members except those who blocked its sender; history, previews and
  *    unread counts leave out what the viewer's blocked people wrote, and no viewer sees the reactions of
  *    people they blocked (messages/chat-message.ts).
@@ -68,7 +71,62 @@ async function activityAudiences(db: DbClient, keys: string[]): Promise<Map<stri
   const audiences = new Map<string, string[]>();
   for (const row of rows) {
     const key = `${row.roomId}\n${row.userId}`;
-    audiences.set(key, [...(audiences.get(key) ?? []), row.audienceId]);
+    const audience = audiences.get(key);
+    if (audience) audience.push(row.audienceId);
+    else audiences.set(key, [row.audienceId]);
+  }
+  return audiences;
+}
+
+/** A receipt to be sent: the reader's cursor in a room moved from `fromSeq` (exclusive) to `toSeq`. */
+export type ReceiptMove = { roomId: string; userId: string; request: string | null; fromSeq: number; toSeq: number };
+
+/**
+ * Who is told of a receipt (rule 2): like activityAudience, but in a room of more than `toAllMaxMembers`
+ * members only the senders of messages in (fromSeq, toSeq]. Everyone else would never show it, and
+ * telling every member of a big group every reader's receipt costs members² per message.
+ */
+export async function receiptAudience(db: DbClient, move: ReceiptMove, toAllMaxMembers: number): Promise<string[]> {
+  if (move.request !== null) return [];
+  const key = JSON.stringify([move.roomId, move.userId, move.fromSeq, move.toSeq, toAllMaxMembers]);
+  let load = receiptAudienceLoaders.get(db);
+  if (!load) receiptAudienceLoaders.set(db, (load = perTurn((keys) => receiptAudiences(db, keys), [])));
+  return load(key);
+}
+
+const receiptAudienceLoaders = new WeakMap<DbClient, (key: string) => Promise<string[]>>();
+
+async function receiptAudiences(db: DbClient, keys: string[]): Promise<Map<string, string[]>> {
+  const moves = keys.map((key) => JSON.parse(key) as [string, string, number, number, number]);
+  const column = (index: number) => moves.map((move) => move[index]);
+  // Each room's size is counted once, and a big room's audience is found from its messages in the range
+  // (an index range on roomId, seq), never by going through all its members for every receipt.
+  const rows = await db.$queryRaw<{ key: string; audienceId: string }[]>`
+    WITH input AS (
+      SELECT * FROM unnest(${keys}::text[], ${column(0)}::text[], ${column(1)}::text[], ${column(2)}::int[], ${column(3)}::int[], ${column(4)}::int[])
+        AS i(key, room_id, user_id, from_seq, to_seq, to_all_max)
+    ), sizes AS (
+      SELECT r.room_id, count(*) AS members
+      FROM (SELECT DISTINCT room_id FROM input) r JOIN "RoomMember" rm ON rm."roomId" = r.room_id
+      GROUP BY r.room_id
+    ), candidates AS (
+      SELECT i.key, i.user_id, rm."userId" AS audience_id
+      FROM input i JOIN sizes s ON s.room_id = i.room_id AND s.members <= i.to_all_max
+      JOIN "RoomMember" rm ON rm."roomId" = i.room_id AND rm."userId" <> i.user_id
+      UNION
+      SELECT i.key, i.user_id, rm."userId"
+      FROM input i JOIN sizes s ON s.room_id = i.room_id AND s.members > i.to_all_max
+      -- System notes ("bob joined") show no receipts: their senders are not told.
+      JOIN "Message" m ON m."roomId" = i.room_id AND m."seq" > i.from_seq AND m."seq" <= i.to_seq AND m."kind" <> 'system'
+      JOIN "RoomMember" rm ON rm."roomId" = i.room_id AND rm."userId" = m."senderId" AND rm."userId" <> i.user_id
+    )
+    SELECT c.key, c.audience_id AS "audienceId" FROM candidates c
+    WHERE NOT ${blockedEitherWaySql(sqlColumn('c.audience_id'), sqlColumn('c.user_id'))}`;
+  const audiences = new Map<string, string[]>();
+  for (const row of rows) {
+    const audience = audiences.get(row.key);
+    if (audience) audience.push(row.audienceId);
+    else audiences.set(row.key, [row.audienceId]);
   }
   return audiences;
 }

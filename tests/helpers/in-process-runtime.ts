@@ -107,7 +107,7 @@ export async function startInProcessRealtime() {
   const presenceStore = new MemoryPresenceStore();
   // No grace: a socket that leaves settles offline at once, so nothing is still pending at close.
   const presence = new PresenceTracker(presenceStore, watched.db, broadcaster, { ttlMs: 60_000, graceMs: 0 });
-  setRuntime({ env, db: watched.db, broadcaster, presence, buckets: new MemoryTokenBuckets(), appendQueue: new AppendQueue(watched.db), receipts: createReceipts({ db: watched.db, broadcaster }, env.RECEIPT_WINDOW_MS), failures: new MemoryFailureLedger(), attachments: createAttachmentStorage(env), notifications: createNotifications(env, watched.db, null) });
+  setRuntime({ env, db: watched.db, broadcaster, presence, buckets: new MemoryTokenBuckets(), appendQueue: new AppendQueue(watched.db), receipts: createReceipts({ db: watched.db, broadcaster }, { windowMs: env.RECEIPT_WINDOW_MS, toAllMaxMembers: env.RECEIPTS_TO_ALL_MAX_MEMBERS }), failures: new MemoryFailureLedger(), attachments: createAttachmentStorage(env), notifications: createNotifications(env, watched.db, null) });
   handleConnections(io, presence);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;

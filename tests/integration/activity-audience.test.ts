@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activityAudience } from '@/server/safety/visibility';
+import { activityAudience, receiptAudience } from '@/server/safety/visibility';
 import { insertGroup, insertUser, useTestDatabase } from '../helpers/in-process-runtime';
 import { watchDb } from '../helpers/watched-db';
 
@@ -34,6 +34,41 @@ describe('activityAudience', () => {
     expect(ofCarolInPair).toEqual([]);
     // A recipient who has not accepted a request shows no activity at all, and costs no query.
     expect(ofStranger).toEqual([]);
+    expect(watched.calls.map((call) => call.name)).toEqual(['$queryRaw']);
+  });
+
+  it('sends a receipt in a big room only to the senders it covers, still leaving out blocks, one query per turn', async () => {
+    const db = database.db;
+    const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => insertUser(db, name)));
+    userIds.push(alice.id, bob.id, carol.id, dave.id);
+    const group = await insertGroup(db, alice.id, [bob.id, carol.id, dave.id]);
+    // Seqs 1..4 from alice, carol, dave, carol, then a system note of alice's (it shows no receipts); dave blocked bob.
+    const senders = [alice, carol, dave, carol, alice];
+    await db.message.createMany({
+      data: senders.map((sender, index) => ({ roomId: group.id, seq: index + 1, senderId: sender.id, clientMsgId: `m${index}`, body: 'hi', kind: index === 4 ? 'system' : 'text' })),
+    });
+    await db.block.create({ data: { blockerId: dave.id, blockedId: bob.id } });
+
+    const watched = watchDb(db);
+    const bobMoved = (fromSeq: number, toSeq: number, toAllMaxMembers: number) =>
+      receiptAudience(watched.db, { roomId: group.id, userId: bob.id, request: null, fromSeq, toSeq }, toAllMaxMembers).then((ids) => ids.sort());
+    const [firstTwo, lastTwo, lastOne, middle, smallRoom, systemNote] = await Promise.all([
+      bobMoved(0, 2, 3),
+      bobMoved(2, 5, 3),
+      bobMoved(3, 4, 3),
+      bobMoved(2, 3, 3),
+      bobMoved(0, 1, 4),
+      bobMoved(4, 5, 3),
+    ]);
+
+    expect(firstTwo).toEqual([alice.id, carol.id].sort());
+    // Dave sent seq 3, but he blocked bob: he is told nothing of bob's; alice's system note tells her nothing.
+    expect(lastTwo).toEqual([carol.id]);
+    expect(lastOne).toEqual([carol.id]);
+    expect(middle).toEqual([]);
+    // Four members are within a limit of four: everyone but dave, whatever they sent.
+    expect(smallRoom).toEqual([alice.id, carol.id].sort());
+    expect(systemNote).toEqual([]);
     expect(watched.calls.map((call) => call.name)).toEqual(['$queryRaw']);
   });
 });
