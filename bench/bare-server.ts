@@ -27,6 +27,10 @@ if (process.env.REDIS_URL) {
 // Per-room counters, like Relay's seq (per node: good enough for a relay that stores nothing).
 const seqs = new Map<string, number>();
 let nextId = 0;
+// A group's senders by seq, and each reader's last reported cursor, so that a group receipt goes only to
+// the senders of the messages it newly covers, as Relay does in a big group (RECEIPTS_TO_ALL_MAX_MEMBERS).
+const groupSenders = new Map<string, string[]>();
+const cursors = new Map<string, number>();
 
 type Ack = (reply: unknown) => void;
 type Send = { roomId: string; clientMsgId: string; body: string };
@@ -40,14 +44,26 @@ io.on('connection', (socket: Socket) => {
   socket.on('message:send', ({ roomId, clientMsgId, body }: Send, ack: Ack) => {
     const seq = (seqs.get(roomId) ?? 0) + 1;
     seqs.set(roomId, seq);
+    if (isGroup(roomId)) {
+      const senders = groupSenders.get(roomId) ?? [];
+      senders[seq] = user;
+      groupSenders.set(roomId, senders);
+    }
     const message = { id: `b${nextId++}`, roomId, seq, clientMsgId, sender: user, body, kind: 'text', createdAt: new Date().toISOString() };
     io.to(isGroup(roomId) ? roomId : dmMembers(roomId).map(userRoom)).emit('message:new', { message });
     ack({ ok: true, message });
   });
   const receipt = (kind: 'delivered' | 'read') => ({ roomId, seq }: Cursor, ack: Ack) => {
     const payload = { roomId, reader: user, seq, kind };
-    if (isGroup(roomId)) socket.to(roomId).emit('receipt', payload);
-    else io.to(dmMembers(roomId).filter((member) => member !== user).map(userRoom)).emit('receipt', payload);
+    if (isGroup(roomId)) {
+      const key = `${roomId}\n${user}\n${kind}`;
+      const from = cursors.get(key) ?? 0;
+      if (seq > from) {
+        cursors.set(key, seq);
+        const told = new Set((groupSenders.get(roomId) ?? []).slice(from + 1, seq + 1).filter((sender) => sender && sender !== user));
+        if (told.size > 0) io.to([...told].map(userRoom)).emit('receipt', payload);
+      }
+    } else io.to(dmMembers(roomId).filter((member) => member !== user).map(userRoom)).emit('receipt', payload);
     ack({ ok: true });
   };
   socket.on('room:delivered', receipt('delivered'));

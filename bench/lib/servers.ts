@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { RELAXED_LIMITS, startAppServer } from '../../tests/helpers/app-server';
+import { inspectorUrl, retainedHeap } from './inspector';
 import { rssBytes } from './proc';
 
 // The servers under test, each its own process: Relay through server.ts (the production build), and the
@@ -10,6 +11,8 @@ export type Target = {
   url: string;
   pid: number;
   memory: () => Promise<{ heapUsed: number; rss: number }>;
+  /** Heap used after a full collection (bench/lib/inspector.ts), for a server started with `inspect`. */
+  retainedHeap: () => Promise<number>;
   stop: () => Promise<void>;
 };
 
@@ -32,7 +35,15 @@ const METRICS_TOKEN = 'relay-bench-metrics-token';
  */
 export const BENCH_LIMITS = { ...RELAXED_LIMITS, SOCKET_EVENTS_PER_SEC: '100000', SOCKET_EVENT_BURST: '100000' };
 
-export async function startRelay(options: { port: number; databaseUrl: string; redisUrl?: string }): Promise<Target> {
+// The inspector on a port of its own (0: any free one), for retainedHeap.
+const INSPECT = '--inspect=127.0.0.1:0';
+const noInspector = () => Promise.reject(new Error('started without inspect'));
+const inspected = (output: () => string) => () => {
+  const url = inspectorUrl(output());
+  return url ? retainedHeap(url) : noInspector();
+};
+
+export async function startRelay(options: { port: number; databaseUrl: string; redisUrl?: string; inspect?: boolean }): Promise<Target> {
   const server = await startAppServer({
     ...BENCH_LIMITS,
     PORT: String(options.port),
@@ -40,7 +51,7 @@ export async function startRelay(options: { port: number; databaseUrl: string; r
     // Blank is "unset": one node, in memory, as the bare baseline has no Redis either.
     REDIS_URL: options.redisUrl ?? '',
     METRICS_TOKEN,
-  });
+  }, { nodeArgs: [...(options.inspect ? [INSPECT] : []), ...(process.env.BENCH_RELAY_NODE_ARGS?.split(' ') ?? [])] });
   const pid = server.process.pid!;
   return {
     kind: 'relay',
@@ -51,15 +62,21 @@ export async function startRelay(options: { port: number; databaseUrl: string; r
       const heapUsed = Number((await response.text()).match(/^nodejs_heap_size_used_bytes (\S+)/m)?.[1]);
       return { heapUsed, rss: rssBytes(pid) };
     },
-    stop: tracked(pid, () => server.stop('SIGKILL')),
+    retainedHeap: options.inspect ? inspected(server.output) : noInspector,
+    stop: tracked(pid, () => server.stop(process.env.BENCH_RELAY_NODE_ARGS ? 'SIGTERM' : 'SIGKILL')),
   };
 }
 
-export async function startBare(options: { port: number; redisUrl?: string; redisKey?: string }): Promise<Target> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/bare-server.ts'], {
+export async function startBare(options: { port: number; redisUrl?: string; redisKey?: string; inspect?: boolean }): Promise<Target> {
+  const child = spawn(process.execPath, [...(options.inspect ? [INSPECT] : []), '--import', 'tsx', 'bench/bare-server.ts'], {
     cwd: root,
     env: { ...process.env, PORT: String(options.port), REDIS_URL: options.redisUrl ?? '', BARE_REDIS_KEY: options.redisKey ?? 'bare' },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let errors = '';
+  child.stderr!.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+    process.stderr.write(chunk);
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -77,6 +94,7 @@ export async function startBare(options: { port: number; redisUrl?: string; redi
       const stats = await (await fetch(`${url}/stats`)).json();
       return { heapUsed: stats.heapUsed, rss: rssBytes(child.pid!) };
     },
+    retainedHeap: options.inspect ? inspected(() => errors) : noInspector,
     stop: tracked(child.pid!, () => stopChild(child)),
   };
 }

@@ -9,11 +9,13 @@ import { describeStep, mergeSteps, settle, type Step } from './pairs';
 // (b) Fan-out in one group, all members connected to one node, at a ladder of offered group messages/s
 // sent by a few members in turn. Every member has the group open (says so with `view:state`, as the web
 // client does), so each gets every message live, as it would with the conversation on screen, and
-// answers `room:read`, which both servers pass to every other member: members² receipts per message.
-// (Members who do not view a busy group get coalesced `room:advanced` announcements instead: the
-// hybrid fan-out of docs/performance.md, not what this scenario measures.) So (b2) runs the same group with receipts off, to
-// show the fan-out of messages alone. One driver holds the whole group, so one clock times every
-// delivery. Baseline: bare Socket.IO room broadcast (and the same receipt relay).
+// answers `room:read`. In a group this big both servers pass a read receipt only to the senders of the
+// messages it newly covers (docs/protocol.md, RECEIPTS_TO_ALL_MAX_MEMBERS): members × rate receipts, not
+// members² × rate. (Members who do not view a busy group get coalesced `room:advanced` announcements
+// instead: the hybrid fan-out of docs/performance.md, not what this scenario measures.) (b2) runs the same
+// group with receipts off, to show the fan-out of messages alone. One driver holds the whole group, so one
+// clock times every delivery. Baseline: bare Socket.IO room broadcast, and the same receipt relay (each
+// reader's last cursor and the group's senders by seq kept in memory).
 const SENDERS = 10;
 const BARE_GROUP = 'grp:bench';
 
