@@ -29,6 +29,8 @@ const envSchema = z.object({
   // 4× for room:read and room:delivered, 10× for room:sync (server/realtime/socket-throttle.ts).
   SOCKET_EVENTS_PER_SEC: z.coerce.number().positive().default(5),
   SOCKET_EVENT_BURST: z.coerce.number().int().min(1).default(30),
+  // Sends are stored by group commit in this many lanes (rooms spread by id), each one batch in flight.
+  SEND_COMMIT_LANES: z.coerce.number().int().min(1).max(32).default(2),
   // Receipts: at most one per reader, room and kind in this window; the latest waits for the window's end.
   RECEIPT_WINDOW_MS: z.coerce.number().int().min(0).max(10_000).default(250),
   // In a room of more members than this, a receipt goes only to the senders of the messages it covers.

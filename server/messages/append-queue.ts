@@ -12,25 +12,31 @@ const MAX_BATCH = 500;
 /**
  * Group commit for sends to existing rooms (server/db/group-commit.ts): sends that arrive while a batch
  * is being stored go together in the next one, so under load one transaction stores many messages.
- * Batches are stored one after another and each in the order its sends were appended, so the order
- * within a room follows the order each sender sent in.
+ * Rooms are spread over `lanes` group commits by a hash of their id, each with one batch in flight: a
+ * room's batches are stored one after another, each in the order its sends were appended, so the order
+ * within a room follows the order each sender sent in, while other rooms' batches go at the same time
+ * (each batch locks its rooms in id order, as two nodes' batches do).
  */
 export class AppendQueue {
-  private readonly commit = new GroupCommit<AppendRequest, AppendOutcome>((batch) => this.store(batch), MAX_BATCH);
-  // Settles once the latest send appended has been answered: batches go in order, so all before it have too.
-  private latest: Promise<unknown> = Promise.resolve();
+  private readonly lanes: GroupCommit<AppendRequest, AppendOutcome>[];
+  // Per lane, settles once the latest send appended there has been answered (batches go in order).
+  private latest: Promise<unknown>[];
 
-  constructor(private readonly db: PrismaClient) {}
+  constructor(private readonly db: PrismaClient, lanes = 1) {
+    this.lanes = Array.from({ length: lanes }, () => new GroupCommit<AppendRequest, AppendOutcome>((batch) => this.store(batch), MAX_BATCH));
+    this.latest = this.lanes.map(() => Promise.resolve());
+  }
 
   append(request: AppendRequest): Promise<AppendOutcome> {
-    const outcome = this.commit.add(request);
-    this.latest = outcome.catch(() => {});
+    const lane = laneOf(request.roomId, this.lanes.length);
+    const outcome = this.lanes[lane].add(request);
+    this.latest[lane] = outcome.catch(() => {});
     return outcome;
   }
 
   /** Resolves once every send appended so far has been stored or refused. */
   async settled(): Promise<void> {
-    await this.latest;
+    await Promise.all(this.latest);
   }
 
   /**
@@ -60,3 +66,12 @@ export class AppendQueue {
     }
   }
 }
+
+/** A room's lane: the same room always goes to the same one (FNV-1a of its id). */
+export function laneOf(roomId: string, lanes: number): number {
+  if (lanes === 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < roomId.length; index += 1) hash = Math.imul(hash ^ roomId.charCodeAt(index), 0x01000193);
+  return (hash >>> 0) % lanes;
+}
+
