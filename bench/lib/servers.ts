@@ -51,7 +51,7 @@ export async function startRelay(options: { port: number; databaseUrl: string; r
     // Blank is "unset": one node, in memory, as the bare baseline has no Redis either.
     REDIS_URL: options.redisUrl ?? '',
     METRICS_TOKEN,
-  }, { nodeArgs: [...(options.inspect ? [INSPECT] : []), ...(process.env.BENCH_RELAY_NODE_ARGS?.split(' ') ?? [])] });
+  }, { nodeArgs: [...(options.inspect ? [INSPECT] : []), ...(process.env.BENCH_RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] });
   const pid = server.process.pid!;
   return {
     kind: 'relay',
@@ -73,9 +73,9 @@ export async function startBare(options: { port: number; redisUrl?: string; redi
     env: { ...process.env, PORT: String(options.port), REDIS_URL: options.redisUrl ?? '', BARE_REDIS_KEY: options.redisKey ?? 'bare' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let errors = '';
+  let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
-    errors += chunk.toString();
+    stderr += chunk.toString();
     process.stderr.write(chunk);
   });
   const port = await new Promise<number>((resolve, reject) => {
@@ -94,7 +94,7 @@ export async function startBare(options: { port: number; redisUrl?: string; redi
       const stats = await (await fetch(`${url}/stats`)).json();
       return { heapUsed: stats.heapUsed, rss: rssBytes(child.pid!) };
     },
-    retainedHeap: options.inspect ? inspected(() => errors) : noInspector,
+    retainedHeap: options.inspect ? inspected(() => stderr) : noInspector,
     stop: tracked(child.pid!, () => stopChild(child)),
   };
 }

@@ -74,4 +74,3 @@ export function laneOf(roomId: string, lanes: number): number {
   for (let index = 0; index < roomId.length; index += 1) hash = Math.imul(hash ^ roomId.charCodeAt(index), 0x01000193);
   return (hash >>> 0) % lanes;
 }
-

@@ -11,7 +11,7 @@ export async function markRead(actor: Actor, roomId: string, seq: number): Promi
   const change = await receipts.queue.advance({ roomId, userId: actor.userId, kind: 'read', seq });
   // Non-members get the same 404 as for a room that does not exist: no probing for room ids.
   if (!change) throw new AppError('not_found', 'No such conversation.');
-  // The audience rules (activityAudience) leave out a stranger whose request is not accepted.
+  // The audience rules (receiptAudience) leave out a stranger whose request is not accepted.
   if (change.read !== null) receipts.announcer.announce({ member: change.member, reader: actor.handle, kind: 'read', from: change.readFrom, seq: change.read });
   // Counted in the batch that moved the cursor, against that cursor: the client keeps the highest it has
   // seen, so a room list counted against an older one cannot bring the read messages back.

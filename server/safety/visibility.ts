@@ -68,12 +68,16 @@ async function activityAudiences(db: DbClient, keys: string[]): Promise<Map<stri
     FROM unnest(${pairs.map(([roomId]) => roomId)}::text[], ${pairs.map(([, userId]) => userId)}::text[]) AS i(room_id, user_id)
     JOIN "RoomMember" rm ON rm."roomId" = i.room_id AND rm."userId" <> i.user_id
     WHERE NOT ${blockedEitherWaySql(sqlColumn('rm."userId"'), sqlColumn('i.user_id'))}`;
+  return audiencesByKey(rows.map((row) => ({ key: `${row.roomId}\n${row.userId}`, audienceId: row.audienceId })));
+}
+
+/** Rows of (key, one member of its audience), gathered into each key's audience. */
+function audiencesByKey(rows: { key: string; audienceId: string }[]): Map<string, string[]> {
   const audiences = new Map<string, string[]>();
-  for (const row of rows) {
-    const key = `${row.roomId}\n${row.userId}`;
+  for (const { key, audienceId } of rows) {
     const audience = audiences.get(key);
-    if (audience) audience.push(row.audienceId);
-    else audiences.set(key, [row.audienceId]);
+    if (audience) audience.push(audienceId);
+    else audiences.set(key, [audienceId]);
   }
   return audiences;
 }
@@ -122,13 +126,7 @@ async function receiptAudiences(db: DbClient, keys: string[]): Promise<Map<strin
     )
     SELECT c.key, c.audience_id AS "audienceId" FROM candidates c
     WHERE NOT ${blockedEitherWaySql(sqlColumn('c.audience_id'), sqlColumn('c.user_id'))}`;
-  const audiences = new Map<string, string[]>();
-  for (const row of rows) {
-    const audience = audiences.get(row.key);
-    if (audience) audience.push(row.audienceId);
-    else audiences.set(row.key, [row.audienceId]);
-  }
-  return audiences;
+  return audiencesByKey(rows);
 }
 
 /** Whether a member's cursors read as 0 to the viewer (rule 2). */
