@@ -1,23 +1,34 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
- * Refuses, before Next sees it, a request Next would answer with a plain-text 500: a path whose
- * %-escapes do not decode. Under /api the answer is our JSON error shape. Returns true if it answered.
+ * Refuses, before Next sees it, a request Next would mishandle: a path whose %-escapes do not decode
+ * (Next answers a plain-text 500) or, under /api, a query whose %-escapes are not UTF-8 (Next turns each
+ * bad byte into a three-byte replacement character, so a trailing-slash redirect can carry a Location
+ * three times the request's size, more than a client reads). Under /api the answer is our JSON error
+ * shape. Returns true if it answered.
  */
 export function answerUndecodablePath(request: IncomingMessage, response: ServerResponse): boolean {
-  const path = (request.url ?? '/').split('?')[0];
+  const url = request.url ?? '/';
+  const queryAt = url.indexOf('?');
+  const path = queryAt === -1 ? url : url.slice(0, queryAt);
+  const isApi = path.startsWith('/api/');
+  const message = decodes(path) ? (isApi && queryAt !== -1 && !decodes(url.slice(queryAt + 1)) ? 'The URL query holds a malformed %-escape.' : null) : 'The URL path holds a malformed %-escape.';
+  if (message === null) return false;
+  if (isApi) {
+    response.writeHead(400, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: { code: 'bad_request', message } }));
+  } else {
+    response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(message);
+  }
+  return true;
+}
+
+function decodes(text: string): boolean {
   try {
-    decodeURIComponent(path);
-    return false;
-  } catch {
-    const message = 'The URL path holds a malformed %-escape.';
-    if (path.startsWith('/api/')) {
-      response.writeHead(400, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ error: { code: 'bad_request', message } }));
-    } else {
-      response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(message);
-    }
+    decodeURIComponent(text);
     return true;
+  } catch {
+    return false;
   }
 }

@@ -60,6 +60,13 @@ describe('REST: bad input is a JSON 4xx', () => {
     expectJsonError(await raw('/api/v1/rooms/%E0%A4%A/messages', { headers: bearer(alice) }), 400, 'bad_request');
   });
 
+  it('answers a query that is not UTF-8 with 400, before a trailing-slash redirect could triple it', async () => {
+    // Found by the fuzz suite (seed 451792544): the redirect's Location grew past what fetch reads.
+    for (const path of [`/api/v1/rooms?x=%ED%A0%80`, `/api/v1/?clientMsgId=${'%ED%A0%80'.repeat(1000)}`]) {
+      expectJsonError(await raw(path, { headers: bearer(alice) }), 400, 'bad_request');
+    }
+  });
+
   it('refuses a seq of 2^31 or more with 400', async () => {
     for (const seq of [2 ** 31, 2 ** 53 - 1]) {
       expectJsonError(await raw(`/api/v1/rooms/${roomId}/read`, jsonPost(alice, { seq })), 400, 'bad_request');
