@@ -71,7 +71,9 @@ describe('a client that reads nothing', () => {
     // not keep the ~29 MB that was never read; alice is still served.
     await waitFor(async () => (await statusOfSlow()) === 'offline', 5_000, 'the slow client to be cut');
     expect(node.output()).toContain('dropped a slow client');
-    expect((await rssMb(node.process.pid!)) - rssBefore).toBeLessThan(64);
+    // Garbage from building the pages may still be uncollected at the cut (once 70 MB on a loaded CI
+    // machine): what must not happen is the node keeping it, so the growth has to settle under the bound.
+    await waitFor(async () => (await rssMb(node.process.pid!)) - rssBefore < 64, 15_000, "the node's RSS growth to settle under 64 MB");
     const after = await emitAck(aliceSocket, 'message:send', { roomId, clientMsgId: 's-after', body: 'still here' });
     expect(after.ok).toBe(true);
   }, 120_000);
