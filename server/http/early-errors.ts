@@ -12,7 +12,11 @@ export function answerUndecodablePath(request: IncomingMessage, response: Server
   const queryAt = url.indexOf('?');
   const path = queryAt === -1 ? url : url.slice(0, queryAt);
   const isApi = path.startsWith('/api/');
-  const message = decodes(path) ? (isApi && queryAt !== -1 && !decodes(url.slice(queryAt + 1)) ? 'The URL query holds a malformed %-escape.' : null) : 'The URL path holds a malformed %-escape.';
+  const message = !decodes(path)
+    ? 'The URL path holds a malformed %-escape.'
+    : isApi && queryAt !== -1 && !decodes(url.slice(queryAt + 1))
+      ? 'The URL query holds a malformed %-escape.'
+      : null;
   if (message === null) return false;
   if (isApi) {
     response.writeHead(400, { 'content-type': 'application/json' });
