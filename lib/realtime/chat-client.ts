@@ -9,8 +9,13 @@ import { cursorReporter } from './cursor-reporter';
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
-/** The room list is fetched again at most this often for `room:advanced` of rooms not open. */
-export const ROOM_LIST_REFRESH_MS = 1_000;
+/**
+ * The room list is fetched for `room:advanced` of rooms not open at a random moment within this, then at
+ * most this often (± a quarter) while the room stays hot. Every member of a hot group gets the same
+ * announcements at once: 1,000 members refreshing at once, or every second, cost the node far more than
+ * pushing them every message (bench scenario (h)); spread over the interval they do not.
+ */
+export const ROOM_LIST_REFRESH_MS = 15_000;
 /** How long a "typing" signal shows without being renewed; clients renew every TYPING_RENEW_MS. */
 export const TYPING_SHOWN_MS = 6_000;
 export const TYPING_RENEW_MS = 3_000;
@@ -241,8 +246,11 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   // died between commit and push) or from hybrid fan-out (a hot room's messages go live only to the
   // tabs showing it). The open room catches up now; any other catches up when opened, as opening always
   // syncs (openHistory): pulling on every advance of a busy room nobody looks at would cost more than the
-  // pushes it replaces. The list (previews, unread counts, order) is refreshed, at most once a second.
-  const refreshRoomsSoon = throttled(ROOM_LIST_REFRESH_MS, () => void refreshRooms().catch(() => {}));
+  // pushes it replaces. The list (previews, unread counts, order) is refreshed within ROOM_LIST_REFRESH_MS.
+  const refreshRoomsSoon = throttled(
+    { first: () => Math.random() * ROOM_LIST_REFRESH_MS, then: () => ROOM_LIST_REFRESH_MS * (0.75 + Math.random() / 2) },
+    () => void refreshRooms().catch(() => {}),
+  );
   socket.on('room:advanced', ({ roomId, lastSeq }) => {
     const state = store.getState();
     const synced = state.syncedSeq[roomId];
@@ -357,23 +365,26 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
 }
 
 /** Runs at most once per `ms`: the first call at once, the calls meanwhile as one at the end of the wait. */
-function throttled(ms: number, run: () => void) {
+/**
+ * Runs `run` once `delays.first()` ms after it is asked for, then again at most every `delays.then()` ms
+ * while asked for meanwhile (all such asks share one run).
+ */
+function throttled(delays: { first: () => number; then: () => number }, run: () => void) {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let again = false;
-  const wait = () => {
+  const wait = (ms: number) => {
     timer = setTimeout(() => {
       timer = null;
       if (!again) return;
       again = false;
       run();
-      wait();
+      wait(delays.then());
     }, ms);
   };
   return {
     run: () => {
-      if (timer) return void (again = true);
-      run();
-      wait();
+      again = true;
+      if (!timer) wait(delays.first());
     },
     cancel: () => {
       if (timer) clearTimeout(timer);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxItem } from '@/lib/outbox';
-import { bindChatClient, type ChatSocket, SIGNED_OUT_URL } from '@/lib/realtime/chat-client';
+import { bindChatClient, type ChatSocket, ROOM_LIST_REFRESH_MS, SIGNED_OUT_URL } from '@/lib/realtime/chat-client';
 import type { ChatMessage } from '@/lib/schemas';
 import { createChatStore } from '@/lib/stores/chat-store';
 
@@ -264,7 +264,7 @@ describe('chat client: changes to messages (rich messaging)', () => {
 });
 
 describe('chat client: room:advanced (room heartbeat, hybrid fan-out)', () => {
-  it('syncs the open room at once; another room only refreshes the list, at most once a second, and syncs when opened', async () => {
+  it('syncs the open room at once; another room only refreshes the list, within ROOM_LIST_REFRESH_MS and then at most that often, and syncs when opened', async () => {
     let listFetches = 0;
     let listedSeq = 1;
     vi.stubGlobal('fetch', async (path: string) => {
@@ -285,17 +285,29 @@ describe('chat client: room:advanced (room heartbeat, hybrid fan-out)', () => {
     store.getState().openRoom('r1');
     const fetchesBefore = listFetches;
 
-    // A busy room not open: one list refresh at once, one more at the end of the second, no sync.
-    listedSeq = 20;
-    for (let seq = 2; seq <= 20; seq += 1) socket.fire('room:advanced', { roomId: 'r2', lastSeq: seq });
-    await vi.advanceTimersByTimeAsync(0);
+    // A busy room not open: the list is refreshed at a random moment within the interval (a big group's
+    // members spread out), then again for what came after, no sooner than the interval ± a quarter; no sync.
+    // Math.random at one half: the first refresh half an interval in, the next one interval after it.
+    vi.spyOn(Math, 'random').mockReturnValue(0.5);
+    expect(ROOM_LIST_REFRESH_MS).toBeGreaterThanOrEqual(10_000);
+    listedSeq = 10;
+    for (let seq = 2; seq <= 10; seq += 1) socket.fire('room:advanced', { roomId: 'r2', lastSeq: seq });
+    await vi.advanceTimersByTimeAsync(ROOM_LIST_REFRESH_MS / 2 - 1);
+    expect(listFetches).toBe(fetchesBefore);
+    await vi.advanceTimersByTimeAsync(1);
     expect(listFetches).toBe(fetchesBefore + 1);
-    await vi.advanceTimersByTimeAsync(1_000);
+    expect(store.getState().rooms.r2.lastSeq).toBe(10);
+    listedSeq = 20;
+    for (let seq = 11; seq <= 20; seq += 1) socket.fire('room:advanced', { roomId: 'r2', lastSeq: seq });
+    await vi.advanceTimersByTimeAsync(ROOM_LIST_REFRESH_MS - 1);
+    expect(listFetches).toBe(fetchesBefore + 1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(listFetches).toBe(fetchesBefore + 2);
+    vi.mocked(Math.random).mockRestore();
     expect(store.getState().rooms.r2.lastSeq).toBe(20);
     // The list knows of seq 20 now: the same news again (a heartbeat) fetches nothing.
     socket.fire('room:advanced', { roomId: 'r2', lastSeq: 20 });
-    await vi.advanceTimersByTimeAsync(2_000);
+    await vi.advanceTimersByTimeAsync(2 * ROOM_LIST_REFRESH_MS);
     expect(listFetches).toBe(fetchesBefore + 2);
     expect(roomSyncs('r2')).toEqual([]);
 
