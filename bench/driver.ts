@@ -6,6 +6,7 @@
 // lands in the conversation they have open (reading implies delivery), else `room:delivered`.
 import { io, type Socket } from 'socket.io-client';
 import { cursorReporter } from '../lib/realtime/cursor-reporter';
+import { ROOM_LIST_REFRESH_MS } from '../lib/realtime/chat-client';
 import { summarize } from './lib/stats';
 
 export type ClientSpec = {
@@ -24,7 +25,12 @@ export type ClientSpec = {
 };
 export type Send = { from: string; roomId: string; expect: number };
 
-type Client = { spec: ClientSpec; socket: Socket };
+type Client = {
+  spec: ClientSpec;
+  socket: Socket;
+  /** The highest seq of each room this client has been told of, by `message:new` or `room:advanced`. */
+  known: Map<string, number>;
+};
 type Track = { intendedAt: number; expect: number; got: number };
 
 const clients = new Map<string, Client>();
@@ -37,7 +43,10 @@ const ACK_TIMEOUT_MS = 60_000;
 // Counters of the current step, reset by each load command.
 let counters = freshCounters();
 function freshCounters() {
-  return { delivered: 0, duplicates: 0, lastDeliveryAt: 0, e2e: [] as number[], receiptErrors: 0, receiptsIn: 0, disconnects: 0, errors: [] as string[] };
+  return {
+    delivered: 0, duplicates: 0, lastDeliveryAt: 0, e2e: [] as number[], receiptErrors: 0, receiptsIn: 0, disconnects: 0, errors: [] as string[],
+    messagesIn: 0, advancedIn: 0, roomListFetches: 0, roomListErrors: 0,
+  };
 }
 const noteError = (message: string) => {
   if (counters.errors.length < 5 && !counters.errors.includes(message)) counters.errors.push(message);
@@ -51,7 +60,22 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
     timeout: 60_000,
     auth: kind === 'relay' ? { token: spec.token } : { user: spec.handle, rooms: spec.rooms ?? [] },
   });
-  const client = { spec, socket };
+  const client: Client = { spec, socket, known: new Map() };
+  const know = (roomId: string, seq: number) => client.known.set(roomId, Math.max(seq, client.known.get(roomId) ?? 0));
+  // As lib/realtime/chat-client.ts spaces them: ROOM_LIST_REFRESH_MS ± a quarter.
+  const refreshRoomList = throttled(() => ROOM_LIST_REFRESH_MS * (0.75 + Math.random() / 2), () => {
+    counters.roomListFetches += 1;
+    void (async () => {
+      const response = await fetch(`${url}/api/v1/rooms`, { headers: { authorization: `Bearer ${spec.token}` } });
+      await response.arrayBuffer();
+      if (response.ok) return;
+      counters.roomListErrors += 1;
+      noteError(`GET /rooms: ${response.status}`);
+    })().catch((error: Error) => {
+      counters.roomListErrors += 1;
+      noteError(`GET /rooms: ${error.message}`);
+    });
+  });
   // A report still unanswered when its client was disconnected (the end of a scenario) times out later:
   // that is not an error of whatever step is running by then.
   const answered = (reply: { ok: boolean; error?: { code: string } }) => {
@@ -63,6 +87,8 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
   socket.on('message:new', ({ message }: { message: { id: string; roomId: string; seq: number; sender: string; clientMsgId: string } }) => {
     const now = performance.now();
     lastEventAt = now;
+    counters.messagesIn += 1;
+    know(message.roomId, message.seq);
     if (message.sender === spec.handle) return;
     const track = tracks.get(message.clientMsgId);
     if (track) {
@@ -76,6 +102,16 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
     }
     if (spec.receipts === false) return;
     (spec.openRoom === message.roomId ? reportRead : reportDelivered)(message.roomId, message.seq);
+  });
+  // A busy room's hybrid fan-out (docs/performance.md) tells a client not showing it only that there is
+  // more; the web client then refreshes its room list (spaced by ROOM_LIST_REFRESH_MS) unless its list
+  // already holds that seq (from a pushed message or an earlier refresh).
+  socket.on('room:advanced', ({ roomId, lastSeq }: { roomId: string; lastSeq: number }) => {
+    lastEventAt = performance.now();
+    counters.advancedIn += 1;
+    const listed = client.known.get(roomId) ?? 0;
+    know(roomId, lastSeq);
+    if (roomId !== spec.openRoom && listed < lastSeq) refreshRoomList();
   });
   socket.on('receipt', () => {
     counters.receiptsIn += 1;
@@ -108,17 +144,37 @@ function onReceiptAck(reply: { ok: boolean; error?: { code: string } }) {
 }
 
 /** Sends one tracked message; `onAck` gets the ack time or an error. */
-function sendTracked(send: Send, clientMsgId: string, intendedAt: number, onAck: (error: string | null, ackedAt: number) => void) {
+function sendTracked(send: Send, clientMsgId: string, intendedAt: number, onAck: (error: string | null, ackedAt: number, seq?: number) => void) {
   const client = clients.get(send.from);
   if (!client?.socket.connected) return onAck(`${send.from} not connected`, 0);
   tracks.set(clientMsgId, { intendedAt, expect: send.expect, got: 0 });
-  client.socket.timeout(ACK_TIMEOUT_MS).emit('message:send', { roomId: send.roomId, clientMsgId, body: BODY + clientMsgId }, (error: Error | null, reply: { ok: boolean; error?: { code: string; message: string } }) => {
+  client.socket.timeout(ACK_TIMEOUT_MS).emit('message:send', { roomId: send.roomId, clientMsgId, body: BODY + clientMsgId }, (error: Error | null, reply: { ok: boolean; error?: { code: string; message: string }; message?: { seq: number } }) => {
     if (error) return onAck('ack timeout', 0);
-    onAck(reply.ok ? null : `${reply.error?.code}: ${reply.error?.message}`, performance.now());
+    onAck(reply.ok ? null : `${reply.error?.code}: ${reply.error?.message}`, performance.now(), reply.message?.seq);
   });
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `work` at once, then at most once per `interval()` ms: calls meanwhile share one trailing run. */
+function throttled(interval: () => number, work: () => void) {
+  let last = -Infinity;
+  let pending = false;
+  return () => {
+    if (pending) return;
+    const wait = last + interval() - performance.now();
+    if (wait <= 0) {
+      last = performance.now();
+      return work();
+    }
+    pending = true;
+    setTimeout(() => {
+      pending = false;
+      last = performance.now();
+      work();
+    }, wait);
+  };
+}
 
 async function waitUntil(done: () => boolean, timeoutMs: number) {
   const deadline = performance.now() + timeoutMs;
@@ -224,6 +280,64 @@ const commands = {
     };
     tracks.clear();
     return result;
+  },
+
+  /**
+   * Open loop like `openLoop`, counting what each member is told of rather than tracking each message:
+   * pushed (`message:new`) or announced (`room:advanced`, the hybrid fan-out). Then waits until every
+   * client knows the room's last acked seq (or the drain ends): `converged` members knew it, and
+   * `convergedMs` is from the last send's due time until the last of them did.
+   */
+  async announceLoop({ sends, rate, durationMs, drainMs, tag, roomId }: { sends: Send[]; rate: number; durationMs: number; drainMs: number; tag: string; roomId: string }) {
+    counters = freshCounters();
+    const total = Math.max(1, Math.round((rate * durationMs) / 1000));
+    const interval = 1000 / rate;
+    let acked = 0;
+    let ackErrors = 0;
+    let lastSeq = 0;
+    const start = performance.now() + 20;
+    let index = 0;
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        const now = performance.now();
+        while (index < total && start + index * interval <= now) {
+          sendTracked({ ...sends[index % sends.length], expect: 0 }, `${tag}-${index}`, start + index * interval, (error, _ackedAt, seq) => {
+            if (error) {
+              ackErrors += 1;
+              noteError(error);
+            } else {
+              acked += 1;
+              lastSeq = Math.max(lastSeq, seq ?? 0);
+            }
+          });
+          index += 1;
+        }
+        if (index >= total) resolve();
+        else setTimeout(tick, Math.max(0, Math.min(start + index * interval - now, 5)));
+      };
+      tick();
+    });
+    const lastDue = start + (total - 1) * interval;
+    const members = [...clients.values()];
+    const knowsLast = (client: Client) => (client.known.get(roomId) ?? 0) >= lastSeq;
+    await waitUntil(() => acked + ackErrors === total && members.every(knowsLast), durationMs + drainMs);
+    tracks.clear();
+    return {
+      offeredPerSec: rate,
+      sent: total,
+      acked,
+      ackErrors,
+      members: members.length,
+      converged: lastSeq > 0 ? members.filter(knowsLast).length : 0,
+      convergedMs: Math.round(performance.now() - lastDue),
+      messagesIn: counters.messagesIn,
+      advancedIn: counters.advancedIn,
+      roomListFetches: counters.roomListFetches,
+      roomListErrors: counters.roomListErrors,
+      receiptErrors: counters.receiptErrors,
+      disconnects: counters.disconnects,
+      errorSamples: counters.errors,
+    };
   },
 
   /**

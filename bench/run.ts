@@ -15,6 +15,7 @@ import { storedThroughput } from './scenarios/d-stored';
 import { catchUpStorm } from './scenarios/e-catch-up';
 import { idleHold } from './scenarios/f-idle';
 import { signInStorm } from './scenarios/g-sign-in-storm';
+import { hybridFanOut } from './scenarios/h-hybrid';
 
 const scenarios: Record<string, (ctx: Context) => Promise<ScenarioResult>> = {
   a: oneToOne,
@@ -25,6 +26,7 @@ const scenarios: Record<string, (ctx: Context) => Promise<ScenarioResult>> = {
   e: catchUpStorm,
   f: idleHold,
   g: signInStorm,
+  h: hybridFanOut,
 };
 
 async function main() {

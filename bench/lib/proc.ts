@@ -11,6 +11,11 @@ export function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1_000_000;
 }
 
+/** Bytes a process has handed to write system calls so far, sockets included (`wchar` of /proc/<pid>/io). */
+export function bytesWritten(pid: number): number {
+  return Number(readFileSync(`/proc/${pid}/io`, 'utf8').match(/^wchar: (\d+)/m)?.[1]);
+}
+
 export function rssBytes(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
   return line ? Number(line[1]) * 1024 : NaN;

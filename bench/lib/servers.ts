@@ -43,9 +43,10 @@ const inspected = (output: () => string) => () => {
   return url ? retainedHeap(url) : noInspector();
 };
 
-export async function startRelay(options: { port: number; databaseUrl: string; redisUrl?: string; inspect?: boolean }): Promise<Target> {
+export async function startRelay(options: { port: number; databaseUrl: string; redisUrl?: string; inspect?: boolean; env?: Record<string, string> }): Promise<Target> {
   const server = await startAppServer({
     ...BENCH_LIMITS,
+    ...options.env,
     PORT: String(options.port),
     DATABASE_URL: options.databaseUrl,
     // Blank is "unset": one node, in memory, as the bare baseline has no Redis either.
