@@ -18,6 +18,8 @@ test('a draft stays with its conversation across switches and a reload; Enter se
   const page = alice.page;
   await rooms(page).getByRole('button', { name: /Bob/ }).click();
   await expect(page.getByRole('heading', { name: 'Bob' })).toBeVisible();
+  await expect(page).toHaveURL(/\/c\//);
+  const bobUrl = page.url();
   await composer(page).fill('half-written for Bob');
   // An open panel does not follow into the next conversation either.
   await page.getByRole('button', { name: 'Conversation details' }).click();
@@ -32,6 +34,9 @@ test('a draft stays with its conversation across switches and a reload; Enter se
   await rooms(page).getByRole('button', { name: /Bob/ }).click();
   await expect(page.getByRole('heading', { name: 'Bob' })).toBeVisible();
   await expect(composer(page)).toHaveValue('half-written for Bob');
+  // The address follows the switch a moment later (the router's navigation): reloading before it has
+  // would reload Carol's, as reloading in the middle of any navigation does.
+  await expect(page).toHaveURL(bobUrl);
   await page.reload();
   await expect(composer(page)).toHaveValue('half-written for Bob');
   await rooms(page).getByRole('button', { name: /Carol/ }).click();
