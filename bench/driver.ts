@@ -156,6 +156,27 @@ function sendTracked(send: Send, clientMsgId: string, intendedAt: number, onAck:
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The open-loop schedule: send i is due at start + i / rate and `fire`d then (with that due time), whatever
+ * happened to the ones before. Resolves once the last has been fired.
+ */
+async function onSchedule(rate: number, durationMs: number, fire: (index: number, intendedAt: number) => void) {
+  const total = Math.max(1, Math.round((rate * durationMs) / 1000));
+  const interval = 1000 / rate;
+  const start = performance.now() + 20;
+  let index = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      for (; index < total && start + index * interval <= now; index += 1) fire(index, start + index * interval);
+      if (index >= total) resolve();
+      else setTimeout(tick, Math.max(0, Math.min(start + index * interval - now, 5)));
+    };
+    tick();
+  });
+  return { total, start, lastDue: start + (total - 1) * interval };
+}
+
 /** Runs `work` at once, then at most once per `interval()` ms: calls meanwhile share one trailing run. */
 function throttled(interval: () => number, work: () => void) {
   let last = -Infinity;
@@ -226,36 +247,22 @@ const commands = {
     counters = freshCounters();
     tracks.clear();
     const cpuBefore = process.cpuUsage();
-    const total = Math.max(1, Math.round((rate * durationMs) / 1000));
-    const interval = 1000 / rate;
     const ack: number[] = [];
     let acked = 0;
     let ackErrors = 0;
     let expected = 0;
-    const start = performance.now() + 20;
-    let index = 0;
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        const now = performance.now();
-        while (index < total && start + index * interval <= now) {
-          const send = sends[index % sends.length];
-          const intendedAt = start + index * interval;
-          expected += send.expect;
-          sendTracked(send, `${tag}-${index}`, intendedAt, (error, ackedAt) => {
-            if (error) {
-              ackErrors += 1;
-              noteError(error);
-            } else {
-              acked += 1;
-              ack.push(ackedAt - intendedAt);
-            }
-          });
-          index += 1;
+    const { total, start } = await onSchedule(rate, durationMs, (index, intendedAt) => {
+      const send = sends[index % sends.length];
+      expected += send.expect;
+      sendTracked(send, `${tag}-${index}`, intendedAt, (error, ackedAt) => {
+        if (error) {
+          ackErrors += 1;
+          noteError(error);
+        } else {
+          acked += 1;
+          ack.push(ackedAt - intendedAt);
         }
-        if (index >= total) resolve();
-        else setTimeout(tick, Math.max(0, Math.min(start + index * interval - now, 5)));
-      };
-      tick();
+      });
     });
     await waitUntil(() => acked + ackErrors === total && counters.delivered >= expected, durationMs + drainMs);
     const cpu = process.cpuUsage(cpuBefore);
@@ -290,34 +297,20 @@ const commands = {
    */
   async announceLoop({ sends, rate, durationMs, drainMs, tag, roomId }: { sends: Send[]; rate: number; durationMs: number; drainMs: number; tag: string; roomId: string }) {
     counters = freshCounters();
-    const total = Math.max(1, Math.round((rate * durationMs) / 1000));
-    const interval = 1000 / rate;
     let acked = 0;
     let ackErrors = 0;
     let lastSeq = 0;
-    const start = performance.now() + 20;
-    let index = 0;
-    await new Promise<void>((resolve) => {
-      const tick = () => {
-        const now = performance.now();
-        while (index < total && start + index * interval <= now) {
-          sendTracked({ ...sends[index % sends.length], expect: 0 }, `${tag}-${index}`, start + index * interval, (error, _ackedAt, seq) => {
-            if (error) {
-              ackErrors += 1;
-              noteError(error);
-            } else {
-              acked += 1;
-              lastSeq = Math.max(lastSeq, seq ?? 0);
-            }
-          });
-          index += 1;
+    const { total, lastDue } = await onSchedule(rate, durationMs, (index, intendedAt) => {
+      sendTracked({ ...sends[index % sends.length], expect: 0 }, `${tag}-${index}`, intendedAt, (error, _ackedAt, seq) => {
+        if (error) {
+          ackErrors += 1;
+          noteError(error);
+        } else {
+          acked += 1;
+          lastSeq = Math.max(lastSeq, seq ?? 0);
         }
-        if (index >= total) resolve();
-        else setTimeout(tick, Math.max(0, Math.min(start + index * interval - now, 5)));
-      };
-      tick();
+      });
     });
-    const lastDue = start + (total - 1) * interval;
     const members = [...clients.values()];
     const knowsLast = (client: Client) => (client.known.get(roomId) ?? 0) >= lastSeq;
     await waitUntil(() => acked + ackErrors === total && members.every(knowsLast), durationMs + drainMs);
