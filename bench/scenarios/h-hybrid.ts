@@ -9,8 +9,8 @@ import { settle } from './pairs';
 // (h) Hybrid fan-out (docs/performance.md): the group of (b), every member connected with the group NOT
 // on screen, at offered rates above the hybrid threshold (HYBRID_FANOUT_ABOVE=2,000 deliveries/s: 1,000
 // members at 3 msg/s and up). Ours: Relay with that threshold, so each member is told by
-// coalesced `room:advanced` announcements and refreshes its room list as the web client does (at most
-// once a second). Baseline: the same Relay with the hybrid fan-out off (HYBRID_FANOUT_ABOVE=0), every
+// coalesced `room:advanced` announcements and refreshes its room list as the web client does (spaced by
+// its ROOM_LIST_REFRESH_MS). Baseline: the same Relay with the hybrid fan-out off (HYBRID_FANOUT_ABOVE=0), every
 // message pushed to every member, who reports it delivered. Per member-message (acked messages × other
 // members): server CPU and bytes the server wrote (sockets included, /proc/<pid>/io). A member counts
 // as converged once it knows the last message's seq, pushed or announced.

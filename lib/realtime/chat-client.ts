@@ -12,8 +12,8 @@ const ACK_TIMEOUT_MS = 10_000;
 /**
  * The room list is fetched for `room:advanced` of rooms not open at a random moment within this, then at
  * most this often (± a quarter) while the room stays hot. Every member of a hot group gets the same
- * announcements at once: 1,000 members refreshing at once, or every second, cost the node far more than
- * pushing them every message (bench scenario (h)); spread over the interval they do not.
+ * announcements at once: 1,000 members refreshing at once, every second, swamped the node (bench scenario
+ * (h)). Spread out and rarer they cost less, though still more than pushing every message at that size.
  */
 export const ROOM_LIST_REFRESH_MS = 15_000;
 /** How long a "typing" signal shows without being renewed; clients renew every TYPING_RENEW_MS. */
@@ -364,7 +364,6 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   };
 }
 
-/** Runs at most once per `ms`: the first call at once, the calls meanwhile as one at the end of the wait. */
 /**
  * Runs `run` once `delays.first()` ms after it is asked for, then again at most every `delays.then()` ms
  * while asked for meanwhile (all such asks share one run).
