@@ -1,4 +1,4 @@
-import type { ClientSpec } from '../driver';
+import type { ClientSpec, DriverCommands } from '../driver';
 import type { Context, ScenarioResult } from '../lib/context';
 import { freshCopy } from '../lib/fixture';
 import { bytesWritten, measureCpu } from '../lib/proc';
@@ -17,10 +17,7 @@ import { settle } from './pairs';
 const SENDERS = 10;
 const HYBRID_THRESHOLD = 2_000;
 
-type Announced = {
-  offeredPerSec: number; sent: number; acked: number; ackErrors: number; members: number; converged: number; convergedMs: number;
-  messagesIn: number; advancedIn: number; roomListFetches: number; roomListErrors: number; receiptErrors: number; disconnects: number; errorSamples: string[];
-};
+type Announced = Awaited<ReturnType<DriverCommands['announceLoop']>>;
 type Step = Announced & { cpuUsPerMemberMessage: number; bytesPerMemberMessage: number; serverCpuShare: number; errors: number };
 
 export async function hybridFanOut(ctx: Context): Promise<ScenarioResult> {
@@ -42,7 +39,7 @@ export async function hybridFanOut(ctx: Context): Promise<ScenarioResult> {
         const { result, cpuMicros, wallMs } = await measureCpu([target.pid], () =>
           driver.call('announceLoop', { sends, rate, durationMs: profile.stepMs, drainMs: profile.drainMs, tag: `h-${mode}-${rate}`, roomId }),
         );
-        const step = result as Announced;
+        const step: Announced = result;
         // Per member-message only where something was acked (NaN, shown as such, where nothing was).
         const memberMessages = step.acked * (members.length - 1) || NaN;
         // A send never answered within the drain is as much an error as a refused one.
