@@ -37,6 +37,8 @@ export default defineConfig({
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       // A short grace so "offline" shows soon after the last tab closes.
       PRESENCE_GRACE_MS: '500',
+      // Only direct conversations push presence: every group's members' status is asked for, as a big group's is.
+      PRESENCE_PUSH_MAX_MEMBERS: '2',
       RATE_AUTH_PER_MIN: '100000',
       RATE_AUTH_BURST: '100000',
       SPAM_LINK_MIN_ACCOUNT_AGE_MS: '0',

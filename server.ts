@@ -55,6 +55,7 @@ async function main() {
   const presence = new PresenceTracker(presenceStore, database.db, broadcaster, {
     ttlMs: env.PRESENCE_TTL_MS,
     graceMs: env.PRESENCE_GRACE_MS,
+    pushMaxMembers: env.PRESENCE_PUSH_MAX_MEMBERS,
   });
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
   const failures = redis ? new RedisFailureLedger(redis.pub) : new MemoryFailureLedger();

@@ -187,7 +187,9 @@ export type RoomSummary = {
 
 export type PresenceStatus = { handle: string; status: 'online' | 'offline'; lastSeenAt: string | null };
 
-export const presenceQuerySchema = z.strictObject({ handles: z.array(handleSchema).min(1).max(200) });
+/** How many people one presence query may ask about. */
+export const PRESENCE_QUERY_MAX = 200;
+export const presenceQuerySchema = z.strictObject({ handles: z.array(handleSchema).min(1).max(PRESENCE_QUERY_MAX) });
 
 export type DeviceSessionSummary = {
   id: string;

@@ -19,6 +19,9 @@ const envSchema = z.object({
   PRESENCE_TTL_MS: z.coerce.number().int().min(500).max(120_000).default(45_000),
   // A reconnect within this time (a page reload) is not announced as offline → online.
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  // Presence changes are pushed to peers met in a direct conversation or a group of at most this many
+  // members; members of bigger groups ask when they look (members² events per connect otherwise).
+  PRESENCE_PUSH_MAX_MEMBERS: z.coerce.number().int().min(2).default(100),
   // Sending: a token bucket per user, shared by all nodes through Redis.
   RATE_SEND_PER_SEC: z.coerce.number().positive().default(1),
   RATE_SEND_BURST: z.coerce.number().int().min(1).default(10),

@@ -2,6 +2,7 @@
 
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
+import { PRESENCE_POLL_MS } from '@/lib/realtime/chat-client';
 import type { RoomSummary } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
@@ -26,6 +27,17 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
     if (focusAdd && addInput.current) addInput.current.focus();
     else panel.current?.querySelector<HTMLElement>('h3')?.focus();
   }, [focusAdd]);
+
+  // The members' status is asked for while the panel is open: the server pushes changes only through
+  // small groups, so a big group's would otherwise never show, or go stale.
+  const others = room.members.map((member) => member.handle).filter((handle) => handle !== me.handle).join(' ');
+  useEffect(() => {
+    if (!client || !others) return;
+    const ask = () => void client.askPresence(others.split(' '));
+    ask();
+    const timer = setInterval(ask, PRESENCE_POLL_MS);
+    return () => clearInterval(timer);
+  }, [client, others]);
 
   async function run(action: () => Promise<unknown>) {
     setError(null);

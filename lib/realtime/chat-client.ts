@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { apiFetch } from '../api-client';
 import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
-import type { ChatMessage, GroupInvite, MessageRequest, RoomSummary } from '../schemas';
+import { type ChatMessage, type GroupInvite, type MessageRequest, PRESENCE_QUERY_MAX, type RoomSummary } from '../schemas';
 import type { ChatStore } from '../stores/chat-store';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract';
 import { cursorReporter } from './cursor-reporter';
@@ -16,6 +16,8 @@ const ACK_TIMEOUT_MS = 10_000;
  * (h)). Spread out and rarer they cost less, though still more than pushing every message at that size.
  */
 export const ROOM_LIST_REFRESH_MS = 15_000;
+/** How often an open details panel asks again for its members' status (a big group's are never pushed). */
+export const PRESENCE_POLL_MS = 60_000;
 /** How long a "typing" signal shows without being renewed; clients renew every TYPING_RENEW_MS. */
 export const TYPING_SHOWN_MS = 6_000;
 export const TYPING_RENEW_MS = 3_000;
@@ -57,13 +59,21 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     if (socket.connected) await queryPresence(rooms);
   };
 
-  // Pull the status of everyone in our conversations; `presence` events keep it current after.
+  // Pull the status of our direct partners at every (re)connect; `presence` events keep it current after.
+  // A group's members are asked for by its details panel, the one place that shows them (askPresence):
+  // the server pushes only through small groups (PRESENCE_PUSH_MAX_MEMBERS).
   const queryPresence = async (rooms: RoomSummary[]) => {
     const me = store.getState().me.handle;
-    const handles = [...new Set(rooms.flatMap((room) => room.members.map((member) => member.handle)))].filter((h) => h !== me);
-    if (handles.length === 0) return;
-    const reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('presence:query', { handles: handles.slice(0, 200) }).catch(() => null);
-    if (reply?.ok) store.getState().setPresence(reply.statuses);
+    const partners = rooms.filter((room) => room.kind === 'direct').flatMap((room) => room.members.map((member) => member.handle));
+    await askPresence([...new Set(partners)].filter((handle) => handle !== me));
+  };
+
+  /** Asks for the status of these people, PRESENCE_QUERY_MAX at a time. */
+  const askPresence = async (handles: string[]) => {
+    for (let at = 0; at < handles.length && socket.connected; at += PRESENCE_QUERY_MAX) {
+      const reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('presence:query', { handles: handles.slice(at, at + PRESENCE_QUERY_MAX) }).catch(() => null);
+      if (reply?.ok) store.getState().setPresence(reply.statuses);
+    }
   };
 
   // One sync per room at a time; a later request waits for it and then continues from where it got.
@@ -327,6 +337,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     /** For features that bring their own events (components/notifications: view:state, message alerts). */
     socket,
     refreshRooms,
+    askPresence,
     /** Loads the list again after a failed first load (the Retry button). */
     loadRooms,
     flushOutbox,

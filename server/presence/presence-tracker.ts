@@ -2,12 +2,13 @@ import type { PresenceStatus } from '@/lib/schemas';
 import { touchDeviceSessions } from '../auth/device-sessions';
 import type { Broadcaster } from '../realtime/broadcaster';
 import type { PrismaClient } from '../db/generated/client';
-import { presenceAudience } from '../safety/visibility';
+import { presencePushAudience } from '../safety/visibility';
 import { handlesById } from '../users/handles-by-id';
 import { log } from '../ops/logger';
 import type { PresenceStore } from './presence-store';
 
-export type PresenceTiming = { ttlMs: number; graceMs: number };
+/** `pushMaxMembers`: changes are pushed to peers through groups of at most this many members (PRESENCE_PUSH_MAX_MEMBERS). */
+export type PresenceOptions = { ttlMs: number; graceMs: number; pushMaxMembers: number };
 
 type Person = { userId: string; handle: string };
 /** One socket: its user, and the device session it belongs to. */
@@ -17,7 +18,8 @@ export type Connection = Person & { sessionId: string };
  * Online while at least one session is connected, on any node. A node heartbeats its own
  * connections; one sweeper (under a lock) turns users of a crashed node offline once their
  * connections lapse, so the bound is about ttl + ttl/3. Going offline waits a grace period, so a
- * page reload does not flap. Only changes are announced, once, to the user's peers.
+ * page reload does not flap. Only changes are announced, once, to the user's peers, except those met
+ * only in big groups, who ask when they look (safety/visibility.ts, presencePushAudience).
  */
 export class PresenceTracker {
   private local = new Map<string, Connection>();
@@ -29,11 +31,11 @@ export class PresenceTracker {
     private readonly store: PresenceStore,
     private readonly db: PrismaClient,
     private readonly broadcaster: Broadcaster,
-    private readonly timing: PresenceTiming,
+    private readonly options: PresenceOptions,
   ) {}
 
   private get beatMs() {
-    return Math.max(250, Math.floor(this.timing.ttlMs / 3));
+    return Math.max(250, Math.floor(this.options.ttlMs / 3));
   }
 
   start() {
@@ -48,7 +50,7 @@ export class PresenceTracker {
 
   async connected(connection: Connection, connectionId: string) {
     this.local.set(connectionId, connection);
-    const previous = await this.store.connect(connection.userId, connectionId, Date.now() + this.timing.ttlMs);
+    const previous = await this.store.connect(connection.userId, connectionId, Date.now() + this.options.ttlMs);
     if (previous !== 'online') await this.announce(connection, { handle: connection.handle, status: 'online', lastSeenAt: null });
   }
 
@@ -58,7 +60,7 @@ export class PresenceTracker {
     await this.store.disconnect(connection.userId, connectionId, leftAt);
     // Last seen when the connection left, not when the grace period ran out.
     const settled = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void this.settleOffline(connection, leftAt).catch(logError).finally(resolve), this.timing.graceMs);
+      const timer = setTimeout(() => void this.settleOffline(connection, leftAt).catch(logError).finally(resolve), this.options.graceMs);
       timer.unref();
     });
     this.settling.add(settled);
@@ -72,7 +74,7 @@ export class PresenceTracker {
 
   private async heartbeat() {
     const connections = [...this.local].map(([connectionId, { userId }]) => ({ connectionId, userId }));
-    const missing = await this.store.refresh(connections, Date.now() + this.timing.ttlMs);
+    const missing = await this.store.refresh(connections, Date.now() + this.options.ttlMs);
     // The store lost connections that are still open here (Redis restarted empty, or a stall let them
     // lapse): each is connected again, which marks its user online and tells their peers, so presence is
     // right again within one beat instead of reading offline until the socket reconnects.
@@ -104,7 +106,7 @@ export class PresenceTracker {
       const handleOf = await handlesById(this.db, lapsed.map((entry) => entry.userId));
       await inParallel(lapsed, SETTLE_AT_ONCE, async ({ userId, lapsedAt }) => {
         // Last seen at the last heartbeat, which is one ttl before the lapse (or at a later disconnect).
-        const seenAt = lapsedAt - this.timing.ttlMs;
+        const seenAt = lapsedAt - this.options.ttlMs;
         const handle = handleOf.get(userId);
         if (handle) await this.settleOffline({ userId, handle }, seenAt);
         else await this.store.settleOffline(userId, Date.now(), seenAt);
@@ -121,9 +123,9 @@ export class PresenceTracker {
     await this.announce(person, { handle: person.handle, status: 'offline', lastSeenAt: lastSeenAt.toISOString() });
   }
 
-  // To the user's peers, minus anyone on either side of a block.
+  // To the user's peers, minus anyone on either side of a block and those met only in big groups.
   private async announce(person: Person, presence: PresenceStatus): Promise<void> {
-    const audience = await presenceAudience(this.db, person.userId);
+    const audience = await presencePushAudience(this.db, person.userId, this.options.pushMaxMembers);
     this.broadcaster.toUsers(audience, 'presence', presence);
     // Peers keep the last event they get, and two nodes' announcements can overtake each other. This
     // read leaves right behind the publish (the store and the adapter share one Redis connection), so

@@ -2,7 +2,7 @@ import { Prisma } from '../db/generated/client';
 import type { DbClient } from '../db/client-types';
 import { perTurn } from '../db/per-turn';
 import { peerIds } from '../users/peer-ids';
-import { blockedEitherWay, eitherBlocked } from './block-relations';
+import { eitherBlocked } from './block-relations';
 
 /*
  * Who may see what of whom: every rule in one place (docs/security.md, "Who sees what").
@@ -38,15 +38,34 @@ export const blockedEitherWaySql = (a: Prisma.Sql, b: Prisma.Sql) =>
 export const visibleToViewer = (viewerId: string) => ({ sender: { blockedBy: { none: { blockerId: viewerId } } } });
 
 /** Who sees the user's presence and renames (rule 1). */
-export async function presenceAudience(db: DbClient, userId: string): Promise<string[]> {
-  const [peers, hidden] = await Promise.all([peerIds(db, userId), blockedEitherWay(db, userId)]);
-  return peers.filter((id) => !hidden.has(id));
-}
+export const presenceAudience = (db: DbClient, userId: string) => peersOf(db, userId, {});
+
+/**
+ * Who is told of the user's presence changes as they happen: their peers (rule 1) who share a direct
+ * conversation or a group of at most `pushMaxMembers` members with them. Peers who share only bigger
+ * groups ask (`presence:query`) when they look: telling every member of a big group each time one of
+ * them connects is members² events, all of them at once when a node restarts.
+ */
+export const presencePushAudience = (db: DbClient, userId: string, pushMaxMembers: number) => peersOf(db, userId, { roomsUpTo: pushMaxMembers });
 
 /** Of the given users, those whose presence the viewer may not see (rule 1); never the viewer. */
 export async function presenceHiddenFrom(db: DbClient, viewerId: string, userIds: string[]): Promise<Set<string>> {
-  const visible = new Set(await presenceAudience(db, viewerId));
+  // Only the given users are looked at: asking about a few members of a 10,000-member group stays cheap.
+  const visible = new Set(await peersOf(db, viewerId, { among: userIds }));
   return new Set(userIds.filter((id) => id !== viewerId && !visible.has(id)));
+}
+
+/** Rule 1 in one statement: the user's peers with no block either way, optionally only `among` some users or through rooms of at most `roomsUpTo` members. */
+async function peersOf(db: DbClient, userId: string, only: { among?: string[]; roomsUpTo?: number }): Promise<string[]> {
+  const among = only.among ? Prisma.sql`AND peer."userId" = ANY(${only.among}::text[])` : Prisma.empty;
+  const roomsUpTo =
+    only.roomsUpTo !== undefined ? Prisma.sql`AND (SELECT count(*) FROM "RoomMember" m WHERE m."roomId" = mine."roomId") <= ${only.roomsUpTo}` : Prisma.empty;
+  const rows = await db.$queryRaw<{ userId: string }[]>`
+    SELECT DISTINCT peer."userId" FROM "RoomMember" mine
+    JOIN "RoomMember" peer ON peer."roomId" = mine."roomId" AND peer."userId" <> mine."userId" AND peer."request" IS NULL
+    WHERE mine."userId" = ${userId} AND mine."request" IS NULL ${among} ${roomsUpTo}
+      AND NOT ${blockedEitherWaySql(Prisma.sql`${userId}`, sqlColumn('peer."userId"'))}`;
+  return rows.map((row) => row.userId);
 }
 
 /** Who sees a member's receipts and typing in a room (rule 2). */

@@ -65,3 +65,34 @@ test('adding a third person to a direct chat starts a new group, and the direct 
   await expect(rooms(bob.page).getByRole('button', { name: /a secret between us/ })).toBeVisible();
   expect(errors.list).toEqual([]);
 });
+
+test("a group's details show each member's status, asked for when the panel opens (groups push none here)", async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await alice.page.getByRole('button', { name: 'New group' }).click();
+  await alice.page.getByLabel('Group name').fill('Status check');
+  await alice.page.getByLabel('Members (handles)').fill(`${bob.handle}, ${carol.handle}`);
+  await alice.page.getByRole('button', { name: 'Create group' }).click();
+  await acceptInvite(bob.page, 'Status check');
+  await acceptInvite(carol.page, 'Status check');
+  await rooms(bob.page).getByRole('button', { name: /Status check/ }).click();
+
+  const details = bob.page.getByRole('complementary', { name: 'Conversation details' });
+  const dotOf = (handle: string) => details.getByRole('list', { name: 'Members' }).getByRole('listitem').filter({ hasText: `@${handle}` }).getByRole('img');
+  await bob.page.getByRole('button', { name: 'Conversation details' }).click();
+  await expect(dotOf(alice.handle)).toHaveAttribute('aria-label', 'online');
+  await expect(dotOf(carol.handle)).toHaveAttribute('aria-label', 'online');
+
+  // Carol leaves. Nothing is pushed to a group here (PRESENCE_PUSH_MAX_MEMBERS=2): opening the panel
+  // again asks, and once her offline has settled on the server it shows.
+  await carol.page.close();
+  await expect(async () => {
+    await details.getByRole('button', { name: 'Close' }).click();
+    await bob.page.getByRole('button', { name: 'Conversation details' }).click();
+    await expect(dotOf(carol.handle)).toHaveAttribute('aria-label', 'offline', { timeout: 1_000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(dotOf(alice.handle)).toHaveAttribute('aria-label', 'online');
+  expect(errors.list).toEqual([]);
+});

@@ -106,7 +106,7 @@ export async function startInProcessRealtime() {
   const { broadcaster, sent } = recordingBroadcaster(socketBroadcaster(io));
   const presenceStore = new MemoryPresenceStore();
   // No grace: a socket that leaves settles offline at once, so nothing is still pending at close.
-  const presence = new PresenceTracker(presenceStore, watched.db, broadcaster, { ttlMs: 60_000, graceMs: 0 });
+  const presence = new PresenceTracker(presenceStore, watched.db, broadcaster, { ttlMs: 60_000, graceMs: 0, pushMaxMembers: env.PRESENCE_PUSH_MAX_MEMBERS });
   setRuntime({ env, db: watched.db, broadcaster, presence, buckets: new MemoryTokenBuckets(), appendQueue: new AppendQueue(watched.db), receipts: createReceipts({ db: watched.db, broadcaster }, { windowMs: env.RECEIPT_WINDOW_MS, toAllMaxMembers: env.RECEIPTS_TO_ALL_MAX_MEMBERS }), failures: new MemoryFailureLedger(), attachments: createAttachmentStorage(env), notifications: createNotifications(env, watched.db, null) });
   handleConnections(io, presence);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));

@@ -4,6 +4,7 @@ import type { PresenceStatus } from '@/lib/schemas';
 import { MemoryPresenceStore } from '@/server/presence/presence-store';
 import { PresenceTracker } from '@/server/presence/presence-tracker';
 import { RedisPresenceStore } from '@/server/presence/redis-presence-store';
+import { presenceHiddenFrom } from '@/server/safety/visibility';
 import { insertGroup, insertUser, recordingBroadcaster, useTestDatabase } from '../helpers/in-process-runtime';
 import { TEST_REDIS_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
@@ -26,7 +27,7 @@ async function people() {
 
 function node(store: MemoryPresenceStore, sent: ReturnType<typeof recordingBroadcaster>['broadcaster'], graceMs = 0) {
   const watched = watchDb(database.db);
-  const tracker = new PresenceTracker(store, watched.db, sent, { ttlMs: 60_000, graceMs });
+  const tracker = new PresenceTracker(store, watched.db, sent, { ttlMs: 60_000, graceMs, pushMaxMembers: 100 });
   return { tracker, watched };
 }
 
@@ -46,7 +47,7 @@ describe('PresenceTracker across nodes, on the real database', () => {
     expect(presenceEvents(sent)).toEqual([{ to: [alice.id], handle: bob.handle, status: 'online', lastSeenAt: null }]);
 
     // Node A's grace timer settles bob offline, but its announcement is slow to go out...
-    const slow = nodeA.watched.holdNext('roomMember.findMany');
+    const slow = nodeA.watched.holdNext('$queryRaw');
     const leftAt = Date.now();
     await nodeA.tracker.disconnected(connection, 'on-a');
     await slow.reached;
@@ -104,12 +105,27 @@ describe('PresenceTracker across nodes, on the real database', () => {
     expect(row.lastSeenAt?.getTime()).toBe(lastSeen);
   });
 
+  it('pushes changes only to peers met in a direct conversation or a small group; those met only in a big group may still ask', async () => {
+    const db = database.db;
+    const [alice, bob, carol, dave, stranger] = await Promise.all(['alice', 'bob', 'carol', 'dave', 'stranger'].map((name) => insertUser(db, name)));
+    userIds.push(alice.id, bob.id, carol.id, dave.id, stranger.id);
+    // With a cap of 3: alice shares the small group and the big one with bob; carol and dave only the big one.
+    roomIds.push((await insertGroup(db, bob.id, [alice.id])).id, (await insertGroup(db, bob.id, [alice.id, carol.id, dave.id])).id);
+    const { broadcaster, sent } = recordingBroadcaster();
+    const tracker = new PresenceTracker(new MemoryPresenceStore(), db, broadcaster, { ttlMs: 60_000, graceMs: 0, pushMaxMembers: 3 });
+    await tracker.connected({ userId: bob.id, handle: bob.handle, sessionId: 's1' }, 'bob-tab');
+    expect(presenceEvents(sent)).toEqual([{ to: [alice.id], handle: bob.handle, status: 'online', lastSeenAt: null }]);
+    // Carol was not told, but asking shows her bob's real status: she is his peer. A stranger is not.
+    expect(await presenceHiddenFrom(db, carol.id, [bob.id, dave.id, stranger.id])).toEqual(new Set([stranger.id]));
+    expect(await presenceHiddenFrom(db, stranger.id, [bob.id])).toEqual(new Set([bob.id]));
+  });
+
   it('sweeps a crashed node\'s users on its own beat while a node on a longer beat holds that node\'s sweep lock', async () => {
     const { alice, bob } = await people();
     const redis = new Redis(TEST_REDIS_URL);
     const store = new RedisPresenceStore(redis);
     const { broadcaster, sent } = recordingBroadcaster();
-    const tracker = (ttlMs: number) => new PresenceTracker(store, database.db, broadcaster, { ttlMs, graceMs: 0 });
+    const tracker = (ttlMs: number) => new PresenceTracker(store, database.db, broadcaster, { ttlMs, graceMs: 0, pushMaxMembers: 100 });
     // Never started: no heartbeat ever refreshes bob's connection there, as on a killed node.
     const crashed = tracker(1_500);
     // The default ttl (45 s): a 15 s beat, whose turn keeps the lock for 12 s.

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxItem } from '@/lib/outbox';
 import { bindChatClient, type ChatSocket, ROOM_LIST_REFRESH_MS, SIGNED_OUT_URL } from '@/lib/realtime/chat-client';
-import type { ChatMessage } from '@/lib/schemas';
+import { type ChatMessage, PRESENCE_QUERY_MAX } from '@/lib/schemas';
 import { createChatStore } from '@/lib/stores/chat-store';
 
 type Sent = { event: string; payload: unknown; resolve: (reply: unknown) => void; reject: (error: Error) => void };
@@ -320,5 +320,40 @@ describe('chat client: room:advanced (room heartbeat, hybrid fan-out)', () => {
     void client.openHistory('r2');
     for (let tries = 0; roomSyncs('r2').length < 1 && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
     expect(roomSyncs('r2').map((sent) => sent.payload)).toMatchObject([{ roomId: 'r2', afterSeq: 1 }]);
+  });
+});
+
+describe('chat client: presence', () => {
+  it('asks for direct partners at connect, and for any list of people PRESENCE_QUERY_MAX at a time when asked', async () => {
+    const member = (handle: string) => ({ handle, displayName: handle, readSeq: 0, deliveredSeq: 0 });
+    const group = Array.from({ length: PRESENCE_QUERY_MAX + 50 }, (_, index) => member(`g${index}`));
+    vi.stubGlobal('fetch', async (path: string) => {
+      const rooms = [
+        { ...room, members: [member('me'), member('dm')] },
+        { ...room, id: 'r2', kind: 'group', name: 'big', members: [member('me'), member('dm'), ...group] },
+      ];
+      const body = path.includes('/requests') ? { requests: [] } : { rooms };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const { socket, store, client } = setUp();
+    const queries = () => socket.sent.filter((sent) => sent.event === 'presence:query');
+    const answer = (query: Sent) =>
+      query.resolve({ ok: true, statuses: (query.payload as { handles: string[] }).handles.map((handle) => ({ handle, status: 'online', lastSeenAt: null })) });
+    socket.open();
+    for (let tries = 0; queries().length < 1 && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(100);
+    // Only the direct partner (once per list load): a big group's members are asked for by its details panel.
+    const atConnect = queries();
+    expect(atConnect.map((query) => query.payload)).toEqual(atConnect.map(() => ({ handles: ['dm'] })));
+    atConnect.forEach(answer);
+
+    const asking = client.askPresence(group.map((person) => person.handle));
+    await vi.advanceTimersByTimeAsync(0);
+    answer(queries()[atConnect.length]);
+    await vi.advanceTimersByTimeAsync(0);
+    answer(queries()[atConnect.length + 1]);
+    await asking;
+    expect(queries().slice(atConnect.length).map((query) => (query.payload as { handles: string[] }).handles.length)).toEqual([PRESENCE_QUERY_MAX, 50]);
+    expect(Object.keys(store.getState().presence).sort()).toEqual(['dm', ...group.map((person) => person.handle)].sort());
   });
 });
