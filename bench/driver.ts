@@ -36,6 +36,8 @@ type Track = { intendedAt: number; expect: number; got: number };
 const clients = new Map<string, Client>();
 // When a message or receipt last arrived, to start each step from a quiet system (`settle`).
 let lastEventAt = 0;
+// `presence` events received since the last `connect` command (scenario i).
+let presenceIn = 0;
 const tracks = new Map<string, Track>();
 const BODY = 'The quick brown fox jumps over the lazy dog, again and again: ';
 const ACK_TIMEOUT_MS = 60_000;
@@ -115,6 +117,10 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
   });
   socket.on('receipt', () => {
     counters.receiptsIn += 1;
+    lastEventAt = performance.now();
+  });
+  socket.on('presence', () => {
+    presenceIn += 1;
     lastEventAt = performance.now();
   });
   socket.on('disconnect', (reason) => {
@@ -205,6 +211,7 @@ async function waitUntil(done: () => boolean, timeoutMs: number) {
 const commands = {
   async connect({ url, kind, users, batch }: { url: string; kind: 'relay' | 'bare'; users: ClientSpec[]; batch: number }) {
     const start = performance.now();
+    presenceIn = 0;
     let failed = 0;
     const errors: string[] = [];
     for (let index = 0; index < users.length; index += batch) {
@@ -235,7 +242,7 @@ const commands = {
   async settle({ quietMs, timeoutMs }: { quietMs: number; timeoutMs: number }) {
     const start = performance.now();
     await waitUntil(() => performance.now() - lastEventAt >= quietMs, timeoutMs);
-    return { waitedMs: Math.round(performance.now() - start) };
+    return { waitedMs: Math.round(performance.now() - start), presenceIn };
   },
 
   /**

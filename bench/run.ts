@@ -16,6 +16,7 @@ import { catchUpStorm } from './scenarios/e-catch-up';
 import { idleHold } from './scenarios/f-idle';
 import { signInStorm } from './scenarios/g-sign-in-storm';
 import { hybridFanOut } from './scenarios/h-hybrid';
+import { groupConnect } from './scenarios/i-group-connect';
 
 const scenarios: Record<string, (ctx: Context) => Promise<ScenarioResult>> = {
   a: oneToOne,
@@ -27,6 +28,7 @@ const scenarios: Record<string, (ctx: Context) => Promise<ScenarioResult>> = {
   f: idleHold,
   g: signInStorm,
   h: hybridFanOut,
+  i: groupConnect,
 };
 
 async function main() {

@@ -39,6 +39,30 @@ export async function freshCopy(profile: Profile, fixture: Fixture): Promise<str
   return profile.databaseUrl;
 }
 
+/**
+ * A fresh copy in which (b)'s group has `size` members: the fixture's other users (the idle ones, then
+ * the pairs') are written into it as accepted members. Ten thousand members through the API would take
+ * hours (each add tells every member); the rows are what the API leaves for an accepted invite.
+ */
+export async function freshCopyWithBigGroup(profile: Profile, fixture: Fixture, size: number): Promise<{ databaseUrl: string; members: TestUser[] }> {
+  const databaseUrl = await freshCopy(profile, fixture);
+  const others = [...fixture.idle, ...fixture.pairs.flatMap((pair) => [pair.a, pair.b])];
+  const joining = others.slice(0, Math.max(0, size - fixture.group.members.length));
+  const members = [...fixture.group.members, ...joining].slice(0, size);
+  if (members.length < size) throw new Error(`the fixture holds ${members.length} users, not the ${size} a group of that size needs`);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`INSERT INTO "RoomMember" ("roomId", "userId") SELECT $1, "id" FROM "User" WHERE "handle" = ANY($2::text[])`, [
+      fixture.group.roomId,
+      joining.map((user) => user.handle),
+    ]);
+  } finally {
+    await client.end();
+  }
+  return { databaseUrl, members };
+}
+
 async function inParallel<T>(count: number, concurrency: number, make: (index: number) => Promise<T>): Promise<T[]> {
   const made = new Array<T>(count);
   let next = 0;

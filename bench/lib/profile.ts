@@ -9,10 +9,12 @@ const list = (name: string, full: number[], small: number[]) =>
 export const profile = {
   name: quick ? 'quick' : 'full',
   /** Which scenarios run, e.g. BENCH_ONLY=a,b,d. */
-  only: (process.env.BENCH_ONLY ?? 'a,b,b2,c,d,e,f,g,h').split(',').map((letter) => letter.trim()),
+  only: (process.env.BENCH_ONLY ?? 'a,b,b2,c,d,e,f,g,h,i').split(',').map((letter) => letter.trim()),
   drivers: num('BENCH_DRIVERS', 1, 1),
   pairs: num('BENCH_PAIRS', 1_000, 100),
   groupSize: num('BENCH_GROUP_SIZE', 1_000, 100),
+  /** (i): the group also measured at this size, its other members written in from the fixture's other users. */
+  bigGroupSize: num('BENCH_BIG_GROUP_SIZE', 10_000, 1_000),
   idleUsers: num('BENCH_IDLE_USERS', 10_000, 1_000),
   /** Offered 1:1 messages/s, climbed until the server stops keeping up. */
   ladder: list('BENCH_LADDER', [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000], [200, 500, 1_000, 2_000]),

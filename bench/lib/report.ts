@@ -33,7 +33,8 @@ export async function describeMachine(profile: Profile) {
   };
 }
 
-const cell = (value: number | string) => (typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '—') : value);
+// Not a number is shown as a dash; JSON keeps it as null, which is how a merged earlier result comes back.
+const cell = (value: number | string | null) => (typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : '—');
 
 /** The scenarios of the last run of this profile, so a partial run can compare with (a) and keep the rest. */
 export function previousResults(profile: Profile): ScenarioResult[] {

@@ -9,21 +9,25 @@ async function acceptInvite(page: Page, group: string) {
   await invite.getByRole('button', { name: 'Accept' }).click();
 }
 
+type Person = Awaited<ReturnType<typeof signUp>>;
+/** The owner starts a group with the others (strangers to them, so invited), who all accept it. */
+async function startGroup(owner: Person, name: string, members: Person[]) {
+  await owner.page.getByRole('button', { name: 'New group' }).click();
+  await owner.page.getByLabel('Group name').fill(name);
+  await owner.page.getByLabel('Members (handles)').fill(members.map((member, index) => `${index % 2 ? '@' : ''}${member.handle}`).join(', '));
+  await owner.page.getByRole('button', { name: 'Create group' }).click();
+  await expect(owner.page.getByRole('heading', { name })).toBeVisible();
+  for (const member of members) await acceptInvite(member.page, name);
+  for (const member of members) await expect(rooms(member.page).getByRole('button', { name: new RegExp(name) })).toBeVisible();
+}
+
 test('a group appears live for its members, and the sender sees who received and read each message', async ({ browser }) => {
   const errors = trackPageErrors();
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
   const carol = await signUp(browser, 'carol', 'Carol', errors);
 
-  await alice.page.getByRole('button', { name: 'New group' }).click();
-  await alice.page.getByLabel('Group name').fill('Trip planning');
-  await alice.page.getByLabel('Members (handles)').fill(`${bob.handle}, @${carol.handle}`);
-  await alice.page.getByRole('button', { name: 'Create group' }).click();
-  await expect(alice.page.getByRole('heading', { name: 'Trip planning' })).toBeVisible();
-  await acceptInvite(bob.page, 'Trip planning');
-  await acceptInvite(carol.page, 'Trip planning');
-  await expect(rooms(bob.page).getByRole('button', { name: /Trip planning/ })).toBeVisible();
-  await expect(rooms(carol.page).getByRole('button', { name: /Trip planning/ })).toBeVisible();
+  await startGroup(alice, 'Trip planning', [bob, carol]);
 
   await send(alice, 'Who is in for Saturday?');
   const mine = messages(alice.page).locator('li[data-seq]', { hasText: 'Who is in for Saturday?' });
@@ -71,12 +75,7 @@ test("a group's details show each member's status, asked for when the panel open
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
   const carol = await signUp(browser, 'carol', 'Carol', errors);
-  await alice.page.getByRole('button', { name: 'New group' }).click();
-  await alice.page.getByLabel('Group name').fill('Status check');
-  await alice.page.getByLabel('Members (handles)').fill(`${bob.handle}, ${carol.handle}`);
-  await alice.page.getByRole('button', { name: 'Create group' }).click();
-  await acceptInvite(bob.page, 'Status check');
-  await acceptInvite(carol.page, 'Status check');
+  await startGroup(alice, 'Status check', [bob, carol]);
   await rooms(bob.page).getByRole('button', { name: /Status check/ }).click();
 
   const details = bob.page.getByRole('complementary', { name: 'Conversation details' });
