@@ -1,4 +1,6 @@
-import { decode, encode } from 'next-auth/jwt';
+import { hkdfSync } from 'node:crypto';
+import { jwtDecrypt } from 'jose';
+import { encode } from 'next-auth/jwt';
 import { getRuntime } from '../runtime';
 
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
@@ -12,11 +14,23 @@ export function encodeSessionToken(claims: SessionClaims): Promise<string> {
   return encode({ token: claims, secret: NEXTAUTH_SECRET, maxAge: SESSION_MAX_AGE_SECONDS });
 }
 
+/**
+ * next-auth's `decode`, with its key derived once per secret: next-auth runs HKDF on every call, about
+ * 160 µs, a tenth of a socket handshake's CPU (bench scenario i). Same key, same algorithm, same clock
+ * tolerance as next-auth 4's `decode`.
+ */
 export async function decodeSessionToken(raw: string): Promise<SessionClaims | null> {
   const { NEXTAUTH_SECRET } = getRuntime().env;
-  const payload = await decode({ token: raw, secret: NEXTAUTH_SECRET }).catch(() => null);
+  const payload = await jwtDecrypt(raw, encryptionKey(NEXTAUTH_SECRET), { clockTolerance: 15 }).then((result) => result.payload, () => null);
   if (typeof payload?.sid !== 'string' || typeof payload.sub !== 'string') return null;
   return { sub: payload.sub, sid: payload.sid };
+}
+
+const derivedKeys = new Map<string, Uint8Array>();
+function encryptionKey(secret: string): Uint8Array {
+  let key = derivedKeys.get(secret);
+  if (!key) derivedKeys.set(secret, (key = new Uint8Array(hkdfSync('sha256', secret, '', 'NextAuth.js Generated Encryption Key', 32))));
+  return key;
 }
 
 /** Finds the credential in a bearer header, else in next-auth's session cookie. */

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { tokenFromHeaders } from '@/server/auth/session-token';
+import { encode } from 'next-auth/jwt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeSessionToken, encodeSessionToken, tokenFromHeaders } from '@/server/auth/session-token';
+import { setRuntime } from '@/server/runtime';
 
 describe('tokenFromHeaders', () => {
   it('prefers a bearer token over cookies', () => {
@@ -38,5 +40,29 @@ describe('tokenFromHeaders', () => {
 
   it('keeps = signs inside a value and trims spaces around pairs', () => {
     expect(tokenFromHeaders(null, '  next-auth.session-token = a.b=c ;other=1')).toBe('a.b=c');
+  });
+});
+
+describe('decodeSessionToken', () => {
+  const secret = 'a test secret of enough length';
+  // Only the secret is read from the runtime here.
+  const useSecret = (NEXTAUTH_SECRET: string) => setRuntime({ env: { NEXTAUTH_SECRET } } as unknown as Parameters<typeof setRuntime>[0]);
+  afterEach(() => useSecret(secret));
+
+  it("reads what next-auth's encode wrote (our tokens and its session cookies), and nothing else", async () => {
+    useSecret(secret);
+    const claims = { sub: 'user-1', sid: 'session-1' };
+    expect(await decodeSessionToken(await encodeSessionToken(claims))).toEqual(claims);
+    // The browser's cookie, as next-auth itself writes it, with other claims beside ours.
+    expect(await decodeSessionToken(await encode({ token: { ...claims, name: 'Ann' }, secret }))).toEqual(claims);
+    // Expired (beyond next-auth's 15 s of clock tolerance), without our claims, under another secret, or not a token.
+    expect(await decodeSessionToken(await encode({ token: claims, secret, maxAge: -60 }))).toBeNull();
+    expect(await decodeSessionToken(await encode({ token: { sub: 'user-1' }, secret }))).toBeNull();
+    expect(await decodeSessionToken(await encode({ token: claims, secret: 'another secret of enough length' }))).toBeNull();
+    expect(await decodeSessionToken('not.a.token')).toBeNull();
+    // The key follows the secret when it changes.
+    const underOther = await encode({ token: claims, secret: 'another secret of enough length' });
+    useSecret('another secret of enough length');
+    expect(await decodeSessionToken(underOther)).toEqual(claims);
   });
 });
