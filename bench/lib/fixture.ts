@@ -39,17 +39,22 @@ export async function freshCopy(profile: Profile, fixture: Fixture): Promise<str
   return profile.databaseUrl;
 }
 
-/**
- * A fresh copy in which (b)'s group has `size` members: the fixture's other users (the idle ones, then
- * the pairs') are written into it as accepted members. Ten thousand members through the API would take
- * hours (each add tells every member); the rows are what the API leaves for an accepted invite.
- */
-export async function freshCopyWithBigGroup(profile: Profile, fixture: Fixture, size: number): Promise<{ databaseUrl: string; members: TestUser[] }> {
-  const databaseUrl = await freshCopy(profile, fixture);
+/** (b)'s group grown to `size` members with the fixture's other users (the idle ones, then the pairs'). */
+export function bigGroupMembers(fixture: Fixture, size: number): TestUser[] {
   const others = [...fixture.idle, ...fixture.pairs.flatMap((pair) => [pair.a, pair.b])];
-  const joining = others.slice(0, Math.max(0, size - fixture.group.members.length));
-  const members = [...fixture.group.members, ...joining].slice(0, size);
+  const members = [...fixture.group.members, ...others].slice(0, size);
   if (members.length < size) throw new Error(`the fixture holds ${members.length} users, not the ${size} a group of that size needs`);
+  return members;
+}
+
+/**
+ * A fresh copy in which (b)'s group has the members of `bigGroupMembers`, the joining ones written in as
+ * accepted members. Ten thousand members through the API would take hours (each add tells every member);
+ * the rows are what the API leaves for an accepted invite.
+ */
+export async function freshCopyWithBigGroup(profile: Profile, fixture: Fixture, size: number): Promise<string> {
+  const databaseUrl = await freshCopy(profile, fixture);
+  const joining = bigGroupMembers(fixture, size).slice(fixture.group.members.length);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -60,7 +65,7 @@ export async function freshCopyWithBigGroup(profile: Profile, fixture: Fixture, 
   } finally {
     await client.end();
   }
-  return { databaseUrl, members };
+  return databaseUrl;
 }
 
 async function inParallel<T>(count: number, concurrency: number, make: (index: number) => Promise<T>): Promise<T[]> {

@@ -1,6 +1,6 @@
 import type { ClientSpec } from '../driver';
 import type { Context, ScenarioResult } from '../lib/context';
-import { freshCopyWithBigGroup } from '../lib/fixture';
+import { bigGroupMembers, freshCopyWithBigGroup } from '../lib/fixture';
 import { bytesWritten, measureCpu } from '../lib/proc';
 import { startBare, startRelay, type Target } from '../lib/servers';
 import { ratio } from '../lib/stats';
@@ -57,9 +57,9 @@ export async function groupConnect(ctx: Context): Promise<ScenarioResult> {
   const details: Record<string, { ours: Run; pushingToEveryMember: Run | null; baseline: Run }> = {};
   let errors = 0;
   for (const size of [...new Set([profile.groupSize, profile.bigGroupSize])]) {
-    const copy = () => freshCopyWithBigGroup(profile, fixture, size);
-    const members: ClientSpec[] = (await copy()).members.map((user) => ({ handle: user.handle, token: user.token, rooms: [BARE_GROUP] }));
-    const relay = (env: Record<string, string>) => async () => startRelay({ port: profile.port, databaseUrl: (await copy()).databaseUrl, env });
+    const members: ClientSpec[] = bigGroupMembers(fixture, size).map((user) => ({ handle: user.handle, token: user.token, rooms: [BARE_GROUP] }));
+    const relay = (env: Record<string, string>) => async () =>
+      startRelay({ port: profile.port, databaseUrl: await freshCopyWithBigGroup(profile, fixture, size), env });
     const ours = await run('relay', members, relay({}));
     const pushAll = size <= PUSH_ALL_MAX_MEMBERS ? await run('relay pushing presence to every member', members, relay({ PRESENCE_PUSH_MAX_MEMBERS: String(size + 1) })) : null;
     const bare = await run('bare', members, () => startBare({ port: profile.port }));
