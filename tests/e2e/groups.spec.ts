@@ -1,4 +1,4 @@
-import { expect, type Page, test } from './fixtures';
+import { type Browser, expect, type Page, test } from './fixtures';
 import { acceptedChat, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
@@ -10,6 +10,13 @@ async function acceptInvite(page: Page, group: string) {
 }
 
 type Person = Awaited<ReturnType<typeof signUp>>;
+/** Alice, Bob and Carol, strangers to each other. */
+async function signUpThree(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
+  const people: Person[] = [];
+  for (const [prefix, name] of [['alice', 'Alice'], ['bob', 'Bob'], ['carol', 'Carol']]) people.push(await signUp(browser, prefix, name, errors));
+  return people;
+}
+
 /** The owner starts a group with the others (strangers to them, so invited), who all accept it. */
 async function startGroup(owner: Person, name: string, members: Person[]) {
   await owner.page.getByRole('button', { name: 'New group' }).click();
@@ -23,9 +30,7 @@ async function startGroup(owner: Person, name: string, members: Person[]) {
 
 test('a group appears live for its members, and the sender sees who received and read each message', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  const [alice, bob, carol] = await signUpThree(browser, errors);
 
   await startGroup(alice, 'Trip planning', [bob, carol]);
 
@@ -72,9 +77,7 @@ test('adding a third person to a direct chat starts a new group, and the direct 
 
 test("a group's details show each member's status, asked for when the panel opens (groups push none here)", async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  const [alice, bob, carol] = await signUpThree(browser, errors);
   await startGroup(alice, 'Status check', [bob, carol]);
   await rooms(bob.page).getByRole('button', { name: /Status check/ }).click();
 
