@@ -38,34 +38,47 @@ export const blockedEitherWaySql = (a: Prisma.Sql, b: Prisma.Sql) =>
 export const visibleToViewer = (viewerId: string) => ({ sender: { blockedBy: { none: { blockerId: viewerId } } } });
 
 /** Who sees the user's presence and renames (rule 1). */
-export const presenceAudience = (db: DbClient, userId: string) => peersOf(db, userId, {});
+export const presenceAudience = async (db: DbClient, userId: string) => (await peersOf(db, [userId], {})).get(userId) ?? [];
 
 /**
  * Who is told of the user's presence changes as they happen: their peers (rule 1) who share a direct
  * conversation or a group of at most `pushMaxMembers` members with them. Peers who share only bigger
  * groups ask (`presence:query`) when they look: telling every member of a big group each time one of
- * them connects is members² events, all of them at once when a node restarts.
+ * them connects is members² events, all of them at once when a node restarts. The look-ups of one turn
+ * (a node's sockets reconnecting together) are one statement.
  */
-export const presencePushAudience = (db: DbClient, userId: string, pushMaxMembers: number) => peersOf(db, userId, { roomsUpTo: pushMaxMembers });
+export function presencePushAudience(db: DbClient, userId: string, pushMaxMembers: number): Promise<string[]> {
+  let loaders = pushAudienceLoaders.get(db);
+  if (!loaders) pushAudienceLoaders.set(db, (loaders = new Map()));
+  let load = loaders.get(pushMaxMembers);
+  if (!load) loaders.set(pushMaxMembers, (load = perTurn((userIds) => peersOf(db, userIds, { roomsUpTo: pushMaxMembers }), [])));
+  return load(userId);
+}
+
+// Per database client and limit (a node has one of each; tests have several).
+const pushAudienceLoaders = new WeakMap<DbClient, Map<number, (userId: string) => Promise<string[]>>>();
 
 /** Of the given users, those whose presence the viewer may not see (rule 1); never the viewer. */
 export async function presenceHiddenFrom(db: DbClient, viewerId: string, userIds: string[]): Promise<Set<string>> {
   // Only the given users are looked at: asking about a few members of a 10,000-member group stays cheap.
-  const visible = new Set(await peersOf(db, viewerId, { among: userIds }));
+  const visible = new Set((await peersOf(db, [viewerId], { among: userIds })).get(viewerId));
   return new Set(userIds.filter((id) => id !== viewerId && !visible.has(id)));
 }
 
-/** Rule 1 in one statement: the user's peers with no block either way, optionally only `among` some users or through rooms of at most `roomsUpTo` members. */
-async function peersOf(db: DbClient, userId: string, only: { among?: string[]; roomsUpTo?: number }): Promise<string[]> {
+/**
+ * Rule 1 in one statement: each user's peers with no block either way (users without any are left out),
+ * optionally only `among` some users or through rooms of at most `roomsUpTo` members.
+ */
+async function peersOf(db: DbClient, userIds: string[], only: { among?: string[]; roomsUpTo?: number }): Promise<Map<string, string[]>> {
   const among = only.among ? Prisma.sql`AND peer."userId" = ANY(${only.among}::text[])` : Prisma.empty;
   const roomsUpTo =
     only.roomsUpTo !== undefined ? Prisma.sql`AND (SELECT count(*) FROM "RoomMember" m WHERE m."roomId" = mine."roomId") <= ${only.roomsUpTo}` : Prisma.empty;
-  const rows = await db.$queryRaw<{ userId: string }[]>`
-    SELECT DISTINCT peer."userId" FROM "RoomMember" mine
+  const rows = await db.$queryRaw<{ key: string; audienceId: string }[]>`
+    SELECT DISTINCT mine."userId" AS key, peer."userId" AS "audienceId" FROM "RoomMember" mine
     JOIN "RoomMember" peer ON peer."roomId" = mine."roomId" AND peer."userId" <> mine."userId" AND peer."request" IS NULL
-    WHERE mine."userId" = ${userId} AND mine."request" IS NULL ${among} ${roomsUpTo}
-      AND NOT ${blockedEitherWaySql(Prisma.sql`${userId}`, sqlColumn('peer."userId"'))}`;
-  return rows.map((row) => row.userId);
+    WHERE mine."userId" = ANY(${userIds}::text[]) AND mine."request" IS NULL ${among} ${roomsUpTo}
+      AND NOT ${blockedEitherWaySql(sqlColumn('mine."userId"'), sqlColumn('peer."userId"'))}`;
+  return audiencesByKey(rows);
 }
 
 /** Who sees a member's receipts and typing in a room (rule 2). */

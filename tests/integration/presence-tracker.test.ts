@@ -5,6 +5,7 @@ import { MemoryPresenceStore } from '@/server/presence/presence-store';
 import { PresenceTracker } from '@/server/presence/presence-tracker';
 import { RedisPresenceStore } from '@/server/presence/redis-presence-store';
 import { presenceHiddenFrom } from '@/server/safety/visibility';
+import { useCountedStatements } from '../helpers/counted-statements';
 import { insertGroup, insertUser, recordingBroadcaster, useTestDatabase } from '../helpers/in-process-runtime';
 import { TEST_REDIS_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
@@ -14,6 +15,7 @@ import { watchDb } from '../helpers/watched-db';
 // list in publish order, as Redis delivers it. Each node reaches the database through its own
 // watcher, so one node's announcement can be held at its audience look-up to make it slow.
 const database = useTestDatabase();
+const counted = useCountedStatements();
 const { userIds, roomIds } = database;
 
 /** Bob, with Alice as his one peer: they share a group. */
@@ -118,6 +120,26 @@ describe('PresenceTracker across nodes, on the real database', () => {
     // Carol was not told, but asking shows her bob's real status: she is his peer. A stranger is not.
     expect(await presenceHiddenFrom(db, carol.id, [bob.id, dave.id, stranger.id])).toEqual(new Set([stranger.id]));
     expect(await presenceHiddenFrom(db, stranger.id, [bob.id])).toEqual(new Set([bob.id]));
+  });
+
+  it("answers one turn's announcements (sockets reconnecting together) with one audience statement, each to its own peers", async () => {
+    const db = database.db;
+    const couples = await Promise.all(
+      [1, 2, 3].map(async (n) => {
+        const [a, b] = [await insertUser(db, `a${n}`), await insertUser(db, `b${n}`)];
+        userIds.push(a.id, b.id);
+        roomIds.push((await insertGroup(db, a.id, [b.id])).id);
+        return { a, b };
+      }),
+    );
+    const { broadcaster, sent } = recordingBroadcaster();
+    const tracker = new PresenceTracker(new MemoryPresenceStore(), counted.db, broadcaster, { ttlMs: 60_000, graceMs: 0, pushMaxMembers: 100 });
+    counted.statements.length = 0;
+    await Promise.all(couples.map(({ a }) => tracker.connected({ userId: a.id, handle: a.handle, sessionId: `s-${a.id}` }, `tab-${a.id}`)));
+    expect(counted.statements.filter((sql) => sql.includes('"RoomMember" mine'))).toHaveLength(1);
+    expect(presenceEvents(sent).sort((x, y) => x.handle.localeCompare(y.handle))).toEqual(
+      couples.map(({ a, b }) => ({ to: [b.id], handle: a.handle, status: 'online', lastSeenAt: null })).sort((x, y) => x.handle.localeCompare(y.handle)),
+    );
   });
 
   it('sweeps a crashed node\'s users on its own beat while a node on a longer beat holds that node\'s sweep lock', async () => {
