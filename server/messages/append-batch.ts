@@ -103,7 +103,10 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
           (SELECT m."id" FROM "Message" m
             WHERE m."roomId" = i.room_id AND m."senderId" = i.sender_id AND m."clientMsgId" = i.client_msg_id) AS existing_id,
           -- The same send twice in one batch (two tabs retrying at once): the first one stores it.
-          min(i.ord) OVER (PARTITION BY i.room_id, i.sender_id, i.client_msg_id) AS first_ord
+          min(i.ord) OVER (PARTITION BY i.room_id, i.sender_id, i.client_msg_id) AS first_ord,
+          -- The room's counters before this batch: this statement's snapshot does not see its own bump below,
+          -- and nobody else can move them while this transaction holds the room's lock.
+          r."lastSeq" AS last_seq, r."version" AS last_version
         FROM input i LEFT JOIN "Room" r ON r."id" = i.room_id
       ), fresh AS (
         SELECT c.*, row_number() OVER (PARTITION BY c.room_id ORDER BY c.ord) AS n
@@ -111,15 +114,15 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
       ), counts AS (
         SELECT room_id, count(*)::int AS how_many FROM fresh GROUP BY room_id
       ), bumped AS (
-        -- A new message is a change too: it takes the room's next version.
+        -- A new message is a change too: it takes the room's next version. (Run though nothing reads it:
+        -- the messages take their numbers from the counters \`checked\` read, with no join back to this.)
         UPDATE "Room" r SET "lastSeq" = r."lastSeq" + counts.how_many, "version" = r."version" + counts.how_many, "lastMessageAt" = now()
         FROM counts WHERE r."id" = counts.room_id
-        RETURNING r."id", r."lastSeq" - counts.how_many AS base, r."version" - counts.how_many AS version_base
       ), inserted AS (
         INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "kind", "body", "replyToId", "mentions", "version")
-        SELECT f.new_id, f.room_id, b.base + f.n, f.sender_id, f.client_msg_id, 'text', f.body, f.reply_to,
-          ${mentionedMembers(Prisma.raw('f.room_id'), Prisma.raw(`string_to_array(f.mention_text, ' ')`))}, b.version_base + f.n
-        FROM fresh f JOIN bumped b ON b."id" = f.room_id
+        SELECT f.new_id, f.room_id, f.last_seq + f.n, f.sender_id, f.client_msg_id, 'text', f.body, f.reply_to,
+          ${mentionedMembers(Prisma.raw('f.room_id'), Prisma.raw(`string_to_array(f.mention_text, ' ')`))}, f.last_version + f.n
+        FROM fresh f
         RETURNING "id", "roomId", "senderId", "clientMsgId", "seq", "body", "createdAt", "replyToId", "mentions", "version"
       ), accepted AS (
         -- Replying to a message request accepts it.
@@ -141,7 +144,8 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
         ) END AS audience
       FROM checked c
       LEFT JOIN inserted ins ON ins."roomId" = c.room_id AND ins."senderId" = c.sender_id AND ins."clientMsgId" = c.client_msg_id
-      LEFT JOIN "Message" ex ON ex."id" = c.existing_id
+      -- One look-up by id per send (LIMIT keeps the planner from turning it into a scan of every message).
+      LEFT JOIN LATERAL (SELECT * FROM "Message" m WHERE m."id" = c.existing_id LIMIT 1) ex ON true
       ORDER BY c.ord`;
     // In the same transaction: a file that may not be sent refuses the batch (which is then split).
     const linked = await linkAttachments(tx, requests.flatMap(({ senderId, roomId, attachmentIds }, index) =>
