@@ -50,7 +50,7 @@ async function main() {
   const name = new URL(DATABASE_URL).pathname.slice(1);
   await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await adminQuery(DATABASE_URL, `CREATE DATABASE ${name}`);
-  const { db, close } = await openDatabase({ DATABASE_URL });
+  const { db, close } = await openDatabase({ DATABASE_URL, DATA_DIR: '' });
   const client = new pg.Client({ connectionString: DATABASE_URL });
   await client.connect();
   try {
