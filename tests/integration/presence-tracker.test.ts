@@ -35,6 +35,10 @@ function node(store: MemoryPresenceStore, sent: ReturnType<typeof recordingBroad
 
 const presenceEvents = (sent: ReturnType<typeof recordingBroadcaster>['sent']) =>
   sent.filter((entry) => entry.event === 'presence').map((entry) => ({ to: entry.userIds, ...(entry.payload as PresenceStatus) }));
+type PlanNode = { 'Relation Name'?: string; 'Actual Rows': number; 'Actual Loops': number; Plans?: PlanNode[] };
+/** Rows the plan's scans of `table` returned, over all their loops. */
+const rowsRead = (node: PlanNode, table: string): number =>
+  (node['Relation Name'] === table ? node['Actual Rows'] * node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('PresenceTracker across nodes, on the real database', () => {
@@ -136,10 +140,30 @@ describe('PresenceTracker across nodes, on the real database', () => {
     const tracker = new PresenceTracker(new MemoryPresenceStore(), counted.db, broadcaster, { ttlMs: 60_000, graceMs: 0, pushMaxMembers: 100 });
     counted.statements.length = 0;
     await Promise.all(couples.map(({ a }) => tracker.connected({ userId: a.id, handle: a.handle, sessionId: `s-${a.id}` }, `tab-${a.id}`)));
-    expect(counted.statements.filter((sql) => sql.includes('"RoomMember" mine'))).toHaveLength(1);
+    expect(counted.statements.filter((sql) => sql.includes('WITH mine AS'))).toHaveLength(1);
     expect(presenceEvents(sent).sort((x, y) => x.handle.localeCompare(y.handle))).toEqual(
       couples.map(({ a, b }) => ({ to: [b.id], handle: a.handle, status: 'online', lastSeenAt: null })).sort((x, y) => x.handle.localeCompare(y.handle)),
     );
+  });
+
+  it("looks up a big group's members coming online together without counting the group for every pair of them", async () => {
+    const db = database.db;
+    const members = await Promise.all(Array.from({ length: 300 }, (_, index) => insertUser(db, `big${index}`)));
+    userIds.push(...members.map((member) => member.id));
+    roomIds.push((await insertGroup(db, members[0].id, members.slice(1).map((member) => member.id))).id);
+    const { broadcaster, sent } = recordingBroadcaster();
+    const tracker = new PresenceTracker(new MemoryPresenceStore(), counted.db, broadcaster, { ttlMs: 60_000, graceMs: 0, pushMaxMembers: 100 });
+    counted.sent.length = 0;
+    const arriving = members.slice(0, 30);
+    await Promise.all(arriving.map((member) => tracker.connected({ userId: member.id, handle: member.handle, sessionId: `s-${member.id}` }, `tab-${member.id}`)));
+    // A group over the cap: nobody is told.
+    expect(presenceEvents(sent).flatMap((event) => event.to)).toEqual([]);
+    // Replayed under EXPLAIN ANALYZE: the rows its scans of RoomMember returned, over all their loops.
+    // Each arriving member's group is counted only as far as the limit; counted for every pair of
+    // members, as the planner once ran it, this was 30 × 300 × 300 (2.7 million).
+    const lookUp = counted.sent.find((statement) => statement.sql.includes('WITH mine AS'))!;
+    const [{ 'QUERY PLAN': [plan] }] = await db.$queryRawUnsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(`EXPLAIN (ANALYZE, FORMAT JSON) ${lookUp.sql}`, ...lookUp.params);
+    expect(rowsRead(plan.Plan, 'RoomMember')).toBeLessThanOrEqual(arriving.length * (100 + 1) + members.length);
   });
 
   it('sweeps a crashed node\'s users on its own beat while a node on a longer beat holds that node\'s sweep lock', async () => {
