@@ -9,7 +9,7 @@ import { profile } from './lib/profile';
 import { describeMachine, previousResults, writeResults } from './lib/report';
 import { killAll } from './lib/servers';
 import { oneToOne } from './scenarios/a-one-to-one';
-import { broadcastOnly, groupFanOut } from './scenarios/b-group';
+import { bigGroupFanOut, broadcastOnly, groupFanOut } from './scenarios/b-group';
 import { twoNodes } from './scenarios/c-two-nodes';
 import { storedThroughput } from './scenarios/d-stored';
 import { catchUpStorm } from './scenarios/e-catch-up';
@@ -22,6 +22,7 @@ const scenarios: Record<string, (ctx: Context) => Promise<ScenarioResult>> = {
   a: oneToOne,
   b: groupFanOut,
   'b2': broadcastOnly,
+  'b3': bigGroupFanOut,
   c: twoNodes,
   d: storedThroughput,
   e: catchUpStorm,

@@ -9,7 +9,7 @@ const list = (name: string, full: number[], small: number[]) =>
 export const profile = {
   name: quick ? 'quick' : 'full',
   /** Which scenarios run, e.g. BENCH_ONLY=a,b,d. */
-  only: (process.env.BENCH_ONLY ?? 'a,b,b2,c,d,e,f,g,h,i').split(',').map((letter) => letter.trim()),
+  only: (process.env.BENCH_ONLY ?? 'a,b,b2,b3,c,d,e,f,g,h,i').split(',').map((letter) => letter.trim()),
   drivers: num('BENCH_DRIVERS', 1, 1),
   pairs: num('BENCH_PAIRS', 1_000, 100),
   groupSize: num('BENCH_GROUP_SIZE', 1_000, 100),
@@ -20,6 +20,8 @@ export const profile = {
   ladder: list('BENCH_LADDER', [250, 500, 1_000, 2_000, 4_000, 8_000, 16_000], [200, 500, 1_000, 2_000]),
   /** Offered group messages/s (each is groupSize − 1 deliveries), with receipts and without. */
   groupLadder: list('BENCH_GROUP_LADDER', [0.5, 1, 2, 5, 10], [1, 2, 5, 10]),
+  /** (b3): offered msgs/s in the group of bigGroupSize (each is bigGroupSize − 1 deliveries), with receipts. */
+  bigGroupLadder: list('BENCH_BIG_GROUP_LADDER', [0.5, 1, 2], [1, 2]),
   broadcastLadder: list('BENCH_BROADCAST_LADDER', [2, 5, 10, 20, 50, 100], [5, 10, 20, 50, 100]),
   /** (h): offered group msgs/s, above the hybrid threshold for the group (1,000 members: from 3 msg/s). */
   hybridLadder: list('BENCH_HYBRID_LADDER', [3, 10, 30], [30, 50]),

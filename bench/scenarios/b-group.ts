@@ -1,7 +1,8 @@
+import type { TestUser } from '../../tests/helpers/clients';
 import type { ClientSpec } from '../driver';
 import type { Context, ScenarioResult } from '../lib/context';
-import { freshCopy } from '../lib/fixture';
-import { measureCpu } from '../lib/proc';
+import { bigGroupMembers, freshCopy, freshCopyWithBigGroup } from '../lib/fixture';
+import { bytesWritten, measureCpu } from '../lib/proc';
 import { startBare, startRelay, type Target } from '../lib/servers';
 import { ratio } from '../lib/stats';
 import { describeStep, mergeSteps, settle, type Step } from './pairs';
@@ -13,18 +14,31 @@ import { describeStep, mergeSteps, settle, type Step } from './pairs';
 // messages it newly covers (docs/protocol.md, RECEIPTS_TO_ALL_MAX_MEMBERS): members × rate receipts, not
 // members² × rate. (Members who do not view a busy group get coalesced `room:advanced` announcements
 // instead: the hybrid fan-out of docs/performance.md, not what this scenario measures.) (b2) runs the same
-// group with receipts off, to show the fan-out of messages alone. One driver holds the whole group, so one
-// clock times every delivery. Baseline: bare Socket.IO room broadcast, and the same receipt relay (each
-// reader's last cursor and the group's senders by seq kept in memory).
+// group with receipts off, to show the fan-out of messages alone, and (b3) runs (b) in a group of
+// BENCH_BIG_GROUP_SIZE (10,000: the fixture's other users written in as members). One driver holds the
+// whole group, so one clock times every delivery. Baseline: bare Socket.IO room broadcast, and the same
+// receipt relay (each reader's last cursor and the group's senders by seq kept in memory).
 const SENDERS = 10;
 const BARE_GROUP = 'grp:bench';
 
-export const groupFanOut = (ctx: Context) => fanOut(ctx, 'b', true, ctx.profile.groupLadder);
-export const broadcastOnly = (ctx: Context) => fanOut(ctx, 'b2', false, ctx.profile.broadcastLadder);
+type Group = { members: TestUser[]; database: () => Promise<string> };
 
-async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: number[]): Promise<ScenarioResult> {
+const fixtureGroup = ({ profile, fixture }: Context): Group => ({
+  members: fixture.group.members.slice(0, profile.groupSize),
+  database: () => freshCopy(profile, fixture),
+});
+const bigGroup = ({ profile, fixture }: Context): Group => ({
+  members: bigGroupMembers(fixture, profile.bigGroupSize),
+  database: () => freshCopyWithBigGroup(profile, fixture, profile.bigGroupSize),
+});
+
+export const groupFanOut = (ctx: Context) => fanOut(ctx, 'b', true, ctx.profile.groupLadder, fixtureGroup(ctx));
+export const broadcastOnly = (ctx: Context) => fanOut(ctx, 'b2', false, ctx.profile.broadcastLadder, fixtureGroup(ctx));
+export const bigGroupFanOut = (ctx: Context) => fanOut(ctx, 'b3', true, ctx.profile.bigGroupLadder, bigGroup(ctx));
+
+async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: number[], group: Group): Promise<ScenarioResult> {
   const { profile, fixture } = ctx;
-  const members = fixture.group.members.slice(0, profile.groupSize);
+  const { members } = group;
   const driver = ctx.drivers[0];
   const run = async (start: () => Promise<Target>) => {
     const target = await start();
@@ -36,15 +50,18 @@ async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: numbe
       const sends = members.slice(0, SENDERS).map((user) => ({ from: user.handle, roomId, expect: members.length - 1 }));
       const once = async (rate: number, tag: string, durationMs = profile.stepMs) => {
         await settle(ctx);
+        const bytesBefore = bytesWritten(target.pid);
         const { result, cpuMicros, wallMs } = await measureCpu([target.pid], () => driver.call('openLoop', { sends, rate, durationMs, drainMs: profile.drainMs, tag }));
-        return mergeSteps([result], rate * (members.length - 1), cpuMicros, wallMs);
+        const step = mergeSteps([result], rate * (members.length - 1), cpuMicros, wallMs);
+        // Everything the server wrote (frames to members, receipts, Redis, Postgres), per delivery.
+        return { ...step, bytesPerDelivery: Math.round((bytesWritten(target.pid) - bytesBefore) / (result.delivered || NaN)) };
       };
       await once(ladder[0], `${id}-${target.kind}-warm`, 2_000);
-      const steps: Step[] = [];
+      const steps: (Step & { bytesPerDelivery: number })[] = [];
       for (const rate of ladder) {
         const done = await once(rate, `${id}-${target.kind}-${rate}`);
         steps.push(done);
-        console.log(describeStep(`  [${id} ${target.kind} ${rate} msg/s]`, done).replace('µs/msg', 'µs/delivery'));
+        console.log(`${describeStep(`  [${id} ${target.kind} ${rate} msg/s]`, done).replace('µs/msg', 'µs/delivery')}, ${done.bytesPerDelivery} B written/delivery`);
         if (done.saturated) break;
       }
       return steps;
@@ -53,7 +70,7 @@ async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: numbe
       await target.stop();
     }
   };
-  const ours = await run(async () => startRelay({ port: profile.port, databaseUrl: await freshCopy(profile, fixture) }));
+  const ours = await run(async () => startRelay({ port: profile.port, databaseUrl: await group.database() }));
   const base = await run(() => startBare({ port: profile.port + 1 }));
 
   const best = (steps: Step[]) => Math.max(0, ...steps.map((step) => step.deliveredPerSec));
@@ -65,12 +82,13 @@ async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: numbe
   for (const baseStep of base) {
     const ourStep = ours.find((step) => step.offeredPerSec === baseStep.offeredPerSec);
     const rate = baseStep.offeredPerSec / (members.length - 1);
-    const row = (measure: string, pick: (step: Step) => number) =>
+    const row = (measure: string, pick: (step: (typeof base)[number]) => number) =>
       table.push({ measure: `@${rate} msg/s ${measure}`, ours: ourStep ? pick(ourStep) : 'not reached', baseline: pick(baseStep), ratio: ourStep ? ratio(pick(ourStep), pick(baseStep)) : NaN });
     row('deliveries/s', (step) => step.deliveredPerSec);
     row('e2e p50 ms', (step) => step.e2e.p50);
     row('e2e p99 ms', (step) => step.e2e.p99);
     row('server CPU µs/delivery', (step) => step.serverCpuUsPerMessage);
+    row('bytes written per delivery', (step) => step.bytesPerDelivery);
     row('errors', (step) => step.errors);
   }
   const errors = [...ours, ...base].reduce((sum, step) => sum + step.errors, 0);
