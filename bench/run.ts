@@ -15,7 +15,7 @@ import { storedThroughput } from './scenarios/d-stored';
 import { catchUpStorm } from './scenarios/e-catch-up';
 import { idleHold } from './scenarios/f-idle';
 import { signInStorm } from './scenarios/g-sign-in-storm';
-import { hybridFanOut } from './scenarios/h-hybrid';
+import { bigGroupHybridFanOut, hybridFanOut } from './scenarios/h-hybrid';
 import { groupConnect } from './scenarios/i-group-connect';
 
 const scenarios: Record<string, (ctx: Context) => Promise<ScenarioResult>> = {
@@ -29,6 +29,7 @@ const scenarios: Record<string, (ctx: Context) => Promise<ScenarioResult>> = {
   f: idleHold,
   g: signInStorm,
   h: hybridFanOut,
+  h3: bigGroupHybridFanOut,
   i: groupConnect,
 };
 

@@ -9,7 +9,7 @@ const list = (name: string, full: number[], small: number[]) =>
 export const profile = {
   name: quick ? 'quick' : 'full',
   /** Which scenarios run, e.g. BENCH_ONLY=a,b,d. */
-  only: (process.env.BENCH_ONLY ?? 'a,b,b2,b3,c,d,e,f,g,h,i').split(',').map((letter) => letter.trim()),
+  only: (process.env.BENCH_ONLY ?? 'a,b,b2,b3,c,d,e,f,g,h,h3,i').split(',').map((letter) => letter.trim()),
   drivers: num('BENCH_DRIVERS', 1, 1),
   pairs: num('BENCH_PAIRS', 1_000, 100),
   groupSize: num('BENCH_GROUP_SIZE', 1_000, 100),
@@ -25,6 +25,8 @@ export const profile = {
   broadcastLadder: list('BENCH_BROADCAST_LADDER', [2, 5, 10, 20, 50, 100], [5, 10, 20, 50, 100]),
   /** (h): offered group msgs/s, above the hybrid threshold for the group (1,000 members: from 3 msg/s). */
   hybridLadder: list('BENCH_HYBRID_LADDER', [3, 10, 30], [30, 50]),
+  /** (h3): the same in the group of bigGroupSize, where 1 msg/s is already 10,000 deliveries/s. */
+  bigHybridLadder: list('BENCH_BIG_HYBRID_LADDER', [0.5, 1], [1]),
   stepMs: num('BENCH_STEP_MS', 6_000, 4_000),
   /** After the last send of a step: how long deliveries may still arrive before the rest count as lost. */
   drainMs: num('BENCH_DRAIN_MS', 15_000, 10_000),

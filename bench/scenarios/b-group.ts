@@ -21,13 +21,14 @@ import { describeStep, mergeSteps, settle, type Step } from './pairs';
 const SENDERS = 10;
 const BARE_GROUP = 'grp:bench';
 
-type Group = { members: TestUser[]; database: () => Promise<string> };
+/** A group to run a scenario in: its members and a fresh database that holds it. */
+export type Group = { members: TestUser[]; database: () => Promise<string> };
 
-const fixtureGroup = ({ profile, fixture }: Context): Group => ({
+export const fixtureGroup = ({ profile, fixture }: Context): Group => ({
   members: fixture.group.members.slice(0, profile.groupSize),
   database: () => freshCopy(profile, fixture),
 });
-const bigGroup = ({ profile, fixture }: Context): Group => ({
+export const bigGroup = ({ profile, fixture }: Context): Group => ({
   members: bigGroupMembers(fixture, profile.bigGroupSize),
   database: () => freshCopyWithBigGroup(profile, fixture, profile.bigGroupSize),
 });

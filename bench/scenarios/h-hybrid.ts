@@ -1,9 +1,9 @@
 import type { ClientSpec, DriverCommands } from '../driver';
 import type { Context, ScenarioResult } from '../lib/context';
-import { freshCopy } from '../lib/fixture';
 import { bytesWritten, measureCpu } from '../lib/proc';
 import { startRelay } from '../lib/servers';
 import { ratio } from '../lib/stats';
+import { bigGroup, fixtureGroup, type Group } from './b-group';
 import { settle } from './pairs';
 
 // (h) Hybrid fan-out (docs/performance.md): the group of (b), every member connected with the group NOT
@@ -13,31 +13,36 @@ import { settle } from './pairs';
 // its ROOM_LIST_REFRESH_MS). Baseline: the same Relay with the hybrid fan-out off (HYBRID_FANOUT_ABOVE=0), every
 // message pushed to every member, who reports it delivered. Per member-message (acked messages × other
 // members): server CPU and bytes the server wrote (sockets included, /proc/<pid>/io). A member counts
-// as converged once it knows the last message's seq, pushed or announced.
+// as converged once it knows the last message's seq, pushed or announced. (h3) runs the same in the group
+// of BENCH_BIG_GROUP_SIZE (10,000) at BENCH_BIG_HYBRID_LADDER (0.5 and 1 msg/s: already 5,000 and 10,000
+// deliveries/s, above the threshold and about what one node pushes to a group that size).
 const SENDERS = 10;
 const HYBRID_THRESHOLD = 2_000;
 
 type Announced = Awaited<ReturnType<DriverCommands['announceLoop']>>;
 type Step = Announced & { cpuUsPerMemberMessage: number; bytesPerMemberMessage: number; serverCpuShare: number; errors: number };
 
-export async function hybridFanOut(ctx: Context): Promise<ScenarioResult> {
+export const hybridFanOut = (ctx: Context) => hybrid(ctx, 'h', fixtureGroup(ctx), ctx.profile.hybridLadder);
+export const bigGroupHybridFanOut = (ctx: Context) => hybrid(ctx, 'h3', bigGroup(ctx), ctx.profile.bigHybridLadder);
+
+async function hybrid(ctx: Context, id: string, group: Group, ladder: number[]): Promise<ScenarioResult> {
   const { profile, fixture } = ctx;
-  const members = fixture.group.members.slice(0, profile.groupSize);
+  const { members } = group;
   const roomId = fixture.group.roomId;
   const driver = ctx.drivers[0];
   const run = async (mode: string, env: Record<string, string>) => {
-    const target = await startRelay({ port: profile.port, databaseUrl: await freshCopy(profile, fixture), env });
+    const target = await startRelay({ port: profile.port, databaseUrl: await group.database(), env });
     try {
       const users: ClientSpec[] = members.map((user) => ({ handle: user.handle, token: user.token }));
       const connected = await driver.call('connect', { url: target.url, kind: 'relay', users, batch: 50 });
       if (connected.failed > 0) throw new Error(`${connected.failed} group members failed to connect: ${connected.errors.join('; ')}`);
       const sends = members.slice(0, SENDERS).map((user) => ({ from: user.handle, roomId, expect: 0 }));
       const steps: Step[] = [];
-      for (const rate of profile.hybridLadder) {
+      for (const rate of ladder) {
         await settle(ctx);
         const bytesBefore = bytesWritten(target.pid);
         const { result, cpuMicros, wallMs } = await measureCpu([target.pid], () =>
-          driver.call('announceLoop', { sends, rate, durationMs: profile.stepMs, drainMs: profile.drainMs, tag: `h-${mode}-${rate}`, roomId }),
+          driver.call('announceLoop', { sends, rate, durationMs: profile.stepMs, drainMs: profile.drainMs, tag: `${id}-${mode}-${rate}`, roomId }),
         );
         const step: Announced = result;
         // Per member-message only where something was acked (NaN, shown as such, where nothing was).
@@ -53,7 +58,7 @@ export async function hybridFanOut(ctx: Context): Promise<ScenarioResult> {
         };
         steps.push(done);
         console.log(
-          `  [h ${mode} ${rate} msg/s] ${done.acked}/${done.sent} acked, ${done.converged}/${done.members} converged ${done.convergedMs} ms after the last send; ` +
+          `  [${id} ${mode} ${rate} msg/s] ${done.acked}/${done.sent} acked, ${done.converged}/${done.members} converged ${done.convergedMs} ms after the last send; ` +
             `cpu ${done.cpuUsPerMemberMessage} µs and ${done.bytesPerMemberMessage} B per member-message (${done.serverCpuShare}%); ` +
             `in: ${done.messagesIn} message:new, ${done.advancedIn} room:advanced, ${done.roomListFetches} room list fetches; errors ${errors} ${done.errorSamples.join('; ')}`,
         );
@@ -83,7 +88,7 @@ export async function hybridFanOut(ctx: Context): Promise<ScenarioResult> {
   }
   const errors = [...ours, ...base].reduce((sum, step) => sum + step.errors, 0);
   return {
-    id: 'h',
+    id,
     title: `hybrid fan-out: a group of ${members.length}, every member connected without the group on screen, one node (baseline: the same node with the hybrid fan-out off)`,
     table,
     targets: [

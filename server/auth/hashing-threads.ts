@@ -41,7 +41,7 @@ export class HashingThreads {
   private readonly idle: Worker[] = [];
 
   run(job: HashingJob): Promise<string | boolean> {
-    const worker = this.idle.pop() ?? spawn();
+    const worker = this.idle.pop() ?? this.spawn();
     // Held open only while it works: an idle thread does not keep the process alive.
     worker.ref();
     return new Promise((resolve, reject) => {
@@ -63,10 +63,16 @@ export class HashingThreads {
       worker.postMessage(job);
     });
   }
-}
 
-function spawn() {
-  // Resolved from the app's root, as the migrations are: the bundled server has no module path of its own.
-  const bcrypt = createRequire(path.join(process.cwd(), 'package.json')).resolve('@node-rs/bcrypt');
-  return new Worker(THREAD_CODE, { eval: true, name: 'relay-hashing', workerData: { bcrypt, nice: HASHING_IS_LOW_PRIORITY ? HASHING_NICE : 0 } });
+  private spawn() {
+    // Resolved from the app's root, as the migrations are: the bundled server has no module path of its own.
+    const bcrypt = createRequire(path.join(process.cwd(), 'package.json')).resolve('@node-rs/bcrypt');
+    const worker = new Worker(THREAD_CODE, { eval: true, name: 'relay-hashing', workerData: { bcrypt, nice: HASHING_IS_LOW_PRIORITY ? HASHING_NICE : 0 } });
+    // A thread that stops while idle is dropped, never handed a job it would not answer.
+    worker.once('exit', () => {
+      const at = this.idle.indexOf(worker);
+      if (at >= 0) this.idle.splice(at, 1);
+    });
+    return worker;
+  }
 }
