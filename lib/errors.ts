@@ -20,7 +20,20 @@ export type ErrorCode = keyof typeof errorStatus;
 
 export type ErrorBody = { code: ErrorCode; message: string; [extra: string]: unknown };
 
+// server.ts and Next's bundled route handlers load this module separately (runtime.ts): an AppError thrown
+// by a service built in one (a busy ConcurrencyLimit) must still be one to the other's `instanceof`, or a
+// 503 turns into a 500. The brand is a global symbol, the same in every copy.
+const APP_ERROR = Symbol.for('relay.AppError');
+
 export class AppError extends Error {
+  readonly [APP_ERROR] = true;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses (AccountLockedError) keep the ordinary prototype check.
+    if (this !== AppError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && APP_ERROR in value;
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -42,6 +42,11 @@ const envSchema = z.object({
   // exceed this sends new messages live only to the tabs showing it, room:advanced to the rest. 0 = off.
   // Off unless set: bench scenario (h) measured pushing every message cheaper at 1,000 members (docs/performance.md).
   HYBRID_FANOUT_ABOVE: z.coerce.number().int().min(0).default(0),
+  // Reads whose size grows with a group's members (the room list, a group's users): at most this many built
+  // at once on a node, this many more waiting, the rest refused with 503. Unbounded, 3,000 room lists of a
+  // 10,000-member group at once ran the node out of heap (docs/performance.md).
+  ROSTER_READS_AT_ONCE: z.coerce.number().int().min(1).default(8),
+  ROSTER_READS_MAX_WAITING: z.coerce.number().int().min(0).default(128),
   // Comma-separated words masked (or refused) in messages.
   BANNED_WORDS: z.string().default(''),
   BANNED_WORDS_MODE: z.enum(['mask', 'refuse']).default('mask'),

@@ -10,6 +10,7 @@ import type { Broadcaster } from './realtime/broadcaster';
 import type { FailureLedger } from './safety/failure-ledger';
 import type { TokenBuckets } from './safety/token-bucket';
 import type { Notifications } from './notifications/notifications';
+import type { ConcurrencyLimit } from './ops/concurrency-limit';
 
 // server.ts and Next's bundled route handlers are separate module graphs in one process:
 // everything stateful lives on globalThis so both see the same database handle and emitter.
@@ -26,6 +27,8 @@ type Runtime = {
   failures: FailureLedger;
   attachments: AttachmentStorage;
   notifications: Notifications;
+  /** Admission for reads that carry whole rosters (env ROSTER_READS_*). */
+  rosterReads: ConcurrencyLimit;
   /** For the readiness check; null on one node without Redis. */
   redis?: Redis | null;
 };

@@ -1,9 +1,13 @@
 import type { Actor } from '../auth/authenticate';
-import { getDb } from '../runtime';
+import { getDb, getRuntime } from '../runtime';
 import { requireGroupMember } from './require-group';
 
 /** The group's members, the owner marked, oldest member first. */
-export async function listGroupUsers(actor: Actor, roomId: string) {
+export function listGroupUsers(actor: Actor, roomId: string) {
+  return getRuntime().rosterReads.run(() => readGroupUsers(actor, roomId));
+}
+
+async function readGroupUsers(actor: Actor, roomId: string) {
   const { room } = await requireGroupMember(actor, roomId);
   const members = await getDb().roomMember.findMany({
     where: { roomId },

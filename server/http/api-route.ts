@@ -147,5 +147,7 @@ export const searchParams = (request: Request) => Object.fromEntries(new URL(req
 
 function errorResponse(error: unknown) {
   const body = toErrorBody(asUnavailable(error));
-  return Response.json({ error: body }, { status: errorStatus[body.code] });
+  // Busy or briefly down: a well-behaved client waits a moment rather than retrying at once.
+  const headers = body.code === 'unavailable' ? { 'retry-after': '1' } : undefined;
+  return Response.json({ error: body }, { status: errorStatus[body.code], headers });
 }

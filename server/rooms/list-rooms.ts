@@ -5,7 +5,7 @@ import type { ChatMessage } from '@/lib/schemas';
 import { type MessageRow, messageInclude, toChatMessages } from '../messages/chat-message';
 import { countUnreadWithMentions } from '../receipts/count-unread';
 import type { DbClient } from '../db/client-types';
-import { getDb } from '../runtime';
+import { getDb, getRuntime } from '../runtime';
 import { blockedEitherWay } from '../safety/block-relations';
 import { roomNotificationsView } from '../notifications/notification-settings';
 import { hidesCursorsFrom, visibleToViewer } from '../safety/visibility';
@@ -22,7 +22,13 @@ const summaryInclude = (callerId: string) => ({
 });
 
 /** The caller's conversations, most recent activity first, each with its unread count. */
-export async function listRooms(actor: Actor): Promise<RoomSummary[]> {
+export function listRooms(actor: Actor): Promise<RoomSummary[]> {
+  // A list carries every roster in full: admitted a few at a time, so a crowd of callers in big groups
+  // gets 503s instead of holding all their lists in memory at once.
+  return getRuntime().rosterReads.run(() => buildRoomList(actor));
+}
+
+async function buildRoomList(actor: Actor): Promise<RoomSummary[]> {
   const db = getDb();
   // Message requests (pending or ignored) are listed by GET /requests instead.
   const rooms = await db.room.findMany({
@@ -44,7 +50,11 @@ export async function listRooms(actor: Actor): Promise<RoomSummary[]> {
 }
 
 /** One room as the caller sees it in their list. */
-export async function getRoomSummary(actor: Actor, roomId: string): Promise<RoomSummary> {
+export function getRoomSummary(actor: Actor, roomId: string): Promise<RoomSummary> {
+  return getRuntime().rosterReads.run(() => buildRoomSummary(actor, roomId));
+}
+
+async function buildRoomSummary(actor: Actor, roomId: string): Promise<RoomSummary> {
   const db = getDb();
   const room = await db.room.findFirst({
     where: { id: roomId, members: { some: { userId: actor.userId } } },

@@ -23,6 +23,7 @@ import { connect, uniqueHandle } from './clients';
 import { TEST_DATABASE_URL, TEST_SECRET } from './services';
 import { watchDb } from './watched-db';
 import { createNotifications } from '@/server/notifications/notifications';
+import { ConcurrencyLimit } from '@/server/ops/concurrency-limit';
 
 /** The test Postgres, migrated by the app's own openDatabase; `close` also removes its scratch dir. */
 export async function openTestDatabase() {
@@ -107,7 +108,7 @@ export async function startInProcessRealtime() {
   const presenceStore = new MemoryPresenceStore();
   // No grace: a socket that leaves settles offline at once, so nothing is still pending at close.
   const presence = new PresenceTracker(presenceStore, watched.db, broadcaster, { ttlMs: 60_000, graceMs: 0, pushMaxMembers: env.PRESENCE_PUSH_MAX_MEMBERS });
-  setRuntime({ env, db: watched.db, broadcaster, presence, buckets: new MemoryTokenBuckets(), appendQueue: new AppendQueue(watched.db), receipts: createReceipts({ db: watched.db, broadcaster }, { windowMs: env.RECEIPT_WINDOW_MS, toAllMaxMembers: env.RECEIPTS_TO_ALL_MAX_MEMBERS }), failures: new MemoryFailureLedger(), attachments: createAttachmentStorage(env), notifications: createNotifications(env, watched.db, null) });
+  setRuntime({ env, db: watched.db, broadcaster, presence, buckets: new MemoryTokenBuckets(), appendQueue: new AppendQueue(watched.db), receipts: createReceipts({ db: watched.db, broadcaster }, { windowMs: env.RECEIPT_WINDOW_MS, toAllMaxMembers: env.RECEIPTS_TO_ALL_MAX_MEMBERS }), failures: new MemoryFailureLedger(), attachments: createAttachmentStorage(env), notifications: createNotifications(env, watched.db, null), rosterReads: new ConcurrencyLimit(env.ROSTER_READS_AT_ONCE, env.ROSTER_READS_MAX_WAITING) });
   handleConnections(io, presence);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;

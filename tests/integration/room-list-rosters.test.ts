@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getRoomSummary, listRooms } from '@/server/rooms/list-rooms';
+import { ConcurrencyLimit } from '@/server/ops/concurrency-limit';
 import { setRuntime } from '@/server/runtime';
 import { useCountedStatements } from '../helpers/counted-statements';
 import { insertUser, useTestDatabase } from '../helpers/in-process-runtime';
@@ -12,7 +13,7 @@ const counted = useCountedStatements();
 const { statements } = counted;
 
 beforeAll(() => {
-  setRuntime({ db: counted.db } as unknown as Parameters<typeof setRuntime>[0]);
+  setRuntime({ db: counted.db, rosterReads: new ConcurrencyLimit(1, 10) } as unknown as Parameters<typeof setRuntime>[0]);
 });
 
 const actorOf = (user: { id: string; handle: string; displayName: string; createdAt: Date }) => ({

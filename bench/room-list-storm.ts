@@ -1,0 +1,45 @@
+// `npm run bench:room-lists`: members of one big group all ask for their room list at once (what
+// scenario (h3)'s hybrid announcements make the web client do). Reports how many were served, refused
+// (503) or failed, and whether the node survived. BENCH_BIG_GROUP_SIZE members (10,000), STORM_CALLERS
+// callers at once (3,000). Before the roster-read admission limit, 3,000 ran the node out of heap.
+import { startAppServer } from '../tests/helpers/app-server';
+import { bigGroupMembers, freshCopyWithBigGroup, loadFixture } from './lib/fixture';
+import { profile } from './lib/profile';
+import { BENCH_LIMITS } from './lib/servers';
+
+async function main() {
+  const fixture = await loadFixture(profile);
+  const size = profile.bigGroupSize;
+  const callers = Number(process.env.STORM_CALLERS ?? 3_000);
+  const database = await freshCopyWithBigGroup(profile, fixture, size);
+  const relay = await startAppServer({ ...BENCH_LIMITS, DATABASE_URL: database, REDIS_URL: '' });
+  const outcomes = new Map<string, number>();
+  const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  const start = performance.now();
+  await Promise.all(
+    bigGroupMembers(fixture, size)
+      .slice(0, callers)
+      .map(async (user) => {
+        try {
+          const response = await fetch(`${relay.url}/api/v1/rooms`, { headers: { authorization: `Bearer ${user.token}` } });
+          const body = await response.text();
+          count(response.status === 200 ? '200' : `${response.status} ${body.slice(0, 120)}`);
+        } catch (error) {
+          count(`failed: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+        }
+      }),
+  );
+  const survived = relay.process.exitCode === null && relay.process.signalCode === null;
+  console.log(`${callers} room lists at once in a group of ${size}: ${Math.round(performance.now() - start)} ms; node ${survived ? 'up' : 'DIED'}`);
+  for (const [outcome, times] of outcomes) console.log(`  ${times} × ${outcome}`);
+  if (!survived) console.log(relay.output().split('\n').slice(-20).join('\n'));
+  await relay.stop();
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
