@@ -34,8 +34,12 @@ export function useRoomRoute() {
       store.subscribe((state, previous) => {
         if (state.activeRoomId === previous.activeRoomId) return;
         const target = state.activeRoomId ? `/c/${encodeURIComponent(state.activeRoomId)}` : '/';
-        if (window.location.pathname === target) return;
-        pending.current = target;
+        const here = window.location.pathname;
+        // An address still on its way counts as where we are: switching back to this page before it
+        // lands must still navigate, or it lands late and takes the open conversation with it.
+        if (target === (pending.current ?? here)) return;
+        // Back to the address we are at: nothing will change it, so there is nothing to wait for.
+        pending.current = target === here ? null : target;
         router.push(target);
       }),
     [store, router],
