@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, openChatWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptRequest, aliceWithBobAndCarol, openChatWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -7,14 +7,7 @@ const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
 
 test('a draft stays with its conversation across switches and a reload; Enter sends it only there', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  const carol = await signUp(browser, 'carol', 'Carol', errors);
-  for (const friend of [bob, carol]) {
-    await openChatWith(friend, alice.handle);
-    await send(friend, `hello from ${friend.handle}`);
-    await acceptRequest(alice, friend === bob ? 'Bob' : 'Carol');
-  }
+  const { alice, bob, carol } = await aliceWithBobAndCarol(browser, errors);
   const page = alice.page;
   await rooms(page).getByRole('button', { name: /Bob/ }).click();
   await expect(page.getByRole('heading', { name: 'Bob' })).toBeVisible();

@@ -88,3 +88,16 @@ export async function expectNoHorizontalScroll(page: Page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth, `page ${page.url()} scrolls sideways`).toBeLessThanOrEqual(innerWidth);
 }
+
+/** Alice, and Bob and Carol who each wrote to her first and whose requests she accepted: two direct chats in her list. */
+export async function aliceWithBobAndCarol(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  for (const [friend, name] of [[bob, 'Bob'], [carol, 'Carol']] as const) {
+    await openChatWith(friend, alice.handle);
+    await send(friend, `hello from ${friend.handle}`);
+    await acceptRequest(alice, name);
+  }
+  return { alice, bob, carol };
+}

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, openChatWith, roomIdWith, send, signUp, trackPageErrors } from './helpers';
+import { aliceWithBobAndCarol, roomIdWith, trackPageErrors } from './helpers';
 
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, name: string) => page.getByRole('heading', { name });
@@ -9,14 +9,7 @@ const heading = (page: Page, name: string) => page.getByRole('heading', { name }
 // late it must not take the conversation (or a reload) back to Carol.
 test('switching back before the address has followed keeps the conversation and the address on the last one chosen', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  const carol = await signUp(browser, 'carol', 'Carol', errors);
-  for (const friend of [bob, carol]) {
-    await openChatWith(friend, alice.handle);
-    await send(friend, `hello from ${friend.handle}`);
-    await acceptRequest(alice, friend === bob ? 'Bob' : 'Carol');
-  }
+  const { alice, bob, carol } = await aliceWithBobAndCarol(browser, errors);
   const page = alice.page;
   const [bobRoom, carolRoom] = await Promise.all([roomIdWith(alice, bob.handle), roomIdWith(alice, carol.handle)]);
   await rooms(page).getByRole('button', { name: /Bob/ }).click();
