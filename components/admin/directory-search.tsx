@@ -1,7 +1,8 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Panel } from '../ui/panel';
+import { useEarlyTyping } from '../ui/use-early-typing';
 import { send, useApiList } from '../ui/use-api-list';
 import { ReasonField, useReason } from './reason-field';
 
@@ -14,6 +15,8 @@ const DAY_MS = 24 * 3600 * 1000;
 /** Find people (and suspend, ban or restore them) and rooms. */
 export function DirectorySearch() {
   const [query, setQuery] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  useEarlyTyping(field, setQuery);
   const users = useApiList<AdminUser>(`/api/v1/admin/users?q=${encodeURIComponent(query)}`, (body) => body.users);
   const rooms = useApiList<AdminRoom>(`/api/v1/admin/rooms?q=${encodeURIComponent(query)}`, (body) => body.rooms);
   const userAction: UserAction = (handle, path, body) => void users.act(() => send(`/api/v1/admin/users/${handle}/${path}`, 'POST', body));
@@ -22,7 +25,7 @@ export function DirectorySearch() {
     <Panel id="directory" title="People and rooms" error={users.error ?? rooms.error}>
       <label className="block text-sm">
         Search people and rooms
-        <input value={query} onChange={(event) => setQuery(event.target.value)} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+        <input ref={field} value={query} onChange={(event) => setQuery(event.target.value)} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
       </label>
       <ul aria-label="People" className="mt-3 divide-y divide-slate-100 text-sm">
         {users.items.map((user) => (

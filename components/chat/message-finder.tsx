@@ -5,6 +5,7 @@ import { apiFetch } from '@/lib/api-client';
 import { fullDateTime, sameDay, timeOf } from '@/lib/dates';
 import type { ChatMessage, SearchHighlight } from '@/lib/schemas';
 import { useChat, useChatStore } from '../providers/chat-provider';
+import { useEarlyTyping } from '../ui/use-early-typing';
 import { roomTitle } from './room-title';
 
 /** A search result or a mention, as GET /search and GET /mentions give them. */
@@ -23,6 +24,7 @@ export function MessageFinder({ children }: { children: ReactNode }) {
   const [query, setQuery] = useState('');
   const searchbox = useRef<HTMLInputElement>(null);
   const mentionsButton = useRef<HTMLButtonElement>(null);
+  useEarlyTyping(searchbox, setQuery);
   const mentions = useChat((state) => Object.values(state.rooms).reduce((sum, room) => sum + (room.mentions ?? 0), 0));
 
   // Back to the list, focus where the panel was opened from.

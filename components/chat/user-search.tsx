@@ -1,9 +1,10 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { PublicUser } from '@/lib/schemas';
 import { useChatStore } from '../providers/chat-provider';
+import { useEarlyTyping } from '../ui/use-early-typing';
 import { openDirect } from './open-direct';
 
 /** Finds people by handle or name; picking one opens the conversation with them. */
@@ -11,6 +12,8 @@ export function UserSearch() {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<PublicUser[]>([]);
   const store = useChatStore();
+  const field = useRef<HTMLInputElement>(null);
+  useEarlyTyping(field, setQuery);
 
   useEffect(() => {
     if (!query.trim()) {
@@ -35,6 +38,7 @@ export function UserSearch() {
       <label className="block text-xs font-medium text-slate-600">
         Find people
         <input
+          ref={field}
           type="search"
           value={query}
           onChange={(event) => setQuery(event.target.value)}
