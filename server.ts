@@ -26,6 +26,7 @@ import { logRequest } from './server/ops/access-log';
 import { log } from './server/ops/logger';
 import { metrics } from './server/ops/metrics';
 import { ConcurrencyLimit } from './server/ops/concurrency-limit';
+import { connectionCap } from './server/ops/connection-cap';
 
 // Composition root: env → database (migrated) → Redis → HTTP server with Next and Socket.io → listen.
 async function main() {
@@ -49,6 +50,9 @@ async function main() {
     if (answerUndecodablePath(request, response)) return;
     return handle(request, response);
   });
+  // Beyond the cap Node closes a new connection at once ('drop'), keeping file descriptors in reserve.
+  httpServer.maxConnections = connectionCap(env.MAX_CONNECTIONS);
+  httpServer.on('drop', () => metrics().connectionsDropped.inc());
   const io = createRealtimeServer(httpServer, redis, { publicUrl: env.NEXTAUTH_URL, trustProxy: env.TRUST_PROXY });
   const notifications = createNotifications(env, database.db, redis, vapid);
   const broadcaster = notifyingBroadcaster(socketBroadcaster(io, { hybridAbove: env.HYBRID_FANOUT_ABOVE }), notifications.notifier);

@@ -47,6 +47,9 @@ const envSchema = z.object({
   // 10,000-member group at once ran the node out of heap (docs/performance.md).
   ROSTER_READS_AT_ONCE: z.coerce.number().int().min(1).default(8),
   ROSTER_READS_MAX_WAITING: z.coerce.number().int().min(0).default(128),
+  // HTTP and WebSocket connections one node holds; more are closed as they arrive. Unset: the process's
+  // open-file limit less a reserve for its own files and database connections (server/ops/connection-cap.ts).
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).optional(),
   // Comma-separated words masked (or refused) in messages.
   BANNED_WORDS: z.string().default(''),
   BANNED_WORDS_MODE: z.enum(['mask', 'refuse']).default('mask'),

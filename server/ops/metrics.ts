@@ -23,6 +23,7 @@ function createMetrics() {
     hybridMessages: new Counter({ name: 'relay_hybrid_messages_total', help: 'Messages of hot rooms: live to the sockets showing the room, room:advanced to the rest', registers }),
     catchUpPages: new Counter({ name: 'relay_catchup_pages_total', help: 'room:sync pages served', registers }),
     redisErrors: new Counter({ name: 'relay_redis_errors_total', help: 'Errors reported by the Redis clients', registers }),
+    connectionsDropped: new Counter({ name: 'relay_connections_dropped_total', help: 'Connections closed on arrival: the node held MAX_CONNECTIONS already', registers }),
     postgresErrors: new Counter({ name: 'relay_postgres_errors_total', help: 'Database errors that were not about the data (connection, timeout)', registers }),
   };
 }
