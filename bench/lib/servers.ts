@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { RELAXED_LIMITS, startAppServer } from '../../tests/helpers/app-server';
 import { inspectorUrl, retainedHeap } from './inspector';
@@ -64,7 +65,11 @@ export async function startRelay(options: { port: number; databaseUrl: string; r
       return { heapUsed, rss: rssBytes(pid) };
     },
     retainedHeap: options.inspect ? inspected(server.output) : noInspector,
-    stop: tracked(pid, () => server.stop(process.env.BENCH_RELAY_NODE_ARGS ? 'SIGTERM' : 'SIGKILL')),
+    stop: tracked(pid, async () => {
+      await server.stop(process.env.BENCH_RELAY_NODE_ARGS ? 'SIGTERM' : 'SIGKILL');
+      // The node's own output is kept, not echoed: a crash or a 500 would otherwise leave no trace.
+      if (process.env.BENCH_RELAY_LOG) appendFileSync(process.env.BENCH_RELAY_LOG, `--- Relay node on port ${options.port}\n${server.output()}\n`);
+    }),
   };
 }
 
