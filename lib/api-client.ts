@@ -1,10 +1,27 @@
-/** Fetches our JSON API from the browser; a failure throws with the server's message. */
+/** A refusal from our API: its status, the error's code, and the wait the server asked for (`Retry-After`). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string | undefined,
+    readonly retryAfterMs: number | null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Fetches our JSON API from the browser; a failure throws an ApiError with the server's message. */
 export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
     headers: { 'content-type': 'application/json', ...init?.headers },
   });
   const body = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(body?.error?.message ?? `Request failed (${response.status})`);
+  if (!response.ok) {
+    // Our API sends Retry-After in seconds (server/http/api-route.ts).
+    const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
+    throw new ApiError(body?.error?.message ?? `Request failed (${response.status})`, response.status, body?.error?.code, Number.isFinite(retryAfter) ? retryAfter * 1000 : null);
+  }
   return body as T;
 }

@@ -1,5 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import { apiFetch } from '../api-client';
+import { ApiError, apiFetch } from '../api-client';
 import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
 import { type ChatMessage, type GroupInvite, type MessageRequest, PRESENCE_QUERY_MAX, type RoomSummary } from '../schemas';
 import type { ChatStore } from '../stores/chat-store';
@@ -25,6 +25,11 @@ export const TYPING_RENEW_MS = 3_000;
 export const RETRY_BASE_MS = 1_000;
 export const RETRY_MAX_MS = 15_000;
 const backoff = (attempt: number) => Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(attempt, 8)) * (0.75 + Math.random() * 0.5);
+/** How many times a room list refused as busy is asked for again before its error shows (~15 s in all). */
+export const LIST_BUSY_RETRIES = 4;
+/** The wait before asking again after `error`: only for a busy node (503), never less than it asked for. */
+const busyWait = (error: unknown, attempt: number) =>
+  error instanceof ApiError && error.status === 503 ? Math.max(error.retryAfterMs ?? 0, backoff(attempt)) : null;
 /** Where a session the server ended lands: the sign-in page says why. */
 export const SIGNED_OUT_URL = '/signin?reason=ended';
 
@@ -329,8 +334,21 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     }
   };
 
-  // The list comes over REST, so it shows even while the socket cannot connect.
-  const loadRooms = () => refreshRooms().catch(() => store.getState().setRoomsFailed());
+  // The list comes over REST, so it shows even while the socket cannot connect. A list refused because the
+  // node is busy (503 with Retry-After: a crowd reconnecting at once) is asked for again by itself, a few
+  // times, later each time and jittered so the crowd spreads out; the error (with Retry) shows only after.
+  // Resolves after the first attempt: the catch-up and the outbox on connect do not wait for the retries.
+  let busyRetry: ReturnType<typeof setTimeout> | undefined;
+  const loadRooms = async (attempt = 0): Promise<void> => {
+    clearTimeout(busyRetry);
+    try {
+      await refreshRooms();
+    } catch (error) {
+      const wait = attempt < LIST_BUSY_RETRIES ? busyWait(error, attempt) : null;
+      if (wait === null) return store.getState().setRoomsFailed();
+      busyRetry = setTimeout(() => void loadRooms(attempt + 1), wait);
+    }
+  };
   void loadRooms();
   socket.connect();
   return {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, apiFetch } from '@/lib/api-client';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, createUser, type TestUser } from '../helpers/clients';
 import { createGroupOfAcquaintances } from '../helpers/social';
@@ -54,5 +55,17 @@ describe('reads that carry rosters under a crowd', () => {
 
     // Every slot was given back: one at a time, everything is served.
     for (const path of ['/api/v1/rooms', `/api/v1/groups/${groupId}/users`, '/api/v1/rooms']) expect((await get(path)).status).toBe(200);
+  });
+
+  it('is read by the web client as a busy node to ask again, after the wait the node gave', async () => {
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 60 }, () => apiFetch(`${node.url}/api/v1/rooms`, { headers: { authorization: `Bearer ${alice.token}` } })),
+    );
+    const refusals = attempts.flatMap((attempt) => (attempt.status === 'rejected' ? [attempt.reason] : []));
+    expect(refusals.length).toBeGreaterThan(0);
+    for (const refusal of refusals) {
+      expect(refusal).toBeInstanceOf(ApiError);
+      expect(refusal).toMatchObject({ status: 503, code: 'unavailable', retryAfterMs: 1_000 });
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxItem } from '@/lib/outbox';
-import { bindChatClient, type ChatSocket, ROOM_LIST_REFRESH_MS, SIGNED_OUT_URL } from '@/lib/realtime/chat-client';
+import { bindChatClient, type ChatSocket, LIST_BUSY_RETRIES, ROOM_LIST_REFRESH_MS, SIGNED_OUT_URL } from '@/lib/realtime/chat-client';
 import { type ChatMessage, PRESENCE_QUERY_MAX } from '@/lib/schemas';
 import { createChatStore } from '@/lib/stores/chat-store';
 
@@ -130,6 +130,56 @@ describe('chat client: the handshake', () => {
     expect(assign).toHaveBeenCalledWith(SIGNED_OUT_URL);
     await vi.advanceTimersByTimeAsync(20_000);
     expect(socket.connects).toBe(1);
+  });
+});
+
+describe('chat client: a room list refused because the node is busy', () => {
+  /** The node answers the first `refusals` room lists with 503 and Retry-After: 2 (seconds), as a busy one does. */
+  function busyFor(refusals: number) {
+    const listed: number[] = [];
+    vi.stubGlobal('fetch', async (path: string) => {
+      if (path.includes('/requests')) return Response.json({ requests: [] });
+      listed.push(Date.now());
+      if (listed.length <= refusals) return Response.json({ error: { code: 'unavailable', message: 'The server is busy; try again in a moment.' } }, { status: 503, headers: { 'retry-after': '2' } });
+      return Response.json({ rooms: [room] });
+    });
+    return listed;
+  }
+
+  it('asks again by itself, no sooner than Retry-After and later each time, and shows the list without an error', async () => {
+    const listed = busyFor(2);
+    const { store } = setUp();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(listed).toHaveLength(1);
+    expect(store.getState().roomsStatus).toBe('loading');
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(listed).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(listed).toHaveLength(3);
+    expect(listed[1] - listed[0]).toBeGreaterThanOrEqual(2_000);
+    expect(listed[2] - listed[1]).toBeGreaterThanOrEqual(2_000);
+    expect(store.getState().roomsStatus).toBe('ready');
+    expect(Object.keys(store.getState().rooms)).toEqual(['r1']);
+  });
+
+  it(`shows the error (and its Retry) once ${LIST_BUSY_RETRIES} more tries were refused too; any other failure shows it at once`, async () => {
+    const listed = busyFor(Infinity);
+    const { store, client } = setUp();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(listed).toHaveLength(1 + LIST_BUSY_RETRIES);
+    expect(store.getState().roomsStatus).toBe('error');
+
+    failFetch = true;
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    const other = setUp();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(other.store.getState().roomsStatus).toBe('error');
+    // The Retry button starts afresh.
+    busyFor(0);
+    await client.loadRooms();
+    expect(store.getState().roomsStatus).toBe('ready');
   });
 });
 
