@@ -383,6 +383,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       refreshRoomsSoon.cancel();
       if (retryTimer) clearTimeout(retryTimer);
       if (handshakeTimer) clearTimeout(handshakeTimer);
+      clearTimeout(busyRetry);
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
       unsubscribe();

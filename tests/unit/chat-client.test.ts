@@ -181,6 +181,15 @@ describe('chat client: a room list refused because the node is busy', () => {
     await client.loadRooms();
     expect(store.getState().roomsStatus).toBe('ready');
   });
+
+  it('asks no more once the client is closed (signed out, the page left)', async () => {
+    const listed = busyFor(Infinity);
+    const { client } = setUp();
+    await vi.advanceTimersByTimeAsync(0);
+    client.close();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(listed).toHaveLength(1);
+  });
 });
 
 describe('chat client: the outbox keeps its order and its honest states', () => {
