@@ -11,6 +11,13 @@ export function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1_000_000;
 }
 
+/** The same for a process's main thread only: its event loop, without the thread pool and GC helpers. */
+export function mainThreadCpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1_000_000;
+}
+
 /** Bytes a process has handed to write system calls so far, sockets included (`wchar` of /proc/<pid>/io). */
 export function bytesWritten(pid: number): number {
   return Number(readFileSync(`/proc/${pid}/io`, 'utf8').match(/^wchar: (\d+)/m)?.[1]);

@@ -6,6 +6,7 @@ import { tokenFromHeaders } from '../auth/session-token';
 import { asUnavailable } from '../db/errors';
 import { requireAdmin } from '../moderation/require-admin';
 import { getRuntime } from '../runtime';
+import { jsonResponse } from './json-response';
 import { isCrossOrigin } from './same-origin';
 
 type Context<P> = { actor: Actor; params: P; request: Request };
@@ -39,7 +40,7 @@ export function apiRoute<P = Record<string, never>>(
       const result = await handler({ actor, params, request });
       // A handler that serves bytes (an attachment) builds its own Response.
       if (result instanceof Response) return result;
-      return Response.json(result, { status: options.status ?? 200 });
+      return jsonResponse(result, { status: options.status ?? 200 });
     } catch (error) {
       return errorResponse(error);
     }
@@ -51,7 +52,7 @@ export function publicRoute(handler: (request: Request) => Promise<unknown>, opt
   return async (request: Request) => {
     try {
       guardRequest(request, options);
-      return Response.json(await handler(request), { status: options.status ?? 200 });
+      return jsonResponse(await handler(request), { status: options.status ?? 200 });
     } catch (error) {
       return errorResponse(error);
     }
@@ -139,7 +140,7 @@ type Method = (typeof METHODS)[number];
 export function refuseOtherMethods(...allowed: Method[]): Record<Method, () => Promise<Response>> {
   const allow = allowed.join(', ');
   const refuse = async () =>
-    Response.json({ error: { code: 'method_not_allowed', message: `This endpoint takes ${allow}.` } }, { status: errorStatus.method_not_allowed, headers: { allow } });
+    jsonResponse({ error: { code: 'method_not_allowed', message: `This endpoint takes ${allow}.` } }, { status: errorStatus.method_not_allowed, headers: { allow } });
   return Object.fromEntries(METHODS.map((method) => [method, refuse])) as Record<Method, () => Promise<Response>>;
 }
 
@@ -149,5 +150,5 @@ function errorResponse(error: unknown) {
   const body = toErrorBody(asUnavailable(error));
   // Busy or briefly down: a well-behaved client waits a moment rather than retrying at once.
   const headers = body.code === 'unavailable' ? { 'retry-after': '1' } : undefined;
-  return Response.json({ error: body }, { status: errorStatus[body.code], headers });
+  return jsonResponse({ error: body }, { status: errorStatus[body.code], headers });
 }

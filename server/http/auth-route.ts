@@ -1,6 +1,7 @@
 import { AppError, type ErrorCode, errorStatus, toErrorBody } from '@/lib/errors';
 import { asUnavailable } from '../db/errors';
 import { JSON_BODY_LIMIT_BYTES, readJson } from './api-route';
+import { jsonResponse } from './json-response';
 
 type Handler = (request: Request, context: { params: Promise<{ nextauth: string[] }> }) => Promise<Response>;
 
@@ -28,7 +29,7 @@ export function authRoute(handler: Handler): Handler {
       return await asEnvelope(await handler(request, context));
     } catch (error) {
       const body = toErrorBody(asUnavailable(error));
-      return Response.json({ error: body }, { status: errorStatus[body.code] });
+      return jsonResponse({ error: body }, { status: errorStatus[body.code] });
     }
   };
 }
@@ -92,7 +93,7 @@ async function asEnvelope(response: Response): Promise<Response> {
   } catch {}
   if (original && typeof (original.error as { code?: unknown } | undefined)?.code === 'string') return response;
   const code = CODE_BY_STATUS[response.status] ?? (response.status < 500 ? 'bad_request' : 'internal');
-  if (code === 'internal') return Response.json({ error: toErrorBody(new Error(`next-auth answered ${response.status}: ${text.slice(0, 200)}`)) }, { status: 500 });
+  if (code === 'internal') return jsonResponse({ error: toErrorBody(new Error(`next-auth answered ${response.status}: ${text.slice(0, 200)}`)) }, { status: 500 });
   const message = (typeof original?.url === 'string' && URL.canParse(original.url) && new URL(original.url).searchParams.get('error')) || text.replace(/^Error:\s*/, '').slice(0, 200);
   const headers = new Headers(response.headers);
   headers.delete('content-length');

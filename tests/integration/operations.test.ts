@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
-import { connect, createUser, emitAck, type TestSocket } from '../helpers/clients';
+import { api, connect, createUser, emitAck, type TestSocket } from '../helpers/clients';
+import { createGroupAccepted } from '../helpers/social';
 import { waitFor } from '../helpers/wait';
 
 // Health, readiness, metrics and logs, on real server processes.
@@ -97,6 +98,30 @@ describe('metrics', () => {
     expect(value('relay_redis_errors_total')).toBe(0);
     expect(value('relay_postgres_errors_total')).toBe(0);
     expect(value('nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('API answers', () => {
+  // Next gzips whatever a client accepts gzipped; a small answer costs more to compress than it saves.
+  it('are never cached, and compressed only when they are large enough to gain from it', async () => {
+    const [user, friend] = [await createUser(node.url, 'ops_gzip'), await createUser(node.url, 'ops_gzip')];
+    const room = { id: await createGroupAccepted(node.url, user, 'Long notes', [friend]) };
+    for (const n of [1, 2]) {
+      const sent = await api(node.url, `/api/v1/rooms/${room.id}/messages`, { token: user.token, body: { clientMsgId: `long-${n}`, body: `note ${n} `.repeat(300) } });
+      expect(sent.body).toHaveProperty('message.roomId', room.id);
+    }
+    const answer = async (path: string) => {
+      const response = await fetch(node.url + path, { headers: { authorization: `Bearer ${user.token}`, 'accept-encoding': 'gzip' } });
+      return { encoding: response.headers.get('content-encoding'), cacheControl: response.headers.get('cache-control'), body: await response.json() };
+    };
+    const small = await answer('/api/v1/me');
+    expect(small.body.user.handle).toBe(user.handle);
+    expect(small).toMatchObject({ encoding: null, cacheControl: 'no-store, no-transform' });
+    const missing = await answer('/api/v1/nothing-here');
+    expect(missing).toMatchObject({ encoding: null, body: { error: { code: 'not_found' } } });
+    const large = await answer(`/api/v1/rooms/${room.id}/messages`);
+    expect(JSON.stringify(large.body).length).toBeGreaterThan(4000);
+    expect(large).toMatchObject({ encoding: 'gzip', cacheControl: 'no-store' });
   });
 });
 

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { refuseOtherMethods } from '@/server/http/api-route';
+import { jsonResponse } from '@/server/http/json-response';
 import { metrics } from '@/server/ops/metrics';
 import { getRuntime } from '@/server/runtime';
 
@@ -9,10 +10,10 @@ const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(
 // sends `Authorization: Bearer <METRICS_TOKEN>` or gets 401.
 export const GET = async (request: Request) => {
   const { METRICS_TOKEN } = getRuntime().env;
-  if (!METRICS_TOKEN) return Response.json({ error: { code: 'not_found', message: 'No such API endpoint.' } }, { status: 404 });
+  if (!METRICS_TOKEN) return jsonResponse({ error: { code: 'not_found', message: 'No such API endpoint.' } }, { status: 404 });
   const given = request.headers.get('authorization')?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim() ?? '';
   if (!same(given, METRICS_TOKEN)) {
-    return Response.json({ error: { code: 'unauthorized', message: 'Send the metrics token as a bearer token.' } }, { status: 401, headers: { 'www-authenticate': 'Bearer' } });
+    return jsonResponse({ error: { code: 'unauthorized', message: 'Send the metrics token as a bearer token.' } }, { status: 401, headers: { 'www-authenticate': 'Bearer' } });
   }
   const { registry } = metrics();
   return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType } });

@@ -1,3 +1,4 @@
+import { jsonResponse } from '@/server/http/json-response';
 import { refuseOtherMethods } from '@/server/http/api-route';
 import { checkReadiness } from '@/server/ops/readiness';
 import { getRuntime } from '@/server/runtime';
@@ -6,7 +7,7 @@ import { getRuntime } from '@/server/runtime';
 export const GET = async () => {
   const { db, redis } = getRuntime();
   const readiness = await checkReadiness(db, redis ?? null);
-  return Response.json({ status: readiness.ready ? 'ready' : 'unavailable', checks: readiness.checks }, { status: readiness.ready ? 200 : 503 });
+  return jsonResponse({ status: readiness.ready ? 'ready' : 'unavailable', checks: readiness.checks }, { status: readiness.ready ? 200 : 503 });
 };
 
 export const { POST, PUT, PATCH, DELETE } = refuseOtherMethods('GET');
