@@ -9,6 +9,7 @@ import pg from 'pg';
 import { openDatabase } from '../server/db/open-database';
 import { appendBatch } from '../server/messages/append-batch';
 import { adminQuery } from './lib/fixture';
+import { runScript } from './lib/run-script';
 
 const ROOMS = Number(process.env.ROOMS ?? 1_000);
 const SIZES = (process.env.SIZES ?? '1,10,100,500').split(',').map(Number);
@@ -85,7 +86,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

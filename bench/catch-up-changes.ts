@@ -15,6 +15,7 @@ import { PrismaClient } from '../server/db/generated/client';
 import { readMessagePage } from '../server/messages/list-messages';
 import { syncRoom } from '../server/messages/sync-room';
 import { setRuntime } from '../server/runtime';
+import { runScript } from './lib/run-script';
 
 const MESSAGES = Number(process.env.MESSAGES ?? 100_000);
 const EDITS = Number(process.env.EDITS ?? 1_000);
@@ -129,7 +130,4 @@ async function main() {
   await client.end();
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runScript(main);

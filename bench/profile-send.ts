@@ -11,6 +11,7 @@ import { startAppServer } from '../tests/helpers/app-server';
 import { api, connect, createUser, type TestSocket } from '../tests/helpers/clients';
 import { adminQuery } from './lib/fixture';
 import { cursorReporter } from '../lib/realtime/cursor-reporter';
+import { runScript } from './lib/run-script';
 
 const PAIRS = Number(process.env.PAIRS ?? 100);
 const RATE = Number(process.env.RATE ?? 1000);
@@ -131,10 +132,4 @@ async function main() {
   console.log('\nself time by function:\n' + summary.functions.join('\n'));
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

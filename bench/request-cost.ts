@@ -8,6 +8,7 @@ import { adminQuery } from './lib/fixture';
 import { profile } from './lib/profile';
 import { cpuMicros, mainThreadCpuMicros } from './lib/proc';
 import { BENCH_LIMITS } from './lib/servers';
+import { runScript } from './lib/run-script';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 2_000);
 const SIGN_INS = Number(process.env.SIGN_INS ?? 200);
@@ -56,10 +57,4 @@ async function main() {
   await relay.stop();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -8,6 +8,7 @@ import { bigGroupMembers, freshCopyWithBigGroup, loadFixture } from './lib/fixtu
 import { profile } from './lib/profile';
 import { cpuMicros } from './lib/proc';
 import { BENCH_LIMITS } from './lib/servers';
+import { runScript } from './lib/run-script';
 
 async function main() {
   const fixture = await loadFixture(profile);
@@ -56,10 +57,4 @@ async function main() {
   await relay.stop();
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -17,6 +17,7 @@ import { idleHold } from './scenarios/f-idle';
 import { signInStorm } from './scenarios/g-sign-in-storm';
 import { bigGroupHybridFanOut, hybridFanOut } from './scenarios/h-hybrid';
 import { groupConnect } from './scenarios/i-group-connect';
+import { runScript } from './lib/run-script';
 
 const scenarios: Record<string, (ctx: Context) => Promise<ScenarioResult>> = {
   a: oneToOne,
@@ -70,10 +71,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -11,6 +11,7 @@ import { PrismaClient } from '../server/db/generated/client';
 import { appendMessage } from '../server/messages/append-message';
 import { startAppServer } from '../tests/helpers/app-server';
 import { api, connect, createUser, type TestSocket } from '../tests/helpers/clients';
+import { runScript } from './lib/run-script';
 
 const PAIRS = Number(process.env.PAIRS ?? 50);
 const MESSAGES = Number(process.env.MESSAGES ?? 200);
@@ -109,10 +110,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runScript(main);
