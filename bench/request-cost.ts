@@ -1,7 +1,7 @@
-// `npm run bench:requests`: what one HTTP request costs a Relay node's event loop, by route, measured
-// from /proc: the main thread (the event loop), and all threads (a password hash runs on others). Baseline in the same node and
-// run: Socket.IO's polling handshake, a request that never enters Next. REQUESTS (2,000) per route and
-// SIGN_INS (200), CONCURRENCY (4) in flight, after a warm-up; clients accept gzip, as browsers do.
+// `npm run bench:requests`: what one HTTP request costs a Relay node, by route, from /proc: its main
+// thread (the event loop) and all its threads (a password hash runs on others). Baseline in the same
+// node and run: Socket.IO's polling handshake, a request that never enters Next. REQUESTS (2,000) per
+// route and SIGN_INS (200), CONCURRENCY (4) in flight, after a warm-up; clients accept gzip, as browsers do.
 import { startAppServer } from '../tests/helpers/app-server';
 import { createUser } from '../tests/helpers/clients';
 import { adminQuery } from './lib/fixture';

@@ -4,16 +4,14 @@ import { readFileSync } from 'node:fs';
 const TICKS_PER_SECOND = 100;
 
 /** User + system CPU time of a process so far, in microseconds (10 ms resolution). */
-export function cpuMicros(pid: number): number {
-  // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1_000_000;
-}
+export const cpuMicros = (pid: number) => cpuMicrosOf(`/proc/${pid}/stat`);
 
 /** The same for a process's main thread only: its event loop, without the thread pool and GC helpers. */
-export function mainThreadCpuMicros(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+export const mainThreadCpuMicros = (pid: number) => cpuMicrosOf(`/proc/${pid}/task/${pid}/stat`);
+
+function cpuMicrosOf(statPath: string): number {
+  // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+  const stat = readFileSync(statPath, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1_000_000;
 }

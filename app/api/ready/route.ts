@@ -1,5 +1,5 @@
-import { jsonResponse } from '@/server/http/json-response';
 import { refuseOtherMethods } from '@/server/http/api-route';
+import { jsonResponse } from '@/server/http/json-response';
 import { checkReadiness } from '@/server/ops/readiness';
 import { getRuntime } from '@/server/runtime';
 
