@@ -12,6 +12,7 @@ import { MemoryFailureLedger, RedisFailureLedger } from './server/safety/failure
 import { socketBroadcaster } from './server/realtime/broadcaster';
 import { createRealtimeServer, dropConnections, handleConnections } from './server/realtime/create-realtime-server';
 import { startRoomHeartbeat } from './server/realtime/room-heartbeat';
+import { startSessionSweep } from './server/realtime/session-sweep';
 import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
 import { createReceipts } from './server/receipts/create-receipts';
@@ -75,6 +76,7 @@ async function main() {
   presence.start();
   // On the presence beat: a lost live push is made up within one beat (server/realtime/room-heartbeat.ts).
   const stopRoomHeartbeat = startRoomHeartbeat(io, database.db, Math.max(250, Math.floor(env.PRESENCE_TTL_MS / 3)));
+  const stopSessionSweep = startSessionSweep(io);
   const stopSweep = startAttachmentSweep({ db: database.db, attachments }, env.ATTACHMENT_UNSENT_TTL_MS);
   notifications.start();
 
@@ -102,6 +104,7 @@ async function main() {
     const httpClosed = new Promise((resolve) => httpServer.close(resolve));
     presence.stop();
     stopRoomHeartbeat();
+    stopSessionSweep();
     stopSweep();
     const startedAt = Date.now();
     await connections.drain(3_000);

@@ -8,6 +8,7 @@ import type { Actor } from '@/server/auth/authenticate';
 import type { PrismaClient } from '@/server/db/generated/client';
 import { endSession } from '@/server/sessions/end-session';
 import { socketHandlers } from '@/server/realtime/handlers';
+import { startSessionSweep } from '@/server/realtime/session-sweep';
 import { SESSION_RECHECK_MS, type SocketData, withHandler } from '@/server/realtime/with-handler';
 import { type InProcessRealtime, insertGroup, startInProcessRealtime } from '../helpers/in-process-runtime';
 import { waitFor } from '../helpers/wait';
@@ -267,5 +268,26 @@ describe('withHandler', () => {
     await signOut(app.db, bob);
     bob.socket.data.sessionCheckedAt = Date.now() - SESSION_RECHECK_MS - 1;
     expect(await echo(bob, { text: 1 })).toEqual(unauthorized);
+  });
+});
+
+describe('the session sweep', () => {
+  it("looks at every socket's session in one query, and cuts a socket whose session ended though it sends nothing", async () => {
+    const alice = await connected('alice', 'Alice');
+    const bob = await connected();
+    const looks: string[][] = [];
+    const stopWatching = app.watched.onCall(lookUp, (args) => void (isLookUp(args) && looks.push(args[1] as string[])));
+    const stopSweep = startSessionSweep(app.io, 300);
+    try {
+      // Signed out by the row alone, as if the cut sent to bob's sockets had been lost: only a look at
+      // his session can end his socket now, and he sends nothing that would make one.
+      await signOut(app.db, bob);
+      await waitFor(() => bob.events.includes('disconnect: io server disconnect'), 5_000, 'the sweep to cut bob');
+      expect(looks.some((ids) => ids.includes(alice.session.id) && ids.includes(bob.session.id))).toBe(true);
+      expect(alice.client.connected).toBe(true);
+    } finally {
+      stopSweep();
+      stopWatching();
+    }
   });
 });
