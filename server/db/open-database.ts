@@ -8,8 +8,10 @@ import type { AppEnv } from '../env';
 import { PrismaClient } from './generated/client';
 import { lockDataDir } from './data-dir-lock';
 import { migrate } from './migrate';
+import { poolTransactionScript, type TransactionScript } from './transaction-script';
 
-export type Database = { db: PrismaClient; kind: 'postgres' | 'pglite'; close: () => Promise<void> };
+/** `script`: one round trip per transaction, where the database allows it (transaction-script.ts). */
+export type Database = { db: PrismaClient; kind: 'postgres' | 'pglite'; script: TransactionScript | null; close: () => Promise<void> };
 
 /** Opens Postgres when DATABASE_URL is set, otherwise the embedded PGlite in DATA_DIR; migrates first. */
 export async function openDatabase(env: Pick<AppEnv, 'DATABASE_URL' | 'DATA_DIR'>): Promise<Database> {
@@ -28,7 +30,7 @@ async function openPostgres(connectionString: string): Promise<Database> {
   }
   const pool = new pg.Pool({ connectionString, max: 10 });
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
-  return { db, kind: 'postgres', close: async () => { await db.$disconnect(); await pool.end().catch(() => {}); } };
+  return { db, kind: 'postgres', script: poolTransactionScript(pool), close: async () => { await db.$disconnect(); await pool.end().catch(() => {}); } };
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
@@ -43,7 +45,9 @@ async function openPglite(dataDir: string): Promise<Database> {
       await pglite.close();
       unlock();
     };
-    return { db, kind: 'pglite', close };
+    // PGlite is one session that Prisma's adapter shares out: a script of our own could land inside
+    // another transaction of Prisma's.
+    return { db, kind: 'pglite', script: null, close };
   } catch (error) {
     unlock();
     throw error;

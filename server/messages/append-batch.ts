@@ -2,6 +2,7 @@ import type { AttachmentRow } from '../attachments/attachment-info';
 import { linkAttachments, readAttachments } from '../attachments/link-attachments';
 import { Prisma, type PrismaClient } from '../db/generated/client';
 import { blockedEitherWaySql, notBlockedBySql, sqlColumn } from '../safety/visibility';
+import type { TransactionScript } from '../db/transaction-script';
 import { mentionedMembers, replyTargetMissing } from './message-rules';
 
 export type AppendRequest = {
@@ -67,22 +68,55 @@ type ResultRow = {
  * inserts them with consecutive seqs in the order given, accepts a request the sender replies to,
  * links each new message's attachments, and returns every message's audience. Outcomes come back
  * in the order of `requests`.
+ *
+ * With `script` (Postgres), a batch without attachments is one round trip: BEGIN, the locks, the
+ * statement and COMMIT in one message (transaction-script.ts). Attachments are linked by a query of
+ * their own inside the transaction, so those batches (and PGlite's) go through Prisma's transaction,
+ * running the same two statements.
  */
-export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): Promise<AppendOutcome[]> {
+export async function appendBatch(db: PrismaClient, requests: AppendRequest[], script?: TransactionScript | null): Promise<AppendOutcome[]> {
+  const [lock, append] = batchStatements(requests);
+  let rows: ResultRow[];
+  let attachments: Map<string, AttachmentRow[]>;
+  if (script && requests.every((request) => !request.attachmentIds?.length)) {
+    rows = await script<ResultRow>([lock, append]);
+    // A retried send returns the files it was stored with; reading them needs no lock.
+    attachments = await readAttachments(db, retriedIds(rows, new Map()));
+  } else {
+    ({ rows, attachments } = await db.$transaction(async (tx) => {
+      await tx.$queryRaw(lock);
+      const rows = await tx.$queryRaw<ResultRow[]>(append);
+      // In the same transaction: a file that may not be sent refuses the batch (which is then split).
+      const linked = await linkAttachments(tx, requests.flatMap(({ senderId, roomId, attachmentIds }, index) =>
+        rows[index].stored && attachmentIds?.length ? [{ messageId: rows[index].id!, senderId, roomId, attachmentIds }] : []));
+      const earlier = await readAttachments(tx, retriedIds(rows, linked));
+      return { rows, attachments: new Map([...earlier, ...linked]) };
+      // Prisma's defaults (2 s for a connection, 5 s in all) are short for a batch under load; the lock
+      // timeout is what bounds waiting on one room.
+    }, { maxWait: 10_000, timeout: 20_000 }));
+  }
+  return rows.map((row) => toOutcome(row, attachments.get(row.id ?? '') ?? []));
+}
+
+/** Sends already stored before (retries) whose files were not linked just now. */
+const retriedIds = (rows: ResultRow[], linked: Map<string, AttachmentRow[]>) =>
+  rows.filter((row) => row.verdict === 'ok' && !linked.has(row.id!) && !row.stored).map((row) => row.id!);
+
+/** The batch's two statements: the room locks (with their timeout), then the checks and writes. */
+function batchStatements(requests: AppendRequest[]): [Prisma.Sql, Prisma.Sql] {
   const column = <K extends keyof AppendRequest>(key: K) => requests.map((request) => request[key] ?? null);
   // Arrays of arrays do not unnest row by row: each send's candidates travel as one space-separated text.
   const candidates = requests.map((request) => (request.mentionCandidates ?? []).join(' '));
   const roomIds = [...new Set(column('roomId'))].sort();
-  const { rows, attachments } = await db.$transaction(async (tx) => {
-    // A room held for long elsewhere fails this batch (which is then split) instead of stalling the queue:
-    // the lock timeout is set by the statement that takes the locks, one round trip where two were. It is
-    // an uncorrelated subquery, run once before the first row comes out of the scan to be locked.
-    // NO KEY UPDATE is all a counter bump needs, and does not wait on foreign-key checks against the room.
-    await tx.$queryRaw`
+  // A room held for long elsewhere fails this batch (which is then split) instead of stalling the queue:
+  // the lock timeout is set by the statement that takes the locks, one statement where two were. It is
+  // an uncorrelated subquery, run once before the first row comes out of the scan to be locked.
+  // NO KEY UPDATE is all a counter bump needs, and does not wait on foreign-key checks against the room.
+  const lock = Prisma.sql`
       SELECT "id" FROM "Room"
       WHERE "id" = ANY(${roomIds}::text[]) AND (SELECT set_config('lock_timeout', '5s', true)) IS NOT NULL
       ORDER BY "id" FOR NO KEY UPDATE`;
-    const rows = await tx.$queryRaw<ResultRow[]>`
+  const append = Prisma.sql`
       WITH input AS (
         SELECT * FROM unnest(${column('id')}::text[], ${column('roomId')}::text[], ${column('senderId')}::text[],
                              ${column('clientMsgId')}::text[], ${column('body')}::text[], ${column('replyToId')}::text[], ${candidates}::text[])
@@ -148,16 +182,7 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[]): 
       -- One look-up by id per send (LIMIT keeps the planner from turning it into a scan of every message).
       LEFT JOIN LATERAL (SELECT * FROM "Message" m WHERE m."id" = c.existing_id LIMIT 1) ex ON true
       ORDER BY c.ord`;
-    // In the same transaction: a file that may not be sent refuses the batch (which is then split).
-    const linked = await linkAttachments(tx, requests.flatMap(({ senderId, roomId, attachmentIds }, index) =>
-      rows[index].stored && attachmentIds?.length ? [{ messageId: rows[index].id!, senderId, roomId, attachmentIds }] : []));
-    const retried = rows.filter((row) => row.verdict === 'ok' && !linked.has(row.id!) && !row.stored).map((row) => row.id!);
-    const earlier = await readAttachments(tx, retried);
-    return { rows, attachments: new Map([...earlier, ...linked]) };
-    // Prisma's defaults (2 s for a connection, 5 s in all) are short for a batch under load; the lock
-    // timeout above is what bounds waiting on one room.
-  }, { maxWait: 10_000, timeout: 20_000 });
-  return rows.map((row) => toOutcome(row, attachments.get(row.id ?? '') ?? []));
+  return [lock, append];
 }
 
 function toOutcome(row: ResultRow, attachments: AttachmentRow[]): AppendOutcome {

@@ -3,6 +3,7 @@ import { log } from '../ops/logger';
 import { metrics } from '../ops/metrics';
 import type { PrismaClient } from '../db/generated/client';
 import { GroupCommit, type Pending } from '../db/group-commit';
+import type { TransactionScript } from '../db/transaction-script';
 import { type AppendOutcome, type AppendRequest, appendBatch } from './append-batch';
 
 type Waiting = Pending<AppendRequest, AppendOutcome>;
@@ -22,7 +23,12 @@ export class AppendQueue {
   // Per lane, settles once the latest send appended there has been answered (batches go in order).
   private latest: Promise<unknown>[];
 
-  constructor(private readonly db: PrismaClient, lanes = 1) {
+  /** `script`: batches in one round trip, on Postgres (server/db/transaction-script.ts). */
+  constructor(
+    private readonly db: PrismaClient,
+    lanes = 1,
+    private readonly script: TransactionScript | null = null,
+  ) {
     this.lanes = Array.from({ length: lanes }, () => new GroupCommit<AppendRequest, AppendOutcome>((batch) => this.store(batch), MAX_BATCH));
     this.latest = this.lanes.map(() => Promise.resolve());
   }
@@ -48,7 +54,7 @@ export class AppendQueue {
   private async store(batch: Waiting[]): Promise<void> {
     metrics().appendBatchSends.observe(batch.length);
     try {
-      const outcomes = await appendBatch(this.db, batch.map((entry) => entry.item));
+      const outcomes = await appendBatch(this.db, batch.map((entry) => entry.item), this.script);
       batch.forEach((entry, index) => entry.resolve(outcomes[index]));
       metrics().messagesStored.inc(outcomes.filter((outcome) => outcome.verdict === 'stored').length);
     } catch (error) {

@@ -1,0 +1,78 @@
+import pg from 'pg';
+import type { Prisma } from './generated/client';
+
+/**
+ * Runs statements as one transaction in one round trip to the database, and returns the rows of the
+ * last. Each statement still runs on its own snapshot, taken when it starts (read committed), so
+ * statements that lock rows first see what committed before those locks, exactly as when each is
+ * sent on its own; the only difference is the three round trips (BEGIN, each statement, COMMIT) it
+ * saves, each a system call for the node and a wake-up for Postgres.
+ */
+export type TransactionScript = <Row>(statements: Prisma.Sql[]) => Promise<Row[]>;
+
+// What Prisma's transactions allow a batch (server/messages/append-batch.ts), for the same reasons.
+const CONNECT_TIMEOUT_MS = 10_000;
+const SCRIPT_TIMEOUT_MS = 20_000;
+
+/**
+ * On a node-postgres pool: the simple query protocol carries several statements in one message, but no
+ * bound values, so the values go in as quoted literals, in the same text form a bound value has, and
+ * typed by the same casts. A script that fails is rolled back before its connection goes back.
+ */
+export function poolTransactionScript(pool: pg.Pool): TransactionScript {
+  return async <Row>(statements: Prisma.Sql[]) => {
+    const client = await connectWithin(pool, CONNECT_TIMEOUT_MS);
+    let broken: Error | undefined;
+    try {
+      const text = ['BEGIN', ...statements.map(inlineValues), 'COMMIT'].join(';\n');
+      const results = (await client.query({ text, types, query_timeout: SCRIPT_TIMEOUT_MS } as pg.QueryConfig)) as unknown as pg.QueryResult[];
+      return results.at(-2)!.rows as Row[];
+    } catch (error) {
+      await client.query('ROLLBACK').catch((failed: Error) => (broken = failed));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+}
+
+/** The statement's text with each value in place, as a quoted literal (NULL for null). */
+export function inlineValues(statement: Prisma.Sql): string {
+  return statement.strings.reduce((text, part, index) => text + (index > 0 ? literal(statement.values[index - 1]) : '') + part, '');
+}
+
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (Array.isArray(value)) return pg.escapeLiteral(`{${value.map(arrayElement).join(',')}}`);
+  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return pg.escapeLiteral(String(value));
+  throw new Error(`A ${typeof value} cannot be inlined into a script.`);
+}
+
+// An element of an array literal: double-quoted, with backslashes and double quotes escaped.
+const arrayElement = (value: unknown) =>
+  value === null || value === undefined ? 'NULL' : `"${String(value).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+
+// Timestamps without a zone are UTC here, as Prisma reads them; node-postgres would read them as local time.
+const TIMESTAMP_OID = 1114;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === TIMESTAMP_OID ? (value: string) => new Date(`${value.replace(' ', 'T')}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+async function connectWithin(pool: pg.Pool, ms: number): Promise<pg.PoolClient> {
+  let timer: NodeJS.Timeout | undefined;
+  const connecting = pool.connect();
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no database connection free in ${ms} ms (timeout)`)), ms);
+  });
+  try {
+    return await Promise.race([connecting, late]);
+  } catch (error) {
+    // A connection that comes after all goes straight back.
+    connecting.then((client) => client.release(), () => {});
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
