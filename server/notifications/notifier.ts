@@ -11,6 +11,9 @@ export type NotifierDeps = { db: PrismaClient; queue: JobQueue; views: ViewTrack
 // Retries of one push to one device: 1 s, 2 s, 4 s, … about a minute in all.
 const DELIVER_ATTEMPTS = 6;
 const DELIVER_BACKOFF_MS = 1_000;
+// Messages stored within this long share one look-up of who can be pushed to. A busy node stores a
+// batch every few milliseconds, each in a turn of its own, and a push waits NOTIFY_DELAY_MS anyway.
+const GATHER_MS = 200;
 
 /**
  * Push notifications, best effort. A stored message schedules one "decide" job per recipient and
@@ -20,8 +23,9 @@ const DELIVER_BACKOFF_MS = 1_000;
  * fail a send: messageStored returns at once and only logs what goes wrong.
  */
 export class Notifier {
-  // Messages stored in this turn of the event loop: their recipients are looked up together.
+  // Messages stored in the last GATHER_MS: their recipients are looked up together.
   private pending: { message: ChatMessage; audience: string[] }[] = [];
+  private gathering: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: NotifierDeps) {}
 
@@ -29,24 +33,29 @@ export class Notifier {
     this.deps.queue.start((job) => this.run(job));
   }
 
-  close() {
+  /** Schedules what is still gathering, then closes the queue. */
+  async close() {
+    clearTimeout(this.gathering);
+    await this.scheduleAll().catch(logError);
     return this.deps.queue.close();
   }
 
   messageStored(message: ChatMessage, audience: string[]): void {
     if (message.kind === 'system' || audience.length === 0) return;
     if (this.pending.push({ message, audience }) === 1) {
-      setImmediate(() => void this.scheduleAll().catch((error) => console.error('[relay] notify:', error instanceof Error ? error.message : error)));
+      this.gathering = setTimeout(() => void this.scheduleAll().catch(logError), GATHER_MS);
+      this.gathering.unref();
     }
   }
 
   /**
-   * One query for every message of the turn (a busy node stores thousands a second; one query each was
+   * One query for every message gathered (a busy node stores thousands a second; one query each was
    * a large share of its CPU), and one job per recipient and room, however many messages it got.
    */
   private async scheduleAll() {
     const stored = this.pending;
     this.pending = [];
+    if (stored.length === 0) return;
     // Only people with a live subscription can be pushed to: no job for everyone else.
     const subscribed = await this.deps.db.user.findMany({
       where: { id: { in: [...new Set(stored.flatMap(({ audience }) => audience))] }, sessions: { some: { revokedAt: null, pushSubscriptions: { some: {} } } } },
@@ -81,3 +90,5 @@ export class Notifier {
     );
   }
 }
+
+const logError = (error: unknown) => console.error('[relay] notify:', error instanceof Error ? error.message : error);

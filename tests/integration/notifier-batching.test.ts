@@ -7,8 +7,9 @@ import { insertUser, useTestDatabase } from '../helpers/in-process-runtime';
 import { waitFor } from '../helpers/wait';
 import { watchDb } from '../helpers/watched-db';
 
-// The notifier on the real database: what a busy node stores in one turn costs one look-up of who can
-// be pushed to, and one "decide" job per recipient and room, however many messages it got.
+// The notifier on the real database: what a busy node stores within a gathering window (many turns)
+// costs one look-up of who can be pushed to, and one "decide" job per recipient and room, however many
+// messages it got.
 const database = useTestDatabase();
 const userIds = database.userIds;
 
@@ -16,7 +17,7 @@ const message = (roomId: string, sender: string, seq: number): ChatMessage =>
   ({ id: randomUUID(), roomId, seq, clientMsgId: `c${seq}`, sender, body: `m${seq}`, kind: 'text', createdAt: new Date().toISOString() }) as ChatMessage;
 
 describe('Notifier', () => {
-  it('looks up the recipients of a turn of messages once and schedules one job per recipient and room', async () => {
+  it('looks up the recipients of the messages stored together once and schedules one job per recipient and room', async () => {
     const db = database.db;
     const [alice, bob, carol] = await Promise.all(['alice', 'bob', 'carol'].map((name) => insertUser(db, name)));
     userIds.push(alice.id, bob.id, carol.id);
@@ -30,8 +31,12 @@ describe('Notifier', () => {
     queue.start(async (job) => void jobs.push(job));
     const notifier = new Notifier({ db: watched.db, queue, views: undefined as never, vapid: undefined as never, delayMs: 0 });
     const audience = [alice.id, bob.id, carol.id];
-    // One turn: twenty messages from Alice in two rooms, and one from Bob (not pushed to himself).
-    for (let seq = 1; seq <= 20; seq++) notifier.messageStored(message(seq % 2 ? 'room-1' : 'room-2', alice.handle, seq), audience);
+    // Twenty messages from Alice in two rooms, each stored in a turn of its own as a busy node's batches
+    // are, and one from Bob (not pushed to himself).
+    for (let seq = 1; seq <= 20; seq++) {
+      notifier.messageStored(message(seq % 2 ? 'room-1' : 'room-2', alice.handle, seq), audience);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     notifier.messageStored(message('room-3', bob.handle, 21), audience);
 
     // The sentinel: a message of a later turn, whose job comes after any of the first turn's.
@@ -45,8 +50,26 @@ describe('Notifier', () => {
       { kind: 'decide', userId: bob.id, roomId: 'room-2' },
       { kind: 'decide', userId: bob.id, roomId: 'room-4' },
     ]);
-    // One look-up per turn: the first turn's 21 messages, then the sentinel's.
+    // One look-up for the first 21 messages, then the sentinel's.
     expect(watched.count('user.findMany')).toBe(2);
     await queue.close();
+  });
+
+  it('schedules what is still gathering when it closes', async () => {
+    const db = database.db;
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => insertUser(db, name)));
+    userIds.push(alice.id, bob.id);
+    const session = await db.deviceSession.create({ data: { userId: bob.id } });
+    await db.pushSubscription.create({ data: { userId: bob.id, sessionId: session.id, endpoint: `https://push.invalid/${randomUUID()}`, p256dh: 'k', auth: 'a' } });
+    const scheduled: NotifyJob[] = [];
+    const queue = new MemoryJobQueue();
+    const recording = Object.assign(Object.create(queue) as MemoryJobQueue, {
+      schedule: (job: NotifyJob, options: Parameters<MemoryJobQueue['schedule']>[1]) => (scheduled.push(job), queue.schedule(job, options)),
+    });
+    const notifier = new Notifier({ db, queue: recording, views: undefined as never, vapid: undefined as never, delayMs: 60_000 });
+    notifier.start();
+    notifier.messageStored(message('room-9', alice.handle, 1), [alice.id, bob.id]);
+    await notifier.close();
+    expect(scheduled).toEqual([{ kind: 'decide', userId: bob.id, roomId: 'room-9' }]);
   });
 });
