@@ -134,9 +134,13 @@ export async function receiptAudience(db: DbClient, move: ReceiptMove, toAllMaxM
   if (move.request !== null) return [];
   const key = JSON.stringify([move.roomId, move.userId, move.fromSeq, move.toSeq, toAllMaxMembers]);
   let load = receiptAudienceLoaders.get(db);
-  if (!load) receiptAudienceLoaders.set(db, (load = perTurn((keys) => receiptAudiences(db, keys), [])));
+  if (!load) receiptAudienceLoaders.set(db, (load = perTurn((keys) => receiptAudiences(db, keys), [], RECEIPT_AUDIENCE_GATHER_MS)));
   return load(key);
 }
+
+// Receipts whose audiences are looked up together: a busy node moves cursors in a batch every few
+// milliseconds, each batch a turn of its own; a tick that shows 50 ms later is not seen to.
+const RECEIPT_AUDIENCE_GATHER_MS = 50;
 
 const receiptAudienceLoaders = new WeakMap<DbClient, (key: string) => Promise<string[]>>();
 

@@ -4,7 +4,8 @@ import { insertGroup, insertUser, useTestDatabase } from '../helpers/in-process-
 import { watchDb } from '../helpers/watched-db';
 
 // Who is told of a member's receipts and typing, on the real database: the room's other members but
-// anyone with a block either way; everything asked in one turn of the event loop is one query.
+// anyone with a block either way; everything asked in one turn of the event loop is one query (receipts:
+// everything asked within a few milliseconds, across turns).
 const database = useTestDatabase();
 const userIds = database.userIds;
 
@@ -69,6 +70,23 @@ describe('activityAudience', () => {
     // Four members are within a limit of four: everyone but dave, whatever they sent.
     expect(smallRoom).toEqual([alice.id, carol.id].sort());
     expect(systemNote).toEqual([]);
+    expect(watched.calls.map((call) => call.name)).toEqual(['$queryRaw']);
+  });
+
+  it('looks up receipts asked a few turns apart, as busy cursor batches ask them, in one query', async () => {
+    const db = database.db;
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => insertUser(db, name)));
+    userIds.push(alice.id, bob.id);
+    const group = await insertGroup(db, alice.id, [bob.id]);
+    await db.message.createMany({ data: [1, 2, 3].map((seq) => ({ roomId: group.id, seq, senderId: alice.id, clientMsgId: `t${seq}`, body: 'hi' })) });
+
+    const watched = watchDb(db);
+    const asked: Promise<string[]>[] = [];
+    for (let seq = 1; seq <= 3; seq++) {
+      asked.push(receiptAudience(watched.db, { roomId: group.id, userId: bob.id, request: null, fromSeq: seq - 1, toSeq: seq }, 10));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await Promise.all(asked)).toEqual([[alice.id], [alice.id], [alice.id]]);
     expect(watched.calls.map((call) => call.name)).toEqual(['$queryRaw']);
   });
 });
