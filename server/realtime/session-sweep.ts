@@ -10,16 +10,22 @@ import { SESSION_RECHECK_MS, sessionStillLive } from './with-handler';
  * and a socket whose session ended is cut even if it never sends again. Returns `stop`.
  */
 export function startSessionSweep(io: RealtimeIo, everyMs = SESSION_RECHECK_MS / 2): () => void {
-  const sweep = () => {
-    for (const socket of io.of('/').sockets.values()) {
-      // Sockets looked at since the last sweep (just connected, or an event's own look) are left be.
-      void sessionStillLive(socket, everyMs / 2).then(
-        (live) => live || socket.disconnect(true),
-        (error) => log().error({ socketId: socket.id, err: error instanceof Error ? error.message : String(error) }, 'session sweep failed'),
-      );
-    }
+  let running = false;
+  const sweep = async () => {
+    const sockets = [...io.of('/').sockets.values()];
+    // Sockets looked at since the last sweep (just connected, or an event's own look) are left be.
+    const looks = await Promise.allSettled(sockets.map((socket) => sessionStillLive(socket, everyMs / 2)));
+    looks.forEach((look, index) => look.status === 'fulfilled' && !look.value && sockets[index].disconnect(true));
+    // A database outage fails every look at once: said once per sweep, not once per socket.
+    const failed = looks.filter((look) => look.status === 'rejected');
+    if (failed.length > 0) log().error({ sockets: failed.length, err: String((failed[0] as PromiseRejectedResult).reason) }, 'session sweep failed');
   };
-  const timer = setInterval(sweep, everyMs);
+  // A sweep still waiting on a slow database is not joined by another.
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    void sweep().finally(() => (running = false));
+  }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
 }
