@@ -9,6 +9,8 @@ const shots = process.env.SCREENSHOTS_DIR;
 if (shots) mkdirSync(shots, { recursive: true });
 
 async function check(page: Page, name: string) {
+  // A client-side navigation swaps the page's <title> as it commits: check the page once it has one.
+  await expect(page, name).toHaveTitle(/Relay$/);
   // A palette PNG keeps the whole set small (a few MB at most).
   if (shots) await sharp(await page.screenshot()).png({ palette: true, colours: 96, compressionLevel: 9 }).toFile(`${shots}/${name}.png`);
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
