@@ -37,7 +37,7 @@ export function poolTransactionScript(pool: pg.Pool): TransactionScript {
 }
 
 /** The statement's text with each value in place, as a quoted literal (NULL for null). */
-export function inlineValues(statement: Prisma.Sql): string {
+function inlineValues(statement: Prisma.Sql): string {
   return statement.strings.reduce((text, part, index) => text + (index > 0 ? literal(statement.values[index - 1]) : '') + part, '');
 }
 
