@@ -19,7 +19,9 @@ async function main() {
   const databaseUrl = Object.assign(new URL(profile.databaseUrl), { pathname: '/relay_bench_requests' }).href;
   await adminQuery(databaseUrl, 'DROP DATABASE IF EXISTS relay_bench_requests WITH (FORCE)');
   await adminQuery(databaseUrl, 'CREATE DATABASE relay_bench_requests');
-  const relay = await startAppServer({ ...BENCH_LIMITS, DATABASE_URL: databaseUrl, REDIS_URL: '' });
+  // BENCH_RELAY_NODE_ARGS as for `npm run bench` (e.g. --cpu-prof; the node is stopped with SIGTERM, which writes it).
+  const nodeArgs = process.env.BENCH_RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const relay = await startAppServer({ ...BENCH_LIMITS, DATABASE_URL: databaseUrl, REDIS_URL: '' }, { nodeArgs });
   const pid = relay.process.pid!;
   const user = await createUser(relay.url, 'bench_req');
   const get = (path: string) => () => fetch(relay.url + path, { headers: { authorization: `Bearer ${user.token}`, 'accept-encoding': 'gzip' } });
