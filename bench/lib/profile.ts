@@ -31,7 +31,7 @@ export const profile = {
   /** After the last send of a step: how long deliveries may still arrive before the rest count as lost. */
   drainMs: num('BENCH_DRAIN_MS', 15_000, 10_000),
   /** (d): in-flight sends per sender, climbed until acks/s stops rising. */
-  saturationWindows: list('BENCH_SATURATION_WINDOWS', [1, 2, 4, 8], [1, 4]),
+  saturationWindows: list('BENCH_SATURATION_WINDOWS', [1, 2, 4, 8, 16, 32, 64], [1, 4]),
   baselineInsertConnections: num('BENCH_INSERT_CONNECTIONS', 4, 4),
   catchUpUsers: num('BENCH_CATCHUP_USERS', 1_000, 100),
   catchUpMessages: num('BENCH_CATCHUP_MESSAGES', 100, 20),
