@@ -137,6 +137,8 @@ export async function startInProcessRealtime() {
     },
     async close() {
       await io.close();
+      // Closing cut the sockets; their offline settlements still query the database.
+      await presence.idle();
       await database.close();
     },
   };
