@@ -103,7 +103,7 @@ const retriedIds = (rows: ResultRow[], linked: Map<string, AttachmentRow[]>) =>
   rows.filter((row) => row.verdict === 'ok' && !linked.has(row.id!) && !row.stored).map((row) => row.id!);
 
 /** The batch's two statements: the room locks (with their timeout), then the checks and writes. */
-function batchStatements(requests: AppendRequest[]): [Prisma.Sql, Prisma.Sql] {
+export function batchStatements(requests: AppendRequest[]): [Prisma.Sql, Prisma.Sql] {
   const column = <K extends keyof AppendRequest>(key: K) => requests.map((request) => request[key] ?? null);
   // Arrays of arrays do not unnest row by row: each send's candidates travel as one space-separated text.
   const candidates = requests.map((request) => (request.mentionCandidates ?? []).join(' '));
