@@ -145,18 +145,26 @@ const RECEIPT_AUDIENCE_GATHER_MS = 50;
 const receiptAudienceLoaders = new WeakMap<DbClient, (key: string) => Promise<string[]>>();
 
 async function receiptAudiences(db: DbClient, keys: string[]): Promise<Map<string, string[]>> {
+  const rows = await db.$queryRaw<{ key: string; audienceId: string }[]>(receiptAudienceSql(keys));
+  return audiencesByKey(rows);
+}
+
+/**
+ * The look-up of receipts' audiences, by key (JSON of [roomId, userId, fromSeq, toSeq, toAllMaxMembers]).
+ * Each room's size is counted once, by its own index range. A big room's audience is found from its
+ * messages in the range, per receipt (LATERAL, an index range on roomId, seq): written as a join, the
+ * planner cannot see that no room is big and read every message of every room to find out.
+ */
+export function receiptAudienceSql(keys: string[]): Prisma.Sql {
   const moves = keys.map((key) => JSON.parse(key) as [string, string, number, number, number]);
   const column = (index: number) => moves.map((move) => move[index]);
-  // Each room's size is counted once, and a big room's audience is found from its messages in the range
-  // (an index range on roomId, seq), never by going through all its members for every receipt.
-  const rows = await db.$queryRaw<{ key: string; audienceId: string }[]>`
+  return Prisma.sql`
     WITH input AS (
       SELECT * FROM unnest(${keys}::text[], ${column(0)}::text[], ${column(1)}::text[], ${column(2)}::int[], ${column(3)}::int[], ${column(4)}::int[])
         AS i(key, room_id, user_id, from_seq, to_seq, to_all_max)
     ), sizes AS (
-      SELECT r.room_id, count(*) AS members
-      FROM (SELECT DISTINCT room_id FROM input) r JOIN "RoomMember" rm ON rm."roomId" = r.room_id
-      GROUP BY r.room_id
+      SELECT r.room_id, (SELECT count(*) FROM "RoomMember" rm WHERE rm."roomId" = r.room_id) AS members
+      FROM (SELECT DISTINCT room_id FROM input) r
     ), candidates AS (
       SELECT i.key, i.user_id, rm."userId" AS audience_id
       FROM input i JOIN sizes s ON s.room_id = i.room_id AND s.members <= i.to_all_max
@@ -164,13 +172,17 @@ async function receiptAudiences(db: DbClient, keys: string[]): Promise<Map<strin
       UNION
       SELECT i.key, i.user_id, rm."userId"
       FROM input i JOIN sizes s ON s.room_id = i.room_id AND s.members > i.to_all_max
-      -- System notes ("bob joined") show no receipts: their senders are not told.
-      JOIN "Message" m ON m."roomId" = i.room_id AND m."seq" > i.from_seq AND m."seq" <= i.to_seq AND m."kind" <> 'system'
+      -- System notes ("bob joined") show no receipts: their senders are not told. The size test is
+      -- repeated inside, where it gates the scan whatever order the planner joins in.
+      CROSS JOIN LATERAL (
+        SELECT DISTINCT m."senderId" FROM "Message" m
+        WHERE s.members > i.to_all_max
+          AND m."roomId" = i.room_id AND m."seq" > i.from_seq AND m."seq" <= i.to_seq AND m."kind" <> 'system'
+      ) m
       JOIN "RoomMember" rm ON rm."roomId" = i.room_id AND rm."userId" = m."senderId" AND rm."userId" <> i.user_id
     )
     SELECT c.key, c.audience_id AS "audienceId" FROM candidates c
     WHERE NOT ${blockedEitherWaySql(sqlColumn('c.audience_id'), sqlColumn('c.user_id'))}`;
-  return audiencesByKey(rows);
 }
 
 /** Whether a member's cursors read as 0 to the viewer (rule 2). */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { poolTransactionScript } from '@/server/db/transaction-script';
-import { type AppendRequest, appendBatch, batchStatements } from '@/server/messages/append-batch';
+import { appendBatch } from '@/server/messages/append-batch';
 import { useCountedStatements } from '../helpers/counted-statements';
 import { insertGroup, insertUser, useTestDatabase } from '../helpers/in-process-runtime';
 import { TEST_DATABASE_URL } from '../helpers/services';
@@ -19,27 +19,7 @@ async function groupOfTwo() {
   database.userIds.push(alice.id, bob.id);
   const room = await insertGroup(database.db, alice.id, [bob.id]);
   database.roomIds.push(room.id);
-  return { alice, bob, room };
-}
-
-type PlanNode = { 'Relation Name'?: string; 'Actual Loops': number; Plans?: PlanNode[] };
-
-/** How many times the batch statement, run as Postgres plans it (then rolled back), read a table. */
-async function readsOf(table: string, requests: AppendRequest[]) {
-  const [lock, append] = batchStatements(requests);
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query(lock.text, lock.values);
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${append.text}`, append.values);
-    const loops = (node: PlanNode): number =>
-      (node['Relation Name'] === table ? node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((sum, inner) => sum + loops(inner), 0);
-    return loops(rows[0]['QUERY PLAN'][0].Plan);
-  } finally {
-    await client.query('ROLLBACK');
-    await client.end();
-  }
+  return { alice, room };
 }
 
 const send = (roomId: string, senderId: string, clientMsgId: string) => ({ id: randomUUID(), roomId, senderId, clientMsgId, body: `${clientMsgId} body` });
@@ -107,17 +87,6 @@ describe('append batch', () => {
     } finally {
       await pool.end();
     }
-  });
-
-  it('looks up no user for messages that mention nobody: only a mention is looked for among the members', async () => {
-    const { alice, bob, room } = await groupOfTwo();
-    const plain = [send(room.id, alice.id, 'one'), send(room.id, alice.id, 'two')];
-    // Most messages name nobody; the look-up had scanned the users once per message stored.
-    expect(await readsOf('User', plain)).toBe(0);
-    const mentioning = [{ ...send(room.id, alice.id, 'three'), body: `@${bob.handle} look`, mentionCandidates: [bob.handle] }];
-    expect(await readsOf('User', mentioning)).toBeGreaterThan(0);
-    const [outcome] = await appendBatch(counted.db, mentioning);
-    expect(outcome).toMatchObject({ verdict: 'stored', row: { mentions: [bob.handle] } });
   });
 
   it.each(['Prisma transaction', 'script'])('gives up on a room another transaction holds, after the lock timeout (%s)', async (transport) => {
