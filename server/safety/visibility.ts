@@ -151,9 +151,9 @@ async function receiptAudiences(db: DbClient, keys: string[]): Promise<Map<strin
 
 /**
  * The look-up of receipts' audiences, by key (JSON of [roomId, userId, fromSeq, toSeq, toAllMaxMembers]).
- * Each room's size is counted once, by its own index range. A big room's audience is found from its
- * messages in the range, per receipt (LATERAL, an index range on roomId, seq): written as a join, the
- * planner cannot see that no room is big and read every message of every room to find out.
+ * Each room's size is counted once. A big room's audience is found from its messages in the range, per
+ * receipt (LATERAL, an index range on roomId, seq): written as a join, the planner could not see that no
+ * room was big, and at times read every message of every room to find out.
  */
 export function receiptAudienceSql(keys: string[]): Prisma.Sql {
   const moves = keys.map((key) => JSON.parse(key) as [string, string, number, number, number]);
@@ -163,8 +163,9 @@ export function receiptAudienceSql(keys: string[]): Prisma.Sql {
       SELECT * FROM unnest(${keys}::text[], ${column(0)}::text[], ${column(1)}::text[], ${column(2)}::int[], ${column(3)}::int[], ${column(4)}::int[])
         AS i(key, room_id, user_id, from_seq, to_seq, to_all_max)
     ), sizes AS (
-      SELECT r.room_id, (SELECT count(*) FROM "RoomMember" rm WHERE rm."roomId" = r.room_id) AS members
-      FROM (SELECT DISTINCT room_id FROM input) r
+      SELECT r.room_id, count(*) AS members
+      FROM (SELECT DISTINCT room_id FROM input) r JOIN "RoomMember" rm ON rm."roomId" = r.room_id
+      GROUP BY r.room_id
     ), candidates AS (
       SELECT i.key, i.user_id, rm."userId" AS audience_id
       FROM input i JOIN sizes s ON s.room_id = i.room_id AND s.members <= i.to_all_max
