@@ -7,7 +7,7 @@ import { createUser } from '../tests/helpers/clients';
 import { adminQuery } from './lib/fixture';
 import { profile } from './lib/profile';
 import { cpuMicros, mainThreadCpuMicros } from './lib/proc';
-import { BENCH_LIMITS } from './lib/servers';
+import { BENCH_LIMITS, relayNodeArgs } from './lib/servers';
 import { runScript } from './lib/run-script';
 
 const REQUESTS = Number(process.env.REQUESTS ?? 2_000);
@@ -20,8 +20,7 @@ async function main() {
   await adminQuery(databaseUrl, 'DROP DATABASE IF EXISTS relay_bench_requests WITH (FORCE)');
   await adminQuery(databaseUrl, 'CREATE DATABASE relay_bench_requests');
   // BENCH_RELAY_NODE_ARGS as for `npm run bench` (e.g. --cpu-prof; the node is stopped with SIGTERM, which writes it).
-  const nodeArgs = process.env.BENCH_RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const relay = await startAppServer({ ...BENCH_LIMITS, DATABASE_URL: databaseUrl, REDIS_URL: '' }, { nodeArgs });
+  const relay = await startAppServer({ ...BENCH_LIMITS, DATABASE_URL: databaseUrl, REDIS_URL: '' }, { nodeArgs: relayNodeArgs() });
   const pid = relay.process.pid!;
   const user = await createUser(relay.url, 'bench_req');
   const get = (path: string) => () => fetch(relay.url + path, { headers: { authorization: `Bearer ${user.token}`, 'accept-encoding': 'gzip' } });

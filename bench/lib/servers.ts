@@ -44,6 +44,9 @@ const inspected = (output: () => string) => () => {
   return url ? retainedHeap(url) : noInspector();
 };
 
+/** Node flags for every Relay node a bench starts (`BENCH_RELAY_NODE_ARGS`, e.g. `--cpu-prof`). */
+export const relayNodeArgs = () => process.env.BENCH_RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+
 export async function startRelay(options: { port: number; databaseUrl: string; redisUrl?: string; inspect?: boolean; env?: Record<string, string> }): Promise<Target> {
   const server = await startAppServer({
     ...BENCH_LIMITS,
@@ -53,7 +56,7 @@ export async function startRelay(options: { port: number; databaseUrl: string; r
     // Blank is "unset": one node, in memory, as the bare baseline has no Redis either.
     REDIS_URL: options.redisUrl ?? '',
     METRICS_TOKEN,
-  }, { nodeArgs: [...(options.inspect ? [INSPECT] : []), ...(process.env.BENCH_RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [])] });
+  }, { nodeArgs: [...(options.inspect ? [INSPECT] : []), ...relayNodeArgs()] });
   const pid = server.process.pid!;
   return {
     kind: 'relay',
