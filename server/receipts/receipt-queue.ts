@@ -2,7 +2,12 @@ import type { PrismaClient } from '../db/generated/client';
 import { GroupCommit } from '../db/group-commit';
 import { type CursorChange, type CursorReport, advanceCursors, memberKey } from './advance-cursors';
 
-const MAX_BATCH = 1000;
+// A group's members all report the same message at once. In a group of 1,000 reading 5–10 messages/s
+// (bench (b)), batches of up to 1,000 made every report of a message wait for one long statement and then
+// answered them all in one stretch of the event loop: p50 350–790 ms, saturated at 10 msg/s with the node
+// a third busy. Batches of up to 100 keep the statements short and the answers interleaved with other
+// work: p50 96–114 ms, all delivered at 10 msg/s, at no more CPU (docs/performance.md, "Thirteenth round").
+const MAX_CURSOR_BATCH = 100;
 
 /**
  * Group commit for delivered and read reports, like the send pipeline's AppendQueue: reports that
@@ -17,7 +22,7 @@ export class ReceiptQueue {
     this.commit = new GroupCommit(async (batch) => {
       const changes = await advanceCursors(db, batch.map((entry) => entry.item));
       for (const { item, resolve } of batch) resolve(changes.get(memberKey(item.roomId, item.userId)) ?? null);
-    }, MAX_BATCH);
+    }, MAX_CURSOR_BATCH);
   }
 
   advance(report: CursorReport): Promise<CursorChange | null> {

@@ -215,4 +215,22 @@ describe('receipt batching inside one node', () => {
     expect(receiptsTo(alice.id).map(({ kind, seq }) => [kind, seq]).sort()).toEqual([['delivered', 40], ['delivered', 41], ['read', 20]]);
     expect(receiptsTo(alice.id).filter((r) => r.reader === carol.handle)).toEqual([]);
   });
+
+  it('splits a crowd of reports into statements of at most 100 (MAX_CURSOR_BATCH), each report answered from its own', async () => {
+    // A group whose members all read its newest message at once, as a big group does after each message.
+    const sender = await insertUser(app.db, 'crowdsender');
+    const readers = await Promise.all(range(1, 150).map((n) => insertUser(app.db, `crowd${n}`)));
+    const group = await app.db.room.create({ data: { kind: 'group', lastSeq: 3, members: { create: [sender, ...readers].map((u) => ({ userId: u.id })) } } });
+    await app.db.message.createMany({ data: range(1, 3).map((seq) => ({ roomId: group.id, seq, senderId: sender.id, clientMsgId: `c${seq}`, body: `m${seq}` })) });
+    const batchSizes: number[] = [];
+    const stopWatching = app.watched.onCall('$queryRaw', (args) => void (isCursorBatch(args) && batchSizes.push((args[1] as string[]).length)));
+    // Reader n reads up to 1, 2 or 3: each answer must be that reader's own count.
+    const readTo = (index: number) => (index % 3) + 1;
+    const results = await Promise.all(readers.map((reader, index) => markRead(actorOf(reader), group.id, readTo(index))));
+    stopWatching();
+    expect(batchSizes).toEqual([100, 50]);
+    expect(results).toEqual(readers.map((_, index) => ({ unread: 3 - readTo(index) })));
+    const cursors = await app.db.roomMember.findMany({ where: { roomId: group.id, userId: { in: readers.map((r) => r.id) } }, select: { userId: true, readSeq: true } });
+    expect(new Map(cursors.map((c) => [c.userId, c.readSeq]))).toEqual(new Map(readers.map((reader, index) => [reader.id, readTo(index)])));
+  });
 });
