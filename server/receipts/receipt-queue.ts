@@ -2,11 +2,10 @@ import type { PrismaClient } from '../db/generated/client';
 import { GroupCommit } from '../db/group-commit';
 import { type CursorChange, type CursorReport, advanceCursors, memberKey } from './advance-cursors';
 
-// A group's members all report the same message at once. In a group of 1,000 reading 5–10 messages/s
-// (bench (b)), batches of up to 1,000 made every report of a message wait for one long statement and then
-// answered them all in one stretch of the event loop: p50 350–790 ms, saturated at 10 msg/s with the node
-// a third busy. Batches of up to 100 keep the statements short and the answers interleaved with other
-// work: p50 96–114 ms, all delivered at 10 msg/s, at no more CPU (docs/performance.md, "Thirteenth round").
+// A group's members all report each message at once. Batches of up to 1,000 made every report of a message
+// wait for one long statement and then answered them all in one stretch of the event loop, so the next
+// message waited behind it; batches of up to 100 keep both short, at no more CPU (docs/performance.md,
+// "Thirteenth round").
 const MAX_CURSOR_BATCH = 100;
 
 /**
