@@ -66,7 +66,7 @@ async function main() {
   const buckets = redis ? new RedisTokenBuckets(redis.pub) : new MemoryTokenBuckets();
   const failures = redis ? new RedisFailureLedger(redis.pub) : new MemoryFailureLedger();
   const attachments = createAttachmentStorage(env);
-  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db, env.SEND_COMMIT_LANES, database.script), receipts: createReceipts({ db: database.db, broadcaster }, { windowMs: env.RECEIPT_WINDOW_MS, toAllMaxMembers: env.RECEIPTS_TO_ALL_MAX_MEMBERS }), failures, attachments, notifications, rosterReads: new ConcurrencyLimit(env.ROSTER_READS_AT_ONCE, env.ROSTER_READS_MAX_WAITING), redis: redis?.pub ?? null });
+  setRuntime({ env, db: database.db, broadcaster, presence, buckets, appendQueue: new AppendQueue(database.db, env.SEND_COMMIT_LANES, database.script), receipts: createReceipts({ db: database.db, broadcaster, script: database.script }, { windowMs: env.RECEIPT_WINDOW_MS, toAllMaxMembers: env.RECEIPTS_TO_ALL_MAX_MEMBERS }), failures, attachments, notifications, rosterReads: new ConcurrencyLimit(env.ROSTER_READS_AT_ONCE, env.ROSTER_READS_MAX_WAITING), redis: redis?.pub ?? null });
   await grantAdmins(database.db, env.RELAY_ADMINS);
   const connections = handleConnections(io, presence);
   io.on('connection', (socket) => {

@@ -8,7 +8,22 @@ import type { Prisma } from './generated/client';
  * sent on its own; the only difference is the three round trips (BEGIN, each statement, COMMIT) it
  * saves, each a system call for the node and a wake-up for Postgres.
  */
-export type TransactionScript = <Row>(statements: Prisma.Sql[]) => Promise<Row[]>;
+export type TransactionScript = <Row>(statements: (Prisma.Sql | PreparedSql)[]) => Promise<Row[]>;
+
+/**
+ * A statement Postgres plans once per connection instead of once per run: it is prepared on each
+ * connection the first time it goes out there, and then run with `EXECUTE`, its values bound. Its text
+ * must not change; its values must all be typed by casts (`${ids}::text[]`), which is how `PREPARE`
+ * learns their types. Scripts holding one run their prepared statements on generic plans: the
+ * batches' statements take arrays, whose length only a custom plan sees, so for small batches Postgres
+ * would otherwise plan each run anew, which costs more than running it (docs/performance.md,
+ * "Fourteenth round").
+ */
+export class PreparedSql {
+  constructor(readonly name: string, readonly sql: Prisma.Sql) {}
+}
+export const prepared = (name: string, sql: Prisma.Sql) => new PreparedSql(name, sql);
+const isPrepared = (statement: Prisma.Sql | PreparedSql): statement is PreparedSql => statement instanceof PreparedSql;
 
 // What Prisma's transactions allow a batch (server/messages/append-batch.ts), for the same reasons.
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -20,11 +35,23 @@ const SCRIPT_TIMEOUT_MS = 20_000;
  * typed by the same casts. A script that fails is rolled back before its connection goes back.
  */
 export function poolTransactionScript(pool: pg.Pool): TransactionScript {
-  return async <Row>(statements: Prisma.Sql[]) => {
+  // What each connection has prepared: a connection the pool replaces is a new client, and prepares anew.
+  const preparedOn = new WeakMap<pg.PoolClient, Map<string, string>>();
+  return async <Row>(statements: (Prisma.Sql | PreparedSql)[]) => {
     const client = await connectWithin(pool, CONNECT_TIMEOUT_MS);
     let broken: Error | undefined;
     try {
-      const text = ['BEGIN', ...statements.map(inlineValues), 'COMMIT'].join(';\n');
+      const toPrepare = statements.filter(isPrepared);
+      const known = preparedOn.get(client) ?? new Map<string, string>();
+      preparedOn.set(client, known);
+      for (const { name, sql } of toPrepare) {
+        if (known.get(name) === sql.text) continue;
+        if (known.has(name)) throw new Error(`The prepared statement ${name} was given another text.`);
+        await client.query({ text: `PREPARE ${name} AS ${sql.text}`, query_timeout: SCRIPT_TIMEOUT_MS } as pg.QueryConfig);
+        known.set(name, sql.text);
+      }
+      const planning = toPrepare.length > 0 ? ['SET LOCAL plan_cache_mode = force_generic_plan'] : [];
+      const text = ['BEGIN', ...planning, ...statements.map(scriptText), 'COMMIT'].join(';\n');
       const results = (await client.query({ text, types, query_timeout: SCRIPT_TIMEOUT_MS } as pg.QueryConfig)) as unknown as pg.QueryResult[];
       return results.at(-2)!.rows as Row[];
     } catch (error) {
@@ -34,6 +61,13 @@ export function poolTransactionScript(pool: pg.Pool): TransactionScript {
       client.release(broken);
     }
   };
+}
+
+/** A statement as the script sends it: a prepared one as its EXECUTE, any other with its values in place. */
+function scriptText(statement: Prisma.Sql | PreparedSql): string {
+  if (!isPrepared(statement)) return inlineValues(statement);
+  const { values } = statement.sql;
+  return values.length > 0 ? `EXECUTE ${statement.name}(${values.map(literal).join(', ')})` : `EXECUTE ${statement.name}`;
 }
 
 /** The statement's text with each value in place, as a quoted literal (NULL for null). */

@@ -2,7 +2,7 @@ import type { AttachmentRow } from '../attachments/attachment-info';
 import { linkAttachments, readAttachments } from '../attachments/link-attachments';
 import { Prisma, type PrismaClient } from '../db/generated/client';
 import { blockedEitherWaySql, notBlockedBySql, sqlColumn } from '../safety/visibility';
-import type { TransactionScript } from '../db/transaction-script';
+import { type TransactionScript, prepared } from '../db/transaction-script';
 import { mentionedMembers, replyTargetMissing } from './message-rules';
 
 export type AppendRequest = {
@@ -70,7 +70,7 @@ type ResultRow = {
  * in the order of `requests`.
  *
  * With `script` (Postgres), a batch without attachments is one round trip: BEGIN, the locks, the
- * statement and COMMIT in one message (transaction-script.ts). Attachments are linked by a query of
+ * statement and COMMIT in one message (transaction-script.ts), both statements prepared once per connection. Attachments are linked by a query of
  * their own inside the transaction, so those batches (and PGlite's) go through Prisma's transaction,
  * running the same two statements.
  */
@@ -79,7 +79,8 @@ export async function appendBatch(db: PrismaClient, requests: AppendRequest[], s
   let rows: ResultRow[];
   let attachments: Map<string, AttachmentRow[]>;
   if (script && requests.every((request) => !request.attachmentIds?.length)) {
-    rows = await script<ResultRow>([lock, append]);
+    // Prepared: planning either statement anew cost Postgres more than running it for a small batch.
+    rows = await script<ResultRow>([prepared('relay_batch_lock', lock), prepared('relay_batch_append', append)]);
     // A retried send returns the files it was stored with; reading them needs no lock.
     attachments = await readAttachments(db, retriedIds(rows, new Map()));
   } else {

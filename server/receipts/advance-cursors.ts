@@ -1,4 +1,6 @@
 import type { DbClient } from '../db/client-types';
+import { Prisma } from '../db/generated/client';
+import { type TransactionScript, prepared } from '../db/transaction-script';
 import { unreadForMemberSql } from './count-unread';
 
 /** A session's report that the member has received (`delivered`) or read (`read`) the room up to `seq`. */
@@ -28,7 +30,8 @@ type Row = {
   oldDelivered: number;
   readTo: number;
   deliveredTo: number;
-  unread: bigint | number | null;
+  // A count: bigint through Prisma, text through a script (node-postgres reads int8 as text).
+  unread: bigint | number | string | null;
 };
 
 export const memberKey = (roomId: string, userId: string) => `${roomId}\n${userId}`;
@@ -40,12 +43,19 @@ export const memberKey = (roomId: string, userId: string) => `${roomId}\n${userI
  * Returns the changes by `memberKey`; a report whose member does not exist (not a member, no such
  * room) has no entry. A member who read also gets their unread count after the move, from the same
  * statement: a read report costs no query of its own. The rows are locked in key order, so two nodes'
- * batches cannot deadlock.
+ * batches cannot deadlock. With `script` (Postgres) the statement is prepared once per connection and
+ * goes in one round trip (transaction-script.ts); planning it anew cost more than running it.
  */
-export async function advanceCursors(db: DbClient, reports: CursorReport[]): Promise<Map<string, CursorChange>> {
+export async function advanceCursors(db: DbClient, reports: CursorReport[], script?: TransactionScript | null): Promise<Map<string, CursorChange>> {
+  const statement = cursorStatement(reports);
+  const rows = script ? await script<Row>([prepared('relay_advance_cursors', statement)]) : await db.$queryRaw<Row[]>(statement);
+  return new Map(rows.map((row) => [memberKey(row.roomId, row.userId), toChange(row)]));
+}
+
+function cursorStatement(reports: CursorReport[]): Prisma.Sql {
   const column = <K extends keyof CursorReport>(key: K) => reports.map((report) => report[key]);
   const seqOf = (kind: CursorReport['kind']) => reports.map((report) => (report.kind === kind ? report.seq : 0));
-  const rows = await db.$queryRaw<Row[]>`
+  return Prisma.sql`
     WITH input AS (
       SELECT room_id, user_id, max(read_to) AS read_to, max(delivered_to) AS delivered_to, bool_or(is_read) AS has_read
       FROM unnest(${column('roomId')}::text[], ${column('userId')}::text[], ${seqOf('read')}::int[], ${seqOf('delivered')}::int[],
@@ -75,7 +85,6 @@ export async function advanceCursors(db: DbClient, reports: CursorReport[]): Pro
         SELECT count(*) FROM "Message" m WHERE m."roomId" = l."roomId" AND ${unreadForMemberSql('l."userId"', 'GREATEST(l.old_read, l.read_to)')}
       ) END AS "unread"
     FROM locked l`;
-  return new Map(rows.map((row) => [memberKey(row.roomId, row.userId), toChange(row)]));
 }
 
 function toChange(row: Row): CursorChange {

@@ -1,5 +1,6 @@
 import type { PrismaClient } from '../db/generated/client';
 import { GroupCommit } from '../db/group-commit';
+import type { TransactionScript } from '../db/transaction-script';
 import { type CursorChange, type CursorReport, advanceCursors, memberKey } from './advance-cursors';
 
 // A group's members all report each message at once. Batches of up to 1,000 made every report of a message
@@ -17,9 +18,10 @@ const MAX_CURSOR_BATCH = 100;
 export class ReceiptQueue {
   private readonly commit: GroupCommit<CursorReport, CursorChange | null>;
 
-  constructor(db: PrismaClient) {
+  /** `script`: each batch in one round trip, on Postgres (server/db/transaction-script.ts). */
+  constructor(db: PrismaClient, script: TransactionScript | null = null) {
     this.commit = new GroupCommit(async (batch) => {
-      const changes = await advanceCursors(db, batch.map((entry) => entry.item));
+      const changes = await advanceCursors(db, batch.map((entry) => entry.item), script);
       for (const { item, resolve } of batch) resolve(changes.get(memberKey(item.roomId, item.userId)) ?? null);
     }, MAX_CURSOR_BATCH);
   }

@@ -55,10 +55,39 @@ describe('append batch', () => {
     const { alice, room } = await groupOfTwo();
     const { pool, sent, script } = countedScript();
     try {
+      // A connection's first batch prepares the two statements first, once.
+      await appendBatch(counted.db, [send(room.id, alice.id, 'first')], script);
+      expect(sent.map((text) => text.split('\n')[0].split(' ').slice(0, 2).join(' '))).toEqual(['PREPARE relay_batch_lock', 'PREPARE relay_batch_append', 'BEGIN;']);
+      sent.length = 0;
       const outcomes = await appendBatch(counted.db, [send(room.id, alice.id, 'one'), send(room.id, alice.id, 'two')], script);
       expect(outcomes.map((outcome) => outcome.verdict)).toEqual(['stored', 'stored']);
       expect(sent).toHaveLength(1);
-      expect(sent[0]).toMatch(/^BEGIN;\n\s*SELECT "id" FROM "Room"[^;]*FOR NO KEY UPDATE;\n\s*WITH input AS [\s\S]*;\nCOMMIT$/);
+      expect(sent[0]).toMatch(/^BEGIN;\nSET LOCAL plan_cache_mode = force_generic_plan;\nEXECUTE relay_batch_lock\([^;]*\);\nEXECUTE relay_batch_append\([^;]*\);\nCOMMIT$/);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('plans the batch statements once per connection, whatever the batch sizes, instead of once per batch', async () => {
+    const { alice, room } = await groupOfTwo();
+    const { pool, script } = countedScript();
+    try {
+      const sizes = [1, 3, 1, 2, 1];
+      let sent = 0;
+      for (const size of sizes) {
+        const outcomes = await appendBatch(counted.db, Array.from({ length: size }, () => send(room.id, alice.id, `m${sent++}`)), script);
+        expect(outcomes.every((outcome) => outcome.verdict === 'stored')).toBe(true);
+      }
+      const seqs = (await counted.db.message.findMany({ where: { roomId: room.id }, orderBy: { seq: 'asc' } })).map((message) => message.seq);
+      expect(seqs).toEqual(Array.from({ length: sent }, (_, index) => index + 1));
+      // The pool's one connection is the script's: what it prepared, and how each run was planned.
+      const { rows } = await pool.query('SELECT name, generic_plans::int, custom_plans::int FROM pg_prepared_statements ORDER BY name');
+      expect(rows).toEqual([
+        { name: 'relay_batch_append', generic_plans: sizes.length, custom_plans: 0 },
+        { name: 'relay_batch_lock', generic_plans: sizes.length, custom_plans: 0 },
+      ]);
+      // Generic plans for the script's statements only: the connection's own setting is untouched.
+      expect((await pool.query('SHOW plan_cache_mode')).rows).toEqual([{ plan_cache_mode: 'auto' }]);
     } finally {
       await pool.end();
     }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Receipt } from '@/lib/schemas';
+import { Prisma } from '@/server/db/generated/client';
 import { markDelivered } from '@/server/receipts/mark-delivered';
 import { markRead } from '@/server/receipts/mark-read';
 import { type AppServer, startAppServer } from '../helpers/app-server';
@@ -161,7 +162,10 @@ describe('receipt batching inside one node', () => {
   afterAll(async () => app?.close());
 
   const actorOf = (user: Awaited<ReturnType<typeof insertUser>>) => ({ userId: user.id, handle: user.handle, displayName: user.displayName, sessionId: 'test', role: 'user', createdAt: user.createdAt });
-  const isCursorBatch = (args: unknown[]) => (args[0] as string[]).join('?').includes('FOR NO KEY UPDATE OF rm');
+  // $queryRaw takes a template's parts, or one Prisma.Sql (as the cursor batch goes: its first value is the reports' room ids).
+  const sqlText = (args: unknown[]) => (args[0] instanceof Prisma.Sql ? args[0].sql : (args[0] as string[]).join('?'));
+  const cursorBatch = (args: unknown[]) => (args[0] instanceof Prisma.Sql && sqlText(args).includes('FOR NO KEY UPDATE OF rm') ? args[0] : null);
+  const isCursorBatch = (args: unknown[]) => cursorBatch(args) !== null;
 
   it('writes the reports that arrive together in one statement, keeping the membership, clamp and request rules', async () => {
     const [alice, bob, carol, mallory] = await Promise.all(['alice', 'bob', 'carol', 'mallory'].map((name) => insertUser(app.db, name)));
@@ -194,7 +198,7 @@ describe('receipt batching inside one node', () => {
     stopWatching();
     // The unread counts the reads answer with came from that statement too: no count query of their own.
     expect(statements).toHaveLength(1);
-    expect(others.filter((args) => (args[0] as string[]).join('?').includes('AS unread'))).toEqual([]);
+    expect(others.filter((args) => sqlText(args).includes('AS unread'))).toEqual([]);
     expect(results.at(-1)).toBe('not_found');
     expect(results.slice(36, 56)).toEqual(Array(20).fill({ unread: 18 }));
     const unreadToBob = app.sent.filter((b) => b.event === 'unread' && b.userIds.includes(bob.id)).map((b) => b.payload);
@@ -223,7 +227,7 @@ describe('receipt batching inside one node', () => {
     const group = await app.db.room.create({ data: { kind: 'group', lastSeq: 3, members: { create: [sender, ...readers].map((u) => ({ userId: u.id })) } } });
     await app.db.message.createMany({ data: range(1, 3).map((seq) => ({ roomId: group.id, seq, senderId: sender.id, clientMsgId: `c${seq}`, body: `m${seq}` })) });
     const batchSizes: number[] = [];
-    const stopWatching = app.watched.onCall('$queryRaw', (args) => void (isCursorBatch(args) && batchSizes.push((args[1] as string[]).length)));
+    const stopWatching = app.watched.onCall('$queryRaw', (args) => void (isCursorBatch(args) && batchSizes.push((cursorBatch(args)!.values[0] as string[]).length)));
     // Reader n reads up to 1, 2 or 3: each answer must be that reader's own count.
     const readTo = (index: number) => (index % 3) + 1;
     const results = await Promise.all(readers.map((reader, index) => markRead(actorOf(reader), group.id, readTo(index))));
