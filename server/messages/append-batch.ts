@@ -70,16 +70,16 @@ type ResultRow = {
  * in the order of `requests`.
  *
  * With `script` (Postgres), a batch without attachments is one round trip: BEGIN, the locks, the
- * statement and COMMIT in one message (transaction-script.ts), both statements prepared once per connection. Attachments are linked by a query of
- * their own inside the transaction, so those batches (and PGlite's) go through Prisma's transaction,
- * running the same two statements.
+ * statement and COMMIT in one message (transaction-script.ts), both statements prepared once per
+ * connection. Attachments are linked by a query of their own inside the transaction, so those batches
+ * (and PGlite's) go through Prisma's transaction, running the same two statements.
  */
 export async function appendBatch(db: PrismaClient, requests: AppendRequest[], script?: TransactionScript | null): Promise<AppendOutcome[]> {
   const [lock, append] = batchStatements(requests);
   let rows: ResultRow[];
   let attachments: Map<string, AttachmentRow[]>;
   if (script && requests.every((request) => !request.attachmentIds?.length)) {
-    // Prepared: planning either statement anew cost Postgres more than running it for a small batch.
+    // Prepared: planning the batch statement anew cost Postgres more than running a small batch.
     rows = await script<ResultRow>([prepared('relay_batch_lock', lock), prepared('relay_batch_append', append)]);
     // A retried send returns the files it was stored with; reading them needs no lock.
     attachments = await readAttachments(db, retriedIds(rows, new Map()));
