@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { DbClient } from './client-types';
 import type { Prisma } from './generated/client';
 
 /**
@@ -23,6 +24,15 @@ export class PreparedSql {
   constructor(readonly name: string, readonly sql: Prisma.Sql) {}
 }
 export const prepared = (name: string, sql: Prisma.Sql) => new PreparedSql(name, sql);
+
+/**
+ * One prepared statement's rows: through the script where there is one (Postgres), planned once per
+ * connection; through Prisma otherwise (PGlite), planned each time. Counts come back as text through a
+ * script and as bigint through Prisma.
+ */
+export const queryPrepared = <Row>(db: DbClient, script: TransactionScript | null | undefined, statement: PreparedSql): Promise<Row[]> =>
+  script ? script<Row>([statement]) : db.$queryRaw<Row[]>(statement.sql);
+
 const isPrepared = (statement: Prisma.Sql | PreparedSql): statement is PreparedSql => statement instanceof PreparedSql;
 
 // What Prisma's transactions allow a batch (server/messages/append-batch.ts), for the same reasons.
@@ -64,7 +74,7 @@ export function poolTransactionScript(pool: pg.Pool): TransactionScript {
 }
 
 /** A statement as the script sends it: a prepared one as its EXECUTE, any other with its values in place. */
-function scriptText(statement: Prisma.Sql | PreparedSql): string {
+export function scriptText(statement: Prisma.Sql | PreparedSql): string {
   if (!isPrepared(statement)) return inlineValues(statement);
   const { values } = statement.sql;
   return values.length > 0 ? `EXECUTE ${statement.name}(${values.map(literal).join(', ')})` : `EXECUTE ${statement.name}`;

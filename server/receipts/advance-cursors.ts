@@ -1,6 +1,6 @@
 import type { DbClient } from '../db/client-types';
 import { Prisma } from '../db/generated/client';
-import { type TransactionScript, prepared } from '../db/transaction-script';
+import { type TransactionScript, prepared, queryPrepared } from '../db/transaction-script';
 import { unreadForMemberSql } from './count-unread';
 
 /** A session's report that the member has received (`delivered`) or read (`read`) the room up to `seq`. */
@@ -47,8 +47,7 @@ export const memberKey = (roomId: string, userId: string) => `${roomId}\n${userI
  * goes in one round trip (transaction-script.ts); planning it anew cost more than running it.
  */
 export async function advanceCursors(db: DbClient, reports: CursorReport[], script?: TransactionScript | null): Promise<Map<string, CursorChange>> {
-  const statement = cursorStatement(reports);
-  const rows = script ? await script<Row>([prepared('relay_advance_cursors', statement)]) : await db.$queryRaw<Row[]>(statement);
+  const rows = await queryPrepared<Row>(db, script, prepared('relay_advance_cursors', cursorStatement(reports)));
   return new Map(rows.map((row) => [memberKey(row.roomId, row.userId), toChange(row)]));
 }
 

@@ -1,5 +1,6 @@
 import type { Receipt } from '@/lib/schemas';
 import type { DbClient } from '../db/client-types';
+import type { TransactionScript } from '../db/transaction-script';
 import { log } from '../ops/logger';
 import type { Broadcaster } from '../realtime/broadcaster';
 import { receiptAudience } from '../safety/visibility';
@@ -24,7 +25,7 @@ export type AnnouncerOptions = { windowMs: number; toAllMaxMembers: number };
 export class ReceiptAnnouncer {
   private windows = new Map<string, Window>();
 
-  constructor(private readonly deps: { db: DbClient; broadcaster: Broadcaster }, private readonly options: AnnouncerOptions) {}
+  constructor(private readonly deps: { db: DbClient; broadcaster: Broadcaster; script?: TransactionScript | null }, private readonly options: AnnouncerOptions) {}
 
   announce(announcement: Announcement): void {
     const key = `${announcement.member.roomId}\n${announcement.member.userId}\n${announcement.kind}`;
@@ -47,7 +48,7 @@ export class ReceiptAnnouncer {
     }, this.options.windowMs).unref();
     const { member, reader, kind, from, seq } = announcement;
     // The audience is read when the receipt goes, so a trailing one follows the roster as it is then.
-    receiptAudience(this.deps.db, { ...member, fromSeq: from, toSeq: seq }, this.options.toAllMaxMembers)
+    receiptAudience(this.deps.db, { ...member, fromSeq: from, toSeq: seq }, this.options.toAllMaxMembers, this.deps.script)
       .then((audience) => this.deps.broadcaster.toUsers(audience, 'receipt', { roomId: member.roomId, reader, seq, kind }))
       .catch((error: unknown) => log().warn({ err: error instanceof Error ? error.message : String(error) }, 'a receipt could not be sent'));
   }

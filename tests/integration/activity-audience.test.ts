@@ -1,6 +1,9 @@
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { poolTransactionScript, type TransactionScript } from '@/server/db/transaction-script';
 import { activityAudience, receiptAudience } from '@/server/safety/visibility';
 import { insertGroup, insertUser, useTestDatabase } from '../helpers/in-process-runtime';
+import { TEST_DATABASE_URL } from '../helpers/services';
 import { watchDb } from '../helpers/watched-db';
 
 // Who is told of a member's receipts and typing, on the real database: the room's other members but
@@ -88,5 +91,33 @@ describe('activityAudience', () => {
     }
     expect(await Promise.all(asked)).toEqual([[alice.id], [alice.id], [alice.id]]);
     expect(watched.calls.map((call) => call.name)).toEqual(['$queryRaw']);
+  });
+
+  it('looks receipts up through a transaction script (Postgres) with the same answers, planned once per connection', async () => {
+    const db = database.db;
+    const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => insertUser(db, name)));
+    userIds.push(alice.id, bob.id, carol.id, dave.id);
+    const group = await insertGroup(db, alice.id, [bob.id, carol.id, dave.id]);
+    const senders = [alice, carol, dave];
+    await db.message.createMany({ data: senders.map((sender, index) => ({ roomId: group.id, seq: index + 1, senderId: sender.id, clientMsgId: `p${index}`, body: 'hi' })) });
+    await db.block.create({ data: { blockerId: dave.id, blockedId: bob.id } });
+    const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+    const script = poolTransactionScript(pool);
+    try {
+      const watched = watchDb(db);
+      const bobMoved = (fromSeq: number, toSeq: number, toAllMaxMembers: number, through: TransactionScript | null = script) =>
+        receiptAudience(watched.db, { roomId: group.id, userId: bob.id, request: null, fromSeq, toSeq }, toAllMaxMembers, through).then((ids) => ids.sort());
+      // Three look-ups of one, three and two receipts, in turns far enough apart to go one by one.
+      expect(await bobMoved(0, 1, 3)).toEqual([alice.id]);
+      expect(await Promise.all([bobMoved(0, 3, 3), bobMoved(1, 2, 3), bobMoved(0, 3, 4)])).toEqual([[alice.id, carol.id].sort(), [carol.id], [alice.id, carol.id].sort()]);
+      expect(await Promise.all([bobMoved(2, 3, 3), bobMoved(0, 2, 10)])).toEqual([[], [alice.id, carol.id].sort()]);
+      // Prisma (no script) gives the same, and the script's look-ups never went through it.
+      expect(await bobMoved(0, 3, 3, null)).toEqual([alice.id, carol.id].sort());
+      expect(watched.calls.map((call) => call.name)).toEqual(['$queryRaw']);
+      const { rows } = await pool.query('SELECT name, generic_plans::int, custom_plans::int FROM pg_prepared_statements');
+      expect(rows).toEqual([{ name: 'relay_receipt_audience', generic_plans: 3, custom_plans: 0 }]);
+    } finally {
+      await pool.end();
+    }
   });
 });

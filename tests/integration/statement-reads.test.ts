@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Prisma } from '@/server/db/generated/client';
+import { prepared, scriptText } from '@/server/db/transaction-script';
 import { appendBatch, batchStatements } from '@/server/messages/append-batch';
 import { receiptAudienceSql } from '@/server/safety/visibility';
 import { insertGroup, insertUser, useTestDatabase } from '../helpers/in-process-runtime';
@@ -14,15 +15,24 @@ const database = useTestDatabase();
 
 type PlanNode = { 'Relation Name'?: string; 'Actual Loops': number; Plans?: PlanNode[] };
 
-/** How many times the last statement, run after the others in one transaction then rolled back, read `table`. */
-async function readsOf(table: string, statements: Prisma.Sql[]) {
+/**
+ * How many times the last statement, run after the others in one transaction then rolled back, read
+ * `table`. `generic`: the last runs prepared on a generic plan, as a transaction script runs it.
+ */
+async function readsOf(table: string, statements: Prisma.Sql[], plan: 'custom' | 'generic' = 'custom') {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {
     await client.query('BEGIN');
     for (const statement of statements.slice(0, -1)) await client.query(statement.text, statement.values);
     const last = statements.at(-1)!;
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${last.text}`, last.values);
+    let explained = `EXPLAIN (ANALYZE, FORMAT JSON) ${last.text}`;
+    if (plan === 'generic') {
+      await client.query(`PREPARE probe AS ${last.text}`);
+      await client.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      explained = `EXPLAIN (ANALYZE, FORMAT JSON) ${scriptText(prepared('probe', last))}`;
+    }
+    const { rows } = await client.query(explained, plan === 'generic' ? [] : last.values);
     const loops = (node: PlanNode): number =>
       (node['Relation Name'] === table ? node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((sum, inner) => sum + loops(inner), 0);
     return loops(rows[0]['QUERY PLAN'][0].Plan);
@@ -64,9 +74,12 @@ describe('what the busiest statements read', () => {
 
     // Three members, all told: the messages need not be read (it had read every message of every room).
     expect(await readsOf('Message', [receiptAudienceSql(bobRead(3))])).toBe(0);
+    // The same on the generic plan it runs on through a transaction script, which knows no room's size.
+    expect(await readsOf('Message', [receiptAudienceSql(bobRead(3))], 'generic')).toBe(0);
     expect(await audience(bobRead(3))).toEqual([alice.id, carol.id].sort());
     // A "big" room (more members than 2): only the senders of messages in the range are told.
     expect(await readsOf('Message', [receiptAudienceSql(bobRead(2))])).toBeGreaterThan(0);
+    expect(await readsOf('Message', [receiptAudienceSql(bobRead(2))], 'generic')).toBeGreaterThan(0);
     expect(await audience(bobRead(2))).toEqual([alice.id, carol.id].sort());
     expect(await audience([JSON.stringify([room.id, bob.id, aliceSeq, carolSeq, 2])])).toEqual([carol.id]);
   });
