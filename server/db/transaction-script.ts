@@ -87,10 +87,20 @@ function inlineValues(statement: Prisma.Sql): string {
 
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
-  if (Array.isArray(value)) return pg.escapeLiteral(`{${value.map(arrayElement).join(',')}}`);
-  if (value instanceof Date) return pg.escapeLiteral(value.toISOString());
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return pg.escapeLiteral(String(value));
+  if (Array.isArray(value)) return quote(`{${value.map(arrayElement).join(',')}}`);
+  if (value instanceof Date) return quote(value.toISOString());
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return quote(String(value));
   throw new Error(`A ${typeof value} cannot be inlined into a script.`);
+}
+
+/**
+ * The text quoted as pg.escapeLiteral quotes it (quotes doubled; with a backslash, E'…' and backslashes
+ * doubled, right whatever standard_conforming_strings says), but with native replaces: escapeLiteral
+ * builds its result a character at a time, 1.3 ms for the 73 KB of a look-up of 500 receipts.
+ */
+function quote(text: string): string {
+  const quotesDoubled = text.replaceAll("'", "''");
+  return text.includes('\\') ? ` E'${quotesDoubled.replaceAll('\\', '\\\\')}'` : `'${quotesDoubled}'`;
 }
 
 // An element of an array literal: double-quoted, with backslashes and double quotes escaped.

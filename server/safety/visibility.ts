@@ -152,13 +152,13 @@ const receiptAudienceLoaders = new WeakMap<object, (key: string) => Promise<stri
  * 0.7 ms, running it 0.1 ms (docs/performance.md, "Fifteenth round").
  */
 async function receiptAudiences(db: DbClient, script: TransactionScript | null | undefined, keys: string[]): Promise<Map<string, string[]>> {
-  const rows = await queryPrepared<{ key: string; audienceId: string }>(db, script, prepared('relay_receipt_audience', receiptAudienceSql(keys)));
-  return audiencesByKey(rows);
+  const rows = await queryPrepared<{ n: number; audienceId: string }>(db, script, prepared('relay_receipt_audience', receiptAudienceSql(keys)));
+  return audiencesByKey(rows.map(({ n, audienceId }) => ({ key: keys[n - 1], audienceId })));
 }
 
 /**
- * The look-up of receipts' audiences, by key (JSON of [roomId, userId, fromSeq, toSeq, toAllMaxMembers]).
- * Each room's size is counted once. A big room's audience is found from its messages in the range, per
+ * The look-up of receipts' audiences, for keys (JSON of [roomId, userId, fromSeq, toSeq, toAllMaxMembers]):
+ * rows of (`n`, one member of the audience of the `n`th key, from 1). Each room's size is counted once. A big room's audience is found from its messages in the range, per
  * receipt (LATERAL, an index range on roomId, seq): written as a join, the planner could not see that no
  * room was big, and at times read every message of every room to find out.
  */
@@ -167,18 +167,18 @@ export function receiptAudienceSql(keys: string[]): Prisma.Sql {
   const column = (index: number) => moves.map((move) => move[index]);
   return Prisma.sql`
     WITH input AS (
-      SELECT * FROM unnest(${keys}::text[], ${column(0)}::text[], ${column(1)}::text[], ${column(2)}::int[], ${column(3)}::int[], ${column(4)}::int[])
-        AS i(key, room_id, user_id, from_seq, to_seq, to_all_max)
+      SELECT * FROM unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::int[], ${column(3)}::int[], ${column(4)}::int[])
+        WITH ORDINALITY AS i(room_id, user_id, from_seq, to_seq, to_all_max, n)
     ), sizes AS (
       SELECT r.room_id, count(*) AS members
       FROM (SELECT DISTINCT room_id FROM input) r JOIN "RoomMember" rm ON rm."roomId" = r.room_id
       GROUP BY r.room_id
     ), candidates AS (
-      SELECT i.key, i.user_id, rm."userId" AS audience_id
+      SELECT i.n, i.user_id, rm."userId" AS audience_id
       FROM input i JOIN sizes s ON s.room_id = i.room_id AND s.members <= i.to_all_max
       JOIN "RoomMember" rm ON rm."roomId" = i.room_id AND rm."userId" <> i.user_id
       UNION
-      SELECT i.key, i.user_id, rm."userId"
+      SELECT i.n, i.user_id, rm."userId"
       FROM input i JOIN sizes s ON s.room_id = i.room_id AND s.members > i.to_all_max
       -- System notes ("bob joined") show no receipts: their senders are not told. The size test is
       -- repeated inside, where it gates the scan whatever order the planner joins in.
@@ -189,7 +189,7 @@ export function receiptAudienceSql(keys: string[]): Prisma.Sql {
       ) m
       JOIN "RoomMember" rm ON rm."roomId" = i.room_id AND rm."userId" = m."senderId" AND rm."userId" <> i.user_id
     )
-    SELECT c.key, c.audience_id AS "audienceId" FROM candidates c
+    SELECT c.n::int AS n, c.audience_id AS "audienceId" FROM candidates c
     WHERE NOT ${blockedEitherWaySql(sqlColumn('c.audience_id'), sqlColumn('c.user_id'))}`;
 }
 

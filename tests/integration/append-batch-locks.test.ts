@@ -99,17 +99,19 @@ describe('append batch', () => {
     const awkward = [
       "it's a \"quote\", a \\ backslash, {braces}, NULL, $1 and ;-- a comment",
       'E\'\\x\' and 💬 émoji\nand a new line',
+      "only 'single' quotes",
+      'only a \\ backslash',
     ];
     try {
       const requests = awkward.map((body, index) => ({ ...send(room.id, alice.id, `o'dd "${index}" \\`), body }));
       const viaScript = await appendBatch(counted.db, requests, script);
-      expect(viaScript.map((outcome) => outcome.verdict)).toEqual(['stored', 'stored']);
+      expect(viaScript.map((outcome) => outcome.verdict)).toEqual(awkward.map(() => 'stored'));
       const stored = await counted.db.message.findMany({ where: { roomId: room.id }, orderBy: { seq: 'asc' } });
       expect(stored.map(({ body, clientMsgId }) => ({ body, clientMsgId }))).toEqual(requests.map(({ body, clientMsgId }) => ({ body, clientMsgId })));
       // Sent again, the same sends are retries: both transports answer with the stored rows, alike.
       const again = await appendBatch(counted.db, requests, script);
       const viaPrisma = await appendBatch(counted.db, requests);
-      expect(again.map((outcome) => outcome.verdict)).toEqual(['existing', 'existing']);
+      expect(again.map((outcome) => outcome.verdict)).toEqual(awkward.map(() => 'existing'));
       expect(again).toEqual(viaPrisma);
       const rows = again.map((outcome) => (outcome as { row: { seq: number; createdAt: Date; body: string } }).row);
       expect(rows.map((row) => [row.seq, row.body, row.createdAt.toISOString()])).toEqual(stored.map((row) => [row.seq, row.body, row.createdAt.toISOString()]));
