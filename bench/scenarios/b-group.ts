@@ -2,10 +2,10 @@ import type { TestUser } from '../../tests/helpers/clients';
 import type { ClientSpec } from '../driver';
 import type { Context, ScenarioResult } from '../lib/context';
 import { bigGroupMembers, freshCopy, freshCopyWithBigGroup } from '../lib/fixture';
-import { bytesWritten, measureCpu } from '../lib/proc';
+import { bytesWritten } from '../lib/proc';
 import { startBare, startRelay, type Target } from '../lib/servers';
 import { ratio } from '../lib/stats';
-import { describeStep, mergeSteps, settle, type Step } from './pairs';
+import { describeStep, measureSettled, mergeSteps, settle, type Step } from './pairs';
 
 // (b) Fan-out in one group, all members connected to one node, at a ladder of offered group messages/s
 // sent by a few members in turn. Every member has the group open (says so with `view:state`, as the web
@@ -52,7 +52,7 @@ async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: numbe
       const once = async (rate: number, tag: string, durationMs = profile.stepMs) => {
         await settle(ctx);
         const bytesBefore = bytesWritten(target.pid);
-        const { result, cpuMicros, wallMs } = await measureCpu([target.pid], () => driver.call('openLoop', { sends, rate, durationMs, drainMs: profile.drainMs, tag }));
+        const { result, cpuMicros, wallMs } = await measureSettled(ctx, [target.pid], () => driver.call('openLoop', { sends, rate, durationMs, drainMs: profile.drainMs, tag }));
         const step = mergeSteps([result], rate * (members.length - 1), cpuMicros, wallMs);
         // Everything the server wrote (frames to members, receipts, Redis, Postgres), per delivery.
         return { ...step, bytesPerDelivery: Math.round((bytesWritten(target.pid) - bytesBefore) / (result.delivered || NaN)) };

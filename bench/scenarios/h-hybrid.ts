@@ -1,10 +1,10 @@
 import type { ClientSpec, DriverCommands } from '../driver';
 import type { Context, ScenarioResult } from '../lib/context';
-import { bytesWritten, measureCpu } from '../lib/proc';
+import { bytesWritten } from '../lib/proc';
 import { startRelay } from '../lib/servers';
 import { ratio } from '../lib/stats';
 import { bigGroup, fixtureGroup, type Group } from './b-group';
-import { settle } from './pairs';
+import { measureSettled, settle } from './pairs';
 
 // (h) Hybrid fan-out (docs/performance.md): the group of (b), every member connected with the group NOT
 // on screen, at offered rates above the hybrid threshold (HYBRID_FANOUT_ABOVE=2,000 deliveries/s: 1,000
@@ -41,7 +41,7 @@ async function hybrid(ctx: Context, id: string, group: Group, ladder: number[]):
       for (const rate of ladder) {
         await settle(ctx);
         const bytesBefore = bytesWritten(target.pid);
-        const { result, cpuMicros, wallMs } = await measureCpu([target.pid], () =>
+        const { result, cpuMicros, wallMs } = await measureSettled(ctx, [target.pid], () =>
           driver.call('announceLoop', { sends, rate, durationMs: profile.stepMs, drainMs: profile.drainMs, tag: `${id}-${mode}-${rate}`, roomId }),
         );
         const step: Announced = result;

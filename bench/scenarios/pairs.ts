@@ -46,7 +46,7 @@ const sendsOf = (pairs: Pair[], kind: 'relay' | 'bare'): Send[] => [
 
 export async function step(ctx: Context, shards: Pair[][], kind: 'relay' | 'bare', rate: number, cpuPids: number[], tag: string, durationMs = ctx.profile.stepMs): Promise<Step> {
   await settle(ctx);
-  const { result: raw, cpuMicros, wallMs } = await measureCpu(cpuPids, () =>
+  const { result: raw, cpuMicros, wallMs } = await measureSettled(ctx, cpuPids, () =>
     Promise.all(
       shards.map((pairs, index) =>
         ctx.drivers[index].call('openLoop', { sends: sendsOf(pairs, kind), rate: rate / shards.length, durationMs, drainMs: ctx.profile.drainMs, tag: `${tag}-${index}` }),
@@ -58,6 +58,18 @@ export async function step(ctx: Context, shards: Pair[][], kind: 'relay' | 'bare
 
 /** Each step starts once the previous one's traffic (late receipts) has stopped arriving, or after the drain time. */
 export const settle = (ctx: Context) => Promise.all(ctx.drivers.map((driver) => driver.call('settle', { quietMs: 500, timeoutMs: ctx.profile.drainMs })));
+
+/**
+ * CPU (and wall time) of a step until the traffic it caused has settled: the receipts that arrive after
+ * its last delivery are its work too. Measured up to the last delivery only, a server whose receipts lag
+ * looked cheaper than one that kept up (docs/performance.md, "Fifteenth round").
+ */
+export const measureSettled = <T>(ctx: Context, pids: number[], work: () => Promise<T>) =>
+  measureCpu(pids, async () => {
+    const result = await work();
+    await settle(ctx);
+    return result;
+  });
 
 /** Several drivers: counts add up; of latencies the worst driver's figures are kept (no false comfort). */
 export function mergeSteps(raw: OpenLoopResult[], rate: number, cpuMicros: number, wallMs: number): Step {
