@@ -6,10 +6,11 @@
 // With LOG_STATEMENTS=1 Postgres logs every statement of the database (log_min_duration_statement = 0) to
 // its own log, to see what a message costs it statement by statement.
 // Needs Postgres and Redis. Run: npm run bench:lone   (N, PAIRS, READ=0 for sends only, BENCH_REDIS_URL)
-import { readdirSync, readFileSync } from 'node:fs';
 import { startAppServer } from '../tests/helpers/app-server';
-import { api, connect, createUser, type TestSocket } from '../tests/helpers/clients';
+import type { TestSocket } from '../tests/helpers/clients';
+import { directPair } from './lib/direct-pair';
 import { adminQuery } from './lib/fixture';
+import { cpuMicros, mainThreadCpuMicros, postgresCpuMicros } from './lib/proc';
 import { runScript } from './lib/run-script';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relay_bench_lone';
@@ -21,30 +22,9 @@ const IDLE_S = Number(process.env.IDLE_S ?? 3);
 // Long enough for the receipt's audience look-up, which gathers for 50 ms, to have run.
 const PAUSE_MS = 100;
 
-const USER_HZ_MS = 10;
-/** user + system (+ waited-for children's with `children`) of one /proc stat file, in ms. */
-function statMs(file: string, children = false) {
-  const fields = readFileSync(file, 'utf8').split(') ')[1].split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
-  return ticks * USER_HZ_MS;
-}
-
-function postgresMs() {
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += statMs(`/proc/${pid}/stat`, true);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  return total;
-}
-
 function sample(pid: number) {
-  const all = statMs(`/proc/${pid}/stat`);
-  const main = statMs(`/proc/${pid}/task/${pid}/stat`);
-  return { main, others: all - main, postgres: postgresMs(), at: performance.now() };
+  const main = mainThreadCpuMicros(pid) / 1000;
+  return { main, others: cpuMicros(pid) / 1000 - main, postgres: postgresCpuMicros() / 1000, at: performance.now() };
 }
 type Sample = ReturnType<typeof sample>;
 const since = (before: Sample, after: Sample) => ({
@@ -64,12 +44,9 @@ async function main() {
   try {
     const pairs: { out: TestSocket; inbox: TestSocket; roomId: string }[] = [];
     for (let index = 0; index < PAIRS; index++) {
-      const [sender, reader] = await Promise.all([createUser(server.url, `s${index}`), createUser(server.url, `r${index}`)]);
-      const [out, inbox] = await Promise.all([connect(server.url, { token: sender.token }), connect(server.url, { token: reader.token })]);
-      sockets.push(out, inbox);
-      const first = await out.timeout(10_000).emitWithAck('message:send', { to: reader.handle, clientMsgId: 'hello', body: 'hello' });
-      await api(server.url, `/api/v1/requests/${first.message.roomId}/accept`, { method: 'POST', token: reader.token });
-      pairs.push({ out, inbox, roomId: first.message.roomId as string });
+      const pair = await directPair(server.url, index);
+      sockets.push(pair.out, pair.inbox);
+      pairs.push(pair);
     }
     const lone = async (index: number) => {
       const { out, inbox, roomId } = pairs[index % PAIRS];

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { startAppServer } from '../tests/helpers/app-server';
-import { api, connect, createUser, type TestSocket } from '../tests/helpers/clients';
+import type { TestSocket } from '../tests/helpers/clients';
+import { directPair } from './lib/direct-pair';
 import { adminQuery } from './lib/fixture';
 import { cursorReporter } from '../lib/realtime/cursor-reporter';
 import { runScript } from './lib/run-script';
@@ -80,11 +81,8 @@ async function main() {
   try {
     const pairs: { out: TestSocket; roomId: string }[] = [];
     for (let index = 0; index < PAIRS; index++) {
-      const [sender, reader] = await Promise.all([createUser(server.url, `s${index}`), createUser(server.url, `r${index}`)]);
-      const [out, inbox] = await Promise.all([connect(server.url, { token: sender.token }), connect(server.url, { token: reader.token })]);
+      const { out, inbox, roomId } = await directPair(server.url, index);
       sockets.push(out, inbox);
-      const first = await out.timeout(10_000).emitWithAck('message:send', { to: reader.handle, clientMsgId: 'hello', body: 'hello' });
-      await api(server.url, `/api/v1/requests/${first.message.roomId}/accept`, { method: 'POST', token: reader.token });
       // The reader has the conversation on screen, so, like the web client, it reports each message
       // read (which implies delivered), through the client's own reporter: one report in flight per room.
       const readTo = cursorReporter((roomId, seq) => inbox.timeout(10_000).emitWithAck('room:read', { roomId, seq }));
@@ -92,7 +90,7 @@ async function main() {
         delivered += 1;
         readTo(message.roomId, message.seq);
       });
-      pairs.push({ out, roomId: first.message.roomId as string });
+      pairs.push({ out, roomId });
     }
     // Open loop: one send every 1/RATE s, round robin over the pairs, whatever the acks do.
     const cpuBefore = cpuMs(server.process.pid!);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 // Linux /proc readings of another process: what a server spent, measured from outside it.
 const TICKS_PER_SECOND = 100;
@@ -9,11 +9,26 @@ export const cpuMicros = (pid: number) => cpuMicrosOf(`/proc/${pid}/stat`);
 /** The same for a process's main thread only: its event loop, without the thread pool and GC helpers. */
 export const mainThreadCpuMicros = (pid: number) => cpuMicrosOf(`/proc/${pid}/task/${pid}/stat`);
 
-function cpuMicrosOf(statPath: string): number {
-  // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
+/** All Postgres processes' CPU time so far, with the children they waited for (backends that ended), in microseconds. */
+export function postgresCpuMicros(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuMicrosOf(`/proc/${pid}/stat`, true);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
+}
+
+function cpuMicrosOf(statPath: string, withChildren = false): number {
+  // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th,
+  // cutime and cstime (children waited for) the 14th and 15th.
   const stat = readFileSync(statPath, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND) * 1_000_000;
+  const ticks = Number(fields[11]) + Number(fields[12]) + (withChildren ? Number(fields[13]) + Number(fields[14]) : 0);
+  return (ticks / TICKS_PER_SECOND) * 1_000_000;
 }
 
 /** Bytes a process has handed to write system calls so far, sockets included (`wchar` of /proc/<pid>/io). */
