@@ -55,7 +55,7 @@ async function main() {
   httpServer.maxConnections = connectionCap(env.MAX_CONNECTIONS);
   httpServer.on('drop', () => metrics().connectionsDropped.inc());
   const io = createRealtimeServer(httpServer, redis, { publicUrl: env.NEXTAUTH_URL, trustProxy: env.TRUST_PROXY });
-  const notifications = createNotifications(env, database.db, redis, vapid);
+  const notifications = createNotifications(env, database.db, redis, vapid, database.script);
   const broadcaster = notifyingBroadcaster(socketBroadcaster(io, { hybridAbove: env.HYBRID_FANOUT_ABOVE }), notifications.notifier);
   const presenceStore = redis ? new RedisPresenceStore(redis.pub) : new MemoryPresenceStore();
   const presence = new PresenceTracker(presenceStore, database.db, broadcaster, {

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@/lib/schemas';
+import { poolTransactionScript } from '@/server/db/transaction-script';
 import { MemoryJobQueue, type NotifyJob } from '@/server/notifications/job-queue';
 import { Notifier } from '@/server/notifications/notifier';
 import { insertUser, useTestDatabase } from '../helpers/in-process-runtime';
+import { TEST_DATABASE_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
 import { watchDb } from '../helpers/watched-db';
 
@@ -51,8 +54,43 @@ describe('Notifier', () => {
       { kind: 'decide', userId: bob.id, roomId: 'room-4' },
     ]);
     // One look-up for the first 21 messages, then the sentinel's.
-    expect(watched.count('user.findMany')).toBe(2);
+    expect(watched.count('$queryRaw')).toBe(2);
     await queue.close();
+  });
+
+  it('looks recipients up through a transaction script (Postgres): the same jobs, the look-up planned once per connection', async () => {
+    const db = database.db;
+    const [alice, bob, carol, dave] = await Promise.all(['alice', 'bob', 'carol', 'dave'].map((name) => insertUser(db, name)));
+    userIds.push(alice.id, bob.id, carol.id, dave.id);
+    // Bob can be pushed to; carol's only subscription is on a revoked session; dave has none.
+    const live = await db.deviceSession.create({ data: { userId: bob.id } });
+    const revoked = await db.deviceSession.create({ data: { userId: carol.id, revokedAt: new Date() } });
+    await db.pushSubscription.createMany({
+      data: [
+        { userId: bob.id, sessionId: live.id, endpoint: `https://push.invalid/${randomUUID()}`, p256dh: 'k', auth: 'a' },
+        { userId: carol.id, sessionId: revoked.id, endpoint: `https://push.invalid/${randomUUID()}`, p256dh: 'k', auth: 'a' },
+      ],
+    });
+    const pool = new pg.Pool({ connectionString: TEST_DATABASE_URL, max: 1 });
+    const watched = watchDb(db);
+    const queue = new MemoryJobQueue();
+    const jobs: NotifyJob[] = [];
+    queue.start(async (job) => void jobs.push(job));
+    const notifier = new Notifier({ db: watched.db, script: poolTransactionScript(pool), queue, views: undefined as never, vapid: undefined as never, delayMs: 0 });
+    try {
+      // Three gatherings, one after another, each waited for by its job.
+      for (const roomId of ['room-a', 'room-b', 'room-c']) {
+        notifier.messageStored(message(roomId, alice.handle, 1), [alice.id, bob.id, carol.id, dave.id]);
+        await waitFor(() => jobs.some((job) => job.kind === 'decide' && job.roomId === roomId), 5_000, `the job for ${roomId}`);
+      }
+      expect(jobs).toEqual(['room-a', 'room-b', 'room-c'].map((roomId) => ({ kind: 'decide', userId: bob.id, roomId })));
+      expect(watched.calls).toEqual([]);
+      const { rows } = await pool.query('SELECT name, generic_plans::int, custom_plans::int FROM pg_prepared_statements');
+      expect(rows).toEqual([{ name: 'relay_pushable_users', generic_plans: 3, custom_plans: 0 }]);
+    } finally {
+      await queue.close();
+      await pool.end();
+    }
   });
 
   it('schedules what is still gathering when it closes', async () => {
