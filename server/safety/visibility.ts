@@ -158,9 +158,10 @@ async function receiptAudiences(db: DbClient, script: TransactionScript | null |
 
 /**
  * The look-up of receipts' audiences, for keys (JSON of [roomId, userId, fromSeq, toSeq, toAllMaxMembers]):
- * rows of (`n`, one member of the audience of the `n`th key, from 1). Each room's size is counted once. A big room's audience is found from its messages in the range, per
- * receipt (LATERAL, an index range on roomId, seq): written as a join, the planner could not see that no
- * room was big, and at times read every message of every room to find out.
+ * rows of (`n`, one member of the audience of the `n`th key, from 1). Each room's size is counted once.
+ * A big room's audience is found from its messages in the range, per receipt (LATERAL, an index range
+ * on roomId, seq): written as a join, the planner could not see that no room was big, and at times read
+ * every message of every room to find out.
  */
 export function receiptAudienceSql(keys: string[]): Prisma.Sql {
   const moves = keys.map((key) => JSON.parse(key) as [string, string, number, number, number]);
