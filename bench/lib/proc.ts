@@ -41,12 +41,27 @@ export function rssBytes(pid: number): number {
   return line ? Number(line[1]) * 1024 : NaN;
 }
 
-/** CPU spent by a set of processes while `work` runs. */
-export async function measureCpu<T>(pids: number[], work: () => Promise<T>): Promise<{ result: T; cpuMicros: number; wallMs: number }> {
+/** The whole machine's CPU time so far (all cores, in ticks): busy (niced work included) and in all. */
+function machineTicks() {
+  // The first line of /proc/stat: "cpu  user nice system idle iowait irq softirq steal ...".
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, all: busy + idle + iowait };
+}
+
+/**
+ * CPU spent by a set of processes while `work` runs, and how busy the whole machine was meanwhile (0–100%
+ * of all its cores): the load generator, Postgres and Redis share them, so a step's latency depends on
+ * what is left.
+ */
+export async function measureCpu<T>(pids: number[], work: () => Promise<T>): Promise<{ result: T; cpuMicros: number; wallMs: number; machineBusyPct: number }> {
   const before = pids.map(cpuMicros);
+  const machineBefore = machineTicks();
   const start = performance.now();
   const result = await work();
   const wallMs = performance.now() - start;
   const spent = pids.reduce((sum, pid, index) => sum + cpuMicros(pid) - before[index], 0);
-  return { result, cpuMicros: spent, wallMs };
+  const machineAfter = machineTicks();
+  const machineBusyPct = Math.round((100 * (machineAfter.busy - machineBefore.busy)) / Math.max(1, machineAfter.all - machineBefore.all));
+  return { result, cpuMicros: spent, wallMs, machineBusyPct };
 }

@@ -45,6 +45,7 @@ export function ladderResult(id: string, title: string, ours: Step[], base: Step
     row('ack p50 ms', (step) => step.ack.p50);
     row('ack p99 ms', (step) => step.ack.p99);
     row('server CPU µs/msg', (step) => step.serverCpuUsPerMessage);
+    row('machine CPU busy (all cores, load generator included) %', (step) => step.machineBusyPct);
     row('errors', (step) => step.errors);
     row('undelivered after drain', (step) => step.undelivered);
     if (rate <= 10_000 && !baseStep.saturated) {

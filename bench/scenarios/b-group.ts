@@ -52,8 +52,8 @@ async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: numbe
       const once = async (rate: number, tag: string, durationMs = profile.stepMs) => {
         await settle(ctx);
         const bytesBefore = bytesWritten(target.pid);
-        const { result, cpuMicros, wallMs } = await measureSettled(ctx, [target.pid], () => driver.call('openLoop', { sends, rate, durationMs, drainMs: profile.drainMs, tag }));
-        const step = mergeSteps([result], rate * (members.length - 1), cpuMicros, wallMs);
+        const { result, cpuMicros, wallMs, machineBusyPct } = await measureSettled(ctx, [target.pid], () => driver.call('openLoop', { sends, rate, durationMs, drainMs: profile.drainMs, tag }));
+        const step = mergeSteps([result], rate * (members.length - 1), cpuMicros, wallMs, machineBusyPct);
         // Everything the server wrote (frames to members, receipts, Redis, Postgres), per delivery.
         return { ...step, bytesPerDelivery: Math.round((bytesWritten(target.pid) - bytesBefore) / (result.delivered || NaN)) };
       };
@@ -89,6 +89,7 @@ async function fanOut(ctx: Context, id: string, receipts: boolean, ladder: numbe
     row('e2e p50 ms', (step) => step.e2e.p50);
     row('e2e p99 ms', (step) => step.e2e.p99);
     row('server CPU µs/delivery', (step) => step.serverCpuUsPerMessage);
+    row('machine CPU busy (all cores, load generator included) %', (step) => step.machineBusyPct);
     row('bytes written per delivery', (step) => step.bytesPerDelivery);
     row('errors', (step) => step.errors);
   }

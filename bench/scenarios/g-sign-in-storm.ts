@@ -35,6 +35,7 @@ export async function signInStorm(ctx: Context): Promise<ScenarioResult> {
         { measure: 'message e2e p99 ms', ours: stormy.e2e.p99, baseline: calm.e2e.p99, ratio: p99Ratio },
         { measure: 'delivered msgs/s', ours: stormy.deliveredPerSec, baseline: calm.deliveredPerSec, ratio: ratio(stormy.deliveredPerSec, calm.deliveredPerSec) },
         { measure: 'server CPU µs/msg', ours: stormy.serverCpuUsPerMessage, baseline: calm.serverCpuUsPerMessage, ratio: ratio(stormy.serverCpuUsPerMessage, calm.serverCpuUsPerMessage) },
+        { measure: 'machine CPU busy (all cores), %', ours: stormy.machineBusyPct, baseline: calm.machineBusyPct, ratio: ratio(stormy.machineBusyPct, calm.machineBusyPct) },
         { measure: 'sign-ins ok / attempted', ours: `${signedIn.ok} / ${signedIn.attempted}`, baseline: '', ratio: '' },
         { measure: 'sign-in p50 / p99 ms', ours: `${signedIn.latency.p50} / ${signedIn.latency.p99}`, baseline: '', ratio: '' },
         { measure: 'errors (messages + sign-ins)', ours: stormy.errors + signedIn.attempted - signedIn.ok, baseline: calm.errors, ratio: '' },

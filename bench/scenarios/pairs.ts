@@ -19,6 +19,8 @@ export type Step = {
   serverCpuUsPerMessage: number;
   serverCpuPct: number;
   driverCpuPct: number;
+  /** The whole machine (every core: driver, Postgres and Redis too), % busy during the step. */
+  machineBusyPct: number;
   saturated: boolean;
   raw: OpenLoopResult[];
 };
@@ -46,14 +48,14 @@ const sendsOf = (pairs: Pair[], kind: 'relay' | 'bare'): Send[] => [
 
 export async function step(ctx: Context, shards: Pair[][], kind: 'relay' | 'bare', rate: number, cpuPids: number[], tag: string, durationMs = ctx.profile.stepMs): Promise<Step> {
   await settle(ctx);
-  const { result: raw, cpuMicros, wallMs } = await measureSettled(ctx, cpuPids, () =>
+  const { result: raw, cpuMicros, wallMs, machineBusyPct } = await measureSettled(ctx, cpuPids, () =>
     Promise.all(
       shards.map((pairs, index) =>
         ctx.drivers[index].call('openLoop', { sends: sendsOf(pairs, kind), rate: rate / shards.length, durationMs, drainMs: ctx.profile.drainMs, tag: `${tag}-${index}` }),
       ),
     ),
   );
-  return mergeSteps(raw, rate, cpuMicros, wallMs);
+  return mergeSteps(raw, rate, cpuMicros, wallMs, machineBusyPct);
 }
 
 /** Each step starts once the previous one's traffic (late receipts) has stopped arriving, or after the drain time. */
@@ -72,7 +74,7 @@ export const measureSettled = <T>(ctx: Context, pids: number[], work: () => Prom
   });
 
 /** Several drivers: counts add up; of latencies the worst driver's figures are kept (no false comfort). */
-export function mergeSteps(raw: OpenLoopResult[], rate: number, cpuMicros: number, wallMs: number): Step {
+export function mergeSteps(raw: OpenLoopResult[], rate: number, cpuMicros: number, wallMs: number, machineBusyPct: number): Step {
   const sum = (pick: (result: OpenLoopResult) => number) => raw.reduce((total, result) => total + pick(result), 0);
   const worst = (pick: (result: OpenLoopResult) => Summary): Summary => ({
     count: raw.reduce((total, result) => total + pick(result).count, 0),
@@ -94,6 +96,7 @@ export function mergeSteps(raw: OpenLoopResult[], rate: number, cpuMicros: numbe
     serverCpuUsPerMessage: delivered > 0 ? Math.round(cpuMicros / delivered) : NaN,
     serverCpuPct: Math.round((cpuMicros / 1000 / wallMs) * 100),
     driverCpuPct: Math.round((sum((result) => result.driverCpuMs) / wallMs) * 100),
+    machineBusyPct,
     // Not keeping up: under 90% of the offered rate delivered, or something lost or late on the way.
     saturated: deliveredPerSec < 0.9 * rate || errors + undelivered > 0,
     raw: raw.map(({ errorSamples, ...rest }) => ({ ...rest, errorSamples })),
@@ -116,4 +119,4 @@ export async function climb(ctx: Context, shards: Pair[][], kind: 'relay' | 'bar
 
 export const describeStep = (label: string, step: Step) =>
   `${label} offered ${step.offeredPerSec}/s → ${step.deliveredPerSec}/s  e2e p50 ${step.e2e.p50} p99 ${step.e2e.p99} max ${step.e2e.max} ms  ack p99 ${step.ack.p99} ms  ` +
-  `cpu ${step.serverCpuUsPerMessage} µs/msg (${step.serverCpuPct}%, driver ${step.driverCpuPct}%)  errors ${step.errors} undelivered ${step.undelivered}${step.saturated ? '  [saturated]' : ''}`;
+  `cpu ${step.serverCpuUsPerMessage} µs/msg (${step.serverCpuPct}%, driver ${step.driverCpuPct}%, machine ${step.machineBusyPct}% busy)  errors ${step.errors} undelivered ${step.undelivered}${step.saturated ? '  [saturated]' : ''}`;
