@@ -2,20 +2,14 @@
 
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { loadDraft, saveDraft, takeDraft } from '@/lib/drafts';
+import { excerptOf } from '@/lib/message-excerpt';
 import { writeTime } from '@/lib/outbox';
-import { type AttachmentInfo, type ChatMessage, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_LENGTH, type PublicUser } from '@/lib/schemas';
+import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_LENGTH, type PublicUser } from '@/lib/schemas';
 import { uploadAttachment } from '@/lib/upload-attachment';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
 /** A file being uploaded, uploaded (ready to go with the next message), or refused. */
 type Upload = { key: string; name: string; progress: number; attachment?: AttachmentInfo; error?: string; abort: () => void };
-
-/** What a reply quotes, as the composer and a waiting message show it: the first line, shortened. */
-export function excerptOf(message: ChatMessage): string {
-  const line = message.body.split('\n')[0].trim();
-  if (line) return line.length > 120 ? `${line.slice(0, 119)}…` : line;
-  return message.attachments?.length ? `📎 ${message.attachments.map((attachment) => attachment.name).join(', ')}` : '';
-}
 
 type Props = {
   /** The conversation the draft belongs to: a room id, or `to:<handle>` before the room exists. */

@@ -5,6 +5,7 @@ import { apiFetch } from '@/lib/api-client';
 import type { ChatClient } from '@/lib/realtime/chat-client';
 import type { ChatMessage } from '@/lib/schemas';
 import type { ChatStore } from '@/lib/stores/chat-store';
+import { isInvisible } from '@/lib/text-rules';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
 export type MessageActionContext = { message: ChatMessage; mine: boolean };
@@ -181,6 +182,7 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
   const client = useChatClient();
   const [body, setBody] = useState(context.message.body);
   const [saving, setSaving] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     const element = input.current;
@@ -191,6 +193,8 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
   async function save() {
     if (saving) return;
     if (body === context.message.body) return close();
+    // The server refuses an edit that shows nothing; said here in the user's words, not its field name.
+    if (isInvisible(body)) return setRefusal('A message cannot be empty: delete it instead.');
     setSaving(true);
     const saved = (await client?.editMessage(context.message.id, body)) ?? false;
     setSaving(false);
@@ -211,7 +215,10 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
         aria-label="Edit message"
         value={body}
         rows={2}
-        onChange={(event) => setBody(event.target.value)}
+        onChange={(event) => {
+          setBody(event.target.value);
+          setRefusal(null);
+        }}
         onKeyDown={(event) => {
           if (event.key === 'Escape') {
             event.preventDefault();
@@ -221,8 +228,14 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
             void save();
           }
         }}
+        aria-invalid={refusal ? true : undefined}
         className="w-full min-w-60 resize-y rounded-md border border-slate-300 bg-surface px-2 py-1"
       />
+      {refusal && (
+        <p role="alert" className="text-xs text-red-800">
+          {refusal}
+        </p>
+      )}
       <span className="flex justify-end gap-1">
         <button type="button" onClick={close} className="rounded border border-slate-300 bg-surface px-2">
           Cancel

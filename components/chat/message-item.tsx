@@ -4,6 +4,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { fullDateTime, timeOf } from '@/lib/dates';
 import { humanSize } from '@/lib/file-size';
 import { linkify } from '@/lib/linkify';
+import { deletedLabel } from '@/lib/message-excerpt';
 import { mentionSpans } from '@/lib/mentions';
 import type { OutboxItem } from '@/lib/outbox';
 import type { AttachmentInfo, ChatMessage, ReplyQuote } from '@/lib/schemas';
@@ -77,12 +78,13 @@ function ReplyQuoteView({ roomId, quote, nameOf, mine }: { roomId: string; quote
 }
 
 /** One button per emoji: pressed when the reader is among those who reacted; pressing toggles theirs. */
-function Reactions({ message, me, nameOf }: { message: ChatMessage; me: string; nameOf: (handle: string) => string }) {
+function Reactions({ message, me, mine, nameOf }: { message: ChatMessage; me: string; mine: boolean; nameOf: (handle: string) => string }) {
   const client = useChatClient();
   const reactions = message.reactions ?? [];
   if (reactions.length === 0) return null;
+  // Under its bubble: at the right for my own messages (the row is reversed, its contents are not).
   return (
-    <div role="group" aria-label="Reactions" className="basis-full flex flex-wrap gap-1 pt-0.5">
+    <div role="group" aria-label="Reactions" className={`basis-full flex flex-wrap gap-1 pt-0.5 ${mine ? 'justify-end' : ''}`}>
       {reactions.map((reaction) => {
         const minePressed = reaction.handles.includes(me);
         const names = reaction.handles.map((handle) => (handle === me ? 'You' : nameOf(handle)));
@@ -242,7 +244,7 @@ export function MessageItem({
           )}
           {!message.deleted && message.replyTo && <ReplyQuoteView roomId={message.roomId} quote={message.replyTo} nameOf={nameOf} mine={mine} />}
           {message.deleted ? (
-            <p className="italic opacity-80">{message.deletedBy === 'sender' ? 'Message deleted' : 'Message removed'}</p>
+            <p className="italic opacity-80">{deletedLabel(message)}</p>
           ) : (
             <>
               <Attachments attachments={message.attachments ?? []} mine={mine} />
@@ -256,7 +258,7 @@ export function MessageItem({
           </p>
         </div>
         <MessageActions context={{ message, mine }} align={mine ? 'end' : 'start'} />
-        {!message.deleted && <Reactions message={message} me={me} nameOf={nameOf} />}
+        {!message.deleted && <Reactions message={message} me={me} mine={mine} nameOf={nameOf} />}
       </div>
     </li>
   );

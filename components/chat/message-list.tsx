@@ -58,7 +58,9 @@ export function MessageList({ messages, me, dividerSeq, ready, sentTick, focus, 
     landed.current = true;
     previousLast.current = lastSeq;
     if (divider.current && scroller.current) {
-      scroller.current.scrollTop = divider.current.offsetTop - scroller.current.offsetTop - 8;
+      // Below the day's label, which stays pinned at the top and would cover the divider.
+      const pinnedLabel = scroller.current.querySelector('[data-day-label]')?.getBoundingClientRect().height ?? 0;
+      scroller.current.scrollTop = divider.current.offsetTop - scroller.current.offsetTop - pinnedLabel - 8;
       atBottom.current = false;
       onScroll();
     } else toBottom();
@@ -171,7 +173,7 @@ export function MessageList({ messages, me, dividerSeq, ready, sentTick, focus, 
             return (
               <Fragment key={message.id}>
                 {newDay && (
-                  <li className="sticky top-0 z-10 my-2 flex justify-center">
+                  <li data-day-label className="sticky top-0 z-10 my-2 flex justify-center">
                     <span className="rounded-full bg-slate-100 px-3 py-0.5 text-xs font-medium text-slate-700 shadow-sm">{dayLabel(at)}</span>
                   </li>
                 )}

@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
+import { excerptOf } from '@/lib/message-excerpt';
 import type { MessageRequest } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
@@ -33,7 +34,7 @@ export function RequestList() {
                   <span className="block truncate font-medium text-slate-900">
                     {request.from?.displayName ?? 'Someone'} <span className="font-normal text-slate-600">@{request.from?.handle}</span>
                   </span>
-                  <span className="block truncate text-slate-700">{request.lastMessage?.body}</span>
+                  <span className="block truncate text-slate-700">{request.lastMessage ? excerptOf(request.lastMessage) : ''}</span>
                 </span>
               </button>
             )}

@@ -1,6 +1,7 @@
 'use client';
 
 import { sameDay, timeOf } from '@/lib/dates';
+import { excerptOf } from '@/lib/message-excerpt';
 import { sortRooms } from '@/lib/stores/chat-store';
 import { useChat, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
@@ -54,7 +55,7 @@ export function RoomList() {
                   <span className="shrink-0 text-xs text-slate-600">{room.lastMessage ? whenOf(room.lastMessage.createdAt) : ''}</span>
                 </span>
                 <span className="flex items-center justify-between gap-2">
-                  <span className="block truncate text-sm text-slate-600">{room.lastMessage?.body ?? ''}</span>
+                  <span className="block truncate text-sm text-slate-600">{room.lastMessage ? excerptOf(room.lastMessage) : ''}</span>
                   {(room.mentions ?? 0) > 0 && (
                     <span className="shrink-0 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">
                       <span aria-hidden="true">@{room.mentions}</span>

@@ -9,6 +9,7 @@ import { cursorReporter } from './cursor-reporter';
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
+const OFFLINE_NOTICE = 'You are offline: try again once the connection is back.';
 /**
  * The room list is fetched for `room:advanced` of rooms not open at a random moment within this, then at
  * most this often (± a quarter) while the room stays hot. Every member of a hot group gets the same
@@ -223,7 +224,11 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   // by itself (`socket.active` is false then), while it does retry transport errors.
   let handshakeAttempt = 0;
   let handshakeTimer: ReturnType<typeof setTimeout> | null = null;
-  socket.on('connect', () => void onConnect().catch(() => {}));
+  socket.on('connect', () => {
+    // What was refused for want of a connection can be tried again now: the notice saying so goes.
+    if (store.getState().notice === OFFLINE_NOTICE) store.getState().setNotice(null);
+    void onConnect().catch(() => {});
+  });
   socket.on('disconnect', () => store.getState().setConnected(false));
   socket.on('connect_error', (error) => {
     store.getState().setConnected(false);
@@ -315,7 +320,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     payload: Parameters<ClientToServerEvents[E]>[0],
   ): Promise<boolean> => {
     if (!socket.connected) {
-      store.getState().setNotice('You are offline: try again once the connection is back.');
+      store.getState().setNotice(OFFLINE_NOTICE);
       return false;
     }
     try {

@@ -54,9 +54,21 @@ test('an edit and a delete show live for the other member, in place', async ({ b
   await expect(message.getByRole('button', { name: 'Message actions' })).toBeFocused();
   await expect(message).toContainText('hello, edited');
 
+  // An edit that leaves nothing is not sent: the editor says why and keeps the message as it was.
+  const emptied = await act(alice.page, 'hello, edited', 'Edit');
+  await emptied.getByRole('textbox', { name: 'Edit message' }).fill('  ');
+  await emptied.getByRole('textbox', { name: 'Edit message' }).press('Enter');
+  await expect(emptied.getByRole('alert')).toHaveText('A message cannot be empty: delete it instead.');
+  await emptied.getByRole('textbox', { name: 'Edit message' }).press('Escape');
+  await expect(row(bob.page, 'hello, edited')).toBeVisible();
+
   await remove(alice.page, 'second thought');
   await expect(rowAt(bob.page, seq)).toContainText('Message deleted');
   await expect(rowAt(bob.page, seq)).not.toContainText('second thought');
+  // The conversation list says so too, never an empty line (nor the deleted text).
+  const bobsRow = bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ });
+  await expect(bobsRow).toContainText('Message deleted');
+  await expect(bobsRow).not.toContainText('second thought');
   await expect(rowAt(alice.page, seq)).toContainText('Message deleted');
   // Its actions button is gone with it: focus rests on the message, not lost to the page.
   await expect(rowAt(alice.page, seq)).toBeFocused();
@@ -79,6 +91,9 @@ test('a reaction shows live with its count and who reacted; pressing it toggles 
   const onBob = row(bob.page, 'react to me').getByRole('button', { name: '👍 1' });
   await expect(onBob).toHaveAttribute('aria-pressed', 'true');
 
+  // Under Alice's own message (right-aligned) the reaction sits at the right, under its bubble.
+  const [chip, bubble] = await Promise.all([onAlice.boundingBox(), row(alice.page, 'react to me').locator('div.rounded-2xl').boundingBox()]);
+  expect(chip!.x + chip!.width).toBeGreaterThan(bubble!.x + bubble!.width - 2);
   await onAlice.click();
   const both = row(bob.page, 'react to me').getByRole('button', { name: '👍 2' });
   await expect(both).toHaveAttribute('title', 'You, Alice reacted with 👍');
@@ -132,6 +147,8 @@ test('an image is uploaded with the composer and the other member sees its thumb
   await expect(files).not.toContainText('oops.txt');
   // Text is optional with a file.
   await alice.page.getByRole('button', { name: 'Send' }).click();
+  // The conversation list previews a message of files alone by their names.
+  await expect(bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ })).toContainText('📎 red.png');
 
   const image = messages(bob.page).getByRole('img', { name: 'red.png' });
   await expect(image).toBeVisible();
@@ -191,11 +208,16 @@ test('a member who was offline sees the edits, deletes and reactions made meanwh
   await expect(rowAt(alice.page, deletedSeq)).toContainText('Message deleted');
   await react(alice.page, 'will get a reaction', 'party');
   await expect(row(alice.page, 'will get a reaction').getByRole('button', { name: '🎉 1' })).toBeVisible();
-  // Nothing reached Bob while offline.
+  // Nothing reached Bob while offline. A reaction he tries meanwhile is refused with a notice.
   await expect(row(bob.page, 'will be edited')).toBeVisible();
+  await react(bob.page, 'will be edited', 'thumbs up');
+  const offlineNotice = bob.page.getByRole('alert').filter({ hasText: 'You are offline' });
+  await expect(offlineNotice).toBeVisible();
 
   await bob.page.context().setOffline(false);
   await expect(offlineBanner(bob.page)).toHaveCount(0, { timeout: 20_000 });
+  // Back online, the notice goes with the banner.
+  await expect(offlineNotice).toHaveCount(0);
   await expect(row(bob.page, 'was edited offline')).toContainText('(edited)');
   await expect(rowAt(bob.page, deletedSeq)).toContainText('Message deleted');
   await expect(row(bob.page, 'will get a reaction').getByRole('button', { name: '🎉 1' })).toHaveAttribute('title', 'Alice reacted with 🎉');

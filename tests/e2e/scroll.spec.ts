@@ -30,6 +30,13 @@ test('300 messages: lands on "New messages", keeps the reader’s place while 5 
   const divider = messages(bob.page).locator('[data-divider="new"]');
   await expect(divider).toBeInViewport();
   await expect(row(bob.page, 'message 271')).toBeInViewport();
+  // The day's label pinned at the top does not cover the divider.
+  const covered = await scroller(bob.page).evaluate((element) => {
+    const line = element.querySelector('[data-divider="new"]')!.getBoundingClientRect();
+    return [...element.querySelectorAll('li.sticky')].map((label) => label.getBoundingClientRect()).some((label) => line.top < label.bottom && line.bottom > label.top);
+  });
+  expect(covered).toBe(false);
+  expect(covered).toBe(false);
   await expect(row(bob.page, 'message 300')).not.toBeInViewport();
   // The divider sits right above the first unread message.
   expect(await divider.evaluate((element) => element.nextElementSibling?.textContent)).toContain('message 271');
