@@ -1,4 +1,5 @@
 import type { ChatMessage } from './schemas';
+import { shorten } from './text-rules';
 
 /** What a deleted message shows in its place, in the conversation and in the list. */
 export const deletedLabel = (message: Pick<ChatMessage, 'deletedBy'>) => (message.deletedBy === 'sender' ? 'Message deleted' : 'Message removed');
@@ -10,6 +11,6 @@ export const deletedLabel = (message: Pick<ChatMessage, 'deletedBy'>) => (messag
 export function excerptOf(message: Pick<ChatMessage, 'body' | 'attachments' | 'deleted' | 'deletedBy'>): string {
   if (message.deleted) return deletedLabel(message);
   const line = message.body.split('\n')[0].trim();
-  if (line) return line.length > 120 ? `${line.slice(0, 119)}…` : line;
+  if (line) return line.length > 120 ? `${shorten(line, 119)}…` : line;
   return message.attachments?.length ? `📎 ${message.attachments.map((attachment) => attachment.name).join(', ')}` : '';
 }

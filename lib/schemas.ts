@@ -235,8 +235,11 @@ export const mentionsQuerySchema = z.object({
   beforeId: messageIdSchema.optional(),
 });
 
-/** The quoted original of a reply, as it is now. */
-export type ReplyQuote = { id: string; seq: number; sender: string; excerpt: string; deleted: boolean };
+/**
+ * The quoted original of a reply, as it is now. `hidden`: the original is by someone the viewer blocked,
+ * whose words they do not get, so sender and excerpt are empty.
+ */
+export type ReplyQuote = { id: string; seq: number; sender: string; excerpt: string; deleted: boolean; hidden?: true };
 
 /** One emoji on a message: `handles` holds at most 20 of those who reacted, the viewer's own first. */
 export type ReactionSummary = { emoji: string; count: number; handles: string[] };

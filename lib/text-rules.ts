@@ -17,3 +17,9 @@ export const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text);
 
 /** True for text that shows nothing: empty, blank, or only zero-width and filler characters. */
 export const isInvisible = (text: string) => INVISIBLE_ONLY.test(text);
+
+/** At most `max` UTF-16 units of `text`, never ending in half of a character outside the BMP (an emoji). */
+export function shorten(text: string, max: number): string {
+  const cut = text.slice(0, max);
+  return cut.length < text.length && /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}

@@ -62,6 +62,10 @@ function withMentions(text: string, mentions: string[], me: string, mine: boolea
 /** The quoted original of a reply; clicking it opens the conversation on that message. */
 function ReplyQuoteView({ roomId, quote, nameOf, mine }: { roomId: string; quote: ReplyQuote; nameOf: (handle: string) => string; mine: boolean }) {
   const store = useChatStore();
+  // By someone I blocked: the server sends none of its words, and there is nothing of it to open.
+  if (quote.hidden) {
+    return <p className={`mb-1 rounded-md border-l-4 px-2 py-0.5 text-xs italic ${mine ? 'border-white/70 bg-white/15' : 'border-slate-300 bg-slate-100'}`}>Reply to a message from someone you blocked</p>;
+  }
   const text = quote.deleted ? 'Original message deleted' : quote.excerpt;
   return (
     <button

@@ -1,4 +1,5 @@
 import type { ChatMessage, ReactionSummary, ReplyQuote } from '@/lib/schemas';
+import { shorten } from '@/lib/text-rules';
 import type { DbClient } from '../db/client-types';
 import { type AttachmentRow, attachmentSelect, toAttachmentInfo } from '../attachments/attachment-info';
 
@@ -25,11 +26,12 @@ export type MessageRow = {
 export const messageInclude = { sender: { select: { handle: true } }, attachments: attachmentSelect } as const;
 
 type ReactionRow = { messageId: string; userId: string; emoji: string; user: { handle: string } };
-type QuotedRow = { id: string; seq: number; body: string; deletedAt: Date | null; sender: { handle: string } };
+type QuotedRow = { id: string; seq: number; body: string; deletedAt: Date | null; senderId: string; sender: { handle: string } };
 
 /**
  * What a message's view needs beyond its row: its reactions, the message it quotes, and for each viewer
- * the reactors they blocked (whose reactions they do not see, as they do not see their messages).
+ * the reactors and quoted senders they blocked (whose reactions and quoted words they do not see, as
+ * they do not see their messages).
  */
 export type MessageDetails = { reactions: Map<string, ReactionRow[]>; quoted: Map<string, QuotedRow>; blockedBy: Map<string, Set<string>> };
 
@@ -54,24 +56,29 @@ export async function loadDetails(db: DbClient, rows: MessageRow[], options: { f
         }),
     replyIds.length === 0
       ? []
-      : db.message.findMany({ where: { id: { in: replyIds } }, select: { id: true, seq: true, body: true, deletedAt: true, sender: { select: { handle: true } } } }),
+      : db.message.findMany({ where: { id: { in: replyIds } }, select: { id: true, seq: true, body: true, deletedAt: true, senderId: true, sender: { select: { handle: true } } } }),
   ]);
   const reactions = new Map<string, ReactionRow[]>();
   for (const reaction of reactionRows) reactions.set(reaction.messageId, [...(reactions.get(reaction.messageId) ?? []), reaction]);
-  const reactors = [...new Set(reactionRows.map((reaction) => reaction.userId))];
+  const authors = [...new Set([...reactionRows.map((reaction) => reaction.userId), ...quotedRows.map((quoted) => quoted.senderId)])];
   const blocks =
-    reactors.length === 0 || !options.viewers?.length
+    authors.length === 0 || !options.viewers?.length
       ? []
-      : await db.block.findMany({ where: { blockerId: { in: options.viewers }, blockedId: { in: reactors } }, select: { blockerId: true, blockedId: true } });
+      : await db.block.findMany({ where: { blockerId: { in: options.viewers }, blockedId: { in: authors } }, select: { blockerId: true, blockedId: true } });
   const blockedBy = new Map<string, Set<string>>();
   for (const { blockerId, blockedId } of blocks) blockedBy.set(blockerId, (blockedBy.get(blockerId) ?? new Set()).add(blockedId));
   return { reactions, quoted: new Map(quotedRows.map((row) => [row.id, row])), blockedBy };
 }
 
-/** Whether `viewerId` sees this message differently from everyone else: they reacted, or blocked a reactor. */
-export function hasOwnView(details: MessageDetails, messageId: string, viewerId: string): boolean {
+/**
+ * Whether `viewerId` sees this message differently from everyone else: they reacted, or blocked a
+ * reactor or the sender of the message it quotes.
+ */
+export function hasOwnView(details: MessageDetails, row: Pick<MessageRow, 'id' | 'replyToId'>, viewerId: string): boolean {
   const hidden = details.blockedBy.get(viewerId);
-  return (details.reactions.get(messageId) ?? []).some((reaction) => reaction.userId === viewerId || hidden?.has(reaction.userId));
+  const quoted = row.replyToId ? details.quoted.get(row.replyToId) : undefined;
+  if (quoted && hidden?.has(quoted.senderId)) return true;
+  return (details.reactions.get(row.id) ?? []).some((reaction) => reaction.userId === viewerId || hidden?.has(reaction.userId));
 }
 
 /** A message as `viewerId` sees it (null: someone who did not react to it). */
@@ -88,7 +95,7 @@ export function toView(row: MessageRow, details: MessageDetails, viewerId: strin
     createdAt: row.createdAt.toISOString(),
     ...(deleted && { deleted: true as const, deletedBy: row.deletedBy === 'sender' ? ('sender' as const) : ('moderator' as const) }),
     editedAt: row.editedAt ? row.editedAt.toISOString() : null,
-    replyTo: !deleted && row.replyToId ? quoteOf(row.replyToId, details.quoted.get(row.replyToId)) : null,
+    replyTo: !deleted && row.replyToId ? quoteOf(row.replyToId, details.quoted.get(row.replyToId), viewerId ? details.blockedBy.get(viewerId) : undefined) : null,
     reactions: deleted ? [] : summarise(visibleReactions(details, row.id, viewerId), viewerId),
     mentions: deleted ? [] : (row.mentions ?? []),
     version: row.version ?? 0,
@@ -104,11 +111,15 @@ function visibleReactions(details: MessageDetails, messageId: string, viewerId: 
   return hidden ? all.filter((reaction) => !hidden.has(reaction.userId)) : all;
 }
 
-function quoteOf(id: string, quoted: QuotedRow | undefined): ReplyQuote {
+function quoteOf(id: string, quoted: QuotedRow | undefined, blockedByViewer: Set<string> | undefined): ReplyQuote {
   if (!quoted || quoted.deletedAt) return { id, seq: quoted?.seq ?? 0, sender: quoted?.sender.handle ?? '', excerpt: '', deleted: true };
+  if (blockedByViewer?.has(quoted.senderId)) return hiddenQuote({ id, seq: quoted.seq });
   const firstLine = quoted.body.split('\n', 1)[0];
-  return { id, seq: quoted.seq, sender: quoted.sender.handle, excerpt: firstLine.slice(0, EXCERPT_LENGTH), deleted: false };
+  return { id, seq: quoted.seq, sender: quoted.sender.handle, excerpt: shorten(firstLine, EXCERPT_LENGTH), deleted: false };
 }
+
+/** A quote of someone the viewer blocked: where it points, none of its words or its author. */
+export const hiddenQuote = ({ id, seq }: Pick<ReplyQuote, 'id' | 'seq'>): ReplyQuote => ({ id, seq, sender: '', excerpt: '', deleted: false, hidden: true });
 
 // Emojis in the order they were first used; within one, handles in the order they reacted, the viewer's first.
 function summarise(reactions: ReactionRow[], viewerId: string | null): ReactionSummary[] {

@@ -16,7 +16,7 @@ export async function publishUpdates(db: DbClient, messageIds: string[]): Promis
   const details = await loadDetails(db, rows, { viewers: [...new Set(audiences.flat())] });
   const broadcaster = getBroadcaster();
   for (const [index, row] of rows.entries()) {
-    const [own, shared] = partition(audiences[index], (userId) => hasOwnView(details, row.id, userId));
+    const [own, shared] = partition(audiences[index], (userId) => hasOwnView(details, row, userId));
     for (const userId of own) broadcaster.toUsers([userId], 'message:updated', { message: toView(row, details, userId) });
     broadcaster.toUsers(shared, 'message:updated', { message: toView(row, details, null) });
   }

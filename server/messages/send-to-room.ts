@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '@/lib/errors';
 import type { ChatMessage } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
-import { getBroadcaster, getDb, getRuntime } from '../runtime';
+import { getDb, getRuntime } from '../runtime';
 import { limitSending, refundSending } from '../safety/rate-limits';
 import { parseMentions } from '@/lib/mentions';
 import { toChatMessages } from './chat-message';
 import type { AppendOutcome } from './append-batch';
-import { pushMessage } from './push-message';
+import { broadcastNewMessage, pushMessage } from './push-message';
 
 /**
  * The common send, a plain text message to an existing conversation, stored by group commit: one
@@ -48,7 +48,7 @@ async function reportOutcome(actor: Actor, roomId: string, id: string, outcome: 
     }
     case 'stored': {
       const [message] = await toChatMessages(getDb(), actor.userId, [{ ...outcome.row, sender: { handle: actor.handle } }], { fresh: true });
-      getBroadcaster().toUsers(outcome.audience, 'message:new', { message });
+      await broadcastNewMessage(getDb(), outcome.audience, message);
       return message;
     }
   }

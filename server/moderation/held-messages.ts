@@ -1,8 +1,8 @@
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
 import { isUniqueViolation } from '../db/errors';
-import { messageAudience } from '../safety/visibility';
-import { getBroadcaster, getDb } from '../runtime';
+import { pushMessage } from '../messages/push-message';
+import { getDb } from '../runtime';
 import { handlesById } from '../users/handles-by-id';
 import { recordAudit } from './record-audit';
 import { releaseHeld } from './release-held';
@@ -43,7 +43,7 @@ export async function decideHeld(actor: Actor, heldId: string, action: 'release'
       throw error;
     });
   if (decided) {
-    getBroadcaster().toUsers(await messageAudience(db, decided.message.roomId, decided.senderId), 'message:new', { message: decided.message });
+    await pushMessage(db, decided.message, decided.senderId);
   }
   return { ok: true, message: decided?.message ?? null };
 }

@@ -18,7 +18,7 @@ import { eitherBlocked } from './block-relations';
  *    under system notes).
  * 3. A message goes to the room's members except those who blocked its sender; history, previews and
  *    unread counts leave out what the viewer's blocked people wrote, and no viewer sees the reactions of
- *    people they blocked (messages/chat-message.ts).
+ *    people they blocked, nor the words of theirs a reply quotes (messages/chat-message.ts, push-message.ts).
  * 4. Someone joins a group outright only when added by a peer; anyone else gets an invite, and nothing
  *    flows either way until they accept (they are not a member). Nobody adds across a block.
  * The SQL fast paths (group commit, unread, contacts) build their conditions from the fragments below.

@@ -97,6 +97,54 @@ describe('blocking', () => {
     expect((await history(mal, groupId)).map((m) => m.id)).toContain(fromCarol.message.id);
   });
 
+  it('hides from the blocker what a reply quotes of the blocked person: live, on edit, history, sync, search', async () => {
+    const [alice, mal, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal'), createUser(server.url, 'carol')]);
+    const groupId = await createGroup(carol, 'quotes', [alice, mal]);
+    const [aliceSocket, carolSocket, malSocket] = await Promise.all([open(alice), open(carol), open(mal)]);
+    const original = await send(malSocket, { roomId: groupId, clientMsgId: 'q1', body: 'mal original words' });
+    expect(original.ok).toBe(true);
+    await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } });
+    const aliceNew = collectMessages(aliceSocket);
+    const aliceUpdated = collect(aliceSocket, 'message:updated');
+    const carolUpdated = collect(carolSocket, 'message:updated');
+
+    const reply = await send(carolSocket, { roomId: groupId, clientMsgId: 'q2', body: 'carol quotes mal', replyToId: original.message.id });
+    expect(reply.ok).toBe(true);
+    // Carol, the sender, sees the quote; Alice gets the reply with the quote hidden.
+    expect(reply.message.replyTo).toMatchObject({ sender: mal.handle, excerpt: 'mal original words', deleted: false });
+    const hidden = { id: original.message.id, seq: original.message.seq, sender: '', excerpt: '', deleted: false, hidden: true };
+    await waitFor(() => aliceNew.received.some((m) => m.id === reply.message.id), 5000, 'alice gets the reply');
+    expect(aliceNew.received.find((m) => m.id === reply.message.id)!.replyTo).toEqual(hidden);
+
+    // Mal edits the original: Carol's copy of the reply takes the new words, Alice's stays hidden.
+    expect((await emitAck(malSocket, 'message:edit', { messageId: original.message.id, body: 'mal edited secret' })).ok).toBe(true);
+    await waitFor(() => carolUpdated.some((u) => u.message.id === reply.message.id && u.message.replyTo?.excerpt === 'mal edited secret'), 5000, 'carol sees the new quote');
+    await selfSentinel(server.url, alice, aliceSocket);
+    const everythingAliceGot = JSON.stringify([aliceNew.received, aliceUpdated]);
+    expect(everythingAliceGot).not.toContain('mal original');
+    expect(everythingAliceGot).not.toContain('mal edited');
+
+    const inHistory = (await history(alice, groupId)).find((m) => m.id === reply.message.id);
+    expect(inHistory.replyTo).toEqual(hidden);
+    const sync = await emitAck(aliceSocket, 'room:sync', { roomId: groupId, afterSeq: 0 });
+    expect(sync.messages.find((m: any) => m.id === reply.message.id).replyTo).toEqual(hidden);
+    const found = await api(server.url, `/api/v1/search?q=quotes&roomId=${groupId}`, { token: alice.token });
+    expect(found.status).toBe(200);
+    expect(JSON.stringify(found.body)).not.toContain('mal edited');
+    // Everyone else still sees it: Mal in history too.
+    expect((await history(mal, groupId)).find((m) => m.id === reply.message.id).replyTo.excerpt).toBe('mal edited secret');
+  });
+
+  it('cuts a quote at 120 characters without splitting an emoji', async () => {
+    const [alice, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'carol')]);
+    const groupId = await createGroup(carol, 'long', [alice]);
+    const [aliceSocket, carolSocket] = await Promise.all([open(alice), open(carol)]);
+    const long = await send(carolSocket, { roomId: groupId, clientMsgId: 'e1', body: `${'a'.repeat(119)}😀 and more` });
+    const reply = await send(aliceSocket, { roomId: groupId, clientMsgId: 'e2', body: 'replying', replyToId: long.message.id });
+    expect(reply.message.replyTo.excerpt).toBe('a'.repeat(119));
+    expect(/[\uD800-\uDFFF]/.test(reply.message.replyTo.excerpt)).toBe(false);
+  });
+
   it('does not show the blocked person’s message as the last message in the blocker’s room list', async () => {
     const [alice, mal, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal'), createUser(server.url, 'carol')]);
     const groupId = await createGroup(carol, 'last word', [alice, mal]);
