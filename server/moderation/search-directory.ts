@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/authenticate';
 import { getDb } from '../runtime';
 import { handlesById } from '../users/handles-by-id';
-import { userMatch } from '../users/user-match';
+import { likeLiteral, userMatch } from '../users/user-match';
 import { requireAdmin } from './require-admin';
 
 const statusOf = (user: { bannedAt: Date | null; suspendedUntil: Date | null }) =>
@@ -28,7 +28,7 @@ export async function searchUsersAsAdmin(actor: Actor, query: string) {
 /** Rooms by group name or by a member's handle. */
 export async function searchRoomsAsAdmin(actor: Actor, query: string) {
   requireAdmin(actor);
-  const q = query.trim();
+  const q = likeLiteral(query.trim());
   const rooms = await getDb().room.findMany({
     where: q
       ? { OR: [{ name: { contains: q, mode: 'insensitive' } }, { members: { some: { user: { handle: { contains: q.toLowerCase() } } } } }] }

@@ -1,6 +1,9 @@
+/** A LIKE pattern's wildcards (and its escape) taken literally: Prisma's `contains` passes them through. */
+export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (character) => `\\${character}`);
+
 /** Prisma filter for users whose handle or display name contains the query (handles are lower case). */
 export function userMatch(query: string) {
-  const q = query.trim();
+  const q = likeLiteral(query.trim());
   if (!q) return {};
   return { OR: [{ handle: { contains: q.toLowerCase() } }, { displayName: { contains: q, mode: 'insensitive' as const } }] };
 }

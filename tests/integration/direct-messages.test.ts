@@ -87,6 +87,12 @@ describe('accounts and tokens', () => {
     const byHandle = await api(server.url, `/api/v1/users?q=${bob.handle}`, { token: alice.token });
     expect(byHandle.body.users.map((user: any) => user.handle)).toEqual([bob.handle]);
     expect(Object.keys(byHandle.body.users[0]).sort()).toEqual(['displayName', 'handle']);
+    // `%` and `_` are characters to find, not wildcards: as wildcards, each of these would find Bob.
+    for (const q of ['%', `${bob.handle.slice(0, 3)}%`, `${bob.handle.slice(0, -1)}_`]) {
+      const wild = await api(server.url, `/api/v1/users?q=${encodeURIComponent(q)}`, { token: alice.token });
+      expect(wild.status).toBe(200);
+      expect(wild.body.users).toEqual([]);
+    }
   });
 
   it('refuses anonymous and forged credentials on REST and at the socket handshake', async () => {
