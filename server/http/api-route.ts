@@ -3,7 +3,7 @@ import { NO_CONTROL_CHARACTERS } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { authenticateToken } from '../auth/authenticate';
 import { tokenFromHeaders } from '../auth/session-token';
-import { asUnavailable } from '../db/errors';
+import { asUnavailable, isClientAbort } from '../db/errors';
 import { requireAdmin } from '../moderation/require-admin';
 import { getRuntime } from '../runtime';
 import { jsonResponse } from './json-response';
@@ -147,7 +147,8 @@ export function refuseOtherMethods(...allowed: Method[]): Record<Method, () => P
 export const searchParams = (request: Request) => Object.fromEntries(new URL(request.url).searchParams);
 
 function errorResponse(error: unknown) {
-  const body = toErrorBody(asUnavailable(error));
+  // Nobody is left to read the answer to a request cut off mid-body; it is not an error of ours either.
+  const body = toErrorBody(isClientAbort(error) ? new AppError('bad_request', 'The request ended before its body did.') : asUnavailable(error));
   // Busy or briefly down: a well-behaved client waits a moment rather than retrying at once.
   const headers = body.code === 'unavailable' ? { 'retry-after': '1' } : undefined;
   return jsonResponse({ error: body }, { status: errorStatus[body.code], headers });
