@@ -11,6 +11,9 @@ import { useChat, useChatClient, useChatStore } from '../providers/chat-provider
 /** A file being uploaded, uploaded (ready to go with the next message), or refused. */
 type Upload = { key: string; name: string; progress: number; attachment?: AttachmentInfo; error?: string; abort: () => void };
 
+/** The message box's id: the conversation's "Skip to the message box" focuses it. */
+export const MESSAGE_INPUT_ID = 'message-input';
+
 type Props = {
   /** The conversation the draft belongs to: a room id, or `to:<handle>` before the room exists. */
   conversation: string;
@@ -165,6 +168,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
         </label>
         <textarea
           ref={input}
+          id={MESSAGE_INPUT_ID}
           aria-label="Message"
           value={body}
           maxLength={MAX_BODY_LENGTH}

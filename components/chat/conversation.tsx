@@ -6,7 +6,7 @@ import type { OutboxItem } from '@/lib/outbox';
 import { receiptLabel } from '@/lib/receipts';
 import type { ChatMessage, MessageRequest, PublicUser, RoomSummary } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
-import { Composer } from './composer';
+import { Composer, MESSAGE_INPUT_ID } from './composer';
 import { ConversationHeader } from './conversation-header';
 import { MessageItem, OutboxMessage } from './message-item';
 import { MessageList } from './message-list';
@@ -168,6 +168,14 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   return (
     <main className="relative flex min-w-0 flex-1 flex-col bg-slate-50" aria-label={`Conversation with ${title}`}>
       <ConversationHeader title={title} room={room ?? null} request={request ?? null} draftPeer={draftPeer} />
+      {/* Keyboard users reach the message box without tabbing through every message's actions menu. */}
+      <button
+        type="button"
+        onClick={() => document.getElementById(MESSAGE_INPUT_ID)?.focus()}
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-14 focus:z-20 focus:rounded-md focus:bg-surface focus:px-3 focus:py-1 focus:text-sm focus:shadow"
+      >
+        Skip to the message box
+      </button>
       <MessageList
         messages={messages}
         me={me.handle}

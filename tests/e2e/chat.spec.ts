@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { acceptRequest, openChatWith, PASSWORD, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, openChatWith, PASSWORD, send, signUp, trackPageErrors } from './helpers';
 
 test('two people sign up, chat live, and keep their history across a reload', async ({ browser }) => {
   const errors = trackPageErrors();
@@ -55,5 +55,34 @@ test('sign-up explains an invalid username', async ({ page }) => {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.locator('form').getByRole('alert')).toContainText('Username must be at least 3 characters');
+  expect(errors.list).toEqual([]);
+});
+
+test('keyboard only: Enter opens a conversation from the list, and "Skip to the message box" gets past its messages', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'first');
+  for (const body of ['second', 'third', 'fourth']) await send(alice, body);
+  await expect(bob.page.getByRole('list', { name: 'Messages' })).toContainText('fourth');
+  await bob.page.goto('/');
+  const list = bob.page.getByRole('list', { name: 'Recent conversations' });
+  await list.getByRole('button', { name: /Alice/ }).focus();
+  await bob.page.keyboard.press('Enter');
+  await expect(bob.page.getByRole('list', { name: 'Messages' })).toContainText('fourth');
+
+  // Tabbing on from the list reaches the skip button before any message's actions menu.
+  const skip = bob.page.getByRole('button', { name: 'Skip to the message box' });
+  for (let step = 0; step < 12; step += 1) {
+    const focused = await bob.page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim());
+    if (focused === 'Skip to the message box') break;
+    expect(focused).not.toBe('Message actions');
+    await bob.page.keyboard.press('Tab');
+  }
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await bob.page.keyboard.press('Enter');
+  await expect(bob.page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+  await bob.page.keyboard.type('typed without a mouse');
+  await bob.page.keyboard.press('Enter');
+  await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('typed without a mouse');
   expect(errors.list).toEqual([]);
 });
