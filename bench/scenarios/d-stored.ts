@@ -80,7 +80,8 @@ async function saturate(ctx: Context, pairs: Pair[], start: () => Promise<Target
         machineBusyPct,
         errorSamples: result.flatMap((part) => part.errorSamples),
       };
-      for (const part of result) ackedIds.push(...part.ackedIds);
+      // One by one: a step of the bare server acks more ids than a call may take as arguments.
+      for (const part of result) for (const id of part.ackedIds) ackedIds.push(id);
       steps.push(step);
       console.log(`  [d ${target.kind}] ${pairs.length} senders × ${window} in flight → ${step.ackedPerSec} acked/s (server CPU ${step.serverCpuPct}%, machine ${machineBusyPct}% busy) errors ${step.errors}`);
       const before = steps.at(-2);
