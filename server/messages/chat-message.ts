@@ -1,5 +1,5 @@
 import type { ChatMessage, ReactionSummary, ReplyQuote } from '@/lib/schemas';
-import { shorten } from '@/lib/text-rules';
+import { excerptOf } from '@/lib/message-excerpt';
 import type { DbClient } from '../db/client-types';
 import { type AttachmentRow, attachmentSelect, toAttachmentInfo } from '../attachments/attachment-info';
 
@@ -26,7 +26,7 @@ export type MessageRow = {
 export const messageInclude = { sender: { select: { handle: true } }, attachments: attachmentSelect } as const;
 
 type ReactionRow = { messageId: string; userId: string; emoji: string; user: { handle: string } };
-type QuotedRow = { id: string; seq: number; body: string; deletedAt: Date | null; senderId: string; sender: { handle: string } };
+type QuotedRow = { id: string; seq: number; body: string; deletedAt: Date | null; senderId: string; sender: { handle: string }; attachments: { name: string }[] };
 
 /**
  * What a message's view needs beyond its row: its reactions, the message it quotes, and for each viewer
@@ -36,7 +36,6 @@ type QuotedRow = { id: string; seq: number; body: string; deletedAt: Date | null
 export type MessageDetails = { reactions: Map<string, ReactionRow[]>; quoted: Map<string, QuotedRow>; blockedBy: Map<string, Set<string>> };
 
 const MAX_HANDLES = 20;
-const EXCERPT_LENGTH = 120;
 
 /**
  * Loads the details of many messages in two queries. `fresh` rows were stored just now and have no
@@ -56,7 +55,10 @@ export async function loadDetails(db: DbClient, rows: MessageRow[], options: { f
         }),
     replyIds.length === 0
       ? []
-      : db.message.findMany({ where: { id: { in: replyIds } }, select: { id: true, seq: true, body: true, deletedAt: true, senderId: true, sender: { select: { handle: true } } } }),
+      : db.message.findMany({
+          where: { id: { in: replyIds } },
+          select: { id: true, seq: true, body: true, deletedAt: true, senderId: true, sender: { select: { handle: true } }, attachments: { select: { name: true }, orderBy: { position: 'asc' } } },
+        }),
   ]);
   const reactions = new Map<string, ReactionRow[]>();
   for (const reaction of reactionRows) reactions.set(reaction.messageId, [...(reactions.get(reaction.messageId) ?? []), reaction]);
@@ -114,8 +116,8 @@ function visibleReactions(details: MessageDetails, messageId: string, viewerId: 
 function quoteOf(id: string, quoted: QuotedRow | undefined, blockedByViewer: Set<string> | undefined): ReplyQuote {
   if (!quoted || quoted.deletedAt) return { id, seq: quoted?.seq ?? 0, sender: quoted?.sender.handle ?? '', excerpt: '', deleted: true };
   if (blockedByViewer?.has(quoted.senderId)) return hiddenQuote({ id, seq: quoted.seq });
-  const firstLine = quoted.body.split('\n', 1)[0];
-  return { id, seq: quoted.seq, sender: quoted.sender.handle, excerpt: shorten(firstLine, EXCERPT_LENGTH), deleted: false };
+  // The same line the composer showed while the reply was on its way: the text, or the files' names.
+  return { id, seq: quoted.seq, sender: quoted.sender.handle, excerpt: excerptOf({ body: quoted.body, attachments: quoted.attachments, deleted: false }), deleted: false };
 }
 
 /** A quote of someone the viewer blocked: where it points, none of its words or its author. */

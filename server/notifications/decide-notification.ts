@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/generated/client';
 import { blockedEitherWay } from '../safety/block-relations';
 import type { PushPayload } from './job-queue';
-import { effectiveLevel, inQuietHours, mentions, notificationTitle } from './notification-rules';
+import { effectiveLevel, inQuietHours, mentions, notificationText, notificationTitle } from './notification-rules';
 import { quietHoursOf } from './notification-settings';
 
 export type Decision = { payload: PushPayload; subscriptionIds: string[] } | null;
@@ -30,7 +30,15 @@ export async function decideNotification(
   const fresh = await db.message.findMany({
     where: { roomId, seq: { gt: after } },
     orderBy: { seq: 'asc' },
-    select: { seq: true, kind: true, body: true, senderId: true, deletedAt: true, sender: { select: { displayName: true } } },
+    select: {
+      seq: true,
+      kind: true,
+      body: true,
+      senderId: true,
+      deletedAt: true,
+      sender: { select: { displayName: true } },
+      attachments: { select: { name: true }, orderBy: { position: 'asc' } },
+    },
   });
   if (fresh.length === 0 || (await isViewing(userId, roomId))) return null;
 
@@ -59,7 +67,7 @@ export async function decideNotification(
   const isRequest = member.request === 'pending';
   const payload: PushPayload = {
     title: isRequest ? 'New message request' : notificationTitle(relevant.length, [...new Set(relevant.map((message) => message.sender.displayName))], member.room.name),
-    body: isRequest || settings?.hideText ? '' : latest.body,
+    body: isRequest || settings?.hideText ? '' : notificationText(latest),
     roomId,
     url: `/c/${roomId}`,
     tag: `room:${roomId}`,

@@ -1,5 +1,7 @@
 // The pure rules of who is notified of what; decide-notification.ts applies them to the database.
 
+import { shorten } from '@/lib/text-rules';
+
 export type NotifyLevel = 'all' | 'mentions' | 'mute';
 export type QuietHours = { start: string; end: string; timeZone: string };
 
@@ -43,4 +45,14 @@ export function notificationTitle(count: number, senders: string[], roomName: st
   const from = senders.length === 1 ? senders[0] : `${senders.length} people`;
   const what = count === 1 ? 'New message' : `${count} new messages`;
   return roomName ? `${what} from ${from} in ${roomName}` : `${what} from ${from}`;
+}
+
+// Enough for the lines a notification shows; it also keeps a push well inside the 4,096 bytes push
+// services are bound to take (RFC 8030 §7.2: a longer one may be refused, and the notification lost).
+const NOTIFICATION_TEXT_LENGTH = 240;
+
+/** What a notification says of a message: its text, shortened, or the names of its files when it has none. */
+export function notificationText(message: { body: string; attachments: { name: string }[] }): string {
+  const text = message.body.trim() || (message.attachments.length ? `📎 ${message.attachments.map((attachment) => attachment.name).join(', ')}` : '');
+  return text.length > NOTIFICATION_TEXT_LENGTH ? `${shorten(text, NOTIFICATION_TEXT_LENGTH - 1)}…` : text;
 }

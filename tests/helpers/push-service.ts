@@ -9,7 +9,8 @@ export type ReceivedPush = { device: string; status: number; payload: any; at: n
  * A local stand-in for a browser's push service. Each device it hands out has its own P-256 key pair
  * and auth secret, made here as a browser makes them; a push to it is decrypted (aes128gcm) with that
  * private key, as only the browser could. A device can be told to answer its next pushes with given
- * statuses (410, 500, …) before it accepts.
+ * statuses (410, 500, …) before it accepts. A push over 4,096 bytes is refused with 413, as real push
+ * services refuse it.
  */
 export async function startPushService(port: number) {
   const devices = new Map<string, { ecdh: ReturnType<typeof createECDH>; auth: Buffer; answers: number[] }>();
@@ -20,10 +21,12 @@ export async function startPushService(port: number) {
     request.on('end', () => {
       const device = decodeURIComponent(request.url!.replace(/^\/push\//, ''));
       const entry = devices.get(device);
-      const status = !entry ? 404 : (entry.answers.shift() ?? 201);
+      // Push services need take no more than 4,096 bytes (RFC 8030 §7.2); real ones refuse more with 413.
+      const body = Buffer.concat(chunks);
+      const status = !entry ? 404 : body.length > 4096 ? 413 : (entry.answers.shift() ?? 201);
       let payload: unknown = null;
       if (entry && status === 201) {
-        const plain = ece.decrypt(Buffer.concat(chunks), { version: 'aes128gcm', privateKey: entry.ecdh, authSecret: entry.auth.toString('base64url') });
+        const plain = ece.decrypt(body, { version: 'aes128gcm', privateKey: entry.ecdh, authSecret: entry.auth.toString('base64url') });
         payload = JSON.parse(plain.toString('utf8'));
       }
       received.push({ device, status, payload, at: Date.now() });

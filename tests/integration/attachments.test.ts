@@ -136,6 +136,10 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
     expect(sync.messages.find((m: ChatMessage) => m.id === sent.message.id)).toEqual(live);
     expect(sync.messages.filter((m: ChatMessage) => m.kind === 'system').every((m: ChatMessage) => Array.isArray(m.attachments) && m.attachments.length === 0)).toBe(true);
 
+    // A reply to a message of files only quotes their names, as the composer showed it.
+    const reply = await emitAck(bobSocket, 'message:send', { roomId, clientMsgId: 'reply-files', body: 'got them', replyToId: sent.message.id });
+    expect(reply).toMatchObject({ ok: true, message: { replyTo: { id: sent.message.id, excerpt: '📎 report.pdf, photo.jpg, passwd', deleted: false } } });
+
     // Now bob, a member, can fetch each; images inline, everything else as a download; never sniffed.
     const served = await download(server, bob, image.id);
     expect(served.status).toBe(200);

@@ -139,9 +139,9 @@ describe('blocking', () => {
     const [alice, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'carol')]);
     const groupId = await createGroup(carol, 'long', [alice]);
     const [aliceSocket, carolSocket] = await Promise.all([open(alice), open(carol)]);
-    const long = await send(carolSocket, { roomId: groupId, clientMsgId: 'e1', body: `${'a'.repeat(119)}😀 and more` });
+    const long = await send(carolSocket, { roomId: groupId, clientMsgId: 'e1', body: `${'a'.repeat(118)}😀 and more` });
     const reply = await send(aliceSocket, { roomId: groupId, clientMsgId: 'e2', body: 'replying', replyToId: long.message.id });
-    expect(reply.message.replyTo.excerpt).toBe('a'.repeat(119));
+    expect(reply.message.replyTo.excerpt).toBe(`${'a'.repeat(118)}…`);
     expect(/[\uD800-\uDFFF]/.test(reply.message.replyTo.excerpt)).toBe(false);
   });
 

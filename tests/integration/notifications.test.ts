@@ -112,6 +112,27 @@ describe('push notifications', () => {
     await expectOnlySentinel(bob, 1);
   });
 
+  it('shortens a long message to what a notification shows, and names the files of a message with no text', async () => {
+    const alice = await createUser(server.url, 'alice', 'Alice');
+    const bob = await awayUser('bob');
+    const { socket, roomId } = await talking(alice, bob);
+    // 4,000 characters of emoji: 8,000 bytes, twice what a push service has to take.
+    await send(socket, { roomId }, '😀'.repeat(2000));
+    const [long] = await push.waitForDelivered(bob.device, 1);
+    expect(long.payload.body).toBe(`${'😀'.repeat(119)}…`);
+
+    const form = new FormData();
+    form.append('file', new Blob(['minutes of the meeting'], { type: 'text/plain' }), 'minutes.txt');
+    const uploaded = await fetch(`${server.url}/api/v1/rooms/${roomId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${alice.token}` }, body: form });
+    expect(uploaded.status).toBe(201);
+    const { attachment } = await uploaded.json();
+    const reply = await emitAck(socket, 'message:send', { roomId, clientMsgId: 'files-only', body: '', attachmentIds: [attachment.id] });
+    expect(reply.ok).toBe(true);
+    const [, files] = await push.waitForDelivered(bob.device, 2);
+    expect(files.payload).toMatchObject({ title: 'New message from Alice', body: '📎 minutes.txt' });
+    expect(push.received.filter((received) => received.device === bob.device).map((received) => received.status)).toEqual([201, 201]);
+  });
+
   it('sends nothing when the message is read before the delay', async () => {
     const alice = await createUser(server.url, 'alice');
     const bob = await awayUser('bob');
