@@ -84,10 +84,18 @@ export const userSearchSchema = z.object({ q: z.string().max(64).default('') });
 // Seqs are Postgres integers: a larger one is refused here, not by the database as a 500.
 export const MAX_SEQ = 2 ** 31 - 1;
 
+/** A whole number in a query string, written in digits: not `0x10`, `1e2`, ` 5` or an empty value. */
+const queryInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
 export const messagePageSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  beforeSeq: z.coerce.number().int().min(1).max(MAX_SEQ).optional(),
-  afterSeq: z.coerce.number().int().min(0).max(MAX_SEQ).optional(),
+  limit: queryInt(1, 200).default(50),
+  beforeSeq: queryInt(1, MAX_SEQ).optional(),
+  afterSeq: queryInt(0, MAX_SEQ).optional(),
 });
 
 export const seqSchema = z.number().int().min(0).max(MAX_SEQ);
@@ -226,12 +234,12 @@ export const emojiSchema = z
 export const searchQuerySchema = z.object({
   q: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters').regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
   roomId: roomIdSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(50).default(20),
+  limit: queryInt(1, 50).default(20),
   beforeId: messageIdSchema.optional(),
 });
 
 export const mentionsQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: queryInt(1, 100).default(50),
   beforeId: messageIdSchema.optional(),
 });
 

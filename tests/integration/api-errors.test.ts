@@ -75,6 +75,19 @@ describe('REST: bad input is a JSON 4xx', () => {
     }
   });
 
+  it('takes a number in a query string only as digits', async () => {
+    for (const limit of ['0x10', '1e1', '%205', '', '-1', '1.5', '0']) {
+      const reply = await raw(`/api/v1/rooms/${roomId}/messages?limit=${limit}`, { headers: bearer(alice) });
+      expectJsonError(reply, 400, 'bad_request');
+      expect(reply.body.error.message).toMatch(/^limit: must be/);
+      expectJsonError(await raw(`/api/v1/search?q=errors&limit=${limit}`, { headers: bearer(alice) }), 400, 'bad_request');
+      expectJsonError(await raw(`/api/v1/mentions?limit=${limit}`, { headers: bearer(alice) }), 400, 'bad_request');
+    }
+    const page = await raw(`/api/v1/rooms/${roomId}/messages?limit=007&afterSeq=0`, { headers: bearer(alice) });
+    expect(page.status).toBe(200);
+    expect(page.body.messages.length).toBeGreaterThan(0);
+  });
+
   it('refuses a NUL in the admin search with 400', async () => {
     expectJsonError(await raw('/api/v1/admin/users?q=a%00b', { headers: bearer(admin) }), 400, 'bad_request');
     expect((await raw('/api/v1/admin/users?q=errs', { headers: bearer(admin) })).status).toBe(200);
