@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../db/generated/client';
 import { blockedEitherWay } from '../safety/block-relations';
 import type { PushPayload } from './job-queue';
-import { effectiveLevel, inQuietHours, mentions, notificationText, notificationTitle } from './notification-rules';
+import { effectiveLevel, inQuietHours, notificationText, notificationTitle } from './notification-rules';
 import { quietHoursOf } from './notification-settings';
 
 export type Decision = { payload: PushPayload; subscriptionIds: string[] } | null;
@@ -34,6 +34,7 @@ export async function decideNotification(
       seq: true,
       kind: true,
       body: true,
+      mentions: true,
       senderId: true,
       deletedAt: true,
       sender: { select: { displayName: true } },
@@ -48,7 +49,8 @@ export async function decideNotification(
   const candidates = fresh.filter(
     (message) => message.kind === 'text' && !message.deletedAt && message.senderId !== userId && !hidden.has(message.senderId),
   );
-  const relevant = level === 'mentions' ? candidates.filter((message) => mentions(message.body, member.user.handle)) : candidates;
+  // The mentions stored with the message (lib/mentions.ts, members only): the same ones its reader sees marked.
+  const relevant = level === 'mentions' ? candidates.filter((message) => message.mentions.includes(member.user.handle)) : candidates;
   const suppressed =
     relevant.length === 0 ||
     level === 'mute' ||

@@ -13,19 +13,6 @@ export function effectiveLevel(roomKind: string, stored: { level: string | null;
   return stored.level as NotifyLevel;
 }
 
-/**
- * Whether the body mentions the handle as `@handle` (not inside a word or an address such as
- * x@handle). The messages helper adds a stored `mentions` field later; this is the stand-in until then.
- */
-export function mentions(body: string, handle: string): boolean {
-  const pattern = /(?:^|[^a-z0-9_.@-])@([a-z0-9_.-]+)/gi;
-  for (const match of body.matchAll(pattern)) {
-    // A sentence may end right after the handle: "thanks @bob."
-    if (match[1].toLowerCase().replace(/[.-]+$/, '') === handle) return true;
-  }
-  return false;
-}
-
 /** Whether `now` falls in the quiet hours, read on the user's own clock; a window may cross midnight. */
 export function inQuietHours(quiet: QuietHours | null, now: Date): boolean {
   if (!quiet) return false;

@@ -202,6 +202,8 @@ describe('push notifications', () => {
     const aliceSocket = await online(alice);
     const carolSocket = await online(carol);
     await send(aliceSocket, { roomId }, 'lunch anyone?');
+    // Not mentions by the rule the reader sees marked (lib/mentions.ts): glued to a letter, or a longer handle.
+    await send(aliceSocket, { roomId }, `café@${bob.handle} or @${bob.handle}- anyone?`);
     await send(carolSocket, { roomId }, `@${bob.handle} are you coming?`);
     const [mention] = await push.waitForDelivered(bob.device, 1);
     expect(mention.payload).toMatchObject({ title: 'New message from Carol in Team', body: `@${bob.handle} are you coming?` });

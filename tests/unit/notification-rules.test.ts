@@ -3,19 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '@/server/env';
-import { effectiveLevel, inQuietHours, mentions, notificationTitle } from '@/server/notifications/notification-rules';
+import { effectiveLevel, inQuietHours, notificationTitle } from '@/server/notifications/notification-rules';
 import { resolveVapidKeys } from '@/server/notifications/vapid';
 
 describe('notification rules', () => {
-  it('finds @handle mentions, not addresses or longer handles', () => {
-    expect(mentions('@bob hi', 'bob')).toBe(true);
-    expect(mentions('hi @Bob.', 'bob')).toBe(true);
-    expect(mentions('(@bob)', 'bob')).toBe(true);
-    expect(mentions('mail bob@bob.com', 'bob')).toBe(false);
-    expect(mentions('@bobby hi', 'bob')).toBe(false);
-    expect(mentions('bob', 'bob')).toBe(false);
-  });
-
   it('applies defaults and lapsed mutes', () => {
     const now = new Date('2026-12-01T12:00:00Z');
     expect(effectiveLevel('direct', null, now)).toBe('all');
