@@ -34,13 +34,13 @@ export const socketHandlers = {
   ),
   'presence:query': withHandler(presenceQuerySchema, async (actor, input) => ({ statuses: await queryPresence(actor, input.handles) }), { throttle: 'presence:query' }),
   typing: withHandler(typingSchema, relayTyping, { throttle: 'typing' }),
-  // Changes to one message, in the order the client made them.
-  'message:edit': withHandler(messageEditSchema, editMessage, { inOrder: true }),
-  'message:delete': withHandler(messageDeleteSchema, deleteOwnMessage, { inOrder: true }),
-  'reaction:add': withHandler(reactionSchema, addReaction, { inOrder: true }),
-  'reaction:remove': withHandler(reactionSchema, removeReaction, { inOrder: true }),
-  'view:state': withHandler(viewStateSchema, reportViewState, { inOrder: true }),
-  'view:elsewhere': withHandler(viewElsewhereSchema, activeElsewhere, { inOrder: true }),
+  // Changes to messages, in the order the client made them (one line for all four: add, then remove).
+  'message:edit': withHandler(messageEditSchema, editMessage, { line: 'changes' }),
+  'message:delete': withHandler(messageDeleteSchema, deleteOwnMessage, { line: 'changes' }),
+  'reaction:add': withHandler(reactionSchema, addReaction, { line: 'changes' }),
+  'reaction:remove': withHandler(reactionSchema, removeReaction, { line: 'changes' }),
+  'view:state': withHandler(viewStateSchema, reportViewState, { line: 'view' }),
+  'view:elsewhere': withHandler(viewElsewhereSchema, activeElsewhere, { line: 'view' }),
 };
 
 // Send-to-ack latency, by outcome (ok or the error code), for the relay_send_ack_seconds histogram.

@@ -21,7 +21,14 @@ export const SESSION_RECHECK_MS = 5_000;
 /** What a queued service returns once its work has its place in line; `done` settles with the result. */
 export type Queued<R> = { done: Promise<R> };
 
-type HandlerOptions = { inOrder?: boolean; throttle?: ThrottledEvent };
+/**
+ * Events handled one at a time per socket, in arrival order, across every event of the same line: a
+ * reaction taken back right after it was added must be removed after it was added, though they are two
+ * events. `send`: new messages; `changes`: edits, deletes and reactions; `view`: where the user looks.
+ */
+type Line = 'send' | 'changes' | 'view';
+
+type HandlerOptions = { line?: Line; throttle?: ThrottledEvent };
 
 /**
  * Handles one event of a socket: `args` as the client sent them (the payload, then the ack). One handler
@@ -31,8 +38,8 @@ export type SocketHandler = (socket: Socket, args: unknown[]) => Promise<void>;
 
 /**
  * Turns a service into a socket handler: validates the payload, calls the service with the
- * socket's user, and always answers through the ack envelope, whatever goes wrong. `inOrder` handles a
- * socket's events one at a time, in arrival order.
+ * socket's user, and always answers through the ack envelope, whatever goes wrong. With a `line`, a
+ * socket's events on that line are handled one at a time, in arrival order.
  */
 export function withHandler<S extends z.ZodType, R extends Record<string, unknown>>(
   schema: S,
@@ -51,8 +58,10 @@ export function withQueuedHandler<S extends z.ZodType, R extends Record<string, 
   schema: S,
   service: (actor: Actor, input: z.infer<S>, socket: Socket) => Promise<Queued<R>>,
 ) {
-  return handlerOf(schema, service, { inOrder: true });
+  return handlerOf(schema, service, { line: 'send' });
 }
+
+const socketLines: Record<Line, WeakMap<Socket, Promise<unknown>>> = { send: new WeakMap(), changes: new WeakMap(), view: new WeakMap() };
 
 function handlerOf<S extends z.ZodType, R extends Record<string, unknown>>(
   schema: S,
@@ -84,10 +93,10 @@ function handlerOf<S extends z.ZodType, R extends Record<string, unknown>>(
       return { done: Promise.resolve() };
     }
   };
-  if (!options.inOrder) return async (socket, args) => (await start(socket, args)).done;
-  // Each event starts once the socket's one before it has its place in line: messages a client pipelines
-  // keep their order. A socket with nothing in line keeps no line.
-  const lines = new WeakMap<Socket, Promise<unknown>>();
+  if (!options.line) return async (socket, args) => (await start(socket, args)).done;
+  // Each event starts once the socket's one before it on the line has its place: what a client pipelines
+  // keeps its order. A socket with nothing in line keeps no line.
+  const lines = socketLines[options.line];
   return (socket, args) => {
     const started = (lines.get(socket) ?? Promise.resolve()).then(() => start(socket, args));
     lines.set(socket, started);

@@ -153,7 +153,7 @@ describe('withHandler', () => {
   const schema = z.strictObject({ text: z.string() });
 
   /** Binds an echo service under `test:echo`; `call` invokes the bound handler as Socket.io would. */
-  function bind(socket: ServerSocket, options: { inOrder?: boolean } = {}) {
+  function bind(socket: ServerSocket, options: Parameters<typeof withHandler>[2] = {}) {
     const served: string[] = [];
     const service = async (who: Actor, input: { text: string }) => {
       served.push(input.text);
@@ -215,7 +215,7 @@ describe('withHandler', () => {
 
   it('looks again for sends still queued on a socket that was cut, however recent the last look', async () => {
     const bob = await connected();
-    const { served, call } = bind(bob.socket, { inOrder: true });
+    const { served, call } = bind(bob.socket, { line: 'changes' });
     // Closed by the client: what it sent before closing still counts.
     bob.client.close();
     await waitFor(() => !bob.socket.connected, 5_000, 'the server to see the close');

@@ -72,6 +72,28 @@ describe('who may change a message', () => {
     expect(await db.query('SELECT 1 FROM "Reaction" WHERE "messageId" = $1', [message.id]).then((result) => result.rowCount)).toBe(0);
   });
 
+  it('applies changes a client pipelines in the order it sent them, across event names (a reaction added and taken back)', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(server.url, name)));
+    const roomId = await createGroup(server.url, alice, [bob]);
+    const [aliceSocket, bobSocket] = await Promise.all([open(alice), open(bob)]);
+    for (let round = 0; round < 10; round++) {
+      const message = await sendTo(aliceSocket, roomId, `toggle ${round}`);
+      // A double tap: add, then take back, without waiting for the first answer; then delete after an edit.
+      const [added, removed] = await Promise.all([
+        ok(bobSocket, 'reaction:add', { messageId: message.id, emoji: '👍' }),
+        ok(bobSocket, 'reaction:remove', { messageId: message.id, emoji: '👍' }),
+      ]);
+      expect(removed.message.version).toBeGreaterThan(added.message.version);
+      const [edited, deleted] = await Promise.all([
+        ok(aliceSocket, 'message:edit', { messageId: message.id, body: 'changed' }),
+        ok(aliceSocket, 'message:delete', { messageId: message.id }),
+      ]);
+      expect(deleted.message.version).toBeGreaterThan(edited.message.version);
+    }
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM "Reaction" r JOIN "Message" m ON m.id = r."messageId" WHERE m."roomId" = $1', [roomId]);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('leaves out the reactions of people the viewer blocked, live, in history and through sync', async () => {
     const [alice, bob, mallory] = await Promise.all(['alice', 'bob', 'mallory'].map((name) => createUser(server.url, name)));
     const roomId = await createGroup(server.url, bob, [alice, mallory]);
