@@ -4,6 +4,7 @@ import type { ChatMessage } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import type { DbClient } from '../db/client-types';
 import { isUniqueViolation } from '../db/errors';
+import { metrics } from '../ops/metrics';
 import { requireMember } from '../rooms/require-member';
 import { getDb, getRuntime } from '../runtime';
 import { checkContent, containsLink } from '../safety/check-content';
@@ -98,6 +99,7 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
     return existing;
   }
 
+  metrics().messagesStored.inc();
   // Replying to a message request accepts it.
   if (target.pendingRequest) {
     await db.roomMember.update({ where: { roomId_userId: { roomId: message.roomId, userId: actor.userId } }, data: { request: null } });

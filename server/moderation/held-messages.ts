@@ -2,6 +2,7 @@ import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
 import { isUniqueViolation } from '../db/errors';
 import { pushMessage } from '../messages/push-message';
+import { metrics } from '../ops/metrics';
 import { getDb } from '../runtime';
 import { handlesById } from '../users/handles-by-id';
 import { recordAudit } from './record-audit';
@@ -43,6 +44,7 @@ export async function decideHeld(actor: Actor, heldId: string, action: 'release'
       throw error;
     });
   if (decided) {
+    metrics().messagesStored.inc();
     await pushMessage(db, decided.message, decided.senderId);
   }
   return { ok: true, message: decided?.message ?? null };

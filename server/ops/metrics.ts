@@ -8,7 +8,7 @@ function createMetrics() {
   return {
     registry,
     connections: new Gauge({ name: 'relay_socket_connections', help: 'Socket.io connections open on this node', registers }),
-    messagesStored: new Counter({ name: 'relay_messages_stored_total', help: 'Messages stored by this node (new, not retries)', registers }),
+    messagesStored: new Counter({ name: 'relay_messages_stored_total', help: 'Messages people sent that this node stored, by any path (new, not retries)', registers }),
     sendAckSeconds: new Histogram({
       name: 'relay_send_ack_seconds',
       help: 'From a message:send arriving to its ack, by outcome',

@@ -79,18 +79,28 @@ describe('metrics', () => {
     const [alice, bob] = await Promise.all([createUser(node.url, 'ops_a'), createUser(node.url, 'ops_b')]);
     const [aliceSocket, bobSocket] = await Promise.all([connect(node.url, { token: alice.token }), connect(node.url, { token: bob.token })]);
     sockets.push(aliceSocket, bobSocket);
+    const metricsNow = async () => {
+      const reply = await get(node, '/api/metrics', { authorization: `Bearer ${METRICS_TOKEN}` });
+      return { ...reply, value: (name: string) => Number(reply.text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1] ?? NaN) };
+    };
+    const storedBefore = (await metricsNow()).value('relay_messages_stored_total');
+    // Every way a message is stored counts: a first message and one by handle (the careful path), one
+    // with a link (the same), one by room (group commit); a retry does not.
     const first = await emitAck(aliceSocket, 'message:send', { to: bob.handle, clientMsgId: 'ops-1', body: 'hello' });
     expect(first.ok).toBe(true);
+    expect((await emitAck(aliceSocket, 'message:send', { to: bob.handle, clientMsgId: 'ops-1b', body: 'by handle' })).ok).toBe(true);
+    expect((await emitAck(bobSocket, 'message:send', { roomId: first.message.roomId, clientMsgId: 'ops-1c', body: 'see https://example.com' })).ok).toBe(true);
     const second = await emitAck(aliceSocket, 'message:send', { roomId: first.message.roomId, clientMsgId: 'ops-2', body: SECRET_BODY });
     expect(second.ok).toBe(true);
+    expect(await emitAck(aliceSocket, 'message:send', { roomId: first.message.roomId, clientMsgId: 'ops-2', body: SECRET_BODY })).toEqual(second);
     expect((await emitAck(bobSocket, 'room:sync', { roomId: first.message.roomId, afterSeq: 0 })).ok).toBe(true);
 
-    const reply = await get(node, '/api/metrics', { authorization: `Bearer ${METRICS_TOKEN}` });
+    const reply = await metricsNow();
     expect(reply.status).toBe(200);
     expect(reply.type).toMatch(/text\/plain/);
-    const value = (name: string) => Number(reply.text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1] ?? NaN);
+    const { value } = reply;
     expect(value('relay_socket_connections')).toBeGreaterThanOrEqual(2);
-    expect(value('relay_messages_stored_total')).toBeGreaterThanOrEqual(1);
+    expect(value('relay_messages_stored_total') - storedBefore).toBe(4);
     expect(value('relay_send_ack_seconds_count')).toBeGreaterThanOrEqual(2);
     expect(reply.text).toMatch(/^relay_send_ack_seconds_bucket\{le="0.1",outcome="ok"\} \d+/m);
     expect(value('relay_fanout_deliveries_total')).toBeGreaterThanOrEqual(2);
