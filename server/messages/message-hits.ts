@@ -14,8 +14,10 @@ export async function loadHits(db: DbClient, viewerId: string, ids: string[]): P
 
 /**
  * Which messages a user may find (search, mentions): in rooms they are in, for a group only since
- * they joined, not deleted, not from someone they blocked. `m` is the message, `rm` their membership.
+ * they joined, not deleted, not from someone they blocked, and not in a message request they have not
+ * accepted (pending or ignored: a stranger cannot fill their Mentions). `m` is the message, `rm` their
+ * membership.
  */
-export const FINDABLE = `m."deletedAt" IS NULL AND m."kind" = 'text'
+export const FINDABLE = `m."deletedAt" IS NULL AND m."kind" = 'text' AND rm."request" IS NULL
   AND (r."kind" <> 'group' OR m."createdAt" >= rm."joinedAt")
   AND NOT EXISTS (SELECT 1 FROM "Block" b WHERE b."blockerId" = rm."userId" AND b."blockedId" = m."senderId")`;

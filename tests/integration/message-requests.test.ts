@@ -68,6 +68,29 @@ describe('message requests', () => {
     expect(await roomIds(bob)).toContain(roomId);
   });
 
+  it('keeps a request out of search and Mentions until it is accepted, pending or ignored', async () => {
+    const [stranger, bob] = await Promise.all([createUser(server.url, 'stranger'), createUser(server.url, 'bob')]);
+    const strangerSocket = await open(stranger);
+    const first = await send(strangerSocket, { to: bob.handle, clientMsgId: 'f1', body: `unicorn offer @${bob.handle}` });
+    const roomId = first.message.roomId;
+    const found = async () => {
+      const [search, mentions] = await Promise.all([
+        api(server.url, '/api/v1/search?q=unicorn', { token: bob.token }),
+        api(server.url, '/api/v1/mentions', { token: bob.token }),
+      ]);
+      expect([search.status, mentions.status]).toEqual([200, 200]);
+      return { search: search.body.results.length, mentions: mentions.body.results.length };
+    };
+    expect(await found()).toEqual({ search: 0, mentions: 0 });
+    expect((await api(server.url, `/api/v1/requests/${roomId}/ignore`, { token: bob.token, body: {} })).status).toBe(200);
+    expect((await send(strangerSocket, { roomId, clientMsgId: 'f2', body: `unicorn again @${bob.handle}` })).ok).toBe(true);
+    expect(await found()).toEqual({ search: 0, mentions: 0 });
+    // The stranger finds their own words all along; once bob accepts, so does he.
+    expect((await api(server.url, '/api/v1/search?q=unicorn', { token: stranger.token })).body.results).toHaveLength(2);
+    expect((await api(server.url, `/api/v1/requests/${roomId}/accept`, { token: bob.token, body: {} })).status).toBe(200);
+    expect(await found()).toEqual({ search: 2, mentions: 2 });
+  });
+
   it('replying accepts it, by roomId or by handle', async () => {
     const [dave, erin, bob] = await Promise.all([createUser(server.url, 'dave'), createUser(server.url, 'erin'), createUser(server.url, 'bob')]);
     const bobSocket = await open(bob);
