@@ -19,6 +19,9 @@ const NO_MESSAGES: ChatMessage[] = [];
 /** A jump loads history in the largest pages the server gives, and this many messages before the target for context. */
 const JUMP_PAGE = 200;
 const JUMP_CONTEXT = 10;
+// Opening on more unread than the newest page holds loads back to the first of them, up to this many
+// messages: past it the divider sits on the oldest one held, and "Load earlier" shows the rest.
+const UNREAD_LOAD_MAX = 1_000;
 
 /** The open conversation (a room, a message request, or a first message to someone), or a hint. */
 export function Conversation() {
@@ -81,10 +84,19 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     setHistory('loading');
     client
       .openHistory(roomId)
-      .then(({ hasMore }) => {
+      .then(async ({ hasMore }) => {
         if (!live) return;
         setOlderExists(hasMore);
-        setHistory('ready');
+        // Unread older than the newest page: hold them too, so the view lands on the first unread, under
+        // the divider, with a few read messages above it for context (pages put on top, as for a jump).
+        if (hasMore && readSeqAtOpen !== null) {
+          const wanted = Math.max(1, readSeqAtOpen + 1 - JUMP_CONTEXT);
+          const held = () => store.getState().messagesByRoom[roomId] ?? [];
+          const newestSeq = held().at(-1)?.seq ?? 0;
+          // A page that fails to come leaves the view on what it holds ("Load earlier" stays).
+          while (live && (held()[0]?.seq ?? 0) > wanted && newestSeq - (held()[0]?.seq ?? 0) < UNREAD_LOAD_MAX && (await loadPageBefore(JUMP_PAGE).catch(() => false)));
+        }
+        if (live) setHistory('ready');
       })
       .catch(() => live && setHistory('error'));
     return () => {

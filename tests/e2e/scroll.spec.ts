@@ -74,3 +74,31 @@ test('300 messages: lands on "New messages", keeps the reader’s place while 5 
   expect(Math.abs(movedTo - firstTop)).toBeLessThanOrEqual(1);
   expect(errors.list).toEqual([]);
 });
+
+test('more unread than the newest page holds: lands on the first unread, not on the page’s first', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const roomId = await roomIdWith(alice, bob.handle);
+  await alice.page.goto('/settings');
+  await bob.page.goto('/settings');
+  await postMessages(alice, roomId, numbered(1, 20));
+  await bob.page.goto(`/c/${roomId}`);
+  await expect(row(bob.page, 'message 20')).toBeVisible();
+  const unreadOf = async () => (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId).unread;
+  await expect.poll(unreadOf, { timeout: 30_000 }).toBe(0);
+  await bob.page.goto('/settings');
+  // 150 unread: the newest page (100) starts at message 71.
+  await postMessages(alice, roomId, numbered(21, 170));
+  await bob.page.goto('/');
+  await expect(bob.page.getByRole('list', { name: 'Recent conversations' }).locator('[aria-label="150 unread"]')).toBeVisible();
+
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  const divider = messages(bob.page).locator('[data-divider="new"]');
+  await expect(divider).toBeInViewport();
+  expect(await divider.evaluate((element) => element.nextElementSibling?.textContent)).toContain('message 21');
+  await expect(row(bob.page, 'message 21')).toBeInViewport();
+  // Read messages before it are there for context.
+  await expect(row(bob.page, 'message 15')).toBeAttached();
+  expect(errors.list).toEqual([]);
+});
