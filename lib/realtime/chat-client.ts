@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { ApiError, apiFetch } from '../api-client';
 import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
 import { type ChatMessage, type GroupInvite, type MessageRequest, PRESENCE_QUERY_MAX, type RoomSummary } from '../schemas';
-import type { ChatStore } from '../stores/chat-store';
+import { type ChatStore, changesMyCounts } from '../stores/chat-store';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract';
 import { cursorReporter } from './cursor-reporter';
 
@@ -283,7 +283,12 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   socket.on('room:updated', () => void refreshRooms().catch(() => {}));
   socket.on('user:updated', (user) => store.getState().renameUser(user));
   socket.on('presence', (status) => store.getState().setPresence([status]));
-  socket.on('message:updated', ({ message }) => store.getState().updateMessages(message.roomId, [message]));
+  socket.on('message:updated', ({ message }) => {
+    const countsChange = changesMyCounts(store.getState(), message);
+    store.getState().updateMessages(message.roomId, [message]);
+    // The server's counts, as after a moderator's removal (rare: most changes are reactions).
+    if (countsChange) void refreshRooms().catch(() => {});
+  });
   socket.on('message:deleted', ({ roomId, messageId }) => {
     store.getState().markDeleted(roomId, messageId);
     // A removed message no longer counts as unread, and the list's preview moves to the one before.

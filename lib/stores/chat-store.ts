@@ -338,6 +338,20 @@ function mentionsAfter(room: RoomSummary, held: ChatMessage[] | undefined, readS
   return Math.min(room.mentions ?? 0, after.length);
 }
 
+/**
+ * Whether a changed copy of a message may change my unread or mention counts, which the server keeps: an
+ * unread message by someone else deleted, or its mention of me added or taken out by an edit. Without
+ * the earlier copy, a room with unread mentions may have lost one.
+ */
+export function changesMyCounts(state: Pick<ChatState, 'rooms' | 'messagesByRoom' | 'me'>, message: ChatMessage): boolean {
+  const me = state.me.handle;
+  const room = state.rooms[message.roomId];
+  if (!room || message.sender === me || message.kind !== 'text' || message.seq <= myReadSeq(room, me)) return false;
+  const held = state.messagesByRoom[message.roomId]?.find((copy) => copy.id === message.id);
+  if (held) return Boolean(held.deleted) !== Boolean(message.deleted) || mentionsMe(held, me) !== mentionsMe(message, me);
+  return Boolean(message.deleted) || mentionsMe(message, me) || (room.mentions ?? 0) > 0;
+}
+
 export type ChatStore = ReturnType<typeof createChatStore>;
 
 /** Rooms ordered by their latest activity, newest first. */

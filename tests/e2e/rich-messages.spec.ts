@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, openChatWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 // A message by its own text (not a reply's quote of it).
@@ -221,5 +221,30 @@ test('a member who was offline sees the edits, deletes and reactions made meanwh
   await expect(row(bob.page, 'was edited offline')).toContainText('(edited)');
   await expect(rowAt(bob.page, deletedSeq)).toContainText('Message deleted');
   await expect(row(bob.page, 'will get a reaction').getByRole('button', { name: '🎉 1' })).toHaveAttribute('title', 'Alice reacted with 🎉');
+  expect(errors.list).toEqual([]);
+});
+
+test('a mention its sender deletes or edits out leaves the unread and mention badges at once', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  // Alice looks at another conversation, so Bob's messages stay unread.
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await openChatWith(alice, carol.handle);
+  await expect(alice.page.getByRole('main', { name: 'Conversation with Carol' })).toBeVisible();
+  await send(bob, `first @${alice.handle} ping`);
+  await send(bob, `second @${alice.handle} ping`);
+  const bobRoom = alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ });
+  const mentionsButton = alice.page.getByRole('button', { name: /^Mentions/ });
+  await expect(bobRoom.getByText('2 mentions', { exact: true })).toBeAttached();
+  await expect(bobRoom.locator('[aria-label="2 unread"]')).toBeVisible();
+  await expect(mentionsButton).toHaveAccessibleName(/^Mentions\s*\(2 unread\)$/);
+
+  await remove(bob.page, 'first @');
+  await expect(bobRoom.locator('[aria-label="1 unread"]')).toBeVisible();
+  await expect(mentionsButton).toHaveAccessibleName(/^Mentions\s*\(1 unread\)$/);
+  await edit(bob.page, 'second @', 'second, no one named');
+  await expect(mentionsButton).toHaveAccessibleName(/^Mentions$/);
+  await expect(bobRoom.getByText(/mentions?$/)).toHaveCount(0);
+  await expect(bobRoom.locator('[aria-label="1 unread"]')).toBeVisible();
   expect(errors.list).toEqual([]);
 });
