@@ -18,10 +18,15 @@ export function useRoomRoute() {
   const store = useChatStore();
   // The address we asked for and the router has not reached yet: addresses on the way are not obeyed.
   const pending = useRef<string | null>(null);
+  // A conversation opened from the list, and the history's length once there: closing it while both
+  // still hold goes back to the list's entry instead of adding another, so the phone's Back leaves the
+  // app rather than reopening every conversation closed on the way.
+  const openedFromList = useRef<{ path: string; length: number | null } | null>(null);
 
   useEffect(() => {
     if (pending.current && pending.current !== pathname) return;
     pending.current = null;
+    if (openedFromList.current?.path === pathname && openedFromList.current.length === null) openedFromList.current.length = window.history.length;
     const roomId = roomIdFromPath(pathname);
     const { activeRoomId, draftPeer, openRoom } = store.getState();
     // At `/` a first message to someone (no room yet) may be open: leave it.
@@ -38,8 +43,13 @@ export function useRoomRoute() {
         // An address still on its way counts as where we are: switching back to this page before it
         // lands must still navigate, or it lands late and takes the open conversation with it.
         if (target === (pending.current ?? here)) return;
+        const fromList = openedFromList.current;
+        openedFromList.current = null;
+        const settled = pending.current === null;
         // Back to the address we are at: nothing will change it, so there is nothing to wait for.
         pending.current = target === here ? null : target;
+        if (target === '/' && settled && fromList?.path === here && fromList.length === window.history.length) return router.back();
+        if (here === '/' && settled && target !== '/') openedFromList.current = { path: target, length: null };
         router.push(target);
       }),
     [store, router],

@@ -129,3 +129,34 @@ test('/c/:roomId survives a reload and settings; Back on a narrow screen returns
   await expect(messages(tab)).toContainText('linkable hello');
   expect(errors.list).toEqual([]);
 });
+
+test('on a phone, ← back to the list takes the list’s place in history: Back then does not reopen what was closed', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const narrow = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+  const alice = await signUp(browser, 'alice', 'Alice', errors, narrow);
+  for (const name of ['Bob', 'Gina']) {
+    const friend = await signUp(browser, name.toLowerCase(), name, errors);
+    await openChatWith(friend, alice.handle);
+    await send(friend, `hello from ${name}`);
+    await alice.page.goto('/');
+    await acceptRequest(alice, name);
+  }
+  const page = alice.page;
+  await page.goto('/');
+  await page.goto('/settings');
+  await page.getByRole('link', { name: 'Back to chat' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  const length = await page.evaluate(() => history.length);
+  for (const name of ['Bob', 'Gina']) {
+    await rooms(page).getByRole('button', { name: new RegExp(name) }).click();
+    await expect(messages(page)).toContainText(`hello from ${name}`);
+    await page.getByRole('button', { name: 'Back to conversations' }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await expect(rooms(page)).toBeVisible();
+  }
+  expect(await page.evaluate(() => history.length)).toBe(length + 1);
+  // Back leaves the list for the page before it, not for Gina's or Bob's conversation.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/settings$/);
+  expect(errors.list).toEqual([]);
+});
