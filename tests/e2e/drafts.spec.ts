@@ -1,4 +1,4 @@
-import { expect, type Page, test } from './fixtures';
+import { type Browser, expect, type Page, test } from './fixtures';
 import { acceptRequest, aliceWithBobAndCarol, openChatWith, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
@@ -71,5 +71,66 @@ test('typing on while the first message to someone creates the conversation lose
   await acceptRequest(bob, 'Alice');
   await expect(messages(bob.page)).toContainText('first');
   await expect(messages(bob.page)).toContainText(second);
+  expect(errors.list).toEqual([]);
+});
+
+/** Carol with her conversation with Dave open in two tabs of one browser profile. */
+async function carolInTwoTabs(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  const dave = await signUp(browser, 'dave', 'Dave', errors);
+  await openChatWith(carol, dave.handle);
+  await send(carol, 'hello Dave');
+  await acceptRequest(dave, 'Carol');
+  const roomId = await roomIdWith(carol, dave.handle);
+  await expect(carol.page).toHaveURL(new RegExp(`/c/${roomId}$`));
+  const tab2 = await carol.page.context().newPage();
+  errors.watch(tab2);
+  await tab2.goto(`/c/${roomId}`);
+  await expect(composer(tab2)).toBeEnabled();
+  return { carol, dave, roomId, tab1: carol.page, tab2 };
+}
+
+test('a draft is one per conversation across tabs: typing in one tab shows in the others and keeps what was typed there', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { dave, tab1, tab2 } = await carolInTwoTabs(browser, errors);
+  const draft = 'IMPORTANT long draft written in tab 2';
+  await composer(tab2).fill(draft);
+  // Tab 1 was not typed in: it shows the draft, rather than an empty box whose first keystroke would replace it.
+  await expect(composer(tab1)).toHaveValue(draft);
+  await composer(tab1).press('ControlOrMeta+End');
+  await composer(tab1).pressSequentially(' and ok');
+  const whole = `${draft} and ok`;
+  await expect(composer(tab2)).toHaveValue(whole);
+  await tab2.reload();
+  await expect(composer(tab2)).toHaveValue(whole);
+
+  // Sent from tab 1, it is a draft in neither tab any more.
+  await composer(tab1).press('Enter');
+  await expect(messages(dave.page)).toContainText(whole);
+  await expect(composer(tab1)).toHaveValue('');
+  await expect(composer(tab2)).toHaveValue('');
+  await tab2.reload();
+  await expect(composer(tab2)).toHaveValue('');
+  expect(errors.list).toEqual([]);
+});
+
+test('sending in one tab clears the draft only if it is the text sent: a draft just written in another tab survives a reload', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { carol, dave, roomId, tab1, tab2 } = await carolInTwoTabs(browser, errors);
+  await composer(tab1).fill('ok from tab 1');
+  await expect(composer(tab2)).toHaveValue('ok from tab 1');
+  // Tab 2 writes a long draft just before Enter in tab 1, whose storage event has not reached tab 1 yet.
+  // Written from tab 1's own page, that event reaches only the other tabs: the race, made certain.
+  const draft = 'IMPORTANT long draft written in tab 2';
+  await tab1.evaluate(([key, text]) => localStorage.setItem(key, text), [`relay:draft:${carol.handle}:${roomId}`, draft]);
+  await expect(composer(tab2)).toHaveValue(draft);
+  await expect(composer(tab1)).toHaveValue('ok from tab 1');
+
+  await composer(tab1).press('Enter');
+  await expect(messages(dave.page)).toContainText('ok from tab 1');
+  // Tab 1 sent its own text and then shows the draft still kept; tab 2's survives a reload.
+  await expect(composer(tab1)).toHaveValue(draft);
+  await tab2.reload();
+  await expect(composer(tab2)).toHaveValue(draft);
   expect(errors.list).toEqual([]);
 });
