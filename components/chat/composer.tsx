@@ -1,7 +1,7 @@
 'use client';
 
-import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { loadDraft, saveDraft, takeDraft } from '@/lib/drafts';
+import { type FormEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { carryDraft, clearDraftIf, draftKey, loadDraft, saveDraft } from '@/lib/drafts';
 import { excerptOf } from '@/lib/message-excerpt';
 import { writeTime } from '@/lib/outbox';
 import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_LENGTH, type PublicUser } from '@/lib/schemas';
@@ -36,20 +36,32 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   // Each conversation keeps its own draft, across reloads. The composer is remounted per conversation
   // (a direct one is the same conversation before and after its room exists) and only ever rendered in
   // the browser (the open conversation comes from the URL after hydration).
+  // The draft is one value shared by the browser's tabs, and every tab shows it: text is stored only
+  // when typed here, so no tab replaces or clears what another has that the user cannot see.
   const [body, setText] = useState(() => {
-    const carried = carriedFrom ? takeDraft(me, carriedFrom) : '';
-    if (carried) saveDraft(me, conversation, carried);
+    if (carriedFrom) carryDraft(me, carriedFrom, conversation);
     return loadDraft(me, conversation);
   });
   // The first message to someone creates the room: the text being typed moves to it, same composer.
+  // A layout effect, so no keystroke lands between the new room and the move.
   const keptUnder = useRef(conversation);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (keptUnder.current === conversation) return;
-    saveDraft(me, keptUnder.current, '');
-    saveDraft(me, conversation, body);
+    carryDraft(me, keptUnder.current, conversation);
     keptUnder.current = conversation;
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [conversation]);
+    setText(loadDraft(me, conversation));
+  }, [me, conversation]);
+  // What another tab types, sends or clears shows here too (read once more for a change made before the
+  // listener was attached).
+  useEffect(() => {
+    const key = draftKey(me, conversation);
+    const follow = (event: StorageEvent) => {
+      if (event.key === key) setText(event.newValue ?? '');
+    };
+    window.addEventListener('storage', follow);
+    setText(loadDraft(me, conversation));
+    return () => window.removeEventListener('storage', follow);
+  }, [me, conversation]);
   const setBody = (text: string) => {
     setText(text);
     saveDraft(me, conversation, text);
@@ -104,7 +116,9 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     const reply = replyingTo ? { replyToId: replyingTo.id, replyQuote: { sender: nameOf(replyingTo.sender), excerpt: excerptOf(replyingTo) } } : {};
     const files = ready.length > 0 ? { attachmentIds: ready.map((attachment) => attachment.id), attachments: ready } : {};
     store.getState().enqueue({ ...target, ...reply, ...files, clientMsgId: crypto.randomUUID(), body, createdAt: writeTime(), queuedAt: Date.now(), status: 'pending' });
-    setBody('');
+    // Sent, it is no longer the draft; a different one another tab wrote meanwhile stays, and shows here.
+    clearDraftIf(me, conversation, body);
+    setText(loadDraft(me, conversation));
     setUploads([]);
     if (replyingTo) cancelReply();
     if (roomId) client?.typing(roomId, false);
