@@ -137,6 +137,24 @@ describe('reports and moderation', () => {
     expect(JSON.stringify(await history(alice, roomId))).not.toContain('remove me');
   });
 
+  it('refuses to report a message a moderator removed or its sender deleted, as for edits and reactions', async () => {
+    const [alice, bob, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob'), createUser(server.url, 'carol')]);
+    const roomId = await createGroup(alice, 'gone', [bob, carol]);
+    const bobSocket = await open(bob);
+    const removed = await send(bobSocket, { roomId, clientMsgId: 'g1', body: 'removed soon' });
+    const withdrawn = await send(bobSocket, { roomId, clientMsgId: 'g2', body: 'deleted soon' });
+    await api(server.url, '/api/v1/reports', { token: alice.token, body: { messageId: removed.message.id, reason: 'first' } });
+    expect(await api(server.url, `/api/v1/admin/messages/${removed.message.id}`, { method: 'DELETE', token: admin.token, body: { reason: 'abusive' } })).toMatchObject({ status: 200 });
+    expect(await emitAck(bobSocket, 'message:delete', { messageId: withdrawn.message.id })).toMatchObject({ ok: true });
+
+    for (const message of [removed.message, withdrawn.message]) {
+      const again = await api(server.url, '/api/v1/reports', { token: carol.token, body: { messageId: message.id, reason: 'x' } });
+      expect(again, message.body).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'No such message.' } } });
+    }
+    const queue = (await api(server.url, '/api/v1/admin/reports?status=open', { token: admin.token })).body.reports;
+    expect(queue.filter((report: any) => [removed.message.id, withdrawn.message.id].includes(report.message?.id))).toEqual([]);
+  });
+
   it('suspends and bans: sessions end at once, sockets are cut, sign-in refused until restored', async () => {
     const [eve, friend] = await Promise.all([createUser(server.url, 'eve'), createUser(server.url, 'friend')]);
     const second = await api(server.url, '/api/v1/tokens', { body: { username: eve.handle, password: eve.password } });
