@@ -13,7 +13,12 @@ type Report = {
   message: ChatMessage | null;
   room: { id: string; kind: string; name: string | null } | null;
   context: ChatMessage[];
+  /** The message's earlier texts, oldest first: what was reported, whatever the sender did since. */
+  history: { body: string; replacedAt: string }[];
 };
+
+// Plainer than the chat's "Message deleted" / "Message removed": a moderator needs to know who did it.
+const deletedNote = (message: ChatMessage) => (message.deletedBy === 'sender' ? 'Deleted by the sender' : 'Removed by a moderator');
 
 /** Open reports, oldest first, each with the conversation around the message. */
 export function ReportQueue() {
@@ -33,27 +38,40 @@ export function ReportQueue() {
 function ReportItem({ report, act }: { report: Report; act: Act }) {
   const why = useReason();
   const sender = report.message?.sender;
+  const closeReport = (status: 'resolved' | 'dismissed') => () => void act(() => send(`/api/v1/admin/reports/${report.id}`, 'PATCH', { status, reason: why.reason }));
   return (
     <li className="rounded border border-slate-200 p-3 text-sm">
       <p>
         <strong>@{report.reporter}</strong> reported a message by <strong>@{sender}</strong>: “{report.reason}”
       </p>
       <ol aria-label="Context" className="my-2 space-y-1 border-l-2 border-slate-200 pl-2">
-        {report.context.map((message) => (
-          <li key={message.id} className={message.id === report.message?.id ? 'font-semibold text-red-800' : 'text-slate-600'}>
-            @{message.sender}: {message.deleted ? <em>message removed</em> : message.body}
-          </li>
-        ))}
+        {report.context.map((message) => {
+          const reported = message.id === report.message?.id;
+          return (
+            <li key={message.id} className={reported ? 'font-semibold text-red-800' : 'text-slate-600'}>
+              @{message.sender}: {message.deleted ? <em>{deletedNote(message)}</em> : message.body}
+              {!message.deleted && message.editedAt && ' (edited)'}
+              {reported && <EarlierTexts history={report.history} />}
+            </li>
+          );
+        })}
       </ol>
       <ReasonField label="Reason (kept in the audit log; needed to delete or ban)" state={why} />
       <div className="mt-2 flex gap-2">
-        <button
-          type="button"
-          onClick={why.require((reason) => void act(() => send(`/api/v1/admin/messages/${report.message?.id}`, 'DELETE', { reason })))}
-          className="rounded bg-red-700 px-2 py-1 text-white"
-        >
-          Delete message
-        </button>
+        {/* Already deleted: nothing left to remove, so the report is closed instead. */}
+        {report.message && !report.message.deleted ? (
+          <button
+            type="button"
+            onClick={why.require((reason) => void act(() => send(`/api/v1/admin/messages/${report.message?.id}`, 'DELETE', { reason })))}
+            className="rounded bg-red-700 px-2 py-1 text-white"
+          >
+            Delete message
+          </button>
+        ) : (
+          <button type="button" onClick={closeReport('resolved')} className="rounded border border-slate-300 px-2 py-1">
+            Resolve
+          </button>
+        )}
         <button
           type="button"
           onClick={why.require((reason) => void act(() => send(`/api/v1/admin/users/${sender}/ban`, 'POST', { reason })))}
@@ -61,14 +79,24 @@ function ReportItem({ report, act }: { report: Report; act: Act }) {
         >
           Ban @{sender}
         </button>
-        <button
-          type="button"
-          onClick={() => void act(() => send(`/api/v1/admin/reports/${report.id}`, 'PATCH', { status: 'dismissed', reason: why.reason }))}
-          className="rounded border border-slate-300 px-2 py-1"
-        >
+        <button type="button" onClick={closeReport('dismissed')} className="rounded border border-slate-300 px-2 py-1">
           Dismiss
         </button>
       </div>
     </li>
+  );
+}
+
+/** What the message said before each edit or its sender's delete, with when it was replaced. */
+function EarlierTexts({ history }: { history: Report['history'] }) {
+  if (history.length === 0) return null;
+  return (
+    <ol aria-label="Earlier texts" className="mt-1 space-y-0.5 pl-3 font-normal">
+      {history.map((entry, index) => (
+        <li key={index}>
+          Earlier text (until <time dateTime={entry.replacedAt}>{new Date(entry.replacedAt).toLocaleString()}</time>): {entry.body}
+        </li>
+      ))}
+    </ol>
   );
 }

@@ -4,13 +4,15 @@ import { publishUpdates } from '../messages/publish-updates';
 import { lockRoom, recordChange } from '../messages/record-change';
 import { roomMemberIds } from '../rooms/room-members';
 import { getBroadcaster, getDb } from '../runtime';
+import { earlierTexts } from './earlier-texts';
 import { recordAudit } from './record-audit';
 import { requireAdmin } from './require-admin';
 
 /**
  * Removes a message for everyone: the body is erased, the row stays as a "message removed" marker
  * (so seqs stay gapless), its open reports are resolved, and every member sees it go live. The
- * removed text is kept in the audit entry (admins only), so the evidence outlives the message.
+ * removed text and its earlier texts (if edited) stay in the audit entry (admins only), so the
+ * evidence outlives the message.
  */
 export async function deleteMessage(actor: Actor, messageId: string, reason: string) {
   requireAdmin(actor);
@@ -26,7 +28,10 @@ export async function deleteMessage(actor: Actor, messageId: string, reason: str
     const changed = await recordChange(tx, found.roomId, messageId, { quotes: true });
     await tx.reaction.deleteMany({ where: { messageId } });
     await tx.report.updateMany({ where: { messageId, status: 'open' }, data: { status: 'resolved', resolvedAt: new Date(), resolvedById: actor.userId } });
-    await recordAudit(tx, actor, { action: 'message.delete', targetType: 'message', targetId: messageId, reason, details: { roomId: found.roomId, sender: found.sender.handle, body: found.body } });
+    // An edited message's earlier texts too: what was reported may be one of them, not the last text.
+    const history = await earlierTexts(tx, messageId);
+    const details = { roomId: found.roomId, sender: found.sender.handle, body: found.body, ...(history.length > 0 && { history }) };
+    await recordAudit(tx, actor, { action: 'message.delete', targetType: 'message', targetId: messageId, reason, details });
     return { ...found, changed };
   });
   getBroadcaster().toUsers(await roomMemberIds(db, message.roomId), 'message:deleted', { roomId: message.roomId, messageId });

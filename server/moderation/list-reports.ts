@@ -2,6 +2,7 @@ import type { Actor } from '../auth/authenticate';
 import { messageInclude, toChatMessages } from '../messages/chat-message';
 import { getDb } from '../runtime';
 import { handlesById } from '../users/handles-by-id';
+import { earlierTexts } from './earlier-texts';
 import { requireAdmin } from './require-admin';
 
 const CONTEXT = 3;
@@ -22,10 +23,7 @@ export async function listReports(actor: Actor, status: 'open' | 'resolved' | 'd
             include: messageInclude,
           })
         : [];
-      // Earlier texts of an edited or sender-deleted message: what the sender wrote before stays evidence.
-      const history = message
-        ? await db.messageEdit.findMany({ where: { messageId: message.id }, orderBy: { replacedAt: 'asc' }, select: { body: true, replacedAt: true } })
-        : [];
+      const history = message ? await earlierTexts(db, message.id) : [];
       const [view, ...contextViews] = await toChatMessages(db, actor.userId, [...(message ? [message] : []), ...context]);
       return {
         id: report.id,
@@ -36,7 +34,7 @@ export async function listReports(actor: Actor, status: 'open' | 'resolved' | 'd
         message: message ? view : null,
         room: message ? { id: message.room.id, kind: message.room.kind, name: message.room.name } : null,
         context: message ? contextViews : [],
-        history: history.map((entry) => ({ body: entry.body, replacedAt: entry.replacedAt.toISOString() })),
+        history,
       };
     }),
   );

@@ -1,7 +1,18 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, grantAdmin, openChatWith, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, grantAdmin, openChatWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const row = (page: Page, text: string) => messages(page).locator('li[data-seq]', { hasText: text });
+// By id: an edit changes the text a row could be found by.
+const rowById = (page: Page, id: string) => messages(page).locator(`li[data-message-id="${id}"]`);
+
+/** Opens a message's "⋯" menu and picks an action; returns the message's row. */
+async function pickAction(page: Page, id: string, action: 'Edit' | 'Delete') {
+  const message = rowById(page, id);
+  await message.getByRole('button', { name: 'Message actions' }).click();
+  await message.getByRole('button', { name: action, exact: true }).click();
+  return message;
+}
 
 test('a moderator deletes a reported message and bans its sender; others see it live', async ({ browser }) => {
   const errors = trackPageErrors();
@@ -60,6 +71,53 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   // The removed text stays in the audit log as evidence.
   await expect(rowOf('message.delete')).toContainText('something abusive');
   await expect(rowOf('user.ban')).toContainText('repeated abuse after warnings');
+  expect(errors.list).toEqual([]);
+});
+
+test('a report shows what was reported after its sender edits or deletes the message', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const mod = await signUp(browser, 'mod', 'Moderator', errors);
+  grantAdmin(mod.handle);
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  await send(bob, 'ABUSE-ONE you are terrible');
+  await send(bob, 'ABUSE-TWO threatening text');
+  const reasons = { edited: `insults by ${bob.handle}`, deleted: `threats by ${bob.handle}` };
+  const one = (await row(alice.page, 'ABUSE-ONE you are terrible').getAttribute('data-message-id'))!;
+  const two = (await row(alice.page, 'ABUSE-TWO threatening text').getAttribute('data-message-id'))!;
+  for (const [messageId, reason] of [[one, reasons.edited], [two, reasons.deleted]]) {
+    expect((await alice.page.request.post('/api/v1/reports', { data: { messageId, reason } })).status()).toBe(201);
+  }
+
+  const editing = await pickAction(bob.page, one, 'Edit');
+  await editing.getByRole('textbox', { name: 'Edit message' }).fill('harmless edited text');
+  await editing.getByRole('textbox', { name: 'Edit message' }).press('Enter');
+  const deleting = await pickAction(bob.page, two, 'Delete');
+  await deleting.getByRole('group', { name: 'Delete this message?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  // Both changes are stored once the other member sees them.
+  await expect(rowById(alice.page, one)).toContainText('harmless edited text');
+  await expect(rowById(alice.page, two)).toContainText('Message deleted');
+
+  await mod.page.goto('/admin');
+  const reportFor = (reason: string) => mod.page.getByRole('list', { name: 'Open reports' }).getByRole('listitem').filter({ hasText: reason });
+  const edited = reportFor(reasons.edited);
+  await expect(edited).toContainText('harmless edited text (edited)');
+  await expect(edited.getByRole('list', { name: 'Earlier texts' })).toContainText('ABUSE-ONE you are terrible');
+
+  const deleted = reportFor(reasons.deleted);
+  await expect(deleted).toContainText('Deleted by the sender');
+  await expect(deleted.getByRole('list', { name: 'Earlier texts' })).toContainText('ABUSE-TWO threatening text');
+  // Nothing left to delete: the moderator closes the report instead.
+  await expect(deleted.getByRole('button', { name: 'Delete message' })).toHaveCount(0);
+  await deleted.getByRole('button', { name: 'Resolve' }).click();
+  await expect(deleted).toHaveCount(0);
+
+  // Removing the edited message keeps the reported text in the audit log, not only the last one.
+  await edited.getByLabel('Reason').fill('insulting a member');
+  await edited.getByRole('button', { name: 'Delete message' }).click();
+  await expect(edited).toHaveCount(0);
+  await mod.page.reload();
+  const removal = mod.page.getByRole('table', { name: 'Audit log' }).getByRole('row').filter({ hasText: 'message.delete' }).filter({ hasText: bob.handle });
+  await expect(removal).toContainText('ABUSE-ONE you are terrible');
   expect(errors.list).toEqual([]);
 });
 

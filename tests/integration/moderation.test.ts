@@ -137,6 +137,32 @@ describe('reports and moderation', () => {
     expect(JSON.stringify(await history(alice, roomId))).not.toContain('remove me');
   });
 
+  it('keeps what was reported: earlier texts in the queue and in the audit entry of a removal', async () => {
+    const [alice, bob, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob'), createUser(server.url, 'carol')]);
+    const roomId = await createGroup(alice, 'evidence', [bob, carol]);
+    const bobSocket = await open(bob);
+    const one = await send(bobSocket, { roomId, clientMsgId: 'e1', body: 'ABUSE-ONE you are terrible' });
+    const two = await send(bobSocket, { roomId, clientMsgId: 'e2', body: 'ABUSE-TWO threatening text' });
+    const r1 = (await api(server.url, '/api/v1/reports', { token: alice.token, body: { messageId: one.message.id, reason: 'insults' } })).body.report;
+    const r2 = (await api(server.url, '/api/v1/reports', { token: carol.token, body: { messageId: two.message.id, reason: 'threats' } })).body.report;
+    expect(await emitAck(bobSocket, 'message:edit', { messageId: one.message.id, body: 'harmless edited text' })).toMatchObject({ ok: true });
+    expect(await emitAck(bobSocket, 'message:delete', { messageId: two.message.id })).toMatchObject({ ok: true });
+
+    const queue = (await api(server.url, '/api/v1/admin/reports?status=open', { token: admin.token })).body.reports;
+    const listed = (id: string) => queue.find((report: any) => report.id === id);
+    expect(listed(r1.id)).toMatchObject({ message: { body: 'harmless edited text', editedAt: expect.any(String) }, history: [{ body: 'ABUSE-ONE you are terrible', replacedAt: expect.any(String) }] });
+    expect(listed(r2.id)).toMatchObject({ message: { body: '', deleted: true, deletedBy: 'sender' }, history: [{ body: 'ABUSE-TWO threatening text', replacedAt: expect.any(String) }] });
+
+    // Removing the edited message keeps what was reported in the audit entry, not only the last text.
+    expect(await api(server.url, `/api/v1/admin/messages/${one.message.id}`, { method: 'DELETE', token: admin.token, body: { reason: 'abusive' } })).toMatchObject({ status: 200 });
+    expect(await auditFor(admin, one.message.id)).toEqual([
+      expect.objectContaining({
+        action: 'message.delete',
+        details: { roomId, sender: bob.handle, body: 'harmless edited text', history: [{ body: 'ABUSE-ONE you are terrible', replacedAt: listed(r1.id).history[0].replacedAt }] },
+      }),
+    ]);
+  });
+
   it('refuses to report a message a moderator removed or its sender deleted, as for edits and reactions', async () => {
     const [alice, bob, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob'), createUser(server.url, 'carol')]);
     const roomId = await createGroup(alice, 'gone', [bob, carol]);
