@@ -4,6 +4,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { PRESENCE_POLL_MS } from '@/lib/realtime/chat-client';
 import type { RoomSummary } from '@/lib/schemas';
+import { shownPresence } from '@/lib/stores/chat-store';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
 import { ConfirmButton } from './confirm-button';
@@ -13,7 +14,7 @@ import { RoomNotificationControl } from '../notifications/room-notification-cont
 /** The details panel: members, adding people, and the actions on the conversation (block, leave). */
 export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSummary; focusAdd: boolean; onClose: () => void }) {
   const me = useChat((state) => state.me);
-  const presence = useChat((state) => state.presence);
+  const presence = useChat(shownPresence);
   const store = useChatStore();
   const client = useChatClient();
   const [error, setError] = useState<string | null>(null);

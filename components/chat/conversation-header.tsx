@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { MessageRequest, PublicUser, RoomSummary } from '@/lib/schemas';
+import { shownPresence } from '@/lib/stores/chat-store';
 import { useChat, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
 import { ConversationDetails } from './conversation-details';
@@ -15,7 +16,7 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
   const [details, setDetails] = useState<null | 'details' | 'add'>(null);
   const isGroup = room?.kind === 'group';
   const peer = room && !isGroup ? room.members.find((member) => member.handle !== me.handle) : (request?.from ?? draftPeer ?? undefined);
-  const peerPresence = useChat((state) => (peer ? state.presence[peer.handle] : undefined));
+  const peerPresence = useChat((state) => (peer ? shownPresence(state)[peer.handle] : undefined));
 
   return (
     <>

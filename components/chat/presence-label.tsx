@@ -18,7 +18,7 @@ export function PresenceDot({ status }: { status: PresenceStatus | undefined }) 
   return (
     <span
       role="img"
-      aria-label={online ? 'online' : 'offline'}
+      aria-label={online ? 'online' : status ? 'offline' : 'presence unknown'}
       className={`inline-block h-2 w-2 rounded-full ${online ? 'bg-emerald-500' : 'bg-slate-300'}`}
     />
   );

@@ -2,7 +2,7 @@
 
 import { sameDay, timeOf } from '@/lib/dates';
 import { excerptOf } from '@/lib/message-excerpt';
-import { sortRooms } from '@/lib/stores/chat-store';
+import { shownPresence, sortRooms } from '@/lib/stores/chat-store';
 import { useChat, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
 import { PresenceDot } from './presence-label';
@@ -19,7 +19,7 @@ export function RoomList() {
   const me = useChat((state) => state.me);
   const rooms = useChat((state) => state.rooms);
   const activeRoomId = useChat((state) => state.activeRoomId);
-  const presence = useChat((state) => state.presence);
+  const presence = useChat(shownPresence);
   const ordered = sortRooms(rooms);
 
   if (ordered.length === 0) {

@@ -352,6 +352,11 @@ export function changesMyCounts(state: Pick<ChatState, 'rooms' | 'messagesByRoom
   return Boolean(message.deleted) || mentionsMe(message, me) || (room.mentions ?? 0) > 0;
 }
 
+const NO_PRESENCE: ChatState['presence'] = {};
+
+/** Others' presence as the page may show it: none while this page is offline, since it cannot know it then. */
+export const shownPresence = (state: Pick<ChatState, 'presence' | 'connected'>) => (state.connected === false ? NO_PRESENCE : state.presence);
+
 export type ChatStore = ReturnType<typeof createChatStore>;
 
 /** Rooms ordered by their latest activity, newest first. */

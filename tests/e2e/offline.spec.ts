@@ -8,8 +8,14 @@ test('offline: the banner shows within 2 s, pending messages read "Waiting for c
   const { alice, bob } = await acceptedChat(browser, errors, 'before going offline');
   await expect(messages(bob.page)).toContainText('before going offline');
 
+  const bobsPresence = alice.page.getByLabel('Presence', { exact: true });
+  const bobsDot = alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ }).getByRole('img');
+  await expect(bobsPresence).toHaveText(/Online/);
   await alice.page.context().setOffline(true);
   await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible({ timeout: 2_000 });
+  // Offline, the page cannot know whether Bob still is online: it does not say so.
+  await expect(bobsPresence).not.toHaveText(/Online/);
+  await expect(bobsDot).toHaveAttribute('aria-label', 'presence unknown');
   await send(alice, 'written offline');
   const pending = messages(alice.page).locator('[data-outbox="pending"]');
   await expect(pending).toContainText('Waiting for connection');
@@ -17,6 +23,8 @@ test('offline: the banner shows within 2 s, pending messages read "Waiting for c
 
   await alice.page.context().setOffline(false);
   await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0, { timeout: 20_000 });
+  await expect(bobsPresence).toHaveText(/Online/);
+  await expect(bobsDot).toHaveAttribute('aria-label', 'online');
   await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'written offline' })).toHaveCount(1);
   await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
   expect(errors.list).toEqual([]);

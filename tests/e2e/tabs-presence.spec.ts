@@ -44,7 +44,7 @@ test('two tabs of one user stay in step, and the other user sees presence change
   const carolDot = bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Carol/ }).getByLabel(/^(online|offline)$/);
   await expect(carolDot).toHaveAttribute('aria-label', 'online');
   await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
-  const presence = bob.page.getByLabel('Presence');
+  const presence = bob.page.getByLabel('Presence', { exact: true });
   await expect(presence).toHaveText(/Online/);
   await aliceTab2.close();
   await carol.page.close();
