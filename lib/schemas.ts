@@ -14,10 +14,16 @@ export const newHandleSchema = z
 /** A handle naming someone who exists: looked up case-insensitively, so "@Bob " finds bob. */
 export const handleSchema = z.string().trim().toLowerCase().pipe(newHandleSchema);
 
+// bcrypt reads only the first 72 bytes of a password: a longer one would match any other sharing them.
+const MAX_PASSWORD_BYTES = 72;
+
 export const passwordSchema = z
   .string()
   .min(8, 'must be at least 8 characters')
-  .max(200, 'must be at most 200 characters');
+  .refine(
+    (password) => new TextEncoder().encode(password).length <= MAX_PASSWORD_BYTES,
+    `must be at most ${MAX_PASSWORD_BYTES} bytes: ${MAX_PASSWORD_BYTES} plain letters, fewer with accents or emoji`,
+  );
 
 /** A display or group name: one visible line, with the body rules (no control characters or bidi overrides). */
 const nameSchema = (max: number) =>

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { appendBatches, METRICS_ENV } from '../helpers/metrics';
-import { api, browserSignIn, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { api, browserSignIn, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser, uniqueHandle } from '../helpers/clients';
 import { selfSentinel } from '../helpers/social';
 
 // Real server process on real Postgres and Redis.
@@ -59,6 +59,17 @@ describe('accounts and tokens', () => {
       expect(reply.body.error.code).toBe('bad_request');
       expect(typeof reply.body.error.message).toBe('string');
     }
+    // bcrypt reads 72 bytes: a longer password is refused rather than cut (it would match any sharing them).
+    for (const password of ['a'.repeat(73), 'é'.repeat(37)]) {
+      const tooLong = await api(server.url, '/api/v1/users', { body: { username: uniqueHandle('long'), password } });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.error.message).toMatch(/^password: must be at most 72 bytes/);
+    }
+    const longest = { username: uniqueHandle('long'), password: `${'é'.repeat(35)}ab` };
+    expect((await api(server.url, '/api/v1/users', { body: longest })).status).toBe(201);
+    expect((await api(server.url, '/api/v1/tokens', { body: longest })).status).toBe(201);
+    expect((await api(server.url, '/api/v1/tokens', { body: { ...longest, password: `${'é'.repeat(35)}ac` } })).status).toBe(401);
+
     const notJson = await api(server.url, '/api/v1/users', { body: '{"username": ' });
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.message).toMatch(/JSON/);
