@@ -3,6 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { OutboxItem } from '@/lib/outbox';
+import { readingPlaceKey } from '@/lib/reading-place';
 import { receiptLabel } from '@/lib/receipts';
 import type { ChatMessage, MessageRequest, PublicUser, RoomSummary } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
@@ -44,9 +45,10 @@ export function Conversation() {
 }
 
 /**
- * Keyed by conversation: its panels, scroll position and divider start afresh on every switch. A direct
- * conversation is keyed by the other person, so the first message creating its room, or accepting its
- * request, does not replace the view (and the composer being typed into) under the user's fingers.
+ * Keyed by conversation: its panels and divider start afresh on every switch (the reading place is kept
+ * in lib/reading-place.ts). A direct conversation is keyed by the other person, so the first message
+ * creating its room, or accepting its request, does not replace the view (and the composer being typed
+ * into) under the user's fingers.
  */
 function viewKey(me: string, room: RoomSummary | undefined, request: MessageRequest | undefined, draftPeer: PublicUser | null, roomId: string | null) {
   if (draftPeer) return `with:${draftPeer.handle}`;
@@ -193,6 +195,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         me={me.handle}
         dividerSeq={dividerSeq}
         ready={history === 'ready'}
+        placeKey={roomId ? readingPlaceKey(me.handle, roomId) : null}
         sentTick={sentTick}
         focus={focus}
         onLoadEarlier={olderExists && history === 'ready' ? loadEarlier : null}

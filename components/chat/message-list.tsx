@@ -2,20 +2,25 @@
 
 import { Fragment, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { dayLabel, GROUP_WITHIN_MS, sameDay } from '@/lib/dates';
+import { loadReadingPlace, type ReadingPlace, saveReadingPlace } from '@/lib/reading-place';
 import type { ChatMessage } from '@/lib/schemas';
 
 /** How close to the bottom (px) still counts as "at the bottom": new messages then scroll into view. */
 const AT_BOTTOM_PX = 48;
 /** How long a message jumped to stays highlighted. */
 const HIGHLIGHT_MS = 4_000;
+/** How often, at most, the reading place is written while scrolling. */
+const SAVE_PLACE_MS = 200;
 
 type Props = {
   messages: ChatMessage[];
   me: string;
   /** The first unread message when the conversation was opened: a "New messages" divider goes above it. */
   dividerSeq: number | null;
-  /** Ready once the first page is in: the view then lands on the divider, or at the bottom. */
+  /** Ready once the first page is in: the view then lands on the divider, or where the reader was, or at the bottom. */
   ready: boolean;
+  /** Where this tab keeps the reader's place in this conversation (lib/reading-place.ts); null for none. */
+  placeKey: string | null;
   /** Changes when the user sends: the view follows their own message to the bottom. */
   sentTick: number;
   renderMessage: (message: ChatMessage, first: boolean) => ReactNode;
@@ -34,7 +39,7 @@ type Props = {
  * when the reader is already at the bottom, otherwise a "N new messages" button counts them; loading
  * earlier history keeps the message the reader was looking at in place.
  */
-export function MessageList({ messages, me, dividerSeq, ready, sentTick, focus, renderMessage, tail, tailCount, head, onLoadEarlier }: Props) {
+export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTick, focus, renderMessage, tail, tailCount, head, onLoadEarlier }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const divider = useRef<HTMLLIElement>(null);
   const atBottom = useRef(true);
@@ -52,20 +57,44 @@ export function MessageList({ messages, me, dividerSeq, ready, sentTick, focus, 
     setUnseen(0);
   }, []);
 
-  // First landing: on the divider when there is unread, else at the bottom.
+  // First landing: on the divider when there is unread, else where this tab's reader left it (if that
+  // message is held), else at the bottom.
   useLayoutEffect(() => {
     if (!ready || landed.current) return;
     landed.current = true;
     previousLast.current = lastSeq;
-    if (divider.current && scroller.current) {
+    const element = scroller.current;
+    const place = placeKey ? loadReadingPlace(placeKey) : null;
+    const placeRow = place && element?.querySelector<HTMLElement>(`li[data-seq="${place.seq}"]`);
+    if (divider.current && element) {
       // Below the day's label, which stays pinned at the top and would cover the divider.
-      const pinnedLabel = scroller.current.querySelector('[data-day-label]')?.getBoundingClientRect().height ?? 0;
-      scroller.current.scrollTop = divider.current.offsetTop - scroller.current.offsetTop - pinnedLabel - 8;
+      element.scrollTop = divider.current.offsetTop - element.offsetTop - pinnedLabelHeight(element) - 8;
       atBottom.current = false;
+      onScroll();
+    } else if (place && placeRow && element) {
+      element.scrollTop += placeRow.getBoundingClientRect().top - element.getBoundingClientRect().top - place.top;
       onScroll();
     } else toBottom();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready]);
+
+  // The reader's place, written as they scroll (a reload gives no chance to write it on the way out).
+  const placeTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const writePlace = () => {
+    if (placeTimer.current) clearTimeout(placeTimer.current);
+    placeTimer.current = null;
+    const element = scroller.current;
+    if (placeKey && element) saveReadingPlace(placeKey, atBottom.current ? null : placeIn(element));
+  };
+  // A scroll just before switching away still counts: written while the list is still in the page.
+  useLayoutEffect(
+    () => () => void (placeTimer.current && writePlace()),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+  function keepPlace() {
+    if (placeKey && landed.current && !placeTimer.current) placeTimer.current = setTimeout(writePlace, SAVE_PLACE_MS);
+  }
 
   // Newer messages (or outbox rows) at the end: follow them only if the reader was at the bottom.
   useLayoutEffect(() => {
@@ -121,6 +150,7 @@ export function MessageList({ messages, me, dividerSeq, ready, sentTick, focus, 
     if (!element) return;
     atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
     if (atBottom.current) setUnseen(0);
+    keepPlace();
   }
 
   async function loadEarlier() {
@@ -202,4 +232,17 @@ export function MessageList({ messages, me, dividerSeq, ready, sentTick, focus, 
       )}
     </div>
   );
+}
+
+const pinnedLabelHeight = (element: HTMLElement) => element.querySelector('[data-day-label]')?.getBoundingClientRect().height ?? 0;
+
+/** The first message in view below the pinned day label, and how far its top is from the list's top. */
+function placeIn(element: HTMLElement): ReadingPlace | null {
+  const top = element.getBoundingClientRect().top;
+  const visibleFrom = top + pinnedLabelHeight(element);
+  for (const row of element.querySelectorAll<HTMLElement>('li[data-seq]')) {
+    const rect = row.getBoundingClientRect();
+    if (rect.bottom > visibleFrom) return { seq: Number(row.dataset.seq), top: rect.top - top };
+  }
+  return null;
 }

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, postMessages, roomIdWith, trackPageErrors } from './helpers';
+import { acceptedChat, openChatWith, postMessages, roomIdWith, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const scroller = (page: Page) => page.getByTestId('message-scroller');
@@ -100,5 +100,53 @@ test('more unread than the newest page holds: lands on the first unread, not on 
   await expect(row(bob.page, 'message 21')).toBeInViewport();
   // Read messages before it are there for context.
   await expect(row(bob.page, 'message 15')).toBeAttached();
+  expect(errors.list).toEqual([]);
+});
+
+test('switching away and back, or reloading, returns to where the reader was; from the bottom, to the bottom', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  const roomId = await roomIdWith(alice, bob.handle);
+  await alice.page.goto('/settings');
+  await bob.page.goto('/settings');
+  await postMessages(alice, roomId, numbered(1, 150));
+  // He has read them all (elsewhere): the conversation opens at the bottom.
+  const { lastSeq } = (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId);
+  expect((await bob.page.request.post(`/api/v1/rooms/${roomId}/read`, { data: { seq: lastSeq } })).status()).toBe(200);
+  await bob.page.goto(`/c/${roomId}`);
+  await expect(row(bob.page, 'message 150')).toBeInViewport();
+
+  // Bob scrolls up to read message 80 at the top of the list.
+  await row(bob.page, 'message 80').evaluate((item) => item.scrollIntoView({ block: 'start' }));
+  await scroller(bob.page).evaluate((element) => (element.scrollTop -= 40));
+  const topOf = () =>
+    scroller(bob.page).evaluate((element) => {
+      const item = [...element.querySelectorAll('li[data-seq]')].find((li) => li.textContent?.includes('message 80'))!;
+      return Math.round(item.getBoundingClientRect().top - element.getBoundingClientRect().top);
+    });
+  const readingAt = await topOf();
+  await expect.poll(() => bob.page.evaluate(() => Object.keys(sessionStorage).some((key) => key.startsWith('relay:place:')))).toBe(true);
+
+  // Another conversation, then back: the same message at the same height.
+  await openChatWith(bob, carol.handle);
+  await expect(bob.page.getByRole('main', { name: 'Conversation with Carol' })).toBeVisible();
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  await expect(row(bob.page, 'message 80')).toBeInViewport();
+  expect(Math.abs((await topOf()) - readingAt)).toBeLessThanOrEqual(2);
+  await expect(row(bob.page, 'message 150')).not.toBeInViewport();
+
+  // A reload too.
+  await bob.page.reload();
+  await expect(row(bob.page, 'message 80')).toBeInViewport();
+  expect(Math.abs((await topOf()) - readingAt)).toBeLessThanOrEqual(2);
+
+  // Left at the bottom, it opens at the bottom.
+  await scroller(bob.page).evaluate((element) => (element.scrollTop = element.scrollHeight));
+  await expect.poll(() => bob.page.evaluate(() => Object.keys(sessionStorage).some((key) => key.startsWith('relay:place:')))).toBe(false);
+  await openChatWith(bob, carol.handle);
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  await expect(row(bob.page, 'message 150')).toBeInViewport();
   expect(errors.list).toEqual([]);
 });
