@@ -1,3 +1,5 @@
+import { sessionEnded } from './sign-out';
+
 /** A refusal from our API: its status, the error's code, and the wait the server asked for (`Retry-After`). */
 export class ApiError extends Error {
   constructor(
@@ -19,6 +21,8 @@ export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> 
   });
   const body = await response.json().catch(() => null);
   if (!response.ok) {
+    // Signed out meanwhile (from another device, or banned): this page cannot go on.
+    if (response.status === 401) sessionEnded();
     // Our API sends Retry-After in seconds (server/http/api-route.ts).
     const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
     throw new ApiError(body?.error?.message ?? `Request failed (${response.status})`, response.status, body?.error?.code, Number.isFinite(retryAfter) ? retryAfter * 1000 : null);

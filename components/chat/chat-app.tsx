@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { signOut } from 'next-auth/react';
+import { signOutHere } from '@/lib/sign-out';
 import { NotificationCenter } from '../notifications/notification-center';
 import { useChat, useChatClient } from '../providers/chat-provider';
 import { ConnectionBanner } from './connection-banner';
@@ -47,7 +47,7 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
                   Moderation
                 </Link>
               )}
-              <button type="button" onClick={() => void signOut({ callbackUrl: '/signin' })} className="rounded border border-slate-300 px-2 py-1 text-sm">
+              <button type="button" onClick={() => void signOutHere()} className="rounded border border-slate-300 px-2 py-1 text-sm">
                 Sign out
               </button>
             </nav>

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { ApiError, apiFetch } from '../api-client';
 import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
+import { followSignOuts, sessionEnded } from '../sign-out';
 import { type ChatMessage, type GroupInvite, type MessageRequest, PRESENCE_QUERY_MAX, type RoomSummary } from '../schemas';
 import { type ChatStore, changesMyCounts } from '../stores/chat-store';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract';
@@ -31,8 +32,6 @@ export const LIST_BUSY_RETRIES = 4;
 /** The wait before asking again after `error`: only for a busy node (503), never less than it asked for. */
 const busyWait = (error: unknown, attempt: number) =>
   error instanceof ApiError && error.status === 503 ? Math.max(error.retryAfterMs ?? 0, backoff(attempt)) : null;
-/** Where a session the server ended lands: the sign-in page says why. */
-export const SIGNED_OUT_URL = '/signin?reason=ended';
 
 /**
  * Binds socket events to store actions and keeps delivery exactly-once and in order:
@@ -232,7 +231,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   socket.on('disconnect', () => store.getState().setConnected(false));
   socket.on('connect_error', (error) => {
     store.getState().setConnected(false);
-    if (error.message === 'unauthorized') return window.location.assign(SIGNED_OUT_URL);
+    if (error.message === 'unauthorized') return sessionEnded();
     if (socket.active || handshakeTimer) return;
     handshakeTimer = setTimeout(() => {
       handshakeTimer = null;
@@ -250,6 +249,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   };
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
+  const stopFollowingSignOuts = followSignOuts();
   // One report in flight per room and cursor: a burst of messages costs a couple of reports, not one each.
   const reportDelivered = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:delivered', { roomId, seq }));
   const reportRead = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:read', { roomId, seq }));
@@ -299,7 +299,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   );
   socket.on('disconnect', (reason) => {
     // The server cut this session (signed out elsewhere, or banned): back to the sign-in page.
-    if (reason === 'io server disconnect') window.location.assign(SIGNED_OUT_URL);
+    if (reason === 'io server disconnect') sessionEnded();
   });
 
   const unsubscribe = store.subscribe((state, previous) => {
@@ -398,6 +398,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       window.removeEventListener('online', onOnline);
       unsubscribe();
       window.removeEventListener('storage', onStorage);
+      stopFollowingSignOuts();
       socket.removeAllListeners();
       socket.disconnect();
     },

@@ -24,3 +24,46 @@ test('settings lists signed-in sessions and signing one out cuts that browser of
   await expect(laptop.page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   expect(errors.list).toEqual([]);
 });
+
+test('signing out in one tab takes the browser’s other tabs, settings too, to sign in, without saying another device did it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const dana = await signUp(browser, 'dana', 'Dana', errors);
+  const chatTab = await dana.page.context().newPage();
+  const settingsTab = await dana.page.context().newPage();
+  errors.watch(chatTab);
+  errors.watch(settingsTab);
+  await chatTab.goto('/');
+  await expect(chatTab.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await settingsTab.goto('/settings');
+  await expect(settingsTab.getByRole('list', { name: 'Sessions' })).toBeVisible();
+
+  await dana.page.getByRole('button', { name: 'Sign out' }).click();
+  for (const tab of [dana.page, chatTab, settingsTab]) {
+    await expect(tab).toHaveURL(/\/signin$/);
+    await expect(tab.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await expect(tab.getByText(/another device/)).toHaveCount(0);
+  }
+  expect(errors.list).toEqual([]);
+});
+
+test('a settings page whose session was ended elsewhere goes to sign in, saying so, at its next request', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const laptop = await signUp(browser, 'erin', 'Erin', errors);
+  const phone = await (await browser.newContext({ userAgent: 'Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile' })).newPage();
+  errors.watch(phone);
+  await phone.goto('/signin');
+  await phone.getByLabel('Username').fill(laptop.handle);
+  await phone.getByLabel('Password').fill(PASSWORD);
+  await phone.getByRole('button', { name: 'Sign in' }).click();
+  await expect(phone.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await phone.goto('/settings');
+  await expect(phone.getByRole('list', { name: 'Sessions' })).toBeVisible();
+
+  await laptop.page.getByRole('link', { name: 'Settings' }).click();
+  await laptop.page.getByRole('list', { name: 'Sessions' }).getByRole('button', { name: 'Sign out Chrome on Android' }).click();
+  await expect(laptop.page.getByRole('list', { name: 'Sessions' }).getByRole('listitem')).toHaveCount(1);
+  // The phone's settings page acts: its request finds the session gone.
+  await phone.getByRole('checkbox').first().click();
+  await expect(phone).toHaveURL(/\/signin\?reason=ended$/);
+  expect(errors.list).toEqual([]);
+});

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxItem } from '@/lib/outbox';
-import { bindChatClient, type ChatSocket, LIST_BUSY_RETRIES, ROOM_LIST_REFRESH_MS, SIGNED_OUT_URL } from '@/lib/realtime/chat-client';
+import { bindChatClient, type ChatSocket, LIST_BUSY_RETRIES, ROOM_LIST_REFRESH_MS } from '@/lib/realtime/chat-client';
+import { SIGNED_OUT_URL } from '@/lib/sign-out';
 import { type ChatMessage, PRESENCE_QUERY_MAX } from '@/lib/schemas';
 import { createChatStore } from '@/lib/stores/chat-store';
 
@@ -130,6 +131,13 @@ describe('chat client: the handshake', () => {
     expect(assign).toHaveBeenCalledWith(SIGNED_OUT_URL);
     await vi.advanceTimersByTimeAsync(20_000);
     expect(socket.connects).toBe(1);
+  });
+
+  it('sends the user to sign in without a reason when this browser signed out (in another tab) just before', async () => {
+    const { socket } = setUp();
+    vi.stubGlobal('localStorage', { getItem: (key: string) => (key === 'relay:signed-out' ? String(Date.now()) : null) });
+    socket.fire('connect_error', new Error('unauthorized'));
+    expect(assign).toHaveBeenCalledWith('/signin');
   });
 });
 

@@ -1,0 +1,36 @@
+import { signOut } from 'next-auth/react';
+
+// How a page leaves a session, and how it learns that its session ended: signed out by the user in
+// this browser (any tab), or ended from elsewhere (another device, a ban), which the sign-in page explains.
+
+/** Where a session ended from elsewhere lands: the sign-in page says why. */
+export const SIGNED_OUT_URL = '/signin?reason=ended';
+const SIGNED_OUT_HERE_KEY = 'relay:signed-out';
+// A session ending this soon after a sign-out in this browser is that sign-out, not another device's doing.
+const SAME_SIGN_OUT_MS = 30_000;
+
+let leaving = false;
+
+/** Signs this browser out; its other tabs follow to the sign-in page, told nothing went wrong. */
+export async function signOutHere(): Promise<void> {
+  leaving = true;
+  localStorage.setItem(SIGNED_OUT_HERE_KEY, String(Date.now()));
+  await signOut({ callbackUrl: '/signin' });
+}
+
+/** The session is gone under this page: to the sign-in page, unless this tab is signing out itself. */
+export function sessionEnded(): void {
+  if (leaving) return;
+  const signedOutAt = typeof localStorage === 'undefined' ? 0 : Number(localStorage.getItem(SIGNED_OUT_HERE_KEY) ?? 0);
+  const signedOutHere = Date.now() - signedOutAt < SAME_SIGN_OUT_MS;
+  window.location.assign(signedOutHere ? '/signin' : SIGNED_OUT_URL);
+}
+
+/** Follows a sign-out in another tab of this browser at once; returns the way to stop. */
+export function followSignOuts(): () => void {
+  const onStorage = (event: StorageEvent) => {
+    if (event.key === SIGNED_OUT_HERE_KEY && event.newValue) sessionEnded();
+  };
+  window.addEventListener('storage', onStorage);
+  return () => window.removeEventListener('storage', onStorage);
+}
