@@ -7,9 +7,13 @@ function colourOf(handle: string) {
   return COLOURS[hash % COLOURS.length];
 }
 
+// Whole characters as the reader sees them: an emoji, a flag or a family is one, never half of one
+// (a string index is one UTF-16 unit, and would show a lone surrogate as "�").
+const graphemes = (text: string) => Array.from(new Intl.Segmenter().segment(text), (part) => part.segment);
+
 export function initialsOf(name: string) {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? words[0][0] + words[1][0] : (words[0] ?? '?').slice(0, 2);
+  const words = name.trim().split(/\s+/).filter(Boolean).map(graphemes);
+  const letters = words.length > 1 ? words[0][0] + words[1][0] : (words[0] ?? ['?']).slice(0, 2).join('');
   return letters.toUpperCase();
 }
 
