@@ -8,8 +8,8 @@ import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_LENGTH, type
 import { uploadAttachment } from '@/lib/upload-attachment';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
-/** A file being uploaded, uploaded (ready to go with the next message), or refused. */
-type Upload = { key: string; name: string; progress: number; attachment?: AttachmentInfo; error?: string; abort: () => void };
+/** A file being uploaded, uploaded (ready to go with the next message), or refused. The file is kept for Retry. */
+type Upload = { key: string; file: File; progress: number; attachment?: AttachmentInfo; error?: string; abort: () => void };
 
 /** The message box's id: the conversation's "Skip to the message box" focuses it. */
 export const MESSAGE_INPUT_ID = 'message-input';
@@ -86,32 +86,65 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   const [uploads, setUploads] = useState<Upload[]>([]);
   const patchUpload = (key: string, patch: Partial<Upload>) => setUploads((list) => list.map((upload) => (upload.key === key ? { ...upload, ...patch } : upload)));
   const uploading = uploads.some((upload) => !upload.attachment && !upload.error);
+  // A file that did not upload holds the message: sent without it, it would be lost without a word.
+  const failed = uploads.some((upload) => upload.error);
   const ready = uploads.flatMap((upload) => (upload.attachment ? [upload.attachment] : []));
+  // Why some picked files were not added (past MAX_ATTACHMENTS_PER_MESSAGE).
+  const [notAdded, setNotAdded] = useState('');
+  // Send pressed while files were still uploading: the message goes once they are done.
+  const [sendWhenUploaded, setSendWhenUploaded] = useState(false);
   // Leaving the conversation cancels uploads still on their way (an unsent upload is swept by the server).
   const current = useRef(uploads);
   current.current = uploads;
   useEffect(() => () => current.current.forEach((upload) => upload.abort()), []);
 
+  /** Starts (or restarts) one file's upload under its row's key. */
+  function startUpload(key: string, file: File) {
+    const handle = uploadAttachment(roomId!, file, (progress) => patchUpload(key, { progress }));
+    handle.done.then(
+      (attachment) => patchUpload(key, { attachment, progress: 1 }),
+      (error: Error) => patchUpload(key, { error: error.message }),
+    );
+    return handle.abort;
+  }
   function attach(files: FileList | null) {
     if (!roomId || !files) return;
-    for (const file of [...files].slice(0, MAX_ATTACHMENTS_PER_MESSAGE - uploads.length)) {
+    setSendWhenUploaded(false);
+    const room = MAX_ATTACHMENTS_PER_MESSAGE - uploads.length;
+    const left = files.length - Math.max(room, 0);
+    setNotAdded(left > 0 ? `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message: ${left} ${left === 1 ? 'was' : 'were'} not added.` : '');
+    for (const file of [...files].slice(0, Math.max(room, 0))) {
       const key = crypto.randomUUID();
-      const handle = uploadAttachment(roomId, file, (progress) => patchUpload(key, { progress }));
-      setUploads((list) => [...list, { key, name: file.name, progress: 0, abort: handle.abort }]);
-      handle.done.then(
-        (attachment) => patchUpload(key, { attachment, progress: 1 }),
-        (error: Error) => patchUpload(key, { error: error.message }),
-      );
+      const abort = startUpload(key, file);
+      setUploads((list) => [...list, { key, file, progress: 0, abort }]);
     }
   }
-  const removeUpload = (upload: Upload) => {
-    upload.abort();
-    setUploads((list) => list.filter((item) => item.key !== upload.key));
+  const retryUpload = (item: Upload) => patchUpload(item.key, { error: undefined, progress: 0, abort: startUpload(item.key, item.file) });
+  const removeUpload = (item: Upload) => {
+    item.abort();
+    setSendWhenUploaded(false);
+    setNotAdded('');
+    setUploads((list) => list.filter((other) => other.key !== item.key));
   };
+
+  // The send Enter asked for while uploading: made when the last upload ends, dropped if one failed
+  // (the failure is shown, and the user decides).
+  useEffect(() => {
+    if (!sendWhenUploaded || uploading) return;
+    setSendWhenUploaded(false);
+    if (!failed) send();
+    // Only these say when; send reads this render's text and files.
+  }, [sendWhenUploaded, uploading, failed]);
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if ((!body.trim() && ready.length === 0) || uploading || disabled) return;
+    if ((!body.trim() && uploads.length === 0) || failed || disabled) return;
+    if (uploading) setSendWhenUploaded(true);
+    else send();
+  }
+
+  function send() {
+    if ((!body.trim() && ready.length === 0) || disabled) return;
     const target = roomId ? { roomId } : { to: draftPeer!.handle };
     const reply = replyingTo ? { replyToId: replyingTo.id, replyQuote: { sender: nameOf(replyingTo.sender), excerpt: excerptOf(replyingTo) } } : {};
     const files = ready.length > 0 ? { attachmentIds: ready.map((attachment) => attachment.id), attachments: ready } : {};
@@ -120,6 +153,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     clearDraftIf(me, conversation, body);
     setText(loadDraft(me, conversation));
     setUploads([]);
+    setNotAdded('');
     if (replyingTo) cancelReply();
     if (roomId) client?.typing(roomId, false);
     onSent?.();
@@ -142,7 +176,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
         <ul aria-label="Files to send" className="mb-2 flex flex-col gap-1 text-sm">
           {uploads.map((upload) => (
             <li key={upload.key} className="flex flex-wrap items-center gap-2">
-              <span className="min-w-0 break-all">{upload.name}</span>
+              <span className="min-w-0 break-all">{upload.file.name}</span>
               {upload.error ? (
                 <span role="alert" className="text-red-800">
                   {upload.error}
@@ -150,15 +184,34 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
               ) : upload.attachment ? (
                 <span className="text-xs text-slate-600">Ready</span>
               ) : (
-                <progress aria-label={`Uploading ${upload.name}`} value={upload.progress} max={1} className="h-2 w-32" />
+                <progress aria-label={`Uploading ${upload.file.name}`} value={upload.progress} max={1} className="h-2 w-32" />
               )}
-              <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.name}`} className="rounded border border-slate-300 px-2 text-xs">
+              {upload.error && (
+                <button type="button" onClick={() => retryUpload(upload)} aria-label={`Retry ${upload.file.name}`} className="rounded border border-slate-300 px-2 text-xs">
+                  Retry
+                </button>
+              )}
+              <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.file.name}`} className="rounded border border-slate-300 px-2 text-xs">
                 Remove
               </button>
             </li>
           ))}
         </ul>
       )}
+      {/* Said in words beside Send: what holds the message, or why some files were left out. */}
+      <div role="status" className="text-sm empty:hidden">
+        {failed ? (
+          <p className="mb-2 text-red-800">A file did not upload: retry it or remove it.</p>
+        ) : sendWhenUploaded ? (
+          <p className="mb-2 flex items-center gap-2 text-slate-600">
+            Sending once the files are uploaded…
+            <button type="button" onClick={() => setSendWhenUploaded(false)} className="rounded border border-slate-300 px-2 text-xs">
+              Don&apos;t send yet
+            </button>
+          </p>
+        ) : null}
+        {notAdded && <p className="mb-2 text-slate-600">{notAdded}</p>}
+      </div>
       <div className="flex items-end gap-2">
         <label
           title={roomId ? 'Attach file' : 'Files can be attached once the conversation has started'}
@@ -189,6 +242,8 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           rows={1}
           disabled={disabled}
           onChange={(event) => {
+            // A changed message waits for Send again, rather than going out half edited.
+            setSendWhenUploaded(false);
             setBody(event.target.value);
             if (roomId) client?.typing(roomId, event.target.value.length > 0);
           }}
@@ -202,7 +257,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           className="min-w-0 flex-1 resize-none rounded-2xl border border-slate-300 bg-surface px-3 py-2 disabled:bg-slate-100"
           placeholder={placeholder ?? 'Write a message'}
         />
-        <button type="submit" disabled={disabled || uploading} className="shrink-0 rounded-full bg-indigo-700 px-4 py-2 font-medium text-white disabled:opacity-60">
+        <button type="submit" disabled={disabled} className="shrink-0 rounded-full bg-indigo-700 px-4 py-2 font-medium text-white disabled:opacity-60">
           Send
         </button>
       </div>

@@ -1,0 +1,105 @@
+import { expect, type Page, test } from './fixtures';
+import { acceptedChat, openChatWith, signUp, trackPageErrors } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const row = (page: Page, text: string) => messages(page).locator('li[data-seq]').filter({ has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
+const filesToSend = (page: Page) => page.getByRole('list', { name: 'Files to send' });
+const attachments = '**/api/v1/rooms/*/attachments';
+
+test('a file that failed to upload holds the message until it is retried, then goes with it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'files follow');
+  // The first try loses the connection; the retry gets through.
+  let tries = 0;
+  await alice.page.route(attachments, (route) => (tries++ === 0 ? route.abort('internetdisconnected') : route.continue()));
+
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('the report') });
+  await expect(filesToSend(alice.page).getByRole('alert')).toHaveText('Upload failed: no connection to the server');
+  const message = alice.page.getByRole('textbox', { name: 'Message' });
+  await message.fill('caption with the report');
+  await message.press('Enter');
+  // Held, and the composer says why; the caption and the file stay.
+  await expect(alice.page.getByText('A file did not upload: retry it or remove it.')).toBeVisible();
+  await expect(message).toHaveValue('caption with the report');
+  await expect(filesToSend(alice.page)).toContainText('report.txt');
+
+  await alice.page.getByRole('button', { name: 'Retry report.txt' }).click();
+  await expect(filesToSend(alice.page)).toContainText('Ready');
+  await expect(alice.page.getByText('A file did not upload: retry it or remove it.')).toHaveCount(0);
+  await message.press('Enter');
+  // One message, caption and file together (the caption was never sent alone).
+  await expect(row(bob.page, 'caption with the report')).toContainText('report.txt');
+  await expect(row(bob.page, 'caption with the report')).toHaveCount(1);
+  await expect(filesToSend(alice.page)).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('picking more files than a message may carry says how many were left out', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  // A group of one is a conversation Alice may upload to.
+  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Many files', members: [] } })).status()).toBe(201);
+  await alice.page.reload();
+  await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Many files/ }).click();
+
+  const files = Array.from({ length: 12 }, (_, index) => ({ name: `file-${index + 1}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`file ${index + 1}`) }));
+  await alice.page.getByLabel('Attach file').setInputFiles(files);
+  await expect(alice.page.getByText('At most 10 files per message: 2 were not added.')).toBeVisible();
+  await expect(filesToSend(alice.page).getByRole('listitem')).toHaveCount(10);
+  expect(errors.list).toEqual([]);
+});
+
+test('Enter while a file is uploading sends the message once the upload is done; editing cancels that', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'slow files follow');
+  // Each upload waits until the test lets it through.
+  let release = () => {};
+  await alice.page.route(attachments, async (route) => {
+    await new Promise<void>((resolve) => (release = resolve));
+    await route.continue();
+  });
+  const message = alice.page.getByRole('textbox', { name: 'Message' });
+  const hint = alice.page.getByText('Sending once the files are uploaded…');
+
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: 'slow.txt', mimeType: 'text/plain', buffer: Buffer.from('slow') });
+  await expect(alice.page.getByRole('progressbar', { name: 'Uploading slow.txt' })).toBeVisible();
+  await message.fill('sent when uploaded');
+  await message.press('Enter');
+  await expect(hint).toBeVisible();
+  release();
+  await expect(row(bob.page, 'sent when uploaded')).toContainText('slow.txt');
+  await expect(message).toHaveValue('');
+  await expect(filesToSend(alice.page)).toHaveCount(0);
+  await expect(hint).toHaveCount(0);
+
+  // Editing the text after pressing Enter takes the send back: it waits for another press.
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: 'second.txt', mimeType: 'text/plain', buffer: Buffer.from('second') });
+  await expect(alice.page.getByRole('progressbar', { name: 'Uploading second.txt' })).toBeVisible();
+  await message.fill('first thought');
+  await message.press('Enter');
+  await expect(hint).toBeVisible();
+  await message.fill('second thought');
+  await expect(hint).toHaveCount(0);
+  release();
+  await expect(filesToSend(alice.page)).toContainText('Ready');
+  await expect(message).toHaveValue('second thought');
+  await message.press('Enter');
+  await expect(row(bob.page, 'second thought')).toContainText('second.txt');
+  // "first thought" was never sent: the message after it is the last one Bob has.
+  await expect(messages(bob.page).locator('li[data-seq]').last()).toContainText('second thought');
+  await expect(row(bob.page, 'first thought')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('initials take whole characters: a second word starting with an emoji shows the emoji, not half of it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice 🌸 Liddell', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  const header = bob.page.locator('header', { has: bob.page.getByRole('heading', { name: 'Alice 🌸 Liddell' }) });
+  const initials = header.locator('span[aria-hidden="true"]').first();
+  await expect(initials).toHaveText('A🌸');
+  // No lone surrogate (half of a character) anywhere in it.
+  expect(await initials.evaluate((element) => element.textContent!.isWellFormed())).toBe(true);
+  expect(errors.list).toEqual([]);
+});
