@@ -1,6 +1,6 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { MessageRequest, PublicUser, RoomSummary } from '@/lib/schemas';
 import { shownPresence } from '@/lib/stores/chat-store';
 import { useChat, useChatStore } from '../providers/chat-provider';
@@ -14,9 +14,17 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
   const me = useChat((state) => state.me);
   const store = useChatStore();
   const [details, setDetails] = useState<null | 'details' | 'add'>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const detailsButton = useRef<HTMLButtonElement>(null);
   const isGroup = room?.kind === 'group';
   const peer = room && !isGroup ? room.members.find((member) => member.handle !== me.handle) : (request?.from ?? draftPeer ?? undefined);
   const peerPresence = useChat((state) => (peer ? shownPresence(state)[peer.handle] : undefined));
+
+  // Focus goes back to the button that opened the panel; it would otherwise fall to <body> with the panel.
+  function closeDetails() {
+    (details === 'add' ? addButton : detailsButton).current?.focus();
+    setDetails(null);
+  }
 
   return (
     <>
@@ -48,6 +56,7 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
         {room && (
           <div className="flex shrink-0 gap-1">
             <button
+              ref={addButton}
               type="button"
               onClick={() => setDetails(details === 'add' ? null : 'add')}
               aria-expanded={details === 'add'}
@@ -56,6 +65,7 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
               {isGroup ? 'Members' : 'Add person'}
             </button>
             <button
+              ref={detailsButton}
               type="button"
               onClick={() => setDetails(details === 'details' ? null : 'details')}
               aria-expanded={details === 'details'}
@@ -67,7 +77,7 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
           </div>
         )}
       </header>
-      {details && room && <ConversationDetails room={room} focusAdd={details === 'add'} onClose={() => setDetails(null)} />}
+      {details && room && <ConversationDetails room={room} focusAdd={details === 'add'} onClose={closeDetails} />}
     </>
   );
 }

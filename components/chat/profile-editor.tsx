@@ -1,9 +1,15 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { PublicUser } from '@/lib/schemas';
 import { useChat, useChatStore } from '../providers/chat-provider';
+
+/** The server names the field ("displayName: must not be empty"); people read "Display name must not be empty." */
+function humanError(message: string) {
+  const issue = /^displayName: ([^;]+)/.exec(message)?.[1];
+  return issue ? `Display name ${issue.replace(/\.$/, '')}.` : message;
+}
 
 /** Shows who you are (handle included) and lets you change your display name. */
 export function ProfileEditor() {
@@ -11,6 +17,22 @@ export function ProfileEditor() {
   const store = useChatStore();
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const field = useRef<HTMLInputElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const wasEditing = useRef(false);
+
+  // Opening puts focus in the field; closing (Save, Cancel, Escape) gives it back to "Edit profile", not <body>.
+  useEffect(() => {
+    if (editing) field.current?.focus();
+    else if (wasEditing.current) editButton.current?.focus();
+    wasEditing.current = editing;
+  }, [editing]);
+
+  // The field starts from the current name each time it opens, so closing is enough to restore it.
+  function close() {
+    setEditing(false);
+    setError(null);
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -18,10 +40,9 @@ export function ProfileEditor() {
     try {
       const { user } = await apiFetch<{ user: PublicUser }>('/api/v1/me', { method: 'PATCH', body: JSON.stringify({ displayName }) });
       store.getState().renameUser(user);
-      setEditing(false);
-      setError(null);
+      close();
     } catch (failure) {
-      setError((failure as Error).message);
+      setError(humanError((failure as Error).message));
     }
   }
 
@@ -31,7 +52,7 @@ export function ProfileEditor() {
         <p className="font-semibold">{me.displayName}</p>
         <p className="text-xs text-slate-600">
           @{me.handle}{' '}
-          <button type="button" onClick={() => setEditing(true)} className="underline">
+          <button ref={editButton} type="button" onClick={() => setEditing(true)} className="underline">
             Edit profile
           </button>
         </p>
@@ -39,19 +60,24 @@ export function ProfileEditor() {
     );
   }
   return (
-    <form onSubmit={onSubmit} className="space-y-1 text-sm">
+    <form onSubmit={onSubmit} onKeyDown={(event) => event.key === 'Escape' && close()} className="space-y-1 text-sm">
       <label className="block">
         Display name
-        <input name="displayName" defaultValue={me.displayName} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+        <input ref={field} name="displayName" defaultValue={me.displayName} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
       </label>
       {error && (
         <p role="alert" className="text-red-800">
           {error}
         </p>
       )}
-      <button type="submit" className="rounded bg-indigo-700 px-2 py-1 text-white">
-        Save
-      </button>
+      <div className="flex gap-2">
+        <button type="submit" className="rounded bg-indigo-700 px-2 py-1 text-white">
+          Save
+        </button>
+        <button type="button" onClick={close} className="rounded border border-slate-300 px-2 py-1">
+          Cancel
+        </button>
+      </div>
     </form>
   );
 }
