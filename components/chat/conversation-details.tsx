@@ -8,6 +8,7 @@ import { shownPresence } from '@/lib/stores/chat-store';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
 import { ConfirmButton } from './confirm-button';
+import { invitedNotice } from './new-group-form';
 import { PresenceDot } from './presence-label';
 import { RoomNotificationControl } from '../notifications/room-notification-control';
 
@@ -18,6 +19,7 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
   const store = useChatStore();
   const client = useChatClient();
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const isGroup = room.kind === 'group';
   const isOwner = isGroup && room.owner === me.handle;
   const peer = !isGroup ? room.members.find((member) => member.handle !== me.handle) : undefined;
@@ -40,14 +42,22 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
     return () => clearInterval(timer);
   }, [client, others]);
 
+  /** Runs an action and refreshes the lists; false (with the error shown) if it failed. */
   async function run(action: () => Promise<unknown>) {
     setError(null);
     try {
       await action();
       await client?.refreshRooms();
+      return true;
     } catch (failure) {
       setError((failure as Error).message);
+      return false;
     }
+  }
+
+  async function removeMember(handle: string) {
+    // Their row (and the focused button in it) goes: the Add field is the next useful stop.
+    if (await run(() => apiFetch(`/api/v1/groups/${room.id}/users/${handle}`, { method: 'DELETE' }))) addInput.current?.focus();
   }
 
   async function addPerson(event: FormEvent<HTMLFormElement>) {
@@ -55,9 +65,12 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
     const form = event.currentTarget;
     const handle = String(new FormData(form).get('handle') ?? '').trim().replace(/^@/, '').toLowerCase();
     if (!handle) return;
+    setNotice(null);
     await run(async () => {
       // In a direct conversation the server starts a new group with all three and returns it.
-      const reply = await apiFetch<{ room?: RoomSummary }>(`/api/v1/groups/${room.id}/users`, { method: 'POST', body: JSON.stringify({ handle }) });
+      const reply = await apiFetch<{ room?: RoomSummary; invited?: boolean }>(`/api/v1/groups/${room.id}/users`, { method: 'POST', body: JSON.stringify({ handle }) });
+      // A stranger to the owner is invited, not added: without this the owner sees nothing happen.
+      if (reply.invited) setNotice(invitedNotice([handle]));
       if (reply.room) {
         await client?.refreshRooms();
         store.getState().openRoom(reply.room.id);
@@ -88,7 +101,7 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
       <h4 className="mt-4 text-xs font-semibold uppercase text-slate-600">{isGroup ? 'Members' : 'People'}</h4>
       <ul aria-label="Members" className="mt-1 space-y-2">
         {room.members.map((member) => (
-          <li key={member.handle} className="flex items-center gap-2">
+          <li key={member.handle} className="flex flex-wrap items-center gap-2">
             <Avatar handle={member.handle} name={member.displayName} size="sm" />
             <span className="min-w-0 flex-1 truncate">
               {member.displayName} <span className="text-slate-600">@{member.handle}</span>
@@ -96,13 +109,12 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
             </span>
             {member.handle !== me.handle && <PresenceDot status={presence[member.handle]} />}
             {isOwner && member.handle !== me.handle && (
-              <button
-                type="button"
-                onClick={() => void run(() => apiFetch(`/api/v1/groups/${room.id}/users/${member.handle}`, { method: 'DELETE' }))}
-                className="text-red-800 underline"
-              >
-                Remove {member.handle}
-              </button>
+              <ConfirmButton
+                label={`Remove ${member.handle}`}
+                question={`Remove ${member.displayName} from the group?`}
+                confirmLabel="Remove"
+                onConfirm={() => removeMember(member.handle)}
+              />
             )}
           </li>
         ))}
@@ -118,6 +130,9 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
           </button>
         </form>
       )}
+      <p role="status" className="mt-1 text-slate-700">
+        {notice}
+      </p>
       {!isGroup && <p className="mt-1 text-xs text-slate-600">Adding someone starts a new group; this conversation stays private.</p>}
       <div className="mt-6 border-t border-slate-200 pt-4">
         {peer && <BlockControl handle={peer.handle} />}

@@ -1,15 +1,38 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { RoomSummary } from '@/lib/schemas';
 import { useChatClient, useChatStore } from '../providers/chat-provider';
+
+/** What the owner is told about people who were invited rather than added (null when there are none). */
+export function invitedNotice(handles: string[]) {
+  if (handles.length === 0) return null;
+  return `${handles.map((handle) => `@${handle}`).join(', ')} ${handles.length === 1 ? 'was' : 'were'} invited: they join once they accept.`;
+}
 
 export function NewGroupForm() {
   const store = useChatStore();
   const client = useChatClient();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const nameField = useRef<HTMLInputElement>(null);
+  const openButton = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+
+  // Opening puts focus in the name field; Cancel gives it back to "New group", not <body> (creating opens
+  // the new group, which takes it).
+  useEffect(() => {
+    if (open) nameField.current?.focus();
+    else if (refocus.current) openButton.current?.focus();
+    refocus.current = false;
+  }, [open]);
+
+  function cancel() {
+    refocus.current = true;
+    setOpen(false);
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -24,6 +47,9 @@ export function NewGroupForm() {
         method: 'POST',
         body: JSON.stringify({ name: String(form.get('name') ?? ''), members }),
       });
+      // Strangers to the owner are invited, not added (docs/protocol.md): they are not in room.members yet.
+      const joined = new Set(room.members.map((member) => member.handle));
+      setNotice(invitedNotice([...new Set(members)].filter((handle) => !joined.has(handle))));
       await client?.refreshRooms();
       store.getState().openRoom(room.id);
       setOpen(false);
@@ -34,16 +60,29 @@ export function NewGroupForm() {
 
   if (!open) {
     return (
-      <button type="button" onClick={() => setOpen(true)} className="mx-3 mt-2 rounded border border-slate-300 px-2 py-1 text-sm">
-        New group
-      </button>
+      <>
+        <button
+          ref={openButton}
+          type="button"
+          onClick={() => {
+            setNotice(null);
+            setOpen(true);
+          }}
+          className="mx-3 mt-2 rounded border border-slate-300 px-2 py-1 text-sm"
+        >
+          New group
+        </button>
+        <p role="status" className="mx-3 mt-1 text-sm text-slate-700">
+          {notice}
+        </p>
+      </>
     );
   }
   return (
     <form onSubmit={onSubmit} aria-label="New group" className="space-y-2 border-b border-slate-200 p-3 text-sm">
       <label className="block">
         Group name
-        <input name="name" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+        <input ref={nameField} name="name" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
       </label>
       <label className="block">
         Members (handles)
@@ -58,7 +97,7 @@ export function NewGroupForm() {
         <button type="submit" className="rounded bg-indigo-700 px-2 py-1 text-white">
           Create group
         </button>
-        <button type="button" onClick={() => setOpen(false)} className="rounded border border-slate-300 px-2 py-1">
+        <button type="button" onClick={cancel} className="rounded border border-slate-300 px-2 py-1">
           Cancel
         </button>
       </div>

@@ -98,3 +98,40 @@ test("a group's details show each member's status, asked for when the panel open
   await expect(dotOf(alice.handle)).toHaveAttribute('aria-label', 'online');
   expect(errors.list).toEqual([]);
 });
+
+test('the owner is told who was invited, and removing a member asks first and keeps focus in the panel', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const [alice, bob, carol] = await signUpThree(browser, errors);
+  const page = alice.page;
+
+  await page.getByRole('button', { name: 'New group' }).click();
+  await page.getByLabel('Group name').fill('Team');
+  await page.getByLabel('Members (handles)').fill(bob.handle);
+  await page.getByRole('button', { name: 'Create group' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `@${bob.handle} was invited: they join once they accept.` })).toBeVisible();
+  await acceptInvite(bob.page, 'Team');
+  await expect(page.getByText('2 members')).toBeVisible();
+
+  const details = page.getByRole('complementary', { name: 'Conversation details' });
+  const members = details.getByRole('list', { name: 'Members' });
+  await page.getByRole('button', { name: 'Members' }).click();
+  await page.getByLabel('Handle to add').fill(carol.handle);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(details.getByRole('status')).toHaveText(`@${carol.handle} was invited: they join once they accept.`);
+  await acceptInvite(carol.page, 'Team');
+  await expect(members).toContainText(`@${carol.handle}`);
+
+  const remove = details.getByRole('button', { name: `Remove ${carol.handle}` });
+  await remove.click();
+  await expect(details.getByRole('group', { name: 'Remove Carol from the group?' })).toBeVisible();
+  await expect(details.getByRole('button', { name: 'Remove', exact: true })).toBeFocused();
+  await details.getByRole('button', { name: 'Cancel' }).click();
+  await expect(remove).toBeFocused();
+  await expect(members).toContainText(`@${carol.handle}`);
+
+  await remove.click();
+  await details.getByRole('button', { name: 'Remove', exact: true }).click();
+  await expect(members).not.toContainText(`@${carol.handle}`);
+  await expect(page.getByLabel('Handle to add')).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
