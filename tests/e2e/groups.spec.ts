@@ -135,3 +135,31 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await expect(page.getByLabel('Handle to add')).toBeFocused();
   expect(errors.list).toEqual([]);
 });
+
+test('declining an invite moves focus to the next one, and a lapsed invite leaves the list when answered', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const [alice, bob, carol] = await signUpThree(browser, errors);
+  const create = async (owner: Person, name: string) => {
+    const response = await owner.page.request.post('/api/v1/groups', { data: { name, members: [carol.handle] } });
+    expect(response.status()).toBe(201);
+    return (await response.json()).room.id as string;
+  };
+  const first = await create(alice, 'First');
+  await create(bob, 'Second');
+  await create(alice, 'Third');
+  const invites = carol.page.getByRole('region', { name: 'Message requests' });
+  const invite = (group: string) => invites.getByRole('listitem').filter({ hasText: `invites you to the group "${group}"` });
+  await expect(invites.getByRole('listitem')).toHaveCount(3);
+
+  await invite('Third').getByRole('button', { name: 'Decline' }).click();
+  await expect(invite('Third')).toHaveCount(0);
+  await expect(invites.getByRole('listitem').first().getByRole('button', { name: 'Accept' })).toBeFocused();
+
+  // Alice leaves "First": her invite lapses, and Carol's tab is not told.
+  expect((await alice.page.request.delete(`/api/v1/groups/${first}/users/${alice.handle}`)).status()).toBe(200);
+  await invite('First').getByRole('button', { name: 'Accept' }).click();
+  await expect(invites.getByRole('alert')).toHaveText('This invite is no longer open.');
+  await expect(invite('First')).toHaveCount(0);
+  await expect(invite('Second')).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
