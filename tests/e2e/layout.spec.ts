@@ -143,6 +143,8 @@ test('on a phone, ← back to the list takes the list’s place in history: Back
   }
   const page = alice.page;
   await page.goto('/');
+  // The list on screen: the app has taken `/` as the last chat address (Back to chat returns there).
+  await expect(rooms(page).getByRole('button', { name: /Gina/ })).toBeVisible();
   await page.goto('/settings');
   await page.getByRole('link', { name: 'Back to chat' }).click();
   await expect(page).toHaveURL(/\/$/);
