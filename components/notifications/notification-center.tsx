@@ -2,10 +2,12 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { isMuted } from '@/lib/muting';
-import type { ChatMessage } from '@/lib/schemas';
+import { apiFetch } from '@/lib/api-client';
+import type { ChatMessage, NotificationSettingsView } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { inPageNotification } from './in-page-notification';
 import { PROMPTED_KEY, enablePush, pushSupported, registerServiceWorker, soundEnabled, subscribePush } from './push-client';
+import { onSettingsSaved } from './settings-channel';
 
 /**
  * The chat page's notification side, with no UI of its own but the one-time prompt: tells the server
@@ -47,27 +49,39 @@ export function NotificationCenter() {
     };
   }, [client, activeRoomId]);
 
-  // A hidden tab alerts at once (the push, if any, comes later and replaces it: same tag), unless the
-  // user is looking at the app on another device or tab right now.
+  // A hidden tab alerts at once (the push, if any, comes later and replaces it: same tag, same words),
+  // by the same rules and the user's settings, unless the user is looking at the app on another device
+  // or tab right now. Until the settings are known it stays quiet: hidden text must never show.
   useEffect(() => {
     const socket = client?.socket;
-    if (!socket) return;
+    if (!client || !socket) return;
+    let settings: NotificationSettingsView | null = null;
+    const loadSettings = () => apiFetch<NotificationSettingsView>('/api/v1/me/notifications').then((view) => void (settings ??= view));
+    void loadSettings().catch((error) => console.warn('[relay] notification settings:', error));
+    const stopListening = onSettingsSaved((view) => void (settings = view));
     const onMessage = async ({ message }: { message: ChatMessage }) => {
-      const state = store.getState();
-      const room = state.rooms[message.roomId];
-      if (!document.hidden || message.sender === state.me.handle || message.kind === 'system' || isMuted(room)) return;
+      if (!document.hidden) return;
+      // A first message in a room not listed yet (a new request) waits for the list, which says what it is.
+      if (!settings) await loadSettings();
+      if (!store.getState().rooms[message.roomId]) await client.refreshRooms();
+      const shown = inPageNotification(store.getState(), message, settings!);
+      if (!shown) return;
       const elsewhere = await socket.timeout(5_000).emitWithAck('view:elsewhere', {}).catch(() => null);
       if (elsewhere?.ok && elsewhere.active) return;
-      await alertInPage(message, room?.name ?? null);
+      await alertInPage(message.roomId, shown);
     };
     const onNew = (payload: { message: ChatMessage }) => void onMessage(payload).catch((error) => console.warn('[relay] alert:', error));
     socket.on('message:new', onNew);
-    return () => void socket.off('message:new', onNew);
+    return () => {
+      stopListening();
+      socket.off('message:new', onNew);
+    };
   }, [client, store]);
 
   // Permission given before (this or an earlier session): keep the subscription on this session.
+  // A failure (no push service: incognito, some builds) is shown in Settings, with a retry.
   useEffect(() => {
-    if (pushSupported() && Notification.permission === 'granted') void subscribePush().catch(() => {});
+    if (pushSupported() && Notification.permission === 'granted') void subscribePush().catch((error) => console.warn('[relay] push subscription:', error));
   }, []);
 
   // Offered once, after the user's first send: never on first load.
@@ -107,16 +121,11 @@ export function NotificationCenter() {
   );
 }
 
-async function alertInPage(message: ChatMessage, roomName: string | null) {
+async function alertInPage(roomId: string, { title, body }: { title: string; body: string }) {
   if (soundEnabled()) playChime();
   if (!pushSupported() || Notification.permission !== 'granted') return;
   const registration = await registerServiceWorker();
-  const url = `/c/${message.roomId}`;
-  await registration.showNotification(roomName ? `${message.sender} in ${roomName}` : `New message from ${message.sender}`, {
-    body: message.body,
-    tag: `room:${message.roomId}`,
-    data: { url, roomId: message.roomId },
-  });
+  await registration.showNotification(title, { body, tag: `room:${roomId}`, data: { url: `/c/${roomId}`, roomId } });
 }
 
 // A short two-note chime, made on the spot: no audio file to fetch.

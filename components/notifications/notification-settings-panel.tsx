@@ -4,7 +4,8 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { NotificationSettingsView } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
-import { SOUND_KEY, enablePush, pushSupported, soundEnabled } from './push-client';
+import { SOUND_KEY, enablePush, hasPushSubscription, pushSupported, soundEnabled, subscribePush } from './push-client';
+import { announceSettings } from './settings-channel';
 
 /** Global notification settings: on/off, hide message text, quiet hours; and this device's permission and sound. */
 export function NotificationSettingsPanel() {
@@ -12,21 +13,33 @@ export function NotificationSettingsPanel() {
   const [error, setError] = useState<string | null>(null);
   const [permission, setPermission] = useState<string>('unsupported');
   const [sound, setSound] = useState(true);
+  // Permission alone is not enough: subscribing can fail (no push service: incognito, some builds).
+  const [subscribed, setSubscribed] = useState<boolean | null>(null);
+
+  const checkDevice = () => {
+    const current = pushSupported() ? Notification.permission : 'unsupported';
+    setPermission(current);
+    if (current === 'granted') void hasPushSubscription().then(setSubscribed, () => setSubscribed(false));
+  };
 
   useEffect(() => {
     apiFetch<NotificationSettingsView>('/api/v1/me/notifications').then(setSettings, (failure) => setError((failure as Error).message));
-    setPermission(pushSupported() ? Notification.permission : 'unsupported');
+    checkDevice();
     setSound(soundEnabled());
   }, []);
 
   async function save(change: Partial<NotificationSettingsView>) {
     setError(null);
     try {
-      setSettings(await apiFetch<NotificationSettingsView>('/api/v1/me/notifications', { method: 'PATCH', body: JSON.stringify(change) }));
+      const saved = await apiFetch<NotificationSettingsView>('/api/v1/me/notifications', { method: 'PATCH', body: JSON.stringify(change) });
+      setSettings(saved);
+      announceSettings(saved);
     } catch (failure) {
       setError((failure as Error).message);
     }
   }
+
+  const failed = (failure: unknown) => setError((failure as Error).message);
 
   function saveQuietHours(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -79,9 +92,24 @@ export function NotificationSettingsPanel() {
           )}
           <p className="text-slate-600">
             This browser:{' '}
-            {permission === 'granted' ? 'notifications are on.' : permission === 'denied' ? 'notifications are blocked in the browser settings.' : permission === 'unsupported' ? 'cannot show notifications.' : ''}
+            {permission === 'granted'
+              ? subscribed === true
+                ? 'notifications are on.'
+                : subscribed === false
+                  ? 'notifications are allowed, but pushes cannot be delivered to this browser (it has no push subscription). '
+                  : ''
+              : permission === 'denied'
+                ? 'notifications are blocked in the browser settings.'
+                : permission === 'unsupported'
+                  ? 'cannot show notifications.'
+                  : ''}
+            {permission === 'granted' && subscribed === false && (
+              <button type="button" className="rounded bg-indigo-600 px-2 py-0.5 text-white" onClick={() => void subscribePush().then(() => setSubscribed(true), failed)}>
+                Try again
+              </button>
+            )}
             {permission === 'default' && (
-              <button type="button" className="rounded bg-indigo-600 px-2 py-0.5 text-white" onClick={() => void enablePush().then(() => setPermission(Notification.permission), (failure) => setError((failure as Error).message))}>
+              <button type="button" className="rounded bg-indigo-600 px-2 py-0.5 text-white" onClick={() => void enablePush().catch(failed).finally(checkDevice)}>
                 Turn on notifications on this device
               </button>
             )}

@@ -27,6 +27,11 @@ export async function subscribePush(): Promise<PushSubscription> {
   return subscription;
 }
 
+/** Whether this browser holds a push subscription: without one, no push can reach it even with permission. */
+export async function hasPushSubscription(): Promise<boolean> {
+  return (await (await registerServiceWorker()).pushManager.getSubscription()) !== null;
+}
+
 /** Asks for permission (only from a click), then subscribes; false when the user said no. */
 export async function enablePush(): Promise<boolean> {
   if (!pushSupported()) return false;

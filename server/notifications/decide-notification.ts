@@ -1,8 +1,8 @@
+import { composeNotification, effectiveLevel } from '@/lib/notification-rules';
 import type { PrismaClient } from '../db/generated/client';
 import { blockedEitherWay } from '../safety/block-relations';
 import type { PushPayload } from './job-queue';
-import { effectiveLevel, inQuietHours, notificationText, notificationTitle } from './notification-rules';
-import { quietHoursOf } from './notification-settings';
+import { toSettingsView } from './notification-settings';
 
 export type Decision = { payload: PushPayload; subscriptionIds: string[] } | null;
 
@@ -44,36 +44,31 @@ export async function decideNotification(
   if (fresh.length === 0 || (await isViewing(userId, roomId))) return null;
 
   const hidden = await blockedEitherWay(db, userId);
-  const settings = member.user.notificationSettings;
-  const level = effectiveLevel(member.room.kind, member.notification, now);
   const candidates = fresh.filter(
     (message) => message.kind === 'text' && !message.deletedAt && message.senderId !== userId && !hidden.has(message.senderId),
   );
-  // The mentions stored with the message (lib/mentions.ts, members only): the same ones its reader sees marked.
-  const relevant = level === 'mentions' ? candidates.filter((message) => message.mentions.includes(member.user.handle)) : candidates;
-  const suppressed =
-    relevant.length === 0 ||
-    level === 'mute' ||
-    member.request === 'ignored' ||
-    settings?.enabled === false ||
-    inQuietHours(quietHoursOf(settings ?? null), now);
+  // The rules themselves are shared with the page's own alert (lib/notification-rules.ts). Mentions are
+  // the ones stored with the message (lib/mentions.ts, members only): the same ones its reader sees marked.
+  const shown = composeNotification(
+    candidates.map((message) => ({ senderName: message.sender.displayName, body: message.body, mentions: message.mentions, attachments: message.attachments })),
+    {
+      handle: member.user.handle,
+      level: effectiveLevel(member.room.kind, member.notification, now),
+      request: member.request === 'pending' || member.request === 'ignored' ? member.request : null,
+      roomName: member.room.name,
+      settings: member.user.notificationSettings && toSettingsView(member.user.notificationSettings),
+    },
+    now,
+  );
 
-  if (!(await claim(db, roomId, userId, fresh.at(-1)!.seq)) || suppressed) return null;
+  if (!(await claim(db, roomId, userId, fresh.at(-1)!.seq)) || !shown) return null;
 
   const subscriptions = await db.pushSubscription.findMany({
     where: { userId, session: { revokedAt: null } },
     select: { id: true },
   });
   if (subscriptions.length === 0) return null;
-  const latest = relevant.at(-1)!;
-  const isRequest = member.request === 'pending';
-  const payload: PushPayload = {
-    title: isRequest ? 'New message request' : notificationTitle(relevant.length, [...new Set(relevant.map((message) => message.sender.displayName))], member.room.name),
-    body: isRequest || settings?.hideText ? '' : notificationText(latest),
-    roomId,
-    url: `/c/${roomId}`,
-    tag: `room:${roomId}`,
-  };
+  const payload: PushPayload = { ...shown, roomId, url: `/c/${roomId}`, tag: `room:${roomId}` };
   return { payload, subscriptionIds: subscriptions.map((subscription) => subscription.id) };
 }
 

@@ -3,7 +3,7 @@ import type { NotificationSettingsView, QuietHoursSetting, RoomNotifications } f
 import type { Actor } from '../auth/authenticate';
 import type { PrismaClient } from '../db/generated/client';
 import { requireMember } from '../rooms/require-member';
-import { effectiveLevel } from './notification-rules';
+import { effectiveLevel } from '@/lib/notification-rules';
 
 type SettingsRow = { enabled: boolean; hideText: boolean; quietStart: string | null; quietEnd: string | null; quietTimeZone: string | null };
 
@@ -12,14 +12,14 @@ export function quietHoursOf(row: SettingsRow | null): QuietHoursSetting | null 
   return { start: row.quietStart, end: row.quietEnd, timeZone: row.quietTimeZone };
 }
 
-const toView = (row: SettingsRow | null): NotificationSettingsView => ({
+export const toSettingsView = (row: SettingsRow | null): NotificationSettingsView => ({
   enabled: row?.enabled ?? true,
   hideText: row?.hideText ?? false,
   quietHours: quietHoursOf(row),
 });
 
 export async function getNotificationSettings(db: PrismaClient, actor: Actor): Promise<NotificationSettingsView> {
-  return toView(await db.notificationSettings.findUnique({ where: { userId: actor.userId } }));
+  return toSettingsView(await db.notificationSettings.findUnique({ where: { userId: actor.userId } }));
 }
 
 /** Changes only the fields given; `quietHours: null` turns quiet hours off. */
@@ -38,7 +38,7 @@ export async function updateNotificationSettings(
     }),
   };
   const row = await db.notificationSettings.upsert({ where: { userId: actor.userId }, create: { userId: actor.userId, ...data }, update: data });
-  return toView(row);
+  return toSettingsView(row);
 }
 
 /** The caller's level in one room: 'all', 'mentions', or 'mute' (until `muteUntil`, or until changed). */

@@ -1,5 +1,5 @@
-import { type Browser, expect, test } from './fixtures';
-import { openChatWith, PASSWORD, send, trackPageErrors, uniqueHandle } from './helpers';
+import { type Browser, expect, type Page, test } from './fixtures';
+import { acceptedChat, acceptRequest, openChatWith, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
 
 // Generous waits: signing up (bcrypt) and starting a service worker are slow on a loaded machine.
 const SLOW = { timeout: 60_000 };
@@ -101,5 +101,135 @@ test('a click on a notification shows its conversation in the open tab', async (
   });
   await expect(bob.page).toHaveURL(new RegExp(`${roomUrl}$`));
   await expect(bob.page.getByRole('heading', { name: 'Alice' })).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
+
+// What a hidden tab shows must be what the later push would say (docs/notifications.md "What a push
+// says"), and follow the user's settings. Every notification the page asks the service worker for is
+// recorded, so one replaced by a later one of the same tag still counts; the tab is made "hidden" by
+// overriding the Page Visibility API, which is what the page reads.
+type Shown = { title: string; body: string; tag: string };
+
+async function watchNotifications(user: { page: Page }, baseURL: string) {
+  const context = user.page.context();
+  await context.grantPermissions(['notifications'], { origin: baseURL });
+  await context.addInitScript(() => {
+    const shown: Shown[] = [];
+    (window as unknown as { shownNotifications: Shown[] }).shownNotifications = shown;
+    const show = ServiceWorkerRegistration.prototype.showNotification;
+    ServiceWorkerRegistration.prototype.showNotification = function (title, options) {
+      shown.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' });
+      return show.call(this, title, options);
+    };
+  });
+  await user.page.reload();
+  await expect(user.page.getByRole('button', { name: 'Sign out' })).toBeVisible(SLOW);
+  await user.page.evaluate(() => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+}
+
+const shownIn = (page: Page) => page.evaluate(() => (window as unknown as { shownNotifications: Shown[] }).shownNotifications);
+
+/** Waits until the latest notification shown has this body, then returns them all. */
+async function shownUpTo(page: Page, body: string): Promise<Shown[]> {
+  await expect.poll(async () => (await shownIn(page)).at(-1)?.body, SLOW).toBe(body);
+  return shownIn(page);
+}
+
+/** Bob's Settings page in a second tab, next to his hidden chat tab. */
+async function openSettings(user: { page: Page }) {
+  const settings = await user.page.context().newPage();
+  await settings.goto('/settings');
+  return {
+    page: settings,
+    set: async (label: string, checked: boolean) => {
+      // The box follows the saved settings (after the PATCH), so it is clicked and then waited for.
+      const box = settings.getByLabel(label);
+      await expect(box).toBeChecked({ checked: !checked, ...SLOW });
+      await box.click();
+      await expect(box).toBeChecked({ checked, ...SLOW });
+    },
+  };
+}
+
+test("a hidden tab's notification follows the settings and says what the push would", async ({ browser, baseURL }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await watchNotifications(bob, baseURL!);
+
+  // A first message from a stranger is a request: no name of a conversation, no text.
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'ping from a stranger');
+  const request = await shownUpTo(bob.page, '');
+  const tag = `room:${await roomIdWith(alice, bob.handle)}`;
+  expect(request).toEqual([{ title: 'New message request', body: '', tag }]);
+  await acceptRequest(bob, 'Alice');
+
+  // The display name, not the handle.
+  await send(alice, 'hello Bob');
+  expect((await shownUpTo(bob.page, 'hello Bob')).at(-1)).toEqual({ title: 'New message from Alice', body: 'hello Bob', tag });
+
+  const settings = await openSettings(bob);
+  await settings.set('Hide message text in notifications', true);
+  await send(alice, 'SECRET text for bob');
+  await expect.poll(async () => (await shownIn(bob.page)).length, SLOW).toBe(3);
+  expect((await shownIn(bob.page)).at(-1)).toEqual({ title: 'New message from Alice', body: '', tag });
+
+  // Off: nothing. The sentinel after turning it back on is the only one that follows.
+  await settings.set('Notify me of new messages when I am away', false);
+  await send(alice, 'while notifications are off');
+  // Decided when it arrives: once Bob's tab has it, turning notifications back on cannot change that.
+  await expect(bob.page.getByRole('list', { name: 'Messages' })).toContainText('while notifications are off', SLOW);
+  await settings.set('Notify me of new messages when I am away', true);
+  await settings.set('Hide message text in notifications', false);
+  await send(alice, 'sentinel');
+  const shown = await shownUpTo(bob.page, 'sentinel');
+  expect(shown.slice(3)).toEqual([{ title: 'New message from Alice', body: 'sentinel', tag }]);
+  expect(shown.map((entry) => entry.body).join()).not.toContain('SECRET');
+  expect(errors.list).toEqual([]);
+});
+
+test('a group left at "Mentions only" notifies a mention, not a plain message', async ({ browser, baseURL }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hi');
+  // Contacts now: Bob is added to the group without an invite.
+  await alice.page.getByRole('button', { name: 'New group' }).click();
+  await alice.page.getByLabel('Group name').fill('Trip');
+  await alice.page.getByLabel('Members (handles)').fill(bob.handle);
+  await alice.page.getByRole('button', { name: 'Create group' }).click();
+  await expect(alice.page.getByRole('heading', { name: 'Trip' })).toBeVisible(SLOW);
+  await watchNotifications(bob, baseURL!);
+  await expect(bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Trip/ })).toBeVisible(SLOW);
+
+  await send(alice, 'a plain message');
+  await send(alice, `@${bob.handle} are you coming?`);
+  const shown = await shownUpTo(bob.page, `@${bob.handle} are you coming?`);
+  expect(shown).toEqual([{ title: 'New message from Alice in Trip', body: `@${bob.handle} are you coming?`, tag: expect.stringMatching(/^room:/) }]);
+  expect(errors.list).toEqual([]);
+});
+
+test('Settings says so when this browser has permission but no push subscription, and offers a retry', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const errors = trackPageErrors();
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const context = bob.page.context();
+  await context.grantPermissions(['notifications'], { origin: baseURL });
+  // As in an incognito window, or a browser with no push service.
+  await context.addInitScript(() => {
+    PushManager.prototype.getSubscription = () => Promise.resolve(null);
+    PushManager.prototype.subscribe = () => Promise.reject(new DOMException('Registration failed - push service not available', 'AbortError'));
+  });
+  await bob.page.goto('/settings');
+  const device = bob.page.getByText('This browser:');
+  await expect(device).toContainText('pushes cannot be delivered to this browser', SLOW);
+  await expect(device).not.toContainText('notifications are on');
+  await device.getByRole('button', { name: 'Try again' }).click();
+  await expect(bob.page.getByText('Registration failed - push service not available')).toBeVisible(SLOW);
   expect(errors.list).toEqual([]);
 });

@@ -1,6 +1,9 @@
-// The pure rules of who is notified of what; decide-notification.ts applies them to the database.
+// The pure rules of who is notified of what, and what the notification says: one copy for the server's
+// push (server/notifications/decide-notification.ts) and the hidden tab's alert
+// (components/notifications/notification-center.tsx), so the two always agree.
 
-import { shorten } from '@/lib/text-rules';
+import type { NotificationSettingsView } from './schemas';
+import { shorten } from './text-rules';
 
 export type NotifyLevel = 'all' | 'mentions' | 'mute';
 export type QuietHours = { start: string; end: string; timeZone: string };
@@ -42,4 +45,34 @@ const NOTIFICATION_TEXT_LENGTH = 240;
 export function notificationText(message: { body: string; attachments: { name: string }[] }): string {
   const text = message.body.trim() || (message.attachments.length ? `📎 ${message.attachments.map((attachment) => attachment.name).join(', ')}` : '');
   return text.length > NOTIFICATION_TEXT_LENGTH ? `${shorten(text, NOTIFICATION_TEXT_LENGTH - 1)}…` : text;
+}
+
+/** A message from someone else that may notify: text, not deleted, from no one on either side of a block. */
+export type NotifyMessage = { senderName: string; body: string; mentions: string[]; attachments: { name: string }[] };
+
+/** The reader and the room, as the rules need them. `settings` null: the defaults (on, text shown, no quiet hours). */
+export type NotifyContext = {
+  handle: string;
+  level: NotifyLevel;
+  request: 'pending' | 'ignored' | null;
+  roomName: string | null;
+  settings: NotificationSettingsView | null;
+};
+
+/**
+ * What to show for these messages (oldest first), or null when nothing notifies: the room's level
+ * (mentions are the ones the message stores), an ignored request, notifications off, quiet hours.
+ * A request says only that it is one; hidden text leaves the body empty.
+ */
+export function composeNotification(messages: NotifyMessage[], context: NotifyContext, now: Date): { title: string; body: string } | null {
+  const relevant = context.level === 'mentions' ? messages.filter((message) => message.mentions.includes(context.handle)) : messages;
+  const { settings } = context;
+  if (relevant.length === 0 || context.level === 'mute' || context.request === 'ignored' || settings?.enabled === false || inQuietHours(settings?.quietHours ?? null, now)) {
+    return null;
+  }
+  const isRequest = context.request === 'pending';
+  return {
+    title: isRequest ? 'New message request' : notificationTitle(relevant.length, [...new Set(relevant.map((message) => message.senderName))], context.roomName),
+    body: isRequest || settings?.hideText ? '' : notificationText(relevant.at(-1)!),
+  };
 }
