@@ -278,7 +278,10 @@ const timeZoneSchema = z.string().max(64).refine((zone) => {
     return false;
   }
 }, 'must be an IANA time zone such as Europe/Paris');
-export const quietHoursSchema = z.strictObject({ start: clockTimeSchema, end: clockTimeSchema, timeZone: timeZoneSchema });
+// A window that starts where it ends holds no time at all: refused rather than kept and never applied.
+export const quietHoursSchema = z
+  .strictObject({ start: clockTimeSchema, end: clockTimeSchema, timeZone: timeZoneSchema })
+  .refine((quiet) => quiet.start !== quiet.end, { message: 'must end at another time than it starts', path: ['end'] });
 export type QuietHoursSetting = z.infer<typeof quietHoursSchema>;
 export type NotificationSettingsView = { enabled: boolean; hideText: boolean; quietHours: QuietHoursSetting | null };
 

@@ -238,6 +238,8 @@ describe('push notifications', () => {
   it('sends nothing during quiet hours or when turned off', async () => {
     const alice = await createUser(server.url, 'alice');
     const bob = await awayUser('bob');
+    const empty = await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: bob.token, body: { quietHours: { start: '08:00', end: '08:00', timeZone: 'UTC' } } });
+    expect(empty).toMatchObject({ status: 400, body: { error: { code: 'bad_request', message: 'quietHours.end: must end at another time than it starts' } } });
     const bad = await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: bob.token, body: { quietHours: { start: '25:00', end: '07:00', timeZone: 'UTC' } } });
     expect(bad.status).toBe(400);
     // A window that always holds now: from the current minute to one minute before it (crossing midnight).
