@@ -1,16 +1,23 @@
+import type { Browser } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { PASSWORD, signUp, trackPageErrors } from './helpers';
+
+/** The same account signed in on a second device, an Android phone's Chrome (as the sessions list names it). */
+async function signInOnAPhone(browser: Browser, handle: string, errors: ReturnType<typeof trackPageErrors>) {
+  const phone = await (await browser.newContext({ userAgent: 'Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile' })).newPage();
+  errors.watch(phone);
+  await phone.goto('/signin');
+  await phone.getByLabel('Username').fill(handle);
+  await phone.getByLabel('Password').fill(PASSWORD);
+  await phone.getByRole('button', { name: 'Sign in' }).click();
+  await expect(phone.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  return phone;
+}
 
 test('settings lists signed-in sessions and signing one out cuts that browser off at once', async ({ browser }) => {
   const errors = trackPageErrors();
   const laptop = await signUp(browser, 'dana', 'Dana', errors);
-  const phone = await (await browser.newContext({ userAgent: 'Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile' })).newPage();
-  errors.watch(phone);
-  await phone.goto('/signin');
-  await phone.getByLabel('Username').fill(laptop.handle);
-  await phone.getByLabel('Password').fill(PASSWORD);
-  await phone.getByRole('button', { name: 'Sign in' }).click();
-  await expect(phone.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  const phone = await signInOnAPhone(browser, laptop.handle, errors);
 
   await laptop.page.getByRole('link', { name: 'Settings' }).click();
   const sessions = laptop.page.getByRole('list', { name: 'Sessions' });
@@ -49,13 +56,7 @@ test('signing out in one tab takes the browser’s other tabs, settings too, to 
 test('a settings page whose session was ended elsewhere goes to sign in, saying so, at its next request', async ({ browser }) => {
   const errors = trackPageErrors();
   const laptop = await signUp(browser, 'erin', 'Erin', errors);
-  const phone = await (await browser.newContext({ userAgent: 'Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile' })).newPage();
-  errors.watch(phone);
-  await phone.goto('/signin');
-  await phone.getByLabel('Username').fill(laptop.handle);
-  await phone.getByLabel('Password').fill(PASSWORD);
-  await phone.getByRole('button', { name: 'Sign in' }).click();
-  await expect(phone.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  const phone = await signInOnAPhone(browser, laptop.handle, errors);
   await phone.goto('/settings');
   await expect(phone.getByRole('list', { name: 'Sessions' })).toBeVisible();
 
