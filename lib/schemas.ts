@@ -123,6 +123,14 @@ export const readCursorSchema = z.strictObject({ seq: seqSchema });
 
 export const updateProfileSchema = z.strictObject({ displayName: displayNameSchema });
 
+/** POST /me/password, and the settings form. The current password is checked as a sign-in's is (any length it may have). */
+export const changePasswordSchema = z
+  .strictObject({
+    currentPassword: z.string().min(1, 'is required').max(200),
+    newPassword: passwordSchema,
+  })
+  .refine((input) => input.newPassword !== input.currentPassword, { path: ['newPassword'], message: 'must differ from the current password' });
+
 export const reportSchema = z.strictObject({
   messageId: z.string().min(1).max(64),
   reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),

@@ -11,9 +11,9 @@ export function createDeviceSession(userId: string, userAgent: string | undefine
 }
 
 /** Ends one session only; the user's other browsers and tokens stay signed in. */
-export async function revokeDeviceSession(sessionId: string): Promise<void> {
-  await getDb().deviceSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
-  await endSessionSubscriptions(getDb(), { sessionId });
+export async function revokeDeviceSession(sessionId: string, db = getDb()): Promise<void> {
+  await db.deviceSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await endSessionSubscriptions(db, { sessionId });
 }
 
 /** Marks live sessions as seen now, skipping those already marked within the interval. */
