@@ -1,6 +1,7 @@
 import { redirect } from 'next/navigation';
 import { NotificationSettingsPanel } from '@/components/notifications/notification-settings-panel';
 import { BlockList } from '@/components/settings/block-list';
+import { PasswordForm } from '@/components/settings/password-form';
 import { SessionList } from '@/components/settings/session-list';
 import { PageHeader } from '@/components/ui/page-header';
 import { Panel } from '@/components/ui/panel';
@@ -20,6 +21,7 @@ export default async function SettingsPage() {
       <Panel id="appearance" title="Appearance">
         <ThemeSetting />
       </Panel>
+      <PasswordForm />
       <SessionList />
       <BlockList />
     </main>
