@@ -68,3 +68,35 @@ test('a settings page whose session was ended elsewhere goes to sign in, saying 
   await expect(phone).toHaveURL(/\/signin\?reason=ended$/);
   expect(errors.list).toEqual([]);
 });
+
+test('changing the password in settings signs the other devices out; the new password signs in', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const laptop = await signUp(browser, 'fay', 'Fay', errors);
+  const phone = await signInOnAPhone(browser, laptop.handle, errors);
+  const newPassword = 'a brand new passphrase';
+
+  await laptop.page.getByRole('link', { name: 'Settings' }).click();
+  const form = laptop.page.getByRole('region', { name: 'Change password' });
+  await form.getByLabel('Current password').fill('not my password');
+  await form.getByLabel('New password').fill(newPassword);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(form.getByRole('alert')).toHaveText('The current password is wrong.');
+
+  await form.getByLabel('Current password').fill(PASSWORD);
+  await form.getByRole('button', { name: 'Change password' }).click();
+  await expect(form.getByRole('status')).toHaveText('Password changed. Other devices were signed out.');
+  await expect(form.getByRole('alert')).toHaveCount(0);
+  await expect(form.getByLabel('Current password')).toHaveValue('');
+  await expect(form.getByLabel('New password')).toHaveValue('');
+  await expect(phone).toHaveURL(/\/signin/);
+
+  // This device stayed signed in; signing out and in again takes the new password.
+  await laptop.page.goto('/');
+  await laptop.page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(laptop.page).toHaveURL(/\/signin/);
+  await laptop.page.getByLabel('Username').fill(laptop.handle);
+  await laptop.page.getByLabel('Password').fill(newPassword);
+  await laptop.page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(laptop.page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
