@@ -106,10 +106,15 @@ export const messagePageSchema = z.object({
 
 export const seqSchema = z.number().int().min(0).max(MAX_SEQ);
 
+/** A group's name, at creation and on a rename. */
+export const groupNameSchema = nameSchema(80);
+
 export const createGroupSchema = z.strictObject({
-  name: nameSchema(80),
+  name: groupNameSchema,
   members: z.array(handleSchema).max(100, 'at most 100 members at once').default([]),
 });
+
+export const renameGroupSchema = z.strictObject({ name: groupNameSchema });
 
 export const addMemberSchema = z.strictObject({ handle: handleSchema });
 

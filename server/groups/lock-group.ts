@@ -7,9 +7,9 @@ import type { Tx } from '../db/client-types';
  * decides on what is true at that moment rather than on what it read before.
  */
 export async function lockGroup(tx: Tx, roomId: string, actorId: string) {
-  const [room] = await tx.$queryRaw<{ ownerId: string | null; lastSeq: number }[]>`
-    SELECT "ownerId", "lastSeq" FROM "Room" WHERE "id" = ${roomId} AND "kind" = 'group' FOR UPDATE`;
+  const [room] = await tx.$queryRaw<{ ownerId: string | null; lastSeq: number; name: string | null }[]>`
+    SELECT "ownerId", "lastSeq", "name" FROM "Room" WHERE "id" = ${roomId} AND "kind" = 'group' FOR UPDATE`;
   const actorIsMember = room && (await tx.roomMember.count({ where: { roomId, userId: actorId } })) > 0;
   if (!room || !actorIsMember) throw new AppError('not_found', 'No such group.');
-  return { ownerId: room.ownerId, lastSeq: Number(room.lastSeq) };
+  return { ownerId: room.ownerId, lastSeq: Number(room.lastSeq), name: room.name };
 }
