@@ -10,9 +10,10 @@ import { Avatar } from './avatar';
 import { ConfirmButton } from './confirm-button';
 import { invitedNotice } from './new-group-form';
 import { PresenceDot } from './presence-label';
+import { RenameGroupControl } from './rename-group-control';
 import { RoomNotificationControl } from '../notifications/room-notification-control';
 
-/** The details panel: members, adding people, and the actions on the conversation (block, leave). */
+/** The details panel: members, adding people, renaming a group, and the actions on the conversation (block, leave). */
 export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSummary; focusAdd: boolean; onClose: () => void }) {
   const me = useChat((state) => state.me);
   const presence = useChat(shownPresence);
@@ -98,6 +99,7 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
       <div className="mt-4 md:hidden">
         <RoomNotificationControl room={room} />
       </div>
+      {isOwner && <RenameGroupControl room={room} onRenamed={() => client?.refreshRooms()} />}
       <h4 className="mt-4 text-xs font-semibold uppercase text-slate-600">{isGroup ? 'Members' : 'People'}</h4>
       <ul aria-label="Members" className="mt-1 space-y-2">
         {room.members.map((member) => (

@@ -1,0 +1,83 @@
+'use client';
+
+import { type FormEvent, useRef, useState } from 'react';
+import { apiFetch } from '@/lib/api-client';
+import { type RoomSummary, renameGroupSchema } from '@/lib/schemas';
+
+/** "Rename group" for the owner: a name field that opens in place; closing it puts focus back on the button. */
+export function RenameGroupControl({ room, onRenamed }: { room: RoomSummary; onRenamed: () => Promise<void> | undefined }) {
+  const [editing, setEditing] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const openButton = useRef<HTMLButtonElement>(null);
+
+  function close() {
+    setEditing(false);
+    setError(null);
+    // The button is back only after this render.
+    setTimeout(() => openButton.current?.focus(), 0);
+  }
+
+  async function save(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    // The same rules the server applies, so most mistakes are told without a round trip.
+    const parsed = renameGroupSchema.safeParse({ name: String(new FormData(event.currentTarget).get('name') ?? '') });
+    if (!parsed.success) return setError(`The name ${parsed.error.issues[0]?.message ?? 'is not valid'}.`);
+    setSaving(true);
+    setError(null);
+    try {
+      await apiFetch(`/api/v1/groups/${room.id}`, { method: 'PATCH', body: JSON.stringify(parsed.data) });
+      await onRenamed();
+      close();
+    } catch (failure) {
+      setError((failure as Error).message);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (!editing) {
+    return (
+      <button ref={openButton} type="button" onClick={() => setEditing(true)} className="mt-4 self-start rounded border border-slate-300 px-3 py-1">
+        Rename group
+      </button>
+    );
+  }
+  return (
+    <form
+      onSubmit={save}
+      // Escape cancels the rename only, not the whole panel.
+      onKeyDown={(event) => {
+        if (event.key !== 'Escape') return;
+        event.stopPropagation();
+        close();
+      }}
+      className="mt-4 flex flex-col gap-2"
+    >
+      <label className="flex flex-col gap-1">
+        <span className="text-xs font-semibold uppercase text-slate-600">Group name</span>
+        <input
+          name="name"
+          defaultValue={room.name ?? ''}
+          autoFocus
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'rename-group-error' : undefined}
+          className="w-full rounded border border-slate-300 bg-surface px-2 py-1"
+        />
+      </label>
+      <div className="flex gap-2">
+        <button type="submit" disabled={saving} className="rounded bg-indigo-700 px-3 py-1 text-white disabled:opacity-60">
+          Save name
+        </button>
+        <button type="button" onClick={close} className="rounded border border-slate-300 px-3 py-1">
+          Cancel
+        </button>
+      </div>
+      {error && (
+        <p id="rename-group-error" role="alert" className="text-red-800">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
