@@ -163,3 +163,47 @@ test('declining an invite moves focus to the next one, and a lapsed invite leave
   await expect(invite('Second')).toBeVisible();
   expect(errors.list).toEqual([]);
 });
+
+test("the owner renames a group from its details, and another member's open page shows the new name live", async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await startGroup(alice, 'Trip', [bob]);
+  await rooms(bob.page).getByRole('button', { name: /Trip/ }).click();
+  await expect(bob.page.getByRole('heading', { name: 'Trip', exact: true })).toBeVisible();
+
+  const details = alice.page.getByRole('complementary', { name: 'Conversation details' });
+  const renameButton = details.getByRole('button', { name: 'Rename group' });
+  const field = details.getByLabel('Group name');
+  await alice.page.getByRole('button', { name: 'Conversation details' }).click();
+
+  // Escape leaves the name as it was and the panel open.
+  await renameButton.click();
+  await expect(field).toHaveValue('Trip');
+  await expect(field).toBeFocused();
+  await field.press('Escape');
+  await expect(renameButton).toBeFocused();
+  await expect(field).toHaveCount(0);
+
+  // A refused name is told in words.
+  await renameButton.click();
+  await field.fill('   ');
+  await details.getByRole('button', { name: 'Save name' }).click();
+  await expect(details.getByRole('alert')).toHaveText('The name must not be empty.');
+
+  await field.fill('Trip 2027');
+  await field.press('Enter');
+  await expect(renameButton).toBeFocused();
+  await expect(alice.page.getByRole('heading', { name: 'Trip 2027', exact: true })).toBeVisible();
+
+  // Bob's page changes without him doing anything: header, list, and the system message.
+  await expect(bob.page.getByRole('heading', { name: 'Trip 2027', exact: true })).toBeVisible();
+  await expect(rooms(bob.page).getByRole('listitem').getByText('Trip 2027', { exact: true })).toBeVisible();
+  await expect(messages(bob.page)).toContainText('Alice renamed the group to "Trip 2027"');
+
+  // Only the owner has the control.
+  await bob.page.getByRole('button', { name: 'Conversation details' }).click();
+  await expect(bob.page.getByRole('complementary', { name: 'Conversation details' }).getByRole('button', { name: 'Leave group' })).toBeVisible();
+  await expect(bob.page.getByRole('button', { name: 'Rename group' })).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage } from '@/lib/schemas';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
-import { acquaint } from '../helpers/social';
+import { acquaint, selfSentinel } from '../helpers/social';
 import { waitFor } from '../helpers/wait';
 
 let server: AppServer;
@@ -190,6 +190,86 @@ describe('groups', () => {
       expect(typeof reply.body.error.message).toBe('string');
     }
     expect((await api(server.url, '/api/v1/groups', { token: alice.token, body: '{nope' })).status).toBe(400);
+  });
+});
+
+describe('renaming a group', () => {
+  const rename = (user: TestUser, roomId: string, body: unknown) => api(server.url, `/api/v1/groups/${roomId}`, { method: 'PATCH', token: user.token, body });
+
+  async function groupOfThree(name: string) {
+    const [alice, bob, carol] = await Promise.all(
+      ['alice', 'bob', 'carol'].map((handle) => createUser(server.url, handle, handle[0].toUpperCase() + handle.slice(1))),
+    );
+    await acquaintAll([alice, bob, carol]);
+    const { room } = (await api(server.url, '/api/v1/groups', { token: alice.token, body: { name, members: [bob.handle, carol.handle] } })).body;
+    return { alice, bob, carol, roomId: room.id as string };
+  }
+
+  it('lets the owner rename it: stored as a system message, told live, listed with the new name', async () => {
+    const { alice, bob, carol, roomId } = await groupOfThree('Trip');
+    const bobSocket = await open(bob);
+    const bobUpdates = listen(bobSocket, 'room:updated');
+    const bobInbox = collectMessages(bobSocket);
+
+    const reply = await rename(alice, roomId, { name: '  Trip 2027 ' });
+    expect(reply.status).toBe(200);
+    expect(reply.body.room).toMatchObject({ id: roomId, kind: 'group', name: 'Trip 2027', owner: alice.handle });
+
+    const body = 'Alice renamed the group to "Trip 2027"';
+    await waitFor(() => bobInbox.received.some((message) => message.kind === 'system' && message.body === body), 10_000, 'the rename, live');
+    await waitFor(() => bobUpdates.some((update) => update.roomId === roomId), 10_000, 'room:updated');
+    expect((await roomOf(carol, roomId)).name).toBe('Trip 2027');
+    expect(await systemBodies(carol, roomId)).toEqual(['Alice created the group "Trip" with Bob, Carol', body]);
+  });
+
+  it('is for the owner only, and only of a group the caller is in', async () => {
+    const { alice, bob, roomId } = await groupOfThree('Trip');
+    const outsider = await createUser(server.url, 'dave');
+    const notOwner = await rename(bob, roomId, { name: 'Mine now' });
+    expect(notOwner.status).toBe(403);
+    expect(notOwner.body.error.code).toBe('forbidden');
+    expect((await rename(outsider, roomId, { name: 'Mine now' })).status).toBe(404);
+    const directId = await acquaint(server.url, alice, outsider);
+    const direct = await rename(alice, directId, { name: 'Not a group' });
+    expect(direct.status).toBe(404);
+    expect(direct.body.error.code).toBe('not_found');
+    expect((await roomOf(bob, roomId)).name).toBe('Trip');
+  });
+
+  it('refuses a bad name with the same rules as creating a group', async () => {
+    const { alice, roomId } = await groupOfThree('Trip');
+    const bodies: unknown[] = [{ name: '' }, { name: '   ' }, { name: 'x'.repeat(81) }, { name: 'bell\u0007' }, { name: 'two\nlines' }, { name: 'rtl\u202e' }, {}, { name: 'ok', extra: 1 }];
+    for (const body of bodies) {
+      const reply = await rename(alice, roomId, body);
+      expect(reply.status, JSON.stringify(body)).toBe(400);
+      expect(reply.body.error.code).toBe('bad_request');
+      expect(typeof reply.body.error.message).toBe('string');
+    }
+    expect((await rename(alice, roomId, { name: 'x'.repeat(80) })).status).toBe(200);
+  });
+
+  it('changes nothing and says nothing when the name is the same', async () => {
+    const { alice, bob, roomId } = await groupOfThree('Trip');
+    const bobSocket = await open(bob);
+    const bobInbox = collectMessages(bobSocket);
+    const reply = await rename(alice, roomId, { name: ' Trip ' });
+    expect(reply.status).toBe(200);
+    expect(reply.body.room.name).toBe('Trip');
+    // Whatever the rename sent bob has arrived once his own rename echoes back.
+    await selfSentinel(server.url, bob, bobSocket);
+    expect(bobInbox.received.filter((message) => message.roomId === roomId)).toEqual([]);
+    expect(await systemBodies(bob, roomId)).toHaveLength(1);
+  });
+
+  it('serialises concurrent renames: each one is told, and the last told is the name kept', async () => {
+    const { alice, bob, roomId } = await groupOfThree('Trip');
+    const names = ['North', 'South', 'East', 'West'];
+    const replies = await Promise.all(names.map((name) => rename(alice, roomId, { name })));
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 200]);
+    const told = (await systemBodies(bob, roomId)).slice(1);
+    expect(told.sort()).toEqual(names.map((name) => `Alice renamed the group to "${name}"`).sort());
+    const messages = (await api(server.url, `/api/v1/rooms/${roomId}/messages?limit=200`, { token: bob.token })).body.messages as ChatMessage[];
+    expect(messages.at(-1)?.body).toBe(`Alice renamed the group to "${(await roomOf(bob, roomId)).name}"`);
   });
 });
 
