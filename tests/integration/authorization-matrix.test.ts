@@ -61,6 +61,7 @@ const REST: RestRow[] = [
   { route: 'POST /api/v1/rooms/[roomId]/messages', path: (f) => `/api/v1/rooms/${f.groupId}/messages`, body: () => ({ clientMsgId: 'mx', body: 'let me in' }), nonMember: true },
   { route: 'POST /api/v1/rooms/[roomId]/read', path: (f) => `/api/v1/rooms/${f.groupId}/read`, body: () => ({ seq: 1 }), nonMember: true },
   { route: 'POST /api/v1/groups', path: () => '/api/v1/groups', body: () => ({ name: 'mine', members: [] }) },
+  { route: 'PATCH /api/v1/groups/[roomId]', path: (f) => `/api/v1/groups/${f.groupId}`, body: () => ({ name: 'Taken over' }), nonMember: true },
   { route: 'GET /api/v1/groups/[roomId]/users', path: (f) => `/api/v1/groups/${f.groupId}/users`, nonMember: true },
   { route: 'POST /api/v1/groups/[roomId]/users', path: (f) => `/api/v1/groups/${f.groupId}/users`, body: (f) => ({ handle: f.outsider.handle }), nonMember: true },
   { route: 'DELETE /api/v1/groups/[roomId]/users/[handle]', path: (f) => `/api/v1/groups/${f.groupId}/users/${f.member.handle}`, nonMember: true },
