@@ -56,6 +56,7 @@ const REST: RestRow[] = [
   { route: 'POST /api/v1/tokens', path: () => '/api/v1/tokens', body: () => ({}), public: true },
   { route: 'GET /api/v1/me', path: () => '/api/v1/me' },
   { route: 'PATCH /api/v1/me', path: () => '/api/v1/me', body: () => ({ displayName: 'Renamed' }) },
+  { route: 'POST /api/v1/me/password', path: () => '/api/v1/me/password', body: () => ({ currentPassword: 'not the password', newPassword: 'a new password' }) },
   { route: 'GET /api/v1/rooms', path: () => '/api/v1/rooms' },
   { route: 'GET /api/v1/rooms/[roomId]/messages', path: (f) => `/api/v1/rooms/${f.groupId}/messages`, nonMember: true },
   { route: 'POST /api/v1/rooms/[roomId]/messages', path: (f) => `/api/v1/rooms/${f.groupId}/messages`, body: () => ({ clientMsgId: 'mx', body: 'let me in' }), nonMember: true },
