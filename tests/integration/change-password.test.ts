@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
-import { api, browserSignIn, connectWatched, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
+import { api, browserSignIn, connectWatched, emitAck, type TestSocket, type TestUser, uniqueHandle } from '../helpers/clients';
 
 // Real server process on real Postgres and Redis, with the sign-in lock-out of auth-lockout.test.ts:
 // 3 free failures per account and address, then a wait.
@@ -31,6 +31,17 @@ async function post(ip: string, path: string, body: unknown, token?: string) {
   return { status: response.status, body: (await response.json()) as any };
 }
 
+/** A new account, signed up from an address of its own: sign-ups share the tight auth limit per address. */
+async function newUser(prefix: string): Promise<TestUser> {
+  const ip = freshIp();
+  const handle = uniqueHandle(prefix);
+  const password = 'correct horse battery';
+  expect((await post(ip, '/api/v1/users', { username: handle, password })).status).toBe(201);
+  const token = await post(ip, '/api/v1/tokens', { username: handle, password });
+  expect(token.status).toBe(201);
+  return { handle, password, token: token.body.token };
+}
+
 const changePassword = (ip: string, user: TestUser, currentPassword: string, newPassword: string) =>
   post(ip, '/api/v1/me/password', { currentPassword, newPassword }, user.token);
 const tokenFor = (ip: string, user: TestUser, password: string) => post(ip, '/api/v1/tokens', { username: user.handle, password });
@@ -43,7 +54,7 @@ async function watch(token: string) {
 
 describe('POST /api/v1/me/password', () => {
   it('replaces the password: the old one gets no token, the new one does', async () => {
-    const user = await createUser(server.url, 'pw');
+    const user = await newUser('pw');
     const ip = freshIp();
     const reply = await changePassword(ip, user, user.password, NEW_PASSWORD);
     expect(reply).toEqual({ status: 200, body: { ok: true } });
@@ -52,7 +63,7 @@ describe('POST /api/v1/me/password', () => {
   });
 
   it('signs out every other session, live, and keeps the current one', async () => {
-    const user = await createUser(server.url, 'pw');
+    const user = await newUser('pw');
     const other = (await tokenFor(freshIp(), user, user.password)).body.token as string;
     const browser = await browserSignIn(server.url, user);
     const otherSocket = await watch(other);
@@ -72,7 +83,7 @@ describe('POST /api/v1/me/password', () => {
   });
 
   it('refuses a wrong current password with 403, charged to the sign-in lock-out', async () => {
-    const user = await createUser(server.url, 'pw');
+    const user = await newUser('pw');
     const ip = freshIp();
     for (let i = 0; i <= FREE_FAILURES; i++) {
       const reply = await changePassword(ip, user, 'not my password', NEW_PASSWORD);
@@ -90,7 +101,7 @@ describe('POST /api/v1/me/password', () => {
   });
 
   it('refuses an invalid new password with 400 and keeps the old one', async () => {
-    const user = await createUser(server.url, 'pw');
+    const user = await newUser('pw');
     const ip = freshIp();
     for (const body of [
       { currentPassword: user.password, newPassword: 'short' },
