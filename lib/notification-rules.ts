@@ -2,7 +2,7 @@
 // push (server/notifications/decide-notification.ts) and the hidden tab's alert
 // (components/notifications/notification-center.tsx), so the two always agree.
 
-import type { NotificationSettingsView } from './schemas';
+import type { NotificationSettingsView, RoomSummary } from './schemas';
 import { shorten } from './text-rules';
 
 export type NotifyLevel = 'all' | 'mentions' | 'mute';
@@ -14,6 +14,12 @@ export function effectiveLevel(roomKind: string, stored: { level: string | null;
   if (!stored?.level) return fallback;
   if (stored.level === 'mute') return stored.muteUntil && stored.muteUntil <= now ? fallback : 'mute';
   return stored.level as NotifyLevel;
+}
+
+/** The same for a room as the client lists it (its settings as JSON). */
+export function roomLevel(room: Pick<RoomSummary, 'kind' | 'notifications'>, now: Date): NotifyLevel {
+  const stored = room.notifications;
+  return effectiveLevel(room.kind, stored ? { level: stored.level, muteUntil: stored.muteUntil ? new Date(stored.muteUntil) : null } : null, now);
 }
 
 /** Whether `now` falls in the quiet hours, read on the user's own clock; a window may cross midnight. */

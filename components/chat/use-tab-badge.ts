@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
-import { isMuted } from '@/lib/muting';
+import { roomLevel } from '@/lib/notification-rules';
 import { useChat } from '../providers/chat-provider';
 
 const APP_TITLE = 'Relay';
@@ -17,9 +17,10 @@ function icon(withDot: boolean) {
  * as you read. Muted conversations keep their badge in the list but do not count here.
  */
 export function useTabBadge() {
-  const unread = useChat(
-    (state) => Object.values(state.rooms).reduce((sum, room) => sum + (isMuted(room) ? 0 : room.unread), 0) + state.requests.length,
-  );
+  const unread = useChat((state) => {
+    const now = new Date();
+    return Object.values(state.rooms).reduce((sum, room) => sum + (roomLevel(room, now) === 'mute' ? 0 : room.unread), 0) + state.requests.length;
+  });
 
   useEffect(() => {
     document.title = unread > 0 ? `(${unread}) ${APP_TITLE}` : APP_TITLE;

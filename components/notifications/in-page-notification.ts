@@ -1,4 +1,4 @@
-import { composeNotification, effectiveLevel } from '@/lib/notification-rules';
+import { composeNotification, roomLevel } from '@/lib/notification-rules';
 import type { ChatMessage, NotificationSettingsView } from '@/lib/schemas';
 import type { ChatState } from '@/lib/stores/chat-store';
 
@@ -18,11 +18,10 @@ export function inPageNotification(
   const room = state.rooms[message.roomId];
   const request = state.requests.find((entry) => entry.roomId === message.roomId && !entry.group);
   if (!room && !request) return null;
-  const stored = room?.notifications && { level: room.notifications.level, muteUntil: room.notifications.muteUntil ? new Date(room.notifications.muteUntil) : null };
   const senderName = room?.members.find((member) => member.handle === message.sender)?.displayName ?? request?.from?.displayName ?? message.sender;
   return composeNotification(
     [{ senderName, body: message.body, mentions: message.mentions ?? [], attachments: message.attachments }],
-    { handle: state.me.handle, level: effectiveLevel(room?.kind ?? 'direct', stored ?? null, now), request: room ? null : 'pending', roomName: room?.name ?? null, settings },
+    { handle: state.me.handle, level: room ? roomLevel(room, now) : 'all', request: room ? null : 'pending', roomName: room?.name ?? null, settings },
     now,
   );
 }

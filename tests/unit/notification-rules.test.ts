@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '@/server/env';
 import { inPageNotification } from '@/components/notifications/in-page-notification';
-import { composeNotification, effectiveLevel, inQuietHours, notificationTitle, type NotifyContext } from '@/lib/notification-rules';
+import { composeNotification, effectiveLevel, roomLevel, inQuietHours, notificationTitle, type NotifyContext } from '@/lib/notification-rules';
 import type { ChatMessage, RoomSummary } from '@/lib/schemas';
 import { resolveVapidKeys } from '@/server/notifications/vapid';
 
@@ -105,5 +105,15 @@ describe('VAPID keys', () => {
       subject: 'mailto:ops@example.com',
     });
     expect(() => loadEnv({ ...production, VAPID_SUBJECT: 'ops@example.com' })).toThrow(/VAPID_SUBJECT/);
+  });
+});
+
+describe('a listed room\'s level (the tab title\'s mute rule and the in-page alert share it)', () => {
+  const now = new Date('2026-12-04T12:00:00Z');
+  it('is the stored choice until a timed mute lapses, then the default for the room\'s kind', () => {
+    expect(roomLevel({ kind: 'group', notifications: { level: 'mute', muteUntil: '2026-12-04T13:00:00Z' } }, now)).toBe('mute');
+    expect(roomLevel({ kind: 'group', notifications: { level: 'mute', muteUntil: '2026-12-04T11:00:00Z' } }, now)).toBe('mentions');
+    expect(roomLevel({ kind: 'direct', notifications: { level: 'mute', muteUntil: null } }, now)).toBe('mute');
+    expect(roomLevel({ kind: 'direct' }, now)).toBe('all');
   });
 });
