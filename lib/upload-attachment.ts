@@ -3,10 +3,20 @@ import type { AttachmentInfo } from './schemas';
 
 export type UploadHandle = { done: Promise<AttachmentInfo>; abort: () => void };
 
+/** Why an upload failed; `retryable` when trying again may work (no connection, a busy or failing server), not for a refusal of the file. */
+export class UploadError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Uploads one file to a conversation (POST /rooms/:roomId/attachments, field `file`). XMLHttpRequest
  * rather than fetch: only it reports upload progress. Fails with the server's message (413 too_large
- * names the limit), or "Upload cancelled" when aborted.
+ * names the limit), or "Upload cancelled" when aborted; says whether trying again may help.
  */
 export function uploadAttachment(roomId: string, file: File, onProgress: (fraction: number) => void): UploadHandle {
   const xhr = new XMLHttpRequest();
@@ -15,10 +25,10 @@ export function uploadAttachment(roomId: string, file: File, onProgress: (fracti
     xhr.onload = () => {
       const body = parse(xhr.responseText);
       if (xhr.status === 201 && body?.attachment) return resolve(body.attachment as AttachmentInfo);
-      reject(new Error(uploadError(xhr.status, body)));
+      reject(new UploadError(uploadError(xhr.status, body), xhr.status >= 500 || xhr.status === 429 || xhr.status === 408));
     };
-    xhr.onerror = () => reject(new Error('Upload failed: no connection to the server'));
-    xhr.onabort = () => reject(new Error('Upload cancelled'));
+    xhr.onerror = () => reject(new UploadError('Upload failed: no connection to the server', true));
+    xhr.onabort = () => reject(new UploadError('Upload cancelled', true));
   });
   xhr.open('POST', `/api/v1/rooms/${encodeURIComponent(roomId)}/attachments`);
   const form = new FormData();

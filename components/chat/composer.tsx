@@ -5,11 +5,11 @@ import { carryDraft, clearDraftIf, draftKey, loadDraft, saveDraft } from '@/lib/
 import { excerptOf } from '@/lib/message-excerpt';
 import { writeTime } from '@/lib/outbox';
 import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_LENGTH, type PublicUser } from '@/lib/schemas';
-import { uploadAttachment } from '@/lib/upload-attachment';
+import { type UploadError, uploadAttachment } from '@/lib/upload-attachment';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
-/** A file being uploaded, uploaded (ready to go with the next message), or refused. The file is kept for Retry. */
-type Upload = { key: string; file: File; progress: number; attachment?: AttachmentInfo; error?: string; abort: () => void };
+/** A file being uploaded, uploaded (ready to go with the next message), or failed. The file is kept for Retry when trying again may help. */
+type Upload = { key: string; file: File; progress: number; attachment?: AttachmentInfo; error?: string; retryable?: boolean; abort: () => void };
 
 /** The message box's id: the conversation's "Skip to the message box" focuses it. */
 export const MESSAGE_INPUT_ID = 'message-input';
@@ -103,7 +103,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     const handle = uploadAttachment(roomId!, file, (progress) => patchUpload(key, { progress }));
     handle.done.then(
       (attachment) => patchUpload(key, { attachment, progress: 1 }),
-      (error: Error) => patchUpload(key, { error: error.message }),
+      (error: UploadError) => patchUpload(key, { error: error.message, retryable: error.retryable }),
     );
     return handle.abort;
   }
@@ -186,7 +186,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
               ) : (
                 <progress aria-label={`Uploading ${upload.file.name}`} value={upload.progress} max={1} className="h-2 w-32" />
               )}
-              {upload.error && (
+              {upload.error && upload.retryable && (
                 <button type="button" onClick={() => retryUpload(upload)} aria-label={`Retry ${upload.file.name}`} className="rounded border border-slate-300 px-2 text-xs">
                   Retry
                 </button>
@@ -201,7 +201,9 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
       {/* Said in words beside Send: what holds the message, or why some files were left out. */}
       <div role="status" className="text-sm empty:hidden">
         {failed ? (
-          <p className="mb-2 text-red-800">A file did not upload: retry it or remove it.</p>
+          <p className="mb-2 text-red-800">
+            {uploads.some((upload) => upload.error && upload.retryable) ? 'A file did not upload: retry it or remove it.' : 'A file was refused: remove it to send the message.'}
+          </p>
         ) : sendWhenUploaded ? (
           <p className="mb-2 flex items-center gap-2 text-slate-600">
             Sending once the files are uploaded…

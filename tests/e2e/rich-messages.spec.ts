@@ -187,6 +187,9 @@ test('a file over the size limit is refused with the reason shown beside it, and
   });
   const files = alice.page.getByRole('list', { name: 'Files to send' });
   await expect(files.getByRole('alert')).toHaveText('Too large: at most 25 MB');
+  // Sending it again cannot help: no Retry, and the composer says what to do.
+  await expect(files.getByRole('button', { name: 'Retry huge.bin' })).toHaveCount(0);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'A file was refused: remove it to send the message.' })).toBeVisible();
   await alice.page.getByRole('button', { name: 'Remove huge.bin' }).click();
   await expect(files).toHaveCount(0);
   expect(errors.list).toEqual([]);
