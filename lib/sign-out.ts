@@ -1,4 +1,5 @@
 import { signOut } from 'next-auth/react';
+import { forgetOfflineCopies } from './offline-copy';
 
 // How a page leaves a session, and how it learns that its session ended: signed out by the user in
 // this browser (any tab), or ended from elsewhere (another device, a ban), which the sign-in page explains.
@@ -15,7 +16,12 @@ let leaving = false;
 export async function signOutHere(): Promise<void> {
   leaving = true;
   localStorage.setItem(SIGNED_OUT_HERE_KEY, String(Date.now()));
-  await signOut({ callbackUrl: '/signin' });
+  // What was kept for opening offline shows this account's conversations: none of it stays. Forgotten
+  // again once the session is over, in case another tab kept something meanwhile.
+  await forgetOfflineCopies();
+  await signOut({ redirect: false });
+  await forgetOfflineCopies();
+  window.location.assign('/signin');
 }
 
 /** The session is gone under this page: to the sign-in page, unless this tab is signing out itself. */
@@ -23,6 +29,8 @@ export function sessionEnded(): void {
   if (leaving) return;
   const signedOutAt = typeof localStorage === 'undefined' ? 0 : Number(localStorage.getItem(SIGNED_OUT_HERE_KEY) ?? 0);
   const signedOutHere = Date.now() - signedOutAt < SAME_SIGN_OUT_MS;
+  // The copies go at once; the page caches go here or on the sign-in page (components/auth/auth-form.tsx).
+  void forgetOfflineCopies().catch(() => {});
   window.location.assign(signedOutHere ? '/signin' : SIGNED_OUT_URL);
 }
 

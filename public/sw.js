@@ -1,8 +1,86 @@
-// Relay's service worker: shows pushed notifications and opens their conversation on click.
+// Relay's service worker: keeps the chat's page and scripts so the chat opens offline (docs/client.md
+// "Offline start"), shows pushed notifications and opens their conversation on click.
 // A push carries only what it shows: { title, body, roomId, url, tag } (docs/notifications.md).
+
+// The chat's pages hold who is signed in: sign-out deletes every cache named `relay-pages…`
+// (lib/offline-copy.ts). Built scripts and styles are the same for everyone.
+const PAGES = 'relay-pages-v1';
+const ASSETS = 'relay-assets-v1';
+const PAGES_KEPT = 20;
+const ASSETS_KEPT = 400;
+const isChatPage = (url) => url.origin === self.location.origin && (url.pathname === '/' || /^\/c\/[^/]+$/.test(url.pathname));
+const isAsset = (url) => url.origin === self.location.origin && url.pathname.startsWith('/_next/static/');
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+/** Keeps a response if it may be kept, dropping the oldest entries past `most`. */
+async function keep(cacheName, request, response, most) {
+  const cache = await caches.open(cacheName);
+  await cache.put(request, response);
+  const keys = await cache.keys();
+  await Promise.all(keys.slice(0, Math.max(0, keys.length - most)).map((key) => cache.delete(key)));
+}
+
+// Only a signed-in chat page is kept (a redirect to sign-in is not), and only built files that never
+// change under their name (`immutable`: the production build's; the dev server's change on every edit).
+const keepablePage = (response) => response.ok && response.type === 'basic' && !response.redirected && (response.headers.get('content-type') || '').includes('text/html');
+const keepableAsset = (response) => response.ok && (response.headers.get('cache-control') || '').includes('immutable');
+
+// Kept while the response goes on to the page (`waitUntil`): the page never waits for the cache, and a
+// cache that refuses (storage full) costs only the copy.
+async function pageFromNetwork(request, waitUntil) {
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (error) {
+    // Offline: this page as last seen, else the chat's list (it opens the conversation in the address).
+    const cache = await caches.open(PAGES);
+    const kept = (await cache.match(new URL(request.url).pathname)) || (await cache.match('/')) || (await cache.keys().then((keys) => keys.length && cache.match(keys[keys.length - 1])));
+    if (kept) return kept;
+    throw error;
+  }
+  if (keepablePage(response)) waitUntil(keep(PAGES, new URL(request.url).pathname, response.clone(), PAGES_KEPT).catch(() => {}));
+  // Sent to sign in: whoever was signed in here is not any more, and nothing of theirs stays.
+  else if (response.type === 'opaqueredirect' || response.redirected) waitUntil(caches.delete(PAGES));
+  return response;
+}
+
+async function assetFromCache(request, waitUntil) {
+  const kept = await caches.match(request, { cacheName: ASSETS });
+  if (kept) return kept;
+  const response = await fetch(request);
+  if (keepableAsset(response)) waitUntil(keep(ASSETS, request, response.clone(), ASSETS_KEPT).catch(() => {}));
+  return response;
+}
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  const waitUntil = (promise) => event.waitUntil(promise);
+  if (request.mode === 'navigate' && isChatPage(url)) event.respondWith(pageFromNetwork(request, waitUntil));
+  else if (isAsset(url)) event.respondWith(assetFromCache(request, waitUntil));
+  // Everything else (the API, the socket, other pages) goes to the network as if there were no worker.
+});
+
+// A page loaded before this worker controlled it sends what it loaded, to be kept the same way.
+self.addEventListener('message', (event) => {
+  if (!event.data || event.data.type !== 'relay:keep') return;
+  const urls = Array.isArray(event.data.urls) ? event.data.urls : [];
+  const keeping = [];
+  const waitUntil = (promise) => keeping.push(promise);
+  event.waitUntil(
+    Promise.all(
+      urls.map((href) => {
+        const url = new URL(href, self.location.origin);
+        if (isChatPage(url)) return pageFromNetwork(new Request(url.href), waitUntil).catch(() => {});
+        if (isAsset(url)) return assetFromCache(new Request(url.href), waitUntil).catch(() => {});
+        return null;
+      }),
+    ).then(() => Promise.all(keeping)),
+  );
+});
 
 self.addEventListener('push', (event) => {
   let data = {};

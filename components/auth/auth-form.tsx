@@ -2,7 +2,8 @@
 
 import Link from 'next/link';
 import { signIn } from 'next-auth/react';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
+import { forgetOfflineCopies } from '@/lib/offline-copy';
 import { signUpSchema } from '@/lib/schemas';
 import { signInErrorText } from '@/lib/sign-in-errors';
 
@@ -17,6 +18,8 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const text = copy[mode];
+  // No one is signed in here: nothing kept for opening a chat offline may outlive that (docs/client.md).
+  useEffect(() => void forgetOfflineCopies().catch(() => {}), []);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -25,7 +25,8 @@ const navLink = 'rounded px-2 py-1 text-sm text-slate-700 hover:bg-slate-100';
 export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
   useRoomRoute();
   useTabBadge();
-  const open = useChat((state) => state.activeRoomId !== null || state.draftPeer !== null);
+  // A group that closed under the user stays in view on a phone too, to say why (conversation.tsx).
+  const open = useChat((state) => state.activeRoomId !== null || state.draftPeer !== null || state.leftRoom !== null);
   return (
     <div className="flex h-dvh flex-col">
       <ConnectionBanner />

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useMemo, useState } from 'react';
-import { apiFetch } from '@/lib/api-client';
+import { ApiError, apiFetch } from '@/lib/api-client';
 import type { OutboxItem } from '@/lib/outbox';
 import { readingPlaceKey } from '@/lib/reading-place';
 import { receiptLabel } from '@/lib/receipts';
@@ -32,9 +32,23 @@ export function Conversation() {
   const draftPeer = useChat((state) => state.draftPeer);
   const roomsStatus = useChat((state) => state.roomsStatus);
   const me = useChat((state) => state.me.handle);
+  const leftRoom = useChat((state) => state.leftRoom);
+  const store = useChatStore();
+  const meUser = useChat((state) => state.me);
 
   if (!room && !request && !draftPeer) {
     if (activeRoomId && roomsStatus === 'loading') return <ConversationSkeleton />;
+    if (leftRoom && !activeRoomId)
+      return (
+        <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">
+          <div>
+            <p role="status">You are no longer in {roomTitle(leftRoom, meUser)}.</p>
+            <button type="button" onClick={() => store.getState().openRoom(null)} className="mt-3 rounded border border-slate-300 px-3 py-1 md:hidden">
+              Back to conversations
+            </button>
+          </div>
+        </main>
+      );
     return (
       <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">
         {activeRoomId && roomsStatus === 'ready' ? 'This conversation is not available.' : 'Pick a conversation or find someone to talk to.'}
@@ -100,7 +114,14 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         }
         if (live) setHistory('ready');
       })
-      .catch(() => live && setHistory('error'));
+      .catch((error) => {
+        if (!live) return;
+        // Offline, a conversation already held (loaded earlier, or kept from the last visit) shows what
+        // it holds; the connect's catch-up brings the rest. A refusal from the server is an error.
+        const held = store.getState().messagesByRoom[roomId] ?? [];
+        setOlderExists((held[0]?.seq ?? 1) > 1);
+        setHistory(held.length > 0 && !(error instanceof ApiError) ? 'ready' : 'error');
+      });
     return () => {
       live = false;
     };

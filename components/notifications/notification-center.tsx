@@ -4,9 +4,10 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { ChatMessage, NotificationSettingsView } from '@/lib/schemas';
+import { registerServiceWorker } from '@/lib/service-worker';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { inPageNotification } from './in-page-notification';
-import { PROMPTED_KEY, enablePush, pushSupported, registerServiceWorker, soundEnabled, subscribePush } from './push-client';
+import { PROMPTED_KEY, enablePush, pushSupported, soundEnabled, subscribePush } from './push-client';
 import { onSettingsSaved } from './settings-channel';
 
 /**

@@ -1,4 +1,5 @@
 import { apiFetch } from '@/lib/api-client';
+import { registerServiceWorker } from '@/lib/service-worker';
 
 // The browser side of Web Push: service worker, permission, subscription (docs/notifications.md).
 
@@ -7,10 +8,6 @@ export const SOUND_KEY = 'relay:notification-sound';
 
 export const pushSupported = () =>
   typeof window !== 'undefined' && 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window;
-
-export function registerServiceWorker(): Promise<ServiceWorkerRegistration> {
-  return navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(() => navigator.serviceWorker.ready);
-}
 
 /**
  * Subscribes this browser (reusing its subscription if it has one) and gives it to the server for

@@ -4,6 +4,7 @@ import { createContext, type ReactNode, useContext, useEffect, useState } from '
 import { io } from 'socket.io-client';
 import { useStore } from 'zustand';
 import { loadOutbox } from '@/lib/outbox';
+import { keepPageForOffline } from '@/lib/service-worker';
 import { bindChatClient, type ChatClient, type ChatSocket } from '@/lib/realtime/chat-client';
 import type { PublicUser } from '@/lib/schemas';
 import { type ChatState, type ChatStore, createChatStore } from '@/lib/stores/chat-store';
@@ -21,6 +22,8 @@ export function ChatProvider({ me, children }: { me: PublicUser; children: React
     const socket: ChatSocket = io({ autoConnect: false, withCredentials: true });
     const bound = bindChatClient(store, socket);
     setClient(bound);
+    // So the chat opens without a connection next time (docs/client.md "Offline start").
+    keepPageForOffline().catch(() => {});
     return () => bound.close();
   }, [store]);
 

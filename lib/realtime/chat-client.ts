@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import { ApiError, apiFetch } from '../api-client';
+import { keepOfflineCopy, loadOfflineCopy } from '../offline-copy';
 import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
 import { followSignOuts, sessionEnded } from '../sign-out';
 import { type ChatMessage, type GroupInvite, type MessageRequest, PRESENCE_QUERY_MAX, type RoomSummary } from '../schemas';
@@ -316,6 +317,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     if (item.status === 'pending') void flushOutbox();
   };
   window.addEventListener('storage', onStorage);
+  const stopKeepingCopy = keepOfflineCopy(store);
   /**
    * Edits, deletes and reactions: the ack's copy is applied at once (the live `message:updated` may come
    * before or after it; the newer version wins). A refusal or no answer becomes the notice, never a throw.
@@ -344,9 +346,11 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     }
   };
 
-  // The list comes over REST, so it shows even while the socket cannot connect. A list refused because the
-  // node is busy (503 with Retry-After: a crowd reconnecting at once) is asked for again by itself, a few
-  // times, later each time and jittered so the crowd spreads out; the error (with Retry) shows only after.
+  // The list comes over REST, so it shows even while the socket cannot connect. With no network at all, the
+  // copy kept from the last visit shows instead, and the next connect brings it up to date (onConnect).
+  // A list refused because the node is busy (503 with Retry-After: a crowd reconnecting at once) is asked
+  // for again by itself, a few times, later each time and jittered so the crowd spreads out; the error
+  // (with Retry) shows only after.
   // Resolves after the first attempt: the catch-up and the outbox on connect do not wait for the retries.
   let busyRetry: ReturnType<typeof setTimeout> | undefined;
   const loadRooms = async (attempt = 0): Promise<void> => {
@@ -354,6 +358,8 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     try {
       await refreshRooms();
     } catch (error) {
+      const copy = error instanceof ApiError ? null : loadOfflineCopy(store.getState().me.handle);
+      if (copy) return store.getState().restoreCopy(copy);
       const wait = attempt < LIST_BUSY_RETRIES ? busyWait(error, attempt) : null;
       if (wait === null) return store.getState().setRoomsFailed();
       busyRetry = setTimeout(() => void loadRooms(attempt + 1), wait);
@@ -397,6 +403,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
       unsubscribe();
+      stopKeepingCopy();
       window.removeEventListener('storage', onStorage);
       stopFollowingSignOuts();
       socket.removeAllListeners();

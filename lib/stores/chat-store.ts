@@ -1,4 +1,5 @@
 import { createStore } from 'zustand/vanilla';
+import type { OfflineCopy } from '../offline-copy';
 import { byWriteOrder, type OutboxItem } from '../outbox';
 import type { ChatMessage, MessageRequest, PresenceStatus, PublicUser, Receipt, RoomSummary } from '../schemas';
 
@@ -27,6 +28,8 @@ export type ChatState = {
   replyingTo: ChatMessage | null;
   setReplyingTo: (message: ChatMessage | null) => void;
   activeRoomId: string | null;
+  /** The open group the list dropped (left, or removed by its owner): the view says so instead of closing silently. Cleared by opening another. */
+  leftRoom: RoomSummary | null;
   /** A person picked from search with whom there is no conversation yet. */
   draftPeer: PublicUser | null;
   outbox: OutboxItem[];
@@ -43,6 +46,8 @@ export type ChatState = {
   setTyping: (roomId: string, handle: string, until: number | null) => void;
   setConnected: (connected: boolean) => void;
   setRooms: (rooms: RoomSummary[]) => void;
+  /** What this browser kept from its last visit (lib/offline-copy.ts), for a list that cannot be fetched: only while none is held. */
+  restoreCopy: (copy: OfflineCopy) => void;
   /**
    * The one place a message's state is applied (history, syncs, sync changes, acks, message:updated):
    * merged by id, a copy never replaced by an older version, and the room list's and requests'
@@ -150,6 +155,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     replyingTo: null,
     setReplyingTo: (message) => set({ replyingTo: message }),
     activeRoomId: null,
+    leftRoom: null,
     draftPeer: null,
     outbox,
     presence: {},
@@ -183,20 +189,35 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
       }),
     setConnected: (connected) => set({ connected }),
     setRooms: (rooms) =>
-      set((state) => ({
-        rooms: Object.fromEntries(
-          rooms.map((room) => {
-            const held = state.messagesByRoom[room.id];
-            return [room.id, withKnownRead(withLiveMessages(room, held, state.me.handle), state.rooms[room.id], held, state.me.handle)];
-          }),
-        ),
-        roomsStatus: 'ready',
-        // A message request stays open too: it is read before it is answered.
-        activeRoomId:
-          state.activeRoomId && (rooms.some((room) => room.id === state.activeRoomId) || state.requests.some((request) => request.roomId === state.activeRoomId))
-            ? state.activeRoomId
-            : null,
-      })),
+      set((state) => {
+        const open = state.activeRoomId;
+        const stillOpen = open !== null && (rooms.some((room) => room.id === open) || state.requests.some((request) => request.roomId === open));
+        return {
+          rooms: Object.fromEntries(
+            rooms.map((room) => {
+              const held = state.messagesByRoom[room.id];
+              return [room.id, withKnownRead(withLiveMessages(room, held, state.me.handle), state.rooms[room.id], held, state.me.handle)];
+            }),
+          ),
+          roomsStatus: 'ready',
+          // A message request stays open too: it is read before it is answered.
+          activeRoomId: stillOpen ? open : null,
+          leftRoom: open !== null && !stillOpen && state.rooms[open]?.kind === 'group' ? state.rooms[open] : state.leftRoom,
+        };
+      }),
+    restoreCopy: (copy) =>
+      set((state) =>
+        state.roomsStatus === 'ready'
+          ? {}
+          : {
+              rooms: Object.fromEntries(copy.rooms.map((room) => [room.id, room])),
+              requests: copy.requests,
+              messagesByRoom: copy.messagesByRoom,
+              syncedSeq: copy.syncedSeq,
+              syncedVersion: copy.syncedVersion,
+              roomsStatus: 'ready',
+            },
+      ),
     mergeMessages: (roomId, messages) => set((state) => applyMessages(state, roomId, messages, true)),
     updateMessages: (roomId, messages) => set((state) => applyMessages(state, roomId, messages, false)),
     markSynced: (roomId, seq) =>
@@ -245,11 +266,11 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           ]),
         ),
       })),
-    openRoom: (roomId) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: null }),
+    openRoom: (roomId) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: null, leftRoom: null }),
     jumpTarget: null,
-    jumpTo: (roomId, seq) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: { roomId, seq } }),
+    jumpTo: (roomId, seq) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: { roomId, seq }, leftRoom: null }),
     clearJump: () => set({ jumpTarget: null }),
-    openDraft: (peer) => set({ activeRoomId: null, draftPeer: peer }),
+    openDraft: (peer) => set({ activeRoomId: null, draftPeer: peer, leftRoom: null }),
     enqueue: (item) =>
       set((state) =>
         state.outbox.some((queued) => queued.clientMsgId === item.clientMsgId) ? {} : { outbox: [...state.outbox, item].sort(byWriteOrder) },

@@ -120,6 +120,8 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await expect(details.getByRole('status')).toHaveText(`@${carol.handle} was invited: they join once they accept.`);
   await acceptInvite(carol.page, 'Team');
   await expect(members).toContainText(`@${carol.handle}`);
+  await carol.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Team/ }).click();
+  await expect(carol.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
 
   const remove = details.getByRole('button', { name: `Remove ${carol.handle}` });
   await remove.click();
@@ -133,6 +135,9 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await details.getByRole('button', { name: 'Remove', exact: true }).click();
   await expect(members).not.toContainText(`@${carol.handle}`);
   await expect(page.getByLabel('Handle to add')).toBeFocused();
+  // Carol had the group open: it closes, saying why, and leaves her list.
+  await expect(carol.page.getByRole('main').getByRole('status')).toHaveText('You are no longer in Team.');
+  await expect(carol.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Team/ })).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
 

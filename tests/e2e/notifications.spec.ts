@@ -81,7 +81,9 @@ test('a click on a notification shows its conversation in the open tab', async (
   const roomUrl = new URL(bob.page.url()).pathname;
 
   await bob.page.context().grantPermissions(['notifications'], { origin: baseURL });
-  const worker = bob.page.context().waitForEvent('serviceworker');
+  // Every chat page registers the worker (it keeps the page for opening offline): it may be running already.
+  const context = bob.page.context();
+  const worker = context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker');
   await bob.page.evaluate(() => navigator.serviceWorker.register('/sw.js'));
   await bob.page.goto('/');
   await expect(bob.page.getByRole('heading', { name: 'Alice' })).toHaveCount(0);

@@ -424,3 +424,38 @@ describe('chat client: presence', () => {
     expect(Object.keys(store.getState().presence).sort()).toEqual(['dm', ...group.map((person) => person.handle)].sort());
   });
 });
+
+describe('chat client: opening with no network (lib/offline-copy.ts)', () => {
+  const copy = {
+    rooms: [{ ...room, lastSeq: 2 }],
+    requests: [],
+    messagesByRoom: { r1: [stored('a', 1), stored('b', 2)] },
+    syncedSeq: { r1: 2 },
+    syncedVersion: { r1: 5 },
+  };
+  const withCopy = () => vi.stubGlobal('localStorage', { getItem: (key: string) => (key === 'relay:offline-copy:me' ? JSON.stringify(copy) : null) });
+
+  it('shows the kept copy when the list cannot be fetched, then catches up from its synced seq and version on connect', async () => {
+    withCopy();
+    failFetch = true;
+    const { store, socket } = setUp();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().roomsStatus).toBe('ready');
+    expect(store.getState().messagesByRoom.r1.map((message) => message.seq)).toEqual([1, 2]);
+
+    failFetch = false;
+    socket.open();
+    await vi.advanceTimersByTimeAsync(0);
+    const sync = socket.sent.find((sent) => sent.event === 'room:sync');
+    expect(sync?.payload).toEqual({ roomId: 'r1', afterSeq: 2, afterVersion: 5 });
+  });
+
+  it('shows the error, not the copy, when the server refused the list', async () => {
+    withCopy();
+    vi.stubGlobal('fetch', async () => Response.json({ error: { code: 'internal', message: 'Something went wrong.' } }, { status: 500 }));
+    const { store } = setUp();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().roomsStatus).toBe('error');
+    expect(store.getState().rooms).toEqual({});
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage, RoomSummary } from '@/lib/schemas';
 import { createChatStore } from '@/lib/stores/chat-store';
+import { copyOf, OFFLINE_COPY_MESSAGES } from '@/lib/offline-copy';
 
 const me = { handle: 'me', displayName: 'Me' };
 
@@ -236,5 +237,56 @@ describe('chat store: message state (rich messaging)', () => {
     // A change to a room that is listed but not loaded still moves its preview.
     store.getState().updateMessages('r1', [at(2, 6, { deleted: true, deletedBy: 'sender', body: '' })]);
     expect(store.getState().rooms.r1.lastMessage?.deleted).toBe(true);
+  });
+});
+
+describe('chat store: the copy kept for opening offline (lib/offline-copy.ts)', () => {
+  it('keeps the newest messages up to the synced seq, with the versions to catch up from, and restores them', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([room(80, 0)]);
+    store.getState().markVersion('r1', 7);
+    store.getState().mergeMessages('r1', Array.from({ length: 70 }, (_, at) => message(at + 1)));
+    store.getState().markSynced('r1', 70);
+    // A live message past a hole is held, but is not synced: the copy leaves it out.
+    store.getState().receiveMessage(message(75));
+    const copy = copyOf(store.getState());
+    expect(copy.messagesByRoom.r1.map((held) => held.seq)).toEqual(Array.from({ length: OFFLINE_COPY_MESSAGES }, (_, at) => 70 - OFFLINE_COPY_MESSAGES + 1 + at));
+    expect(copy.syncedSeq).toEqual({ r1: 70 });
+    expect(copy.syncedVersion).toEqual({ r1: 7 });
+    expect(copy.rooms.map((listed) => listed.id)).toEqual(['r1']);
+
+    const restored = createChatStore(me);
+    restored.getState().restoreCopy(JSON.parse(JSON.stringify(copy)));
+    expect(restored.getState().roomsStatus).toBe('ready');
+    expect(restored.getState().syncedSeq.r1).toBe(70);
+    expect(restored.getState().messagesByRoom.r1).toHaveLength(OFFLINE_COPY_MESSAGES);
+  });
+
+  it('never replaces a list that loaded', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([room(3, 1)]);
+    store.getState().restoreCopy({ rooms: [], requests: [], messagesByRoom: {}, syncedSeq: {}, syncedVersion: {} });
+    expect(Object.keys(store.getState().rooms)).toEqual(['r1']);
+  });
+});
+
+describe('chat store: an open group the list drops', () => {
+  const group = { ...room(1, 0), kind: 'group' as const, name: 'Team' };
+  it('is kept as the left room, so the view can say why it closed, until another opens', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([group]);
+    store.getState().openRoom('r1');
+    store.getState().setRooms([]);
+    expect(store.getState().activeRoomId).toBeNull();
+    expect(store.getState().leftRoom?.name).toBe('Team');
+    store.getState().openRoom(null);
+    expect(store.getState().leftRoom).toBeNull();
+  });
+
+  it('is not set by a group that was not open', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([group]);
+    store.getState().setRooms([]);
+    expect(store.getState().leftRoom).toBeNull();
   });
 });

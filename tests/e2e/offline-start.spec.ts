@@ -1,0 +1,60 @@
+import { expect, type Page, test } from './fixtures';
+import { aliceWithBobAndCarol, send, trackPageErrors } from './helpers';
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
+const row = (page: Page, text: string) => messages(page).locator('li[data-seq]').filter({ has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
+const offlineBanner = (page: Page) => page.getByRole('status').filter({ hasText: 'Offline' });
+
+/** What this browser keeps for opening offline: the page cache and the chat's copy (docs/client.md "Offline start"). */
+const keptForOffline = (page: Page) =>
+  page.evaluate(async () => ({
+    pages: (await caches.keys()).filter((name) => name.startsWith('relay-pages')).length,
+    copies: Object.keys(localStorage).filter((key) => key.startsWith('relay:offline-copy:')).length,
+  }));
+
+test('a reload while offline opens the chat as it was: conversations, messages, writing; back online it catches up exactly', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await aliceWithBobAndCarol(browser, errors);
+  // Alice has read both conversations; Carol's is open.
+  await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();
+  await expect(row(alice.page, 'hello from bob')).toBeVisible();
+  await rooms(alice.page).getByRole('button', { name: /Carol/ }).click();
+  await expect(row(alice.page, 'hello from carol')).toBeVisible();
+  // The service worker has the page, and the chat has written its copy.
+  await expect.poll(() => keptForOffline(alice.page)).toEqual({ pages: 1, copies: 1 });
+
+  await alice.page.context().setOffline(true);
+  await alice.page.reload();
+  await expect(offlineBanner(alice.page)).toBeVisible();
+  await expect(rooms(alice.page).getByRole('button', { name: /Bob/ })).toBeVisible();
+  await expect(row(alice.page, 'hello from carol')).toBeVisible();
+  // Another conversation opens from what was kept, not an error.
+  await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();
+  await expect(row(alice.page, 'hello from bob')).toBeVisible();
+  await send(alice, 'written after an offline start');
+  await expect(messages(alice.page).locator('[data-outbox="pending"]')).toContainText('Waiting for connection');
+
+  // Meanwhile Bob writes more and edits what Alice holds.
+  await send(bob, 'while you were away');
+  await row(bob.page, 'hello from bob').getByRole('button', { name: 'Message actions' }).click();
+  await row(bob.page, 'hello from bob').getByRole('button', { name: 'Edit', exact: true }).click();
+  await row(bob.page, 'hello from bob').getByRole('textbox', { name: 'Edit message' }).fill('hello from bob, edited');
+  await row(bob.page, 'hello from bob').getByRole('textbox', { name: 'Edit message' }).press('Enter');
+  await expect(row(bob.page, 'hello from bob, edited')).toContainText('(edited)');
+
+  await alice.page.context().setOffline(false);
+  await expect(offlineBanner(alice.page)).toHaveCount(0, { timeout: 20_000 });
+  await expect(row(alice.page, 'hello from bob, edited')).toContainText('(edited)');
+  await expect(row(alice.page, 'while you were away')).toHaveCount(1);
+  await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
+  await expect(row(bob.page, 'written after an offline start')).toHaveCount(1);
+  const bodies = messages(alice.page).locator('li[data-seq] p.whitespace-pre-wrap');
+  await expect(bodies).toHaveText([/hello from bob, edited/, 'while you were away', 'written after an offline start']);
+
+  // Signing out leaves nothing of the chat behind for the next person at this browser.
+  await alice.page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(alice.page).toHaveURL(/\/signin/);
+  expect(await keptForOffline(alice.page)).toEqual({ pages: 0, copies: 0 });
+  expect(errors.list).toEqual([]);
+});
