@@ -84,7 +84,7 @@ function connectOne(url: string, kind: 'relay' | 'bare', spec: ClientSpec): Prom
     if (clients.get(spec.handle) === client) onReceiptAck(reply);
   };
   const reporter = (event: 'room:delivered' | 'room:read') =>
-    cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, { roomId, seq }).then(answered, () => answered({ ok: false, error: { code: 'timeout' } })));
+    cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, { roomId, seq }).then(answered, () => answered({ ok: false, error: { code: 'timeout' } }))).report;
   const [reportDelivered, reportRead] = [reporter('room:delivered'), reporter('room:read')];
   socket.on('message:new', ({ message }: { message: { id: string; roomId: string; seq: number; sender: string; clientMsgId: string } }) => {
     const now = performance.now();

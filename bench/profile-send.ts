@@ -85,7 +85,7 @@ async function main() {
       sockets.push(out, inbox);
       // The reader has the conversation on screen, so, like the web client, it reports each message
       // read (which implies delivered), through the client's own reporter: one report in flight per room.
-      const readTo = cursorReporter((roomId, seq) => inbox.timeout(10_000).emitWithAck('room:read', { roomId, seq }));
+      const readTo = cursorReporter((roomId, seq) => inbox.timeout(10_000).emitWithAck('room:read', { roomId, seq })).report;
       inbox.on('message:new', ({ message }) => {
         delivered += 1;
         readTo(message.roomId, message.seq);

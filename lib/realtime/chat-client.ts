@@ -202,6 +202,9 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     await loadRooms();
     const loaded = Object.keys(store.getState().syncedSeq).filter((roomId) => store.getState().rooms[roomId]);
     await Promise.all(loaded.map(syncRoom));
+    // What was read (or received) while the connection was gone is told now.
+    read.resendUnanswered();
+    delivered.resendUnanswered();
     // Older versions marked messages failed for want of a connection; they go again, in order.
     store.getState().requeueRetryable();
     await flushOutbox();
@@ -252,8 +255,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   window.addEventListener('online', onOnline);
   const stopFollowingSignOuts = followSignOuts();
   // One report in flight per room and cursor: a burst of messages costs a couple of reports, not one each.
-  const reportDelivered = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:delivered', { roomId, seq }));
-  const reportRead = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:read', { roomId, seq }));
+  const delivered = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:delivered', { roomId, seq }));
+  const read = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:read', { roomId, seq }));
+  const reportDelivered = delivered.report;
+  const reportRead = read.report;
   socket.on('message:new', ({ message }) => {
     const state = store.getState();
     receive(message);

@@ -459,3 +459,22 @@ describe('chat client: opening with no network (lib/offline-copy.ts)', () => {
     expect(store.getState().rooms).toEqual({});
   });
 });
+
+describe('chat client: reading while the connection is gone', () => {
+  it('tells the server on reconnect how far was read, when the report got no answer', async () => {
+    const { store, socket, client } = setUp();
+    await vi.advanceTimersByTimeAsync(0);
+    store.getState().mergeMessages('r1', [stored('a', 1), stored('b', 2)]);
+    client.markRead('r1', 2);
+    const reads = () => socket.sent.filter((sent) => sent.event === 'room:read');
+    expect(reads().map((sent) => sent.payload)).toEqual([{ roomId: 'r1', seq: 2 }]);
+    reads()[0].reject(new Error('operation has timed out'));
+    await vi.advanceTimersByTimeAsync(0);
+
+    socket.open();
+    await vi.advanceTimersByTimeAsync(0);
+    for (const sync of socket.sent.filter((sent) => sent.event === 'room:sync')) sync.resolve({ ok: true, messages: [], changes: [], hasMore: false, lastSeq: 2, version: 1 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(reads().map((sent) => sent.payload)).toEqual([{ roomId: 'r1', seq: 2 }, { roomId: 'r1', seq: 2 }]);
+  });
+});

@@ -14,7 +14,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 describe('cursor reporter: one report in flight per room, the last seq always sent', () => {
   it('sends the first at once and merges the rest into the highest, sent when the answer comes', async () => {
     const { sent, send, reports } = fakeSend();
-    const report = cursorReporter(send);
+    const { report } = cursorReporter(send);
     for (let seq = 1; seq <= 100; seq += 1) report('r1', seq);
     expect(reports()).toEqual([['r1', 1]]);
     sent[0].answer();
@@ -29,7 +29,7 @@ describe('cursor reporter: one report in flight per room, the last seq always se
 
   it('keeps rooms apart, ignores seqs already sent or queued, and goes on after a failed report', async () => {
     const { sent, send, reports } = fakeSend();
-    const report = cursorReporter(send);
+    const { report } = cursorReporter(send);
     report('r1', 5);
     report('r2', 3);
     report('r1', 9);
@@ -42,5 +42,30 @@ describe('cursor reporter: one report in flight per room, the last seq always se
     await settle();
     // r2 had nothing newer; r1's highest still goes although the report before it failed.
     expect(reports()).toEqual([['r1', 5], ['r2', 3], ['r1', 9]]);
+  });
+});
+
+describe('cursor reporter: a report that got no answer (offline)', () => {
+  it('is sent again, at its highest seq, when asked to (on reconnect); one answered or covered since is not', async () => {
+    const { sent, send, reports } = fakeSend();
+    const { report, resendUnanswered } = cursorReporter(send);
+    report('r1', 4);
+    report('r2', 7);
+    report('r3', 2);
+    sent[0].fail();
+    sent[1].fail();
+    sent[2].answer();
+    await settle();
+    // r2 was covered by a later report that was answered.
+    report('r2', 8);
+    sent[3].answer();
+    await settle();
+    resendUnanswered();
+    expect(reports()).toEqual([['r1', 4], ['r2', 7], ['r3', 2], ['r2', 8], ['r1', 4]]);
+    sent[4].answer();
+    await settle();
+    // Nothing is left to send again.
+    resendUnanswered();
+    expect(reports()).toHaveLength(5);
   });
 });
