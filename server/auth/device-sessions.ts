@@ -1,4 +1,5 @@
 import { endSessionSubscriptions } from '../notifications/push-subscriptions';
+import type { DbClient } from '../db/client-types';
 import { getDb } from '../runtime';
 
 export type SessionKind = 'browser' | 'api';
@@ -11,7 +12,7 @@ export function createDeviceSession(userId: string, userAgent: string | undefine
 }
 
 /** Ends one session only; the user's other browsers and tokens stay signed in. */
-export async function revokeDeviceSession(sessionId: string, db = getDb()): Promise<void> {
+export async function revokeDeviceSession(sessionId: string, db: DbClient = getDb()): Promise<void> {
   await db.deviceSession.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date() } });
   await endSessionSubscriptions(db, { sessionId });
 }

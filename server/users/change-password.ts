@@ -3,18 +3,22 @@ import { AppError } from '@/lib/errors';
 import type { changePasswordSchema } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { checkPassword, hashPassword } from '../auth/password';
-import { endOtherSessions } from '../sessions/end-other-sessions';
-import type { SessionDeps } from '../sessions/end-other-sessions';
+import { disconnectSessions, revokeOtherSessions, type SessionDeps } from '../sessions/end-other-sessions';
 import { guardSignIn } from '../safety/rate-limits';
 
 /**
- * Sets a new password once the current one is given, then signs out every other session of the user
- * (whoever else holds one may be why the password changes); the caller's own session stays.
+ * Sets a new password once the current one is given, and signs out every other session of the user
+ * (whoever else holds one may be why the password changes); the caller's own session stays. Both in one
+ * transaction: a failure leaves the old password with the sessions, never the new one beside them.
  */
 export async function changePassword(deps: SessionDeps, actor: Actor, input: z.infer<typeof changePasswordSchema>, clientIp: string): Promise<void> {
   await checkCurrentPassword(deps, actor, input.currentPassword, clientIp);
-  await deps.db.user.update({ where: { id: actor.userId }, data: { password: await hashPassword(input.newPassword) } });
-  await endOtherSessions(deps, actor);
+  const password = await hashPassword(input.newPassword);
+  const ended = await deps.db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: actor.userId }, data: { password } });
+    return revokeOtherSessions(tx, actor);
+  });
+  await disconnectSessions(deps, ended);
 }
 
 // A wrong password here is a failed sign-in: charged to the same account+address lock-out, so a

@@ -1,7 +1,9 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, browserSignIn, connectWatched, emitAck, type TestSocket, type TestUser, uniqueHandle } from '../helpers/clients';
+import { TEST_DATABASE_URL } from '../helpers/services';
 
 // Real server process on real Postgres and Redis, with the sign-in lock-out of auth-lockout.test.ts:
 // 3 free failures per account and address, then a wait.
@@ -80,6 +82,33 @@ describe('POST /api/v1/me/password', () => {
     // The current socket still answers (its session's look-up after the cut finds it live).
     expect(await emitAck(currentSocket.socket, 'presence:query', { handles: [user.handle] })).toMatchObject({ ok: true });
     expect(currentSocket.socket.connected).toBe(true);
+  });
+
+  it('changes nothing when the other sessions cannot be signed out: the old password and sessions stay', async () => {
+    const user = await newUser('pw');
+    const other = (await tokenFor(freshIp(), user, user.password)).body.token as string;
+    // The database refuses to end this user's sessions (a trigger for this test), as a failure midway would.
+    const database = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await database.connect();
+    const trigger = `refuse_${randomUUID().replaceAll('-', '')}`;
+    const { rows } = await database.query('SELECT id FROM "User" WHERE handle = $1', [user.handle]);
+    try {
+      await database.query(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW."userId" = '${rows[0].id}' AND NEW."revokedAt" IS NOT NULL THEN RAISE EXCEPTION 'refused for the test'; END IF;
+          RETURN NEW;
+        END $$`);
+      await database.query(`CREATE TRIGGER ${trigger} BEFORE UPDATE ON "DeviceSession" FOR EACH ROW EXECUTE FUNCTION ${trigger}()`);
+      const reply = await changePassword(freshIp(), user, user.password, NEW_PASSWORD);
+      expect(reply.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      await database.query(`DROP TRIGGER IF EXISTS ${trigger} ON "DeviceSession"`);
+      await database.query(`DROP FUNCTION IF EXISTS ${trigger}()`);
+      await database.end();
+    }
+    expect((await tokenFor(freshIp(), user, NEW_PASSWORD)).status).toBe(401);
+    expect((await tokenFor(freshIp(), user, user.password)).status).toBe(201);
+    expect((await api(server.url, '/api/v1/me', { token: other })).status).toBe(200);
   });
 
   it('refuses a wrong current password with 403, charged to the sign-in lock-out', async () => {
