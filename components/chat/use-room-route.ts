@@ -50,7 +50,10 @@ export function useRoomRoute() {
         pending.current = target === here ? null : target;
         if (target === '/' && settled && fromList?.path === here && fromList.length === window.history.length) return router.back();
         if (here === '/' && settled && target !== '/') openedFromList.current = { path: target, length: null };
-        router.push(target);
+        // The browser's own pushState, which Next's router follows (usePathname) without asking the server
+        // for the page: the chat's pages render nothing of their own (the layout renders the chat), so a
+        // switch costs no request and works offline, where router.push fell back to reloading the page.
+        window.history.pushState(null, '', target);
       }),
     [store, router],
   );

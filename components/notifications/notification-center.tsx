@@ -1,10 +1,10 @@
 'use client';
 
-import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { ChatMessage, NotificationSettingsView } from '@/lib/schemas';
 import { registerServiceWorker } from '@/lib/service-worker';
+import { roomIdFromPath } from '../chat/use-room-route';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { inPageNotification } from './in-page-notification';
 import { PROMPTED_KEY, enablePush, pushSupported, soundEnabled, subscribePush } from './push-client';
@@ -20,18 +20,18 @@ export function NotificationCenter() {
   const store = useChatStore();
   const activeRoomId = useChat((state) => state.activeRoomId);
   const [offer, setOffer] = useState(false);
-  const router = useRouter();
 
   // A click on a notification, handled by the service worker, asks an open tab to show its conversation.
   useEffect(() => {
     if (!('serviceWorker' in navigator)) return;
     const onWorkerMessage = (event: MessageEvent) => {
       const { type, url } = (event.data ?? {}) as { type?: string; url?: string };
-      if (type === 'relay:open' && typeof url === 'string' && url.startsWith('/c/')) router.push(url);
+      // Opened as any conversation is: the address follows (use-room-route.ts).
+      if (type === 'relay:open' && typeof url === 'string' && url.startsWith('/c/')) store.getState().openRoom(roomIdFromPath(url));
     };
     navigator.serviceWorker.addEventListener('message', onWorkerMessage);
     return () => navigator.serviceWorker.removeEventListener('message', onWorkerMessage);
-  }, [router]);
+  }, [store]);
 
   // view:state on every change of room, visibility or focus, and again after each reconnect.
   useEffect(() => {

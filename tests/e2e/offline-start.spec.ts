@@ -29,9 +29,12 @@ test('a reload while offline opens the chat as it was: conversations, messages, 
   await expect(offlineBanner(alice.page)).toBeVisible();
   await expect(rooms(alice.page).getByRole('button', { name: /Bob/ })).toBeVisible();
   await expect(row(alice.page, 'hello from carol')).toBeVisible();
-  // Another conversation opens from what was kept, not an error.
+  // Another conversation opens from what was kept, not an error, and in this page: no reload.
+  await alice.page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
   await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();
   await expect(row(alice.page, 'hello from bob')).toBeVisible();
+  await expect(alice.page).toHaveURL(/\/c\//);
+  expect(await alice.page.evaluate(() => (window as unknown as { samePage?: boolean }).samePage)).toBe(true);
   await send(alice, 'written after an offline start');
   await expect(messages(alice.page).locator('[data-outbox="pending"]')).toContainText('Waiting for connection');
 
