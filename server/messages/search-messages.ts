@@ -3,6 +3,7 @@ import type { searchQuerySchema } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { Prisma } from '../db/generated/client';
 import { getDb } from '../runtime';
+import type { SearchHighlight } from '@/lib/schemas';
 import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightOffsets } from './highlights';
 import { FINDABLE, loadHits } from './message-hits';
 
@@ -15,6 +16,7 @@ import { FINDABLE, loadHits } from './message-hits';
  * The expression `to_tsvector('english', "body")` must match the GIN index in the migration.
  */
 export async function searchMessages(actor: Actor, input: z.infer<typeof searchQuerySchema>) {
+  if (UNSPACED_SCRIPT.test(input.q)) return searchWithin(actor, input);
   const db = getDb();
   const rows = await db.$queryRaw<{ id: string; headline: string; body: string }[]>`
     WITH q AS (SELECT websearch_to_tsquery('english', ${input.q}) AS query),
@@ -44,4 +46,58 @@ export async function searchMessages(actor: Actor, input: z.infer<typeof searchQ
     results: hits.map((hit) => ({ ...hit, highlights: highlightsOf.get(hit.message.id) ?? [] })),
     hasMore: rows.length > input.limit,
   };
+}
+
+/**
+ * Scripts written without spaces between words (Chinese, Japanese, Thai, …): Postgres's parser takes a
+ * whole run as one word, so a word inside it is never found. A query in such a script is found as text
+ * within the message instead: every space-separated term, case-insensitively, newest first (no ranking).
+ * No index serves it: it reads the caller's findable messages, which the room join keeps to their own.
+ */
+const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+async function searchWithin(actor: Actor, input: z.infer<typeof searchQuerySchema>) {
+  const db = getDb();
+  const terms = [...new Set(input.q.split(/\s+/).filter(Boolean))];
+  // LIKE's wildcards and escape are plain text in a query.
+  const patterns = terms.map((term) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
+  const rows = await db.$queryRaw<{ id: string; body: string }[]>`
+    WITH hits AS (
+      SELECT m."id", m."body", m."createdAt"
+      FROM "Message" m
+      JOIN "RoomMember" rm ON rm."roomId" = m."roomId" AND rm."userId" = ${actor.userId}
+      JOIN "Room" r ON r."id" = m."roomId"
+      WHERE m."body" ILIKE ALL (${patterns}::text[])
+        AND ${Prisma.raw(FINDABLE)}
+        AND (${input.roomId ?? null}::text IS NULL OR m."roomId" = ${input.roomId ?? null}::text)
+    )
+    SELECT "id", "body" FROM hits
+    WHERE ${input.beforeId ?? null}::text IS NULL OR ("createdAt", "id") < (
+      SELECT c."createdAt", c."id" FROM hits c WHERE c."id" = ${input.beforeId ?? null}::text)
+    ORDER BY "createdAt" DESC, "id" DESC
+    LIMIT ${input.limit + 1}`;
+  const page = rows.slice(0, input.limit);
+  const hits = await loadHits(db, actor.userId, page.map((row) => row.id));
+  const highlightsOf = new Map(page.map((row) => [row.id, termOffsets(row.body, terms)]));
+  return {
+    results: hits.map((hit) => ({ ...hit, highlights: highlightsOf.get(hit.message.id) ?? [] })),
+    hasMore: rows.length > input.limit,
+  };
+}
+
+/** Where the terms occur in the body (UTF-16 offsets, in order, overlaps merged). */
+function termOffsets(body: string, terms: string[]): SearchHighlight[] {
+  const spans: SearchHighlight[] = [];
+  for (const term of terms) {
+    const pattern = new RegExp(term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'giu');
+    for (const match of body.matchAll(pattern)) spans.push({ start: match.index, end: match.index + match[0].length });
+  }
+  spans.sort((a, b) => a.start - b.start);
+  const merged: SearchHighlight[] = [];
+  for (const span of spans) {
+    const last = merged.at(-1);
+    if (last && span.start <= last.end) last.end = Math.max(last.end, span.end);
+    else merged.push({ ...span });
+  }
+  return merged;
 }

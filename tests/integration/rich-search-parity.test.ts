@@ -21,8 +21,12 @@ const BODIES = [
   'the fees are running high; boats are leaving',
   'Nothing to see here',
   "O'Brien's boat & the harbour (again) :* <->",
+  // Written without spaces between words: the parser takes each run as one word.
+  '明日は東京で会議があります。東京駅に九時',
+  '東京タワーの写真',
+  '今日は大阪です',
 ];
-const QUERIES = ['harbour', 'boat', 'ship -storm', '"red boat"', 'fees or storm', 'running', "O'Brien & harbour", 'nothing matches this'];
+const QUERIES = ['harbour', 'boat', 'ship -storm', '"red boat"', 'fees or storm', 'running', "O'Brien & harbour", 'nothing matches this', '東京', '東京 会議', '100%_東'];
 
 beforeAll(async () => {
   // One after the other: two cold starts at once can outlast the start timeout on a busy machine.
@@ -66,5 +70,13 @@ describe('search on Postgres and on the embedded database', () => {
     expect((onPostgres['"red boat"'] as { body: string }[]).map((hit) => hit.body).sort()).toEqual(['The red boat left the harbour at dawn', 'red boats, red sails, a red harbour']);
     expect((onPostgres['harbour'] as unknown[]).length).toBe(5);
     expect(onPostgres['nothing matches this']).toEqual([]);
+    // Words of a script written without spaces are found inside the text, every term, newest first.
+    expect(onPostgres['東京']).toEqual([
+      { body: '東京タワーの写真', words: ['東京'] },
+      { body: '明日は東京で会議があります。東京駅に九時', words: ['東京', '東京'] },
+    ]);
+    expect(onPostgres['東京 会議']).toEqual([{ body: '明日は東京で会議があります。東京駅に九時', words: ['東京', '会議', '東京'] }]);
+    // LIKE's wildcards are plain text in a query.
+    expect(onPostgres['100%_東']).toEqual([]);
   }, 120_000);
 });
