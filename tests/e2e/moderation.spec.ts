@@ -75,6 +75,8 @@ test('a moderator deletes a reported message and bans its sender; others see it 
 });
 
 test('a report shows what was reported after its sender edits or deletes the message', async ({ browser }) => {
+  // Four people and two pages of moderation: more than the default minute on a loaded machine.
+  test.setTimeout(120_000);
   const errors = trackPageErrors();
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
   grantAdmin(mod.handle);
