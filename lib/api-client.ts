@@ -13,11 +13,26 @@ export class ApiError extends Error {
   }
 }
 
-/** Fetches our JSON API from the browser; a failure throws an ApiError with the server's message. */
+/** The server could not be reached (offline, or it is down): no answer at all, unlike an ApiError. */
+export class NoConnectionError extends Error {
+  constructor() {
+    super('No connection to the server: try again once it is back.');
+    this.name = 'NoConnectionError';
+  }
+}
+
+/**
+ * Fetches our JSON API from the browser; a refusal throws an ApiError with the server's message, no
+ * answer a NoConnectionError (whose message, too, can be shown as it is).
+ */
 export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
     headers: { 'content-type': 'application/json', ...init?.headers },
+  }).catch((failure: unknown) => {
+    // An aborted request stays an AbortError: its caller gave up on purpose.
+    if (failure instanceof DOMException && failure.name === 'AbortError') throw failure;
+    throw new NoConnectionError();
   });
   const body = await response.json().catch(() => null);
   if (!response.ok) {

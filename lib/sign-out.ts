@@ -12,17 +12,34 @@ const SAME_SIGN_OUT_MS = 30_000;
 
 let leaving = false;
 
-/** Signs this browser out; its other tabs follow to the sign-in page, told nothing went wrong. */
-export async function signOutHere(): Promise<void> {
+/**
+ * Signs this browser out; its other tabs follow to the sign-in page, told nothing went wrong. Nothing
+ * of the account's text stays in the browser: the copies kept for opening offline, the page caches, the
+ * drafts, and unsent messages. False, with nothing changed, when the server cannot be reached: the
+ * session would stay valid on the server, so the page must not pretend it ended.
+ */
+export async function signOutHere(): Promise<boolean> {
+  if (!navigator.onLine) return false;
   leaving = true;
   localStorage.setItem(SIGNED_OUT_HERE_KEY, String(Date.now()));
-  // What was kept for opening offline shows this account's conversations: none of it stays. Forgotten
-  // again once the session is over, in case another tab kept something meanwhile.
+  try {
+    await signOut({ redirect: false });
+  } catch {
+    leaving = false;
+    return false;
+  }
   await forgetOfflineCopies();
-  await signOut({ redirect: false });
-  await forgetOfflineCopies();
+  forgetAccountText();
   window.location.assign('/signin');
+  return true;
 }
+
+/** Drafts and the outbox are kept per account across reloads; a deliberate sign-out takes them too. */
+function forgetAccountText() {
+  for (const key of Object.keys(localStorage)) if (ACCOUNT_TEXT_PREFIXES.some((prefix) => key.startsWith(prefix))) localStorage.removeItem(key);
+  sessionStorage.clear();
+}
+const ACCOUNT_TEXT_PREFIXES = ['relay:draft:', 'relay:outbox:'];
 
 /** The session is gone under this page: to the sign-in page, unless this tab is signing out itself. */
 export function sessionEnded(): void {

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { useState } from 'react';
 import { signOutHere } from '@/lib/sign-out';
 import { NotificationCenter } from '../notifications/notification-center';
 import { useChat, useChatClient } from '../providers/chat-provider';
@@ -27,6 +28,8 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
   useTabBadge();
   // A group that closed under the user stays in view on a phone too, to say why (conversation.tsx).
   const open = useChat((state) => state.activeRoomId !== null || state.draftPeer !== null || state.leftRoom !== null);
+  const [signOutRefused, setSignOutRefused] = useState(false);
+  const offline = useChat((state) => state.connected === false);
   return (
     <div className="flex h-dvh flex-col">
       <ConnectionBanner />
@@ -48,9 +51,18 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
                   Moderation
                 </Link>
               )}
-              <button type="button" onClick={() => void signOutHere()} className="rounded border border-slate-300 px-2 py-1 text-sm">
+              <button
+                type="button"
+                onClick={async () => setSignOutRefused(!(await signOutHere()))}
+                className="rounded border border-slate-300 px-2 py-1 text-sm"
+              >
                 Sign out
               </button>
+              {signOutRefused && offline && (
+                <p role="alert" className="w-full text-right text-xs text-red-800">
+                  You are offline: sign out once the connection is back.
+                </p>
+              )}
             </nav>
           </header>
           <div className="min-h-0 flex-1 overflow-y-auto">

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, apiFetch } from '@/lib/api-client';
 import type { OutboxItem } from '@/lib/outbox';
 import { readingPlaceKey } from '@/lib/reading-place';
@@ -38,17 +38,7 @@ export function Conversation() {
 
   if (!room && !request && !draftPeer) {
     if (activeRoomId && roomsStatus === 'loading') return <ConversationSkeleton />;
-    if (leftRoom && !activeRoomId)
-      return (
-        <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">
-          <div>
-            <p role="status">You are no longer in {roomTitle(leftRoom, meUser)}.</p>
-            <button type="button" onClick={() => store.getState().openRoom(null)} className="mt-3 rounded border border-slate-300 px-3 py-1 md:hidden">
-              Back to conversations
-            </button>
-          </div>
-        </main>
-      );
+    if (leftRoom && !activeRoomId) return <LeftRoomNotice title={roomTitle(leftRoom, meUser)} onBack={() => store.getState().openRoom(null)} />;
     return (
       <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">
         {activeRoomId && roomsStatus === 'ready' ? 'This conversation is not available.' : 'Pick a conversation or find someone to talk to.'}
@@ -56,6 +46,24 @@ export function Conversation() {
     );
   }
   return <ConversationView key={viewKey(me, room, request, draftPeer, activeRoomId)} roomId={activeRoomId} room={room} request={request} draftPeer={draftPeer} />;
+}
+
+/** Where a group that closed under the user was. Focus that fell with it (the Leave button went) lands here. */
+function LeftRoomNotice({ title, onBack }: { title: string; onBack: () => void }) {
+  const notice = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (document.activeElement === null || document.activeElement === document.body) notice.current?.focus();
+  }, []);
+  return (
+    <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">
+      <div ref={notice} tabIndex={-1} className="outline-none">
+        <p role="status">You are no longer in {title}.</p>
+        <button type="button" onClick={onBack} className="mt-3 rounded border border-slate-300 px-3 py-1 md:hidden">
+          Back to conversations
+        </button>
+      </div>
+    </main>
+  );
 }
 
 /**
@@ -126,6 +134,12 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
       live = false;
     };
   }, [roomId, client, attempt]);
+
+  // A load that failed for want of a connection goes again by itself once the connection is back.
+  useEffect(() => {
+    if (connected && history === 'error') setAttempt((count) => count + 1);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [connected]);
 
   // The list can know of newer messages than the view holds (seen with a request opened before its
   // last message was stored, which then never reached the open view): fetch up to what the list knows.
@@ -225,7 +239,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
             <MessagesSkeleton />
           ) : history === 'error' ? (
             <li role="alert" className="my-6 text-center text-sm text-red-800">
-              Could not load the messages.{' '}
+              {connected ? 'Could not load the messages.' : 'You are offline: the messages load once the connection is back.'}{' '}
               <button type="button" onClick={() => setAttempt(attempt + 1)} className="ml-1 rounded border border-red-300 px-2 py-0.5 text-red-800">
                 Retry
               </button>

@@ -58,6 +58,14 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     ]);
     if (ticket < refreshApplied) return;
     refreshApplied = ticket;
+    // Read further here than the server knows (read offline, the report lost with a reload or a closed
+    // page): tell it, or other devices and the senders never learn it. The store keeps the further one.
+    const me = store.getState().me.handle;
+    const readBy = (room: RoomSummary | undefined) => room?.members.find((member) => member.handle === me)?.readSeq ?? 0;
+    for (const room of rooms) {
+      const readHere = readBy(store.getState().rooms[room.id]);
+      if (readHere > readBy(room) && socket.connected) reportRead(room.id, readHere);
+    }
     // Requests first: the open conversation may be a request, which the room list does not hold.
     // Group invites wait for consent like requests, and are listed with them.
     store.getState().setRequests([...requests, ...invites.map(({ name, ...invite }) => ({ ...invite, lastMessage: null, group: name }))]);

@@ -210,5 +210,13 @@ test("the owner renames a group from its details, and another member's open page
   await bob.page.getByRole('button', { name: 'Conversation details' }).click();
   await expect(bob.page.getByRole('complementary', { name: 'Conversation details' }).getByRole('button', { name: 'Leave group' })).toBeVisible();
   await expect(bob.page.getByRole('button', { name: 'Rename group' })).toHaveCount(0);
+
+  // Bob leaves: the group closes saying so, and his focus lands on that, not on the page's body.
+  const bobsDetails = bob.page.getByRole('complementary', { name: 'Conversation details' });
+  await bobsDetails.getByRole('button', { name: 'Leave group' }).click();
+  await bobsDetails.getByRole('button', { name: 'Leave', exact: true }).click();
+  const notice = bob.page.getByRole('main').getByRole('status');
+  await expect(notice).toHaveText('You are no longer in Trip 2027.');
+  await expect(bob.page.locator(':focus')).toContainText('You are no longer in Trip 2027.');
   expect(errors.list).toEqual([]);
 });

@@ -61,3 +61,64 @@ test('a reload while offline opens the chat as it was: conversations, messages, 
   expect(await keptForOffline(alice.page)).toEqual({ pages: 0, copies: 0 });
   expect(errors.list).toEqual([]);
 });
+
+/** The chat's copy kept for opening offline, as this page last wrote it. */
+const copyIn = (page: Page) =>
+  page.evaluate(() => {
+    const key = Object.keys(localStorage).find((name) => name.startsWith('relay:offline-copy:'));
+    return key ? (JSON.parse(localStorage.getItem(key)!) as { rooms: { lastMessage: { body: string } | null }[]; messagesByRoom: Record<string, { body: string }[]> }) : null;
+  });
+
+test('what is read offline is told to the server once back, even after a reload offline', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await aliceWithBobAndCarol(browser, errors);
+  await expect(row(alice.page, 'hello from carol')).toBeVisible();
+  // Bob's conversation is loaded in Alice's page, but she looks at Carol's: his new message stays unread.
+  await send(bob, 'read me offline');
+  await expect.poll(async () => Object.values((await copyIn(alice.page))?.messagesByRoom ?? {}).flat().some((message) => message.body === 'read me offline')).toBe(true);
+
+  await alice.page.context().setOffline(true);
+  await expect(offlineBanner(alice.page)).toBeVisible();
+  await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();
+  await expect(row(alice.page, 'read me offline')).toBeVisible();
+  // The report of that read cannot go; back in Carol's conversation, the reload takes it with the page.
+  await rooms(alice.page).getByRole('button', { name: /Carol/ }).click();
+  await expect(row(alice.page, 'hello from carol')).toBeVisible();
+  await alice.page.reload();
+  await expect(row(alice.page, 'hello from carol')).toBeVisible();
+  await alice.page.context().setOffline(false);
+  await expect(offlineBanner(alice.page)).toHaveCount(0, { timeout: 20_000 });
+  await expect(row(bob.page, 'read me offline')).toContainText('Read');
+  expect(errors.list).toEqual([]);
+});
+
+test('a conversation first opened offline says so, and loads by itself once back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await aliceWithBobAndCarol(browser, errors);
+  await send(bob, 'waiting for you');
+  // A fresh page holds only the open conversation (Carol's): Bob's is listed, never loaded.
+  await alice.page.reload();
+  await expect(row(alice.page, 'hello from carol')).toBeVisible();
+  await expect.poll(async () => (await copyIn(alice.page))?.rooms.some((room) => room.lastMessage?.body === 'waiting for you')).toBe(true);
+
+  await alice.page.context().setOffline(true);
+  await alice.page.reload();
+  await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();
+  await expect(messages(alice.page).getByRole('alert')).toHaveText(/You are offline: the messages load once the connection is back/);
+  // Signing out cannot reach the server: the page says so and stays as it is.
+  await alice.page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'You are offline: sign out once the connection is back.' })).toBeVisible();
+  expect((await keptForOffline(alice.page)).copies).toBe(1);
+
+  await alice.page.context().setOffline(false);
+  await expect(row(alice.page, 'waiting for you')).toBeVisible({ timeout: 20_000 });
+  await expect(messages(alice.page).getByRole('alert')).toHaveCount(0);
+  // A draft and the sign-out: nothing of Alice's text stays in this browser.
+  await alice.page.getByRole('textbox', { name: 'Message' }).fill('a draft nobody else should read');
+  await expect.poll(() => alice.page.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith('relay:draft:')))).toBe(true);
+  await alice.page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(alice.page).toHaveURL(/\/signin/);
+  expect(await alice.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:draft:') || key.startsWith('relay:outbox:')))).toEqual([]);
+  expect(await keptForOffline(alice.page)).toEqual({ pages: 0, copies: 0 });
+  expect(errors.list).toEqual([]);
+});

@@ -478,3 +478,18 @@ describe('chat client: reading while the connection is gone', () => {
     expect(reads().map((sent) => sent.payload)).toEqual([{ roomId: 'r1', seq: 2 }, { roomId: 'r1', seq: 2 }]);
   });
 });
+
+describe('chat client: a read the server never heard of', () => {
+  it('is reported when the list comes back with an older read cursor (read offline, the report lost with a reload)', async () => {
+    const members = (readSeq: number) => [{ handle: 'me', displayName: 'Me', readSeq, deliveredSeq: readSeq }];
+    vi.stubGlobal('fetch', async (path: string) =>
+      Response.json(path.includes('/requests') ? { requests: [] } : { rooms: [{ ...room, lastSeq: 5, unread: 4, members: members(1) }] }),
+    );
+    const { store, socket } = setUp();
+    // What this page holds: read up to 5 (from the copy kept offline, say).
+    store.getState().restoreCopy({ rooms: [{ ...room, kind: 'direct', lastSeq: 5, unread: 0, members: members(5) }], requests: [], messagesByRoom: {}, syncedSeq: {}, syncedVersion: {} });
+    socket.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(socket.sent.filter((sent) => sent.event === 'room:read').map((sent) => sent.payload)).toEqual([{ roomId: 'r1', seq: 5 }]);
+  });
+});
