@@ -47,6 +47,8 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   const anchor = useRef<{ seq: number; top: number } | null>(null);
   const [unseen, setUnseen] = useState(0);
   const [loadingEarlier, setLoadingEarlier] = useState(false);
+  const [earlierError, setEarlierError] = useState<string | null>(null);
+  useEffect(() => setEarlierError(null), [placeKey]);
   const lastSeq = messages.at(-1)?.seq ?? 0;
   const previousLast = useRef(lastSeq);
 
@@ -160,8 +162,11 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     const row = element.querySelector<HTMLElement>(`[data-seq="${first.seq}"]`);
     anchor.current = row ? { seq: first.seq, top: row.getBoundingClientRect().top } : null;
     setLoadingEarlier(true);
+    setEarlierError(null);
     try {
       await onLoadEarlier();
+    } catch (error) {
+      setEarlierError(error instanceof Error ? error.message : 'Something went wrong.');
     } finally {
       setLoadingEarlier(false);
     }
@@ -184,9 +189,14 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
         <ol aria-label="Messages" className="flex flex-col">
           {onLoadEarlier && (
             <li className="py-2 text-center">
-              <button type="button" onClick={() => void loadEarlier().catch(() => {})} disabled={loadingEarlier} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
+              <button type="button" onClick={() => void loadEarlier()} disabled={loadingEarlier} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
                 {loadingEarlier ? 'Loading…' : 'Load earlier messages'}
               </button>
+              {earlierError && (
+                <p role="alert" className="mt-1 text-xs text-red-800">
+                  Could not load earlier messages. {earlierError}
+                </p>
+              )}
             </li>
           )}
           {head}

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, openChatWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, openChatWith, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 
@@ -27,6 +27,31 @@ test('offline: the banner shows within 2 s, pending messages read "Waiting for c
   await expect(bobsDot).toHaveAttribute('aria-label', 'online');
   await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'written offline' })).toHaveCount(1);
   await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('"Load earlier" offline says why nothing came; once back it loads', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const roomId = await roomIdWith(alice, bob.handle);
+  // More than the newest page (100) holds.
+  await postMessages(alice, roomId, Array.from({ length: 105 }, (_, index) => `message ${index + 1}`));
+  await bob.page.goto(`/c/${roomId}`);
+  await expect(messages(bob.page)).toContainText('message 105');
+  const loadEarlier = bob.page.getByRole('button', { name: 'Load earlier messages' });
+  const refusal = messages(bob.page).getByRole('alert').filter({ hasText: 'Could not load earlier messages' });
+
+  await bob.page.context().setOffline(true);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await loadEarlier.click();
+  await expect(refusal).toContainText('No connection to the server');
+  await expect(messages(bob.page).locator('li[data-seq="1"]')).toHaveCount(0);
+
+  await bob.page.context().setOffline(false);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0, { timeout: 20_000 });
+  await loadEarlier.click();
+  await expect(messages(bob.page).locator('li[data-seq="1"]')).toContainText('message 0');
+  await expect(refusal).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
 
