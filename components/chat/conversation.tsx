@@ -38,18 +38,19 @@ export function Conversation() {
 
   if (!room && !request && !draftPeer) {
     if (activeRoomId && roomsStatus === 'loading') return <ConversationSkeleton />;
-    if (leftRoom && !activeRoomId) return <LeftRoomNotice title={roomTitle(leftRoom, meUser)} onBack={() => store.getState().openRoom(null)} />;
-    return (
-      <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">
-        {activeRoomId && roomsStatus === 'ready' ? 'This conversation is not available.' : 'Pick a conversation or find someone to talk to.'}
-      </main>
-    );
+    const back = () => store.getState().openRoom(null);
+    if (activeRoomId && roomsStatus === 'ready') return <ClosedNotice text="This conversation is not available." onBack={back} />;
+    if (leftRoom && !activeRoomId) return <ClosedNotice text={`You are no longer in ${roomTitle(leftRoom, meUser)}.`} onBack={back} />;
+    return <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">Pick a conversation or find someone to talk to.</main>;
   }
   return <ConversationView key={viewKey(me, room, request, draftPeer, activeRoomId)} roomId={activeRoomId} room={room} request={request} draftPeer={draftPeer} />;
 }
 
-/** Where a group that closed under the user was. Focus that fell with it (the Leave button went) lands here. */
-function LeftRoomNotice({ title, onBack }: { title: string; onBack: () => void }) {
+/**
+ * Where a conversation that cannot be shown would be: a group that closed under the user, or a link to one
+ * they are not in. Focus that fell with it (the Leave button went) lands here; on a phone, a way back.
+ */
+function ClosedNotice({ text, onBack }: { text: string; onBack: () => void }) {
   const notice = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (document.activeElement === null || document.activeElement === document.body) notice.current?.focus();
@@ -57,7 +58,7 @@ function LeftRoomNotice({ title, onBack }: { title: string; onBack: () => void }
   return (
     <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">
       <div ref={notice} tabIndex={-1} className="outline-none">
-        <p role="status">You are no longer in {title}.</p>
+        <p role="status">{text}</p>
         <button type="button" onClick={onBack} className="mt-3 rounded border border-slate-300 px-3 py-1 md:hidden">
           Back to conversations
         </button>

@@ -191,7 +191,11 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     setRooms: (rooms) =>
       set((state) => {
         const open = state.activeRoomId;
-        const stillOpen = open !== null && (rooms.some((room) => room.id === open) || state.requests.some((request) => request.roomId === open));
+        const listed = open !== null && (rooms.some((room) => room.id === open) || state.requests.some((request) => request.roomId === open));
+        // A room this page never listed (a deep link to a conversation I am not in) stays open so the view can
+        // say it is not available; one the list dropped closes (a group says why: leftRoom).
+        const stillOpen = listed || (open !== null && !state.rooms[open]);
+        const dropped = open !== null && !stillOpen ? state.rooms[open] : undefined;
         return {
           rooms: Object.fromEntries(
             rooms.map((room) => {
@@ -202,7 +206,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           roomsStatus: 'ready',
           // A message request stays open too: it is read before it is answered.
           activeRoomId: stillOpen ? open : null,
-          leftRoom: open !== null && !stillOpen && state.rooms[open]?.kind === 'group' ? state.rooms[open] : state.leftRoom,
+          leftRoom: dropped?.kind === 'group' ? dropped : state.leftRoom,
         };
       }),
     restoreCopy: (copy) =>
@@ -252,9 +256,13 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           const deliveredSeq = Math.max(member.deliveredSeq, receipt.seq);
           return receipt.kind === 'read' ? { ...member, deliveredSeq, readSeq: Math.max(member.readSeq, receipt.seq) } : { ...member, deliveredSeq };
         });
-        // My own read clears the mentions it covers, as the server counts them (after my read cursor).
-        const mentions = receipt.kind === 'read' && receipt.reader === state.me.handle ? mentionsAfter(room, state.messagesByRoom[room.id], receipt.seq, state.me.handle) : room.mentions;
-        return { rooms: { ...state.rooms, [room.id]: { ...room, members, mentions } } };
+        // My own read clears the unread messages and mentions it covers, as the server counts them (after my
+        // read cursor): at once, so a read made offline clears the badge before the server can say so.
+        const me = state.me.handle;
+        if (receipt.kind !== 'read' || receipt.reader !== me || receipt.seq <= myReadSeq(room, me)) return { rooms: { ...state.rooms, [room.id]: { ...room, members } } };
+        const held = state.messagesByRoom[room.id];
+        const counts = { unread: unreadAfter(room, held, receipt.seq, me), mentions: mentionsAfter(room, held, receipt.seq, me) };
+        return { rooms: { ...state.rooms, [room.id]: { ...room, members, ...counts } } };
       }),
     renameUser: (user) =>
       set((state) => ({
@@ -319,15 +327,17 @@ function withLiveMessages(room: RoomSummary, held: ChatMessage[] | undefined, me
 function withKnownRead(room: RoomSummary, before: RoomSummary | undefined, held: ChatMessage[] | undefined, me: string): RoomSummary {
   const known = myReadSeq(before, me);
   if (known <= myReadSeq(room, me)) return room;
-  const after = (held ?? []).filter((message) => message.seq > known && message.seq <= room.lastSeq);
-  const unread =
-    known >= room.lastSeq
-      ? 0
-      : // Held without a hole up to lastSeq: count exactly; otherwise no more than the list said.
-        after.length === room.lastSeq - known
-        ? after.filter((message) => message.kind === 'text' && message.sender !== me && !message.deleted).length
-        : Math.min(room.unread, room.lastSeq - known);
-  return { ...room, members: withMyRead(room.members, me, known), unread, mentions: mentionsAfter(room, held, known, me) };
+  return { ...room, members: withMyRead(room.members, me, known), unread: unreadAfter(room, held, known, me), mentions: mentionsAfter(room, held, known, me) };
+}
+
+/** My unread count in `room` once I have read up to `readSeq`, from the messages held here. */
+function unreadAfter(room: RoomSummary, held: ChatMessage[] | undefined, readSeq: number, me: string): number {
+  if (readSeq >= room.lastSeq) return 0;
+  const after = (held ?? []).filter((message) => message.seq > readSeq && message.seq <= room.lastSeq);
+  // Held without a hole up to lastSeq: count exactly; otherwise no more than the list said.
+  return after.length === room.lastSeq - readSeq
+    ? after.filter((message) => message.kind === 'text' && message.sender !== me && !message.deleted).length
+    : Math.min(room.unread, room.lastSeq - readSeq);
 }
 
 const myReadSeq = (room: RoomSummary | undefined, me: string) => room?.members.find((member) => member.handle === me)?.readSeq ?? 0;

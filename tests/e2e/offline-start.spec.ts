@@ -79,8 +79,11 @@ test('what is read offline is told to the server once back, even after a reload 
 
   await alice.page.context().setOffline(true);
   await expect(offlineBanner(alice.page)).toBeVisible();
+  await expect(rooms(alice.page).getByRole('button', { name: /Bob/ }).getByLabel('1 unread')).toBeVisible();
   await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();
   await expect(row(alice.page, 'read me offline')).toBeVisible();
+  // Read here, so no longer unread here, though the server cannot be told yet.
+  await expect(rooms(alice.page).getByRole('button', { name: /Bob/ }).getByLabel('1 unread')).toHaveCount(0);
   // The report of that read cannot go; back in Carol's conversation, the reload takes it with the page.
   await rooms(alice.page).getByRole('button', { name: /Carol/ }).click();
   await expect(row(alice.page, 'hello from carol')).toBeVisible();

@@ -39,3 +39,19 @@ test('switching conversations asks the server for no page, and quick switches le
   await expect(page).toHaveURL(new RegExp(`/c/${carolRoom}$`));
   expect(errors.list).toEqual([]);
 });
+
+test('a link to a conversation you are not in says it is not available, and on a phone leads back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob, carol } = await aliceWithBobAndCarol(browser, errors);
+  const theirs = await roomIdWith(alice, bob.handle);
+  await carol.page.setViewportSize({ width: 390, height: 844 });
+  await carol.page.goto(`/c/${theirs}`);
+  await expect(carol.page.getByRole('status').filter({ hasText: 'This conversation is not available.' })).toBeVisible();
+  await expect(carol.page).toHaveURL(new RegExp(`/c/${theirs}$`));
+  // Nothing of theirs shows.
+  await expect(carol.page.getByRole('list', { name: 'Messages' })).toHaveCount(0);
+  await carol.page.getByRole('button', { name: 'Back to conversations' }).click();
+  await expect(rooms(carol.page).getByRole('button', { name: /Alice/ })).toBeVisible();
+  await expect(carol.page).toHaveURL(/\/$/);
+  expect(errors.list).toEqual([]);
+});

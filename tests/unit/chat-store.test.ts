@@ -136,6 +136,34 @@ describe('chat store: unread mentions', () => {
   });
 });
 
+describe('chat store: my own read', () => {
+  it('clears the unread count it covers at once, before the server answers (offline too)', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([room(1, 0, message(1))]);
+    store.getState().mergeMessages('r1', [message(1)]);
+    for (const seq of [2, 3, 4]) store.getState().receiveMessage(message(seq));
+    store.getState().receiveMessage(message(5, 'me'));
+    expect(store.getState().rooms.r1.unread).toBe(3);
+    store.getState().applyReceipt({ roomId: 'r1', reader: 'me', seq: 3, kind: 'read' });
+    expect(store.getState().rooms.r1.unread).toBe(1);
+    // An older read (a late receipt) brings nothing back.
+    store.getState().applyReceipt({ roomId: 'r1', reader: 'me', seq: 2, kind: 'read' });
+    expect(store.getState().rooms.r1.unread).toBe(1);
+    store.getState().applyReceipt({ roomId: 'r1', reader: 'me', seq: 5, kind: 'read' });
+    expect(store.getState().rooms.r1.unread).toBe(0);
+  });
+
+  it('counts no more than the list said when the messages after it are not all held', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([room(10, 4, message(10))]);
+    store.getState().mergeMessages('r1', [message(9), message(10)]);
+    store.getState().applyReceipt({ roomId: 'r1', reader: 'me', seq: 8, kind: 'read' });
+    expect(store.getState().rooms.r1.unread).toBe(2);
+    store.getState().applyReceipt({ roomId: 'r1', reader: 'me', seq: 4, kind: 'read' });
+    expect(store.getState().rooms.r1.unread).toBe(2);
+  });
+});
+
 describe('chat store: a room list that an unread push overtook', () => {
   const withMyRead = (summary: RoomSummary, readSeq: number): RoomSummary => ({
     ...summary,
@@ -288,5 +316,19 @@ describe('chat store: an open group the list drops', () => {
     store.getState().setRooms([group]);
     store.getState().setRooms([]);
     expect(store.getState().leftRoom).toBeNull();
+  });
+});
+
+describe('chat store: a deep link to a room the list does not have', () => {
+  it('stays open, so the view can say it is not available; a room the list drops closes', () => {
+    const store = createChatStore(me);
+    store.getState().openRoom('elsewhere');
+    store.getState().setRooms([room(1, 0)]);
+    expect(store.getState().activeRoomId).toBe('elsewhere');
+    // Listed later (added to it meanwhile): it opens as any listed room.
+    store.getState().setRooms([room(1, 0), { ...room(1, 0), id: 'elsewhere' }]);
+    expect(store.getState().activeRoomId).toBe('elsewhere');
+    store.getState().setRooms([room(1, 0)]);
+    expect(store.getState().activeRoomId).toBeNull();
   });
 });
