@@ -86,6 +86,9 @@ export const attachmentIdsSchema = z
 export const roomIdSchema = z.string().min(1).max(64).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
 export const userSearchSchema = z.object({ q: z.string().max(64).default('') });
+/** `GET /users?handles=a,b`: the names behind handles seen in a conversation (a member who has left it). */
+export const USER_LOOKUP_MAX = 50;
+export const userLookupSchema = z.strictObject({ handles: z.array(handleSchema).min(1).max(USER_LOOKUP_MAX) });
 
 // Seqs are Postgres integers: a larger one is refused here, not by the database as a 500.
 export const MAX_SEQ = 2 ** 31 - 1;

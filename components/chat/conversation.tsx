@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, apiFetch } from '@/lib/api-client';
 import type { OutboxItem } from '@/lib/outbox';
 import { readingPlaceKey } from '@/lib/reading-place';
@@ -35,12 +35,21 @@ export function Conversation() {
   const leftRoom = useChat((state) => state.leftRoom);
   const store = useChatStore();
   const meUser = useChat((state) => state.me);
+  const outbox = useChat((state) => state.outbox);
 
   if (!room && !request && !draftPeer) {
     if (activeRoomId && roomsStatus === 'loading') return <ConversationSkeleton />;
     const back = () => store.getState().openRoom(null);
     if (activeRoomId && roomsStatus === 'ready') return <ClosedNotice text="This conversation is not available." onBack={back} />;
-    if (leftRoom && !activeRoomId) return <ClosedNotice text={`You are no longer in ${roomTitle(leftRoom, meUser)}.`} onBack={back} />;
+    if (leftRoom && !activeRoomId) {
+      // Written there (offline, or just before) and not stored: said here, as no view of the group is left.
+      const unsent = outbox.filter((item) => item.roomId === leftRoom.id);
+      return (
+        <ClosedNotice text={`You are no longer in ${roomTitle(leftRoom, meUser)}.`} onBack={back}>
+          {unsent.length > 0 && <UnsentList items={unsent} onDiscard={(clientMsgId) => store.getState().settle(clientMsgId)} />}
+        </ClosedNotice>
+      );
+    }
     return <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">Pick a conversation or find someone to talk to.</main>;
   }
   return <ConversationView key={viewKey(me, room, request, draftPeer, activeRoomId)} roomId={activeRoomId} room={room} request={request} draftPeer={draftPeer} />;
@@ -50,7 +59,7 @@ export function Conversation() {
  * Where a conversation that cannot be shown would be: a group that closed under the user, or a link to one
  * they are not in. Focus that fell with it (the Leave button went) lands here; on a phone, a way back.
  */
-function ClosedNotice({ text, onBack }: { text: string; onBack: () => void }) {
+function ClosedNotice({ text, onBack, children }: { text: string; onBack: () => void; children?: ReactNode }) {
   const notice = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (document.activeElement === null || document.activeElement === document.body) notice.current?.focus();
@@ -59,11 +68,31 @@ function ClosedNotice({ text, onBack }: { text: string; onBack: () => void }) {
     <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">
       <div ref={notice} tabIndex={-1} className="outline-none">
         <p role="status">{text}</p>
+        {children}
         <button type="button" onClick={onBack} className="mt-3 rounded border border-slate-300 px-3 py-1 md:hidden">
           Back to conversations
         </button>
       </div>
     </main>
+  );
+}
+
+/** Messages that can no longer be sent where they were written: their text stays to copy until discarded. */
+function UnsentList({ items, onDiscard }: { items: OutboxItem[]; onDiscard: (clientMsgId: string) => void }) {
+  return (
+    <section aria-label="Messages not sent" className="mx-auto mt-4 max-w-md text-left">
+      <p className="text-sm text-red-800">{items.length === 1 ? 'This message was not sent:' : `These ${items.length} messages were not sent:`}</p>
+      <ul className="mt-2 space-y-2">
+        {items.map((item) => (
+          <li key={item.clientMsgId} className="flex items-start gap-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-950">
+            <p className="min-w-0 flex-1 whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{item.body || item.attachments?.map((file) => file.name).join(', ')}</p>
+            <button type="button" onClick={() => onDiscard(item.clientMsgId)} className="shrink-0 rounded border border-red-300 px-2 text-xs">
+              Discard
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
@@ -213,7 +242,22 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
 
   const title = room ? roomTitle(room, me) : request ? (request.from?.displayName ?? 'Message request') : draftPeer!.displayName;
   const waiting = outbox.filter((item) => belongsHere(item, room, roomId, draftPeer?.handle, me.handle));
-  const nameOf = (handle: string) => room?.members.find((member) => member.handle === handle)?.displayName ?? (request?.from?.handle === handle ? request.from.displayName : handle);
+  const people = useChat((state) => state.people);
+  const nameOf = (handle: string) =>
+    room?.members.find((member) => member.handle === handle)?.displayName ?? (request?.from?.handle === handle ? request.from.displayName : (people[handle] ?? handle));
+  // Someone who has left the group still wrote, quoted or reacted to what is shown: ask for their name
+  // rather than show their handle.
+  useEffect(() => {
+    if (!client || !room) return;
+    const members = new Set(room.members.map((member) => member.handle));
+    const seen = messages.flatMap((message) => [
+      message.sender,
+      ...(message.replyTo && !message.replyTo.deleted && !message.replyTo.hidden ? [message.replyTo.sender] : []),
+      ...(message.reactions ?? []).flatMap((reaction) => reaction.handles),
+    ]);
+    const strangers = seen.filter((handle) => handle && !members.has(handle));
+    if (strangers.length > 0) void client.namePeople(strangers);
+  }, [client, room, messages]);
 
   return (
     <main className="relative flex min-w-0 flex-1 flex-col bg-slate-50" aria-label={`Conversation with ${title}`}>

@@ -3,7 +3,7 @@ import { ApiError, apiFetch } from '../api-client';
 import { keepOfflineCopy, loadOfflineCopy } from '../offline-copy';
 import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
 import { followSignOuts, sessionEnded } from '../sign-out';
-import { type ChatMessage, type GroupInvite, type MessageRequest, PRESENCE_QUERY_MAX, type RoomSummary } from '../schemas';
+import { type ChatMessage, type GroupInvite, type MessageRequest, PRESENCE_QUERY_MAX, type PublicUser, type RoomSummary, USER_LOOKUP_MAX } from '../schemas';
 import { type ChatStore, changesMyCounts } from '../stores/chat-store';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract';
 import { cursorReporter } from './cursor-reporter';
@@ -218,6 +218,23 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     await flushOutbox();
   };
 
+  // Names for handles seen in a conversation but not among its members (a member who left): asked once
+  // each while the answer is held; a failed ask (offline) is asked again the next time.
+  const askedForNames = new Set<string>();
+  const namePeople = async (handles: string[]) => {
+    const unknown = [...new Set(handles)].filter((handle) => !askedForNames.has(handle) && !(handle in store.getState().people));
+    for (let from = 0; from < unknown.length; from += USER_LOOKUP_MAX) {
+      const batch = unknown.slice(from, from + USER_LOOKUP_MAX);
+      batch.forEach((handle) => askedForNames.add(handle));
+      try {
+        const { users } = await apiFetch<{ users: PublicUser[] }>(`/api/v1/users?handles=${batch.map(encodeURIComponent).join(',')}`);
+        store.getState().knowPeople(users);
+      } catch {
+        batch.forEach((handle) => askedForNames.delete(handle));
+      }
+    }
+  };
+
   /** Shows a conversation: its newest page of history, then a sync from there to close any hole. */
   const openHistory = async (roomId: string) => {
     // A room seen for the first time: its copies are current at least as of the list's version (read
@@ -389,6 +406,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     loadRooms,
     flushOutbox,
     openHistory,
+    namePeople,
     editMessage: (messageId: string, body: string) => changeMessage('message:edit', { messageId, body }),
     deleteMessage: (messageId: string) => changeMessage('message:delete', { messageId }),
     /** Adds or takes back the caller's reaction. */

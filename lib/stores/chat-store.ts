@@ -63,6 +63,9 @@ export type ChatState = {
   setUnread: (roomId: string, count: number, readSeq?: number) => void;
   applyReceipt: (receipt: Receipt) => void;
   renameUser: (user: PublicUser) => void;
+  /** Names of people seen in a conversation who are not among its members (they left, or were removed). */
+  people: Record<string, string>;
+  knowPeople: (users: PublicUser[]) => void;
   openRoom: (roomId: string | null) => void;
   /**
    * A message to bring into view (a search result, a reply's quote): the conversation opens on it,
@@ -267,6 +270,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     renameUser: (user) =>
       set((state) => ({
         me: state.me.handle === user.handle ? user : state.me,
+        people: user.handle in state.people ? { ...state.people, [user.handle]: user.displayName } : state.people,
         rooms: Object.fromEntries(
           Object.entries(state.rooms).map(([id, room]) => [
             id,
@@ -274,6 +278,8 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           ]),
         ),
       })),
+    people: {},
+    knowPeople: (users) => set((state) => ({ people: { ...state.people, ...Object.fromEntries(users.map((user) => [user.handle, user.displayName])) } })),
     openRoom: (roomId) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: null, leftRoom: null }),
     jumpTarget: null,
     jumpTo: (roomId, seq) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: { roomId, seq }, leftRoom: null }),

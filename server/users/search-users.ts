@@ -12,3 +12,13 @@ export async function searchUsers(actor: Actor, query: string) {
   });
   return users.map(toPublicUser);
 }
+
+/**
+ * The handles given that exist, with their display names, in the order given. Names are not private (anyone
+ * signed in finds people by them); the client asks for handles it sees but holds no name for.
+ */
+export async function namesOf(handles: string[]) {
+  const users = await getDb().user.findMany({ where: { handle: { in: handles } }, select: { handle: true, displayName: true } });
+  const byHandle = new Map(users.map((user) => [user.handle, user]));
+  return [...new Set(handles)].flatMap((handle) => (byHandle.has(handle) ? [toPublicUser(byHandle.get(handle)!)] : []));
+}

@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptedChat, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -122,6 +122,9 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await expect(members).toContainText(`@${carol.handle}`);
   await carol.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Team/ }).click();
   await expect(carol.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  await send(carol, 'Carol was here');
+  const carols = messages(page).locator('li[data-seq]', { hasText: 'Carol was here' });
+  await expect(carols).toContainText(`Carol @${carol.handle}`);
 
   const remove = details.getByRole('button', { name: `Remove ${carol.handle}` });
   await remove.click();
@@ -138,6 +141,10 @@ test('the owner is told who was invited, and removing a member asks first and ke
   // Carol had the group open: it closes, saying why, and leaves her list.
   await expect(carol.page.getByRole('main').getByRole('status')).toHaveText('You are no longer in Team.');
   await expect(carol.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Team/ })).toHaveCount(0);
+  // What she wrote still carries her name, not just her handle, live and after a reload.
+  await expect(carols).toContainText(`Carol @${carol.handle}`);
+  await page.reload();
+  await expect(carols).toContainText(`Carol @${carol.handle}`);
   expect(errors.list).toEqual([]);
 });
 
@@ -218,5 +225,33 @@ test("the owner renames a group from its details, and another member's open page
   const notice = bob.page.getByRole('main').getByRole('status');
   await expect(notice).toHaveText('You are no longer in Trip 2027.');
   await expect(bob.page.locator(':focus')).toContainText('You are no longer in Trip 2027.');
+  expect(errors.list).toEqual([]);
+});
+
+test('a message written offline to a group you were removed from meanwhile is shown as not sent, to copy or discard', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await startGroup(alice, 'Crew', [bob]);
+  const groupId = await roomIdWith(alice, bob.handle);
+  await rooms(bob.page).getByRole('button', { name: /Crew/ }).click();
+  await expect(bob.page.getByRole('heading', { name: 'Crew', exact: true })).toBeVisible();
+
+  await bob.page.context().setOffline(true);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await send(bob, 'lost in the post');
+  expect((await alice.page.request.delete(`/api/v1/groups/${groupId}/users/${bob.handle}`)).status()).toBe(200);
+  await bob.page.context().setOffline(false);
+
+  await expect(bob.page.getByRole('main').getByRole('status')).toHaveText('You are no longer in Crew.');
+  const unsent = bob.page.getByRole('region', { name: 'Messages not sent' });
+  await expect(unsent).toContainText('This message was not sent:');
+  await expect(unsent.getByRole('listitem')).toHaveText(/lost in the post/);
+  await unsent.getByRole('button', { name: 'Discard' }).click();
+  await expect(unsent).toHaveCount(0);
+  // Discarded for good: the outbox kept in the browser no longer has it.
+  await bob.page.reload();
+  await expect(rooms(bob.page).getByRole('button', { name: /Crew/ })).toHaveCount(0);
+  expect(await bob.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:outbox:') && localStorage.getItem(key)?.includes('lost in the post')))).toEqual([]);
   expect(errors.list).toEqual([]);
 });

@@ -50,6 +50,24 @@ describe('display and group names', () => {
   });
 });
 
+describe('names behind handles (GET /users?handles=)', () => {
+  it('names the handles that exist, in the order asked, and skips the rest', async () => {
+    const reply = await api(node.url, `/api/v1/users?handles=${bob.handle},nobody_here_x,${alice.handle},${bob.handle}`, { token: bob.token });
+    expect(reply.status).toBe(200);
+    expect(reply.body.users.map((user: { handle: string }) => user.handle)).toEqual([bob.handle, alice.handle]);
+    expect(reply.body.users[1]).toEqual({ handle: alice.handle, displayName: expect.any(String) });
+  });
+
+  it('refuses an empty list, a bad handle and too many, and asks to be signed in', async () => {
+    for (const query of ['handles=', 'handles=Not%20a%20handle', `handles=${Array.from({ length: 51 }, (_, index) => `h${index}x`).join(',')}`]) {
+      const reply = await api(node.url, `/api/v1/users?${query}`, { token: bob.token });
+      expect(reply.status, query).toBe(400);
+      expect(reply.body.error.code).toBe('bad_request');
+    }
+    expect((await api(node.url, `/api/v1/users?handles=${bob.handle}`)).status).toBe(401);
+  });
+});
+
 describe('message bodies', () => {
   it.each(INVISIBLE_BODIES)('refuses the invisible-only body %j over REST and the socket', async (body) => {
     const rest = await api(node.url, `/api/v1/rooms/${roomId}/messages`, { token: alice.token, body: { clientMsgId: `inv-${Math.random()}`, body } });

@@ -1,9 +1,9 @@
-import { signUpSchema, userSearchSchema } from '@/lib/schemas';
+import { signUpSchema, userLookupSchema, userSearchSchema } from '@/lib/schemas';
 import { parseInput } from '@/lib/validation';
 import { apiRoute, publicRoute, readJson, refuseOtherMethods, searchParams } from '@/server/http/api-route';
 import { CLIENT_IP_HEADER, clientIpOf, limitAuthAttempt } from '@/server/safety/rate-limits';
 import { createUser } from '@/server/users/create-user';
-import { searchUsers } from '@/server/users/search-users';
+import { namesOf, searchUsers } from '@/server/users/search-users';
 
 export const POST = publicRoute(
   async (request) => {
@@ -16,8 +16,14 @@ export const POST = publicRoute(
   { status: 201 },
 );
 
+// GET /api/v1/users?q=ali finds people; GET /api/v1/users?handles=alice,bob names the handles given.
 export const GET = apiRoute(async ({ actor, request }) => {
-  const { q } = parseInput(userSearchSchema, searchParams(request));
+  const params = searchParams(request);
+  if (params.handles !== undefined) {
+    const { handles } = parseInput(userLookupSchema, { handles: params.handles.split(',').filter(Boolean) });
+    return { users: await namesOf(handles) };
+  }
+  const { q } = parseInput(userSearchSchema, params);
   return { users: await searchUsers(actor, q) };
 });
 
