@@ -1,4 +1,4 @@
-// Relay's service worker: keeps the chat's page and scripts so the chat opens offline (docs/client.md
+// Relay's service worker: keeps the chat's pages, Settings and scripts so they open offline (docs/client.md
 // "Offline start"), shows pushed notifications and opens their conversation on click.
 // A push carries only what it shows: { title, body, roomId, url, tag } (docs/notifications.md).
 
@@ -9,6 +9,8 @@ const ASSETS = 'relay-assets-v1';
 const PAGES_KEPT = 20;
 const ASSETS_KEPT = 400;
 const isChatPage = (url) => url.origin === self.location.origin && (url.pathname === '/' || /^\/c\/[^/]+$/.test(url.pathname));
+// Settings opened offline shows as last seen (its lists say they need the connection), not the browser's error page.
+const isKeptPage = (url) => isChatPage(url) || (url.origin === self.location.origin && url.pathname === '/settings');
 const isAsset = (url) => url.origin === self.location.origin && url.pathname.startsWith('/_next/static/');
 
 self.addEventListener('install', () => self.skipWaiting());
@@ -27,6 +29,12 @@ async function keep(cacheName, request, response, most) {
 const keepablePage = (response) => response.ok && response.type === 'basic' && !response.redirected && (response.headers.get('content-type') || '').includes('text/html');
 const keepableAsset = (response) => response.ok && (response.headers.get('cache-control') || '').includes('immutable');
 
+// The chat's pages are one page (it opens the conversation in the address): '/' if kept, else the newest.
+async function anyChatPage(cache) {
+  const keys = (await cache.keys()).filter((key) => isChatPage(new URL(key.url)));
+  return (await cache.match('/')) || (keys.length > 0 ? cache.match(keys[keys.length - 1]) : undefined);
+}
+
 // Kept while the response goes on to the page (`waitUntil`): the page never waits for the cache, and a
 // cache that refuses (storage full) costs only the copy.
 async function pageFromNetwork(request, waitUntil) {
@@ -34,9 +42,10 @@ async function pageFromNetwork(request, waitUntil) {
   try {
     response = await fetch(request);
   } catch (error) {
-    // Offline: this page as last seen, else the chat's list (it opens the conversation in the address).
+    // Offline: this page as last seen, else, for a chat page, any chat page kept.
     const cache = await caches.open(PAGES);
-    const kept = (await cache.match(new URL(request.url).pathname)) || (await cache.match('/')) || (await cache.keys().then((keys) => keys.length && cache.match(keys[keys.length - 1])));
+    const url = new URL(request.url);
+    const kept = (await cache.match(url.pathname)) || (isChatPage(url) && (await anyChatPage(cache)));
     if (kept) return kept;
     throw error;
   }
@@ -59,7 +68,7 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   const waitUntil = (promise) => event.waitUntil(promise);
-  if (request.mode === 'navigate' && isChatPage(url)) event.respondWith(pageFromNetwork(request, waitUntil));
+  if (request.mode === 'navigate' && isKeptPage(url)) event.respondWith(pageFromNetwork(request, waitUntil));
   else if (isAsset(url)) event.respondWith(assetFromCache(request, waitUntil));
   // Everything else (the API, the socket, other pages) goes to the network as if there were no worker.
 });
@@ -74,7 +83,7 @@ self.addEventListener('message', (event) => {
     Promise.all(
       urls.map((href) => {
         const url = new URL(href, self.location.origin);
-        if (isChatPage(url)) return pageFromNetwork(new Request(url.href), waitUntil).catch(() => {});
+        if (isKeptPage(url)) return pageFromNetwork(new Request(url.href), waitUntil).catch(() => {});
         if (isAsset(url)) return assetFromCache(new Request(url.href), waitUntil).catch(() => {});
         return null;
       }),

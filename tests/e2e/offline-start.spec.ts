@@ -125,3 +125,26 @@ test('a conversation first opened offline says so, and loads by itself once back
   expect(await keptForOffline(alice.page)).toEqual({ pages: 0, copies: 0 });
   expect(errors.list).toEqual([]);
 });
+
+test('Settings opened offline shows as last seen, its lists saying they need the connection; back to the chat works offline', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice } = await aliceWithBobAndCarol(browser, errors);
+  const page = alice.page;
+  await expect(row(page, 'hello from carol')).toBeVisible();
+  // Once online, with the worker in charge, as any user who has opened Settings before.
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Signed-in sessions' })).toContainText('This device');
+  await page.goBack();
+  await expect(row(page, 'hello from carol')).toBeVisible();
+
+  await page.context().setOffline(true);
+  await expect(offlineBanner(page)).toBeVisible();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Signed-in sessions' })).toContainText('No connection to the server');
+  await page.getByRole('link', { name: /Back to chat/ }).click();
+  await expect(row(page, 'hello from carol')).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
