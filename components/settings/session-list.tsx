@@ -1,6 +1,7 @@
 'use client';
 
 import { apiFetch } from '@/lib/api-client';
+import { deviceName } from '@/lib/device-name';
 import type { DeviceSessionSummary } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
 import { useApiList } from '../ui/use-api-list';
@@ -46,8 +47,5 @@ export function SessionList() {
 
 function describeDevice(session: DeviceSessionSummary): string {
   if (session.kind === 'api') return `API token${session.userAgent ? ` (${session.userAgent.slice(0, 40)})` : ''}`;
-  const agent = session.userAgent;
-  const browser = /Edg\//.test(agent) ? 'Edge' : /Chrome\//.test(agent) ? 'Chrome' : /Firefox\//.test(agent) ? 'Firefox' : /Safari\//.test(agent) ? 'Safari' : 'Browser';
-  const system = /Windows/.test(agent) ? 'Windows' : /Mac OS/.test(agent) ? 'macOS' : /Android/.test(agent) ? 'Android' : /iPhone|iPad/.test(agent) ? 'iOS' : /Linux/.test(agent) ? 'Linux' : '';
-  return system ? `${browser} on ${system}` : browser;
+  return deviceName(session.userAgent);
 }
