@@ -3,8 +3,10 @@
 import { type FormEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { carryDraft, clearDraftIf, draftKey, loadDraft, saveDraft } from '@/lib/drafts';
 import { excerptOf } from '@/lib/message-excerpt';
+import { lengthLeft, lengthProblem } from '@/lib/message-length';
 import { writeTime } from '@/lib/outbox';
-import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_LENGTH, type PublicUser } from '@/lib/schemas';
+import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, type PublicUser } from '@/lib/schemas';
+import { isInvisible } from '@/lib/text-rules';
 import { type UploadError, uploadAttachment } from '@/lib/upload-attachment';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
@@ -136,15 +138,17 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     // Only these say when; send reads this render's text and files.
   }, [sendWhenUploaded, uploading, failed]);
 
+  const overLength = lengthProblem(body);
   function onSubmit(event: FormEvent) {
     event.preventDefault();
-    if ((!body.trim() && uploads.length === 0) || failed || disabled) return;
+    // Blank or only invisible characters: nothing to send (the server would refuse it as empty).
+    if ((isInvisible(body) && uploads.length === 0) || overLength || failed || disabled) return;
     if (uploading) setSendWhenUploaded(true);
     else send();
   }
 
   function send() {
-    if ((!body.trim() && ready.length === 0) || disabled) return;
+    if ((isInvisible(body) && ready.length === 0) || overLength || disabled) return;
     const target = roomId ? { roomId } : { to: draftPeer!.handle };
     const reply = replyingTo ? { replyToId: replyingTo.id, replyQuote: { sender: nameOf(replyingTo.sender), excerpt: excerptOf(replyingTo) } } : {};
     const files = ready.length > 0 ? { attachmentIds: ready.map((attachment) => attachment.id), attachments: ready } : {};
@@ -214,6 +218,12 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
         ) : null}
         {notAdded && <p className="mb-2 text-slate-600">{notAdded}</p>}
       </div>
+      {overLength && (
+        <p role="alert" className="mb-2 text-sm text-red-800">
+          {overLength}
+        </p>
+      )}
+      {lengthLeft(body) && <p className="mb-1 text-right text-xs text-slate-600">{lengthLeft(body)}</p>}
       <div className="flex items-end gap-2">
         <label
           title={roomId ? 'Attach file' : 'Files can be attached once the conversation has started'}
@@ -240,7 +250,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           id={MESSAGE_INPUT_ID}
           aria-label="Message"
           value={body}
-          maxLength={MAX_BODY_LENGTH}
+          aria-invalid={overLength ? true : undefined}
           rows={1}
           disabled={disabled}
           onChange={(event) => {

@@ -5,6 +5,7 @@ import { apiFetch } from '@/lib/api-client';
 import type { ChatClient } from '@/lib/realtime/chat-client';
 import type { ChatMessage } from '@/lib/schemas';
 import type { ChatStore } from '@/lib/stores/chat-store';
+import { lengthProblem } from '@/lib/message-length';
 import { isInvisible } from '@/lib/text-rules';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
@@ -195,6 +196,7 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
     if (body === context.message.body) return close();
     // The server refuses an edit that shows nothing; said here in the user's words, not its field name.
     if (isInvisible(body)) return setRefusal('A message cannot be empty: delete it instead.');
+    if (lengthProblem(body)) return setRefusal(lengthProblem(body));
     setSaving(true);
     const saved = (await client?.editMessage(context.message.id, body)) ?? false;
     setSaving(false);

@@ -103,3 +103,34 @@ test('initials take whole characters: a second word starting with an emoji shows
   expect(await initials.evaluate((element) => element.textContent!.isWellFormed())).toBe(true);
   expect(errors.list).toEqual([]);
 });
+
+test('text over the length limit stays whole in the box, says why it cannot go, and goes once shortened; invisible-only text is not sent', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'long ones follow');
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  const pasted = `${'x'.repeat(5_997)} END`;
+  await box.fill(pasted);
+  await expect(box).toHaveValue(pasted);
+  const tooLong = alice.page.getByRole('alert').filter({ hasText: 'Too long to send: 6,001 characters, at most 4,000.' });
+  await expect(tooLong).toBeVisible();
+  await box.press('Enter');
+  await expect(box).toHaveValue(pasted);
+  await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
+
+  // Near the limit, it counts down; within it, it goes.
+  await box.fill(`${'y'.repeat(3_990)} fits`);
+  await expect(tooLong).toHaveCount(0);
+  await expect(alice.page.getByText('5 characters left')).toBeVisible();
+  await box.press('Enter');
+  await expect(row(bob.page, 'fits')).toHaveCount(1);
+
+  // Only zero-width characters: nothing goes (the next message is the sentinel).
+  await box.fill('\u200B\u200B');
+  await box.press('Enter');
+  await box.fill('after the invisible one');
+  await box.press('Enter');
+  await expect(row(bob.page, 'after the invisible one')).toBeVisible();
+  await expect(messages(bob.page).locator('li[data-seq]')).toHaveCount(3);
+  await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
