@@ -158,35 +158,40 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
 
 /** Block with a confirmation, then "Blocked — Unblock" so the state is visible and reversible. */
 function BlockControl({ handle }: { handle: string }) {
-  const [blocked, setBlocked] = useState<boolean | null>(null);
+  const client = useChatClient();
+  const blocked = useChat((state) => (state.blocked === null ? null : state.blocked.includes(handle)));
   const [error, setError] = useState<string | null>(null);
-  const unblockButton = useRef<HTMLButtonElement>(null);
+  const control = useRef<HTMLDivElement>(null);
+  // Set by a change made here: the button that had focus is gone, so focus goes to the one that undoes it.
+  const refocus = useRef(false);
 
+  // Asked again on opening: a block made in another tab or device shows here.
+  useEffect(() => void client?.loadBlocks().catch(() => {}), [client, handle]);
   useEffect(() => {
-    apiFetch<{ blocks: { handle: string }[] }>('/api/v1/blocks')
-      .then(({ blocks }) => setBlocked(blocks.some((block) => block.handle === handle)))
-      .catch(() => setBlocked(false));
-  }, [handle]);
+    if (!refocus.current) return;
+    refocus.current = false;
+    control.current?.querySelector('button')?.focus();
+  }, [blocked]);
 
   async function change(block: boolean) {
+    if (!client) return;
     setError(null);
+    refocus.current = true;
     try {
-      if (block) await apiFetch('/api/v1/blocks', { method: 'POST', body: JSON.stringify({ handle }) });
-      else await apiFetch(`/api/v1/blocks/${handle}`, { method: 'DELETE' });
-      setBlocked(block);
-      if (block) setTimeout(() => unblockButton.current?.focus(), 0);
+      await client.setBlock(handle, block);
     } catch (failure) {
+      refocus.current = false;
       setError((failure as Error).message);
     }
   }
 
   if (blocked === null) return <p className="text-slate-600">Checking…</p>;
   return (
-    <div>
+    <div ref={control}>
       {blocked ? (
         <p role="status" className="flex flex-wrap items-center gap-2">
           <span className="font-medium text-red-800">Blocked</span> —
-          <button ref={unblockButton} type="button" onClick={() => void change(false)} className="rounded border border-slate-400 px-3 py-1">
+          <button type="button" onClick={() => void change(false)} className="rounded border border-slate-400 px-3 py-1">
             Unblock @{handle}
           </button>
         </p>

@@ -243,6 +243,9 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   const title = room ? roomTitle(room, me) : request ? (request.from?.displayName ?? 'Message request') : draftPeer!.displayName;
   const waiting = outbox.filter((item) => belongsHere(item, room, roomId, draftPeer?.handle, me.handle));
   const people = useChat((state) => state.people);
+  // A direct conversation (or a first message) with someone I blocked: they cannot be written to.
+  const peerHandle = draftPeer?.handle ?? (room?.kind === 'direct' ? room.members.find((member) => member.handle !== me.handle)?.handle : undefined);
+  const blockedPeer = useChat((state) => (peerHandle && state.blocked?.includes(peerHandle) ? peerHandle : null));
   const nameOf = (handle: string) =>
     room?.members.find((member) => member.handle === handle)?.displayName ?? (request?.from?.handle === handle ? request.from.displayName : (people[handle] ?? handle));
   // Someone who has left the group still wrote, quoted or reacted to what is shown: ask for their name
@@ -337,17 +340,55 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         </p>
       )}
       {request && <RequestBar request={request} />}
+      {blockedPeer && <BlockedBar handle={blockedPeer} />}
       <Composer
         conversation={roomId ?? `to:${draftPeer!.handle}`}
         carriedFrom={room?.kind === 'direct' ? `to:${room.members.find((member) => member.handle !== me.handle)?.handle}` : undefined}
         roomId={roomId}
         draftPeer={draftPeer}
-        disabled={room?.closed || !!request}
-        placeholder={request ? 'Accept the request to reply' : room?.closed ? 'This group is closed' : undefined}
+        disabled={room?.closed || !!request || !!blockedPeer}
+        placeholder={request ? 'Accept the request to reply' : room?.closed ? 'This group is closed' : blockedPeer ? 'Unblock to write' : undefined}
         onSent={() => setSentTick((tick) => tick + 1)}
         nameOf={nameOf}
       />
     </main>
+  );
+}
+
+/** Above the composer of a conversation with someone I blocked: why it is off, and the way back. */
+function BlockedBar({ handle }: { handle: string }) {
+  const client = useChatClient();
+  const [error, setError] = useState<string | null>(null);
+  // Unblocked here: the bar goes with its button, and the message box, open by then, takes focus.
+  const unblocked = useRef(false);
+  useEffect(
+    () => () => {
+      if (unblocked.current) document.getElementById(MESSAGE_INPUT_ID)?.focus();
+    },
+    [],
+  );
+  async function unblock() {
+    setError(null);
+    unblocked.current = true;
+    try {
+      await client?.setBlock(handle, false);
+    } catch (failure) {
+      unblocked.current = false;
+      setError((failure as Error).message);
+    }
+  }
+  return (
+    <div className="flex flex-wrap items-center gap-2 border-t border-slate-200 bg-slate-100 px-4 py-2 text-sm">
+      <p role="status">You blocked @{handle}: they cannot message you, and you cannot write to them.</p>
+      <button type="button" onClick={() => void unblock()} className="rounded border border-slate-400 bg-surface px-3 py-1">
+        Unblock
+      </button>
+      {error && (
+        <p role="alert" className="text-red-800">
+          {error}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -1,14 +1,18 @@
 'use client';
 
+import { useRef } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { deviceName } from '@/lib/device-name';
 import type { DeviceSessionSummary } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
 import { useApiList } from '../ui/use-api-list';
+import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 
 /** The user's signed-in browsers and API tokens; any one can be signed out from here. */
 export function SessionList() {
   const { items: sessions, error, act } = useApiList<DeviceSessionSummary>('/api/v1/sessions', (body) => body.sessions);
+  const list = useRef<HTMLUListElement>(null);
+  useFocusAfterRemoval(list, sessions);
 
   const end = (session: DeviceSessionSummary) =>
     act(async () => {
@@ -18,7 +22,7 @@ export function SessionList() {
 
   return (
     <Panel id="sessions" title="Signed-in sessions" error={error}>
-      <ul aria-label="Sessions" className="divide-y divide-slate-100">
+      <ul ref={list} aria-label="Sessions" className="divide-y divide-slate-100">
         {sessions.map((session) => (
           <li key={session.id} className="flex items-center justify-between py-2 text-sm">
             <div>

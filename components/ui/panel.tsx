@@ -4,7 +4,8 @@ import type { ReactNode } from 'react';
 export function Panel({ id, title, error, children }: { id: string; title: string; error?: string | null; children: ReactNode }) {
   return (
     <section aria-labelledby={`${id}-heading`} className="min-w-0 rounded-xl bg-surface p-4 shadow">
-      <h2 id={`${id}-heading`} className="mb-3 text-lg font-semibold">
+      {/* Focusable from script only: where focus goes when the row it was on is removed (use-focus-after-removal). */}
+      <h2 id={`${id}-heading`} tabIndex={-1} className="mb-3 text-lg font-semibold">
         {title}
       </h2>
       {error && (

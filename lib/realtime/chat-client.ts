@@ -207,7 +207,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   const onConnect = async () => {
     handshakeAttempt = 0;
     store.getState().setConnected(true);
-    await loadRooms();
+    await Promise.all([loadRooms(), loadBlocks().catch(() => {})]);
     const loaded = Object.keys(store.getState().syncedSeq).filter((roomId) => store.getState().rooms[roomId]);
     await Promise.all(loaded.map(syncRoom));
     // What was read (or received) while the connection was gone is told now.
@@ -383,6 +383,17 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   // (with Retry) shows only after.
   // Resolves after the first attempt: the catch-up and the outbox on connect do not wait for the retries.
   let busyRetry: ReturnType<typeof setTimeout> | undefined;
+  // Whom I blocked: asked at each (re)connect and by the details panel; changed here by `setBlock`.
+  const loadBlocks = async () => {
+    const { blocks } = await apiFetch<{ blocks: { handle: string }[] }>('/api/v1/blocks');
+    store.getState().setBlocked(blocks.map((block) => block.handle));
+  };
+  const setBlock = async (handle: string, block: boolean) => {
+    if (block) await apiFetch('/api/v1/blocks', { method: 'POST', body: JSON.stringify({ handle }) });
+    else await apiFetch(`/api/v1/blocks/${encodeURIComponent(handle)}`, { method: 'DELETE' });
+    store.getState().markBlocked(handle, block);
+  };
+
   const loadRooms = async (attempt = 0): Promise<void> => {
     clearTimeout(busyRetry);
     try {
@@ -407,6 +418,9 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     flushOutbox,
     openHistory,
     namePeople,
+    loadBlocks,
+    /** Blocks or unblocks `handle`; throws the server's refusal. */
+    setBlock,
     editMessage: (messageId: string, body: string) => changeMessage('message:edit', { messageId, body }),
     deleteMessage: (messageId: string) => changeMessage('message:delete', { messageId }),
     /** Adds or takes back the caller's reaction. */

@@ -63,6 +63,10 @@ export type ChatState = {
   setUnread: (roomId: string, count: number, readSeq?: number) => void;
   applyReceipt: (receipt: Receipt) => void;
   renameUser: (user: PublicUser) => void;
+  /** The handles I have blocked (null until known): a direct conversation with one of them cannot be written in. */
+  blocked: string[] | null;
+  setBlocked: (handles: string[]) => void;
+  markBlocked: (handle: string, blocked: boolean) => void;
   /** Names of people seen in a conversation who are not among its members (they left, or were removed). */
   people: Record<string, string>;
   knowPeople: (users: PublicUser[]) => void;
@@ -278,6 +282,13 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           ]),
         ),
       })),
+    blocked: null,
+    setBlocked: (handles) => set({ blocked: handles }),
+    markBlocked: (handle, blocked) =>
+      set((state) => {
+        const others = (state.blocked ?? []).filter((other) => other !== handle);
+        return { blocked: blocked ? [...others, handle] : others };
+      }),
     people: {},
     knowPeople: (users) => set((state) => ({ people: { ...state.people, ...Object.fromEntries(users.map((user) => [user.handle, user.displayName])) } })),
     openRoom: (roomId) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: null, leftRoom: null }),

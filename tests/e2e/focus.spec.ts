@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { acceptedChat, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, PASSWORD, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 // Keyboard and screen-reader users: closing a panel or a question puts focus back where it came from
 // (docs/client.md), never on <body>.
@@ -37,6 +37,33 @@ test('the details panel and a confirmation give focus back to the button that op
   expect(errors.list).toEqual([]);
 });
 
+test('blocking from the details keeps focus on its undoing and turns the message box off, saying why; unblocking from the bar opens it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  const page = alice.page;
+  const details = page.getByRole('complementary', { name: 'Conversation details' });
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await page.getByRole('button', { name: 'Conversation details' }).click();
+  await details.getByRole('button', { name: `Block @${bob.handle}` }).click();
+  await page.keyboard.press('Enter');
+  const unblockHere = details.getByRole('button', { name: `Unblock @${bob.handle}` });
+  await expect(unblockHere).toBeFocused();
+  // Escape still closes the panel, focus being in it.
+  await page.keyboard.press('Escape');
+  await expect(details).toHaveCount(0);
+
+  await expect(box).toBeDisabled();
+  await expect(page.getByRole('status').filter({ hasText: `You blocked @${bob.handle}` })).toBeVisible();
+  await page.getByRole('button', { name: 'Unblock', exact: true }).click();
+  await expect(box).toBeEnabled();
+  await expect(box).toBeFocused();
+  await expect(page.getByRole('status').filter({ hasText: `You blocked @${bob.handle}` })).toHaveCount(0);
+  await box.fill('unblocked again');
+  await box.press('Enter');
+  await expect(bob.page.getByRole('list', { name: 'Messages' })).toContainText('unblocked again');
+  expect(errors.list).toEqual([]);
+});
+
 test('the profile editor takes focus, says what is wrong in words, and Escape or Cancel leave it unchanged', async ({ browser }) => {
   const errors = trackPageErrors();
   const { page } = await signUp(browser, 'alice', 'Alice', errors);
@@ -67,5 +94,24 @@ test('the profile editor takes focus, says what is wrong in words, and Escape or
   await field.press('Enter');
   await expect(edit).toBeFocused();
   await expect(sidebar).toContainText('Alicia');
+  expect(errors.list).toEqual([]);
+});
+
+test('in Settings, unblocking someone moves focus to the next person in the list, and the last to the list’s heading', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await signUp(browser, 'alice', 'Alice', errors);
+  const handles = [uniqueHandle('blk'), uniqueHandle('blk')];
+  for (const handle of handles) {
+    expect((await page.request.post('/api/v1/users', { data: { username: handle, password: PASSWORD } })).status()).toBe(201);
+    expect((await page.request.post('/api/v1/blocks', { data: { handle } })).status()).toBe(201);
+  }
+  await page.goto('/settings');
+  const blocked = page.getByRole('list', { name: 'Blocked people' });
+  const [newest, oldest] = [...handles].reverse();
+  await blocked.getByRole('button', { name: `Unblock @${newest}` }).click();
+  await expect(blocked.getByRole('button', { name: `Unblock @${oldest}` })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(blocked.getByRole('listitem')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: 'Blocked people' })).toBeFocused();
   expect(errors.list).toEqual([]);
 });

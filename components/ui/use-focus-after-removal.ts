@@ -1,0 +1,42 @@
+'use client';
+
+import { type RefObject, useEffect, useLayoutEffect, useRef } from 'react';
+
+/**
+ * Keeps keyboard focus in a list whose focused row goes away (a person unblocked, a session signed out):
+ * on the button of the row that took its place, else of the row before, else on the heading of the
+ * section around the list. Without it focus falls to <body> and a keyboard user starts over.
+ */
+export function useFocusAfterRemoval(list: RefObject<HTMLElement | null>, rows: unknown[]) {
+  const focusedRow = useRef<number | null>(null);
+  useEffect(() => {
+    const element = list.current;
+    if (!element) return;
+    const onFocusIn = (event: FocusEvent) => {
+      const row = (event.target as HTMLElement).closest('li');
+      focusedRow.current = row ? [...element.children].indexOf(row) : null;
+    };
+    // Focus moved on elsewhere: nothing to keep. (A removed row takes focus with it, with no new target.)
+    const onFocusOut = (event: FocusEvent) => {
+      if (event.relatedTarget instanceof Node && !element.contains(event.relatedTarget)) focusedRow.current = null;
+    };
+    element.addEventListener('focusin', onFocusIn);
+    element.addEventListener('focusout', onFocusOut);
+    return () => {
+      element.removeEventListener('focusin', onFocusIn);
+      element.removeEventListener('focusout', onFocusOut);
+    };
+  }, [list]);
+  useLayoutEffect(() => {
+    const index = focusedRow.current;
+    const active = document.activeElement;
+    if (index === null || (active && active !== document.body)) return;
+    focusedRow.current = null;
+    const remaining = list.current?.children ?? [];
+    const row = remaining[Math.min(index, remaining.length - 1)];
+    const target = row?.querySelector<HTMLElement>('button, a') ?? list.current?.closest('section')?.querySelector<HTMLElement>('h2');
+    target?.focus();
+    // Only a change of rows can take the focused one away.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rows]);
+}
