@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { signIn } from 'next-auth/react';
 import { type FormEvent, useEffect, useState } from 'react';
+import { problemInWords } from '@/lib/form-problems';
 import { forgetOfflineCopies } from '@/lib/offline-copy';
 import { signUpSchema } from '@/lib/schemas';
 import { signInErrorText } from '@/lib/sign-in-errors';
@@ -76,11 +77,8 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
 
 async function createAccount(username: string, password: string, displayName: string) {
   const input = { username, password, ...(displayName.trim() && { displayName }) };
-  const parsed = signUpSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${issue.path[0] === 'password' ? 'Password' : issue.path[0] === 'username' ? 'Username' : 'Display name'} ${issue.message}.`);
-  }
+  const problem = problemInWords(signUpSchema, input, ([field]) => (field === 'password' ? 'Password' : field === 'username' ? 'Username' : 'Display name'));
+  if (problem) throw new Error(problem);
   const response = await fetch('/api/v1/users', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

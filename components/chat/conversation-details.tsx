@@ -3,7 +3,8 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { PRESENCE_POLL_MS } from '@/lib/realtime/chat-client';
-import type { RoomSummary } from '@/lib/schemas';
+import { problemInWords } from '@/lib/form-problems';
+import { addMemberSchema, type RoomSummary } from '@/lib/schemas';
 import { shownPresence } from '@/lib/stores/chat-store';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
@@ -66,6 +67,8 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
     const form = event.currentTarget;
     const handle = String(new FormData(form).get('handle') ?? '').trim().replace(/^@/, '').toLowerCase();
     if (!handle) return;
+    const problem = problemInWords(addMemberSchema, { handle }, () => `"${handle}" is not a handle: it`);
+    if (problem) return setError(problem);
     setNotice(null);
     await run(async () => {
       // In a direct conversation the server starts a new group with all three and returns it.

@@ -2,7 +2,8 @@
 
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
-import type { RoomSummary } from '@/lib/schemas';
+import { problemInWords } from '@/lib/form-problems';
+import { createGroupSchema, type RoomSummary } from '@/lib/schemas';
 import { useChatClient, useChatStore } from '../providers/chat-provider';
 
 /** What the owner is told about people who were invited rather than added (null when there are none). */
@@ -41,12 +42,15 @@ export function NewGroupForm() {
       .split(/[\s,]+/)
       .map((handle) => handle.replace(/^@/, '').toLowerCase())
       .filter(Boolean);
+    const input = { name: String(form.get('name') ?? ''), members };
+    // A group needs someone to talk to: one with only its owner would open closed.
+    const problem =
+      problemInWords(createGroupSchema, input, ([field, index]) => (field === 'name' ? 'The group name' : typeof index === 'number' ? `"${members[index]}" is not a handle: it` : 'Members:')) ??
+      (members.length === 0 ? 'Add at least one member by handle.' : null);
+    if (problem) return setError(problem);
     setError(null);
     try {
-      const { room } = await apiFetch<{ room: RoomSummary }>('/api/v1/groups', {
-        method: 'POST',
-        body: JSON.stringify({ name: String(form.get('name') ?? ''), members }),
-      });
+      const { room } = await apiFetch<{ room: RoomSummary }>('/api/v1/groups', { method: 'POST', body: JSON.stringify(input) });
       // Strangers to the owner are invited, not added (docs/protocol.md): they are not in room.members yet.
       const joined = new Set(room.members.map((member) => member.handle));
       setNotice(invitedNotice([...new Set(members)].filter((handle) => !joined.has(handle))));

@@ -2,6 +2,7 @@
 
 import { type FormEvent, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
+import { problemInWords } from '@/lib/form-problems';
 import { type RoomSummary, renameGroupSchema } from '@/lib/schemas';
 
 /** "Rename group" for the owner: a name field that opens in place; closing it puts focus back on the button. */
@@ -21,12 +22,13 @@ export function RenameGroupControl({ room, onRenamed }: { room: RoomSummary; onR
   async function save(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     // The same rules the server applies, so most mistakes are told without a round trip.
-    const parsed = renameGroupSchema.safeParse({ name: String(new FormData(event.currentTarget).get('name') ?? '') });
-    if (!parsed.success) return setError(`The name ${parsed.error.issues[0]?.message ?? 'is not valid'}.`);
+    const input = { name: String(new FormData(event.currentTarget).get('name') ?? '') };
+    const problem = problemInWords(renameGroupSchema, input, () => 'The name');
+    if (problem) return setError(problem);
     setSaving(true);
     setError(null);
     try {
-      await apiFetch(`/api/v1/groups/${room.id}`, { method: 'PATCH', body: JSON.stringify(parsed.data) });
+      await apiFetch(`/api/v1/groups/${room.id}`, { method: 'PATCH', body: JSON.stringify(renameGroupSchema.parse(input)) });
       await onRenamed();
       close();
     } catch (failure) {

@@ -2,7 +2,8 @@
 
 import { type FormEvent, useEffect, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
-import type { NotificationSettingsView } from '@/lib/schemas';
+import { problemInWords } from '@/lib/form-problems';
+import { type NotificationSettingsView, quietHoursSchema } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
 import { SOUND_KEY, enablePush, hasPushSubscription, pushSupported, soundEnabled, subscribePush } from './push-client';
 import { announceSettings } from './settings-channel';
@@ -44,8 +45,10 @@ export function NotificationSettingsPanel() {
   function saveQuietHours(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    void save({ quietHours: { start: String(form.get('start')), end: String(form.get('end')), timeZone } });
+    const quietHours = { start: String(form.get('start')), end: String(form.get('end')), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
+    const problem = problemInWords(quietHoursSchema, quietHours, ([field]) => (field === 'end' ? 'The quiet time' : field === 'start' ? 'The start' : 'The time zone'));
+    if (problem) return setError(problem);
+    void save({ quietHours });
   }
 
   return (

@@ -255,3 +255,35 @@ test('a message written offline to a group you were removed from meanwhile is sh
   expect(await bob.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:outbox:') && localStorage.getItem(key)?.includes('lost in the post')))).toEqual([]);
   expect(errors.list).toEqual([]);
 });
+
+test('the group forms and quiet hours say what is wrong in words, before asking the server; a group needs a member', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hi');
+  const page = alice.page;
+  const sidebar = page.getByRole('complementary', { name: 'Conversations' });
+  await page.getByRole('button', { name: 'New group' }).click();
+  const create = page.getByRole('button', { name: 'Create group' });
+  await create.click();
+  await expect(sidebar.getByRole('alert')).toHaveText('The group name must not be empty.');
+  await page.getByLabel('Group name').fill('Solo');
+  await create.click();
+  await expect(sidebar.getByRole('alert')).toHaveText('Add at least one member by handle.');
+  await page.getByLabel('Members (handles)').fill(`${bob.handle}, bob!`);
+  await create.click();
+  await expect(sidebar.getByRole('alert')).toHaveText('"bob!" is not a handle: it may only contain lower-case a-z, 0-9, "_", "." and "-".');
+  await expect(rooms(page).getByRole('button', { name: /Solo/ })).toHaveCount(0);
+
+  // Adding someone from a conversation's details: the same words.
+  await page.getByRole('button', { name: 'Add person' }).click();
+  await page.getByLabel('Handle to add').fill('xy');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  const details = page.getByRole('complementary', { name: 'Conversation details' });
+  await expect(details.getByRole('alert')).toHaveText('"xy" is not a handle: it must be at least 3 characters.');
+
+  await page.goto('/settings');
+  await page.getByLabel('Quiet hours start').fill('08:00');
+  await page.getByLabel('Quiet hours end').fill('08:00');
+  await page.getByRole('button', { name: 'Save quiet hours' }).click();
+  await expect(page.getByRole('region', { name: 'Notifications' }).getByRole('alert')).toHaveText('The quiet time must end at another time than it starts.');
+  expect(errors.list).toEqual([]);
+});

@@ -1,0 +1,14 @@
+import type { z } from 'zod';
+
+/**
+ * The first problem a shared schema finds in a form's input, in words: the field's label, then the
+ * schema's own message ("The group name must not be empty."). The server says the same with the field's
+ * name ("name: must not be empty"), which is for API clients, not people; checking here first also saves
+ * the round trip. `label` names the field at an issue's path.
+ */
+export function problemInWords<T extends z.ZodType>(schema: T, input: unknown, label: (path: PropertyKey[]) => string): string | null {
+  const result = schema.safeParse(input);
+  if (result.success) return null;
+  const issue = result.error.issues[0];
+  return `${label(issue.path)} ${issue.message.replace(/\.$/, '')}.`;
+}
