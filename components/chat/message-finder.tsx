@@ -4,7 +4,7 @@ import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { fullDateTime, sameDay, timeOf } from '@/lib/dates';
 import type { ChatMessage, SearchHighlight } from '@/lib/schemas';
-import { useChat, useChatStore } from '../providers/chat-provider';
+import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { useEarlyTyping } from '../ui/use-early-typing';
 import { roomTitle } from './room-title';
 
@@ -113,6 +113,29 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
     }
   }
 
+  // A result edited or deleted while shown changes here too: a deleted message's words must not stay on
+  // screen (search never returns deleted messages), and an edited one shows its new text.
+  const client = useChatClient();
+  useEffect(() => {
+    const socket = client?.socket;
+    if (!socket) return;
+    const onUpdated = ({ message }: { message: ChatMessage }) => setHits((shown) => withChange(shown, message));
+    // Removed by a moderator.
+    const onRemoved = ({ messageId }: { messageId: string }) => setHits((shown) => shown.filter((hit) => hit.message.id !== messageId));
+    socket.on('message:updated', onUpdated);
+    socket.on('message:deleted', onRemoved);
+    return () => {
+      socket.off('message:updated', onUpdated);
+      socket.off('message:deleted', onRemoved);
+    };
+  }, [client]);
+  // Who wrote a result, when they are no longer in its conversation: by name, not handle.
+  useEffect(() => {
+    const { rooms } = store.getState();
+    const strangers = hits.filter((hit) => !rooms[hit.room.id]?.members.some((member) => member.handle === hit.message.sender)).map((hit) => hit.message.sender);
+    if (strangers.length > 0) void client?.namePeople(strangers);
+  }, [client, hits, store]);
+
   useEffect(() => {
     live.current = true;
     void load();
@@ -171,9 +194,19 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
   );
 }
 
+/** Results after a message changed: a deleted one leaves; an edited one shows its newer text (marks only if the text is the same). */
+function withChange(hits: Hit[], message: ChatMessage): Hit[] {
+  const shown = hits.find((hit) => hit.message.id === message.id);
+  if (!shown || (message.version ?? 0) < (shown.message.version ?? 0)) return hits;
+  if (message.deleted) return hits.filter((hit) => hit !== shown);
+  const highlights = message.body === shown.message.body ? shown.highlights : [];
+  return hits.map((hit) => (hit === shown ? { ...hit, message, highlights } : hit));
+}
+
 /** Where and who and when, then the text with the matched words marked. */
 function HitButton({ hit, onOpen }: { hit: Hit; onOpen: () => void }) {
   const me = useChat((state) => state.me);
+  const formerMember = useChat((state) => state.people[hit.message.sender]);
   const room = useChat((state) => state.rooms[hit.room.id]);
   const request = useChat((state) => state.requests.find((item) => item.roomId === hit.room.id));
   const where = room ? roomTitle(room, me) : (hit.room.name ?? request?.from?.displayName ?? 'Conversation');
@@ -181,7 +214,7 @@ function HitButton({ hit, onOpen }: { hit: Hit; onOpen: () => void }) {
     hit.message.sender === me.handle
       ? 'You'
       : (room?.members.find((member) => member.handle === hit.message.sender)?.displayName ??
-        (request?.from?.handle === hit.message.sender ? request.from.displayName : `@${hit.message.sender}`));
+        (request?.from?.handle === hit.message.sender ? request.from.displayName : (formerMember ?? `@${hit.message.sender}`)));
   const at = new Date(hit.message.createdAt);
   return (
     <button type="button" onClick={onOpen} className="block w-full border-b border-slate-100 px-3 py-2 text-left hover:bg-slate-50">

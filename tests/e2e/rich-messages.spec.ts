@@ -251,3 +251,25 @@ test('a mention its sender deletes or edits out leaves the unread and mention ba
   await expect(bobRoom.locator('[aria-label="1 unread"]')).toBeVisible();
   expect(errors.list).toEqual([]);
 });
+
+test('search results shown while their messages change follow them: a deleted one leaves, an edited one shows its new text', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'search me');
+  const word = Array.from({ length: 12 }, () => String.fromCharCode(97 + Math.floor(Math.random() * 26))).join('');
+  await send(bob, `first ${word}`);
+  await send(bob, `second ${word}`);
+  await send(bob, `third ${word}`);
+  await expect(row(alice.page, `third ${word}`)).toBeVisible();
+  await alice.page.getByRole('searchbox', { name: 'Search messages' }).fill(word);
+  await alice.page.getByRole('searchbox', { name: 'Search messages' }).press('Enter');
+  const results = alice.page.getByRole('list', { name: 'Search results' }).getByRole('listitem');
+  await expect(results).toHaveCount(3);
+
+  await remove(bob.page, `first ${word}`);
+  await edit(bob.page, `second ${word}`, 'second, said otherwise');
+  await expect(results).toHaveCount(2);
+  await expect(results.filter({ hasText: `first ${word}` })).toHaveCount(0);
+  await expect(results.filter({ hasText: 'second, said otherwise' })).toHaveCount(1);
+  await expect(results.filter({ hasText: `third ${word}` }).locator('mark')).toHaveText(word);
+  expect(errors.list).toEqual([]);
+});
