@@ -169,7 +169,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
       {replyingTo && (
         <div className="mb-2 flex items-center gap-2 rounded-md border-l-4 border-indigo-500 bg-slate-100 px-2 py-1 text-sm" data-testid="replying-to">
           <p className="min-w-0 flex-1 truncate">
-            Replying to <span className="font-semibold">{nameOf(replyingTo.sender)}</span>: {excerptOf(replyingTo)}
+            Replying to <span className="font-semibold">{replyingTo.sender === me ? 'yourself' : nameOf(replyingTo.sender)}</span>: {excerptOf(replyingTo)}
           </p>
           <button type="button" onClick={cancelReply} className="shrink-0 rounded border border-slate-300 bg-surface px-2 text-xs">
             Cancel reply
@@ -261,7 +261,9 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           }}
           onKeyDown={(event) => {
             if (event.key === 'Escape' && replyingTo) cancelReply();
-            if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+            // On a touch screen Enter is a new line, as in Slack's and WhatsApp's phone apps: there is no
+            // Shift to hold there, and Send is at hand.
+            if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing && !window.matchMedia('(pointer: coarse)').matches) {
               event.preventDefault();
               event.currentTarget.form?.requestSubmit();
             }

@@ -54,6 +54,14 @@ for (const size of [
     expect(bubbleWidth).toBeGreaterThan(size.viewport.width * 0.4);
     // No hover on a touch screen: a long press on a time shows its full date (the year is in it).
     if (size.narrow) {
+      // Enter on a touch keyboard is a new line; Send sends.
+      const box = page.getByRole('textbox', { name: 'Message' });
+      await box.pressSequentially('line one');
+      await box.press('Enter');
+      await box.pressSequentially('line two');
+      await expect(box).toHaveValue('line one\nline two');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await expect(messages(page).locator('li[data-seq] p.whitespace-pre-wrap').last()).toHaveText('line one\nline two');
       const time = messages(page).locator('li[data-seq] time').first();
       await expect(time).not.toContainText(String(new Date().getFullYear()));
       await time.dispatchEvent('pointerdown', { pointerType: 'touch', isPrimary: true });

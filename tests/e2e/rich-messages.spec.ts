@@ -123,6 +123,10 @@ test('a reply quotes its original on both sides, and says so once the original i
     await expect(quote).toBeVisible();
     await expect(quote).toContainText('Alice');
   }
+  // Answering one's own message says so, as WhatsApp does ("You"), not one's own name.
+  await act(alice.page, 'what time is it?', 'Reply');
+  await expect(alice.page.getByTestId('replying-to')).toHaveText(/Replying to yourself: what time is it\?/);
+  await alice.page.getByRole('button', { name: 'Cancel reply' }).click();
   // The quote opens the conversation on the original (jumpTo); here it is already shown.
   await row(alice.page, 'noon').getByRole('button', { name: /^Reply to Alice/ }).click();
   await expect(row(alice.page, 'what time is it?')).toBeVisible();
