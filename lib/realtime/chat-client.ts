@@ -12,6 +12,9 @@ export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
 const OFFLINE_NOTICE = 'You are offline: try again once the connection is back.';
+/** An edit, delete or reaction refused for speed goes again up to this many times in all, waiting at most this long each time. */
+export const CHANGE_TRIES = 3;
+const CHANGE_WAIT_MAX_MS = 10_000;
 /**
  * The room list is fetched for `room:advanced` of rooms not open at a random moment within this, then at
  * most this often (± a quarter) while the room stays hot. Every member of a hot group gets the same
@@ -362,7 +365,16 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     }
     try {
       // The four events share one ack shape; the cast only spares a union of overloads.
-      const reply = (await (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck: (event: E, payload: unknown) => Promise<ChangeReply> }).emitWithAck(event, payload));
+      const emit = () => (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck: (event: E, payload: unknown) => Promise<ChangeReply> }).emitWithAck(event, payload);
+      let reply = await emit();
+      // They share the send limit: refused for speed, each goes again once the limit allows, as a send
+      // does (setting a text, deleting, adding or removing a reaction twice changes nothing more).
+      for (let tries = 1; !reply.ok && reply.error.code === 'rate_limited' && tries < CHANGE_TRIES && socket.connected; tries++) {
+        store.getState().setNotice(`${reply.error.message} It goes again in a moment.`);
+        const wait = Math.min(reply.error.retryAfterMs ?? 1000, CHANGE_WAIT_MAX_MS);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        reply = await emit();
+      }
       if (!reply.ok) {
         store.getState().setNotice(reply.error.message);
         return false;
@@ -484,6 +496,6 @@ function throttled(delays: { first: () => number; then: () => number }, run: () 
   };
 }
 
-type ChangeReply = { ok: true; message: ChatMessage } | { ok: false; error: { message: string } };
+type ChangeReply = { ok: true; message: ChatMessage } | { ok: false; error: { code: string; message: string; retryAfterMs?: number } };
 
 export type ChatClient = ReturnType<typeof bindChatClient>;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxItem } from '@/lib/outbox';
-import { bindChatClient, type ChatSocket, LIST_BUSY_RETRIES, ROOM_LIST_REFRESH_MS } from '@/lib/realtime/chat-client';
+import { bindChatClient, CHANGE_TRIES, type ChatSocket, LIST_BUSY_RETRIES, ROOM_LIST_REFRESH_MS } from '@/lib/realtime/chat-client';
 import { SIGNED_OUT_URL } from '@/lib/sign-out';
 import { type ChatMessage, PRESENCE_QUERY_MAX } from '@/lib/schemas';
 import { createChatStore } from '@/lib/stores/chat-store';
@@ -320,6 +320,32 @@ describe('chat client: changes to messages (rich messaging)', () => {
     socket.sent.find((entry) => entry.event === 'reaction:add')!.reject(new Error('operation has timed out'));
     expect(await react).toBe(false);
     expect(store.getState().notice).toMatch(/did not answer/);
+  });
+
+  it('an edit, delete or reaction refused for speed goes again once the limit allows, a few times, then says why', async () => {
+    const { socket, store, client } = setUp();
+    socket.open();
+    const react = client.react('m-a', '👍', true);
+    const reactions = () => socket.sent.filter((entry) => entry.event === 'reaction:add');
+    reactions()[0].resolve({ ok: false, error: { code: 'rate_limited', message: 'You are sending too fast.', retryAfterMs: 2_000 } });
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(reactions()).toHaveLength(1);
+    expect(store.getState().notice).toBe('You are sending too fast. It goes again in a moment.');
+    await vi.advanceTimersByTimeAsync(200);
+    expect(reactions()).toHaveLength(2);
+    reactions()[1].resolve({ ok: true, message: { ...stored('a', 1), reactions: [{ emoji: '👍', count: 1, handles: ['me'] }] } });
+    expect(await react).toBe(true);
+    expect(store.getState().notice).toBeNull();
+
+    const remove = client.deleteMessage('m-a');
+    const deletes = () => socket.sent.filter((entry) => entry.event === 'message:delete');
+    for (let tries = 0; tries < CHANGE_TRIES; tries++) {
+      for (let waited = 0; deletes().length <= tries && waited < 20_000; waited += 100) await vi.advanceTimersByTimeAsync(100);
+      deletes()[tries].resolve({ ok: false, error: { code: 'rate_limited', message: 'You are sending too fast.', retryAfterMs: 500 } });
+    }
+    expect(await remove).toBe(false);
+    expect(deletes()).toHaveLength(CHANGE_TRIES);
+    expect(store.getState().notice).toBe('You are sending too fast.');
   });
 
   it('sends replyToId and attachmentIds with a queued message', async () => {
