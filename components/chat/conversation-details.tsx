@@ -144,7 +144,7 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
         {isGroup && (
           <ConfirmButton
             label="Leave group"
-            question="Leave this group?"
+            question={isOwner && room.members.length > 1 ? 'Leave this group? You own it: the member who has been in it longest becomes its owner.' : 'Leave this group?'}
             confirmLabel="Leave"
             onConfirm={() => run(() => apiFetch(`/api/v1/groups/${room.id}/users/${me.handle}`, { method: 'DELETE' }))}
           />

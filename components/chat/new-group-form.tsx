@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { problemInWords } from '@/lib/form-problems';
 import { createGroupSchema, type RoomSummary } from '@/lib/schemas';
-import { useChatClient, useChatStore } from '../providers/chat-provider';
+import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
 /** What the owner is told about people who were invited rather than added (null when there are none). */
 export function invitedNotice(handles: string[]) {
@@ -17,7 +17,9 @@ export function NewGroupForm() {
   const client = useChatClient();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // Said about the group just created, while it is the one open: not left under the button for later.
+  const [notice, setNotice] = useState<{ text: string | null; roomId: string } | null>(null);
+  const activeRoomId = useChat((state) => state.activeRoomId);
   const nameField = useRef<HTMLInputElement>(null);
   const openButton = useRef<HTMLButtonElement>(null);
   const refocus = useRef(false);
@@ -53,7 +55,7 @@ export function NewGroupForm() {
       const { room } = await apiFetch<{ room: RoomSummary }>('/api/v1/groups', { method: 'POST', body: JSON.stringify(input) });
       // Strangers to the owner are invited, not added (docs/protocol.md): they are not in room.members yet.
       const joined = new Set(room.members.map((member) => member.handle));
-      setNotice(invitedNotice([...new Set(members)].filter((handle) => !joined.has(handle))));
+      setNotice({ text: invitedNotice([...new Set(members)].filter((handle) => !joined.has(handle))), roomId: room.id });
       await client?.refreshRooms();
       store.getState().openRoom(room.id);
       setOpen(false);
@@ -77,7 +79,7 @@ export function NewGroupForm() {
           New group
         </button>
         <p role="status" className="mx-3 mt-1 text-sm text-slate-700">
-          {notice}
+          {notice?.roomId === activeRoomId ? notice.text : null}
         </p>
       </>
     );

@@ -145,6 +145,16 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await expect(carols).toContainText(`Carol @${carol.handle}`);
   await page.reload();
   await expect(carols).toContainText(`Carol @${carol.handle}`);
+  // Said about the new group while it is open; elsewhere it is not left under "New group".
+  await page.getByRole('button', { name: 'New group' }).click();
+  await page.getByLabel('Group name').fill('Team two');
+  await page.getByLabel('Members (handles)').fill(carol.handle);
+  await page.getByRole('button', { name: 'Create group' }).click();
+  const invitedToTwo = page.getByRole('status').filter({ hasText: `@${carol.handle} was invited: they join once they accept.` });
+  await expect(invitedToTwo).toBeVisible();
+  await rooms(page).getByRole('button').filter({ has: page.getByText('Team', { exact: true }) }).click();
+  await expect(page.getByRole('heading', { name: 'Team', exact: true })).toBeVisible();
+  await expect(invitedToTwo).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
 
@@ -218,9 +228,15 @@ test("the owner renames a group from its details, and another member's open page
   await expect(bob.page.getByRole('complementary', { name: 'Conversation details' }).getByRole('button', { name: 'Leave group' })).toBeVisible();
   await expect(bob.page.getByRole('button', { name: 'Rename group' })).toHaveCount(0);
 
+  // The owner is told, before leaving, that ownership passes on; a member is asked only.
+  await details.getByRole('button', { name: 'Leave group' }).click();
+  await expect(details.getByRole('group', { name: /^Leave this group\? You own it: the member who has been in it longest becomes its owner\.$/ })).toBeVisible();
+  await details.getByRole('button', { name: 'Cancel' }).click();
+
   // Bob leaves: the group closes saying so, and his focus lands on that, not on the page's body.
   const bobsDetails = bob.page.getByRole('complementary', { name: 'Conversation details' });
   await bobsDetails.getByRole('button', { name: 'Leave group' }).click();
+  await expect(bobsDetails.getByRole('group', { name: 'Leave this group?', exact: true })).toBeVisible();
   await bobsDetails.getByRole('button', { name: 'Leave', exact: true }).click();
   const notice = bob.page.getByRole('main').getByRole('status');
   await expect(notice).toHaveText('You are no longer in Trip 2027.');
