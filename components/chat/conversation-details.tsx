@@ -1,12 +1,13 @@
 'use client';
 
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import { type FormEvent, type RefObject, useCallback, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
-import { PRESENCE_POLL_MS } from '@/lib/realtime/chat-client';
 import { problemInWords } from '@/lib/form-problems';
+import { PRESENCE_POLL_MS } from '@/lib/realtime/chat-client';
 import { addMemberSchema, type RoomSummary } from '@/lib/schemas';
 import { shownPresence } from '@/lib/stores/chat-store';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { Avatar } from './avatar';
 import { ConfirmButton } from './confirm-button';
 import { invitedNotice } from './new-group-form';
@@ -124,6 +125,7 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
           </li>
         ))}
       </ul>
+      {isOwner && <PendingInvites roomId={room.id} asked={notice} fallback={addInput} />}
       {(isOwner || !isGroup) && (
         <form onSubmit={addPerson} className="mt-4 flex gap-2">
           <label className="min-w-0 flex-1">
@@ -156,6 +158,60 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
         </p>
       )}
     </aside>
+  );
+}
+
+type PendingInvite = { handle: string; displayName: string; createdAt: string };
+
+/** The owner's open invites to the group (they join once they accept), each with a way to take it back. */
+function PendingInvites({ roomId, asked, fallback }: { roomId: string; asked: string | null; fallback: RefObject<HTMLInputElement | null> }) {
+  const [invites, setInvites] = useState<PendingInvite[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const list = useRef<HTMLUListElement>(null);
+  useFocusAfterRemoval(list, invites, fallback);
+  const load = useCallback(
+    () =>
+      apiFetch<{ invites: PendingInvite[] }>(`/api/v1/groups/${roomId}/invites`).then(
+        ({ invites: open }) => setInvites(open),
+        (failure) => setError((failure as Error).message),
+      ),
+    [roomId],
+  );
+  // Again after each invite sent from here (`asked` is its notice) and after they answer (room:updated).
+  const version = useChat((state) => state.rooms[roomId]?.members.length);
+  useEffect(() => void load(), [load, asked, version]);
+
+  async function withdraw(handle: string) {
+    setError(null);
+    try {
+      await apiFetch(`/api/v1/groups/${roomId}/invites/${encodeURIComponent(handle)}`, { method: 'DELETE' });
+    } catch (failure) {
+      setError((failure as Error).message);
+    }
+    await load();
+  }
+
+  return (
+    <>
+      {invites.length > 0 && <h4 className="mt-4 text-xs font-semibold uppercase text-slate-600">Invited</h4>}
+      <ul ref={list} aria-label="Invited" className="mt-1 space-y-2">
+        {invites.map((invite) => (
+          <li key={invite.handle} className="flex flex-wrap items-center gap-2">
+            <span className="min-w-0 flex-1 truncate">
+              {invite.displayName} <span className="text-slate-600">@{invite.handle}</span> <span className="text-xs text-slate-600">invited</span>
+            </span>
+            <button type="button" onClick={() => void withdraw(invite.handle)} className="rounded border border-slate-300 px-2 py-0.5 text-xs">
+              Withdraw invite to @{invite.handle}
+            </button>
+          </li>
+        ))}
+      </ul>
+      {error && (
+        <p role="alert" className="text-red-800">
+          {error}
+        </p>
+      )}
+    </>
   );
 }
 

@@ -4,7 +4,9 @@ import { appendSystemMessage } from '../messages/append-message';
 import { roomMemberIds } from '../rooms/room-members';
 import { getBroadcaster, getDb } from '../runtime';
 import { messageAudience } from '../safety/visibility';
+import { findUsersByHandle } from '../users/find-users';
 import { lockGroup } from './lock-group';
+import { requireGroupMember } from './require-group';
 
 type Invitee = { id: string; handle: string; displayName: string };
 
@@ -38,6 +40,32 @@ export async function listInvites(actor: Actor) {
     from: { handle: invite.inviter.handle, displayName: invite.inviter.displayName },
     createdAt: invite.createdAt.toISOString(),
   }));
+}
+
+/** A group's open invites, oldest first, for its owner (who sent them): so they can be seen and withdrawn. */
+export async function listGroupInvites(actor: Actor, roomId: string) {
+  const { room } = await requireGroupMember(actor, roomId);
+  if (room.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can do that.');
+  const invites = await getDb().groupInvite.findMany({
+    where: { roomId },
+    include: { user: { select: { handle: true, displayName: true } } },
+    orderBy: { createdAt: 'asc' },
+  });
+  return invites.map((invite) => ({ handle: invite.user.handle, displayName: invite.user.displayName, createdAt: invite.createdAt.toISOString() }));
+}
+
+/** The owner takes an invite back: it leaves the invitee's requests (they are told to refetch, as when invited). */
+export async function withdrawInvite(actor: Actor, roomId: string, handle: string) {
+  const db = getDb();
+  const [user] = await findUsersByHandle(db, [handle]);
+  await db.$transaction(async (tx) => {
+    const group = await lockGroup(tx, roomId, actor.userId);
+    if (group.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can do that.');
+    const removed = await tx.groupInvite.deleteMany({ where: { roomId, userId: user.id } });
+    if (removed.count === 0) throw new AppError('not_found', `@${user.handle} is not invited.`);
+  });
+  getBroadcaster().toUsers([user.id], 'room:updated', { roomId });
+  return { ok: true };
 }
 
 /**

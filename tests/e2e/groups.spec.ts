@@ -118,8 +118,11 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await page.getByLabel('Handle to add').fill(carol.handle);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(details.getByRole('status')).toHaveText(`@${carol.handle} was invited: they join once they accept.`);
+  const invited = details.getByRole('list', { name: 'Invited' });
+  await expect(invited).toContainText(`@${carol.handle}`);
   await acceptInvite(carol.page, 'Team');
   await expect(members).toContainText(`@${carol.handle}`);
+  await expect(invited.getByRole('listitem')).toHaveCount(0);
   await carol.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Team/ }).click();
   await expect(carol.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
   await send(carol, 'Carol was here');
@@ -152,6 +155,15 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await page.getByRole('button', { name: 'Create group' }).click();
   const invitedToTwo = page.getByRole('status').filter({ hasText: `@${carol.handle} was invited: they join once they accept.` });
   await expect(invitedToTwo).toBeVisible();
+  // The owner sees the open invite among the details and can take it back; Carol's invite goes.
+  const carolsInvite = carol.page.getByRole('region', { name: 'Message requests' }).getByRole('listitem').filter({ hasText: 'Team two' });
+  await expect(carolsInvite).toHaveCount(1);
+  await page.getByRole('button', { name: 'Conversation details' }).click();
+  await details.getByRole('button', { name: `Withdraw invite to @${carol.handle}` }).click();
+  await expect(invited.getByRole('listitem')).toHaveCount(0);
+  await expect(page.getByLabel('Handle to add')).toBeFocused();
+  await expect(carolsInvite).toHaveCount(0);
+  await details.getByRole('button', { name: 'Close' }).click();
   await rooms(page).getByRole('button').filter({ has: page.getByText('Team', { exact: true }) }).click();
   await expect(page.getByRole('heading', { name: 'Team', exact: true })).toBeVisible();
   await expect(invitedToTwo).toHaveCount(0);

@@ -47,6 +47,7 @@ type RestRow = {
   body?: (f: Fixtures) => unknown;
   public?: true;
   nonMember?: true; // about one room (or another user's thing): a non-member gets 404
+  ownerOnly?: true; // a member who does not own the group gets 403
   admin?: true;
 };
 
@@ -66,6 +67,8 @@ const REST: RestRow[] = [
   { route: 'GET /api/v1/groups/[roomId]/users', path: (f) => `/api/v1/groups/${f.groupId}/users`, nonMember: true },
   { route: 'POST /api/v1/groups/[roomId]/users', path: (f) => `/api/v1/groups/${f.groupId}/users`, body: (f) => ({ handle: f.outsider.handle }), nonMember: true },
   { route: 'DELETE /api/v1/groups/[roomId]/users/[handle]', path: (f) => `/api/v1/groups/${f.groupId}/users/${f.member.handle}`, nonMember: true },
+  { route: 'GET /api/v1/groups/[roomId]/invites', path: (f) => `/api/v1/groups/${f.groupId}/invites`, nonMember: true, ownerOnly: true },
+  { route: 'DELETE /api/v1/groups/[roomId]/invites/[handle]', path: (f) => `/api/v1/groups/${f.groupId}/invites/${f.outsider.handle}`, nonMember: true, ownerOnly: true },
   { route: 'GET /api/v1/contacts', path: () => '/api/v1/contacts' },
   { route: 'GET /api/v1/presence', path: (f) => `/api/v1/presence?handles=${f.owner.handle}` },
   { route: 'GET /api/v1/sessions', path: () => '/api/v1/sessions' },
@@ -449,8 +452,9 @@ describe('authorization matrix', () => {
 
     it('the member is served by the same rows (the 404s are about membership)', async () => {
       for (const row of REST.filter((r) => r.nonMember && methodOf(r) === 'GET')) {
-        expect((await call(row, fx.member)).status, row.route).toBe(200);
+        expect((await call(row, fx.member)).status, row.route).toBe(row.ownerOnly ? 403 : 200);
       }
+      for (const row of REST.filter((r) => r.ownerOnly)) expect((await call(row, fx.member)).status, row.route).toBe(403);
       const memberSocket = await open(fx.member);
       expect(await emitAck(memberSocket, 'room:sync', { roomId: fx.groupId, afterSeq: 0 })).toMatchObject({ ok: true });
     });

@@ -116,6 +116,34 @@ describe('group invites', () => {
     expect(ownerEvents.filter((e) => e.roomId === roomId)).toEqual([]);
   });
 
+  it('shows the owner the open invites and lets them withdraw one; the invitee is told and can no longer accept', async () => {
+    const [owner, friend, stranger, other] = await users('owner', 'friend', 'stranger', 'other');
+    await acquaint(server.url, owner, friend);
+    const strangerSocket = await open(stranger);
+    const created = await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'Book club', members: [friend.handle, stranger.handle, other.handle] } });
+    const roomId = created.body.room.id;
+    const listed = await api(server.url, `/api/v1/groups/${roomId}/invites`, { token: owner.token });
+    expect(listed.status).toBe(200);
+    expect(listed.body.invites.map((invite: any) => invite.handle).sort()).toEqual([stranger.handle, other.handle].sort());
+    expect(listed.body.invites[0]).toEqual({ handle: expect.any(String), displayName: expect.any(String), createdAt: expect.any(String) });
+    // A member who does not own the group sees no invites and cannot withdraw one.
+    expect((await api(server.url, `/api/v1/groups/${roomId}/invites`, { token: friend.token })).status).toBe(403);
+    expect((await api(server.url, `/api/v1/groups/${roomId}/invites/${stranger.handle}`, { method: 'DELETE', token: friend.token })).status).toBe(403);
+
+    const told = collect(strangerSocket, 'room:updated');
+    const withdrawn = await api(server.url, `/api/v1/groups/${roomId}/invites/${stranger.handle}`, { method: 'DELETE', token: owner.token });
+    expect(withdrawn).toMatchObject({ status: 200, body: { ok: true } });
+    await waitFor(() => told.some((event: any) => event.roomId === roomId), 5000, 'the invitee told');
+    expect(await invitesOf(stranger)).toEqual([]);
+    expect((await api(server.url, `/api/v1/invites/${roomId}/accept`, { method: 'POST', token: stranger.token })).status).toBe(404);
+    expect((await api(server.url, `/api/v1/groups/${roomId}/invites`, { token: owner.token })).body.invites.map((invite: any) => invite.handle)).toEqual([other.handle]);
+    // Again, or for someone never invited: 404 with the reason; a malformed handle: 400.
+    const again = await api(server.url, `/api/v1/groups/${roomId}/invites/${stranger.handle}`, { method: 'DELETE', token: owner.token });
+    expect(again.status).toBe(404);
+    expect(again.body.error.message).toBe(`@${stranger.handle} is not invited.`);
+    expect((await api(server.url, `/api/v1/groups/${roomId}/invites/Not%20A%20Handle`, { method: 'DELETE', token: owner.token })).status).toBe(400);
+  });
+
   it('adds acquaintances outright, invites strangers, refuses across a block; a block withdraws an invite', async () => {
     const [owner, friend, stranger, blocker] = await users('owner', 'friend', 'stranger', 'blocker');
     await acquaint(server.url, owner, friend);
