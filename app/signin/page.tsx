@@ -3,7 +3,7 @@ import { AuthForm } from '@/components/auth/auth-form';
 // Why the user was sent here (`?reason=`), said on the form rather than landing on a bare page.
 const reasons: Record<string, string> = {
   ended:
-    'You were signed out: this session was ended from another device, or the account was suspended or banned. Sign in again to continue; if the account is locked, you will be told until when.',
+    'You were signed out: this session was ended from another device, or the account was suspended or banned. Sign in again to continue; if the account is suspended or banned, signing in says so.',
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -79,6 +79,9 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
 
   // Reply: set by the message's "Reply" action, for this conversation only.
   const replyingTo = useChat((state) => (state.replyingTo && state.replyingTo.roomId === roomId ? state.replyingTo : null));
+  // Deleted (or edited) while the reply is being written: the bar shows it as it is now.
+  const quoted = useChat((state) => (replyingTo ? state.messagesByRoom[replyingTo.roomId]?.find((message) => message.id === replyingTo.id) : undefined)) ?? replyingTo;
+  const quotedText = quoted ? (quoted.deleted ? 'Message deleted' : excerptOf(quoted)) : '';
   const cancelReply = () => store.getState().setReplyingTo(null);
   useEffect(() => {
     if (replyingTo) input.current?.focus();
@@ -150,7 +153,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   function send() {
     if ((isInvisible(body) && ready.length === 0) || overLength || disabled) return;
     const target = roomId ? { roomId } : { to: draftPeer!.handle };
-    const reply = replyingTo ? { replyToId: replyingTo.id, replyQuote: { sender: nameOf(replyingTo.sender), excerpt: excerptOf(replyingTo) } } : {};
+    const reply = replyingTo ? { replyToId: replyingTo.id, replyQuote: { sender: nameOf(replyingTo.sender), excerpt: quotedText } } : {};
     const files = ready.length > 0 ? { attachmentIds: ready.map((attachment) => attachment.id), attachments: ready } : {};
     store.getState().enqueue({ ...target, ...reply, ...files, clientMsgId: crypto.randomUUID(), body, createdAt: writeTime(), queuedAt: Date.now(), status: 'pending' });
     // Sent, it is no longer the draft; a different one another tab wrote meanwhile stays, and shows here.
@@ -169,7 +172,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
       {replyingTo && (
         <div className="mb-2 flex items-center gap-2 rounded-md border-l-4 border-indigo-500 bg-slate-100 px-2 py-1 text-sm" data-testid="replying-to">
           <p className="min-w-0 flex-1 truncate">
-            Replying to <span className="font-semibold">{replyingTo.sender === me ? 'yourself' : nameOf(replyingTo.sender)}</span>: {excerptOf(replyingTo)}
+            Replying to <span className="font-semibold">{replyingTo.sender === me ? 'yourself' : nameOf(replyingTo.sender)}</span>: {quotedText}
           </p>
           <button type="button" onClick={cancelReply} className="shrink-0 rounded border border-slate-300 bg-surface px-2 text-xs">
             Cancel reply

@@ -126,9 +126,11 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   const myReadSeq = room?.members.find((member) => member.handle === me.handle)?.readSeq ?? 0;
   // Where "New messages" goes: fixed when the conversation opens, before reading moves the cursor.
   const [readSeqAtOpen] = useState(() => (room && room.unread > 0 ? myReadSeq : null));
+  // …and moved when the reader comes back to the tab to messages that arrived while it was hidden.
+  const [dividerAfter, setDividerAfter] = useState(readSeqAtOpen);
   const dividerSeq = useMemo(
-    () => (readSeqAtOpen === null ? null : (messages.find((message) => message.seq > readSeqAtOpen && message.sender !== me.handle)?.seq ?? null)),
-    [messages, readSeqAtOpen, me.handle],
+    () => (dividerAfter === null ? null : (messages.find((message) => message.seq > dividerAfter && message.sender !== me.handle)?.seq ?? null)),
+    [messages, dividerAfter, me.handle],
   );
 
   const [attempt, setAttempt] = useState(0);
@@ -235,9 +237,14 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     const markIfVisible = () => {
       if (document.visibilityState === 'visible' && (shownSeq > myReadSeq || (room?.unread ?? 0) > 0)) client.markRead(roomId, shownSeq);
     };
+    const onVisibility = () => {
+      // Back to the tab with messages that came while it was hidden: "New messages" shows where they start.
+      if (document.visibilityState === 'visible' && (room?.unread ?? 0) > 0) setDividerAfter(myReadSeq);
+      markIfVisible();
+    };
     markIfVisible();
-    document.addEventListener('visibilitychange', markIfVisible);
-    return () => document.removeEventListener('visibilitychange', markIfVisible);
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => document.removeEventListener('visibilitychange', onVisibility);
   }, [client, roomId, shownSeq, myReadSeq, room?.unread]);
 
   const title = room ? roomTitle(room, me) : request ? (request.from?.displayName ?? 'Message request') : draftPeer!.displayName;
@@ -323,7 +330,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         ))}
       />
       {roomId && <NewMessageAnnouncer roomId={roomId} me={me.handle} nameOf={nameOf} />}
-      {room && <TypingIndicator roomId={room.id} />}
+      {room && <TypingIndicator roomId={room.id} nameOf={nameOf} />}
       {jumpState === 'loading' && (
         <p role="status" className="px-4 pb-1 text-xs text-slate-600">
           Finding the message…

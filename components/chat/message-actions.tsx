@@ -2,10 +2,11 @@
 
 import { type ComponentType, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
-import type { ChatClient } from '@/lib/realtime/chat-client';
-import type { ChatMessage } from '@/lib/schemas';
-import type { ChatStore } from '@/lib/stores/chat-store';
+import { problemInWords } from '@/lib/form-problems';
 import { lengthProblem } from '@/lib/message-length';
+import type { ChatClient } from '@/lib/realtime/chat-client';
+import { type ChatMessage, reportSchema } from '@/lib/schemas';
+import type { ChatStore } from '@/lib/stores/chat-store';
 import { isInvisible } from '@/lib/text-rules';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
@@ -118,6 +119,9 @@ function ReportPanel({ context, close }: { context: MessageActionContext; close:
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const reason = String(new FormData(event.currentTarget).get('reason') ?? '');
+    const problem = problemInWords(reportSchema, { messageId: context.message.id, reason }, ([field]) => (field === 'reason' ? 'The reason' : 'The message'));
+    if (problem) return setError(problem);
+    setError(null);
     try {
       await apiFetch('/api/v1/reports', { method: 'POST', body: JSON.stringify({ messageId: context.message.id, reason }) });
       setSent(true);

@@ -5,11 +5,13 @@ import { useChat } from '../providers/chat-provider';
 
 const NOBODY: Record<string, number> = {};
 
-/** "alice is typing…", fading by itself when the signal is not renewed. */
-export function TypingIndicator({ roomId }: { roomId: string }) {
+/** "Alice is typing…" (by display name), fading by itself when the signal is not renewed. */
+export function TypingIndicator({ roomId, nameOf }: { roomId: string; nameOf: (handle: string) => string }) {
   const typing = useChat((state) => state.typing[roomId]) ?? NOBODY;
   const [now, setNow] = useState(() => Date.now());
-  const active = Object.entries(typing).filter(([, until]) => until > now).map(([handle]) => handle);
+  const active = Object.entries(typing)
+    .filter(([, until]) => until > now)
+    .map(([handle]) => nameOf(handle));
 
   useEffect(() => {
     if (Object.keys(typing).length === 0) return;

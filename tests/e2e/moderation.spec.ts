@@ -29,6 +29,9 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   // Report sits in the message's actions menu.
   await abusive.getByRole('button', { name: 'Message actions' }).click();
   await abusive.getByRole('button', { name: 'Report message' }).click();
+  // A report needs a reason, said in words.
+  await abusive.getByRole('button', { name: 'Send report' }).click();
+  await expect(abusive.getByRole('alert')).toHaveText('The reason must not be empty.');
   await abusive.getByLabel('Reason for reporting').fill('harassment');
   await abusive.getByRole('button', { name: 'Send report' }).click();
   await expect(abusive).toContainText('Reported');

@@ -131,8 +131,11 @@ test('a reply quotes its original on both sides, and says so once the original i
   await row(alice.page, 'noon').getByRole('button', { name: /^Reply to Alice/ }).click();
   await expect(row(alice.page, 'what time is it?')).toBeVisible();
 
+  // A reply being written when its original is deleted says so in its bar.
+  await act(bob.page, 'what time is it?', 'Reply');
   await remove(alice.page, 'what time is it?');
   await expect(row(bob.page, 'noon')).toContainText('Original message deleted');
+  await expect(bob.page.getByTestId('replying-to')).toHaveText(/Replying to Alice: Message deleted/);
   expect(errors.list).toEqual([]);
 });
 

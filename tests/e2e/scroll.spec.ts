@@ -150,3 +150,27 @@ test('switching away and back, or reloading, returns to where the reader was; fr
   await expect(row(bob.page, 'message 150')).toBeInViewport();
   expect(errors.list).toEqual([]);
 });
+
+test('back to a tab that was hidden while messages came, "New messages" marks where they start', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'before you looked away');
+  await expect(row(bob.page, 'before you looked away')).toBeVisible();
+  const setVisibility = (state: 'hidden' | 'visible') =>
+    bob.page.evaluate((next) => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, state);
+  await setVisibility('hidden');
+  await postMessages(alice, await roomIdWith(alice, bob.handle), ['while you were away', 'and this too']);
+  // Hidden, they are not read: the tab's title counts them.
+  await expect(bob.page).toHaveTitle('(2) Relay');
+  await expect(messages(bob.page).locator('[data-divider="new"]')).toHaveCount(0);
+
+  await setVisibility('visible');
+  await expect(bob.page).toHaveTitle('Relay');
+  const divider = messages(bob.page).locator('[data-divider="new"]');
+  await expect(divider).toHaveCount(1);
+  expect(await divider.evaluate((element) => element.nextElementSibling?.textContent)).toContain('while you were away');
+  expect(errors.list).toEqual([]);
+});
