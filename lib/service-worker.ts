@@ -1,16 +1,18 @@
 // The one service worker (public/sw.js): push notifications, and the page kept for opening offline.
 
 /**
- * Has the service worker keep this page and what it loaded. A page loaded before the worker controlled
- * it (the first visit) went past it, so it sends the worker what to fetch and keep.
+ * Has the service worker keep this page and what it loaded, and Settings. A page loaded before the worker
+ * controlled it (the first visit) went past it, so it sends the worker what to fetch and keep. Settings is
+ * reached from the chat by the router, which fetches it without a page load the worker would see: it is
+ * fetched for keeping here, so it opens offline too (docs/client.md "Offline start").
  */
 export async function keepPageForOffline(): Promise<void> {
   if (!('serviceWorker' in navigator)) return;
   const controlled = navigator.serviceWorker.controller !== null;
   const registration = await registerServiceWorker();
-  if (controlled) return;
-  const loaded = performance.getEntriesByType('resource').map((entry) => entry.name);
-  registration.active?.postMessage({ type: 'relay:keep', urls: [window.location.pathname, ...loaded] });
+  const urls = ['/settings'];
+  if (!controlled) urls.push(window.location.pathname, ...performance.getEntriesByType('resource').map((entry) => entry.name));
+  registration.active?.postMessage({ type: 'relay:keep', urls });
 }
 
 /** Registers the worker (once per browser; later calls return the same) and resolves when it is active. */
