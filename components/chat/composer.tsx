@@ -112,10 +112,12 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     );
     return handle.abort;
   }
+  const cannotAttach = disabled ? 'Nothing can be sent in this conversation.' : roomId ? '' : 'Files can be attached once the conversation has started.';
   function attach(files: FileList | null) {
-    if (!roomId || !files) return;
+    if (!files || files.length === 0) return;
+    if (cannotAttach) return setNotAdded(cannotAttach);
     setSendWhenUploaded(false);
-    const room = MAX_ATTACHMENTS_PER_MESSAGE - uploads.length;
+    const room = MAX_ATTACHMENTS_PER_MESSAGE - current.current.length;
     const left = files.length - Math.max(room, 0);
     setNotAdded(left > 0 ? `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message: ${left} ${left === 1 ? 'was' : 'were'} not added.` : '');
     for (const file of [...files].slice(0, Math.max(room, 0))) {
@@ -124,6 +126,38 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
       setUploads((list) => [...list, { key, file, progress: 0, abort }]);
     }
   }
+  // Files dropped anywhere on the page go to the open conversation, as Slack and WhatsApp Web take them;
+  // a drop left to the browser would open the file in place of the chat.
+  const attachLatest = useRef(attach);
+  attachLatest.current = attach;
+  const [dropping, setDropping] = useState(false);
+  useEffect(() => {
+    const carriesFiles = (event: DragEvent) => event.dataTransfer?.types.includes('Files') ?? false;
+    const over = (event: DragEvent) => {
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer!.dropEffect = 'copy';
+      setDropping(true);
+    };
+    // Leaving the window (no element to go to) or giving up the drag.
+    const leave = (event: DragEvent) => {
+      if (!event.relatedTarget) setDropping(false);
+    };
+    const drop = (event: DragEvent) => {
+      setDropping(false);
+      if (!carriesFiles(event)) return;
+      event.preventDefault();
+      attachLatest.current(event.dataTransfer!.files);
+    };
+    window.addEventListener('dragover', over);
+    window.addEventListener('dragleave', leave);
+    window.addEventListener('drop', drop);
+    return () => {
+      window.removeEventListener('dragover', over);
+      window.removeEventListener('dragleave', leave);
+      window.removeEventListener('drop', drop);
+    };
+  }, []);
   const retryUpload = (item: Upload) => patchUpload(item.key, { error: undefined, progress: 0, abort: startUpload(item.key, item.file) });
   const removeUpload = (item: Upload) => {
     item.abort();
@@ -168,7 +202,8 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   }
 
   return (
-    <form onSubmit={onSubmit} className="border-t border-slate-200 bg-surface p-2 md:p-3">
+    <form onSubmit={onSubmit} className={`border-t border-slate-200 bg-surface p-2 md:p-3 ${dropping ? 'outline-dashed outline-2 -outline-offset-4 outline-indigo-500' : ''}`}>
+      {dropping && <p className="mb-2 text-sm font-medium text-indigo-800">{cannotAttach || 'Drop files to attach them to this message'}</p>}
       {replyingTo && (
         <div className="mb-2 flex items-center gap-2 rounded-md border-l-4 border-indigo-500 bg-slate-100 px-2 py-1 text-sm" data-testid="replying-to">
           <p className="min-w-0 flex-1 truncate">
@@ -229,7 +264,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
       {lengthLeft(body) && <p className="mb-1 text-right text-xs text-slate-600">{lengthLeft(body)}</p>}
       <div className="flex items-end gap-2">
         <label
-          title={roomId ? 'Attach file' : 'Files can be attached once the conversation has started'}
+          title={roomId ? 'Attach file' : cannotAttach}
           className={`shrink-0 rounded-full border border-slate-300 px-3 py-2 focus-within:ring-2 focus-within:ring-indigo-500 ${roomId && !disabled ? 'cursor-pointer hover:bg-slate-100' : 'opacity-60'}`}
         >
           {/* A drawn paperclip: an emoji one needs an emoji font, which not every system has. */}
@@ -261,6 +296,14 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
             setSendWhenUploaded(false);
             setBody(event.target.value);
             if (roomId) client?.typing(roomId, event.target.value.length > 0);
+          }}
+          onPaste={(event) => {
+            // A pasted picture (a screenshot) is attached. When the clipboard has text too, as copied
+            // spreadsheet cells carry a picture of themselves, the text is what was meant.
+            const clipboard = event.clipboardData;
+            if (clipboard.files.length === 0 || clipboard.types.includes('text/plain')) return;
+            event.preventDefault();
+            attach(clipboard.files);
           }}
           onKeyDown={(event) => {
             if (event.key === 'Escape' && replyingTo) cancelReply();

@@ -36,9 +36,9 @@ test('a file that failed to upload holds the message until it is retried, then g
 
 test('picking more files than a message may carry says how many were left out', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors);
-  // A group of one is a conversation Alice may upload to.
-  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Many files', members: [] } })).status()).toBe(201);
+  // Bob, whom Alice knows, is in the group from the start (a group of one is closed: nothing can be sent to it).
+  const { alice, bob } = await acceptedChat(browser, errors, 'a group next');
+  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Many files', members: [bob.handle] } })).status()).toBe(201);
   await alice.page.reload();
   await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Many files/ }).click();
 
@@ -88,6 +88,43 @@ test('Enter while a file is uploading sends the message once the upload is done;
   // "first thought" was never sent: the message after it is the last one Bob has.
   await expect(messages(bob.page).locator('li[data-seq]').last()).toContainText('second thought');
   await expect(row(bob.page, 'first thought')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('a file pasted into the message box or dropped on the page is attached as a picked one is', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'files by hand');
+  const message = alice.page.getByRole('textbox', { name: 'Message' });
+  const address = alice.page.url();
+
+  // A screenshot pasted from the clipboard.
+  await message.evaluate((box) => {
+    const clipboard = new DataTransfer();
+    clipboard.items.add(new File(['pasted bytes'], 'pasted.txt', { type: 'text/plain' }));
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true }));
+  });
+  await expect(filesToSend(alice.page).getByRole('listitem').filter({ hasText: 'pasted.txt' })).toContainText('Ready');
+
+  // A file dragged from the desktop onto the conversation: the page says where it goes, and takes it
+  // rather than letting the browser open the file in place of the chat.
+  const list = messages(alice.page);
+  const dragged = await alice.page.evaluateHandle(() => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+    return transfer;
+  });
+  await list.dispatchEvent('dragover', { dataTransfer: dragged });
+  await expect(alice.page.getByText('Drop files to attach them to this message')).toBeVisible();
+  const browserWouldOpenIt = await list.evaluate((element, transfer) => element.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true })), dragged);
+  expect(browserWouldOpenIt).toBe(false);
+  await expect(alice.page.getByText('Drop files to attach them to this message')).toHaveCount(0);
+  await expect(filesToSend(alice.page).getByRole('listitem').filter({ hasText: 'dropped.txt' })).toContainText('Ready');
+
+  await message.fill('two files by hand');
+  await message.press('Enter');
+  await expect(row(bob.page, 'two files by hand')).toContainText('pasted.txt');
+  await expect(row(bob.page, 'two files by hand')).toContainText('dropped.txt');
+  expect(alice.page.url()).toBe(address);
   expect(errors.list).toEqual([]);
 });
 
