@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { type AttachmentInfo, attachmentInfoSchema } from './schemas';
+
 // Unsent text per conversation and signed-in user, kept across conversation switches and reloads, and
 // shared by the browser's tabs (one stored value each, shown by every tab of that conversation).
 // The key is the room id, or `to:<handle>` for a first message to someone.
@@ -29,4 +32,34 @@ export function carryDraft(me: string, from: string, to: string): void {
   const kept = loadDraft(me, to);
   if (kept !== carried) saveDraft(me, to, kept ? `${kept}\n${carried}` : carried);
   saveDraft(me, from, '');
+}
+
+// Files uploaded for a message not yet sent, per room, kept and shared the same way as the text: the
+// upload is done (the server holds it for ATTACHMENT_UNSENT_TTL_MS), so leaving the conversation or
+// reloading loses nothing. Files still uploading belong to the tab uploading them.
+export const draftFilesKey = (me: string, roomId: string) => `relay:draft-files:${me}:${roomId}`;
+const storedFiles = z.array(attachmentInfoSchema);
+
+export function loadDraftFiles(me: string, roomId: string): AttachmentInfo[] {
+  if (typeof localStorage === 'undefined') return [];
+  return parseDraftFiles(localStorage.getItem(draftFilesKey(me, roomId)));
+}
+
+/** What a stored value holds; nothing when it is missing or not a list of files. */
+export function parseDraftFiles(stored: string | null): AttachmentInfo[] {
+  try {
+    return stored ? storedFiles.parse(JSON.parse(stored)) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Adds files that finished uploading, or takes away (by id) those removed or sent: other tabs' additions stay. */
+export function changeDraftFiles(me: string, roomId: string, change: { add?: AttachmentInfo[]; remove?: string[] }): AttachmentInfo[] {
+  const files = loadDraftFiles(me, roomId)
+    .filter((file) => !change.remove?.includes(file.id))
+    .concat(change.add ?? []);
+  if (files.length > 0) localStorage.setItem(draftFilesKey(me, roomId), JSON.stringify(files));
+  else localStorage.removeItem(draftFilesKey(me, roomId));
+  return files;
 }

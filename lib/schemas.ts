@@ -193,7 +193,15 @@ export type ChatMessage = {
 };
 
 /** An uploaded file as messages carry it; width and height only for images. Fetched at /api/v1/attachments/:id. */
-export type AttachmentInfo = { id: string; name: string; size: number; contentType: string; width?: number; height?: number };
+export const attachmentInfoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number(),
+  contentType: z.string(),
+  width: z.number().optional(),
+  height: z.number().optional(),
+});
+export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
 
 export type RoomSummary = {
   id: string;

@@ -1,7 +1,7 @@
 'use client';
 
 import { type FormEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { carryDraft, clearDraftIf, draftKey, loadDraft, saveDraft } from '@/lib/drafts';
+import { carryDraft, changeDraftFiles, clearDraftIf, draftFilesKey, draftKey, loadDraft, loadDraftFiles, parseDraftFiles, saveDraft } from '@/lib/drafts';
 import { excerptOf } from '@/lib/message-excerpt';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
 import { writeTime } from '@/lib/outbox';
@@ -10,8 +10,8 @@ import { isInvisible } from '@/lib/text-rules';
 import { type UploadError, uploadAttachment } from '@/lib/upload-attachment';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
-/** A file being uploaded, uploaded (ready to go with the next message), or failed. The file is kept for Retry when trying again may help. */
-type Upload = { key: string; file: File; progress: number; attachment?: AttachmentInfo; error?: string; retryable?: boolean; abort: () => void };
+/** A file being uploaded, or failed to (kept for Retry when trying again may help). Once uploaded it joins the conversation's waiting files. */
+type Upload = { key: string; file: File; progress: number; error?: string; retryable?: boolean; abort: () => void };
 
 /** The message box's id: the conversation's "Skip to the message box" focuses it. */
 export const MESSAGE_INPUT_ID = 'message-input';
@@ -87,13 +87,25 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     if (replyingTo) input.current?.focus();
   }, [replyingTo]);
 
-  // Files are uploaded as soon as they are picked; the message carries the ids of those that arrived.
+  // Files are uploaded as soon as they are picked; the message carries the ids of those that arrived,
+  // which wait with the draft (lib/drafts.ts), across conversation switches, reloads and tabs.
   const [uploads, setUploads] = useState<Upload[]>([]);
   const patchUpload = (key: string, patch: Partial<Upload>) => setUploads((list) => list.map((upload) => (upload.key === key ? { ...upload, ...patch } : upload)));
-  const uploading = uploads.some((upload) => !upload.attachment && !upload.error);
+  const [ready, setReady] = useState<AttachmentInfo[]>(() => (roomId ? loadDraftFiles(me, roomId) : []));
+  const changeReady = (change: Parameters<typeof changeDraftFiles>[2]) => roomId && setReady(changeDraftFiles(me, roomId, change));
+  useEffect(() => {
+    if (!roomId) return;
+    const key = draftFilesKey(me, roomId);
+    const follow = (event: StorageEvent) => {
+      if (event.key === key) setReady(parseDraftFiles(event.newValue));
+    };
+    window.addEventListener('storage', follow);
+    setReady(loadDraftFiles(me, roomId));
+    return () => window.removeEventListener('storage', follow);
+  }, [me, roomId]);
+  const uploading = uploads.some((upload) => !upload.error);
   // A file that did not upload holds the message: sent without it, it would be lost without a word.
   const failed = uploads.some((upload) => upload.error);
-  const ready = uploads.flatMap((upload) => (upload.attachment ? [upload.attachment] : []));
   // Why some picked files were not added (past MAX_ATTACHMENTS_PER_MESSAGE).
   const [notAdded, setNotAdded] = useState('');
   // Send pressed while files were still uploading: the message goes once they are done.
@@ -107,7 +119,10 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   function startUpload(key: string, file: File) {
     const handle = uploadAttachment(roomId!, file, (progress) => patchUpload(key, { progress }));
     handle.done.then(
-      (attachment) => patchUpload(key, { attachment, progress: 1 }),
+      (attachment) => {
+        setUploads((list) => list.filter((upload) => upload.key !== key));
+        changeReady({ add: [attachment] });
+      },
       (error: UploadError) => patchUpload(key, { error: error.message, retryable: error.retryable }),
     );
     return handle.abort;
@@ -117,7 +132,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     if (!files || files.length === 0) return;
     if (cannotAttach) return setNotAdded(cannotAttach);
     setSendWhenUploaded(false);
-    const room = MAX_ATTACHMENTS_PER_MESSAGE - current.current.length;
+    const room = MAX_ATTACHMENTS_PER_MESSAGE - ready.length - uploads.length;
     const left = files.length - Math.max(room, 0);
     setNotAdded(left > 0 ? `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message: ${left} ${left === 1 ? 'was' : 'were'} not added.` : '');
     for (const file of [...files].slice(0, Math.max(room, 0))) {
@@ -165,6 +180,11 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     setNotAdded('');
     setUploads((list) => list.filter((other) => other.key !== item.key));
   };
+  const removeReady = (file: AttachmentInfo) => {
+    setSendWhenUploaded(false);
+    setNotAdded('');
+    changeReady({ remove: [file.id] });
+  };
 
   // The send Enter asked for while uploading: made when the last upload ends, dropped if one failed
   // (the failure is shown, and the user decides).
@@ -179,7 +199,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     // Blank or only invisible characters: nothing to send (the server would refuse it as empty).
-    if ((isInvisible(body) && uploads.length === 0) || overLength || failed || disabled) return;
+    if ((isInvisible(body) && ready.length + uploads.length === 0) || overLength || failed || disabled) return;
     if (uploading) setSendWhenUploaded(true);
     else send();
   }
@@ -193,7 +213,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     // Sent, it is no longer the draft; a different one another tab wrote meanwhile stays, and shows here.
     clearDraftIf(me, conversation, body);
     setText(loadDraft(me, conversation));
-    setUploads([]);
+    if (ready.length > 0) changeReady({ remove: ready.map((file) => file.id) });
     setNotAdded('');
     if (replyingTo) cancelReply();
     if (roomId) client?.typing(roomId, false);
@@ -214,8 +234,17 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           </button>
         </div>
       )}
-      {uploads.length > 0 && (
+      {ready.length + uploads.length > 0 && (
         <ul aria-label="Files to send" className="mb-2 flex flex-col gap-1 text-sm">
+          {ready.map((file) => (
+            <li key={file.id} className="flex flex-wrap items-center gap-2">
+              <span className="min-w-0 break-all">{file.name}</span>
+              <span className="text-xs text-slate-600">Ready</span>
+              <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="rounded border border-slate-300 px-2 text-xs">
+                Remove
+              </button>
+            </li>
+          ))}
           {uploads.map((upload) => (
             <li key={upload.key} className="flex flex-wrap items-center gap-2">
               <span className="min-w-0 break-all">{upload.file.name}</span>
@@ -223,8 +252,6 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
                 <span role="alert" className="text-red-800">
                   {upload.error}
                 </span>
-              ) : upload.attachment ? (
-                <span className="text-xs text-slate-600">Ready</span>
               ) : (
                 <progress aria-label={`Uploading ${upload.file.name}`} value={upload.progress} max={1} className="h-2 w-32" />
               )}

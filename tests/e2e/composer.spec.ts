@@ -91,6 +91,39 @@ test('Enter while a file is uploading sends the message once the upload is done;
   expect(errors.list).toEqual([]);
 });
 
+test('an uploaded file waits in its conversation across a switch and a reload, as the text does, until sent', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'a plan follows');
+  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Elsewhere', members: [bob.handle] } })).status()).toBe(201);
+  const recent = alice.page.getByRole('list', { name: 'Recent conversations' });
+  const message = alice.page.getByRole('textbox', { name: 'Message' });
+
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: 'plan.txt', mimeType: 'text/plain', buffer: Buffer.from('the plan') });
+  await expect(filesToSend(alice.page).getByRole('listitem').filter({ hasText: 'plan.txt' })).toContainText('Ready');
+  await message.fill('here is the plan');
+
+  // Another conversation has files of its own (none); coming back finds the file as it was left.
+  await recent.getByRole('button', { name: /Elsewhere/ }).click();
+  await expect(alice.page.getByRole('heading', { name: 'Elsewhere' })).toBeVisible();
+  await expect(filesToSend(alice.page)).toHaveCount(0);
+  await recent.getByRole('button', { name: /a plan follows/ }).click();
+  await expect(filesToSend(alice.page).getByRole('listitem').filter({ hasText: 'plan.txt' })).toContainText('Ready');
+
+  await alice.page.reload();
+  await expect(message).toHaveValue('here is the plan');
+  await expect(filesToSend(alice.page).getByRole('listitem').filter({ hasText: 'plan.txt' })).toContainText('Ready');
+  await message.press('Enter');
+  await expect(row(bob.page, 'here is the plan')).toContainText('plan.txt');
+
+  // Sent, it is no longer waiting, here or after a reload.
+  await expect(filesToSend(alice.page)).toHaveCount(0);
+  await alice.page.reload();
+  await expect(message).toHaveValue('');
+  await expect(row(alice.page, 'here is the plan')).toContainText('plan.txt');
+  await expect(filesToSend(alice.page)).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
 test('a file pasted into the message box or dropped on the page is attached as a picked one is', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'files by hand');
