@@ -47,8 +47,8 @@ function parse(text: string) {
 
 function uploadError(status: number, body: { error?: { code?: string; message?: string; maxBytes?: number } } | null): string {
   const error = body?.error;
-  if (status === 413 || error?.code === 'too_large') {
-    return `Too large${error?.maxBytes ? `: at most ${humanSize(error.maxBytes)}` : ''}`;
-  }
-  return error?.message ?? `Upload failed (${status})`;
+  // Over the byte limit: said in MB. Other refusals (an image of too many pixels) say their own reason.
+  if (error?.maxBytes) return `Too large: at most ${humanSize(error.maxBytes)}`;
+  if (error?.message) return error.message;
+  return status === 413 ? 'Too large' : `Upload failed (${status})`;
 }

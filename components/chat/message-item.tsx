@@ -8,6 +8,7 @@ import { deletedLabel } from '@/lib/message-excerpt';
 import { mentionSpans } from '@/lib/mentions';
 import type { OutboxItem } from '@/lib/outbox';
 import type { AttachmentInfo, ChatMessage, ReplyQuote } from '@/lib/schemas';
+import { thumbnailSize } from '@/lib/thumbnail';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
 import { MessageActions } from './message-actions';
@@ -128,10 +129,9 @@ export function Attachments({ attachments, mine }: { attachments: AttachmentInfo
               <img
                 src={attachmentUrl(attachment.id, true)}
                 alt={attachment.name}
-                width={thumbWidth(attachment)}
-                height={thumbHeight(attachment)}
+                {...shownThumbSize(attachment)}
                 loading="lazy"
-                className="max-h-60 max-w-full rounded-lg object-contain"
+                className="max-h-60 max-w-full rounded-lg object-cover"
               />
             </a>
           </li>
@@ -150,11 +150,13 @@ export function Attachments({ attachments, mine }: { attachments: AttachmentInfo
   );
 }
 
-// The thumbnail is at most 320 px on its longer side; shown at most 240 px wide.
-const THUMB_MAX = 240;
-const thumbScale = (attachment: AttachmentInfo) => Math.min(1, THUMB_MAX / Math.max(attachment.width ?? THUMB_MAX, attachment.height ?? THUMB_MAX));
-const thumbWidth = (attachment: AttachmentInfo) => Math.max(1, Math.round((attachment.width ?? THUMB_MAX) * thumbScale(attachment)));
-const thumbHeight = (attachment: AttachmentInfo) => Math.max(1, Math.round((attachment.height ?? THUMB_MAX) * thumbScale(attachment)));
+// The box of the server's thumbnail (lib/thumbnail.ts), shown at most 240 px on its longer side.
+const THUMB_SHOWN = 240;
+function shownThumbSize(attachment: AttachmentInfo) {
+  const box = thumbnailSize(attachment.width ?? THUMB_SHOWN, attachment.height ?? THUMB_SHOWN);
+  const scale = Math.min(1, THUMB_SHOWN / Math.max(box.width, box.height));
+  return { width: Math.max(1, Math.round(box.width * scale)), height: Math.max(1, Math.round(box.height * scale)) };
+}
 
 const LONG_PRESS_MS = 500;
 

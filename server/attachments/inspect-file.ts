@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import { AppError } from '@/lib/errors';
+import { thumbnailSize } from '@/lib/thumbnail';
 
 /** The raster formats shown inline: re-encoded here, so what is served is pixels we wrote. */
 const IMAGE_FORMATS = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'image/gif': 'gif' } as const;
@@ -10,7 +11,6 @@ type ImageType = keyof typeof IMAGE_FORMATS;
 export const isInlineImage = (contentType: string): contentType is ImageType => contentType in IMAGE_FORMATS;
 
 const SNIFF_BYTES = 64 * 1024;
-const THUMB_SIZE = 320;
 // Decompression bombs: refuse images of more pixels than this (a 10,000 × 5,000 photo fits).
 const MAX_PIXELS = 50_000_000;
 
@@ -26,6 +26,7 @@ export async function inspectFile(source: string, imageOut: string, thumbOut: st
   const detected = (await fileTypeFromBuffer(head))?.mime;
   const contentType = detected ?? (looksLikeText(head) ? 'text/plain' : 'application/octet-stream');
   if (!isInlineImage(contentType)) return { contentType, thumb: false };
+  await refuseTooManyPixels(source);
   try {
     const animated = contentType === 'image/gif' || contentType === 'image/webp';
     await sharp(source, { animated, limitInputPixels: MAX_PIXELS })
@@ -33,15 +34,25 @@ export async function inspectFile(source: string, imageOut: string, thumbOut: st
       .toFormat(IMAGE_FORMATS[contentType])
       .toFile(imageOut);
     const meta = await sharp(imageOut).metadata();
+    // Of an animation, the first frame.
+    const height = meta.pageHeight ?? meta.height;
     await sharp(imageOut, { limitInputPixels: MAX_PIXELS })
-      .resize({ width: THUMB_SIZE, height: THUMB_SIZE, fit: 'inside', withoutEnlargement: true })
+      .resize({ ...thumbnailSize(meta.width, height), fit: 'cover' })
       .webp({ quality: 75 })
       .toFile(thumbOut);
     // An animation's frames are stacked: one frame's height is pageHeight.
-    return { contentType, width: meta.width, height: meta.pageHeight ?? meta.height, thumb: true };
+    return { contentType, width: meta.width, height, thumb: true };
   } catch {
     throw new AppError('bad_request', 'The image could not be read.');
   }
+}
+
+/** Said as a size the user can act on, from the header alone (nothing decoded), where decoding would refuse it unexplained. */
+async function refuseTooManyPixels(source: string) {
+  const { width = 0, height = 0 } = await sharp(source).metadata().catch(() => ({ width: 0, height: 0 }));
+  if (width * height <= MAX_PIXELS) return;
+  const megapixels = (pixels: number) => Math.round(pixels / 1_000_000);
+  throw new AppError('too_large', `Images can be at most ${megapixels(MAX_PIXELS)} megapixels; this one is ${megapixels(width * height)}.`);
 }
 
 async function readHead(file: string): Promise<Buffer> {

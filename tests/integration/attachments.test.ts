@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +42,23 @@ async function openBackend(kind: 'local' | 's3'): Promise<Backend> {
       await removeDir();
     },
   };
+}
+
+/** A PNG that says it is `width` × `height` but holds one row of pixels: its size, without the bytes of one. */
+function pngHeader(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const framed = Buffer.alloc(body.length + 8);
+    framed.writeUInt32BE(data.length, 0);
+    body.copy(framed, 4);
+    framed.writeUInt32BE(crc32(body), body.length + 4);
+    return framed;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(1 + 3 * width))), chunk('IEND', Buffer.alloc(0))]);
 }
 
 const exifGps = (exif: Buffer) => exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]));
@@ -227,6 +245,26 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
     // Files other than images have no thumbnail.
     const note = (await upload(server, alice, roomId, Buffer.from('plain words\n'), 'a.txt', 'text/plain')).body.attachment;
     expect((await download(server, alice, note.id, true)).status).toBe(404);
+  });
+
+  it('gives a long thin picture a thumbnail cropped from its middle, not a line a pixel high', async () => {
+    const [alice, bob] = await users('alice', 'bob');
+    const roomId = await group(alice, [bob]);
+    const strip = await sharp({ create: { width: 2000, height: 10, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const uploaded = await upload(server, alice, roomId, strip, 'strip.png', 'image/png');
+    expect(uploaded.body.attachment).toMatchObject({ width: 2000, height: 10 });
+    const thumb = await download(server, alice, uploaded.body.attachment.id, true);
+    const meta = await sharp(thumb.bytes).metadata();
+    expect({ width: meta.width, height: meta.height }).toEqual({ width: 320, height: 10 });
+  });
+
+  it('says an image of too many pixels is too large, in megapixels, rather than that it could not be read', async () => {
+    const [alice, bob] = await users('alice', 'bob');
+    const roomId = await group(alice, [bob]);
+    // A PNG whose header says 10,000 × 6,000: the size is refused before any pixel is decoded.
+    const big = pngHeader(10_000, 6_000);
+    const refused = await upload(server, alice, roomId, big, 'panorama.png', 'image/png');
+    expect(refused).toMatchObject({ status: 413, body: { error: { code: 'too_large', message: 'Images can be at most 50 megapixels; this one is 60.' } } });
   });
 
   it('refuses an upload over ATTACHMENT_MAX_BYTES with 413 while it streams, and keeps nothing of it', async () => {
