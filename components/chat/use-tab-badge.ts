@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect } from 'react';
-import { roomLevel } from '@/lib/notification-rules';
+import { type NotifyLevel, roomLevel } from '@/lib/notification-rules';
+import type { RoomSummary } from '@/lib/schemas';
 import { useChat } from '../providers/chat-provider';
 
 const APP_TITLE = 'Relay';
@@ -12,14 +13,23 @@ function icon(withDot: boolean) {
   return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
+/** What a conversation adds to the tab's count, by its notification level: what would notify. */
+const COUNTED: Record<NotifyLevel, (room: RoomSummary) => number> = {
+  all: (room) => room.unread,
+  mentions: (room) => room.mentions ?? 0,
+  mute: () => 0,
+};
+
 /**
  * "(3) Relay" and a dot on the favicon while anything is unread (pending requests included); both clear
- * as you read. Muted conversations keep their badge in the list but do not count here.
+ * as you read. The count follows each conversation's notification level, as Slack's does: every unread
+ * message at "All messages", only mentions at "Mentions only" (groups' default), nothing while muted.
+ * The list keeps every conversation's own unread badge.
  */
 export function useTabBadge() {
   const unread = useChat((state) => {
     const now = new Date();
-    return Object.values(state.rooms).reduce((sum, room) => sum + (roomLevel(room, now) === 'mute' ? 0 : room.unread), 0) + state.requests.length;
+    return Object.values(state.rooms).reduce((sum, room) => sum + COUNTED[roomLevel(room, now)](room), 0) + state.requests.length;
   });
 
   useEffect(() => {

@@ -71,6 +71,31 @@ test('the tab title and favicon carry the unread count and clear as you read', a
   expect(errors.list).toEqual([]);
 });
 
+test('a group left at "Mentions only" counts in the tab title only what mentions you', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  await expect(messages(alice.page).locator('li[data-seq]').last()).toContainText('Read');
+  // Groups are at "Mentions only" unless changed; Bob, a contact, is in it at once.
+  const created = await alice.page.request.post('/api/v1/groups', { data: { name: 'Quiet group', members: [bob.handle] } });
+  const roomId = (await created.json()).room.id;
+  await bob.page.goto('/');
+  const group = bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Quiet group/ });
+  await expect(group).toBeVisible();
+  await expect(bob.page).toHaveTitle('Relay');
+  const post = (clientMsgId: string, body: string) => alice.page.request.post(`/api/v1/rooms/${roomId}/messages`, { data: { clientMsgId, body } });
+
+  expect((await post('plain-1', 'plain news')).status()).toBe(201);
+  await expect(group.getByLabel('1 unread')).toBeVisible();
+  await expect(bob.page).toHaveTitle('Relay');
+  expect((await post('mention-1', `@${bob.handle} are you in?`)).status()).toBe(201);
+  await expect(group.getByLabel('2 unread')).toBeVisible();
+  await expect(bob.page).toHaveTitle('(1) Relay');
+  // A direct message counts whole, as before.
+  await send(alice, 'in the direct chat');
+  await expect(bob.page).toHaveTitle('(2) Relay');
+  expect(errors.list).toEqual([]);
+});
+
 test('a muted conversation keeps its badge in the list but does not raise the tab title', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
