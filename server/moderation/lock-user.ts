@@ -10,7 +10,9 @@ type Lock = { kind: 'suspend'; until: Date } | { kind: 'ban' } | { kind: 'restor
 
 /**
  * Suspends (until a time), bans, or restores a user. Suspending or banning ends every session at
- * once (tokens refused, sockets cut on every node) and sign-in is refused until restored.
+ * once (tokens refused, sockets cut on every node) and sign-in is refused until restored. A ban is the
+ * verdict on everything reported of theirs: those reports are resolved (their messages stay, as after
+ * any resolve; a moderator removes a message first if it should go). A suspension leaves them open.
  */
 export async function lockUser(actor: Actor, handle: string, lock: Lock, reason: string) {
   requireAdmin(actor);
@@ -28,6 +30,11 @@ export async function lockUser(actor: Actor, handle: string, lock: Lock, reason:
         : { bannedAt: null, suspendedUntil: null };
   await db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data });
+    const reportsResolved =
+      lock.kind === 'ban'
+        ? await tx.$executeRaw`UPDATE "Report" r SET "status" = 'resolved', "resolvedAt" = now(), "resolvedById" = ${actor.userId}
+            FROM "Message" m WHERE m."id" = r."messageId" AND m."senderId" = ${user.id} AND r."status" = 'open'`
+        : 0;
     if (lock.kind !== 'restore') {
       await tx.deviceSession.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date() } });
       await endSessionSubscriptions(tx, { userId: user.id });
@@ -37,7 +44,7 @@ export async function lockUser(actor: Actor, handle: string, lock: Lock, reason:
       targetType: 'user',
       targetId: user.handle,
       reason,
-      details: lock.kind === 'suspend' ? { until: lock.until.toISOString() } : {},
+      details: lock.kind === 'suspend' ? { until: lock.until.toISOString() } : lock.kind === 'ban' ? { reportsResolved } : {},
     });
   });
   if (lock.kind !== 'restore') await getBroadcaster().disconnectUser(user.id);

@@ -235,6 +235,25 @@ describe('reports and moderation', () => {
     expect(new Date(entries[3].details.until).getTime()).toBe(new Date(suspended.suspendedUntil).getTime());
   });
 
+  it('a ban resolves the open reports of what the banned user sent, and says how many in its audit entry', async () => {
+    const [alice, mallory, bob] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mallory'), createUser(server.url, 'bob')]);
+    const roomId = await createGroup(alice, 'banning', [mallory, bob]);
+    const [mallorySocket, bobSocket] = await Promise.all([open(mallory), open(bob)]);
+    const worst = await send(mallorySocket, { roomId, clientMsgId: 'b1', body: 'first insult' });
+    const worse = await send(mallorySocket, { roomId, clientMsgId: 'b2', body: 'second insult' });
+    const other = await send(bobSocket, { roomId, clientMsgId: 'b3', body: 'an unrelated quarrel' });
+    const report = async (messageId: string) => (await api(server.url, '/api/v1/reports', { token: alice.token, body: { messageId, reason: 'abuse' } })).body.report.id;
+    const [r1, r2, r3] = [await report(worst.message.id), await report(worse.message.id), await report(other.message.id)];
+
+    expect(await api(server.url, `/api/v1/admin/users/${mallory.handle}/ban`, { token: admin.token, body: { reason: 'serial abuse' } })).toMatchObject({ status: 200 });
+    const stillOpen = (await api(server.url, '/api/v1/admin/reports?status=open', { token: admin.token })).body.reports.map((r: any) => r.id);
+    expect(stillOpen).toContain(r3);
+    expect(stillOpen).not.toContain(r1);
+    expect(stillOpen).not.toContain(r2);
+    const [ban] = await auditFor(admin, mallory.handle);
+    expect(ban).toMatchObject({ action: 'user.ban', reason: 'serial abuse', details: { reportsResolved: 2 } });
+  });
+
   it('tells a browser sign-in why it was refused: a wrong password, a suspension, a ban', async () => {
     const eve = await createUser(server.url, 'eve');
     expect(await browserSignInError(server.url, eve.handle, eve.password)).toBeNull();
