@@ -1,5 +1,6 @@
 'use client';
 
+import { useState } from 'react';
 import type { ChatMessage } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
 import { type Act, send, useApiList } from '../ui/use-api-list';
@@ -16,6 +17,8 @@ type Report = {
   /** The message's earlier texts, oldest first: what was reported, whatever the sender did since. */
   history: { body: string; replacedAt: string }[];
 };
+
+const DAY_MS = 24 * 3600 * 1000;
 
 // Plainer than the chat's "Message deleted" / "Message removed": a moderator needs to know who did it.
 const deletedNote = (message: ChatMessage) => (message.deletedBy === 'sender' ? 'Deleted by the sender' : 'Removed by a moderator');
@@ -39,6 +42,15 @@ function ReportItem({ report, act }: { report: Report; act: Act }) {
   const why = useReason();
   const sender = report.message?.sender;
   const closeReport = (status: 'resolved' | 'dismissed') => () => void act(() => send(`/api/v1/admin/reports/${report.id}`, 'PATCH', { status, reason: why.reason }));
+  // A suspension is not a verdict on the message: the report stays, saying what was done meanwhile.
+  const [suspended, setSuspended] = useState(false);
+  const suspend = why.require(
+    (reason) =>
+      void act(async () => {
+        await send(`/api/v1/admin/users/${sender}/suspend`, 'POST', { reason, durationMs: DAY_MS });
+        setSuspended(true);
+      }),
+  );
   return (
     <li className="rounded border border-slate-200 p-3 text-sm">
       <p>
@@ -79,10 +91,16 @@ function ReportItem({ report, act }: { report: Report; act: Act }) {
         >
           Ban @{sender}
         </button>
+        <button type="button" onClick={suspend} className="rounded border border-slate-300 px-2 py-1">
+          Suspend @{sender} for a day
+        </button>
         <button type="button" onClick={closeReport('dismissed')} className="rounded border border-slate-300 px-2 py-1">
           Dismiss
         </button>
       </div>
+      <p role="status" className="mt-1 text-xs text-slate-700 empty:hidden">
+        {suspended ? `@${sender} is suspended for a day.` : ''}
+      </p>
     </li>
   );
 }

@@ -77,6 +77,54 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   expect(errors.list).toEqual([]);
 });
 
+test('from a report a moderator suspends its sender for a day (the report stays to decide), or bans them (the report closes)', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const mod = await signUp(browser, 'mod', 'Moderator', errors);
+  grantAdmin(mod.handle);
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const reportMessage = async (text: string) => {
+    await send(alice, text);
+    const reported = row(bob.page, text);
+    await reported.getByRole('button', { name: 'Message actions' }).click();
+    await reported.getByRole('button', { name: 'Report message' }).click();
+    await reported.getByLabel('Reason for reporting').fill(`reporting ${text}`);
+    await reported.getByRole('button', { name: 'Send report' }).click();
+    await expect(reported).toContainText('Reported');
+  };
+  // Told apart from other runs' reports in the queue by Alice's handle.
+  const rude = `rude words from ${alice.handle}`;
+  const ruder = `ruder words from ${alice.handle}`;
+  await reportMessage(rude);
+
+  await mod.page.goto('/admin');
+  const report = mod.page.getByRole('list', { name: 'Open reports' }).getByRole('listitem').filter({ hasText: `reporting ${rude}` });
+  await report.getByLabel('Reason').fill('cooling off');
+  await report.getByRole('button', { name: `Suspend @${alice.handle} for a day` }).click();
+  await expect(report.getByRole('status')).toHaveText(`@${alice.handle} is suspended for a day.`);
+  // Her tabs are signed out at once; the report stays for the message itself.
+  await expect(alice.page).toHaveURL(/\/signin/);
+  await expect(report).toHaveCount(1);
+
+  // Restored, she writes again; a ban from the new report closes it and her earlier one too.
+  await mod.page.getByLabel('Search people and rooms').fill(alice.handle);
+  const people = mod.page.getByRole('list', { name: 'People' });
+  await people.getByLabel(`Reason for @${alice.handle}`).fill('served');
+  await people.getByRole('button', { name: `Restore @${alice.handle}` }).click();
+  await expect(people).toContainText('active');
+  await alice.page.getByLabel('Username').fill(alice.handle);
+  await alice.page.getByLabel('Password').fill('correct horse battery');
+  await alice.page.getByRole('button', { name: 'Sign in' }).click();
+  await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ }).click();
+  await reportMessage(ruder);
+  await mod.page.reload();
+  const second = mod.page.getByRole('list', { name: 'Open reports' }).getByRole('listitem').filter({ hasText: `reporting ${ruder}` });
+  await second.getByLabel('Reason').fill('again');
+  await second.getByRole('button', { name: `Ban @${alice.handle}` }).click();
+  await expect(second).toHaveCount(0);
+  await expect(report).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
 test('a report shows what was reported after its sender edits or deletes the message', async ({ browser }) => {
   // Four people and two pages of moderation: more than the default minute on a loaded machine.
   test.setTimeout(120_000);
