@@ -219,6 +219,8 @@ export type RoomSummary = {
   version?: number;
   /** Unread messages that mention the caller. */
   mentions?: number;
+  /** Groups the caller owns: the handles with an open invite, oldest first (a group of only invitees waits for one). */
+  invited?: string[];
   /** The caller's notification level for this room (see docs/notifications.md); GET /rooms always sends it. */
   notifications?: RoomNotifications;
 };

@@ -8,6 +8,7 @@ import { Avatar } from './avatar';
 import { ConversationDetails } from './conversation-details';
 import { RoomNotificationControl } from '../notifications/room-notification-control';
 import { PresenceDot, presenceText } from './presence-label';
+import { closedGroupNote } from './room-title';
 
 /** Back (narrow screens), who this is, and the buttons that open the conversation's details panel. */
 export function ConversationHeader({ title, room, request, draftPeer }: { title: string; room: RoomSummary | null; request: MessageRequest | null; draftPeer: PublicUser | null }) {
@@ -45,7 +46,7 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
               <PresenceDot status={peerPresence} /> {presenceText(peerPresence) ?? `@${peer.handle}`}
             </p>
           )}
-          {isGroup && <p className="truncate text-xs text-slate-600">{room.closed ? 'Closed: add someone to reopen it' : `${room.members.length} members`}</p>}
+          {isGroup && <p className="truncate text-xs text-slate-600">{room.closed ? closedGroupNote(room) : `${room.members.length} members`}</p>}
         </div>
         {/* Wide screens only: at phone width it would squeeze the title away (it is in the details panel there). */}
         {room && (

@@ -354,7 +354,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         roomId={roomId}
         draftPeer={draftPeer}
         disabled={room?.closed || !!request || !!blockedPeer}
-        placeholder={request ? 'Accept the request to reply' : room?.closed ? 'This group is closed' : blockedPeer ? 'Unblock to write' : undefined}
+        placeholder={request ? 'Accept the request to reply' : room?.closed ? (room.invited?.length ? 'You can write once someone accepts' : 'This group is closed') : blockedPeer ? 'Unblock to write' : undefined}
         onSent={() => setSentTick((tick) => tick + 1)}
         nameOf={nameOf}
       />

@@ -6,3 +6,11 @@ export function roomTitle(room: RoomSummary, me: PublicUser): string {
   const other = room.members.find((member) => member.handle !== me.handle);
   return other?.displayName ?? 'Conversation';
 }
+
+/** What a closed group (its owner alone) is waiting for: someone invited to accept, or someone to be added. */
+export function closedGroupNote(room: RoomSummary): string {
+  const invited = room.invited ?? [];
+  if (invited.length === 0) return 'Closed: add someone to reopen it';
+  const names = invited.length <= 2 ? invited.map((handle) => `@${handle}`).join(' or ') : `${invited.length} people`;
+  return `Waiting for ${names} to accept the invite`;
+}

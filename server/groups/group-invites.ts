@@ -23,7 +23,8 @@ export async function inviteToGroup(actor: Actor, roomId: string, user: Invitee)
     const created = await tx.groupInvite.createMany({ data: [{ roomId, userId: user.id, inviterId: actor.userId }], skipDuplicates: true });
     if (created.count === 0) throw new AppError('conflict', `@${user.handle} is already invited.`);
   });
-  getBroadcaster().toUsers([user.id], 'room:updated', { roomId });
+  // The owner's other tabs list the invite too.
+  getBroadcaster().toUsers([user.id, actor.userId], 'room:updated', { roomId });
   return { user: { handle: user.handle, displayName: user.displayName }, invited: true };
 }
 
@@ -64,7 +65,7 @@ export async function withdrawInvite(actor: Actor, roomId: string, handle: strin
     const removed = await tx.groupInvite.deleteMany({ where: { roomId, userId: user.id } });
     if (removed.count === 0) throw new AppError('not_found', `@${user.handle} is not invited.`);
   });
-  getBroadcaster().toUsers([user.id], 'room:updated', { roomId });
+  getBroadcaster().toUsers([user.id, actor.userId], 'room:updated', { roomId });
   return { ok: true };
 }
 

@@ -40,13 +40,14 @@ async function buildRoomList(actor: Actor): Promise<RoomSummary[]> {
   // would otherwise be counted but not listed, and the client, seeing it arrive live past lastSeq,
   // would count it a second time.
   const upTo = new Map(rooms.map((room) => [room.id, room.lastSeq]));
-  const [counts, hidden, previews, rosters] = await Promise.all([
+  const [counts, hidden, previews, rosters, invited] = await Promise.all([
     countUnreadWithMentions(db, actor.userId, undefined, upTo),
     blockedEitherWay(db, actor.userId),
     previewsOf(actor, rooms),
     rostersOf(db, actor.userId, rooms.map((room) => room.id)),
+    invitedTo(db, actor.userId, rooms),
   ]);
-  return rooms.map((room) => toRoomSummary(room, rosters.get(room.id), counts.get(room.id), previews.get(room.id) ?? null, actor.userId, hidden));
+  return rooms.map((room) => toRoomSummary(room, rosters.get(room.id), counts.get(room.id), previews.get(room.id) ?? null, actor.userId, hidden, invited));
 }
 
 /**
@@ -61,13 +62,14 @@ export async function getRoomSummary(actor: Actor, roomId: string): Promise<Room
   });
   if (!room) throw new AppError('not_found', 'No such conversation.');
   const upTo = new Map([[room.id, room.lastSeq]]);
-  const [counts, hidden, previews, rosters] = await Promise.all([
+  const [counts, hidden, previews, rosters, invited] = await Promise.all([
     countUnreadWithMentions(db, actor.userId, roomId, upTo),
     blockedEitherWay(db, actor.userId),
     previewsOf(actor, [room]),
     rostersOf(db, actor.userId, [room.id]),
+    invitedTo(db, actor.userId, [room]),
   ]);
-  return toRoomSummary(room, rosters.get(room.id), counts.get(roomId), previews.get(roomId) ?? null, actor.userId, hidden);
+  return toRoomSummary(room, rosters.get(room.id), counts.get(roomId), previews.get(roomId) ?? null, actor.userId, hidden, invited);
 }
 
 async function previewsOf(actor: Actor, rooms: { messages: MessageRow[] }[]): Promise<Map<string, ChatMessage>> {
@@ -103,6 +105,20 @@ async function rostersOf(db: DbClient, callerId: string, roomIds: string[]): Pro
   return new Map(rows.map((row) => [row.roomId, { members: JSON.parse(row.members), level: row.level, muteUntil: row.muteUntil }]));
 }
 
+/** The open invites (handles, oldest first) of the listed groups the caller owns: only the owner sees whom they asked. */
+async function invitedTo(db: DbClient, callerId: string, rooms: { id: string; kind: string; ownerId: string | null }[]): Promise<Map<string, string[]>> {
+  const owned = rooms.filter((room) => room.kind === 'group' && room.ownerId === callerId).map((room) => room.id);
+  const invited = new Map(owned.map((roomId) => [roomId, [] as string[]]));
+  if (owned.length === 0) return invited;
+  const invites = await db.groupInvite.findMany({
+    where: { roomId: { in: owned } },
+    select: { roomId: true, user: { select: { handle: true } } },
+    orderBy: { createdAt: 'asc' },
+  });
+  for (const invite of invites) invited.get(invite.roomId)!.push(invite.user.handle);
+  return invited;
+}
+
 function toRoomSummary(
   room: RoomWithSummary,
   roster: Roster | undefined,
@@ -110,6 +126,7 @@ function toRoomSummary(
   lastMessage: ChatMessage | null,
   callerId: string,
   blocked: Set<string>,
+  invited: Map<string, string[]>,
 ): RoomSummary {
   const isGroup = room.kind === 'group';
   const members = roster?.members ?? [];
@@ -133,5 +150,6 @@ function toRoomSummary(
     version: room.version,
     mentions: counts?.mentions ?? 0,
     notifications: roomNotificationsView(room.kind, roster ? { level: roster.level, muteUntil: roster.muteUntil } : null),
+    ...(invited.has(room.id) && { invited: invited.get(room.id) }),
   };
 }

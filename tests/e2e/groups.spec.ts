@@ -109,6 +109,9 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await page.getByLabel('Members (handles)').fill(bob.handle);
   await page.getByRole('button', { name: 'Create group' }).click();
   await expect(page.getByRole('status').filter({ hasText: `@${bob.handle} was invited: they join once they accept.` })).toBeVisible();
+  // A group of only invitees waits for one of them, and says for whom, rather than "closed".
+  await expect(page.getByText(`Waiting for @${bob.handle} to accept the invite`)).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', 'You can write once someone accepts');
   await acceptInvite(bob.page, 'Team');
   await expect(page.getByText('2 members')).toBeVisible();
 

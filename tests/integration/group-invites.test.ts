@@ -113,7 +113,8 @@ describe('group invites', () => {
     const renamed = collect(ownerSocket, 'user:updated');
     expect((await api(server.url, '/api/v1/me', { method: 'PATCH', token: owner.token, body: { displayName: 'Owner' } })).status).toBe(200);
     await waitFor(() => renamed.length > 0, 5000, 'the sentinel rename');
-    expect(ownerEvents.filter((e) => e.roomId === roomId)).toEqual([]);
+    // One room:updated, the owner's own invite (their tabs list it); none for the decline.
+    expect(ownerEvents.filter((e) => e.roomId === roomId)).toHaveLength(1);
   });
 
   it('shows the owner the open invites and lets them withdraw one; the invitee is told and can no longer accept', async () => {
@@ -142,6 +143,26 @@ describe('group invites', () => {
     expect(again.status).toBe(404);
     expect(again.body.error.message).toBe(`@${stranger.handle} is not invited.`);
     expect((await api(server.url, `/api/v1/groups/${roomId}/invites/Not%20A%20Handle`, { method: 'DELETE', token: owner.token })).status).toBe(400);
+  });
+
+  it("lists a group's open invites in its owner's room summary only, so a group of invitees says whom it waits for", async () => {
+    const [owner, friend, stranger] = await users('owner', 'friend', 'stranger');
+    await acquaint(server.url, owner, friend);
+    const ownerSocket = await open(owner);
+    // Only strangers: the group waits, closed, for one of them.
+    const created = await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'Waiting room', members: [stranger.handle] } });
+    const roomId = created.body.room.id;
+    expect(created.body.room).toMatchObject({ closed: true, invited: [stranger.handle] });
+    const summaryOf = async (user: TestUser) => (await api(server.url, '/api/v1/rooms', { token: user.token })).body.rooms.find((room: any) => room.id === roomId);
+    expect(await summaryOf(owner)).toMatchObject({ closed: true, invited: [stranger.handle] });
+
+    // The owner's tabs are told when the invites change, and a member who is not the owner sees none.
+    const told = collect(ownerSocket, 'room:updated');
+    expect((await api(server.url, `/api/v1/groups/${roomId}/users`, { token: owner.token, body: { handle: friend.handle } })).status).toBe(201);
+    expect((await summaryOf(friend)).invited).toBeUndefined();
+    expect((await api(server.url, `/api/v1/groups/${roomId}/invites/${stranger.handle}`, { method: 'DELETE', token: owner.token })).status).toBe(200);
+    await waitFor(() => told.filter((event: any) => event.roomId === roomId).length >= 2, 5000, "the owner's tabs told of the withdrawal");
+    expect((await summaryOf(owner)).invited).toEqual([]);
   });
 
   it('adds acquaintances outright, invites strangers, refuses across a block; a block withdraws an invite', async () => {
