@@ -1,7 +1,7 @@
 import type { Socket } from 'socket.io-client';
 import { ApiError, apiFetch } from '../api-client';
 import { keepOfflineCopy, loadOfflineCopy } from '../offline-copy';
-import { outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
+import { type OutboxItem, outboxKeyOf, parseOutboxItem, saveOutboxChanges } from '../outbox';
 import { followSignOuts, sessionEnded } from '../sign-out';
 import { type ChatMessage, type GroupInvite, type MessageRequest, PRESENCE_QUERY_MAX, type PublicUser, type RoomSummary, USER_LOOKUP_MAX } from '../schemas';
 import { type ChatStore, changesMyCounts } from '../stores/chat-store';
@@ -154,6 +154,26 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     }, ms);
   };
 
+  const sendPayload = (item: OutboxItem) => ({
+    ...(item.roomId ? { roomId: item.roomId } : { to: item.to! }),
+    clientMsgId: item.clientMsgId,
+    body: item.body,
+    ...(item.replyToId && { replyToId: item.replyToId }),
+    ...(item.attachmentIds?.length && { attachmentIds: item.attachmentIds }),
+  });
+
+  // Messages held for review are asked about again on each connect (the same clientMsgId, which the
+  // server never stores or queues twice): one a moderator discarded while this page was away is refused
+  // and shown as not sent; one still held stays so; one released comes back stored.
+  const recheckHeld = async () => {
+    for (const item of store.getState().outbox.filter((candidate) => candidate.status === 'held')) {
+      const reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', sendPayload(item)).catch(() => null);
+      if (!reply) return;
+      if (reply.ok) receive(reply.message);
+      else if (['forbidden', 'not_found', 'bad_request', 'conflict'].includes(reply.error.code)) store.getState().fail(item.clientMsgId, reply.error.message);
+    }
+  };
+
   const flushOutbox = async (): Promise<void> => {
     if (flushing) return;
     flushing = true;
@@ -161,12 +181,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       for (;;) {
         const next = store.getState().outbox.find((item) => item.status === 'pending');
         if (!next || !socket.connected) return;
-        const target = next.roomId ? { roomId: next.roomId } : { to: next.to! };
         let reply;
         inFlight.add(next.clientMsgId);
         try {
-          const extras = { ...(next.replyToId && { replyToId: next.replyToId }), ...(next.attachmentIds?.length && { attachmentIds: next.attachmentIds }) };
-          reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', { ...target, clientMsgId: next.clientMsgId, body: next.body, ...extras });
+          reply = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message:send', sendPayload(next));
         } catch {
           // No answer in time: kept pending and sent again with the same clientMsgId (the server keeps one).
           retryLater(backoff(attempt++));
@@ -219,6 +237,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     // Older versions marked messages failed for want of a connection; they go again, in order.
     store.getState().requeueRetryable();
     await flushOutbox();
+    await recheckHeld();
   };
 
   // Names for handles seen in a conversation but not among its members (a member who left): asked once
@@ -322,6 +341,11 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     store.getState().updateMessages(message.roomId, [message]);
     // The server's counts, as after a moderator's removal (rare: most changes are reactions).
     if (countsChange) void refreshRooms().catch(() => {});
+  });
+  socket.on('message:discarded', ({ clientMsgId }) => {
+    if (store.getState().outbox.some((item) => item.clientMsgId === clientMsgId && item.status === 'held')) {
+      store.getState().fail(clientMsgId, 'Not sent: a moderator removed this message.');
+    }
   });
   socket.on('message:deleted', ({ roomId, messageId }) => {
     store.getState().markDeleted(roomId, messageId);

@@ -82,6 +82,8 @@ export interface ServerToClientEvents {
   presence: (payload: PresenceStatus) => void;
   /** A moderator removed a message: show a "message removed" marker in its place. */
   'message:deleted': (payload: { roomId: string; messageId: string }) => void;
+  /** To its sender: a moderator discarded the message the spam checks held; it will never be sent. */
+  'message:discarded': (payload: { clientMsgId: string }) => void;
   typing: (payload: { roomId: string; handle: string; typing: boolean }) => void;
   /**
    * A conversation's newest seq, repeated for a while after it moves: a client holding less syncs. In a

@@ -31,9 +31,12 @@ export async function vetMessage(
   const { env, buckets } = getRuntime();
   await limitSending(actor.userId);
   const pass = { body: text, linksHeld: false };
-  if (!containsLink(text) || !(await linkHoldApplies(db, actor.userId, target.roomId, env.SPAM_LINK_RECENT_JOIN_MS))) return pass;
-  // A retry of a message already held (a lost ack, the outbox resending) gets the same answer, not a second copy.
+  if (!containsLink(text)) return pass;
   const sameTarget = target.roomId !== undefined ? { roomId: target.roomId } : { recipientId: target.recipientId ?? null };
+  // A moderator's discard is final: asked again (a client checking after a reload), it is refused, not held anew.
+  if ((await db.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget, status: 'discarded' } })) > 0) throw discardedByModerator();
+  if (!(await linkHoldApplies(db, actor.userId, target.roomId, env.SPAM_LINK_RECENT_JOIN_MS))) return pass;
+  // A retry of a message already held (a lost ack, the outbox resending) gets the same answer, not a second copy.
   if ((await db.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget } })) > 0) throw heldForReview();
   const tooNew = Date.now() - actor.createdAt.getTime() < env.SPAM_LINK_MIN_ACCOUNT_AGE_MS;
   const tooMany = !tooNew && !(await buckets.take(`links:${actor.userId}`, { ratePerMs: env.SPAM_MAX_LINKS_PER_HOUR / 3_600_000, burst: env.SPAM_MAX_LINKS_PER_HOUR })).allowed;
@@ -51,4 +54,5 @@ export async function vetMessage(
   throw heldForReview();
 }
 
+const discardedByModerator = () => new AppError('forbidden', 'Not sent: a moderator removed this message.');
 const heldForReview = () => new AppError('held_for_review', 'Your message contains a link and is held for review by a moderator.');

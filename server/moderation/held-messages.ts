@@ -3,7 +3,7 @@ import type { Actor } from '../auth/authenticate';
 import { isUniqueViolation } from '../db/errors';
 import { pushMessage } from '../messages/push-message';
 import { metrics } from '../ops/metrics';
-import { getDb } from '../runtime';
+import { getBroadcaster, getDb } from '../runtime';
 import { handlesById } from '../users/handles-by-id';
 import { recordAudit } from './record-audit';
 import { releaseHeld } from './release-held';
@@ -36,16 +36,20 @@ export async function decideHeld(actor: Actor, heldId: string, action: 'release'
       if (claimed.count === 0) throw new AppError('not_found', 'No such held message.');
       const held = await tx.heldMessage.findUniqueOrThrow({ where: { id: heldId } });
       await recordAudit(tx, actor, { action: `held.${action}`, targetType: 'held', targetId: heldId, reason });
-      return action === 'release' ? { message: await releaseHeld(tx, held), senderId: held.senderId } : null;
+      return { held, message: action === 'release' ? await releaseHeld(tx, held) : null };
     })
     .catch((error) => {
       // The same clientMsgId was stored by a send racing this release.
       if (isUniqueViolation(error)) throw new AppError('conflict', 'This message is already in the conversation; discard the held copy.');
       throw error;
     });
-  if (decided) {
+  const { held, message } = decided;
+  if (message) {
     metrics().messagesStored.inc();
-    await pushMessage(db, decided.message, decided.senderId);
+    await pushMessage(db, message, held.senderId);
+  } else {
+    // The sender's outbox still shows it waiting for review: it is told, and stops waiting.
+    getBroadcaster().toUsers([held.senderId], 'message:discarded', { clientMsgId: held.clientMsgId });
   }
-  return { ok: true, message: decided?.message ?? null };
+  return { ok: true, message };
 }

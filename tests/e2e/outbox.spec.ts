@@ -146,3 +146,41 @@ test('a message held for review says so, offers no retry, and arrives once a mod
   await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'one link too many' })).toHaveCount(1);
   expect(errors.list).toEqual([]);
 });
+
+test('a held message a moderator discards says it was not sent, at once or when the page reconnects', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const mod = await signUp(browser, 'mod', 'Moderator', errors);
+  grantAdmin(mod.handle);
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'hi');
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'hi' })).toBeVisible();
+  // The fourth link message within an hour is held (SPAM_MAX_LINKS_PER_HOUR=3 on the e2e server).
+  for (const index of [1, 2, 3]) {
+    await send(alice, `link ${index} https://example.com/${index}`);
+    await expect(messages(alice.page).locator('li[data-seq]', { hasText: `link ${index}` })).toBeVisible();
+  }
+  const outbox = (text: string) => messages(alice.page).locator('[data-outbox]', { hasText: text });
+  const tag = alice.handle;
+  await send(alice, `first to go ${tag} https://example.com/4`);
+  await send(alice, `second to go ${tag} https://example.com/5`);
+  await expect(outbox('first to go')).toContainText('Held for review by a moderator');
+  await expect(outbox('second to go')).toContainText('Held for review by a moderator');
+
+  await mod.page.goto('/admin');
+  const queued = (text: string) => mod.page.getByRole('list', { name: 'Held messages' }).getByRole('listitem').filter({ hasText: `${text} ${tag}` });
+  await queued('first to go').getByRole('button', { name: 'Discard' }).click();
+  await expect(queued('first to go')).toHaveCount(0);
+  await expect(outbox('first to go')).toContainText('Not sent: a moderator removed this message.');
+  await expect(outbox('second to go')).toContainText('Held for review by a moderator');
+
+  // Discarded while Alice's page is offline: it learns when it connects again.
+  await alice.page.context().setOffline(true);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await queued('second to go').getByRole('button', { name: 'Discard' }).click();
+  await expect(queued('second to go')).toHaveCount(0);
+  await alice.page.context().setOffline(false);
+  await expect(outbox('second to go')).toContainText('Not sent: a moderator removed this message.', { timeout: 20_000 });
+  expect(errors.list).toEqual([]);
+});
