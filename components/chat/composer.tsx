@@ -77,6 +77,14 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     element.style.height = `${Math.min(element.scrollHeight, 160)}px`;
   }, [body]);
 
+  // A conversation the user opened (a person picked, a group created, a request accepted) takes the
+  // typing focus when nothing holds it (the control used went with the view it was in). Not on a page
+  // load (no gesture yet), nor on a touch screen, where it would pop the keyboard up.
+  useEffect(() => {
+    const focusFell = document.activeElement === null || document.activeElement === document.body;
+    if (!disabled && focusFell && navigator.userActivation?.hasBeenActive && !window.matchMedia('(pointer: coarse)').matches) input.current?.focus();
+  }, [disabled]);
+
   // Reply: set by the message's "Reply" action, for this conversation only.
   const replyingTo = useChat((state) => (state.replyingTo && state.replyingTo.roomId === roomId ? state.replyingTo : null));
   // Deleted (or edited) while the reply is being written: the bar shows it as it is now.

@@ -31,6 +31,8 @@ export function UserSearch() {
   function pick(user: PublicUser) {
     openDirect(store, user);
     setQuery('');
+    // Gone with the conversation's opening, so focus can move to its message box (composer.tsx).
+    setResults([]);
   }
 
   return (

@@ -64,6 +64,30 @@ test('blocking from the details keeps focus on its undoing and turns the message
   expect(errors.list).toEqual([]);
 });
 
+test('a conversation opened from the keyboard (a person found, a request accepted) puts focus in its message box', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const find = alice.page.getByLabel('Find people');
+  await find.fill(bob.handle);
+  const result = alice.page.getByRole('button', { name: new RegExp(bob.handle) });
+  await result.focus();
+  await alice.page.keyboard.press('Enter');
+  const aliceBox = alice.page.getByRole('textbox', { name: 'Message' });
+  await expect(aliceBox).toBeFocused();
+  await alice.page.keyboard.type('hello from the keyboard');
+  await alice.page.keyboard.press('Enter');
+
+  await bob.page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Alice/ }).click();
+  await bob.page.getByRole('region', { name: 'Message request' }).getByRole('button', { name: 'Accept' }).focus();
+  await bob.page.keyboard.press('Enter');
+  await expect(bob.page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+  await bob.page.keyboard.type('hi, typed at once');
+  await bob.page.keyboard.press('Enter');
+  await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('hi, typed at once');
+  expect(errors.list).toEqual([]);
+});
+
 test('the profile editor takes focus, says what is wrong in words, and Escape or Cancel leave it unchanged', async ({ browser }) => {
   const errors = trackPageErrors();
   const { page } = await signUp(browser, 'alice', 'Alice', errors);
