@@ -1,7 +1,7 @@
 'use client';
 
 import { Panel } from '../ui/panel';
-import { useApiList } from '../ui/use-api-list';
+import { useModerationList } from './moderation-changes';
 
 type Entry = {
   id: string;
@@ -22,7 +22,7 @@ const describe = (details: Record<string, unknown>) =>
 
 /** Every moderator action, newest first. Read-only: nothing here can change it. */
 export function AuditLog() {
-  const { items: entries, error } = useApiList<Entry>('/api/v1/admin/audit', (body) => body.entries);
+  const { items: entries, error } = useModerationList<Entry>('/api/v1/admin/audit', (body) => body.entries);
   return (
     <Panel id="audit" title="Audit log" error={error}>
       {/* Focusable, so keyboard users can scroll it sideways on a phone (axe: scrollable-region-focusable). */}

@@ -3,7 +3,8 @@
 import { useRef, useState } from 'react';
 import { Panel } from '../ui/panel';
 import { useEarlyTyping } from '../ui/use-early-typing';
-import { send, useApiList } from '../ui/use-api-list';
+import { send } from '../ui/use-api-list';
+import { useModerationList } from './moderation-changes';
 import { ReasonField, useReason } from './reason-field';
 
 type AdminUser = { handle: string; displayName: string; role: string; status: string; suspendedUntil: string | null };
@@ -17,8 +18,8 @@ export function DirectorySearch() {
   const [query, setQuery] = useState('');
   const field = useRef<HTMLInputElement>(null);
   useEarlyTyping(field, setQuery);
-  const users = useApiList<AdminUser>(`/api/v1/admin/users?q=${encodeURIComponent(query)}`, (body) => body.users);
-  const rooms = useApiList<AdminRoom>(`/api/v1/admin/rooms?q=${encodeURIComponent(query)}`, (body) => body.rooms);
+  const users = useModerationList<AdminUser>(`/api/v1/admin/users?q=${encodeURIComponent(query)}`, (body) => body.users);
+  const rooms = useModerationList<AdminRoom>(`/api/v1/admin/rooms?q=${encodeURIComponent(query)}`, (body) => body.rooms);
   const userAction: UserAction = (handle, path, body) => void users.act(() => send(`/api/v1/admin/users/${handle}/${path}`, 'POST', body));
 
   return (

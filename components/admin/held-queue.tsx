@@ -1,14 +1,15 @@
 'use client';
 
 import { Panel } from '../ui/panel';
-import { type Act, send, useApiList } from '../ui/use-api-list';
+import { type Act, send } from '../ui/use-api-list';
+import { useModerationList } from './moderation-changes';
 import { ReasonField, useReason } from './reason-field';
 
 type Held = { id: string; sender: string | null; body: string; reason: string; createdAt: string };
 
 /** Messages the spam checks held back: release into the conversation, or discard. */
 export function HeldQueue() {
-  const { items: held, error, act } = useApiList<Held>('/api/v1/admin/held', (body) => body.held);
+  const { items: held, error, act } = useModerationList<Held>('/api/v1/admin/held', (body) => body.held);
   return (
     <Panel id="held" title="Held for review" error={error}>
       {held.length === 0 && <p className="text-sm text-slate-600">Nothing held.</p>}

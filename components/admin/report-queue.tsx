@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import type { ChatMessage } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
-import { type Act, send, useApiList } from '../ui/use-api-list';
+import { type Act, send } from '../ui/use-api-list';
+import { useModerationList } from './moderation-changes';
 import { ReasonField, useReason } from './reason-field';
 
 type Report = {
@@ -25,7 +26,7 @@ const deletedNote = (message: ChatMessage) => (message.deletedBy === 'sender' ? 
 
 /** Open reports, oldest first, each with the conversation around the message. */
 export function ReportQueue() {
-  const { items: reports, error, act } = useApiList<Report>('/api/v1/admin/reports', (body) => body.reports);
+  const { items: reports, error, act } = useModerationList<Report>('/api/v1/admin/reports', (body) => body.reports);
   return (
     <Panel id="reports" title="Reports" error={error}>
       {reports.length === 0 && <p className="text-sm text-slate-600">No open reports.</p>}

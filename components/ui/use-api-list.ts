@@ -3,27 +3,32 @@
 import { useCallback, useEffect, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 
-/** Runs an action, then reloads the list; a failure shows as the list's error. */
-export type Act = (action: () => Promise<unknown>) => Promise<void>;
+/** Runs an action, then reloads the list; a failure shows as the list's error. Says whether it went. */
+export type Act = (action: () => Promise<unknown>) => Promise<boolean>;
 
-/** Loads a list from our API, with a reload for after an action and the last error to show. */
-export function useApiList<T>(path: string, pick: (body: any) => T[]) {
+/**
+ * Loads a list from our API, with a reload for after an action and the last error to show. A change
+ * of `version` reloads it too: something else on the page changed what it lists.
+ */
+export function useApiList<T>(path: string, pick: (body: any) => T[], version = 0) {
   const [items, setItems] = useState<T[]>([]);
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(() => {
     apiFetch<unknown>(path)
       .then((body) => setItems(pick(body)))
       .catch((failure) => setError((failure as Error).message));
-    // `pick` is a plain accessor; reloading when the path changes is enough.
-  }, [path]);
+    // `pick` is a plain accessor; reloading when the path or the version changes is enough.
+  }, [path, version]);
   useEffect(reload, [reload]);
   const act: Act = async (action) => {
     setError(null);
     try {
       await action();
       reload();
+      return true;
     } catch (failure) {
       setError((failure as Error).message);
+      return false;
     }
   };
   return { items, error, reload, act };

@@ -117,11 +117,16 @@ test('from a report a moderator suspends its sender for a day (the report stays 
   await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ }).click();
   await reportMessage(ruder);
   await mod.page.reload();
+  await mod.page.getByLabel('Search people and rooms').fill(alice.handle);
+  await expect(people).toContainText('active');
   const second = mod.page.getByRole('list', { name: 'Open reports' }).getByRole('listitem').filter({ hasText: `reporting ${ruder}` });
   await second.getByLabel('Reason').fill('again');
   await second.getByRole('button', { name: `Ban @${alice.handle}` }).click();
   await expect(second).toHaveCount(0);
   await expect(report).toHaveCount(0);
+  // The rest of the page follows without a reload: the person's status, and the audit log.
+  await expect(people).toContainText('banned');
+  await expect(mod.page.getByRole('table', { name: 'Audit log' }).getByRole('row').filter({ hasText: 'user.ban' }).filter({ hasText: alice.handle })).toContainText('again');
   expect(errors.list).toEqual([]);
 });
 
