@@ -10,7 +10,7 @@ import { requireGroupMember } from './require-group';
 
 /**
  * The owner removes a member, or anyone removes themself (leaving). When the owner leaves, the
- * longest-standing remaining member becomes owner. The removed user loses the room and its history.
+ * longest-standing remaining member becomes owner, and the system message says so. The removed user loses the room and its history.
  */
 export async function removeGroupMember(actor: Actor, roomId: string, handle: string) {
   await requireGroupMember(actor, roomId);
@@ -26,11 +26,13 @@ export async function removeGroupMember(actor: Actor, roomId: string, handle: st
     if (removed.count === 0) throw new AppError('not_found', `@${handle} is not in this group.`);
     // Invites stand for the one who sent them: they lapse when that person is no longer in the group.
     await tx.groupInvite.deleteMany({ where: { roomId, inviterId: user.id } });
-    if (group.ownerId === user.id) {
-      const heir = await tx.roomMember.findFirst({ where: { roomId }, orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }] });
-      await tx.room.update({ where: { id: roomId }, data: { ownerId: heir?.userId ?? null } });
-    }
-    const body = leaving ? `${actor.displayName} left` : `${actor.displayName} removed ${user.displayName}`;
+    const heir =
+      group.ownerId === user.id
+        ? await tx.roomMember.findFirst({ where: { roomId }, orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }], include: { user: { select: { displayName: true } } } })
+        : null;
+    if (group.ownerId === user.id) await tx.room.update({ where: { id: roomId }, data: { ownerId: heir?.userId ?? null } });
+    // The group is told who holds the owner's controls now, rather than finding out by chance.
+    const body = (leaving ? `${actor.displayName} left` : `${actor.displayName} removed ${user.displayName}`) + (heir ? `; ${heir.user.displayName} is now the owner` : '');
     return appendSystemMessage(tx, roomId, { id: actor.userId, handle: actor.handle }, body);
   });
   getBroadcaster().toUsers([...new Set([...before, user.id])], 'room:updated', { roomId });

@@ -91,7 +91,7 @@ describe('groups', () => {
       'Alice created the group "Book club" with Bob',
       'Alice added Carol',
       'Alice removed Carol',
-      'Alice left',
+      'Alice left; Bob is now the owner',
     ]);
     // Reopened by adding someone.
     expect((await api(server.url, `/api/v1/groups/${room.id}/users`, { token: bob.token, body: { handle: dave.handle } })).status).toBe(201);
