@@ -20,6 +20,8 @@ const MAX_PASSWORD_BYTES = 72;
 export const passwordSchema = z
   .string()
   .min(8, 'must be at least 8 characters')
+  // Blanks alone look like a password and guard nothing.
+  .refine((password) => password.trim() !== '', 'must not be only spaces')
   .refine(
     (password) => new TextEncoder().encode(password).length <= MAX_PASSWORD_BYTES,
     `must be at most ${MAX_PASSWORD_BYTES} bytes: ${MAX_PASSWORD_BYTES} plain letters, fewer with accents or emoji`,

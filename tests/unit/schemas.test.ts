@@ -13,6 +13,13 @@ describe('shared schemas', () => {
     }
   });
 
+  it('refuses a password of only spaces (or other blanks), which looks set but guards nothing; spaces within one are fine', () => {
+    for (const password of [' '.repeat(8), '\t'.repeat(10), '\u00a0'.repeat(9)]) {
+      expect(parseInput.bind(null, signUpSchema, { username: 'alice', password })).toThrow('password: must not be only spaces');
+    }
+    expect(signUpSchema.safeParse({ username: 'alice', password: 'correct horse battery' }).success).toBe(true);
+  });
+
   it('accepts a send to a handle or to a room, never both shapes mixed with unknown fields', () => {
     expect(messageSendSchema.safeParse({ to: 'bob', clientMsgId: '1', body: 'hi' }).success).toBe(true);
     expect(messageSendSchema.safeParse({ roomId: 'r1', clientMsgId: '1', body: 'hi' }).success).toBe(true);
