@@ -46,7 +46,7 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
               <PresenceDot status={peerPresence} /> {presenceText(peerPresence) ?? `@${peer.handle}`}
             </p>
           )}
-          {isGroup && <p className="truncate text-xs text-slate-600">{room.closed ? closedGroupNote(room) : `${room.members.length} members`}</p>}
+          {isGroup && <p className="truncate text-xs text-slate-600">{room.closed ? closedGroupNote(room) : `${room.members.length} members${room.invited?.length ? ` · ${room.invited.length} invited` : ''}`}</p>}
         </div>
         {/* Wide screens only: at phone width it would squeeze the title away (it is in the details panel there). */}
         {room && (

@@ -123,7 +123,10 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await expect(details.getByRole('status')).toHaveText(`@${carol.handle} was invited: they join once they accept.`);
   const invited = details.getByRole('list', { name: 'Invited' });
   await expect(invited).toContainText(`@${carol.handle}`);
+  // The header counts the invite too, so it is not forgotten once the panel closes.
+  await expect(page.getByText('2 members · 1 invited')).toBeVisible();
   await acceptInvite(carol.page, 'Team');
+  await expect(page.getByText('3 members')).toBeVisible();
   await expect(members).toContainText(`@${carol.handle}`);
   await expect(invited.getByRole('listitem')).toHaveCount(0);
   await carol.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Team/ }).click();
