@@ -1,9 +1,10 @@
 'use client';
 
+import { useEffect } from 'react';
 import { sameDay, timeOf } from '@/lib/dates';
 import { excerptOf } from '@/lib/message-excerpt';
 import { shownPresence, sortRooms } from '@/lib/stores/chat-store';
-import { useChat, useChatStore } from '../providers/chat-provider';
+import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
 import { PresenceDot } from './presence-label';
 import { roomTitle } from './room-title';
@@ -23,50 +24,105 @@ export function RoomList() {
   const ordered = sortRooms(rooms);
 
   if (ordered.length === 0) {
-    return <p className="p-4 text-sm text-slate-600">No conversations yet. Find someone above to start one.</p>;
+    return (
+      <>
+        <NotStarted />
+        <p className="p-4 text-sm text-slate-600">No conversations yet. Find someone above to start one.</p>
+      </>
+    );
   }
   return (
-    <ul aria-label="Recent conversations">
-      {ordered.map((room) => {
-        const peer = room.kind === 'direct' ? room.members.find((m) => m.handle !== me.handle) : undefined;
-        const title = roomTitle(room, me);
+    <>
+      <NotStarted />
+      <ul aria-label="Recent conversations">
+        {ordered.map((room) => {
+          const peer = room.kind === 'direct' ? room.members.find((m) => m.handle !== me.handle) : undefined;
+          const title = roomTitle(room, me);
+          return (
+            <li key={room.id}>
+              <button
+                type="button"
+                onClick={() => store.getState().openRoom(room.id)}
+                aria-current={room.id === activeRoomId ? 'true' : undefined}
+                className={`flex w-full items-center gap-3 border-b border-slate-100 px-3 py-2 text-left ${room.id === activeRoomId ? 'bg-indigo-50' : 'hover:bg-slate-50'}`}
+              >
+                <span className="relative">
+                  <Avatar handle={peer?.handle ?? room.id} name={title} />
+                  {peer && (
+                    <span className="absolute -bottom-0.5 -right-0.5 flex rounded-full bg-surface p-0.5">
+                      <PresenceDot status={presence[peer.handle]} />
+                    </span>
+                  )}
+                </span>
+                <span className="min-w-0 flex-1">
+                  <span className="flex items-center justify-between gap-2">
+                    <span className={`truncate ${room.unread > 0 ? 'font-semibold' : 'font-medium'}`}>
+                      {title}
+                      {room.closed && <span className="ml-1 text-xs text-slate-600">(closed)</span>}
+                    </span>
+                    <span className="shrink-0 text-xs text-slate-600">{room.lastMessage ? whenOf(room.lastMessage.createdAt) : ''}</span>
+                  </span>
+                  <span className="flex items-center justify-between gap-2">
+                    <span className="block truncate text-sm text-slate-600">{room.lastMessage ? excerptOf(room.lastMessage) : ''}</span>
+                    {(room.mentions ?? 0) > 0 && (
+                      <span className="shrink-0 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">
+                        <span aria-hidden="true">@{room.mentions}</span>
+                        <span className="sr-only">{room.mentions === 1 ? '1 mention' : `${room.mentions} mentions`}</span>
+                      </span>
+                    )}
+                    {room.unread > 0 && (
+                      <span aria-label={`${room.unread} unread`} className="shrink-0 rounded-full bg-indigo-700 px-1.5 text-xs font-semibold text-white">
+                        {room.unread}
+                      </span>
+                    )}
+                  </span>
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}
+
+/**
+ * First messages still in the outbox (waiting to send, held for review, or refused): the conversation
+ * does not exist yet, so without this a reload would leave them out of sight until that person is
+ * looked up again.
+ */
+function NotStarted() {
+  const store = useChatStore();
+  const client = useChatClient();
+  const outbox = useChat((state) => state.outbox);
+  const rooms = useChat((state) => state.rooms);
+  const people = useChat((state) => state.people);
+  const me = useChat((state) => state.me.handle);
+  const hasRoom = (handle: string) => Object.values(rooms).some((room) => room.kind === 'direct' && room.members.some((member) => member.handle === handle && handle !== me));
+  const waiting = [...new Map(outbox.filter((item) => item.to && !hasRoom(item.to)).map((item) => [item.to!, item])).values()];
+  const unnamed = waiting.map((item) => item.to!).filter((handle) => !(handle in people)).join(',');
+  useEffect(() => {
+    if (unnamed) void client?.namePeople(unnamed.split(','));
+  }, [client, unnamed]);
+  if (waiting.length === 0) return null;
+  return (
+    <ul aria-label="Conversations not started" className="border-b border-slate-200">
+      {waiting.map((item) => {
+        const handle = item.to!;
+        const name = people[handle] ?? handle;
+        const state = item.status === 'held' ? 'Held for review' : item.status === 'failed' ? 'Not sent' : 'Waiting to send';
         return (
-          <li key={room.id}>
+          <li key={handle}>
             <button
               type="button"
-              onClick={() => store.getState().openRoom(room.id)}
-              aria-current={room.id === activeRoomId ? 'true' : undefined}
-              className={`flex w-full items-center gap-3 border-b border-slate-100 px-3 py-2 text-left ${room.id === activeRoomId ? 'bg-indigo-50' : 'hover:bg-slate-50'}`}
+              onClick={() => store.getState().openDraft({ handle, displayName: name })}
+              className="flex w-full items-center gap-3 px-3 py-2 text-left hover:bg-slate-50"
             >
-              <span className="relative">
-                <Avatar handle={peer?.handle ?? room.id} name={title} />
-                {peer && (
-                  <span className="absolute -bottom-0.5 -right-0.5 flex rounded-full bg-surface p-0.5">
-                    <PresenceDot status={presence[peer.handle]} />
-                  </span>
-                )}
-              </span>
+              <Avatar handle={handle} name={name} />
               <span className="min-w-0 flex-1">
-                <span className="flex items-center justify-between gap-2">
-                  <span className={`truncate ${room.unread > 0 ? 'font-semibold' : 'font-medium'}`}>
-                    {title}
-                    {room.closed && <span className="ml-1 text-xs text-slate-600">(closed)</span>}
-                  </span>
-                  <span className="shrink-0 text-xs text-slate-600">{room.lastMessage ? whenOf(room.lastMessage.createdAt) : ''}</span>
-                </span>
-                <span className="flex items-center justify-between gap-2">
-                  <span className="block truncate text-sm text-slate-600">{room.lastMessage ? excerptOf(room.lastMessage) : ''}</span>
-                  {(room.mentions ?? 0) > 0 && (
-                    <span className="shrink-0 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">
-                      <span aria-hidden="true">@{room.mentions}</span>
-                      <span className="sr-only">{room.mentions === 1 ? '1 mention' : `${room.mentions} mentions`}</span>
-                    </span>
-                  )}
-                  {room.unread > 0 && (
-                    <span aria-label={`${room.unread} unread`} className="shrink-0 rounded-full bg-indigo-700 px-1.5 text-xs font-semibold text-white">
-                      {room.unread}
-                    </span>
-                  )}
+                <span className="block truncate font-medium">{name}</span>
+                <span className="block truncate text-sm text-slate-600">
+                  {state}: {item.body}
                 </span>
               </span>
             </button>

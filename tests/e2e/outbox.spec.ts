@@ -184,3 +184,30 @@ test('a held message a moderator discards says it was not sent, at once or when 
   await expect(outbox('second to go')).toContainText('Not sent: a moderator removed this message.', { timeout: 20_000 });
   expect(errors.list).toEqual([]);
 });
+
+test('a held first message to someone new stays in sight after a reload: listed, and shown when their conversation opens', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const mod = await signUp(browser, 'mod', 'Moderator', errors);
+  grantAdmin(mod.handle);
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await openChatWith(alice, bob.handle);
+  // Three links within the hour pass (SPAM_MAX_LINKS_PER_HOUR=3 on the e2e server); the next is held.
+  for (const index of [1, 2, 3]) {
+    await send(alice, `link ${index} https://example.com/${index}`);
+    await expect(messages(alice.page).locator('li[data-seq]', { hasText: `link ${index}` })).toBeVisible();
+  }
+  await openChatWith(alice, carol.handle);
+  await send(alice, 'first words to carol https://example.com/c');
+  const held = messages(alice.page).locator('[data-outbox]', { hasText: 'first words to carol' });
+  await expect(held).toContainText('Held for review by a moderator');
+
+  await alice.page.reload();
+  const notStarted = alice.page.getByRole('list', { name: 'Conversations not started' });
+  await expect(notStarted.getByRole('button', { name: /Carol/ })).toContainText('Held for review: first words to carol');
+  await notStarted.getByRole('button', { name: /Carol/ }).click();
+  await expect(alice.page.getByRole('heading', { name: 'Carol' })).toBeVisible();
+  await expect(held).toContainText('Held for review by a moderator');
+  expect(errors.list).toEqual([]);
+});
