@@ -115,6 +115,11 @@ function ReportPanel({ context, close }: { context: MessageActionContext; close:
   const [error, setError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => input.current?.focus(), []);
+  // The form goes once sent: focus moves to the thanks that replaces it, not to the page.
+  const thanks = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (sent) thanks.current?.focus();
+  }, [sent]);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -130,7 +135,13 @@ function ReportPanel({ context, close }: { context: MessageActionContext; close:
     }
   }
 
-  if (sent) return <p role="status" className="mt-1 text-xs text-slate-600">Reported. Thank you.</p>;
+  if (sent) {
+    return (
+      <p ref={thanks} tabIndex={-1} role="status" className="mt-1 text-xs text-slate-600 outline-none">
+        Reported. Thank you.
+      </p>
+    );
+  }
   return (
     <form onSubmit={onSubmit} className="mt-1 flex flex-wrap gap-1 text-xs">
       <label className="min-w-0 flex-1">

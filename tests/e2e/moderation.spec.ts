@@ -35,6 +35,8 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   await abusive.getByLabel('Reason for reporting').fill('harassment');
   await abusive.getByRole('button', { name: 'Send report' }).click();
   await expect(abusive).toContainText('Reported');
+  // The form went: focus is on the thanks in its place, not on the page.
+  await expect(abusive.getByText('Reported. Thank you.')).toBeFocused();
 
   await mod.page.goto('/admin');
   const report = mod.page.getByRole('list', { name: 'Open reports' }).getByRole('listitem').filter({ hasText: 'harassment' });

@@ -112,6 +112,17 @@ test('two tabs writing while offline keep each other’s messages through a relo
   expect(errors.list).toEqual([]);
 });
 
+/**
+ * Sends, in the conversation open, the three link messages an hour the e2e server lets through
+ * (SPAM_MAX_LINKS_PER_HOUR=3): the sender's next link is held for review.
+ */
+async function spendLinkAllowance(sender: { page: Page }) {
+  for (const index of [1, 2, 3]) {
+    await send(sender, `link ${index} https://example.com/${index}`);
+    await expect(messages(sender.page).locator('li[data-seq]', { hasText: `link ${index}` })).toBeVisible();
+  }
+}
+
 test('a message held for review says so, offers no retry, and arrives once a moderator releases it', async ({ browser }) => {
   const errors = trackPageErrors();
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
@@ -125,11 +136,7 @@ test('a message held for review says so, offers no retry, and arrives once a mod
   await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'hi' })).toBeVisible();
   await bob.page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Alice/ }).click();
   await expect(messages(bob.page)).toContainText('hi');
-  // The e2e server holds the fourth link message within an hour (SPAM_MAX_LINKS_PER_HOUR=3).
-  for (const index of [1, 2, 3]) {
-    await send(alice, `link ${index} https://example.com/${index}`);
-    await expect(messages(alice.page).locator('li[data-seq]', { hasText: `link ${index}` })).toBeVisible();
-  }
+  await spendLinkAllowance(alice);
   await send(alice, 'one link too many https://example.com/4');
   const held = messages(alice.page).locator('[data-outbox="held"]');
   await expect(held).toContainText('Held for review by a moderator');
@@ -156,11 +163,7 @@ test('a held message a moderator discards says it was not sent, at once or when 
   await openChatWith(alice, bob.handle);
   await send(alice, 'hi');
   await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'hi' })).toBeVisible();
-  // The fourth link message within an hour is held (SPAM_MAX_LINKS_PER_HOUR=3 on the e2e server).
-  for (const index of [1, 2, 3]) {
-    await send(alice, `link ${index} https://example.com/${index}`);
-    await expect(messages(alice.page).locator('li[data-seq]', { hasText: `link ${index}` })).toBeVisible();
-  }
+  await spendLinkAllowance(alice);
   const outbox = (text: string) => messages(alice.page).locator('[data-outbox]', { hasText: text });
   const tag = alice.handle;
   await send(alice, `first to go ${tag} https://example.com/4`);
@@ -193,11 +196,7 @@ test('a held first message to someone new stays in sight after a reload: listed,
   const bob = await signUp(browser, 'bob', 'Bob', errors);
   const carol = await signUp(browser, 'carol', 'Carol', errors);
   await openChatWith(alice, bob.handle);
-  // Three links within the hour pass (SPAM_MAX_LINKS_PER_HOUR=3 on the e2e server); the next is held.
-  for (const index of [1, 2, 3]) {
-    await send(alice, `link ${index} https://example.com/${index}`);
-    await expect(messages(alice.page).locator('li[data-seq]', { hasText: `link ${index}` })).toBeVisible();
-  }
+  await spendLinkAllowance(alice);
   await openChatWith(alice, carol.handle);
   await send(alice, 'first words to carol https://example.com/c');
   const held = messages(alice.page).locator('[data-outbox]', { hasText: 'first words to carol' });
