@@ -1,6 +1,6 @@
 'use client';
 
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { problemInWords } from '@/lib/form-problems';
 import { type NotificationSettingsView, quietHoursSchema } from '@/lib/schemas';
@@ -40,6 +40,7 @@ export function NotificationSettingsPanel() {
     }
   }
 
+  const saveQuiet = useRef<HTMLButtonElement>(null);
   const failed = (failure: unknown) => setError((failure as Error).message);
 
   function saveQuietHours(event: FormEvent<HTMLFormElement>) {
@@ -79,11 +80,12 @@ export function NotificationSettingsPanel() {
             <input type="time" name="start" required defaultValue={settings.quietHours?.start ?? '22:00'} aria-label="Quiet hours start" className="rounded border border-slate-300 px-1" />
             <span>to</span>
             <input type="time" name="end" required defaultValue={settings.quietHours?.end ?? '07:00'} aria-label="Quiet hours end" className="rounded border border-slate-300 px-1" />
-            <button type="submit" className="rounded border border-slate-300 px-2 py-0.5">
+            <button ref={saveQuiet} type="submit" className="rounded border border-slate-300 px-2 py-0.5">
               Save quiet hours
             </button>
             {settings.quietHours && (
-              <button type="button" onClick={() => void save({ quietHours: null })} className="text-indigo-700 underline">
+              // Gone once off: focus moves to the button beside it rather than to the page.
+              <button type="button" onClick={() => void save({ quietHours: null }).then(() => saveQuiet.current?.focus())} className="text-indigo-700 underline">
                 Turn quiet hours off
               </button>
             )}

@@ -17,6 +17,7 @@ export function PasswordForm() {
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
+    if (busy) return;
     setError(null);
     setDone(false);
     // The server's own schema, so a too-short password is named here before any round trip.
@@ -53,7 +54,8 @@ export function PasswordForm() {
             Password changed. Other devices were signed out.
           </p>
         )}
-        <button type="submit" disabled={busy} className="rounded bg-indigo-700 px-3 py-2 font-medium text-white disabled:opacity-60">
+        {/* aria-disabled, not disabled: a disabled button drops the keyboard focus to the page. */}
+        <button type="submit" aria-disabled={busy || undefined} className="rounded bg-indigo-700 px-3 py-2 font-medium text-white aria-disabled:opacity-60">
           Change password
         </button>
       </form>

@@ -319,5 +319,11 @@ test('the group forms and quiet hours say what is wrong in words, before asking 
   await page.getByLabel('Quiet hours end').fill('08:00');
   await page.getByRole('button', { name: 'Save quiet hours' }).click();
   await expect(page.getByRole('region', { name: 'Notifications' }).getByRole('alert')).toHaveText('The quiet time must end at another time than it starts.');
+  // Set, then turned off: the button goes, and focus moves beside it rather than to the page.
+  await page.getByLabel('Quiet hours end').fill('09:00');
+  await page.getByRole('button', { name: 'Save quiet hours' }).click();
+  await page.getByRole('button', { name: 'Turn quiet hours off' }).click();
+  await expect(page.getByRole('button', { name: 'Turn quiet hours off' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Save quiet hours' })).toBeFocused();
   expect(errors.list).toEqual([]);
 });

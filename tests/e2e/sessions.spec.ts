@@ -81,6 +81,8 @@ test('changing the password in settings signs the other devices out; the new pas
   await form.getByLabel('New password').fill(newPassword);
   await form.getByRole('button', { name: 'Change password' }).click();
   await expect(form.getByRole('alert')).toHaveText('The current password is wrong.');
+  // The button keeps the focus while the server is asked (a disabled one would drop it to the page).
+  await expect(form.getByRole('button', { name: 'Change password' })).toBeFocused();
 
   await form.getByLabel('Current password').fill(PASSWORD);
   await form.getByRole('button', { name: 'Change password' }).click();
