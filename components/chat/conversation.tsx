@@ -1,6 +1,6 @@
 'use client';
 
-import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, apiFetch } from '@/lib/api-client';
 import type { OutboxItem } from '@/lib/outbox';
 import { readingPlaceKey } from '@/lib/reading-place';
@@ -253,8 +253,14 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   // A direct conversation (or a first message) with someone I blocked: they cannot be written to.
   const peerHandle = draftPeer?.handle ?? (room?.kind === 'direct' ? room.members.find((member) => member.handle !== me.handle)?.handle : undefined);
   const blockedPeer = useChat((state) => (peerHandle && state.blocked?.includes(peerHandle) ? peerHandle : null));
-  const nameOf = (handle: string) =>
-    room?.members.find((member) => member.handle === handle)?.displayName ?? (request?.from?.handle === handle ? request.from.displayName : (people[handle] ?? handle));
+  // One function while the names it reads stay the same, so a message row re-renders only when it changes.
+  const members = room?.members;
+  const requester = request?.from;
+  const nameOf = useCallback(
+    (handle: string) =>
+      members?.find((member) => member.handle === handle)?.displayName ?? (requester?.handle === handle ? requester.displayName : (people[handle] ?? handle)),
+    [members, requester, people],
+  );
   // Someone who has left the group still wrote, quoted or reacted to what is shown: ask for their name
   // rather than show their handle.
   useEffect(() => {

@@ -1,6 +1,6 @@
 'use client';
 
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { memo, type ReactNode, useEffect, useRef, useState } from 'react';
 import { fullDateTime, timeOf } from '@/lib/dates';
 import { humanSize } from '@/lib/file-size';
 import { linkify } from '@/lib/linkify';
@@ -217,7 +217,7 @@ export function StatusIcon({ label, status = statusOf(label) }: { label: string;
  * after it in the run are indented under it. A deleted one keeps its place: "Message deleted" (by its
  * sender) or "Message removed" (by a moderator).
  */
-export function MessageItem({
+export const MessageItem = memo(function MessageItem({
   message,
   mine,
   status,
@@ -268,7 +268,7 @@ export function MessageItem({
       </div>
     </li>
   );
-}
+});
 
 /**
  * A message still in the outbox: waiting for the connection or on its way (it goes by itself);

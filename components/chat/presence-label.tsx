@@ -1,5 +1,6 @@
 'use client';
 
+import { dateOf, sameDay, timeOf } from '@/lib/dates';
 import type { PresenceStatus } from '@/lib/schemas';
 
 /** "Online", or "Last seen 14:02" (with the date when it was not today). */
@@ -8,9 +9,8 @@ export function presenceText(status: PresenceStatus | undefined): string | null 
   if (status.status === 'online') return 'Online';
   if (!status.lastSeenAt) return 'Offline';
   const seen = new Date(status.lastSeenAt);
-  const sameDay = seen.toDateString() === new Date().toDateString();
-  const time = seen.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return `Last seen ${sameDay ? time : `${seen.toLocaleDateString()} ${time}`}`;
+  const time = timeOf(seen);
+  return `Last seen ${sameDay(seen, new Date()) ? time : `${dateOf(seen)} ${time}`}`;
 }
 
 export function PresenceDot({ status }: { status: PresenceStatus | undefined }) {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect } from 'react';
-import { sameDay, timeOf } from '@/lib/dates';
+import { sameDay, shortDate, timeOf } from '@/lib/dates';
 import { excerptOf } from '@/lib/message-excerpt';
 import { shownPresence, sortRooms } from '@/lib/stores/chat-store';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
@@ -12,7 +12,7 @@ import { roomTitle } from './room-title';
 // Today's activity by time, older by date, as in the usual messengers.
 const whenOf = (iso: string) => {
   const at = new Date(iso);
-  return sameDay(at, new Date()) ? timeOf(at) : at.toLocaleDateString([], { day: 'numeric', month: 'short' });
+  return sameDay(at, new Date()) ? timeOf(at) : shortDate(at);
 };
 
 export function RoomList() {
