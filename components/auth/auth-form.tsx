@@ -35,7 +35,8 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
       // The server names why it refused (limited, suspended, banned); a plain miss is CredentialsSignin.
       if (!result) throw new Error(signInErrorText(''));
       if (result.error) throw new Error(signInErrorText(result.error));
-      window.location.assign('/');
+      // Replace: Back from the chat leaves the app rather than showing this form again.
+      window.location.replace('/');
     } catch (failure) {
       setError((failure as Error).message);
       setBusy(false);

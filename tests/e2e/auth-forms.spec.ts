@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { PASSWORD, signUp } from './helpers';
+import { PASSWORD, signUp, trackPageErrors } from './helpers';
 
 test('before the script has loaded (JavaScript disabled), signing in never puts the password in the URL', async ({ browser }) => {
   const { handle } = await signUp(browser, 'nojs', 'No Script');
@@ -33,4 +33,27 @@ test('a session ended elsewhere lands on sign-in with the reason', async ({ brow
   expect((await page.request.delete(`/api/v1/sessions/${current.id}`)).ok()).toBe(true);
   await expect(page).toHaveURL(/\/signin\?reason=ended/);
   await expect(page.getByRole('status')).toContainText('You were signed out');
+});
+
+test('signed in, sign-in and sign-up lead to the chat, and Back after signing in does not return to the form', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { handle, page } = await signUp(browser, 'back', 'Back Again', errors);
+  for (const path of ['/signin', '/signup']) {
+    await page.goto(path);
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  }
+
+  const laptop = await (await browser.newContext()).newPage();
+  errors.watch(laptop);
+  await laptop.goto('/');
+  await expect(laptop).toHaveURL(/\/signin$/);
+  await laptop.getByLabel('Username').fill(handle);
+  await laptop.getByLabel('Password').fill(PASSWORD);
+  await laptop.getByRole('button', { name: 'Sign in' }).click();
+  await expect(laptop.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await laptop.goBack();
+  expect(laptop.url()).not.toContain('/signin');
+  await expect(laptop.getByLabel('Password')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
 });
