@@ -106,10 +106,10 @@ function GroupInvite({ request, onGone }: { request: MessageRequest; onGone: (no
         <p className="truncate text-slate-700">{`invites you to the group "${request.group}"`}</p>
         <div className="mt-1 flex gap-2">
           <button type="button" onClick={() => void answer('accept')} className="rounded bg-indigo-700 px-2 text-white">
-            Accept
+            Accept<span className="sr-only">{` the invite to "${request.group}"`}</span>
           </button>
           <button type="button" onClick={() => void answer('decline')} className="rounded border border-slate-400 px-2 text-slate-900">
-            Decline
+            Decline<span className="sr-only">{` the invite to "${request.group}"`}</span>
           </button>
         </div>
         {error && <p role="alert" className="text-red-700">{error}</p>}

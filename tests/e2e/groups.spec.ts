@@ -191,13 +191,14 @@ test('declining an invite moves focus to the next one, and a lapsed invite leave
   const invite = (group: string) => invites.getByRole('listitem').filter({ hasText: `invites you to the group "${group}"` });
   await expect(invites.getByRole('listitem')).toHaveCount(3);
 
-  await invite('Third').getByRole('button', { name: 'Decline' }).click();
+  // Each invite's buttons say which group they answer: a screen reader's button list tells them apart.
+  await invites.getByRole('button', { name: 'Decline the invite to "Third"', exact: true }).click();
   await expect(invite('Third')).toHaveCount(0);
   await expect(invites.getByRole('listitem').first().getByRole('button', { name: 'Accept' })).toBeFocused();
 
   // Alice leaves "First": her invite lapses, and Carol's tab is not told.
   expect((await alice.page.request.delete(`/api/v1/groups/${first}/users/${alice.handle}`)).status()).toBe(200);
-  await invite('First').getByRole('button', { name: 'Accept' }).click();
+  await invites.getByRole('button', { name: 'Accept the invite to "First"', exact: true }).click();
   await expect(invites.getByRole('alert')).toHaveText('This invite is no longer open.');
   await expect(invite('First')).toHaveCount(0);
   await expect(invite('Second')).toBeVisible();
