@@ -20,7 +20,8 @@ import { eitherBlocked } from './block-relations';
  *    unread counts leave out what the viewer's blocked people wrote, and no viewer sees the reactions of
  *    people they blocked, nor the words of theirs a reply quotes (messages/chat-message.ts, push-message.ts).
  * 4. Someone joins a group outright only when added by a peer; anyone else gets an invite, and nothing
- *    flows either way until they accept (they are not a member). Nobody adds across a block.
+ *    flows either way until they accept (they are not a member). Nobody adds across a block, nor a
+ *    banned account.
  * The SQL fast paths (group commit, unread, contacts) build their conditions from the fragments below.
  */
 
@@ -207,8 +208,9 @@ export async function messageAudience(db: DbClient, roomId: string, senderId: st
   return members.map((member) => member.userId);
 }
 
-/** How `userId` may enter a group `actorId` adds them to (rule 4). */
+/** How `userId` may enter a group `actorId` adds them to (rule 4); a banned account enters none. */
 export async function groupEntry(db: DbClient, actorId: string, userId: string): Promise<'member' | 'invite' | 'refused'> {
-  if (await eitherBlocked(db, actorId, userId)) return 'refused';
+  const banned = await db.user.count({ where: { id: userId, bannedAt: { not: null } } });
+  if (banned > 0 || (await eitherBlocked(db, actorId, userId))) return 'refused';
   return (await peerIds(db, actorId)).includes(userId) ? 'member' : 'invite';
 }

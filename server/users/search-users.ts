@@ -3,10 +3,10 @@ import { getDb } from '../runtime';
 import { toPublicUser } from './public-user';
 import { userMatch } from './user-match';
 
-/** Finds other users by handle or display name, for starting a conversation. */
+/** Finds other users by handle or display name, for starting a conversation; a banned account is not offered. */
 export async function searchUsers(actor: Actor, query: string) {
   const users = await getDb().user.findMany({
-    where: { id: { not: actor.userId }, ...userMatch(query) },
+    where: { id: { not: actor.userId }, bannedAt: null, ...userMatch(query) },
     orderBy: { handle: 'asc' },
     take: 20,
   });

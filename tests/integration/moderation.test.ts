@@ -279,6 +279,23 @@ describe('reports and moderation', () => {
     expect((await api(server.url, '/api/v1/me', { token: other.token })).status).toBe(200);
   });
 
+  it('a banned account leaves people search and cannot be added to a group or invited to one', async () => {
+    const [alice, bob, mallory] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob'), createUser(server.url, 'mallory')]);
+    // Mallory is Alice's peer (she would be added outright) and a stranger to Bob (he would invite her).
+    await createGroup(alice, 'before the ban', [mallory]);
+    const found = async () => (await api(server.url, `/api/v1/users?q=${mallory.handle}`, { token: bob.token })).body.users.map((user: { handle: string }) => user.handle);
+    expect(await found()).toEqual([mallory.handle]);
+    expect(await api(server.url, `/api/v1/admin/users/${mallory.handle}/ban`, { token: admin.token, body: { reason: 'spam ring' } })).toMatchObject({ status: 200 });
+
+    expect(await found()).toEqual([]);
+    const refused = { status: 403, body: { error: { code: 'forbidden', message: `You cannot add @${mallory.handle}.` } } };
+    for (const owner of [alice, bob]) {
+      expect(await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'after the ban', members: [mallory.handle] } })).toMatchObject(refused);
+      const group = await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'later', members: [] } });
+      expect(await api(server.url, `/api/v1/groups/${group.body.room.id}/users`, { token: owner.token, body: { handle: mallory.handle } })).toMatchObject(refused);
+    }
+  });
+
   it('searches people and rooms for admins', async () => {
     const [alice, bob] = await Promise.all([createUser(server.url, 'alice', 'Findable Alice'), createUser(server.url, 'bob')]);
     const name = `room ${Date.now().toString(36)}`;
