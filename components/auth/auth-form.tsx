@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { signIn } from 'next-auth/react';
 import { type FormEvent, useEffect, useState } from 'react';
 import { problemInWords } from '@/lib/form-problems';
+import { fullDateTime } from '@/lib/dates';
 import { forgetOfflineCopies } from '@/lib/offline-copy';
 import { signUpSchema } from '@/lib/schemas';
 import { signInErrorText } from '@/lib/sign-in-errors';
@@ -14,6 +15,18 @@ const copy = {
   signin: { title: 'Sign in to Relay', submit: 'Sign in', switchText: 'New here?', switchLink: 'Create an account', switchHref: '/signup', self: '/signin' },
   signup: { title: 'Create your Relay account', submit: 'Create account', switchText: 'Have an account?', switchLink: 'Sign in', switchHref: '/signin', self: '/signup' },
 };
+
+/**
+ * "Suspended until …": next-auth's error is a bare code, so the end is asked of `POST /tokens` with the same
+ * credentials (it names it only to the right password). Should the suspension have just ended, that call
+ * makes a token nobody holds; the form then says to try again.
+ */
+async function suspensionText(username: string, password: string) {
+  const response = await fetch('/api/v1/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }).catch(() => null);
+  const until = (await response?.json().catch(() => null))?.error?.suspendedUntil;
+  if (typeof until === 'string') return `This account is suspended until ${fullDateTime(new Date(until))}.`;
+  return response?.ok ? 'The suspension has just ended: sign in again.' : signInErrorText('Suspended');
+}
 
 export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -34,6 +47,7 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
       const result = await signIn('credentials', { username, password, redirect: false });
       // The server names why it refused (limited, suspended, banned); a plain miss is CredentialsSignin.
       if (!result) throw new Error(signInErrorText(''));
+      if (result.error === 'Suspended') throw new Error(await suspensionText(username, password));
       if (result.error) throw new Error(signInErrorText(result.error));
       // Replace: Back from the chat leaves the app rather than showing this form again.
       window.location.replace('/');

@@ -6,9 +6,14 @@ import { getDb } from '../runtime';
 import { guardSignIn } from '../safety/rate-limits';
 
 /** A correct password for an account that may not sign in now; `lockout` says which kind (the wire sees a plain 403). */
+/** A correct password for a locked account; a suspension's error carries its end (`suspendedUntil`, ISO). */
 export class AccountLockedError extends AppError {
-  constructor(readonly lockout: 'banned' | 'suspended', message: string) {
-    super('forbidden', message);
+  constructor(
+    readonly lockout: 'banned' | 'suspended',
+    message: string,
+    until?: Date,
+  ) {
+    super('forbidden', message, until ? { suspendedUntil: until.toISOString() } : {});
   }
 }
 
@@ -32,7 +37,7 @@ async function checkCredentials(input: z.infer<typeof credentialsSchema>) {
   }
   if (user.bannedAt) throw new AccountLockedError('banned', 'This account has been banned.');
   if (user.suspendedUntil && user.suspendedUntil.getTime() > Date.now()) {
-    throw new AccountLockedError('suspended', `This account is suspended until ${user.suspendedUntil.toISOString()}.`);
+    throw new AccountLockedError('suspended', `This account is suspended until ${user.suspendedUntil.toISOString()}.`, user.suspendedUntil);
   }
   return user;
 }

@@ -106,6 +106,12 @@ test('from a report a moderator suspends its sender for a day (the report stays 
   // Her tabs are signed out at once; the report stays for the message itself.
   await expect(alice.page).toHaveURL(/\/signin/);
   await expect(report).toHaveCount(1);
+  // Signing in meanwhile says until when: a day from now, with its date.
+  await alice.page.getByLabel('Username').fill(alice.handle);
+  await alice.page.getByLabel('Password').fill('correct horse battery');
+  await alice.page.getByRole('button', { name: 'Sign in' }).click();
+  const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric' });
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'This account is suspended until' })).toContainText(tomorrow);
 
   // Restored, she writes again; a ban from the new report closes it and her earlier one too.
   await mod.page.getByLabel('Search people and rooms').fill(alice.handle);

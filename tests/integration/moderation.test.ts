@@ -202,6 +202,8 @@ describe('reports and moderation', () => {
     const suspended = await statusOf();
     expect(suspended).toMatchObject({ handle: eve.handle, role: 'user', status: 'suspended' });
     expect(Math.abs(new Date(suspended.suspendedUntil).getTime() - (Date.now() + 3_600_000))).toBeLessThan(60_000);
+    // The refusal says until when, to the right password only (the sign-in form shows it).
+    expect(refused.body.error.suspendedUntil).toBe(suspended.suspendedUntil);
     // Nobody else was affected.
     expect(friendSocket.connected).toBe(true);
     expect((await api(server.url, '/api/v1/rooms', { token: friend.token })).status).toBe(200);
