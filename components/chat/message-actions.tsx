@@ -27,11 +27,12 @@ export type MessageAction = {
 const live = (message: ChatMessage) => !message.deleted && message.kind !== 'system';
 
 export const messageActions: MessageAction[] = [
-  { id: 'report', label: 'Report message', available: ({ mine, message }) => !mine && !message.deleted, Panel: ReportPanel },
   { id: 'reply', label: 'Reply', available: ({ message }) => live(message), run: ({ message }, { store }) => store.getState().setReplyingTo(message) },
   { id: 'react', label: 'React', available: ({ message }) => live(message), Panel: ReactPanel },
   { id: 'edit', label: 'Edit', available: ({ mine, message }) => mine && live(message), Panel: EditPanel },
   { id: 'delete', label: 'Delete', available: ({ mine, message }) => mine && live(message), Panel: DeletePanel },
+  // Last, as in other chat apps: the everyday actions come first, and a report is never picked by mistake.
+  { id: 'report', label: 'Report message', available: ({ mine, message }) => !mine && !message.deleted, Panel: ReportPanel },
 ];
 
 /** The "⋯" button on a message and the menu it opens; keyboard: Enter/Space opens, Escape closes, arrows move. */
@@ -77,7 +78,8 @@ export function MessageActions({ context, align }: { context: MessageActionConte
           aria-haspopup="true"
           aria-expanded={open}
           onClick={() => setOpen(!open)}
-          className="rounded px-1.5 text-sm leading-5 text-slate-600 hover:bg-slate-200 md:opacity-0 md:group-hover:opacity-100 md:focus:opacity-100 aria-expanded:opacity-100"
+          // 28 px square: above WCAG 2.2's 24 px target size, and easy for a thumb.
+          className="inline-flex h-7 w-7 items-center justify-center rounded text-base text-slate-600 hover:bg-slate-200 md:opacity-0 md:group-hover:opacity-100 md:focus:opacity-100 aria-expanded:opacity-100"
         >
           ⋯
         </button>
@@ -85,7 +87,7 @@ export function MessageActions({ context, align }: { context: MessageActionConte
           <div
             ref={menu}
             onKeyDown={onKeyDown}
-            className={`absolute top-6 z-20 min-w-40 rounded-md border border-slate-200 bg-surface py-1 text-sm shadow-lg ${align === 'end' ? 'right-0' : 'left-0'}`}
+            className={`absolute top-8 z-20 min-w-40 rounded-md border border-slate-200 bg-surface py-1 text-sm shadow-lg ${align === 'end' ? 'right-0' : 'left-0'}`}
           >
             {actions.map((action) => (
               <button key={action.id} type="button" onClick={() => choose(action)} className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 focus:bg-slate-100">

@@ -276,3 +276,18 @@ test('search results shown while their messages change follow them: a deleted on
   await expect(results.filter({ hasText: `third ${word}` }).locator('mark')).toHaveText(word);
   expect(errors.list).toEqual([]);
 });
+
+test('the message actions button is big enough to hit, and its menu puts Reply first and Report last', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { bob } = await acceptedChat(browser, errors, 'hello there');
+  const button = row(bob.page, 'hello there').getByRole('button', { name: 'Message actions' });
+  await button.click();
+  // WCAG 2.2 target size: at least 24 × 24 CSS pixels.
+  const box = (await button.boundingBox())!;
+  expect(box.width).toBeGreaterThanOrEqual(24);
+  expect(box.height).toBeGreaterThanOrEqual(24);
+  const items = row(bob.page, 'hello there').getByRole('button').filter({ hasNotText: '⋯' });
+  await expect(items).toHaveText(['Reply', 'React', 'Report message']);
+  await expect(items.first()).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
