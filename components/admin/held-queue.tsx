@@ -5,7 +5,16 @@ import { type Act, send } from '../ui/use-api-list';
 import { useModerationList } from './moderation-changes';
 import { ReasonField, useReason } from './reason-field';
 
-type Held = { id: string; sender: string | null; body: string; reason: string; createdAt: string };
+type Held = {
+  id: string;
+  sender: string | null;
+  to: { kind: 'direct'; handle: string | null } | { kind: 'group'; name: string };
+  body: string;
+  reason: string;
+  createdAt: string;
+};
+
+const recipient = (to: Held['to']) => (to.kind === 'group' ? `the group "${to.name}"` : `@${to.handle}`);
 
 /** Messages the spam checks held back: release into the conversation, or discard. */
 export function HeldQueue() {
@@ -28,7 +37,7 @@ function HeldItem({ item, act }: { item: Held; act: Act }) {
   return (
     <li className="space-y-1">
       <p>
-        <strong>@{item.sender}</strong> ({item.reason}): {item.body}
+        <strong>@{item.sender}</strong> to {recipient(item.to)} ({item.reason}): {item.body}
       </p>
       <div className="flex items-end gap-2">
         <div className="grow">

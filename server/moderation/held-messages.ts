@@ -14,11 +14,21 @@ export async function listHeld(actor: Actor) {
   requireAdmin(actor);
   const db = getDb();
   const held = await db.heldMessage.findMany({ where: { status: 'held' }, orderBy: { createdAt: 'asc' }, take: 100 });
-  const handleOf = await handlesById(db, held.map((item) => item.senderId));
+  const rooms = new Map(
+    (await db.room.findMany({ where: { id: { in: held.flatMap((item) => item.roomId ?? []) } }, select: { id: true, kind: true, name: true, directKey: true } })).map((room) => [room.id, room]),
+  );
+  // Whom each was for: the recipient of a first message, the other person of a direct room, or the group.
+  const recipientOf = (item: (typeof held)[number]) => {
+    if (!item.roomId) return item.recipientId;
+    const room = rooms.get(item.roomId);
+    return room?.kind === 'direct' ? (room.directKey?.split(':').find((id) => id !== item.senderId) ?? item.senderId) : null;
+  };
+  const handleOf = await handlesById(db, held.flatMap((item) => [item.senderId, recipientOf(item) ?? []].flat()));
   return held.map((item) => ({
     id: item.id,
     sender: handleOf.get(item.senderId) ?? null,
     roomId: item.roomId,
+    to: recipientOf(item) ? { kind: 'direct' as const, handle: handleOf.get(recipientOf(item)!) ?? null } : { kind: 'group' as const, name: rooms.get(item.roomId!)?.name ?? '' },
     body: item.body,
     reason: item.reason,
     createdAt: item.createdAt.toISOString(),

@@ -145,6 +145,8 @@ test('a message held for review says so, offers no retry, and arrives once a mod
 
   await mod.page.goto('/admin');
   const queued = mod.page.getByRole('list', { name: 'Held messages' }).getByRole('listitem').filter({ hasText: 'one link too many' });
+  // The moderator sees whom it was for.
+  await expect(queued).toContainText(`@${alice.handle} to @${bob.handle}`);
   await queued.getByRole('button', { name: 'Release' }).click();
   await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
   await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'one link too many' })).toHaveCount(1);

@@ -54,8 +54,10 @@ describe('links held for review', () => {
     expect(queue.status).toBe(200);
     const mine = (queue.body.held as any[]).filter((item) => item.sender === newbie.handle);
     expect(mine.map((item) => item.body).sort()).toEqual([...bodies].sort());
+    // Each says whom it was for: no conversation exists yet to name.
+    expect(Object.fromEntries(mine.map((item) => [item.body, item.to]))).toEqual(Object.fromEntries(bodies.map((body, index) => [body, { kind: 'direct', handle: strangers[index].handle }])));
     for (const item of mine) {
-      expect(Object.keys(item).sort()).toEqual(['body', 'createdAt', 'id', 'reason', 'roomId', 'sender']);
+      expect(Object.keys(item).sort()).toEqual(['body', 'createdAt', 'id', 'reason', 'roomId', 'sender', 'to']);
       expect(item.reason).toBe('link from a new account');
     }
     const idOf = (index: number) => mine.find((item) => item.body === bodies[index]).id;
@@ -105,6 +107,7 @@ describe('links held for review', () => {
 
     const queued = (await api(server.url, '/api/v1/admin/held', { token: admin.token })).body.held.filter((item: any) => item.sender === newbie.handle);
     expect(queued.map((item: any) => [item.roomId, item.body]).sort()).toEqual([[roomId, 'look https://example.com/x'], [roomId, 'www.example.com']].sort());
+    for (const item of queued) expect(item.to).toEqual({ kind: 'group', name: 'links' });
     const release = await api(server.url, `/api/v1/admin/held/${queued.find((item: any) => item.body.startsWith('look')).id}`, { token: admin.token, body: { action: 'release' } });
     expect(release).toMatchObject({ status: 200, body: { ok: true, message: { roomId, sender: newbie.handle, clientMsgId: 'g-link' } } });
     await waitFor(() => bobInbox.received.some((m) => m.id === release.body.message.id), 5000, 'bob gets the released message');
