@@ -4,6 +4,8 @@
 // same run and browser: a bare page on bare Socket.IO (bench/lib/bare-page-server.ts) getting the same
 // payloads at the same rate. Needs the production build, Postgres on 127.0.0.1 and a Redis of its own.
 // BENCH_CLIENT_APP: another checkout's build to measure (e.g. a worktree at an older commit).
+// BENCH_CLIENT_PROFILE=<file>: also a CPU profile of Relay's page over the measured window (its own
+// cost included, so that run's figures read high), and its top functions by self time.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -54,7 +56,8 @@ async function relayRun(browser: Browser) {
     await page.goto(`/c/${roomId}`);
     await page.getByRole('list', { name: 'Messages' }).getByText('hello').waitFor();
     const messages: ChatMessage[] = [];
-    const result = await measureIncoming(page, (index) => postToRelay(relay.url, alice, roomId, index).then((message) => (messages[index] = message).id), { warmup: WARMUP, count: COUNT, rate: RATE });
+    const post = (index: number) => postToRelay(relay.url, alice, roomId, index).then((message) => (messages[index] = message).id);
+    const result = await measureIncoming(page, post, { warmup: WARMUP, count: COUNT, rate: RATE, profile: process.env.BENCH_CLIENT_PROFILE });
     await context.close();
     return { result, messages, commit: relay.commit };
   } catch (error) {
@@ -123,6 +126,7 @@ function report(relay: IncomingResult, bare: IncomingResult, header: { commit: s
   const rows: [string, (result: IncomingResult) => number][] = [
     ['main-thread CPU (TaskDuration, thread time), ms', (result) => result.taskMs],
     ['of which script (ScriptDuration), ms', (result) => result.scriptMs],
+    ['of which style and layout, ms', (result) => result.layoutMs],
     ['main-thread tasks in wall time, ms', (result) => result.taskWallMs],
   ];
   const lags: [string, (result: IncomingResult) => number, boolean][] = [
@@ -132,7 +136,7 @@ function report(relay: IncomingResult, bare: IncomingResult, header: { commit: s
     ['each row after its POST answered, max, ms', (result) => result.rowLag.max, false],
   ];
   return [
-    `Incoming messages in an open conversation: ${COUNT} at ${RATE}/s (after ${WARMUP} to warm up), Relay ${header.commit}, ${new Date().toISOString().slice(0, 16)}Z`,
+    `Incoming messages in an open conversation: ${COUNT} at ${RATE}/s (after ${WARMUP} to warm up), Relay at ${header.commit}, ${new Date().toISOString().slice(0, 16)}Z`,
     `Machine: ${header.machine}; load ${header.load}; bench sent its latest POST ${ms(relay.sendLateMs)} ms (Relay) / ${ms(bare.sendLateMs)} ms (bare) late; page idle ${ms(relay.settleMs)} / ${ms(bare.settleMs)} ms after the last row`,
     '',
     '| per incoming message | Relay | bare page | Relay / bare |',
@@ -155,6 +159,10 @@ async function main() {
     const bare = await bareRun(browser, relay.messages);
     const text = report(relay.result, bare, { commit: relay.commit, machine: machine(browser.version()), load: loadavg().map((value) => value.toFixed(1)).join(' ') });
     console.log(text);
+    if (relay.result.profileTop) {
+      console.log(`Relay's page, self time over the window (profile in ${process.env.BENCH_CLIENT_PROFILE}):`);
+      for (const { name, selfMs } of relay.result.profileTop) console.log(`  ${selfMs.toFixed(0).padStart(6)} ms  ${name}`);
+    }
     writeFileSync(RESULTS, text);
     console.log(`written to ${path.relative(process.cwd(), RESULTS)}`);
   } finally {

@@ -11,7 +11,8 @@ export type RelayAt = { url: string; commit: string; process: ChildProcess; outp
  */
 export async function startRelayAt(dir: string, options: { port: number; databaseUrl: string; redisUrl: string }): Promise<RelayAt> {
   const url = `http://127.0.0.1:${options.port}`;
-  const commit = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  // The app's code: the last commit outside bench/ and docs/ (a bench commit on top changes nothing measured).
+  const commit = execFileSync('git', ['-C', dir, 'log', '-1', '--format=%h', '--', '.', ':(exclude)bench', ':(exclude)docs', ':(exclude)package.json'], { encoding: 'utf8' }).trim();
   // node itself, not the tsx CLI (which runs the app in a child): stopping it must stop the server.
   const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
     cwd: dir,

@@ -1,4 +1,5 @@
 import type { CDPSession, Page } from '@playwright/test';
+import { profilePage } from './page-profile';
 
 // What a page's main thread spends on messages pushed to it (bench/client-incoming.ts), measured the same
 // way on Relay's conversation and on the bare page: the page only has to hold an
@@ -13,6 +14,8 @@ export type IncomingResult = {
   /** Main-thread CPU per message (CDP TaskDuration and ScriptDuration in thread time), ms. */
   taskMs: number;
   scriptMs: number;
+  /** Style recalculation and layout (RecalcStyleDuration + LayoutDuration), ms per message. */
+  layoutMs: number;
   /** The same tasks in wall time (a task's time off the core included), ms per message. */
   taskWallMs: number;
   /** From the last POST's response until every row is in the DOM, ms: how far behind the page was. */
@@ -25,6 +28,8 @@ export type IncomingResult = {
   sendLateMs: number;
   /** From the last row until the page was idle (inside the measured window), ms. */
   settleMs: number;
+  /** With `profile`: the functions with the most self time in the measured window. */
+  profileTop?: { name: string; selfMs: number }[];
 };
 
 // Installed in the page: notes when each row not yet on screen first enters the DOM (epoch ms, the same
@@ -93,7 +98,7 @@ async function offer(post: Post, from: number, count: number, rate: number) {
  * main-thread time from the first POST until every row is in and the page is idle again, and how far
  * behind the last POST the rows came.
  */
-export async function measureIncoming(page: Page, post: Post, options: { warmup: number; count: number; rate: number }): Promise<IncomingResult> {
+export async function measureIncoming(page: Page, post: Post, options: { warmup: number; count: number; rate: number; profile?: string }): Promise<IncomingResult> {
   // Two sessions: the Performance domain reports thread time (CPU) or wall time, one per session.
   const cpu = await page.context().newCDPSession(page);
   const wall = await page.context().newCDPSession(page);
@@ -107,11 +112,16 @@ export async function measureIncoming(page: Page, post: Post, options: { warmup:
   await idle(page);
 
   const [cpuBefore, wallBefore] = await Promise.all([metrics(cpu), metrics(wall)]);
-  const { sent, sendLateMs } = await offer(post, options.warmup, options.count, options.rate);
-  await page.evaluate(`window.__incoming.until(${options.warmup + options.count})`);
-  const settleStart = performance.now();
-  await idle(page);
-  const settleMs = performance.now() - settleStart;
+  const run = async () => {
+    const offered = await offer(post, options.warmup, options.count, options.rate);
+    await page.evaluate(`window.__incoming.until(${options.warmup + options.count})`);
+    const settleStart = performance.now();
+    await idle(page);
+    return { ...offered, settleMs: performance.now() - settleStart };
+  };
+  // Profiled on request only: sampling costs the page time of its own.
+  const measured = options.profile ? await profilePage(wall, options.profile, run) : { result: await run(), top: undefined };
+  const { sent, sendLateMs, settleMs } = measured.result;
   const [cpuAfter, wallAfter] = await Promise.all([metrics(cpu), metrics(wall)]);
 
   const seen = new Map<string, number>(await page.evaluate('Array.from(window.__incoming.seen)'));
@@ -128,11 +138,13 @@ export async function measureIncoming(page: Page, post: Post, options: { warmup:
     rate: options.rate,
     taskMs: perMessage(cpuAfter, cpuBefore, 'TaskDuration'),
     scriptMs: perMessage(cpuAfter, cpuBefore, 'ScriptDuration'),
+    layoutMs: perMessage(cpuAfter, cpuBefore, 'RecalcStyleDuration') + perMessage(cpuAfter, cpuBefore, 'LayoutDuration'),
     taskWallMs: perMessage(wallAfter, wallBefore, 'TaskDuration'),
     lagMs: caughtUpAt - lastResponse,
     lagFromSendMs: caughtUpAt - lastSent,
     rowLag: { p50: rowLags[rowLags.length >> 1], max: rowLags[rowLags.length - 1] },
     sendLateMs,
     settleMs,
+    profileTop: measured.top,
   };
 }
