@@ -27,7 +27,6 @@ const APP = path.resolve(process.env.BENCH_CLIENT_APP ?? root);
 const DATABASE_URL = process.env.BENCH_CLIENT_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/relay_bench_client';
 const REDIS_URL = process.env.BENCH_CLIENT_REDIS_URL ?? 'redis://127.0.0.1:6395';
 const RESULTS = process.env.BENCH_CLIENT_RESULTS ?? path.join(root, 'bench/results/client-incoming.md');
-const PASSWORD = 'correct horse battery';
 
 const body = (index: number) => `bench message ${index}: an ordinary line of chat, long enough to wrap on a phone perhaps`;
 
@@ -43,15 +42,20 @@ async function acceptedPair(url: string) {
   return { alice, bob, roomId };
 }
 
+const DATABASE = new URL(DATABASE_URL).pathname.slice(1);
+
 async function relayRun(browser: Browser) {
-  await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS ${new URL(DATABASE_URL).pathname.slice(1)} WITH (FORCE)`);
-  await adminQuery(DATABASE_URL, `CREATE DATABASE ${new URL(DATABASE_URL).pathname.slice(1)}`);
+  await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await adminQuery(DATABASE_URL, `CREATE DATABASE ${DATABASE}`);
   execFileSync('redis-cli', ['-u', REDIS_URL, 'flushall'], { stdio: 'ignore' });
   const relay = await startRelayAt(APP, { port: PORT, databaseUrl: DATABASE_URL, redisUrl: REDIS_URL });
   try {
     const { alice, bob, roomId } = await acceptedPair(relay.url);
     const context = await browser.newContext({ baseURL: relay.url });
     const page = await context.newPage();
+    // A page that throws can look fast: its errors are reported with the figures.
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
     await signIn(page, bob);
     await page.goto(`/c/${roomId}`);
     await page.getByRole('list', { name: 'Messages' }).getByText('hello').waitFor();
@@ -59,19 +63,21 @@ async function relayRun(browser: Browser) {
     const post = (index: number) => postToRelay(relay.url, alice, roomId, index).then((message) => (messages[index] = message).id);
     const result = await measureIncoming(page, post, { warmup: WARMUP, count: COUNT, rate: RATE, profile: process.env.BENCH_CLIENT_PROFILE });
     await context.close();
+    if (errors.length > 0) console.error(`Relay's page threw ${errors.length} errors, first: ${errors[0]}`);
     return { result, messages, commit: relay.commit };
   } catch (error) {
     console.error(relay.output().split('\n').slice(-30).join('\n'));
     throw error;
   } finally {
     await relay.stop();
+    await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   }
 }
 
 async function signIn(page: Page, user: TestUser) {
   await page.goto('/signin');
   await page.getByLabel('Username').fill(user.handle);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
