@@ -1,33 +1,39 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { MessageRequest } from '@/lib/schemas';
 import { useChatClient, useChatStore } from '../providers/chat-provider';
 import { ConfirmButton } from './confirm-button';
+import { focusConversationList } from './list-focus';
 
 /** Above the composer of a message request: read it first, then accept, ignore, or block. */
 export function RequestBar({ request }: { request: MessageRequest }) {
   const store = useChatStore();
   const client = useChatClient();
   const [error, setError] = useState<string | null>(null);
+  const bar = useRef<HTMLElement>(null);
   const handle = request.from?.handle;
 
   async function answer(action: 'accept' | 'ignore' | 'block') {
     setError(null);
+    // Taken now: once answered, this bar and the focus on it go away.
+    const hadFocus = bar.current?.contains(document.activeElement) ?? false;
     try {
       if (action === 'block') await apiFetch('/api/v1/blocks', { method: 'POST', body: JSON.stringify({ handle }) });
       else await apiFetch(`/api/v1/requests/${request.roomId}/${action}`, { method: 'POST' });
-      await client?.refreshRooms();
-      // Accepted, it is now a conversation like any other and stays open; otherwise back to the list.
+      // Accepted, it is now a conversation like any other and stays open. Otherwise back to the list
+      // before the lists refresh (which would show it as "not available" for a moment), focus with it.
       if (action !== 'accept') store.getState().openRoom(null);
+      await client?.refreshRooms();
+      if (action !== 'accept' && hadFocus) setTimeout(focusConversationList, 0);
     } catch (failure) {
       setError((failure as Error).message);
     }
   }
 
   return (
-    <section aria-label="Message request" className="border-t border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950">
+    <section ref={bar} aria-label="Message request" className="border-t border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950">
       <p>
         <strong>{request.from?.displayName ?? 'Someone'}</strong> (@{handle}) wants to message you. They will not know you have read this until you accept.
       </p>

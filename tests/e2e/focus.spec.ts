@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { acceptedChat, PASSWORD, signUp, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, openChatWith, PASSWORD, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 // Keyboard and screen-reader users: closing a panel or a question puts focus back where it came from
 // (docs/client.md), never on <body>.
@@ -137,5 +137,31 @@ test('in Settings, unblocking someone moves focus to the next person in the list
   await page.keyboard.press('Enter');
   await expect(blocked.getByRole('listitem')).toHaveCount(0);
   await expect(page.getByRole('heading', { name: 'Blocked people' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+test('ignoring or blocking a request from the keyboard moves focus to the next request, and from the last to Find people', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  for (const [prefix, name] of [['alice', 'Alice'], ['carol', 'Carol']]) {
+    const sender = await signUp(browser, prefix, name, errors);
+    await openChatWith(sender, bob.handle);
+    await send(sender, `hello from ${name}`);
+  }
+  const requests = bob.page.getByRole('region', { name: 'Message requests' });
+  await expect(requests.getByRole('listitem')).toHaveCount(2);
+  const bar = bob.page.getByRole('region', { name: 'Message request', exact: true });
+
+  await requests.getByRole('button', { name: /Alice/ }).click();
+  await bar.getByRole('button', { name: 'Ignore' }).focus();
+  await bob.page.keyboard.press('Enter');
+  await expect(requests.getByRole('button', { name: /Carol/ })).toBeFocused();
+
+  await bob.page.keyboard.press('Enter');
+  await bar.getByRole('button', { name: 'Block', exact: true }).focus();
+  await bob.page.keyboard.press('Enter');
+  await expect(bar.getByRole('button', { name: /^Block @/ })).toBeFocused();
+  await bob.page.keyboard.press('Enter');
+  await expect(bob.page.getByLabel('Find people')).toBeFocused();
   expect(errors.list).toEqual([]);
 });
