@@ -88,6 +88,9 @@ export const attachmentIdsSchema = z
 export const roomIdSchema = z.string().min(1).max(64).regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
 
 export const userSearchSchema = z.object({ q: z.string().max(64).default('') });
+
+/** `GET /requests?status=`: the requests waiting (default), or the ones the caller ignored. */
+export const requestListSchema = z.object({ status: z.enum(['pending', 'ignored']).default('pending') });
 /** `GET /users?handles=a,b`: the names behind handles seen in a conversation (a member who has left it). */
 export const USER_LOOKUP_MAX = 50;
 export const userLookupSchema = z.strictObject({ handles: z.array(handleSchema).min(1).max(USER_LOOKUP_MAX) });
@@ -257,8 +260,8 @@ export const adminSearchSchema = z.object({ q: z.string().default('').transform(
 /** One emoji (one grapheme with a pictograph or a flag), as a reaction. */
 export const emojiSchema = z
   .string()
-  .min(1)
-  .max(32)
+  .min(1, 'must be one emoji')
+  .max(32, 'must be one emoji')
   .refine(
     (text) => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(text),
     'must be one emoji',

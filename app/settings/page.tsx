@@ -1,6 +1,7 @@
 import { redirect } from 'next/navigation';
 import { NotificationSettingsPanel } from '@/components/notifications/notification-settings-panel';
 import { BlockList } from '@/components/settings/block-list';
+import { IgnoredRequests } from '@/components/settings/ignored-requests';
 import { PasswordForm } from '@/components/settings/password-form';
 import { SessionList } from '@/components/settings/session-list';
 import { PageHeader } from '@/components/ui/page-header';
@@ -23,6 +24,7 @@ export default async function SettingsPage() {
       </Panel>
       <PasswordForm />
       <SessionList />
+      <IgnoredRequests />
       <BlockList />
     </main>
   );

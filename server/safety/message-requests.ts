@@ -4,10 +4,13 @@ import { messageInclude, toChatMessages } from '../messages/chat-message';
 import { roomMemberIds } from '../rooms/room-members';
 import { getBroadcaster, getDb } from '../runtime';
 
-/** First direct messages from people the caller has never talked with, waiting for a decision. */
-export async function listRequests(actor: Actor) {
+/**
+ * First direct messages from people the caller has never talked with, waiting for a decision; or, with
+ * `ignored`, the ones the caller ignored (to look back at, and still accept).
+ */
+export async function listRequests(actor: Actor, status: 'pending' | 'ignored' = 'pending') {
   const memberships = await getDb().roomMember.findMany({
-    where: { userId: actor.userId, request: 'pending' },
+    where: { userId: actor.userId, request: status },
     include: {
       room: {
         include: {

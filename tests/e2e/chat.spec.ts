@@ -86,3 +86,26 @@ test('keyboard only: Enter opens a conversation from the list, and "Skip to the 
   await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('typed without a mouse');
   expect(errors.list).toEqual([]);
 });
+
+test('an ignored request waits in Settings, where it can still be accepted, opening the conversation', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'remember me?');
+  const requests = bob.page.getByRole('region', { name: 'Message requests' });
+  await requests.getByRole('button', { name: /Alice/ }).click();
+  await bob.page.getByRole('region', { name: 'Message request', exact: true }).getByRole('button', { name: 'Ignore' }).click();
+  await expect(requests).toHaveCount(0);
+
+  await bob.page.getByRole('link', { name: 'Settings' }).click();
+  const ignored = bob.page.getByRole('list', { name: 'Ignored requests' });
+  await expect(ignored.getByRole('listitem')).toHaveCount(1);
+  await expect(ignored.getByRole('listitem')).toContainText('remember me?');
+  await ignored.getByRole('button', { name: `Accept @${alice.handle}` }).click();
+  await expect(bob.page).toHaveURL(/\/c\/[^/]+$/);
+  await expect(bob.page.getByRole('list', { name: 'Messages' })).toContainText('remember me?');
+  await send(bob, 'yes, hello again');
+  await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('yes, hello again');
+  expect(errors.list).toEqual([]);
+});

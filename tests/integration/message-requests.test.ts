@@ -63,9 +63,15 @@ describe('message requests', () => {
     await selfSentinel(server.url, carol, carolSocket);
     expect(carolUpdates).toEqual([]);
     expect((await api(server.url, `/api/v1/requests/${roomId}/ignore`, { token: bob.token, body: {} })).status).toBe(404);
+    // Bob can look back at what he ignored; Carol cannot see that he did.
+    const ignored = async (user: { token: string }) => (await api(server.url, '/api/v1/requests?status=ignored', { token: user.token })).body;
+    expect(await ignored(bob)).toEqual({ requests: [{ roomId, from: { handle: carol.handle, displayName: expect.any(String) }, lastMessage: expect.objectContaining({ body: 'psst' }), createdAt: expect.any(String) }] });
+    expect(await ignored(carol)).toEqual({ requests: [] });
+    expect(await api(server.url, '/api/v1/requests?status=maybe', { token: bob.token })).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
 
     expect((await api(server.url, `/api/v1/requests/${roomId}/accept`, { token: bob.token, body: {} })).status).toBe(200);
     expect(await roomIds(bob)).toContain(roomId);
+    expect(await ignored(bob)).toEqual({ requests: [] });
   });
 
   it('keeps a request out of search and Mentions until it is accepted, pending or ignored', async () => {
