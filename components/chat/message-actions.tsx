@@ -5,7 +5,7 @@ import { apiFetch } from '@/lib/api-client';
 import { problemInWords } from '@/lib/form-problems';
 import { lengthProblem } from '@/lib/message-length';
 import type { ChatClient } from '@/lib/realtime/chat-client';
-import { type ChatMessage, reportSchema } from '@/lib/schemas';
+import { type ChatMessage, emojiSchema, reportSchema } from '@/lib/schemas';
 import type { ChatStore } from '@/lib/stores/chat-store';
 import { isInvisible } from '@/lib/text-rules';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
@@ -175,6 +175,8 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
   const client = useChatClient();
   const me = useChat((state) => state.me.handle);
   const group = useRef<HTMLDivElement>(null);
+  const [other, setOther] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => group.current?.querySelector('button')?.focus(), []);
   const react = (emoji: string) => {
     const already = context.message.reactions?.some((reaction) => reaction.emoji === emoji && reaction.handles.includes(me)) ?? false;
@@ -191,6 +193,39 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
       <button type="button" onClick={close} className="rounded border border-slate-300 bg-surface px-2 text-xs">
         Cancel
       </button>
+      {/* Any other emoji, from the system's emoji keyboard (a phone's, Win+. or Ctrl+Cmd+Space) or pasted. */}
+      <form
+        className="flex basis-full items-center gap-1"
+        onSubmit={(event) => {
+          event.preventDefault();
+          const problem = problemInWords(emojiSchema, other.trim(), () => 'The reaction');
+          if (problem) setProblem(problem);
+          else react(other.trim());
+        }}
+      >
+        <label className="text-xs text-slate-700">
+          Other emoji
+          <input
+            value={other}
+            onChange={(event) => {
+              setOther(event.target.value);
+              setProblem(null);
+            }}
+            maxLength={32}
+            aria-invalid={problem !== null}
+            aria-describedby={problem ? `${context.message.id}-emoji-problem` : undefined}
+            className="ml-1 w-16 rounded border border-slate-300 px-1 text-lg"
+          />
+        </label>
+        <button type="submit" className="rounded border border-slate-300 bg-surface px-2 text-xs">
+          React
+        </button>
+        {problem && (
+          <p id={`${context.message.id}-emoji-problem`} role="alert" className="text-xs text-red-800">
+            {problem}
+          </p>
+        )}
+      </form>
     </div>
   );
 }

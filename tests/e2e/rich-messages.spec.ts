@@ -291,3 +291,19 @@ test('the message actions button is big enough to hit, and its menu puts Reply f
   await expect(items.first()).toBeFocused();
   expect(errors.list).toEqual([]);
 });
+
+test('any emoji can be a reaction: typed or pasted under "Other emoji", and anything else is refused in words', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'unicorns exist');
+  const message = await act(bob.page, 'unicorns exist', 'React');
+  const other = message.getByLabel('Other emoji');
+  await other.fill('abc');
+  await other.press('Enter');
+  await expect(message.getByRole('alert')).toHaveText('The reaction must be one emoji.');
+  await expect(other).toHaveAttribute('aria-invalid', 'true');
+  await other.fill('🦄');
+  await message.getByRole('button', { name: 'React', exact: true }).click();
+  await expect(row(alice.page, 'unicorns exist').getByRole('group', { name: 'Reactions' }).getByRole('button', { name: '🦄 1' })).toHaveAttribute('title', 'Bob reacted with 🦄');
+  await expect(row(bob.page, 'unicorns exist').getByRole('button', { name: '🦄 1' })).toHaveAttribute('aria-pressed', 'true');
+  expect(errors.list).toEqual([]);
+});
