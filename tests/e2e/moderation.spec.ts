@@ -76,6 +76,9 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   // The removed text stays in the audit log as evidence.
   await expect(rowOf('message.delete')).toContainText('something abusive');
   await expect(rowOf('user.ban')).toContainText('repeated abuse after warnings');
+  // Its cells are padded apart, or on a phone the columns run into each other.
+  const padding = await rowOf('user.ban').getByRole('cell').first().evaluate((cell) => parseFloat(getComputedStyle(cell).paddingRight));
+  expect(padding).toBeGreaterThanOrEqual(4);
   expect(errors.list).toEqual([]);
 });
 
