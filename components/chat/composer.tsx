@@ -204,6 +204,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   }, [sendWhenUploaded, uploading, failed]);
 
   const overLength = lengthProblem(body);
+  const left = lengthLeft(body);
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     // Blank or only invisible characters: nothing to send (the server would refuse it as empty).
@@ -296,7 +297,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           {overLength}
         </p>
       )}
-      {lengthLeft(body) && <p className="mb-1 text-right text-xs text-slate-600">{lengthLeft(body)}</p>}
+      {left && <p className="mb-1 text-right text-xs text-slate-600">{left}</p>}
       <div className="flex items-end gap-2">
         <label
           title={roomId ? 'Attach file' : cannotAttach}

@@ -6,6 +6,8 @@ import type { RoomSummary } from '@/lib/schemas';
 import { useChat } from '../providers/chat-provider';
 
 const APP_TITLE = 'Relay';
+/** How long a new count must hold before the tab shows it. */
+const BADGE_SETTLE_MS = 250;
 
 function icon(withDot: boolean) {
   const dot = withDot ? '<circle cx="25" cy="7" r="7" fill="#dc2626" stroke="#fff" stroke-width="2"/>' : '';
@@ -33,16 +35,22 @@ export function useTabBadge() {
   });
 
   useEffect(() => {
-    document.title = unread > 0 ? `(${unread}) ${APP_TITLE}` : APP_TITLE;
-    let link = document.querySelector<HTMLLinkElement>('link[rel="icon"][data-badge]');
-    if (!link) {
-      link = document.createElement('link');
-      link.rel = 'icon';
-      link.type = 'image/svg+xml';
-      link.dataset.badge = '';
-      document.head.appendChild(link);
-    }
-    link.href = icon(unread > 0);
+    // A message in the open conversation is unread only until it is read a moment later: settling first
+    // keeps a busy conversation from re-titling the tab and redrawing the favicon twice per message.
+    const settled = setTimeout(() => {
+      document.title = unread > 0 ? `(${unread}) ${APP_TITLE}` : APP_TITLE;
+      let link = document.querySelector<HTMLLinkElement>('link[rel="icon"][data-badge]');
+      if (!link) {
+        link = document.createElement('link');
+        link.rel = 'icon';
+        link.type = 'image/svg+xml';
+        link.dataset.badge = '';
+        document.head.appendChild(link);
+      }
+      const href = icon(unread > 0);
+      if (link.getAttribute('href') !== href) link.href = href;
+    }, BADGE_SETTLE_MS);
+    return () => clearTimeout(settled);
   }, [unread]);
 
   useEffect(() => () => void (document.title = APP_TITLE), []);
