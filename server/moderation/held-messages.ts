@@ -23,16 +23,20 @@ export async function listHeld(actor: Actor) {
     const room = rooms.get(item.roomId);
     return room?.kind === 'direct' ? (room.directKey?.split(':').find((id) => id !== item.senderId) ?? item.senderId) : null;
   };
-  const handleOf = await handlesById(db, held.flatMap((item) => [item.senderId, recipientOf(item) ?? []].flat()));
-  return held.map((item) => ({
-    id: item.id,
-    sender: handleOf.get(item.senderId) ?? null,
-    roomId: item.roomId,
-    to: recipientOf(item) ? { kind: 'direct' as const, handle: handleOf.get(recipientOf(item)!) ?? null } : { kind: 'group' as const, name: rooms.get(item.roomId!)?.name ?? '' },
-    body: item.body,
-    reason: item.reason,
-    createdAt: item.createdAt.toISOString(),
-  }));
+  const recipients = held.map(recipientOf);
+  const handleOf = await handlesById(db, [...held.map((item) => item.senderId), ...recipients.flatMap((id) => id ?? [])]);
+  return held.map((item, index) => {
+    const recipientId = recipients[index];
+    return {
+      id: item.id,
+      sender: handleOf.get(item.senderId) ?? null,
+      roomId: item.roomId,
+      to: recipientId ? { kind: 'direct' as const, handle: handleOf.get(recipientId) ?? null } : { kind: 'group' as const, name: rooms.get(item.roomId!)?.name ?? '' },
+      body: item.body,
+      reason: item.reason,
+      createdAt: item.createdAt.toISOString(),
+    };
+  });
 }
 
 /** Release puts the message into its conversation as if just sent; discard drops it. */
