@@ -1,5 +1,6 @@
 'use client';
 
+import { fullDateTime } from '@/lib/dates';
 import { Panel } from '../ui/panel';
 import { useModerationList } from './moderation-changes';
 
@@ -9,6 +10,8 @@ type Entry = {
   action: string;
   targetType: string;
   targetId: string;
+  /** What was acted on, in words ("a message by @bob in the group "Friends""). */
+  target: string;
   reason: string;
   details: Record<string, unknown>;
   createdAt: string;
@@ -40,14 +43,21 @@ export function AuditLog() {
           </tr>
         </thead>
         <tbody>
+          {entries.length === 0 && (
+            <tr>
+              <td colSpan={6} className="text-slate-600">
+                No moderator actions yet.
+              </td>
+            </tr>
+          )}
           {entries.map((entry) => (
             <tr key={entry.id} className="border-t border-slate-100">
-              <td>{new Date(entry.createdAt).toLocaleString()}</td>
+              <td>
+                <time dateTime={entry.createdAt}>{fullDateTime(new Date(entry.createdAt))}</time>
+              </td>
               <td>@{entry.actor}</td>
               <td>{entry.action}</td>
-              <td>
-                {entry.targetType} {entry.targetId}
-              </td>
+              <td>{entry.target}</td>
               <td>{entry.reason}</td>
               <td className="whitespace-pre-wrap break-words text-slate-600">{describe(entry.details)}</td>
             </tr>

@@ -4,7 +4,7 @@ import { isUniqueViolation } from '../db/errors';
 import { pushMessage } from '../messages/push-message';
 import { metrics } from '../ops/metrics';
 import { getBroadcaster, getDb } from '../runtime';
-import { handlesById } from '../users/handles-by-id';
+import { addresseesOf } from './addressees';
 import { recordAudit } from './record-audit';
 import { releaseHeld } from './release-held';
 import { requireAdmin } from './require-admin';
@@ -14,29 +14,16 @@ export async function listHeld(actor: Actor) {
   requireAdmin(actor);
   const db = getDb();
   const held = await db.heldMessage.findMany({ where: { status: 'held' }, orderBy: { createdAt: 'asc' }, take: 100 });
-  const rooms = new Map(
-    (await db.room.findMany({ where: { id: { in: held.flatMap((item) => item.roomId ?? []) } }, select: { id: true, kind: true, name: true, directKey: true } })).map((room) => [room.id, room]),
-  );
-  // Whom each was for: the recipient of a first message, the other person of a direct room, or the group.
-  const recipientOf = (item: (typeof held)[number]) => {
-    if (!item.roomId) return item.recipientId;
-    const room = rooms.get(item.roomId);
-    return room?.kind === 'direct' ? (room.directKey?.split(':').find((id) => id !== item.senderId) ?? item.senderId) : null;
-  };
-  const recipients = held.map(recipientOf);
-  const handleOf = await handlesById(db, [...held.map((item) => item.senderId), ...recipients.flatMap((id) => id ?? [])]);
-  return held.map((item, index) => {
-    const recipientId = recipients[index];
-    return {
-      id: item.id,
-      sender: handleOf.get(item.senderId) ?? null,
-      roomId: item.roomId,
-      to: recipientId ? { kind: 'direct' as const, handle: handleOf.get(recipientId) ?? null } : { kind: 'group' as const, name: rooms.get(item.roomId!)?.name ?? '' },
-      body: item.body,
-      reason: item.reason,
-      createdAt: item.createdAt.toISOString(),
-    };
-  });
+  const { to, handleOf } = await addresseesOf(db, held);
+  return held.map((item, index) => ({
+    id: item.id,
+    sender: handleOf.get(item.senderId) ?? null,
+    roomId: item.roomId,
+    to: to[index],
+    body: item.body,
+    reason: item.reason,
+    createdAt: item.createdAt.toISOString(),
+  }));
 }
 
 /** Release puts the message into its conversation as if just sent; discard drops it. */

@@ -1,6 +1,5 @@
 import type { Actor } from '../auth/authenticate';
 import { getDb } from '../runtime';
-import { handlesById } from '../users/handles-by-id';
 import { likeLiteral, userMatch } from '../users/user-match';
 import { requireAdmin } from './require-admin';
 
@@ -44,23 +43,5 @@ export async function searchRoomsAsAdmin(actor: Actor, query: string) {
     members: room.members.map((member) => member.user.handle),
     lastSeq: room.lastSeq,
     lastMessageAt: room.lastMessageAt.toISOString(),
-  }));
-}
-
-/** The audit log, newest first. Read-only: nothing in the API or the UI edits it. */
-export async function listAudit(actor: Actor) {
-  requireAdmin(actor);
-  const db = getDb();
-  const entries = await db.auditEntry.findMany({ orderBy: { createdAt: 'desc' }, take: 200 });
-  const handleOf = await handlesById(db, entries.map((entry) => entry.actorId));
-  return entries.map((entry) => ({
-    id: entry.id,
-    actor: handleOf.get(entry.actorId) ?? null,
-    action: entry.action,
-    targetType: entry.targetType,
-    targetId: entry.targetId,
-    reason: entry.reason,
-    details: JSON.parse(entry.details) as Record<string, unknown>,
-    createdAt: entry.createdAt.toISOString(),
   }));
 }

@@ -88,7 +88,9 @@ describe('links held for review', () => {
     expect(after.map((item: any) => item.body).sort()).toEqual([bodies[1], bodies[3], bodies[4]].sort());
 
     // Every decision is in the audit log.
-    expect(await auditFor(admin, idOf(0))).toEqual([expect.objectContaining({ actor: admin.handle, action: 'held.release', targetType: 'held', reason: 'legit' })]);
+    expect(await auditFor(admin, idOf(0))).toEqual([
+      expect.objectContaining({ actor: admin.handle, action: 'held.release', targetType: 'held', target: `a held message from @${newbie.handle} to @${strangers[0].handle}`, reason: 'legit' }),
+    ]);
     expect(await auditFor(admin, idOf(2))).toEqual([expect.objectContaining({ actor: admin.handle, action: 'held.discard', targetType: 'held', reason: 'xss attempt' })]);
   });
 
@@ -108,8 +110,10 @@ describe('links held for review', () => {
     const queued = (await api(server.url, '/api/v1/admin/held', { token: admin.token })).body.held.filter((item: any) => item.sender === newbie.handle);
     expect(queued.map((item: any) => [item.roomId, item.body]).sort()).toEqual([[roomId, 'look https://example.com/x'], [roomId, 'www.example.com']].sort());
     for (const item of queued) expect(item.to).toEqual({ kind: 'group', name: 'links' });
-    const release = await api(server.url, `/api/v1/admin/held/${queued.find((item: any) => item.body.startsWith('look')).id}`, { token: admin.token, body: { action: 'release' } });
+    const releasedId = queued.find((item: any) => item.body.startsWith('look')).id;
+    const release = await api(server.url, `/api/v1/admin/held/${releasedId}`, { token: admin.token, body: { action: 'release' } });
     expect(release).toMatchObject({ status: 200, body: { ok: true, message: { roomId, sender: newbie.handle, clientMsgId: 'g-link' } } });
+    expect((await auditFor(admin, releasedId)).map((entry) => entry.target)).toEqual([`a held message from @${newbie.handle} in the group "links"`]);
     await waitFor(() => bobInbox.received.some((m) => m.id === release.body.message.id), 5000, 'bob gets the released message');
     expect((await history(bob, roomId)).filter((m) => m.kind === 'text').map((m) => m.body)).toEqual(['look https://example.com/x']);
   });

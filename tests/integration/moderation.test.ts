@@ -90,7 +90,9 @@ describe('reports and moderation', () => {
     expect(await ids('resolved')).toContain(r2.id);
     expect((await api(server.url, '/api/v1/admin/reports?status=bogus', { token: admin.token })).status).toBe(400);
 
-    expect(await auditFor(admin, r1.id)).toEqual([expect.objectContaining({ actor: admin.handle, action: 'report.dismiss', targetType: 'report', reason: 'harmless' })]);
+    // The log names what was acted on in words, not by id alone.
+    const target = `@${alice.handle}'s report of a message by @${bob.handle} in the group "closing"`;
+    expect(await auditFor(admin, r1.id)).toEqual([expect.objectContaining({ actor: admin.handle, action: 'report.dismiss', targetType: 'report', target, reason: 'harmless' })]);
     expect(await auditFor(admin, r2.id)).toEqual([expect.objectContaining({ actor: admin.handle, action: 'report.resolve', targetType: 'report', reason: 'warned them' })]);
   });
 
@@ -131,7 +133,14 @@ describe('reports and moderation', () => {
     expect(resolved.body.reports.map((r: any) => r.id)).toContain(report.id);
     expect((await api(server.url, `/api/v1/admin/messages/${bad.message.id}`, { method: 'DELETE', token: admin.token, body: { reason: 'again' } })).status).toBe(404);
     expect(await auditFor(admin, bad.message.id)).toEqual([
-      expect.objectContaining({ actor: admin.handle, action: 'message.delete', targetType: 'message', reason: 'abusive', details: { roomId, sender: bob.handle, body: 'remove me' } }),
+      expect.objectContaining({
+        actor: admin.handle,
+        action: 'message.delete',
+        targetType: 'message',
+        target: `a message by @${bob.handle} in the group "removal"`,
+        reason: 'abusive',
+        details: { roomId, sender: bob.handle, body: 'remove me' },
+      }),
     ]);
     // The evidence is kept for admins only: members see the marker, never the removed text.
     expect(JSON.stringify(await history(alice, roomId))).not.toContain('remove me');
@@ -233,7 +242,7 @@ describe('reports and moderation', () => {
       ['user.restore', 'served time'],
       ['user.suspend', 'cool off'],
     ]);
-    expect(entries.every((entry) => entry.actor === admin.handle && entry.targetType === 'user')).toBe(true);
+    expect(entries.every((entry) => entry.actor === admin.handle && entry.targetType === 'user' && entry.target === `@${eve.handle}`)).toBe(true);
     expect(new Date(entries[3].details.until).getTime()).toBe(new Date(suspended.suspendedUntil).getTime());
   });
 
@@ -315,7 +324,7 @@ describe('reports and moderation', () => {
   it('keeps the audit log newest first and read-only, over the API and in the database', async () => {
     const entries = (await api(server.url, '/api/v1/admin/audit', { token: admin.token })).body.entries as any[];
     expect(entries.length).toBeGreaterThan(0);
-    for (const entry of entries) expect(Object.keys(entry).sort()).toEqual(['action', 'actor', 'createdAt', 'details', 'id', 'reason', 'targetId', 'targetType']);
+    for (const entry of entries) expect(Object.keys(entry).sort()).toEqual(['action', 'actor', 'createdAt', 'details', 'id', 'reason', 'target', 'targetId', 'targetType']);
     const times = entries.map((entry) => new Date(entry.createdAt).getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
 

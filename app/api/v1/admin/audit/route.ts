@@ -1,5 +1,5 @@
 import { apiRoute, refuseOtherMethods } from '@/server/http/api-route';
-import { listAudit } from '@/server/moderation/search-directory';
+import { listAudit } from '@/server/moderation/audit-log';
 
 export const GET = apiRoute(async ({ actor }) => ({ entries: await listAudit(actor) }), { adminOnly: true });
 
