@@ -2,6 +2,7 @@
 
 import { useRef, useState } from 'react';
 import { Panel } from '../ui/panel';
+import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { useEarlyTyping } from '../ui/use-early-typing';
 import { send } from '../ui/use-api-list';
 import { useModerationList } from './moderation-changes';
@@ -20,6 +21,9 @@ export function DirectorySearch() {
   useEarlyTyping(field, setQuery);
   const users = useModerationList<AdminUser>(`/api/v1/admin/users?q=${encodeURIComponent(query)}`, (body) => body.users);
   const rooms = useModerationList<AdminRoom>(`/api/v1/admin/rooms?q=${encodeURIComponent(query)}`, (body) => body.rooms);
+  // A ban or suspension swaps the row's buttons for Restore (and back): focus stays in the row.
+  const people = useRef<HTMLUListElement>(null);
+  useFocusAfterRemoval(people, users.items);
   const userAction: UserAction = (handle, path, body) => void users.act(() => send(`/api/v1/admin/users/${handle}/${path}`, 'POST', body));
 
   return (
@@ -28,7 +32,7 @@ export function DirectorySearch() {
         Search people and rooms
         <input ref={field} value={query} onChange={(event) => setQuery(event.target.value)} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
       </label>
-      <ul aria-label="People" className="mt-3 divide-y divide-slate-100 text-sm">
+      <ul ref={people} aria-label="People" className="mt-3 divide-y divide-slate-100 text-sm">
         {users.items.map((user) => (
           <PersonRow key={user.handle} user={user} onAction={userAction} />
         ))}

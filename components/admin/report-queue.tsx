@@ -1,8 +1,10 @@
 'use client';
 
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { fullDateTime } from '@/lib/dates';
 import type { ChatMessage } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
+import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { type Act, send } from '../ui/use-api-list';
 import { useModerationList } from './moderation-changes';
 import { ReasonField, useReason } from './reason-field';
@@ -27,10 +29,12 @@ const deletedNote = (message: ChatMessage) => (message.deletedBy === 'sender' ? 
 /** Open reports, oldest first, each with the conversation around the message. */
 export function ReportQueue() {
   const { items: reports, error, act } = useModerationList<Report>('/api/v1/admin/reports', (body) => body.reports);
+  const list = useRef<HTMLUListElement>(null);
+  useFocusAfterRemoval(list, reports);
   return (
     <Panel id="reports" title="Reports" error={error}>
       {reports.length === 0 && <p className="text-sm text-slate-600">No open reports.</p>}
-      <ul aria-label="Open reports" className="space-y-4">
+      <ul ref={list} aria-label="Open reports" className="space-y-4">
         {reports.map((report) => (
           <ReportItem key={report.id} report={report} act={act} />
         ))}
@@ -113,7 +117,7 @@ function EarlierTexts({ history }: { history: Report['history'] }) {
     <ol aria-label="Earlier texts" className="mt-1 space-y-0.5 pl-3 font-normal">
       {history.map((entry, index) => (
         <li key={index}>
-          Earlier text (until <time dateTime={entry.replacedAt}>{new Date(entry.replacedAt).toLocaleString()}</time>): {entry.body}
+          Earlier text (until <time dateTime={entry.replacedAt}>{fullDateTime(new Date(entry.replacedAt))}</time>): {entry.body}
         </li>
       ))}
     </ol>

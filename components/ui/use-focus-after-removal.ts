@@ -3,9 +3,10 @@
 import { type RefObject, useEffect, useLayoutEffect, useRef } from 'react';
 
 /**
- * Keeps keyboard focus in a list whose focused row goes away (a person unblocked, a session signed out):
- * on the button of the row that took its place, else of the row before, else on `fallback` or the
- * heading of the section around the list. Without it focus falls to <body> and a keyboard user starts over.
+ * Keeps keyboard focus in a list whose focused row or control goes away (a person unblocked, a session
+ * signed out, a report closed, a Ban button that became Restore): on the first control of the row now in
+ * its place, else of the row before, else on `fallback` or the heading of the section around the list.
+ * Without it focus falls to <body> and a keyboard user starts over.
  */
 export function useFocusAfterRemoval(list: RefObject<HTMLElement | null>, rows: unknown[], fallback?: RefObject<HTMLElement | null>) {
   const focusedRow = useRef<number | null>(null);
@@ -34,7 +35,7 @@ export function useFocusAfterRemoval(list: RefObject<HTMLElement | null>, rows: 
     focusedRow.current = null;
     const remaining = list.current?.children ?? [];
     const row = remaining[Math.min(index, remaining.length - 1)];
-    const target = row?.querySelector<HTMLElement>('button, a') ?? fallback?.current ?? list.current?.closest('section')?.querySelector<HTMLElement>('h2');
+    const target = row?.querySelector<HTMLElement>('input, button, a') ?? fallback?.current ?? list.current?.closest('section')?.querySelector<HTMLElement>('h2');
     target?.focus();
     // Only a change of rows can take the focused one away.
     // eslint-disable-next-line react-hooks/exhaustive-deps

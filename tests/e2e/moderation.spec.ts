@@ -49,6 +49,8 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   await report.getByRole('button', { name: 'Delete message' }).click();
   // Deleting resolves the report, so it leaves the queue.
   await expect(report).toHaveCount(0);
+  // Focus stays in the queue (on the next report, or its heading), not dropped to the page.
+  await expect(mod.page.getByRole('region', { name: 'Reports' }).locator(':focus')).toHaveCount(1);
 
   // Alice's open conversation shows the marker in place of the message, live.
   await expect(messages(alice.page)).toContainText('Message removed');
@@ -59,6 +61,8 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   await people.getByLabel(`Reason for @${troll.handle}`).fill('repeated abuse after warnings');
   await people.getByRole('button', { name: `Ban @${troll.handle}` }).click();
   await expect(mod.page.getByRole('list', { name: 'People' })).toContainText('banned');
+  // The Ban button became Restore: focus stays in the row, on its reason field.
+  await expect(people.getByLabel(`Reason for @${troll.handle}`)).toBeFocused();
   // The banned user's page is cut off and sent to sign in; signing in again is refused.
   await expect(troll.page).toHaveURL(/\/signin/);
   await troll.page.getByLabel('Username').fill(troll.handle);
@@ -73,6 +77,9 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   // The log holds every moderator's actions: find this test's by the troll's handle.
   const rowOf = (action: string) => audit.getByRole('row').filter({ hasText: action }).filter({ hasText: troll.handle });
   await expect(rowOf('message.delete')).toContainText('harassing a member');
+  // What was acted on is said in words, not as an id.
+  await expect(rowOf('message.delete')).toContainText(`a message by @${troll.handle} to @${alice.handle}`);
+  await expect(rowOf('user.ban')).toContainText(`@${troll.handle}`);
   // The removed text stays in the audit log as evidence.
   await expect(rowOf('message.delete')).toContainText('something abusive');
   await expect(rowOf('user.ban')).toContainText('repeated abuse after warnings');

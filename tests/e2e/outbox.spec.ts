@@ -177,6 +177,8 @@ test('a held message a moderator discards says it was not sent, at once or when 
   const queued = (text: string) => mod.page.getByRole('list', { name: 'Held messages' }).getByRole('listitem').filter({ hasText: `${text} ${tag}` });
   await queued('first to go').getByRole('button', { name: 'Discard' }).click();
   await expect(queued('first to go')).toHaveCount(0);
+  // Focus moves to the held message now in its place, not to the page.
+  await expect(mod.page.getByRole('list', { name: 'Held messages' }).locator('input:focus')).toHaveCount(1);
   await expect(outbox('first to go')).toContainText('Not sent: a moderator removed this message.');
   await expect(outbox('second to go')).toContainText('Held for review by a moderator');
 
