@@ -15,6 +15,7 @@ import { NewMessageAnnouncer } from './new-message-announcer';
 import { RequestBar } from './request-bar';
 import { roomTitle } from './room-title';
 import { TypingIndicator } from './typing-indicator';
+import { UnsentList } from './unsent-list';
 
 const NO_MESSAGES: ChatMessage[] = [];
 /** A jump loads history in the largest pages the server gives, and this many messages before the target for context. */
@@ -74,25 +75,6 @@ function ClosedNotice({ text, onBack, children }: { text: string; onBack: () => 
         </button>
       </div>
     </main>
-  );
-}
-
-/** Messages that can no longer be sent where they were written: their text stays to copy until discarded. */
-function UnsentList({ items, onDiscard }: { items: OutboxItem[]; onDiscard: (clientMsgId: string) => void }) {
-  return (
-    <section aria-label="Messages not sent" className="mx-auto mt-4 max-w-md text-left">
-      <p className="text-sm text-red-800">{items.length === 1 ? 'This message was not sent:' : `These ${items.length} messages were not sent:`}</p>
-      <ul className="mt-2 space-y-2">
-        {items.map((item) => (
-          <li key={item.clientMsgId} className="flex items-start gap-2 rounded-lg bg-red-50 px-3 py-2 text-sm text-red-950">
-            <p className="min-w-0 flex-1 whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{item.body || item.attachments?.map((file) => file.name).join(', ')}</p>
-            <button type="button" onClick={() => onDiscard(item.clientMsgId)} className="shrink-0 rounded border border-red-300 px-2 text-xs">
-              Discard
-            </button>
-          </li>
-        ))}
-      </ul>
-    </section>
   );
 }
 

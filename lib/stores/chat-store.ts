@@ -30,6 +30,8 @@ export type ChatState = {
   activeRoomId: string | null;
   /** The open group the list dropped (left, or removed by its owner): the view says so instead of closing silently. Cleared by opening another. */
   leftRoom: RoomSummary | null;
+  /** Every room the list dropped while this page was open, so messages it then refused can say where they were for. */
+  formerRooms: Record<string, RoomSummary>;
   /** A person picked from search with whom there is no conversation yet. */
   draftPeer: PublicUser | null;
   outbox: OutboxItem[];
@@ -163,6 +165,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     setReplyingTo: (message) => set({ replyingTo: message }),
     activeRoomId: null,
     leftRoom: null,
+    formerRooms: {},
     draftPeer: null,
     outbox,
     presence: {},
@@ -203,6 +206,8 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
         // say it is not available; one the list dropped closes (a group says why: leftRoom).
         const stillOpen = listed || (open !== null && !state.rooms[open]);
         const dropped = open !== null && !stillOpen ? state.rooms[open] : undefined;
+        const kept = new Set(rooms.map((room) => room.id));
+        const gone = Object.values(state.rooms).filter((room) => !kept.has(room.id));
         return {
           rooms: Object.fromEntries(
             rooms.map((room) => {
@@ -214,6 +219,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           // A message request stays open too: it is read before it is answered.
           activeRoomId: stillOpen ? open : null,
           leftRoom: dropped?.kind === 'group' ? dropped : state.leftRoom,
+          formerRooms: gone.length > 0 ? { ...state.formerRooms, ...Object.fromEntries(gone.map((room) => [room.id, room])) } : state.formerRooms,
         };
       }),
     restoreCopy: (copy) =>

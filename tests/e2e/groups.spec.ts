@@ -291,6 +291,43 @@ test('a message written offline to a group you were removed from meanwhile is sh
   expect(errors.list).toEqual([]);
 });
 
+test('a message refused by a group you left the list of while another conversation was open is said in the list, after a reload too', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await startGroup(alice, 'Crew', [bob]);
+  const groupId = await roomIdWith(alice, bob.handle);
+  // Group peers now: Bob is added to a second group outright.
+  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Other', members: [bob.handle] } })).status()).toBe(201);
+  await rooms(bob.page).getByRole('button', { name: /Crew/ }).click();
+  await expect(bob.page.getByRole('heading', { name: 'Crew', exact: true })).toBeVisible();
+
+  await bob.page.context().setOffline(true);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await send(bob, 'lost while elsewhere');
+  // Bob moves on to another conversation before the connection returns.
+  await rooms(bob.page).getByRole('button', { name: /Other/ }).click();
+  await expect(bob.page.getByRole('heading', { name: 'Other', exact: true })).toBeVisible();
+  expect((await alice.page.request.delete(`/api/v1/groups/${groupId}/users/${bob.handle}`)).status()).toBe(200);
+  await bob.page.context().setOffline(false);
+
+  const sidebar = bob.page.getByRole('complementary', { name: 'Conversations' });
+  const unsent = sidebar.getByRole('region', { name: 'Messages not sent' });
+  await expect(unsent).toContainText('You are no longer in Crew. This message was not sent:');
+  await expect(unsent.getByRole('listitem')).toHaveText(/lost while elsewhere/);
+  await expect(rooms(bob.page).getByRole('button', { name: /Crew/ })).toHaveCount(0);
+  // The open conversation is untouched.
+  await expect(bob.page.getByRole('heading', { name: 'Other', exact: true })).toBeVisible();
+
+  // Still said after a reload, when the group's name is no longer known.
+  await bob.page.reload();
+  await expect(unsent).toContainText('You are no longer in that conversation. This message was not sent:');
+  await unsent.getByRole('button', { name: 'Discard' }).click();
+  await expect(unsent).toHaveCount(0);
+  expect(await bob.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:outbox:') && localStorage.getItem(key)?.includes('lost while elsewhere')))).toEqual([]);
+  expect(errors.list).toEqual([]);
+});
+
 test('the group forms and quiet hours say what is wrong in words, before asking the server; a group needs a member', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hi');
