@@ -13,10 +13,18 @@ function colourOf(handle: string) {
 const segmenter = new Intl.Segmenter();
 const graphemes = (text: string) => Array.from(segmenter.segment(text), (part) => part.segment);
 
+// Avatars re-render with the lists around them, for the same few names: each is worked out once.
+const initialsByName = new Map<string, string>();
+const INITIALS_KEPT = 1_000;
+
 export function initialsOf(name: string) {
+  const known = initialsByName.get(name);
+  if (known !== undefined) return known;
   const words = name.trim().split(/\s+/).filter(Boolean).map(graphemes);
-  const letters = words.length > 1 ? words[0][0] + words[1][0] : (words[0] ?? ['?']).slice(0, 2).join('');
-  return letters.toUpperCase();
+  const letters = (words.length > 1 ? words[0][0] + words[1][0] : (words[0] ?? ['?']).slice(0, 2).join('')).toUpperCase();
+  if (initialsByName.size >= INITIALS_KEPT) initialsByName.clear();
+  initialsByName.set(name, letters);
+  return letters;
 }
 
 /** Initials on a colour derived from the handle, until profile pictures exist. Decorative: the name is beside it. */

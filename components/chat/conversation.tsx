@@ -1,6 +1,6 @@
 'use client';
 
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, apiFetch } from '@/lib/api-client';
 import type { OutboxItem } from '@/lib/outbox';
 import { readingPlaceKey } from '@/lib/reading-place';
@@ -236,13 +236,14 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   const peerHandle = draftPeer?.handle ?? (room?.kind === 'direct' ? room.members.find((member) => member.handle !== me.handle)?.handle : undefined);
   const blockedPeer = useChat((state) => (peerHandle && state.blocked?.includes(peerHandle) ? peerHandle : null));
   // One function while the names it reads stay the same, so a message row re-renders only when it changes.
-  const members = room?.members;
-  const requester = request?.from;
-  const nameOf = useCallback(
-    (handle: string) =>
-      members?.find((member) => member.handle === handle)?.displayName ?? (requester?.handle === handle ? requester.displayName : (people[handle] ?? handle)),
-    [members, requester, people],
-  );
+  // Keyed by the names themselves: the members list is a new array on every read and delivery cursor
+  // move (once per incoming message), and a new function then would re-render every row.
+  const namesKey = JSON.stringify([...(request?.from ? [request.from] : []), ...(room?.members ?? [])].map((person) => [person.handle, person.displayName]));
+  const nameOf = useMemo(() => {
+    // Members come last, so their names win over a requester's.
+    const names = new Map<string, string>(JSON.parse(namesKey));
+    return (handle: string) => names.get(handle) ?? people[handle] ?? handle;
+  }, [namesKey, people]);
   // Someone who has left the group still wrote, quoted or reacted to what is shown: ask for their name
   // rather than show their handle.
   useEffect(() => {
