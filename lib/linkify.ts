@@ -1,13 +1,15 @@
 /** Text split into plain parts and http(s) links; anything else (javascript:, data:) stays text. */
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
-const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
+// Not inside a word (xhttps://…), but after any punctuation, formatting markers included (_https://…_).
+const URL_PATTERN = /(?<![\p{L}\p{N}])(?:https?:\/\/|www\.)[^\s<>"]+/giu;
 
 export function linkify(body: string): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
   for (const match of body.matchAll(URL_PATTERN)) {
-    const raw = match[0].replace(/[.,!?;:)\]]+$/, '');
+    // Punctuation after a link, and formatting markers around one (*https://…*), are not part of it.
+    const raw = match[0].replace(/[.,!?;:)\]*_~]+$/, '');
     const start = match.index ?? 0;
     if (start > last) parts.push({ kind: 'text', text: body.slice(last, start) });
     const href = safeHref(raw);

@@ -1,9 +1,9 @@
 'use client';
 
-import { memo, type ReactNode, useEffect, useRef, useState } from 'react';
+import { Fragment, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { fullDateTime, timeOf } from '@/lib/dates';
 import { humanSize } from '@/lib/file-size';
-import { linkify } from '@/lib/linkify';
+import { type FormatNode, formatMessage } from '@/lib/format-message';
 import { deletedLabel } from '@/lib/message-excerpt';
 import { mentionSpans } from '@/lib/mentions';
 import type { OutboxItem } from '@/lib/outbox';
@@ -14,23 +14,17 @@ import { Avatar } from './avatar';
 import { MessageActions } from './message-actions';
 
 /**
- * A body as text (React escapes it); only http(s) links become anchors, opened safely. Links the
- * server marks `linksHeld` (a stranger's, with no moderator to review them) stay text until "Show links".
- * `@handle`s the server counted as mentions are highlighted, strongly when they name the reader.
+ * A body as text (React escapes it), formatted as chat apps do (lib/format-message.ts: *bold*, _italic_,
+ * ~strike~, `code`, ```blocks```); only http(s) links become anchors, opened safely. Links the server marks
+ * `linksHeld` (a stranger's, with no moderator to review them) stay text until "Show links". `@handle`s
+ * the server counted as mentions are highlighted, strongly when they name the reader.
  */
 function MessageBody({ body, linksHeld = false, mentions = [], me, mine }: { body: string; linksHeld?: boolean; mentions?: string[]; me: string; mine: boolean }) {
   const [shown, setShown] = useState(!linksHeld);
+  const nodes = useMemo(() => formatMessage(body), [body]);
   return (
     <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">
-      {linkify(body).map((part, index) =>
-        part.kind === 'link' && shown ? (
-          <a key={index} href={part.href} target="_blank" rel="noopener noreferrer nofollow ugc" className="underline">
-            {part.text}
-          </a>
-        ) : (
-          <span key={index}>{withMentions(part.text, mentions, me, mine)}</span>
-        ),
-      )}
+      <Formatted nodes={nodes} linksShown={shown} mine={mine} text={(value) => withMentions(value, mentions, me, mine)} />
       {!shown && (
         <button type="button" onClick={() => setShown(true)} className="ml-1 text-xs underline">
           Show links
@@ -38,6 +32,47 @@ function MessageBody({ body, linksHeld = false, mentions = [], me, mine }: { bod
       )}
     </p>
   );
+}
+
+/** Formatted text as elements; `text` renders each plain run (mentions highlighted there). */
+export function Formatted({ nodes, linksShown, mine, text }: { nodes: FormatNode[]; linksShown: boolean; mine: boolean; text: (value: string) => ReactNode }) {
+  const codeTone = mine ? 'bg-white/15' : 'bg-slate-100 text-slate-900';
+  return nodes.map((node, index) => {
+    switch (node.kind) {
+      case 'text':
+        return <Fragment key={index}>{text(node.text)}</Fragment>;
+      case 'link':
+        return linksShown ? (
+          <a key={index} href={node.href} target="_blank" rel="noopener noreferrer nofollow ugc" className="underline">
+            {node.text}
+          </a>
+        ) : (
+          <Fragment key={index}>{node.text}</Fragment>
+        );
+      case 'code':
+        return (
+          <code key={index} className={`rounded px-1 font-mono text-[0.9em] ${codeTone}`}>
+            {node.text}
+          </code>
+        );
+      case 'block':
+        // Scrolls sideways rather than wrapping: code keeps its lines. A block <code>, not <pre>, which a
+        // paragraph may not hold.
+        return (
+          <code key={index} tabIndex={0} data-code-block className={`my-1 block overflow-x-auto whitespace-pre rounded-md p-2 font-mono text-xs ${codeTone}`}>
+            {node.text}
+          </code>
+        );
+      default: {
+        const Tag = node.kind === 'bold' ? 'strong' : node.kind === 'italic' ? 'em' : 's';
+        return (
+          <Tag key={index}>
+            <Formatted nodes={node.children} linksShown={linksShown} mine={mine} text={text} />
+          </Tag>
+        );
+      }
+    }
+  });
 }
 
 function withMentions(text: string, mentions: string[], me: string, mine: boolean): ReactNode {
@@ -288,7 +323,11 @@ export function OutboxMessage({ item, connected, onRetry, onRemove }: { item: Ou
           </p>
         )}
         {item.attachments && <Attachments attachments={item.attachments} mine={false} />}
-        {item.body && <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{item.body}</p>}
+        {item.body && (
+          <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">
+            <Formatted nodes={formatMessage(item.body)} linksShown mine text={(value) => value} />
+          </p>
+        )}
         <p className="flex flex-wrap items-center justify-end gap-1 text-[11px]">
           {waiting && <StatusIcon label={waitingText} status="pending" />}
           {waiting && <span aria-hidden="true">{waitingText}</span>}

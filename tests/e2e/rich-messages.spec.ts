@@ -307,3 +307,27 @@ test('any emoji can be a reaction: typed or pasted under "Other emoji", and anyt
   await expect(row(bob.page, 'unicorns exist').getByRole('button', { name: '🦄 1' })).toHaveAttribute('aria-pressed', 'true');
   expect(errors.list).toEqual([]);
 });
+
+test('*bold*, _italic_, ~strike~, `code` and code blocks show formatted, markers hidden, for both sides and while sending', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello there');
+  const typed = 'Plan: *ship it* _today_ ~not tomorrow~ with `npm ci`, keep snake_case and 2*3*4\n```\nconst total = a * b;\n```';
+  await send(alice, typed);
+  for (const page of [alice.page, bob.page]) {
+    const message = row(page, 'Plan:');
+    await expect(message.locator('strong')).toHaveText('ship it');
+    await expect(message.locator('em')).toHaveText('today');
+    await expect(message.locator('s')).toHaveText('not tomorrow');
+    await expect(message.locator('code:not([data-code-block])')).toHaveText('npm ci');
+    await expect(message.locator('code[data-code-block]')).toHaveText('const total = a * b;');
+    // The markers are gone; what is not formatting stays as typed.
+    await expect(message.locator('p.whitespace-pre-wrap')).toContainText('Plan: ship it today not tomorrow with npm ci, keep snake_case and 2*3*4');
+  }
+  // A message still waiting to be sent looks the same as once sent.
+  await alice.page.context().setOffline(true);
+  await send(alice, 'waiting *in bold*');
+  await expect(messages(alice.page).locator('[data-outbox] strong')).toHaveText('in bold');
+  await alice.page.context().setOffline(false);
+  await expect(row(bob.page, 'waiting').locator('strong')).toHaveText('in bold');
+  expect(errors.list).toEqual([]);
+});
