@@ -8,6 +8,10 @@ import { type ChatStore, changesMyCounts } from '../stores/chat-store';
 import type { ClientToServerEvents, ServerToClientEvents } from './contract';
 import { cursorReporter } from './cursor-reporter';
 
+// What a refusal for speed says while the client retries by itself: the user need do nothing.
+export const SENDS_WAIT = 'You are sending too fast: your messages wait and go out in a moment.';
+export const CHANGE_WAITS = 'You are sending too fast: this goes again in a moment.';
+
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -198,9 +202,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
           receive(reply.message);
           if (!store.getState().rooms[reply.message.roomId]) await onNewRoom(reply.message.roomId, next.to).catch(() => {});
         } else if (reply.error.code === 'rate_limited') {
-          // Kept pending and sent again when the bucket allows; the user is told why it waits.
+          // Kept pending and sent again when the bucket allows; the user is told why it waits, and that
+          // nothing is asked of them (the server's "Try again in 1 s." would read as "send it again").
           const wait = Number(reply.error.retryAfterMs ?? 1000);
-          store.getState().setNotice(reply.error.message);
+          store.getState().setNotice(SENDS_WAIT);
           await new Promise((resolve) => setTimeout(resolve, wait));
         } else if (reply.error.code === 'unavailable') {
           // The server cannot store it right now (e.g. its database is down): it waits, then goes again.
@@ -394,7 +399,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       // They share the send limit: refused for speed, each goes again once the limit allows, as a send
       // does (setting a text, deleting, adding or removing a reaction twice changes nothing more).
       for (let tries = 1; !reply.ok && reply.error.code === 'rate_limited' && tries < CHANGE_TRIES && socket.connected; tries++) {
-        store.getState().setNotice(`${reply.error.message} It goes again in a moment.`);
+        store.getState().setNotice(CHANGE_WAITS);
         const wait = Math.min(reply.error.retryAfterMs ?? 1000, CHANGE_WAIT_MAX_MS);
         await new Promise((resolve) => setTimeout(resolve, wait));
         reply = await emit();

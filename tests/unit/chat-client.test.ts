@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxItem } from '@/lib/outbox';
-import { bindChatClient, CHANGE_TRIES, type ChatSocket, LIST_BUSY_RETRIES, ROOM_LIST_REFRESH_MS } from '@/lib/realtime/chat-client';
+import { bindChatClient, CHANGE_TRIES, CHANGE_WAITS, type ChatSocket, LIST_BUSY_RETRIES, ROOM_LIST_REFRESH_MS } from '@/lib/realtime/chat-client';
 import { SIGNED_OUT_URL } from '@/lib/sign-out';
 import { type ChatMessage, PRESENCE_QUERY_MAX } from '@/lib/schemas';
 import { createChatStore } from '@/lib/stores/chat-store';
@@ -208,6 +208,8 @@ describe('chat client: the outbox keeps its order and its honest states', () => 
     expect(first.payload).toMatchObject({ clientMsgId: 'a' });
     first.resolve({ ok: false, error: { code: 'rate_limited', message: 'Slow down.', retryAfterMs: 45_000 } });
     await vi.advanceTimersByTimeAsync(40_000);
+    // Told that it waits and goes by itself: not the server's "try again", which asks the user to act.
+    expect(store.getState().notice).toBe('You are sending too fast: your messages wait and go out in a moment.');
     expect(store.getState().outbox.map((queued) => [queued.clientMsgId, queued.status])).toEqual([
       ['a', 'pending'],
       ['b', 'pending'],
@@ -330,7 +332,7 @@ describe('chat client: changes to messages (rich messaging)', () => {
     reactions()[0].resolve({ ok: false, error: { code: 'rate_limited', message: 'You are sending too fast.', retryAfterMs: 2_000 } });
     await vi.advanceTimersByTimeAsync(1_900);
     expect(reactions()).toHaveLength(1);
-    expect(store.getState().notice).toBe('You are sending too fast. It goes again in a moment.');
+    expect(store.getState().notice).toBe(CHANGE_WAITS);
     await vi.advanceTimersByTimeAsync(200);
     expect(reactions()).toHaveLength(2);
     reactions()[1].resolve({ ok: true, message: { ...stored('a', 1), reactions: [{ emoji: '👍', count: 1, handles: ['me'] }] } });
