@@ -15,7 +15,7 @@ import { RequestList } from './request-list';
 import { RoomList } from './room-list';
 import { useRoomRoute } from './use-room-route';
 import { useTabBadge } from './use-tab-badge';
-import { UnsentElsewhere } from './unsent-list';
+import { GoneConversations } from './unsent-list';
 import { UserSearch } from './user-search';
 
 const navLink = 'rounded px-2 py-1 text-sm text-slate-700 hover:bg-slate-100';
@@ -67,7 +67,7 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
             </nav>
           </header>
           <div className="min-h-0 flex-1 overflow-y-auto">
-            <UnsentElsewhere />
+            <GoneConversations />
             <MessageFinder>
               <UserSearch />
               <RequestList />

@@ -3,7 +3,20 @@
 import { useEffect, useRef, useState } from 'react';
 
 /** A destructive action asked twice: the button turns into a question with Confirm / Cancel. */
-export function ConfirmButton({ label, question, confirmLabel, onConfirm }: { label: string; question: string; confirmLabel: string; onConfirm: () => Promise<unknown> | void }) {
+export function ConfirmButton({
+  label,
+  labelEnd,
+  question,
+  confirmLabel,
+  onConfirm,
+}: {
+  label: string;
+  /** Said to screen readers after `label`, not shown: whom it acts on, where the row already shows it. */
+  labelEnd?: string;
+  question: string;
+  confirmLabel: string;
+  onConfirm: () => Promise<unknown> | void;
+}) {
   const [asking, setAsking] = useState(false);
   const confirm = useRef<HTMLButtonElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
@@ -28,6 +41,7 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm }: { la
     return (
       <button ref={opener} type="button" onClick={() => setAsking(true)} className="rounded border border-red-300 bg-surface px-3 py-1 text-red-800">
         {label}
+        {labelEnd && <span className="sr-only"> {labelEnd}</span>}
       </button>
     );
   }

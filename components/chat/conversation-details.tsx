@@ -109,14 +109,20 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
         {room.members.map((member) => (
           <li key={member.handle} className="flex flex-wrap items-center gap-2">
             <Avatar handle={member.handle} name={member.displayName} size="sm" />
-            <span className="min-w-0 flex-1 truncate">
-              {member.displayName} <span className="text-slate-600">@{member.handle}</span>
-              {room.owner === member.handle && <span className="ml-1 text-xs text-indigo-800">owner</span>}
+            {/* Name over handle: side by side, with a button beside them, a panel this narrow cut both short. */}
+            <span className="min-w-0 flex-1">
+              <span className="block truncate" title={member.displayName}>
+                {member.displayName}
+                {room.owner === member.handle && <span className="ml-1 text-xs text-indigo-800">owner</span>}
+              </span>
+              <span className="block truncate text-xs text-slate-600">@{member.handle}</span>
             </span>
             {member.handle !== me.handle && <PresenceDot status={presence[member.handle]} />}
             {isOwner && member.handle !== me.handle && (
               <ConfirmButton
-                label={`Remove ${member.handle}`}
+                // Short on screen, so the name beside it is not cut to a letter; the handle is in its name.
+                label="Remove"
+                labelEnd={member.handle}
                 question={`Remove ${member.displayName} from the group?`}
                 confirmLabel="Remove"
                 onConfirm={() => removeMember(member.handle)}

@@ -17,9 +17,13 @@ export function NewGroupForm() {
   const client = useChatClient();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  // Said about the group just created, while it is the one open: not left under the button for later.
-  const [notice, setNotice] = useState<{ text: string | null; roomId: string } | null>(null);
-  const activeRoomId = useChat((state) => state.activeRoomId);
+  // Said about the group just created, while it is the one open and until the invites are answered: not
+  // left under the button for later.
+  const [notice, setNotice] = useState<{ invited: string[]; roomId: string } | null>(null);
+  const stillInvited = useChat((state) => {
+    const room = notice && state.activeRoomId === notice.roomId ? state.rooms[notice.roomId] : undefined;
+    return (room?.invited ?? []).filter((handle) => notice?.invited.includes(handle)).join(' ');
+  });
   const nameField = useRef<HTMLInputElement>(null);
   const openButton = useRef<HTMLButtonElement>(null);
   const refocus = useRef(false);
@@ -55,7 +59,7 @@ export function NewGroupForm() {
       const { room } = await apiFetch<{ room: RoomSummary }>('/api/v1/groups', { method: 'POST', body: JSON.stringify(input) });
       // Strangers to the owner are invited, not added (docs/protocol.md): they are not in room.members yet.
       const joined = new Set(room.members.map((member) => member.handle));
-      setNotice({ text: invitedNotice([...new Set(members)].filter((handle) => !joined.has(handle))), roomId: room.id });
+      setNotice({ invited: [...new Set(members)].filter((handle) => !joined.has(handle)), roomId: room.id });
       await client?.refreshRooms();
       store.getState().openRoom(room.id);
       setOpen(false);
@@ -79,13 +83,21 @@ export function NewGroupForm() {
           New group
         </button>
         <p role="status" className="mx-3 mt-1 text-sm text-slate-700">
-          {notice?.roomId === activeRoomId ? notice.text : null}
+          {stillInvited ? invitedNotice(stillInvited.split(' ')) : null}
         </p>
       </>
     );
   }
   return (
-    <form onSubmit={onSubmit} aria-label="New group" className="space-y-2 border-b border-slate-200 p-3 text-sm">
+    <form
+      onSubmit={onSubmit}
+      // Escape closes it, as it does the other panels and menus.
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') cancel();
+      }}
+      aria-label="New group"
+      className="space-y-2 border-b border-slate-200 p-3 text-sm"
+    >
       <label className="block">
         Group name
         <input ref={nameField} name="name" className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />

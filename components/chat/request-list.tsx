@@ -15,6 +15,9 @@ export function RequestList() {
   const activeRoomId = useChat((state) => state.activeRoomId);
   const store = useChatStore();
   const [notice, setNotice] = useState<Notice | null>(null);
+  // Said until the user moves on: opening a conversation clears it, so it never outlives what it said
+  // (the group renamed, or left, later).
+  useEffect(() => setNotice(null), [activeRoomId]);
   const list = useRef<HTMLUListElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   // The index of an answered invite: once it is off the list, focus goes to the row now in its place (or

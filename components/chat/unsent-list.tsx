@@ -29,12 +29,13 @@ export function UnsentList({ where, items, onDiscard }: { where?: string; items:
 }
 
 /**
- * In the conversation list: messages refused by a conversation that has left the list (the user was
+ * In the conversation list: groups that left it while another conversation was open (until one is
+ * opened), and messages refused by a conversation that has left the list (the user was
  * removed from the group, or left it in another tab) while another one was open, or before a reload.
  * Without this they would sit in the outbox unseen. The one the open view already shows (conversation.tsx)
  * is left to it.
  */
-export function UnsentElsewhere() {
+export function GoneConversations() {
   const store = useChatStore();
   const outbox = useChat((state) => state.outbox);
   const rooms = useChat((state) => state.rooms);
@@ -55,9 +56,16 @@ export function UnsentElsewhere() {
     }
     return groups;
   }, [outbox, rooms, requests, listed, shownOpen]);
-  if (byRoom.size === 0) return null;
+  // Groups that went while another conversation was open; one with messages not sent says so with them.
+  const dropped = useChat((state) => state.droppedGroups).filter((room) => !byRoom.has(room.id));
+  if (byRoom.size === 0 && dropped.length === 0) return null;
   return (
     <div className="border-b border-slate-200 px-3 pb-3">
+      {dropped.map((room) => (
+        <p key={room.id} role="status" className="mt-3 text-sm text-slate-800">
+          You are no longer in {roomTitle(room, me)}.
+        </p>
+      ))}
       {[...byRoom].map(([roomId, items]) => {
         const room = formerRooms[roomId];
         return (

@@ -32,6 +32,8 @@ export type ChatState = {
   leftRoom: RoomSummary | null;
   /** Every room the list dropped while this page was open, so messages it then refused can say where they were for. */
   formerRooms: Record<string, RoomSummary>;
+  /** Groups the list dropped while another conversation was open (removed, or left in another tab): said in the list until one is opened. */
+  droppedGroups: RoomSummary[];
   /** A person picked from search with whom there is no conversation yet. */
   draftPeer: PublicUser | null;
   outbox: OutboxItem[];
@@ -166,6 +168,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     activeRoomId: null,
     leftRoom: null,
     formerRooms: {},
+    droppedGroups: [],
     draftPeer: null,
     outbox,
     presence: {},
@@ -220,6 +223,10 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           activeRoomId: stillOpen ? open : null,
           leftRoom: dropped?.kind === 'group' ? dropped : state.leftRoom,
           formerRooms: gone.length > 0 ? { ...state.formerRooms, ...Object.fromEntries(gone.map((room) => [room.id, room])) } : state.formerRooms,
+          // The open one says so where it was (leftRoom).
+          droppedGroups: gone.some((room) => room.kind === 'group' && room.id !== open)
+            ? [...state.droppedGroups, ...gone.filter((room) => room.kind === 'group' && room.id !== open && !state.droppedGroups.some((known) => known.id === room.id))]
+            : state.droppedGroups,
         };
       }),
     restoreCopy: (copy) =>
@@ -297,11 +304,12 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
       }),
     people: {},
     knowPeople: (users) => set((state) => ({ people: { ...state.people, ...Object.fromEntries(users.map((user) => [user.handle, user.displayName])) } })),
-    openRoom: (roomId) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: null, leftRoom: null }),
+    // Back to the list (null) keeps the dropped groups: on a phone that is where they are said.
+    openRoom: (roomId) => set((state) => ({ activeRoomId: roomId, draftPeer: null, jumpTarget: null, leftRoom: null, droppedGroups: roomId ? [] : state.droppedGroups })),
     jumpTarget: null,
-    jumpTo: (roomId, seq) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: { roomId, seq }, leftRoom: null }),
+    jumpTo: (roomId, seq) => set({ activeRoomId: roomId, draftPeer: null, jumpTarget: { roomId, seq }, leftRoom: null, droppedGroups: [] }),
     clearJump: () => set({ jumpTarget: null }),
-    openDraft: (peer) => set({ activeRoomId: null, draftPeer: peer, leftRoom: null }),
+    openDraft: (peer) => set({ activeRoomId: null, draftPeer: peer, leftRoom: null, droppedGroups: [] }),
     enqueue: (item) =>
       set((state) =>
         state.outbox.some((queued) => queued.clientMsgId === item.clientMsgId) ? {} : { outbox: [...state.outbox, item].sort(byWriteOrder) },

@@ -104,16 +104,30 @@ test('the owner is told who was invited, and removing a member asks first and ke
   const [alice, bob, carol] = await signUpThree(browser, errors);
   const page = alice.page;
 
+  // Escape closes the form, as it does the other panels, and gives focus back to its button.
+  await page.getByRole('button', { name: 'New group' }).click();
+  await expect(page.getByLabel('Group name')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('form', { name: 'New group' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'New group' })).toBeFocused();
   await page.getByRole('button', { name: 'New group' }).click();
   await page.getByLabel('Group name').fill('Team');
   await page.getByLabel('Members (handles)').fill(bob.handle);
   await page.getByRole('button', { name: 'Create group' }).click();
-  await expect(page.getByRole('status').filter({ hasText: `@${bob.handle} was invited: they join once they accept.` })).toBeVisible();
+  const invitedNotice = page.getByRole('status').filter({ hasText: `@${bob.handle} was invited: they join once they accept.` });
+  await expect(invitedNotice).toBeVisible();
   // A group of only invitees waits for one of them, and says for whom, rather than "closed".
   await expect(page.getByText(`Waiting for @${bob.handle} to accept the invite`)).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', 'You can write once someone accepts');
   await acceptInvite(bob.page, 'Team');
   await expect(page.getByText('2 members')).toBeVisible();
+  // Answered, the invite is no longer news: the notice goes.
+  await expect(invitedNotice).toHaveCount(0);
+  // Bob's "You joined" goes once he moves on to a conversation.
+  const joined = bob.page.getByRole('region', { name: 'Message requests' }).getByText('You joined "Team".');
+  await expect(joined).toBeVisible();
+  await rooms(bob.page).getByRole('button', { name: /Team/ }).click();
+  await expect(joined).toHaveCount(0);
 
   const details = page.getByRole('complementary', { name: 'Conversation details' });
   const members = details.getByRole('list', { name: 'Members' });
@@ -135,7 +149,12 @@ test('the owner is told who was invited, and removing a member asks first and ke
   const carols = messages(page).locator('li[data-seq]', { hasText: 'Carol was here' });
   await expect(carols).toContainText(`Carol @${carol.handle}`);
 
+  // Her name is not cut short by the button beside it, which names her to screen readers only.
+  for (const name of await members.getByRole('listitem').filter({ hasText: `@${carol.handle}` }).locator('span.truncate').all()) {
+    expect(await name.evaluate((element) => [element.textContent, element.scrollWidth <= element.clientWidth])).toEqual([expect.any(String), true]);
+  }
   const remove = details.getByRole('button', { name: `Remove ${carol.handle}` });
+  await expect(remove.locator('.sr-only')).toHaveText(carol.handle);
   await remove.click();
   await expect(details.getByRole('group', { name: 'Remove Carol from the group?' })).toBeVisible();
   await expect(details.getByRole('button', { name: 'Remove', exact: true })).toBeFocused();
@@ -325,6 +344,28 @@ test('a message refused by a group you left the list of while another conversati
   await unsent.getByRole('button', { name: 'Discard' }).click();
   await expect(unsent).toHaveCount(0);
   expect(await bob.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:outbox:') && localStorage.getItem(key)?.includes('lost while elsewhere')))).toEqual([]);
+  expect(errors.list).toEqual([]);
+});
+
+test('a group you are removed from while another conversation is open says so in the list, until you open one', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await startGroup(alice, 'Crew', [bob]);
+  const groupId = await roomIdWith(alice, bob.handle);
+  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Other', members: [bob.handle] } })).status()).toBe(201);
+  await rooms(bob.page).getByRole('button', { name: /Other/ }).click();
+  await expect(bob.page.getByRole('heading', { name: 'Other', exact: true })).toBeVisible();
+
+  expect((await alice.page.request.delete(`/api/v1/groups/${groupId}/users/${bob.handle}`)).status()).toBe(200);
+  const sidebar = bob.page.getByRole('complementary', { name: 'Conversations' });
+  const told = sidebar.getByRole('status').filter({ hasText: 'You are no longer in Crew.' });
+  await expect(told).toBeVisible();
+  await expect(rooms(bob.page).getByRole('button', { name: /Crew/ })).toHaveCount(0);
+  await expect(bob.page.getByRole('heading', { name: 'Other', exact: true })).toBeVisible();
+  // Said until he opens a conversation.
+  await rooms(bob.page).getByRole('button', { name: /Other/ }).click();
+  await expect(told).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
 
