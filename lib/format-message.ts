@@ -24,28 +24,20 @@ const CODE_BLOCK = /```\n?([\s\S]*?)\n?```/g;
 const INLINE_CODE = /(?<!`)`([^`\n]+)`(?!`)/g;
 
 export function formatMessage(body: string): FormatNode[] {
-  const nodes: FormatNode[] = [];
-  let last = 0;
-  for (const match of body.matchAll(CODE_BLOCK)) {
-    if (!match[1].trim()) continue;
-    nodes.push(...inline(body.slice(last, match.index)));
-    nodes.push({ kind: 'block', text: match[1] });
-    last = match.index + match[0].length;
-  }
-  nodes.push(...inline(body.slice(last)));
-  return nodes;
+  return splitOn(body, CODE_BLOCK, 'block', (text) => splitOn(text, INLINE_CODE, 'code', emphasised));
 }
 
-function inline(text: string): FormatNode[] {
+/** Text cut by a code pattern: each non-blank match becomes a `kind` node, the text between goes to `between`. */
+function splitOn(text: string, pattern: RegExp, kind: 'block' | 'code', between: (text: string) => FormatNode[]): FormatNode[] {
   const nodes: FormatNode[] = [];
   let last = 0;
-  for (const match of text.matchAll(INLINE_CODE)) {
+  for (const match of text.matchAll(pattern)) {
     if (!match[1].trim()) continue;
-    nodes.push(...emphasised(text.slice(last, match.index)));
-    nodes.push({ kind: 'code', text: match[1] });
+    nodes.push(...between(text.slice(last, match.index)));
+    nodes.push({ kind, text: match[1] });
     last = match.index + match[0].length;
   }
-  nodes.push(...emphasised(text.slice(last)));
+  nodes.push(...between(text.slice(last)));
   return nodes;
 }
 

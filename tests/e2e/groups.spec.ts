@@ -28,6 +28,18 @@ async function startGroup(owner: Person, name: string, members: Person[]) {
   for (const member of members) await expect(rooms(member.page).getByRole('button', { name: new RegExp(name) })).toBeVisible();
 }
 
+/** Alice and Bob in two groups, "Crew" (whose id is returned) and "Other"; Bob has just joined both. */
+async function crewAndOther(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await startGroup(alice, 'Crew', [bob]);
+  const groupId = await roomIdWith(alice, bob.handle);
+  // Group peers now: Bob is added to the second group outright.
+  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Other', members: [bob.handle] } })).status()).toBe(201);
+  await expect(rooms(bob.page).getByRole('button', { name: /Other/ })).toBeVisible();
+  return { alice, bob, groupId };
+}
+
 test('a group appears live for its members, and the sender sees who received and read each message', async ({ browser }) => {
   const errors = trackPageErrors();
   const [alice, bob, carol] = await signUpThree(browser, errors);
@@ -312,12 +324,7 @@ test('a message written offline to a group you were removed from meanwhile is sh
 
 test('a message refused by a group you left the list of while another conversation was open is said in the list, after a reload too', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await startGroup(alice, 'Crew', [bob]);
-  const groupId = await roomIdWith(alice, bob.handle);
-  // Group peers now: Bob is added to a second group outright.
-  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Other', members: [bob.handle] } })).status()).toBe(201);
+  const { alice, bob, groupId } = await crewAndOther(browser, errors);
   await rooms(bob.page).getByRole('button', { name: /Crew/ }).click();
   await expect(bob.page.getByRole('heading', { name: 'Crew', exact: true })).toBeVisible();
 
@@ -349,11 +356,7 @@ test('a message refused by a group you left the list of while another conversati
 
 test('a group you are removed from while another conversation is open says so in the list, until you open one', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await startGroup(alice, 'Crew', [bob]);
-  const groupId = await roomIdWith(alice, bob.handle);
-  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Other', members: [bob.handle] } })).status()).toBe(201);
+  const { alice, bob, groupId } = await crewAndOther(browser, errors);
   await rooms(bob.page).getByRole('button', { name: /Other/ }).click();
   await expect(bob.page.getByRole('heading', { name: 'Other', exact: true })).toBeVisible();
 
