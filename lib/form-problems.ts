@@ -7,8 +7,17 @@ import type { z } from 'zod';
  * the round trip. `label` names the field at an issue's path.
  */
 export function problemInWords<T extends z.ZodType>(schema: T, input: unknown, label: (path: PropertyKey[]) => string): string | null {
+  return problemsInWords(schema, input, label)[0] ?? null;
+}
+
+/** The first problem of each field, in words: a form with several wrong fields says so at once. */
+export function problemsInWords<T extends z.ZodType>(schema: T, input: unknown, label: (path: PropertyKey[]) => string): string[] {
   const result = schema.safeParse(input);
-  if (result.success) return null;
-  const issue = result.error.issues[0];
-  return `${label(issue.path)} ${issue.message.replace(/\.$/, '')}.`;
+  if (result.success) return [];
+  const byField = new Map<PropertyKey, string>();
+  for (const issue of result.error.issues) {
+    const field = issue.path[0] ?? '';
+    if (!byField.has(field)) byField.set(field, `${label(issue.path)} ${issue.message.replace(/\.$/, '')}.`);
+  }
+  return [...byField.values()];
 }

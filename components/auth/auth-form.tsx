@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { signIn } from 'next-auth/react';
 import { type FormEvent, useEffect, useState } from 'react';
-import { problemInWords } from '@/lib/form-problems';
+import { problemsInWords } from '@/lib/form-problems';
 import { fullDateTime } from '@/lib/dates';
 import { forgetOfflineCopies } from '@/lib/offline-copy';
 import { signUpSchema } from '@/lib/schemas';
@@ -92,8 +92,9 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
 
 async function createAccount(username: string, password: string, displayName: string) {
   const input = { username, password, ...(displayName.trim() && { displayName }) };
-  const problem = problemInWords(signUpSchema, input, ([field]) => (field === 'password' ? 'Password' : field === 'username' ? 'Username' : 'Display name'));
-  if (problem) throw new Error(problem);
+  // Every wrong field at once, not one per try.
+  const problems = problemsInWords(signUpSchema, input, ([field]) => (field === 'password' ? 'Password' : field === 'username' ? 'Username' : 'Display name'));
+  if (problems.length > 0) throw new Error(problems.join(' '));
   const response = await fetch('/api/v1/users', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -57,3 +57,17 @@ test('signed in, sign-in and sign-up lead to the chat, and Back after signing in
   await expect(laptop.getByLabel('Password')).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
+
+test('sign-up says what is wrong with every field at once, before asking the server', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const page = await (await browser.newContext()).newPage();
+  errors.watch(page);
+  await page.goto('/signup');
+  await page.getByLabel('Username').fill('a b!');
+  await page.getByLabel('Password').fill('123');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  const alert = page.locator('form').getByRole('alert');
+  await expect(alert).toContainText('Username may only contain');
+  await expect(alert).toContainText('Password must be at least 8 characters.');
+  expect(errors.list).toEqual([]);
+});
