@@ -29,11 +29,12 @@ export function UnsentList({ where, items, onDiscard }: { where?: string; items:
 }
 
 /**
- * In the conversation list: groups that left it while another conversation was open (until one is
- * opened), and messages refused by a conversation that has left the list (the user was
- * removed from the group, or left it in another tab) while another one was open, or before a reload.
- * Without this they would sit in the outbox unseen. The one the open view already shows (conversation.tsx)
- * is left to it.
+ * At the top of the conversation list, what happened to conversations that left it out of sight:
+ * - groups the user was removed from (or left in another tab) while another conversation was open,
+ *   until one is opened;
+ * - messages such a conversation refused, which would otherwise sit in the outbox unseen, also
+ *   after a reload.
+ * The conversation open when it left says so itself (conversation.tsx).
  */
 export function GoneConversations() {
   const store = useChatStore();

@@ -211,6 +211,8 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
         const dropped = open !== null && !stillOpen ? state.rooms[open] : undefined;
         const kept = new Set(rooms.map((room) => room.id));
         const gone = Object.values(state.rooms).filter((room) => !kept.has(room.id));
+        // The open one says so where it was (leftRoom).
+        const newlyDropped = gone.filter((room) => room.kind === 'group' && room.id !== open && !state.droppedGroups.some((known) => known.id === room.id));
         return {
           rooms: Object.fromEntries(
             rooms.map((room) => {
@@ -223,10 +225,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           activeRoomId: stillOpen ? open : null,
           leftRoom: dropped?.kind === 'group' ? dropped : state.leftRoom,
           formerRooms: gone.length > 0 ? { ...state.formerRooms, ...Object.fromEntries(gone.map((room) => [room.id, room])) } : state.formerRooms,
-          // The open one says so where it was (leftRoom).
-          droppedGroups: gone.some((room) => room.kind === 'group' && room.id !== open)
-            ? [...state.droppedGroups, ...gone.filter((room) => room.kind === 'group' && room.id !== open && !state.droppedGroups.some((known) => known.id === room.id))]
-            : state.droppedGroups,
+          droppedGroups: newlyDropped.length > 0 ? [...state.droppedGroups, ...newlyDropped] : state.droppedGroups,
         };
       }),
     restoreCopy: (copy) =>
