@@ -28,6 +28,9 @@ const envSchema = z.object({
   // Sign-in and sign-up attempts, per client IP and per account.
   RATE_AUTH_PER_MIN: z.coerce.number().positive().default(10),
   RATE_AUTH_BURST: z.coerce.number().int().min(1).default(10),
+  // File uploads, per user across nodes: a message carries up to 10, so a burst of 30 is three full ones.
+  RATE_UPLOAD_PER_MIN: z.coerce.number().positive().default(60),
+  RATE_UPLOAD_BURST: z.coerce.number().int().min(1).default(30),
   // Chatty socket events: a token bucket per socket and event, this rule for typing and presence:query,
   // 4× for room:read and room:delivered, 10× for room:sync (server/realtime/socket-throttle.ts).
   SOCKET_EVENTS_PER_SEC: z.coerce.number().positive().default(5),

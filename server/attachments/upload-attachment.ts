@@ -6,6 +6,7 @@ import type { AttachmentInfo } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import type { PrismaClient } from '../db/generated/client';
 import type { AppEnv } from '../env';
+import { limitUploading } from '../safety/rate-limits';
 import { type AttachmentStorage, incomingDir, thumbKey } from './attachment-storage';
 import { toAttachmentInfo } from './attachment-info';
 import { inspectFile } from './inspect-file';
@@ -24,6 +25,7 @@ export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input
   const { db, env, attachments } = deps;
   const member = await db.roomMember.findUnique({ where: { roomId_userId: { roomId: input.roomId, userId: actor.userId } }, select: { roomId: true } });
   if (!member) throw new AppError('not_found', 'No such conversation.');
+  await limitUploading(actor.userId);
   // A declared length past the limit is refused without writing a byte.
   if (Number(input.contentLength) > env.ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD) {
     if (input.body) await discardRest(input.body.getReader(), 2 * env.ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD);

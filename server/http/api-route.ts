@@ -149,7 +149,12 @@ export const searchParams = (request: Request) => Object.fromEntries(new URL(req
 function errorResponse(error: unknown) {
   // Nobody is left to read the answer to a request cut off mid-body; it is not an error of ours either.
   const body = toErrorBody(isClientAbort(error) ? new AppError('bad_request', 'The request ended before its body did.') : asUnavailable(error));
-  // Busy or briefly down: a well-behaved client waits a moment rather than retrying at once.
-  const headers = body.code === 'unavailable' ? { 'retry-after': '1' } : undefined;
+  // Busy or briefly down, or over a limit: a well-behaved client waits (in whole seconds) rather than retrying at once.
+  const headers =
+    body.code === 'unavailable'
+      ? { 'retry-after': '1' }
+      : body.code === 'rate_limited' && typeof body.retryAfterMs === 'number'
+        ? { 'retry-after': String(Math.max(1, Math.ceil(body.retryAfterMs / 1000))) }
+        : undefined;
   return jsonResponse({ error: body }, { status: errorStatus[body.code], headers });
 }

@@ -25,6 +25,12 @@ export function refundSending(userId: string) {
   return getRuntime().buckets.give(`send:${userId}`, sendRule());
 }
 
+/** Uploads, per user across nodes: each is up to ATTACHMENT_MAX_BYTES of disk until it is sent or swept. */
+export function limitUploading(userId: string) {
+  const { RATE_UPLOAD_PER_MIN, RATE_UPLOAD_BURST } = getRuntime().env;
+  return enforce(`upload:${userId}`, RATE_UPLOAD_PER_MIN / 60_000, RATE_UPLOAD_BURST, 'You are uploading too many files.');
+}
+
 const authRule = () => {
   const { RATE_AUTH_PER_MIN, RATE_AUTH_BURST } = getRuntime().env;
   return { rate: RATE_AUTH_PER_MIN / 60_000, burst: RATE_AUTH_BURST };

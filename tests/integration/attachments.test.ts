@@ -63,6 +63,13 @@ function pngHeader(width: number, height: number): Buffer {
 
 const exifGps = (exif: Buffer) => exif.includes(Buffer.from([0x88, 0x25])) || exif.includes(Buffer.from([0x25, 0x88]));
 
+async function upload(app: AppServer, user: TestUser, roomId: string, bytes: Uint8Array, name: string, claimedType: string) {
+  const form = new FormData();
+  form.append('file', new Blob([Uint8Array.from(bytes)], { type: claimedType }), name);
+  const response = await fetch(`${app.url}/api/v1/rooms/${roomId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
 describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
   let backend: Backend;
   let server: AppServer;
@@ -94,13 +101,6 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
   async function group(owner: TestUser, members: TestUser[]): Promise<string> {
     // Strangers are invited and accept (group invites): everyone listed ends up a member.
     return createGroupAccepted(server.url, owner, 'files', members);
-  }
-
-  async function upload(app: AppServer, user: TestUser, roomId: string, bytes: Uint8Array, name: string, claimedType: string) {
-    const form = new FormData();
-    form.append('file', new Blob([Uint8Array.from(bytes)], { type: claimedType }), name);
-    const response = await fetch(`${app.url}/api/v1/rooms/${roomId}/attachments`, { method: 'POST', headers: { authorization: `Bearer ${user.token}` }, body: form });
-    return { status: response.status, body: await response.json() };
   }
 
   async function download(app: AppServer, user: TestUser, id: string, thumb = false) {
@@ -344,5 +344,37 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
     } finally {
       await sweeping.stop();
     }
+  });
+});
+
+describe('upload limit', () => {
+  let backend: Backend;
+  let server: AppServer;
+
+  beforeAll(async () => {
+    backend = await openBackend('local');
+    server = await startAppServer({ ...backend.env, RATE_UPLOAD_PER_MIN: '1', RATE_UPLOAD_BURST: '2' });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await backend?.close();
+  });
+
+  it('refuses uploads past RATE_UPLOAD_BURST with 429 rate_limited, per user, keeping nothing of the refused one', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(server.url, name)));
+    const roomId = await createGroupAccepted(server.url, alice, 'files', [bob]);
+    const text = (index: number) => new TextEncoder().encode(`notes ${index}`);
+    for (const index of [1, 2]) expect((await upload(server, alice, roomId, text(index), `notes-${index}.txt`, 'text/plain')).status).toBe(201);
+    const stored = await backend.storedKeys();
+
+    const refused = await upload(server, alice, roomId, text(3), 'notes-3.txt', 'text/plain');
+    expect(refused.status).toBe(429);
+    expect(refused.body.error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/uploading too many files/i) });
+    expect(refused.body.error.retryAfterMs).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBe(Math.ceil(refused.body.error.retryAfterMs / 1000));
+    expect(await backend.storedKeys()).toEqual(stored);
+    // Bob's bucket is his own.
+    expect((await upload(server, bob, roomId, text(4), 'notes-4.txt', 'text/plain')).status).toBe(201);
   });
 });
