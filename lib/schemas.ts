@@ -33,7 +33,7 @@ const nameSchema = (max: number) =>
     .string()
     .trim()
     .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
+    .max(max, { message: `must be at most ${max} characters`, abort: true })
     .refine((name) => !FORBIDDEN_IN_NAMES.test(name), 'must not contain control characters or direction overrides')
     .refine((name) => !hasLoneSurrogate(name), 'must be valid Unicode text')
     .refine((name) => !isInvisible(name), 'must show at least one visible character');
@@ -58,7 +58,7 @@ export const credentialsSchema = z.strictObject({
  */
 export const messageTextSchema = z
   .string()
-  .max(MAX_BODY_LENGTH, `must be at most ${MAX_BODY_LENGTH} characters`)
+  .max(MAX_BODY_LENGTH, { message: `must be at most ${MAX_BODY_LENGTH} characters`, abort: true })
   .refine((body) => !hasLoneSurrogate(body), 'must be valid Unicode text');
 
 /** Text that must show something and hold no control characters (an edit). */
@@ -74,11 +74,11 @@ export const hasContent = (input: { body: string; attachmentIds?: string[] }) =>
 // Ids are opaque to us but must be storable text: a NUL byte makes Postgres refuse the whole statement.
 export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
-export const clientMsgIdSchema = z
-  .string()
-  .min(1, 'is required')
-  .max(64, 'must be at most 64 characters')
-  .regex(NO_CONTROL_CHARACTERS, 'must not contain control characters');
+/** Text the client chooses that is stored as it is: Postgres turns a lone surrogate into U+FFFD, so two would become one. */
+const storableText = <T extends z.ZodString>(schema: T) =>
+  schema.regex(NO_CONTROL_CHARACTERS, 'must not contain control characters').refine((text) => !hasLoneSurrogate(text), 'must be valid Unicode text');
+
+export const clientMsgIdSchema = storableText(z.string().min(1, 'is required').max(64, { message: 'must be at most 64 characters', abort: true }));
 
 export const attachmentIdsSchema = z
   .array(z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an attachment id'))
@@ -144,26 +144,35 @@ export const changePasswordSchema = z
   })
   .refine((input) => input.newPassword !== input.currentPassword, { path: ['newPassword'], message: 'must differ from the current password' });
 
+/** Why, in a moderator's or reporter's words: up to 500 characters, lines allowed, no other control characters. */
+const reasonText = z
+  .string()
+  .trim()
+  .max(500, { message: 'must be at most 500 characters', abort: true })
+  .refine((reason) => !FORBIDDEN_CHARACTERS.test(reason), 'contains control characters that are not allowed')
+  .refine((reason) => !hasLoneSurrogate(reason), 'must be valid Unicode text');
+const reasonSchema = (empty: string) => reasonText.min(1, empty);
+
 export const reportSchema = z.strictObject({
   messageId: z.string().min(1).max(64),
-  reason: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+  reason: reasonSchema('must not be empty'),
 });
 
 export const blockSchema = z.strictObject({ handle: handleSchema });
 
 export const moderationReasonSchema = z.strictObject({
-  reason: z.string().trim().min(1, 'must say why').max(500, 'must be at most 500 characters'),
+  reason: reasonSchema('must say why'),
 });
 
 export const suspendSchema = z.strictObject({
-  reason: z.string().trim().min(1, 'must say why').max(500),
+  reason: reasonSchema('must say why'),
   /** How long; at most a year. */
   durationMs: z.number().int().min(60_000).max(365 * 24 * 3600 * 1000),
 });
 
 export const resolveReportSchema = z.strictObject({
   status: z.enum(['resolved', 'dismissed']),
-  reason: z.string().trim().max(500).default(''),
+  reason: reasonText.default(''),
 });
 
 export type PublicUser = { handle: string; displayName: string };
@@ -260,8 +269,9 @@ export const adminSearchSchema = z.object({ q: z.string().default('').transform(
 /** One emoji (one grapheme with a pictograph or a flag), as a reaction. */
 export const emojiSchema = z
   .string()
-  .min(1, 'must be one emoji')
-  .max(32, 'must be one emoji')
+  .min(1, { message: 'must be one emoji', abort: true })
+  // Before the grapheme count, which takes time that grows faster than the text.
+  .max(32, { message: 'must be one emoji', abort: true })
   .refine(
     (text) => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(text),
     'must be one emoji',

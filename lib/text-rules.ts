@@ -15,6 +15,9 @@ const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Z}\u034F\u115F\u1160\u2800\u3164\uFFA0]*$/u
 
 export const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text);
 
+/** The text with each lone surrogate made U+FFFD, as Postgres would store it: for text we clean rather than refuse. */
+export const wellFormed = (text: string) => text.replace(new RegExp(LONE_SURROGATE.source, 'g'), '\uFFFD');
+
 /** True for text that shows nothing: empty, blank, or only zero-width and filler characters. */
 export const isInvisible = (text: string) => INVISIBLE_ONLY.test(text);
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '@/lib/errors';
+import { shorten, wellFormed } from '@/lib/text-rules';
 import type { AttachmentInfo } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import type { PrismaClient } from '../db/generated/client';
@@ -68,8 +69,8 @@ export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input
 }
 
 // The name is only shown and offered for download: no path, no control characters, a sane length.
-function cleanName(name: string): string {
+export function cleanName(name: string): string {
   const base = name.split(/[\\/]/).at(-1) ?? '';
-  const clean = base.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200);
+  const clean = shorten(wellFormed(base).replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim(), 200);
   return clean || 'file';
 }

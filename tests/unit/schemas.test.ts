@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseInput } from '@/lib/validation';
 import { describe, expect, it } from 'vitest';
 import { messageSendSchema } from '@/lib/realtime/contract';
-import { handleSchema, signUpSchema } from '@/lib/schemas';
+import { emojiSchema, handleSchema, moderationReasonSchema, reportSchema, resolveReportSchema, signUpSchema } from '@/lib/schemas';
 
 describe('shared schemas', () => {
   it('takes a new handle exactly as given, and looks existing ones up case-insensitively', () => {
@@ -29,6 +29,37 @@ describe('shared schemas', () => {
     expect(messageSendSchema.safeParse({ roomId: 'r1', clientMsgId: 'a\u0001', body: 'hi' }).success).toBe(false);
     expect(messageSendSchema.safeParse({ roomId: 'r\u007f', clientMsgId: 'a', body: 'hi' }).success).toBe(false);
     expect(messageSendSchema.safeParse({ roomId: 'r1', clientMsgId: 'émoji 🙂', body: 'hi' }).success).toBe(true);
+  });
+});
+
+describe('schemas on hostile input', () => {
+  it('refuses a client message id holding a lone surrogate: stored, it would become U+FFFD and match another send', () => {
+    for (const clientMsgId of ['id-\ud800', 'id-\udfff', '\udbff']) {
+      const parsed = messageSendSchema.safeParse({ roomId: 'r1', clientMsgId, body: 'hi' });
+      expect(parsed.success, clientMsgId).toBe(false);
+      expect(parsed.error?.issues.map((issue) => issue.message)).toEqual(['must be valid Unicode text']);
+    }
+    expect(messageSendSchema.safeParse({ roomId: 'r1', clientMsgId: 'id-😀-é', body: 'hi' }).success).toBe(true);
+  });
+
+  it('refuses a too-long emoji by its length alone, never segmenting it (which grows faster than the text)', () => {
+    const long = emojiSchema.safeParse('x'.repeat(40_000));
+    expect(long.error?.issues).toHaveLength(1);
+    expect(long.error?.issues[0]).toMatchObject({ code: 'too_big', message: 'must be one emoji' });
+    expect(emojiSchema.safeParse('👍🏽').success).toBe(true);
+    expect(emojiSchema.safeParse('👍👍').success).toBe(false);
+  });
+
+  it('keeps reasons to valid text without control characters (lines allowed), and lets a resolution say none', () => {
+    for (const reason of ['r\ud800', 'r\u0007', 'r\u202e']) {
+      expect(reportSchema.safeParse({ messageId: 'm', reason }).success, JSON.stringify(reason)).toBe(false);
+      expect(moderationReasonSchema.safeParse({ reason }).success, JSON.stringify(reason)).toBe(false);
+      expect(resolveReportSchema.safeParse({ status: 'resolved', reason }).success, JSON.stringify(reason)).toBe(false);
+    }
+    expect(moderationReasonSchema.parse({ reason: ' spam,\ntwice ' }).reason).toBe('spam,\ntwice');
+    expect(moderationReasonSchema.safeParse({ reason: '   ' }).success).toBe(false);
+    expect(resolveReportSchema.parse({ status: 'dismissed', reason: '  ' }).reason).toBe('');
+    expect(resolveReportSchema.parse({ status: 'dismissed' }).reason).toBe('');
   });
 });
 
