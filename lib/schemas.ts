@@ -336,6 +336,11 @@ export const notificationSettingsSchema = z.strictObject({
 export const pushSubscriptionSchema = z.strictObject({
   endpoint: z.url({ protocol: /^https?$/ }).max(2048),
   expirationTime: z.number().nullable().optional(),
-  keys: z.strictObject({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
+  // The browser's P-256 public key (65 bytes, uncompressed: 0x04 first) and auth secret (16 bytes), base64url:
+  // anything else cannot be encrypted to, and would fail every push to this device.
+  keys: z.strictObject({
+    p256dh: z.string().regex(/^B[A-Za-z0-9_-]{86}=?$/, 'must be a P-256 public key, base64url'),
+    auth: z.string().regex(/^[A-Za-z0-9_-]{22}(==)?$/, 'must be 16 bytes, base64url'),
+  }),
 });
 export const pushEndpointSchema = z.strictObject({ endpoint: z.string().min(1).max(2048) });

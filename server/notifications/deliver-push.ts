@@ -17,11 +17,18 @@ const PUSH_TIMEOUT_MS = 10_000;
 export async function deliverPush(db: PrismaClient, vapid: VapidKeys, subscriptionId: string, payload: PushPayload): Promise<void> {
   const subscription = await db.pushSubscription.findFirst({ where: { id: subscriptionId, session: { revokedAt: null } } });
   if (!subscription) return;
-  const request = webpush.generateRequestDetails(
-    { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-    JSON.stringify(payload),
-    { vapidDetails: vapid, TTL: PUSH_TTL_SECONDS, urgency: 'normal' },
-  );
+  let request: ReturnType<typeof webpush.generateRequestDetails>;
+  try {
+    request = webpush.generateRequestDetails(
+      { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
+      JSON.stringify(payload),
+      { vapidDetails: vapid, TTL: PUSH_TTL_SECONDS, urgency: 'normal' },
+    );
+  } catch {
+    // Keys nothing can be encrypted to (stored before they were checked): no push will ever go, as if gone.
+    await db.pushSubscription.deleteMany({ where: { id: subscription.id } });
+    return;
+  }
   const response = await fetch(request.endpoint, {
     method: request.method,
     headers: request.headers as Record<string, string>,

@@ -1,3 +1,4 @@
+import { BlockList, isIP } from 'node:net';
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
 import type { DbClient } from '../db/client-types';
@@ -18,6 +19,10 @@ export async function savePushSubscription(
   if (url.protocol !== 'https:' && !(options.allowHttp && url.protocol === 'http:')) {
     throw new AppError('bad_request', 'endpoint must be an https:// URL.');
   }
+  // The server posts to this address: never let a client point it inside our own network.
+  if (!options.allowHttp && isPrivateHost(url.hostname)) {
+    throw new AppError('bad_request', 'endpoint must be a push service on the public internet.');
+  }
   const data = { userId: actor.userId, sessionId: actor.sessionId, p256dh: input.keys.p256dh, auth: input.keys.auth };
   await db.pushSubscription.upsert({ where: { endpoint: input.endpoint }, create: { endpoint: input.endpoint, ...data }, update: data });
 }
@@ -31,4 +36,20 @@ export async function deletePushSubscription(db: PrismaClient, actor: Actor, end
 /** A device session ended (signed out, revoked, the user suspended): its subscriptions end with it. */
 export async function endSessionSubscriptions(db: DbClient, where: { sessionId: string } | { userId: string }): Promise<void> {
   await db.pushSubscription.deleteMany({ where });
+}
+
+const PRIVATE = new BlockList();
+for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+  PRIVATE.addSubnet(network, prefix, 'ipv4');
+}
+for (const [network, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10]] as const) PRIVATE.addSubnet(network, prefix, 'ipv6');
+
+/** Loopback, private and link-local addresses by literal, and names that only mean this machine or network. */
+export function isPrivateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // IPv4-mapped IPv6 (the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1) is never a push service.
+  if (host.startsWith('::ffff:')) return true;
+  const version = isIP(host);
+  if (version) return PRIVATE.check(host, version === 4 ? 'ipv4' : 'ipv6');
+  return host === 'localhost' || /\.(localhost|local|internal|lan|home\.arpa)$/.test(host) || !host.includes('.');
 }

@@ -102,7 +102,7 @@ describe('REST: bad input is a JSON 4xx', () => {
   });
 
   it("answers Next's own 404 under /api in JSON", async () => {
-    for (const path of ['/api/nothing', '/api/auth-nothing/x', `/api/x${randomInt(1000)}/y/z`]) {
+    for (const path of ['/api', '/api/nothing', '/api/auth-nothing/x', `/api/x${randomInt(1000)}/y/z`]) {
       expectJsonError(await raw(path), 404, 'not_found');
       expectJsonError(await raw(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 404, 'not_found');
     }

@@ -269,6 +269,25 @@ describe('push notifications', () => {
     await waitFor(async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" LIKE $1', [`%/${bob.device}`])).rowCount === 0, 10_000, 'the subscription to go');
   });
 
+  it('refuses keys nothing can be encrypted to, and removes a stored subscription with such keys instead of retrying it', async () => {
+    const user = await createUser(server.url, 'badkeys');
+    const good = push.device(`badkeys-${++devices}`);
+    for (const keys of [{ p256dh: 'k', auth: 'a' }, { ...good.keys, p256dh: good.keys.p256dh.slice(1) }, { ...good.keys, auth: `${good.keys.auth}AA` }]) {
+      const refused = await api(server.url, '/api/v1/push/subscriptions', { token: user.token, body: { ...good, keys } });
+      expect(refused.status, JSON.stringify(keys)).toBe(400);
+      expect(refused.body.error.code).toBe('bad_request');
+    }
+
+    const alice = await createUser(server.url, 'alice');
+    const bob = await awayUser('bob');
+    const { socket, roomId } = await talking(alice, bob);
+    // As an earlier version let it be stored.
+    await db.query(`UPDATE "PushSubscription" SET "p256dh" = 'k', "auth" = 'a' WHERE "endpoint" LIKE $1`, [`%/${bob.device}`]);
+    await send(socket, { roomId }, 'to a broken device');
+    await waitFor(async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" LIKE $1', [`%/${bob.device}`])).rowCount === 0, 10_000, 'the subscription to go');
+    expect(push.received.filter((received) => received.device === bob.device)).toEqual([]);
+  });
+
   it('retries a push the service failed (500) and delivers it exactly once', async () => {
     const alice = await createUser(server.url, 'alice', 'Alice');
     const bob = await awayUser('bob');

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { isPrivateHost, savePushSubscription } from '@/server/notifications/push-subscriptions';
+
+const hostOf = (url: string) => new URL(url).hostname;
+
+describe('a push endpoint the server will post to', () => {
+  it('is never an address inside our own network, however it is written', () => {
+    for (const url of [
+      'https://127.0.0.1/push',
+      'https://2130706433/push',
+      'https://0x7f.1/push',
+      'https://10.1.2.3/',
+      'https://172.20.0.5/',
+      'https://192.168.1.1/',
+      'https://169.254.169.254/latest/meta-data',
+      'https://100.64.0.1/',
+      'https://0.0.0.0/',
+      'https://[::1]/',
+      'https://[::ffff:127.0.0.1]/',
+      'https://[fd00::1]/',
+      'https://[fe80::1]/',
+      'https://localhost/',
+      'https://api.localhost/',
+      'https://metadata.google.internal/',
+      'https://printer.local/',
+      'https://intranet/',
+    ]) {
+      expect(isPrivateHost(hostOf(url)), url).toBe(true);
+    }
+    for (const url of ['https://fcm.googleapis.com/fcm/send/x', 'https://updates.push.services.mozilla.com/wpush/v2/x', 'https://web.push.apple.com/x', 'https://8.8.8.8/', 'https://[2001:4860::8888]/']) {
+      expect(isPrivateHost(hostOf(url)), url).toBe(false);
+    }
+  });
+
+  it('is refused with bad_request before anything is stored, unless PUSH_INSECURE_ENDPOINTS allows a local stand-in', async () => {
+    const actor = { userId: 'u', sessionId: 's' } as never;
+    const keys = { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) };
+    await expect(savePushSubscription(undefined as never, actor, { endpoint: 'https://169.254.169.254/x', keys }, { allowHttp: false })).rejects.toMatchObject({
+      code: 'bad_request',
+      message: 'endpoint must be a push service on the public internet.',
+    });
+  });
+});
