@@ -91,7 +91,7 @@ async function main() {
   const noop = async () => {};
   // Only what syncRoom reaches: the database, and a broadcaster for the delivery receipt.
   setRuntime({ db, broadcaster: { toUsers: () => {}, disconnectSession: noop, disconnectUser: noop } } as unknown as Parameters<typeof setRuntime>[0]);
-  const actor: Actor = { userId, handle: 'bench', displayName: 'Bench', sessionId: 'bench', role: 'user', createdAt: new Date() };
+  const actor: Actor = { userId, handle: 'bench', displayName: 'Bench', avatarId: null, sessionId: 'bench', role: 'user', createdAt: new Date() };
 
   // One sync as a client runs it: pages until hasMore is false.
   const catchUp = async () => {

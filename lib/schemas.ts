@@ -175,7 +175,12 @@ export const resolveReportSchema = z.strictObject({
   reason: reasonText.default(''),
 });
 
-export type PublicUser = { handle: string; displayName: string };
+export type PublicUser = {
+  handle: string;
+  displayName: string;
+  /** The profile picture (relative, versioned: `/api/v1/users/:handle/avatar?v=…`); null for none. */
+  avatarUrl: string | null;
+};
 
 export type RoomMemberSummary = PublicUser & { readSeq: number; deliveredSeq: number };
 

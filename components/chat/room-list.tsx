@@ -115,7 +115,7 @@ function NotStarted() {
           <li key={handle}>
             <button
               type="button"
-              onClick={() => store.getState().openDraft({ handle, displayName: name })}
+              onClick={() => store.getState().openDraft({ handle, displayName: name, avatarUrl: null })}
               className="flex w-full items-center gap-3 px-3 py-2 text-left hover:bg-slate-50"
             >
               <Avatar handle={handle} name={name} />

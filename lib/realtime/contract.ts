@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from '../errors';
-import type { ChatMessage, PresenceStatus, Receipt } from '../schemas';
+import type { ChatMessage, PresenceStatus, PublicUser, Receipt } from '../schemas';
 import { attachmentIdsSchema, clientMsgIdSchema, emojiSchema, handleSchema, hasContent, messageBodySchema, messageIdSchema, messageTextSchema, presenceQuerySchema, roomIdSchema, seqSchema } from '../schemas';
 
 export { presenceQuerySchema };
@@ -78,7 +78,7 @@ export interface ServerToClientEvents {
   unread: (payload: { roomId: string; count: number; readSeq: number }) => void;
   /** The room's roster, name or owner changed, or the user joined or left it: refetch the room list. */
   'room:updated': (payload: { roomId: string }) => void;
-  'user:updated': (payload: { handle: string; displayName: string }) => void;
+  'user:updated': (payload: PublicUser) => void;
   presence: (payload: PresenceStatus) => void;
   /** A moderator removed a message: show a "message removed" marker in its place. */
   'message:deleted': (payload: { roomId: string; messageId: string }) => void;

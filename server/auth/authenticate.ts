@@ -3,7 +3,7 @@ import { getDb } from '../runtime';
 import { SESSION_TOUCH_INTERVAL_MS, touchDeviceSessions } from './device-sessions';
 import { decodeSessionToken } from './session-token';
 
-export type Actor = { userId: string; handle: string; displayName: string; sessionId: string; role: string; createdAt: Date };
+export type Actor = { userId: string; handle: string; displayName: string; avatarId: string | null; sessionId: string; role: string; createdAt: Date };
 
 /** Resolves a session token to its user, refusing ended sessions even while the JWT is unexpired. */
 export async function authenticateToken(raw: string | null | undefined): Promise<Actor | null> {
@@ -23,8 +23,8 @@ export async function liveSessionActor(sessionId: string, { touch = true } = {})
   const session = await findSession(sessionId);
   if (!session || session.revokedAt || isLockedOut(session)) return null;
   if (touch && Date.now() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) touchDeviceSessions([session.id]).catch(() => {});
-  const { userId, handle, displayName, role, createdAt } = session;
-  return { userId, handle, displayName, sessionId: session.id, role, createdAt };
+  const { userId, handle, displayName, avatarId, role, createdAt } = session;
+  return { userId, handle, displayName, avatarId, sessionId: session.id, role, createdAt };
 }
 
 /** A device session with what its user's actor needs. */
@@ -40,7 +40,7 @@ type SessionRow = Omit<Actor, 'sessionId'> & {
 // the session and its user joined (Prisma's `include` would be a second query).
 const findSession = perTurn<SessionRow | null>(async (ids) => {
   const rows = await getDb().$queryRaw<SessionRow[]>`
-    SELECT s."id", s."revokedAt", s."lastSeenAt", u."id" AS "userId", u."handle", u."displayName", u."role",
+    SELECT s."id", s."revokedAt", s."lastSeenAt", u."id" AS "userId", u."handle", u."displayName", u."avatarId", u."role",
            u."createdAt", u."bannedAt", u."suspendedUntil"
     FROM "DeviceSession" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ANY(${ids}::text[])`;

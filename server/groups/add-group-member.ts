@@ -9,6 +9,7 @@ import { inviteToGroup } from './group-invites';
 import { growDirectRoom } from './grow-direct-room';
 import { requireMember } from '../rooms/require-member';
 import { lockGroup } from './lock-group';
+import { toPublicUser } from '../users/public-user';
 
 /**
  * The owner adds someone; a closed group (one member left) reopens. Everyone sees it live. Adding
@@ -37,5 +38,5 @@ export async function addGroupMember(actor: Actor, roomId: string, handle: strin
   });
   getBroadcaster().toUsers(await roomMemberIds(db, roomId), 'room:updated', { roomId });
   getBroadcaster().toUsers(await messageAudience(db, roomId, actor.userId), 'message:new', { message: system });
-  return { user: { handle: user.handle, displayName: user.displayName } };
+  return { user: toPublicUser(user) };
 }

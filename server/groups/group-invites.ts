@@ -7,8 +7,9 @@ import { messageAudience } from '../safety/visibility';
 import { findUsersByHandle } from '../users/find-users';
 import { lockGroup } from './lock-group';
 import { requireGroupMember } from './require-group';
+import { publicUserSelect, toPublicUser } from '../users/public-user';
 
-type Invitee = { id: string; handle: string; displayName: string };
+type Invitee = { id: string; handle: string; displayName: string; avatarId: string | null };
 
 /**
  * The owner asks someone they share no accepted conversation with into a group: an invite, not a
@@ -25,20 +26,20 @@ export async function inviteToGroup(actor: Actor, roomId: string, user: Invitee)
   });
   // The owner's other tabs list the invite too.
   getBroadcaster().toUsers([user.id, actor.userId], 'room:updated', { roomId });
-  return { user: { handle: user.handle, displayName: user.displayName }, invited: true };
+  return { user: toPublicUser(user), invited: true };
 }
 
 /** The caller's open group invites, newest first: the group's name and who asked. */
 export async function listInvites(actor: Actor) {
   const invites = await getDb().groupInvite.findMany({
     where: { userId: actor.userId },
-    include: { room: { select: { name: true } }, inviter: { select: { handle: true, displayName: true } } },
+    include: { room: { select: { name: true } }, inviter: { select: publicUserSelect } },
     orderBy: { createdAt: 'desc' },
   });
   return invites.map((invite) => ({
     roomId: invite.roomId,
     name: invite.room.name ?? '',
-    from: { handle: invite.inviter.handle, displayName: invite.inviter.displayName },
+    from: toPublicUser(invite.inviter),
     createdAt: invite.createdAt.toISOString(),
   }));
 }
@@ -49,10 +50,10 @@ export async function listGroupInvites(actor: Actor, roomId: string) {
   if (room.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can do that.');
   const invites = await getDb().groupInvite.findMany({
     where: { roomId },
-    include: { user: { select: { handle: true, displayName: true } } },
+    include: { user: { select: publicUserSelect } },
     orderBy: { createdAt: 'asc' },
   });
-  return invites.map((invite) => ({ handle: invite.user.handle, displayName: invite.user.displayName, createdAt: invite.createdAt.toISOString() }));
+  return invites.map((invite) => ({ ...toPublicUser(invite.user), createdAt: invite.createdAt.toISOString() }));
 }
 
 /** The owner takes an invite back: it leaves the invitee's requests (they are told to refetch, as when invited). */

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/authenticate';
 import { getDb } from '../runtime';
 import { findUsersByHandle } from '../users/find-users';
 import { createGroup } from './create-group';
+import { toPublicUser } from '../users/public-user';
 
 /**
  * Adding a third person to a direct conversation starts a new group with all three, named after
@@ -26,5 +27,5 @@ export async function growDirectRoom(actor: Actor, directRoomId: string, handle:
   const name = [actor.displayName, other.displayName, newcomer.displayName].join(', ').slice(0, 80);
   const room = await createGroup(actor, { name, members: [other.handle, newcomer.handle] });
   const invited = !room.members.some((member) => member.handle === newcomer.handle);
-  return { user: { handle: newcomer.handle, displayName: newcomer.displayName }, room, ...(invited && { invited: true }) };
+  return { user: toPublicUser(newcomer), room, ...(invited && { invited: true }) };
 }

@@ -1,6 +1,7 @@
 import type { Actor } from '../auth/authenticate';
 import { getDb, getRuntime } from '../runtime';
 import { requireGroupMember } from './require-group';
+import { publicUserSelect, toPublicUser } from '../users/public-user';
 
 /** The group's members, the owner marked, oldest member first. */
 export function listGroupUsers(actor: Actor, roomId: string) {
@@ -11,12 +12,11 @@ async function readGroupUsers(actor: Actor, roomId: string) {
   const { room } = await requireGroupMember(actor, roomId);
   const members = await getDb().roomMember.findMany({
     where: { roomId },
-    include: { user: { select: { id: true, handle: true, displayName: true } } },
+    include: { user: { select: { id: true, ...publicUserSelect } } },
     orderBy: { joinedAt: 'asc' },
   });
   return members.map(({ user, joinedAt }) => ({
-    handle: user.handle,
-    displayName: user.displayName,
+    ...toPublicUser(user),
     role: user.id === room.ownerId ? ('owner' as const) : ('member' as const),
     joinedAt: joinedAt.toISOString(),
   }));

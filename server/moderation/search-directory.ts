@@ -2,6 +2,7 @@ import type { Actor } from '../auth/authenticate';
 import { getDb } from '../runtime';
 import { likeLiteral, userMatch } from '../users/user-match';
 import { requireAdmin } from './require-admin';
+import { toPublicUser } from '../users/public-user';
 
 const statusOf = (user: { bannedAt: Date | null; suspendedUntil: Date | null }) =>
   user.bannedAt ? 'banned' : user.suspendedUntil && user.suspendedUntil.getTime() > Date.now() ? 'suspended' : 'active';
@@ -15,8 +16,7 @@ export async function searchUsersAsAdmin(actor: Actor, query: string) {
     take: 50,
   });
   return users.map((user) => ({
-    handle: user.handle,
-    displayName: user.displayName,
+    ...toPublicUser(user),
     role: user.role,
     status: statusOf(user),
     suspendedUntil: user.suspendedUntil?.toISOString() ?? null,

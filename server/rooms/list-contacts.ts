@@ -3,6 +3,7 @@ import type { Actor } from '../auth/authenticate';
 import { Prisma } from '../db/generated/client';
 import { getDb } from '../runtime';
 import { blockedEitherWaySql, sqlColumn } from '../safety/visibility';
+import { toPublicUser } from '../users/public-user';
 
 const CONTACT_LIMIT = 15;
 
@@ -13,7 +14,7 @@ const CONTACT_LIMIT = 15;
  */
 export async function listContacts(actor: Actor): Promise<Contact[]> {
   const rows = await getDb().$queryRaw<
-    { handle: string; displayName: string; lastActivityAt: Date; unread: bigint | number }[]
+    { handle: string; displayName: string; avatarId: string | null; lastActivityAt: Date; unread: bigint | number }[]
   >`
     WITH mine AS (
       SELECT r.id, r.kind, r."lastMessageAt", rm."readSeq"
@@ -27,7 +28,7 @@ export async function listContacts(actor: Actor): Promise<Contact[]> {
       ORDER BY "lastActivityAt" DESC
       LIMIT ${CONTACT_LIMIT}
     )
-    SELECT u.handle, u."displayName", p."lastActivityAt",
+    SELECT u.handle, u."displayName", u."avatarId", p."lastActivityAt",
       (SELECT COUNT(*) FROM mine JOIN "RoomMember" them ON them."roomId" = mine.id AND them."userId" = p."userId"
         JOIN "Message" m ON m."roomId" = mine.id AND m.seq > mine."readSeq" AND m."senderId" = p."userId"
           AND m.kind = 'text' AND m."deletedAt" IS NULL
@@ -35,8 +36,7 @@ export async function listContacts(actor: Actor): Promise<Contact[]> {
     FROM partners p JOIN "User" u ON u.id = p."userId"
     ORDER BY p."lastActivityAt" DESC, u.handle`;
   return rows.map((row) => ({
-    handle: row.handle,
-    displayName: row.displayName,
+    ...toPublicUser(row),
     lastActivityAt: new Date(row.lastActivityAt).toISOString(),
     unread: Number(row.unread),
   }));

@@ -9,6 +9,7 @@ import { getDb, getRuntime } from '../runtime';
 import { blockedEitherWay } from '../safety/block-relations';
 import { roomNotificationsView } from '../notifications/notification-settings';
 import { hidesCursorsFrom, visibleToViewer } from '../safety/visibility';
+import { toPublicUser } from '../users/public-user';
 
 // The preview is the newest message the caller may see: not removed, not from someone they blocked.
 // The rosters come from rostersOf, not from an include.
@@ -79,8 +80,8 @@ async function previewsOf(actor: Actor, rooms: { messages: MessageRow[] }[]): Pr
 
 type RoomWithSummary = NonNullable<Awaited<ReturnType<ReturnType<typeof getDb>['room']['findFirst']>>> & { messages: MessageRow[] };
 
-/** A member of a listed room as the roster statement gives it: [userId, handle, displayName, readSeq, deliveredSeq, request]. */
-type RosterMember = [userId: string, handle: string, displayName: string, readSeq: number, deliveredSeq: number, request: string | null];
+/** A member of a listed room as the roster statement gives it: [userId, handle, displayName, readSeq, deliveredSeq, request, avatarId]. */
+type RosterMember = [userId: string, handle: string, displayName: string, readSeq: number, deliveredSeq: number, request: string | null, avatarId: string | null];
 
 /** A listed room's members in join order, and the caller's own notification setting for it. */
 type Roster = { members: RosterMember[]; level: string | null; muteUntil: Date | null };
@@ -94,7 +95,7 @@ async function rostersOf(db: DbClient, callerId: string, roomIds: string[]): Pro
   if (roomIds.length === 0) return new Map();
   const rows = await db.$queryRaw<{ roomId: string; members: string; level: string | null; muteUntil: Date | null }[]>`
     SELECT rm."roomId",
-      json_agg(json_build_array(rm."userId", u."handle", u."displayName", rm."readSeq", rm."deliveredSeq", rm."request")
+      json_agg(json_build_array(rm."userId", u."handle", u."displayName", rm."readSeq", rm."deliveredSeq", rm."request", u."avatarId")
         ORDER BY rm."joinedAt", rm."userId")::text AS "members",
       max(n."level") AS "level", max(n."muteUntil") AS "muteUntil"
     FROM "RoomMember" rm
@@ -136,9 +137,8 @@ function toRoomSummary(
     id: room.id,
     kind: isGroup ? 'group' : 'direct',
     name: room.name,
-    members: members.map(([userId, handle, displayName, readSeq, deliveredSeq, request]) => ({
-      handle,
-      displayName,
+    members: members.map(([userId, handle, displayName, readSeq, deliveredSeq, request, avatarId]) => ({
+      ...toPublicUser({ handle, displayName, avatarId }),
       readSeq: hidesActivity(userId, request) ? 0 : readSeq,
       deliveredSeq: hidesActivity(userId, request) ? 0 : deliveredSeq,
     })),

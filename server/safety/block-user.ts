@@ -2,6 +2,7 @@ import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
 import { getDb } from '../runtime';
 import { findUsersByHandle } from '../users/find-users';
+import { toPublicUser } from '../users/public-user';
 
 /** Blocks someone: they can no longer message the caller, add them to groups or see their presence. */
 export async function blockUser(actor: Actor, handle: string) {
@@ -18,7 +19,7 @@ export async function blockUser(actor: Actor, handle: string) {
   await db.groupInvite.deleteMany({
     where: { OR: [{ userId: actor.userId, inviterId: user.id }, { userId: user.id, inviterId: actor.userId }] },
   });
-  return { handle: user.handle, displayName: user.displayName };
+  return toPublicUser(user);
 }
 
 export async function unblockUser(actor: Actor, handle: string) {
@@ -34,6 +35,6 @@ export async function listBlocks(actor: Actor) {
   const byId = new Map(users.map((user) => [user.id, user]));
   return rows.flatMap((row) => {
     const user = byId.get(row.blockedId);
-    return user ? [{ handle: user.handle, displayName: user.displayName, createdAt: row.createdAt.toISOString() }] : [];
+    return user ? [{ ...toPublicUser(user), createdAt: row.createdAt.toISOString() }] : [];
   });
 }

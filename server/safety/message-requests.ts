@@ -3,6 +3,7 @@ import type { Actor } from '../auth/authenticate';
 import { messageInclude, toChatMessages } from '../messages/chat-message';
 import { roomMemberIds } from '../rooms/room-members';
 import { getBroadcaster, getDb } from '../runtime';
+import { publicUserSelect, toPublicUser } from '../users/public-user';
 
 /**
  * First direct messages from people the caller has never talked with, waiting for a decision; or, with
@@ -14,7 +15,7 @@ export async function listRequests(actor: Actor, status: 'pending' | 'ignored' =
     include: {
       room: {
         include: {
-          members: { include: { user: { select: { id: true, handle: true, displayName: true } } } },
+          members: { include: { user: { select: { id: true, ...publicUserSelect } } } },
           messages: { where: { deletedAt: null }, orderBy: { seq: 'desc' }, take: 1, include: messageInclude },
         },
       },
@@ -27,7 +28,7 @@ export async function listRequests(actor: Actor, status: 'pending' | 'ignored' =
     const from = room.members.find((member) => member.user.id !== actor.userId)?.user;
     return {
       roomId: room.id,
-      from: from ? { handle: from.handle, displayName: from.displayName } : null,
+      from: from ? toPublicUser(from) : null,
       lastMessage: previewOf.get(room.id) ?? null,
       createdAt: room.createdAt.toISOString(),
     };

@@ -1,6 +1,6 @@
 import type { Actor } from '../auth/authenticate';
 import { getDb } from '../runtime';
-import { toPublicUser } from './public-user';
+import { publicUserSelect, toPublicUser } from './public-user';
 import { userMatch } from './user-match';
 
 /** Finds other users by handle or display name, for starting a conversation; a banned account is not offered. */
@@ -18,7 +18,7 @@ export async function searchUsers(actor: Actor, query: string) {
  * signed in finds people by them); the client asks for handles it sees but holds no name for.
  */
 export async function namesOf(handles: string[]) {
-  const users = await getDb().user.findMany({ where: { handle: { in: handles } }, select: { handle: true, displayName: true } });
+  const users = await getDb().user.findMany({ where: { handle: { in: handles } }, select: publicUserSelect });
   const byHandle = new Map(users.map((user) => [user.handle, user]));
   return [...new Set(handles)].flatMap((handle) => (byHandle.has(handle) ? [toPublicUser(byHandle.get(handle)!)] : []));
 }

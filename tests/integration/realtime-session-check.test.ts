@@ -244,7 +244,7 @@ describe('withHandler', () => {
     const sends = ['m1', 'm2', 'm3'].map((clientMsgId) => send({ roomId: room.id, clientMsgId, body: `body ${clientMsgId}` }, (reply) => (replies[clientMsgId] = reply)));
     await check.reached;
     // Signed out from another device: the row is revoked and bob's sockets are cut, as the app does it.
-    const actor: Actor = { userId: bob.user.id, handle: bob.user.handle, displayName: 'Bob', sessionId: 'another', role: 'user', createdAt: bob.user.createdAt };
+    const actor: Actor = { userId: bob.user.id, handle: bob.user.handle, displayName: 'Bob', avatarId: null, sessionId: 'another', role: 'user', createdAt: bob.user.createdAt };
     await endSession(actor, bob.session.id);
     expect(bob.socket.connected).toBe(false);
     check.release();

@@ -161,7 +161,7 @@ describe('receipt batching inside one node', () => {
   });
   afterAll(async () => app?.close());
 
-  const actorOf = (user: Awaited<ReturnType<typeof insertUser>>) => ({ userId: user.id, handle: user.handle, displayName: user.displayName, sessionId: 'test', role: 'user', createdAt: user.createdAt });
+  const actorOf = (user: Awaited<ReturnType<typeof insertUser>>) => ({ userId: user.id, handle: user.handle, displayName: user.displayName, avatarId: null, sessionId: 'test', role: 'user', createdAt: user.createdAt });
   // $queryRaw takes a template's parts, or one Prisma.Sql (as the cursor batch goes: its first value is the reports' room ids).
   const sqlText = (args: unknown[]) => (args[0] instanceof Prisma.Sql ? args[0].sql : (args[0] as string[]).join('?'));
   const cursorBatch = (args: unknown[]) => (args[0] instanceof Prisma.Sql && sqlText(args).includes('FOR NO KEY UPDATE OF rm') ? args[0] : null);

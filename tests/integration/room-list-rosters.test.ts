@@ -17,7 +17,7 @@ beforeAll(() => {
 });
 
 const actorOf = (user: { id: string; handle: string; displayName: string; createdAt: Date }) => ({
-  userId: user.id, handle: user.handle, displayName: user.displayName, sessionId: 'test', role: 'user', createdAt: user.createdAt,
+  userId: user.id, handle: user.handle, displayName: user.displayName, avatarId: null, sessionId: 'test', role: 'user', createdAt: user.createdAt,
 });
 
 describe('room list rosters', () => {

@@ -16,7 +16,7 @@ describe('room list: unread agrees with lastSeq', () => {
     const alice = await insertUser(app.db, 'alice');
     const bob = await insertUser(app.db, 'bob');
     const room = await app.db.room.create({ data: { kind: 'direct', members: { create: [{ userId: alice.id }, { userId: bob.id }] } } });
-    const actor = { userId: bob.id, handle: bob.handle, displayName: bob.displayName, sessionId: 'test', role: 'user', createdAt: bob.createdAt };
+    const actor = { userId: bob.id, handle: bob.handle, displayName: bob.displayName, avatarId: null, sessionId: 'test', role: 'user', createdAt: bob.createdAt };
 
     // The rooms are read; before unread is counted, alice's message is stored (as a send would).
     const held = app.watched.holdNext('room.findMany', 'after');

@@ -51,7 +51,7 @@ class FakeSocket {
   }
 }
 
-const me = { handle: 'me', displayName: 'Me' };
+const me = { handle: 'me', displayName: 'Me', avatarUrl: null };
 const item = (clientMsgId: string, at: number, target: { roomId?: string; to?: string } = { roomId: 'r1' }): OutboxItem => ({
   ...target,
   clientMsgId,
@@ -509,7 +509,7 @@ describe('chat client: reading while the connection is gone', () => {
 
 describe('chat client: a read the server never heard of', () => {
   it('is reported when the list comes back with an older read cursor (read offline, the report lost with a reload)', async () => {
-    const members = (readSeq: number) => [{ handle: 'me', displayName: 'Me', readSeq, deliveredSeq: readSeq }];
+    const members = (readSeq: number) => [{ handle: 'me', displayName: 'Me', avatarUrl: null, readSeq, deliveredSeq: readSeq }];
     vi.stubGlobal('fetch', async (path: string) =>
       Response.json(path.includes('/requests') ? { requests: [] } : { rooms: [{ ...room, lastSeq: 5, unread: 4, members: members(1) }] }),
     );

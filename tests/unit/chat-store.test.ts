@@ -3,7 +3,7 @@ import type { ChatMessage, RoomSummary } from '@/lib/schemas';
 import { createChatStore } from '@/lib/stores/chat-store';
 import { copyOf, OFFLINE_COPY_MESSAGES } from '@/lib/offline-copy';
 
-const me = { handle: 'me', displayName: 'Me' };
+const me = { handle: 'me', displayName: 'Me', avatarUrl: null };
 
 const message = (seq: number, sender = 'them', roomId = 'r1'): ChatMessage => ({
   id: `m${seq}`,
@@ -22,8 +22,8 @@ const room = (lastSeq: number, unread: number, lastMessage: ChatMessage | null =
   kind: 'direct',
   name: null,
   members: [
-    { handle: 'me', displayName: 'Me', readSeq: 0, deliveredSeq: 0 },
-    { handle: 'them', displayName: 'Them', readSeq: 0, deliveredSeq: 0 },
+    { handle: 'me', displayName: 'Me', avatarUrl: null, readSeq: 0, deliveredSeq: 0 },
+    { handle: 'them', displayName: 'Them', avatarUrl: null, readSeq: 0, deliveredSeq: 0 },
   ],
   owner: null,
   closed: false,
@@ -97,7 +97,7 @@ describe('chat store: room list', () => {
   it('erases a removed message from the list preview and from requests too', () => {
     const store = createChatStore(me);
     store.getState().setRooms([room(2, 1, message(2))]);
-    store.getState().setRequests([{ roomId: 'r1', from: { handle: 'them', displayName: 'Them' }, lastMessage: message(2), createdAt: message(2).createdAt }]);
+    store.getState().setRequests([{ roomId: 'r1', from: { handle: 'them', displayName: 'Them', avatarUrl: null }, lastMessage: message(2), createdAt: message(2).createdAt }]);
     store.getState().markDeleted('r1', 'm2');
     expect(store.getState().rooms.r1.lastMessage).toMatchObject({ body: '', deleted: true });
     expect(store.getState().requests[0].lastMessage).toMatchObject({ body: '', deleted: true });

@@ -64,8 +64,8 @@ describe('composeNotification', () => {
 });
 
 describe('inPageNotification', () => {
-  const me = { handle: 'bob', displayName: 'Bob' };
-  const members = [me, { handle: 'alice', displayName: 'Alice' }].map((member) => ({ ...member, readSeq: 0, deliveredSeq: 0 }));
+  const me = { handle: 'bob', displayName: 'Bob', avatarUrl: null };
+  const members = [me, { handle: 'alice', displayName: 'Alice', avatarUrl: null }].map((member) => ({ ...member, readSeq: 0, deliveredSeq: 0 }));
   const room = (kind: 'direct' | 'group', name: string | null, notifications?: RoomSummary['notifications']) =>
     ({ id: 'r1', kind, name, members, owner: null, closed: false, lastMessage: null, lastSeq: 0, unread: 0, notifications }) as RoomSummary;
   const message = (body: string, mentions: string[] = []): ChatMessage =>
@@ -83,7 +83,7 @@ describe('inPageNotification', () => {
   });
 
   it('a pending request says only that it is one; a room the tab does not list (an ignored request) says nothing', () => {
-    const request = { roomId: 'r1', from: { handle: 'alice', displayName: 'Alice' }, lastMessage: null, createdAt: '' };
+    const request = { roomId: 'r1', from: { handle: 'alice', displayName: 'Alice', avatarUrl: null }, lastMessage: null, createdAt: '' };
     expect(inPageNotification({ me, rooms: {}, requests: [request] }, message('hi'), settings, now)).toEqual({ title: 'New message request', body: '' });
     expect(inPageNotification({ me, rooms: {}, requests: [] }, message('hi'), settings, now)).toBeNull();
   });
