@@ -72,6 +72,8 @@ const envSchema = z.object({
   // Attachments: the largest upload, and how long an uploaded file may wait to be sent before it is removed.
   ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(25 * 1024 * 1024),
   ATTACHMENT_UNSENT_TTL_MS: z.coerce.number().int().min(100).default(24 * 60 * 60 * 1000),
+  // The largest profile picture upload (it is stored as a 256 × 256 WebP whatever it was).
+  AVATAR_MAX_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024),
   // With S3_BUCKET set, attachments go to that S3-compatible bucket instead of DATA_DIR.
   S3_BUCKET: z.string().optional(),
   S3_ENDPOINT: z.string().url().optional(),

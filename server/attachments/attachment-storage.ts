@@ -3,7 +3,7 @@ import type { AppEnv } from '../env';
 import { LocalAttachmentStorage } from './local-storage';
 import { S3AttachmentStorage } from './s3-storage';
 
-/** Where attachment bytes live. Keys are attachment ids (and `<id>.thumb`), never user input. */
+/** Where attachment bytes live. Keys are attachment ids (and `<id>.thumb`) or `<id>.avatar`, never user input. */
 export interface AttachmentStorage {
   /** Stores the file at `sourcePath` under `key` (the caller removes `sourcePath` afterwards). */
   put(key: string, sourcePath: string, contentType: string): Promise<void>;
@@ -14,6 +14,9 @@ export interface AttachmentStorage {
 }
 
 export const thumbKey = (id: string) => `${id}.thumb`;
+
+/** A profile picture's key: its id is random, new at each upload (User.avatarId). */
+export const avatarKey = (avatarId: string) => `${avatarId}.avatar`;
 
 /** Where uploads are spooled while they are counted and inspected, before they are stored. */
 export const incomingDir = (env: Pick<AppEnv, 'DATA_DIR'>) => path.join(env.DATA_DIR, 'attachments', 'incoming');

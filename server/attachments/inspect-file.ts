@@ -22,9 +22,7 @@ export type Inspected = { contentType: string; width?: number; height?: number; 
  * asked), and gets a webp thumbnail in `thumbOut`. Anything else is kept as uploaded.
  */
 export async function inspectFile(source: string, imageOut: string, thumbOut: string): Promise<Inspected> {
-  const head = await readHead(source);
-  const detected = (await fileTypeFromBuffer(head))?.mime;
-  const contentType = detected ?? (looksLikeText(head) ? 'text/plain' : 'application/octet-stream');
+  const contentType = await sniffType(source);
   if (!isInlineImage(contentType)) return { contentType, thumb: false };
   await refuseTooManyPixels(source);
   try {
@@ -45,6 +43,38 @@ export async function inspectFile(source: string, imageOut: string, thumbOut: st
   } catch {
     throw new AppError('bad_request', 'The image could not be read.');
   }
+}
+
+/** A profile picture's side in pixels: 256, twice the largest it is shown, for sharp screens. */
+export const AVATAR_SIZE = 256;
+
+/**
+ * A profile picture from an upload, by the same rules as attachments (type from the bytes, the pixel
+ * limit, upright, no metadata): only the four raster formats (415 otherwise), written to `out` as a
+ * square WebP cropped to cover, of an animation its first frame.
+ */
+export async function renderAvatar(source: string, out: string): Promise<void> {
+  if (!isInlineImage(await sniffType(source))) {
+    throw new AppError('unsupported_media_type', 'A profile picture must be a PNG, JPEG, WebP or GIF image.');
+  }
+  await refuseTooManyPixels(source);
+  try {
+    // sharp reads one page (the first frame) unless asked for more.
+    await sharp(source, { limitInputPixels: MAX_PIXELS })
+      .rotate()
+      .resize({ width: AVATAR_SIZE, height: AVATAR_SIZE, fit: 'cover' })
+      .webp({ quality: 80 })
+      .toFile(out);
+  } catch {
+    throw new AppError('bad_request', 'The image could not be read.');
+  }
+}
+
+/** The type the bytes show (never the name or the claimed type): a known format, else text or octet-stream. */
+async function sniffType(source: string): Promise<string> {
+  const head = await readHead(source);
+  const detected = (await fileTypeFromBuffer(head))?.mime;
+  return detected ?? (looksLikeText(head) ? 'text/plain' : 'application/octet-stream');
 }
 
 /** Said as a size the user can act on, from the header alone (nothing decoded), where decoding would refuse it unexplained. */

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
+import { stat } from 'node:fs/promises';
 import { AppError } from '@/lib/errors';
 import { shorten, wellFormed } from '@/lib/text-rules';
 import type { AttachmentInfo } from '@/lib/schemas';
@@ -8,14 +6,14 @@ import type { Actor } from '../auth/authenticate';
 import type { PrismaClient } from '../db/generated/client';
 import type { AppEnv } from '../env';
 import { limitUploading } from '../safety/rate-limits';
-import { type AttachmentStorage, incomingDir, thumbKey } from './attachment-storage';
+import { type AttachmentStorage, thumbKey } from './attachment-storage';
 import { toAttachmentInfo } from './attachment-info';
 import { inspectFile } from './inspect-file';
-import { MULTIPART_OVERHEAD, discardRest, receiveFile, tooLarge } from './receive-file';
+import { type UploadBody, withSpooledUpload } from './spool-upload';
 
 export type AttachmentDeps = { db: PrismaClient; env: AppEnv; attachments: AttachmentStorage };
 
-export type UploadInput = { roomId: string; body: ReadableStream<Uint8Array> | null; contentType: string | null; contentLength: string | null };
+export type UploadInput = UploadBody & { roomId: string };
 
 /**
  * Receives a file for a room the caller is in: counted while it streams to a spool file (refused past
@@ -27,22 +25,12 @@ export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input
   const member = await db.roomMember.findUnique({ where: { roomId_userId: { roomId: input.roomId, userId: actor.userId } }, select: { roomId: true } });
   if (!member) throw new AppError('not_found', 'No such conversation.');
   await limitUploading(actor.userId);
-  // A declared length past the limit is refused without writing a byte.
-  if (Number(input.contentLength) > env.ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD) {
-    if (input.body) await discardRest(input.body.getReader(), 2 * env.ATTACHMENT_MAX_BYTES + MULTIPART_OVERHEAD);
-    throw tooLarge(env.ATTACHMENT_MAX_BYTES);
-  }
-
-  const id = randomBytes(16).toString('base64url');
-  const spool = incomingDir(env);
-  await mkdir(spool, { recursive: true });
-  const raw = path.join(spool, id);
-  const image = `${raw}.image`;
-  const thumb = `${raw}.thumb`;
-  try {
-    const received = await receiveFile(input.body, input.contentType, raw, env.ATTACHMENT_MAX_BYTES);
-    const inspected = await inspectFile(raw, image, thumb);
-    const stored = inspected.thumb ? image : raw;
+  return withSpooledUpload(env, input, env.ATTACHMENT_MAX_BYTES, async (received, scratch) => {
+    const { id } = received;
+    const image = scratch('image');
+    const thumb = scratch('thumb');
+    const inspected = await inspectFile(received.path, image, thumb);
+    const stored = inspected.thumb ? image : received.path;
     const data = {
       id,
       roomId: input.roomId,
@@ -63,9 +51,7 @@ export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input
       await attachments.remove([id, thumbKey(id)]);
       throw error;
     }
-  } finally {
-    await Promise.all([raw, image, thumb].map((file) => rm(file, { force: true })));
-  }
+  });
 }
 
 // The name is only shown and offered for download: no path, no control characters, a sane length.

@@ -1,14 +1,24 @@
+import type { PublicUser } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
+import type { DbClient } from '../db/client-types';
+import type { Broadcaster } from '../realtime/broadcaster';
 import { getBroadcaster, getDb } from '../runtime';
 import { presenceAudience } from '../safety/visibility';
-import { toPublicUser } from './public-user';
+import { publicUserSelect, toPublicUser } from './public-user';
 
 /** Changes the caller's display name and tells everyone who shares a conversation with them. */
 export async function updateProfile(actor: Actor, input: { displayName: string }) {
   const db = getDb();
-  const user = await db.user.update({ where: { id: actor.userId }, data: { displayName: input.displayName } });
-  // Renames go where presence goes (safety/visibility.ts).
-  const audience = [actor.userId, ...(await presenceAudience(db, actor.userId))];
-  getBroadcaster().toUsers(audience, 'user:updated', toPublicUser(user));
-  return toPublicUser(user);
+  const user = toPublicUser(await db.user.update({ where: { id: actor.userId }, data: { displayName: input.displayName }, select: publicUserSelect }));
+  await announceProfile({ db, broadcaster: getBroadcaster() }, actor.userId, user);
+  return user;
+}
+
+/**
+ * A changed profile (name or picture) as `user:updated`, to the user's own tabs and where presence goes
+ * (safety/visibility.ts, rule 1).
+ */
+export async function announceProfile(deps: { db: DbClient; broadcaster: Broadcaster }, userId: string, user: PublicUser) {
+  const audience = [userId, ...(await presenceAudience(deps.db, userId))];
+  deps.broadcaster.toUsers(audience, 'user:updated', user);
 }

@@ -57,6 +57,10 @@ const REST: RestRow[] = [
   { route: 'POST /api/v1/tokens', path: () => '/api/v1/tokens', body: () => ({}), public: true },
   { route: 'GET /api/v1/me', path: () => '/api/v1/me' },
   { route: 'PATCH /api/v1/me', path: () => '/api/v1/me', body: () => ({ displayName: 'Renamed' }) },
+  { route: 'PUT /api/v1/me/avatar', path: () => '/api/v1/me/avatar', body: () => ({}) },
+  { route: 'DELETE /api/v1/me/avatar', path: () => '/api/v1/me/avatar' },
+  // Pictures go where names go: anyone signed in (avatars.test.ts has the rest).
+  { route: 'GET /api/v1/users/[handle]/avatar', path: (f) => `/api/v1/users/${f.owner.handle}/avatar` },
   { route: 'POST /api/v1/me/password', path: () => '/api/v1/me/password', body: () => ({ currentPassword: 'not the password', newPassword: 'a new password' }) },
   { route: 'GET /api/v1/rooms', path: () => '/api/v1/rooms' },
   { route: 'GET /api/v1/rooms/[roomId]/messages', path: (f) => `/api/v1/rooms/${f.groupId}/messages`, nonMember: true },
