@@ -24,11 +24,11 @@ describe('blocking', () => {
     const [alice, mal] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal', 'Mal Reynolds')]);
     const blocked = await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle.toUpperCase() } });
     expect(blocked.status).toBe(201);
-    expect(blocked.body).toEqual({ blocked: { handle: mal.handle, displayName: 'Mal Reynolds' } });
+    expect(blocked.body).toEqual({ blocked: { handle: mal.handle, displayName: 'Mal Reynolds', avatarUrl: null } });
     // Blocking twice is harmless.
     expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } })).status).toBe(201);
     const list = await api(server.url, '/api/v1/blocks', { token: alice.token });
-    expect(list.body).toEqual({ blocks: [{ handle: mal.handle, displayName: 'Mal Reynolds', createdAt: expect.any(String) }] });
+    expect(list.body).toEqual({ blocks: [{ handle: mal.handle, displayName: 'Mal Reynolds', avatarUrl: null, createdAt: expect.any(String) }] });
     expect((await api(server.url, '/api/v1/blocks', { token: mal.token })).body).toEqual({ blocks: [] });
 
     expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: alice.handle } })).status).toBe(400);

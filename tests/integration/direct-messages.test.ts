@@ -94,10 +94,10 @@ describe('accounts and tokens', () => {
   it('finds users by handle or display name without exposing database ids', async () => {
     const byName = await api(server.url, `/api/v1/users?q=${encodeURIComponent(aliceName.toUpperCase())}`, { token: bob.token });
     expect(byName.status).toBe(200);
-    expect(byName.body.users).toEqual([{ handle: alice.handle, displayName: aliceName }]);
+    expect(byName.body.users).toEqual([{ handle: alice.handle, displayName: aliceName, avatarUrl: null }]);
     const byHandle = await api(server.url, `/api/v1/users?q=${bob.handle}`, { token: alice.token });
     expect(byHandle.body.users.map((user: any) => user.handle)).toEqual([bob.handle]);
-    expect(Object.keys(byHandle.body.users[0]).sort()).toEqual(['displayName', 'handle']);
+    expect(Object.keys(byHandle.body.users[0]).sort()).toEqual(['avatarUrl', 'displayName', 'handle']);
     // `%` and `_` are characters to find, not wildcards: as wildcards, each of these would find Bob.
     for (const q of ['%', `${bob.handle.slice(0, 3)}%`, `${bob.handle.slice(0, -1)}_`]) {
       const wild = await api(server.url, `/api/v1/users?q=${encodeURIComponent(q)}`, { token: alice.token });

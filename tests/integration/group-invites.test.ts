@@ -47,7 +47,7 @@ describe('group invites', () => {
     expect(created.body.room.lastMessage.body).not.toContain(stranger.handle);
 
     // Listed with the requests, answerable; not a room of theirs.
-    expect(await invitesOf(stranger)).toEqual([{ roomId, name: 'Picnic', from: { handle: owner.handle, displayName: owner.handle }, createdAt: expect.any(String) }]);
+    expect(await invitesOf(stranger)).toEqual([{ roomId, name: 'Picnic', from: { handle: owner.handle, displayName: owner.handle, avatarUrl: null }, createdAt: expect.any(String) }]);
     expect(await roomIdsOf(stranger)).not.toContain(roomId);
     expect((await api(server.url, `/api/v1/groups/${roomId}/users`, { token: owner.token })).body.users.map((u: any) => u.handle)).not.toContain(stranger.handle);
 
@@ -126,7 +126,7 @@ describe('group invites', () => {
     const listed = await api(server.url, `/api/v1/groups/${roomId}/invites`, { token: owner.token });
     expect(listed.status).toBe(200);
     expect(listed.body.invites.map((invite: any) => invite.handle).sort()).toEqual([stranger.handle, other.handle].sort());
-    expect(listed.body.invites[0]).toEqual({ handle: expect.any(String), displayName: expect.any(String), createdAt: expect.any(String) });
+    expect(listed.body.invites[0]).toEqual({ handle: expect.any(String), displayName: expect.any(String), avatarUrl: null, createdAt: expect.any(String) });
     // A member who does not own the group sees no invites and cannot withdraw one.
     expect((await api(server.url, `/api/v1/groups/${roomId}/invites`, { token: friend.token })).status).toBe(403);
     expect((await api(server.url, `/api/v1/groups/${roomId}/invites/${stranger.handle}`, { method: 'DELETE', token: friend.token })).status).toBe(403);

@@ -134,7 +134,7 @@ describe('groups', () => {
 
     const grown = await api(server.url, `/api/v1/groups/${directId}/users`, { token: alice.token, body: { handle: carol.handle } });
     expect(grown.status).toBe(201);
-    expect(grown.body.user).toEqual({ handle: carol.handle, displayName: 'Carol' });
+    expect(grown.body.user).toEqual({ handle: carol.handle, displayName: 'Carol', avatarUrl: null });
     const group = grown.body.room;
     expect(group).toMatchObject({ kind: 'group', name: 'Alice, Bob, Carol', owner: alice.handle });
     expect(group.id).not.toBe(directId);
@@ -287,7 +287,7 @@ describe('contacts and profile', () => {
     expect(contacts).toHaveLength(15);
     expect(contacts.map((contact: any) => contact.handle)).toEqual(partners.slice(1).reverse().map((partner) => partner.handle));
     expect(contacts.every((contact: any) => contact.unread === 1)).toBe(true);
-    expect(Object.keys(contacts[0]).sort()).toEqual(['displayName', 'handle', 'lastActivityAt', 'unread']);
+    expect(Object.keys(contacts[0]).sort()).toEqual(['avatarUrl', 'displayName', 'handle', 'lastActivityAt', 'unread']);
   });
 
   it('leaves unanswered requests and blocked people out of contacts', async () => {
@@ -319,7 +319,7 @@ describe('contacts and profile', () => {
     const bobSocket = await open(bob);
     const renamed = listen(bobSocket, 'user:updated');
     const reply = await api(server.url, '/api/v1/me', { method: 'PATCH', token: alice.token, body: { displayName: 'Alice Cooper' } });
-    expect(reply.body).toEqual({ user: { handle: alice.handle, displayName: 'Alice Cooper' } });
+    expect(reply.body).toEqual({ user: { handle: alice.handle, displayName: 'Alice Cooper', avatarUrl: null } });
     await waitFor(() => renamed.some((user) => user.handle === alice.handle && user.displayName === 'Alice Cooper'));
     const room = await roomOf(bob, sent.message.roomId);
     expect(room.members.find((member: any) => member.handle === alice.handle).displayName).toBe('Alice Cooper');

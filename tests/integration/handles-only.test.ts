@@ -127,7 +127,7 @@ describe('no internal user ids on the wire', () => {
       expect(keysOf(payload).filter((key) => FORBIDDEN_ID_KEYS.has(key)), `${event} to @${to}`).toEqual([]);
     }
     // People appear by handle: the rename and the receipt name bob, not his row.
-    expect(pushed).toContainEqual({ to: alice.handle, event: 'user:updated', payload: { handle: bob.handle, displayName: 'Bob Renamed' } });
+    expect(pushed).toContainEqual({ to: alice.handle, event: 'user:updated', payload: { handle: bob.handle, displayName: 'Bob Renamed', avatarUrl: null } });
     expect(pushed).toContainEqual(expect.objectContaining({ to: alice.handle, event: 'receipt', payload: expect.objectContaining({ reader: bob.handle }) }));
   });
 });

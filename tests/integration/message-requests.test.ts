@@ -33,7 +33,7 @@ describe('message requests', () => {
     const requests = await api(server.url, '/api/v1/requests', { token: bob.token });
     expect(requests.status).toBe(200);
     expect(requests.body.requests).toEqual([
-      { roomId, from: { handle: alice.handle, displayName: 'Alice Asks' }, lastMessage: first.message, createdAt: expect.any(String) },
+      { roomId, from: { handle: alice.handle, displayName: 'Alice Asks', avatarUrl: null }, lastMessage: first.message, createdAt: expect.any(String) },
     ]);
     expect(await requestRoomIds(alice)).toEqual([]);
 
@@ -65,7 +65,7 @@ describe('message requests', () => {
     expect((await api(server.url, `/api/v1/requests/${roomId}/ignore`, { token: bob.token, body: {} })).status).toBe(404);
     // Bob can look back at what he ignored; Carol cannot see that he did.
     const ignored = async (user: { token: string }) => (await api(server.url, '/api/v1/requests?status=ignored', { token: user.token })).body;
-    expect(await ignored(bob)).toEqual({ requests: [{ roomId, from: { handle: carol.handle, displayName: expect.any(String) }, lastMessage: expect.objectContaining({ body: 'psst' }), createdAt: expect.any(String) }] });
+    expect(await ignored(bob)).toEqual({ requests: [{ roomId, from: { handle: carol.handle, displayName: expect.any(String), avatarUrl: null }, lastMessage: expect.objectContaining({ body: 'psst' }), createdAt: expect.any(String) }] });
     expect(await ignored(carol)).toEqual({ requests: [] });
     expect(await api(server.url, '/api/v1/requests?status=maybe', { token: bob.token })).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
 

@@ -313,7 +313,7 @@ describe('reports and moderation', () => {
     const roomId = await createGroup(alice, name, [bob]);
     const users = await api(server.url, `/api/v1/admin/users?q=${alice.handle}`, { token: admin.token });
     expect(users.body.users).toEqual([
-      { handle: alice.handle, displayName: 'Findable Alice', role: 'user', status: 'active', suspendedUntil: null, createdAt: expect.any(String) },
+      { handle: alice.handle, displayName: 'Findable Alice', avatarUrl: null, role: 'user', status: 'active', suspendedUntil: null, createdAt: expect.any(String) },
     ]);
     const rooms = await api(server.url, `/api/v1/admin/rooms?q=${encodeURIComponent(name.toUpperCase())}`, { token: admin.token });
     expect(rooms.body.rooms).toEqual([expect.objectContaining({ id: roomId, kind: 'group', name, members: expect.arrayContaining([alice.handle, bob.handle]) })]);

@@ -55,7 +55,7 @@ describe('names behind handles (GET /users?handles=)', () => {
     const reply = await api(node.url, `/api/v1/users?handles=${bob.handle},nobody_here_x,${alice.handle},${bob.handle}`, { token: bob.token });
     expect(reply.status).toBe(200);
     expect(reply.body.users.map((user: { handle: string }) => user.handle)).toEqual([bob.handle, alice.handle]);
-    expect(reply.body.users[1]).toEqual({ handle: alice.handle, displayName: expect.any(String) });
+    expect(reply.body.users[1]).toEqual({ handle: alice.handle, displayName: expect.any(String), avatarUrl: null });
   });
 
   it('refuses an empty list, a bad handle and too many, and asks to be signed in', async () => {

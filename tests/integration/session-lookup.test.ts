@@ -33,7 +33,7 @@ describe('session look-ups', () => {
       [live.id, signedOut.id, banned.id, 'no-such-session', live.id].map((id) => liveSessionActor(id, { touch: false })),
     );
 
-    expect(ofLive).toEqual({ userId: alice.id, handle: alice.handle, displayName: 'ALICE', sessionId: live.id, role: 'user', createdAt: expect.any(Date) });
+    expect(ofLive).toEqual({ userId: alice.id, handle: alice.handle, displayName: 'ALICE', avatarId: null, sessionId: live.id, role: 'user', createdAt: expect.any(Date) });
     expect(ofLive?.createdAt.getTime()).toBe(alice.createdAt.getTime());
     expect(ofLiveAgain).toEqual(ofLive);
     expect([ofSignedOut, ofBanned, ofUnknown]).toEqual([null, null, null]);
