@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string | undefined,
     readonly retryAfterMs: number | null,
+    /** The error's other fields (`maxBytes` of a 413 too_large). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -28,7 +30,8 @@ export class NoConnectionError extends Error {
 export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> {
   const response = await fetch(path, {
     ...init,
-    headers: { 'content-type': 'application/json', ...init?.headers },
+    // A FormData body (an upload) gets its multipart type, with the boundary, from fetch itself.
+    headers: { ...(!(init?.body instanceof FormData) && { 'content-type': 'application/json' }), ...init?.headers },
   }).catch((failure: unknown) => {
     // An aborted request stays an AbortError: its caller gave up on purpose.
     if (failure instanceof DOMException && failure.name === 'AbortError') throw failure;
@@ -40,7 +43,8 @@ export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> 
     if (response.status === 401) sessionEnded();
     // Our API sends Retry-After in seconds (server/http/api-route.ts).
     const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
-    throw new ApiError(body?.error?.message ?? `Request failed (${response.status})`, response.status, body?.error?.code, Number.isFinite(retryAfter) ? retryAfter * 1000 : null);
+    const { code, message, ...details } = body?.error ?? {};
+    throw new ApiError(message ?? `Request failed (${response.status})`, response.status, code, Number.isFinite(retryAfter) ? retryAfter * 1000 : null, details);
   }
   return body as T;
 }

@@ -1,3 +1,7 @@
+'use client';
+
+import { useState } from 'react';
+
 // Dark enough for white initials to pass WCAG AA on every one; fixed hex so dark mode keeps them.
 const COLOURS = ['#4338ca', '#065f46', '#be123c', '#075985', '#92400e', '#6d28d9', '#115e59', '#334155'];
 
@@ -27,12 +31,28 @@ export function initialsOf(name: string) {
   return letters;
 }
 
-/** Initials on a colour derived from the handle, until profile pictures exist. Decorative: the name is beside it. */
-export function Avatar({ handle, name, size = 'md' }: { handle: string; name: string; size?: 'sm' | 'md' }) {
-  const box = size === 'sm' ? 'h-7 w-7 text-[11px]' : 'h-9 w-9 text-xs';
+/**
+ * The person's profile picture (`url`, their avatarUrl) over their initials on a colour derived from the
+ * handle: the initials show while it loads, when there is none, and when it fails to load. Decorative:
+ * the name is always beside it.
+ */
+export function Avatar({ handle, name, url = null, size = 'md' }: { handle: string; name: string; url?: string | null; size?: 'sm' | 'md' | 'lg' }) {
+  // The URL that failed, not a flag: a new picture (a new URL) is tried again.
+  const [failed, setFailed] = useState<string | null>(null);
+  const box = size === 'sm' ? 'h-7 w-7 text-[11px]' : size === 'lg' ? 'h-16 w-16 text-lg' : 'h-9 w-9 text-xs';
   return (
-    <span aria-hidden="true" className={`inline-flex shrink-0 select-none items-center justify-center rounded-full font-semibold text-white ${box}`} style={{ backgroundColor: colourOf(handle) }}>
+    <span
+      aria-hidden="true"
+      data-avatar={handle}
+      className={`relative inline-flex shrink-0 select-none items-center justify-center overflow-hidden rounded-full font-semibold text-white ${box}`}
+      style={{ backgroundColor: colourOf(handle) }}
+    >
       {initialsOf(name)}
+      {url && failed !== url && (
+        // A plain <img>: the picture is already 256 px WebP, served by our API with its own caching.
+        // eslint-disable-next-line @next/next/no-img-element
+        <img src={url} alt="" loading="lazy" decoding="async" onError={() => setFailed(url)} className="absolute inset-0 h-full w-full object-cover" />
+      )}
     </span>
   );
 }

@@ -108,7 +108,7 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
       <ul aria-label="Members" className="mt-1 space-y-2">
         {room.members.map((member) => (
           <li key={member.handle} className="flex flex-wrap items-center gap-2">
-            <Avatar handle={member.handle} name={member.displayName} size="sm" />
+            <Avatar handle={member.handle} name={member.displayName} url={member.avatarUrl} size="sm" />
             {/* Name over handle: side by side, with a button beside them, a panel this narrow cut both short. */}
             <span className="min-w-0 flex-1">
               <span className="block truncate" title={member.displayName}>

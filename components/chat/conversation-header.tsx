@@ -38,7 +38,7 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
         >
           ←
         </button>
-        <Avatar handle={peer?.handle ?? room?.id ?? title} name={title} />
+        <Avatar handle={peer?.handle ?? room?.id ?? title} name={title} url={isGroup ? null : peer?.avatarUrl} />
         <div className="min-w-0 flex-1">
           <h2 className="truncate font-semibold">{title}</h2>
           {peer && !isGroup && (

@@ -244,6 +244,12 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     const names = new Map<string, string>(JSON.parse(namesKey));
     return (handle: string) => names.get(handle) ?? people[handle] ?? handle;
   }, [namesKey, people]);
+  // Pictures the same way, apart: a new picture re-renders the rows that show it, not every row's names.
+  const avatarsKey = JSON.stringify([...(request?.from ? [request.from] : []), ...(room?.members ?? [])].map((person) => [person.handle, person.avatarUrl ?? null]));
+  const avatarOf = useMemo(() => {
+    const urls = new Map<string, string | null>(JSON.parse(avatarsKey));
+    return (handle: string) => urls.get(handle) ?? null;
+  }, [avatarsKey]);
   // Someone who has left the group still wrote, quoted or reacted to what is shown: ask for their name
   // rather than show their handle.
   useEffect(() => {
@@ -299,6 +305,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
               mine={mine}
               first={first}
               senderName={nameOf(message.sender)}
+              senderAvatar={avatarOf(message.sender)}
               nameOf={nameOf}
               status={mine && room ? receiptLabel(room, message, me.handle) : undefined}
             />

@@ -258,6 +258,7 @@ export const MessageItem = memo(function MessageItem({
   status,
   first,
   senderName,
+  senderAvatar = null,
   nameOf = (handle) => handle,
 }: {
   message: ChatMessage;
@@ -265,6 +266,8 @@ export const MessageItem = memo(function MessageItem({
   status?: string;
   first: boolean;
   senderName: string;
+  /** The sender's avatarUrl, from the room's members like their name; null for none or unknown. */
+  senderAvatar?: string | null;
   /** Display names of the room's members (quotes, reactions); the handle when unknown. */
   nameOf?: (handle: string) => string;
 }) {
@@ -275,7 +278,7 @@ export const MessageItem = memo(function MessageItem({
   const edited = !message.deleted && message.editedAt ? new Date(message.editedAt) : null;
   return (
     <li className={`group flex items-start gap-2 ${mine ? 'flex-row-reverse' : ''} ${first ? 'mt-3' : 'mt-0.5'}`} data-seq={message.seq} data-message-id={message.id}>
-      {!mine && (first ? <Avatar handle={message.sender} name={senderName} /> : <span className="w-9 shrink-0" aria-hidden="true" />)}
+      {!mine && (first ? <Avatar handle={message.sender} name={senderName} url={senderAvatar} /> : <span className="w-9 shrink-0" aria-hidden="true" />)}
       <div className={`flex min-w-0 max-w-[85%] flex-wrap items-start gap-1 md:max-w-[70%] ${mine ? 'flex-row-reverse' : ''}`}>
         <div className={`min-w-0 rounded-2xl px-3 py-1.5 ${mine ? 'bg-indigo-700 text-white' : 'bg-surface shadow-sm ring-1 ring-slate-200'}`}>
           {!mine && first && (

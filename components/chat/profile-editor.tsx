@@ -4,6 +4,8 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { PublicUser } from '@/lib/schemas';
 import { useChat, useChatStore } from '../providers/chat-provider';
+import { Avatar } from './avatar';
+import { ProfilePicture } from './profile-picture';
 
 /** The server names the field ("displayName: must not be empty"); people read "Display name must not be empty." */
 function humanError(message: string) {
@@ -11,7 +13,7 @@ function humanError(message: string) {
   return issue ? `Display name ${issue.replace(/\.$/, '')}.` : message;
 }
 
-/** Shows who you are (handle included) and lets you change your display name. */
+/** Shows who you are (handle included) and lets you change your display name and picture. */
 export function ProfileEditor() {
   const me = useChat((state) => state.me);
   const store = useChatStore();
@@ -48,36 +50,43 @@ export function ProfileEditor() {
 
   if (!editing) {
     return (
-      <div>
-        <p className="font-semibold">{me.displayName}</p>
-        <p className="text-xs text-slate-600">
-          @{me.handle}{' '}
-          <button ref={editButton} type="button" onClick={() => setEditing(true)} className="underline">
-            Edit profile
-          </button>
-        </p>
+      <div className="flex min-w-0 items-center gap-2">
+        <Avatar handle={me.handle} name={me.displayName} url={me.avatarUrl} />
+        <div className="min-w-0">
+          <p className="truncate font-semibold">{me.displayName}</p>
+          <p className="text-xs text-slate-600">
+            @{me.handle}{' '}
+            <button ref={editButton} type="button" onClick={() => setEditing(true)} className="underline">
+              Edit profile
+            </button>
+          </p>
+        </div>
       </div>
     );
   }
   return (
-    <form onSubmit={onSubmit} onKeyDown={(event) => event.key === 'Escape' && close()} className="space-y-1 text-sm">
-      <label className="block">
-        Display name
-        <input ref={field} name="displayName" defaultValue={me.displayName} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
-      </label>
-      {error && (
-        <p role="alert" className="text-red-800">
-          {error}
-        </p>
-      )}
-      <div className="flex gap-2">
-        <button type="submit" className="rounded bg-indigo-700 px-2 py-1 text-white">
-          Save
-        </button>
-        <button type="button" onClick={close} className="rounded border border-slate-300 px-2 py-1">
-          Cancel
-        </button>
-      </div>
-    </form>
+    // Escape closes the editor from the picture control too.
+    <div onKeyDown={(event) => event.key === 'Escape' && close()} className="space-y-3 text-sm">
+      <ProfilePicture />
+      <form onSubmit={onSubmit} className="space-y-1">
+        <label className="block">
+          Display name
+          <input ref={field} name="displayName" defaultValue={me.displayName} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+        </label>
+        {error && (
+          <p role="alert" className="text-red-800">
+            {error}
+          </p>
+        )}
+        <div className="flex gap-2">
+          <button type="submit" className="rounded bg-indigo-700 px-2 py-1 text-white">
+            Save
+          </button>
+          <button type="button" onClick={close} className="rounded border border-slate-300 px-2 py-1">
+            Cancel
+          </button>
+        </div>
+      </form>
+    </div>
   );
 }

@@ -58,7 +58,7 @@ export function RequestList() {
                 aria-current={request.roomId === activeRoomId ? 'true' : undefined}
                 className="flex w-full items-center gap-3 px-3 py-1.5 text-left hover:bg-amber-100"
               >
-                <Avatar handle={request.from?.handle ?? request.roomId} name={request.from?.displayName ?? '?'} />
+                <Avatar handle={request.from?.handle ?? request.roomId} name={request.from?.displayName ?? '?'} url={request.from?.avatarUrl} />
                 <span className="min-w-0 flex-1">
                   <span className="block truncate font-medium text-slate-900">
                     {request.from?.displayName ?? 'Someone'} <span className="font-normal text-slate-600">@{request.from?.handle}</span>
@@ -101,7 +101,7 @@ function GroupInvite({ request, onGone }: { request: MessageRequest; onGone: (no
   }
   return (
     <div className="flex items-center gap-3 px-3 py-1.5">
-      <Avatar handle={request.from?.handle ?? request.roomId} name={request.from?.displayName ?? '?'} />
+      <Avatar handle={request.from?.handle ?? request.roomId} name={request.from?.displayName ?? '?'} url={request.from?.avatarUrl} />
       <div className="min-w-0 flex-1">
         <p className="truncate font-medium text-slate-900">
           {request.from?.displayName ?? 'Someone'} <span className="font-normal text-slate-600">@{request.from?.handle}</span>

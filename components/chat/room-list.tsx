@@ -47,7 +47,7 @@ export function RoomList() {
                 className={`flex w-full items-center gap-3 border-b border-slate-100 px-3 py-2 text-left ${room.id === activeRoomId ? 'bg-indigo-50' : 'hover:bg-slate-50'}`}
               >
                 <span className="relative">
-                  <Avatar handle={peer?.handle ?? room.id} name={title} />
+                  <Avatar handle={peer?.handle ?? room.id} name={title} url={peer?.avatarUrl} />
                   {peer && (
                     <span className="absolute -bottom-0.5 -right-0.5 flex rounded-full bg-surface p-0.5">
                       <PresenceDot status={presence[peer.handle]} />

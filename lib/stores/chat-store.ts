@@ -66,6 +66,7 @@ export type ChatState = {
   /** The server's unread count for a room, counted against my read cursor `readSeq` (as far as known). */
   setUnread: (roomId: string, count: number, readSeq?: number) => void;
   applyReceipt: (receipt: Receipt) => void;
+  /** A changed profile (user:updated, or my own change): the name and picture wherever the person is shown. */
   renameUser: (user: PublicUser) => void;
   /** The handles I have blocked (null until known): a direct conversation with one of them cannot be written in. */
   blocked: string[] | null;
@@ -290,9 +291,16 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
         rooms: Object.fromEntries(
           Object.entries(state.rooms).map(([id, room]) => [
             id,
-            { ...room, members: room.members.map((member) => (member.handle === user.handle ? { ...member, displayName: user.displayName } : member)) },
+            {
+              ...room,
+              members: room.members.map((member) => (member.handle === user.handle ? { ...member, displayName: user.displayName, avatarUrl: user.avatarUrl } : member)),
+            },
           ]),
         ),
+        requests: state.requests.some((request) => request.from?.handle === user.handle)
+          ? state.requests.map((request) => (request.from?.handle === user.handle ? { ...request, from: user } : request))
+          : state.requests,
+        draftPeer: state.draftPeer?.handle === user.handle ? user : state.draftPeer,
       })),
     blocked: null,
     setBlocked: (handles) => set({ blocked: handles }),
