@@ -332,3 +332,24 @@ describe('chat store: a deep link to a room the list does not have', () => {
     expect(store.getState().activeRoomId).toBeNull();
   });
 });
+
+describe('chat store: a changed profile (user:updated)', () => {
+  it('shows the new name and picture wherever the person is held: members, requests, a draft, and me', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([room(1, 0)]);
+    store.getState().setRequests([{ roomId: 'r2', from: { handle: 'them', displayName: 'Them', avatarUrl: null }, lastMessage: null, createdAt: '' }]);
+    store.getState().openDraft({ handle: 'them', displayName: 'Them', avatarUrl: null });
+    const them = { handle: 'them', displayName: 'Them Renamed', avatarUrl: '/api/v1/users/them/avatar?v=a1' };
+    store.getState().renameUser(them);
+    const state = store.getState();
+    expect(state.rooms.r1.members.find((member) => member.handle === 'them')).toMatchObject(them);
+    expect(state.requests[0].from).toEqual(them);
+    expect(state.draftPeer).toEqual(them);
+    expect(state.me).toEqual(me);
+
+    store.getState().renameUser({ ...me, avatarUrl: '/api/v1/users/me/avatar?v=b2' });
+    expect(store.getState().me.avatarUrl).toBe('/api/v1/users/me/avatar?v=b2');
+    store.getState().renameUser({ ...them, avatarUrl: null });
+    expect(store.getState().rooms.r1.members.find((member) => member.handle === 'them')?.avatarUrl).toBeNull();
+  });
+});
