@@ -7,6 +7,7 @@ import { type UploadBody, withSpooledUpload } from '../attachments/spool-upload'
 import type { PrismaClient } from '../db/generated/client';
 import type { AppEnv } from '../env';
 import type { Broadcaster } from '../realtime/broadcaster';
+import { limitUploading } from '../safety/rate-limits';
 import { publicUserSelect, toPublicUser } from './public-user';
 import { announceProfile } from './update-profile';
 
@@ -15,9 +16,11 @@ export type AvatarDeps = { db: PrismaClient; env: AppEnv; attachments: Attachmen
 /**
  * Sets the caller's profile picture from an upload: received like an attachment (multipart, field
  * "file", at most AVATAR_MAX_BYTES), typed from its bytes, made a 256 × 256 WebP, stored under a new id
- * and announced like a rename. The previous picture's bytes are removed.
+ * and announced like a rename. The previous picture's bytes are removed. Counts as an upload (RATE_UPLOAD_*).
  */
 export async function setAvatar(deps: AvatarDeps, actor: Actor, upload: UploadBody): Promise<PublicUser> {
+  // Each one is a sharp render and a stored file: counted with the user's other uploads.
+  await limitUploading(actor.userId);
   return withSpooledUpload(deps.env, upload, deps.env.AVATAR_MAX_BYTES, async (received, scratch) => {
     if (received.size === 0) throw new AppError('bad_request', 'The file is empty.');
     const picture = scratch('avatar');

@@ -374,6 +374,12 @@ describe('upload limit', () => {
     expect(refused.body.error.retryAfterMs).toBeGreaterThan(0);
     expect(Number(refused.headers.get('retry-after'))).toBe(Math.ceil(refused.body.error.retryAfterMs / 1000));
     expect(await backend.storedKeys()).toEqual(stored);
+    // A profile picture is an upload too.
+    const picture = new FormData();
+    picture.append('file', new Blob([Uint8Array.from(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#36c' } }).png().toBuffer())], { type: 'image/png' }), 'me.png');
+    const avatar = await fetch(`${server.url}/api/v1/me/avatar`, { method: 'PUT', headers: { authorization: `Bearer ${alice.token}` }, body: picture });
+    expect(avatar.status).toBe(429);
+    expect(((await avatar.json()) as any).error.code).toBe('rate_limited');
     // Bob's bucket is his own.
     expect((await upload(server, bob, roomId, text(4), 'notes-4.txt', 'text/plain')).status).toBe(201);
   });
