@@ -83,7 +83,8 @@ function withMentions(text: string, mentions: string[], me: string, mine: boolea
   for (const span of spans) {
     parts.push(text.slice(at, span.start));
     const toMe = span.handle === me;
-    const tone = toMe ? 'bg-amber-300 font-bold text-amber-950' : mine ? 'bg-white/20 font-semibold' : 'bg-indigo-100 font-semibold text-indigo-900';
+    // amber-200 and amber-950 swap together in dark mode (globals.css); amber-300 does not, and light text on it was unreadable.
+    const tone = toMe ? 'bg-amber-200 font-bold text-amber-950' : mine ? 'bg-white/20 font-semibold' : 'bg-indigo-100 font-semibold text-indigo-900';
     parts.push(
       <mark key={span.start} data-mention={toMe ? 'me' : 'other'} className={`rounded px-0.5 ${tone}`}>
         {text.slice(span.start, span.end)}
@@ -321,7 +322,7 @@ export function OutboxMessage({ item, connected, onRetry, onRemove }: { item: Ou
     <li className="mt-0.5 flex justify-end" data-outbox={item.status}>
       <div className={`min-w-0 max-w-[85%] rounded-2xl px-3 py-1.5 md:max-w-[70%] ${tone}`}>
         {item.replyQuote && (
-          <p className="mb-1 truncate rounded-md border-l-4 border-indigo-400 bg-white/50 px-2 text-xs">
+          <p className="mb-1 truncate rounded-md border-l-4 border-indigo-400 bg-surface/50 px-2 text-xs">
             <span className="font-semibold">{item.replyQuote.sender}</span>: {item.replyQuote.excerpt}
           </p>
         )}

@@ -204,7 +204,9 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     setConnected: (connected) => set({ connected }),
     setRooms: (rooms) =>
       set((state) => {
-        const open = state.activeRoomId;
+        // The group the view says "You are no longer in" is back (the member was added again): open it again.
+        const back = state.activeRoomId === null && state.leftRoom && rooms.some((room) => room.id === state.leftRoom?.id) ? state.leftRoom.id : null;
+        const open = back ?? state.activeRoomId;
         const listed = open !== null && (rooms.some((room) => room.id === open) || state.requests.some((request) => request.roomId === open));
         // A room this page never listed (a deep link to a conversation I am not in) stays open so the view can
         // say it is not available; one the list dropped closes (a group says why: leftRoom).
@@ -224,9 +226,12 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           roomsStatus: 'ready',
           // A message request stays open too: it is read before it is answered.
           activeRoomId: stillOpen ? open : null,
-          leftRoom: dropped?.kind === 'group' ? dropped : state.leftRoom,
+          leftRoom: dropped?.kind === 'group' ? dropped : back ? null : state.leftRoom,
           formerRooms: gone.length > 0 ? { ...state.formerRooms, ...Object.fromEntries(gone.map((room) => [room.id, room])) } : state.formerRooms,
-          droppedGroups: newlyDropped.length > 0 ? [...state.droppedGroups, ...newlyDropped] : state.droppedGroups,
+          droppedGroups:
+            newlyDropped.length > 0 || state.droppedGroups.some((known) => kept.has(known.id))
+              ? [...state.droppedGroups.filter((known) => !kept.has(known.id)), ...newlyDropped]
+              : state.droppedGroups,
         };
       }),
     restoreCopy: (copy) =>

@@ -36,7 +36,8 @@ test('axe: sign-in, chat (desktop and narrow, light and dark), settings and admi
   await acceptRequest(alice, 'Bob');
   await send(alice, 'Yes! See you at ten.');
   await expect(alice.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').last()).toContainText('Read');
-  await send(bob, 'Great, I will bring the maps.');
+  // A mention of the reader is highlighted: it must read in both themes.
+  await send(bob, 'Great, I will bring the maps, @' + alice.handle + '.');
   const cookies = await alice.page.context().cookies();
 
   for (const { size, viewport } of sizes) {
@@ -56,6 +57,17 @@ test('axe: sign-in, chat (desktop and narrow, light and dark), settings and admi
       await rooms.getByRole('button', { name: /Bob/ }).click();
       await expect(page.getByRole('list', { name: 'Messages' })).toContainText('bring the maps');
       await check(page, `chat-conversation-${tag}`);
+      // A reply written offline waits in the outbox with its quote.
+      const last = page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').filter({ hasText: 'bring the maps' });
+      await context.setOffline(true);
+      await last.getByRole('button', { name: 'Message actions' }).click();
+      await last.getByRole('button', { name: 'Reply', exact: true }).click();
+      await page.getByRole('textbox', { name: 'Message' }).fill(`Thanks (${tag})`);
+      await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+      await expect(page.locator('li[data-outbox]').filter({ hasText: `Thanks (${tag})` })).toContainText('Waiting for connection');
+      await check(page, `chat-outbox-reply-${tag}`);
+      await context.setOffline(false);
+      await expect(page.locator('li[data-outbox]')).toHaveCount(0);
       await page.getByRole('button', { name: 'Conversation details' }).click();
       await check(page, `chat-details-${tag}`);
       await page.goto('/settings');

@@ -311,6 +311,20 @@ describe('chat store: an open group the list drops', () => {
     expect(store.getState().leftRoom).toBeNull();
   });
 
+  it('opens again when the list brings it back (the member was added back), and leaves the dropped list too', () => {
+    const store = createChatStore(me);
+    const other = { ...group, id: 'r2', name: 'Crew' };
+    store.getState().setRooms([group, other]);
+    store.getState().openRoom('r1');
+    store.getState().setRooms([]);
+    expect(store.getState().leftRoom?.name).toBe('Team');
+    expect(store.getState().droppedGroups.map((dropped) => dropped.name)).toEqual(['Crew']);
+    store.getState().setRooms([group, other]);
+    expect(store.getState().activeRoomId).toBe('r1');
+    expect(store.getState().leftRoom).toBeNull();
+    expect(store.getState().droppedGroups).toEqual([]);
+  });
+
   it('is not set by a group that was not open', () => {
     const store = createChatStore(me);
     store.getState().setRooms([group]);
