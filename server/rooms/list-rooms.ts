@@ -11,11 +11,12 @@ import { roomNotificationsView } from '../notifications/notification-settings';
 import { hidesCursorsFrom, visibleToViewer } from '../safety/visibility';
 import { toPublicUser } from '../users/public-user';
 
-// The preview is the newest message the caller may see: not removed, not from someone they blocked.
-// The rosters come from rostersOf, not from an include.
+// The preview is the newest message the caller may see (not from someone they blocked). A deleted one
+// is it too, without its text ("Message deleted"), as the live list shows it. The rosters come from
+// rostersOf, not from an include.
 const summaryInclude = (callerId: string) => ({
   messages: {
-    where: { deletedAt: null, ...visibleToViewer(callerId) },
+    where: visibleToViewer(callerId),
     orderBy: { seq: 'desc' as const },
     take: 1,
     include: messageInclude,

@@ -16,7 +16,8 @@ export async function listRequests(actor: Actor, status: 'pending' | 'ignored' =
       room: {
         include: {
           members: { include: { user: { select: { id: true, ...publicUserSelect } } } },
-          messages: { where: { deletedAt: null }, orderBy: { seq: 'desc' }, take: 1, include: messageInclude },
+          // A deleted newest message is the preview too, as "Message deleted" (as in the room list).
+          messages: { orderBy: { seq: 'desc' }, take: 1, include: messageInclude },
         },
       },
     },

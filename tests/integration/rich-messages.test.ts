@@ -158,6 +158,19 @@ describe('who may change a message', () => {
     expect(report.history.map((entry: { body: string }) => entry.body)).toEqual([`hi @${bob.handle} and @${outsider.handle}`, 'never mind']);
   });
 
+  it('lists a conversation whose newest message was deleted with it as "deleted", as the live list shows it, not an older one', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(server.url, name)));
+    const roomId = await createGroup(server.url, alice, [bob]);
+    const aliceSocket = await open(alice);
+    await sendTo(aliceSocket, roomId, 'first');
+    const last = await sendTo(aliceSocket, roomId, 'oops');
+    await ok(aliceSocket, 'message:delete', { messageId: last.id });
+    for (const user of [alice, bob]) {
+      const listed = (await api(server.url, '/api/v1/rooms', { token: user.token })).body.rooms.find((room: { id: string }) => room.id === roomId);
+      expect(listed.lastMessage).toMatchObject({ id: last.id, seq: last.seq, deleted: true, deletedBy: 'sender', body: '' });
+    }
+  });
+
   it('counts edits, deletes and reactions against the sender rate limit', async () => {
     const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(limited.url, name)));
     const roomId = await createGroup(limited.url, alice, [bob]);
