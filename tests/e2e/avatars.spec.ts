@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, expectNoHorizontalScroll, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, expectNoHorizontalScroll, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const picture = (colour: string) => sharp({ create: { width: 120, height: 80, channels: 3, background: colour } }).png().toBuffer();
 
@@ -64,7 +64,7 @@ test('Alice sets a profile picture; Bob, in their open conversation, sees it wit
 
 test('on a phone the picture control fits, previews the picture and says a too-large file is too large', async ({ browser }) => {
   const errors = trackPageErrors();
-  const { page } = await signUp(browser, 'alice', 'Alice', errors, { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { page } = await signUp(browser, 'alice', 'Alice', errors, PHONE);
   const sidebar = page.getByRole('complementary', { name: 'Conversations' });
   await page.getByRole('button', { name: 'Edit profile' }).click();
   const input = page.getByLabel('Profile picture');

@@ -5,6 +5,9 @@ import { type Browser, expect, type Page } from './fixtures';
 
 export const PASSWORD = 'correct horse battery';
 
+/** A phone, as the layout and touch tests use it: the width of a common one, touch, and a mobile viewport. */
+export const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
 export const uniqueHandle = (prefix: string) => `${prefix}_${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
 /** Script errors in any page, asserted empty at the end: a broken page can look right. */

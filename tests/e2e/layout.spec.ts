@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, expectNoHorizontalScroll, grantAdmin, openChatWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptRequest, expectNoHorizontalScroll, grantAdmin, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -99,7 +99,7 @@ for (const size of [
 
 test('/c/:roomId survives a reload and settings; Back on a narrow screen returns to the list', async ({ browser }) => {
   const errors = trackPageErrors();
-  const narrow = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+  const narrow = PHONE;
   const alice = await signUp(browser, 'alice', 'Alice', errors, narrow);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
   await openChatWith(bob, alice.handle);
@@ -140,7 +140,7 @@ test('/c/:roomId survives a reload and settings; Back on a narrow screen returns
 
 test('on a phone, ← back to the list takes the list’s place in history: Back then does not reopen what was closed', async ({ browser }) => {
   const errors = trackPageErrors();
-  const narrow = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+  const narrow = PHONE;
   const alice = await signUp(browser, 'alice', 'Alice', errors, narrow);
   for (const name of ['Bob', 'Gina']) {
     const friend = await signUp(browser, name.toLowerCase(), name, errors);
