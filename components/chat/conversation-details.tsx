@@ -111,9 +111,12 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
             <Avatar handle={member.handle} name={member.displayName} url={member.avatarUrl} size="sm" />
             {/* Name over handle: side by side, with a button beside them, a panel this narrow cut both short. */}
             <span className="min-w-0 flex-1">
-              <span className="block truncate" title={member.displayName}>
-                {member.displayName}
-                {room.owner === member.handle && <span className="ml-1 text-xs text-indigo-800">owner</span>}
+              {/* The name is cut, never the owner tag after it. */}
+              <span className="flex min-w-0 items-baseline gap-1">
+                <span className="truncate" title={member.displayName}>
+                  {member.displayName}
+                </span>
+                {room.owner === member.handle && <span className="shrink-0 text-xs text-indigo-800">owner</span>}
               </span>
               <span className="block truncate text-xs text-slate-600">@{member.handle}</span>
             </span>

@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptedChat, roomIdWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -407,5 +407,20 @@ test('the group forms and quiet hours say what is wrong in words, before asking 
   await page.getByRole('button', { name: 'Turn quiet hours off' }).click();
   await expect(page.getByRole('button', { name: 'Turn quiet hours off' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Save quiet hours' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, the details panel cuts a long owner name, never the owner tag after it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const longName = 'Alexandria Wilhelmina Montgomery-Fitzgerald of Upper Wallop Road';
+  const alice = await signUp(browser, 'alice', longName.slice(0, 64), errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors, PHONE);
+  await startGroup(alice, 'Long names', [bob]);
+  await rooms(bob.page).getByRole('button', { name: /Long names/ }).click();
+  await bob.page.getByRole('button', { name: 'Conversation details' }).click();
+  const owner = bob.page.getByRole('list', { name: 'Members' }).getByRole('listitem').filter({ hasText: `@${alice.handle}` }).getByText('owner', { exact: true });
+  await expect(owner).toBeInViewport({ ratio: 1 });
+  const box = await owner.boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(390);
   expect(errors.list).toEqual([]);
 });
