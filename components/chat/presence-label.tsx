@@ -3,11 +3,17 @@
 import { dateOf, sameDay, timeOf } from '@/lib/dates';
 import type { PresenceStatus } from '@/lib/schemas';
 
-/** "Online", or "Last seen 14:02" (with the date when it was not today). */
+/**
+ * Offline with no last-seen time is what the server says when it does not share someone's presence (a
+ * message request not yet accepted) or has never seen them: not known, so not said to be "Offline".
+ */
+const unknown = (status: PresenceStatus | undefined) => !status || (status.status === 'offline' && !status.lastSeenAt);
+
+/** "Online", or "Last seen 14:02" (with the date when it was not today); null when not known. */
 export function presenceText(status: PresenceStatus | undefined): string | null {
-  if (!status) return null;
+  if (!status || unknown(status)) return null;
   if (status.status === 'online') return 'Online';
-  if (!status.lastSeenAt) return 'Offline';
+  if (!status.lastSeenAt) return null;
   const seen = new Date(status.lastSeenAt);
   const time = timeOf(seen);
   return `Last seen ${sameDay(seen, new Date()) ? time : `${dateOf(seen)} ${time}`}`;
@@ -18,7 +24,7 @@ export function PresenceDot({ status }: { status: PresenceStatus | undefined }) 
   return (
     <span
       role="img"
-      aria-label={online ? 'online' : status ? 'offline' : 'presence unknown'}
+      aria-label={online ? 'online' : unknown(status) ? 'presence unknown' : 'offline'}
       className={`inline-block h-2 w-2 rounded-full ${online ? 'bg-emerald-500' : 'bg-slate-300'}`}
     />
   );
