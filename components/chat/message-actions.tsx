@@ -3,7 +3,8 @@
 import { type ComponentType, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { problemInWords } from '@/lib/form-problems';
-import { lengthProblem } from '@/lib/message-length';
+import { lengthLeft, lengthProblem } from '@/lib/message-length';
+import { enterSubmits } from './enter-submits';
 import type { ChatClient } from '@/lib/realtime/chat-client';
 import { type ChatMessage, emojiSchema, reportSchema } from '@/lib/schemas';
 import type { ChatStore } from '@/lib/stores/chat-store';
@@ -230,7 +231,10 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
   );
 }
 
-/** Edits in place: Enter (or Save) saves, Shift+Enter is a new line, Escape (or Cancel) leaves it as it was. */
+/**
+ * Edits in place: Enter (or Save) saves, Shift+Enter is a new line (Enter too on a touch screen, as in the
+ * message box), Escape (or Cancel) leaves it as it was. Near the length limit it counts down as the box does.
+ */
 function EditPanel({ context, close }: { context: MessageActionContext; close: () => void }) {
   const client = useChatClient();
   const [body, setBody] = useState(context.message.body);
@@ -242,6 +246,9 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
     element?.focus();
     element?.setSelectionRange(element.value.length, element.value.length);
   }, []);
+
+  const overLength = lengthProblem(body);
+  const left = lengthLeft(body);
 
   async function save() {
     if (saving) return;
@@ -277,7 +284,7 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
           if (event.key === 'Escape') {
             event.preventDefault();
             close();
-          } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+          } else if (enterSubmits(event)) {
             event.preventDefault();
             void save();
           }
@@ -285,11 +292,12 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
         aria-invalid={refusal ? true : undefined}
         className="w-full min-w-60 resize-y rounded-md border border-slate-300 bg-surface px-2 py-1"
       />
-      {refusal && (
+      {(refusal ?? overLength) && (
         <p role="alert" className="text-xs text-red-800">
-          {refusal}
+          {refusal ?? overLength}
         </p>
       )}
+      {left && <p className="text-right text-xs text-slate-600">{left}</p>}
       <span className="flex justify-end gap-1">
         <button type="button" onClick={close} className="rounded border border-slate-300 bg-surface px-2">
           Cancel

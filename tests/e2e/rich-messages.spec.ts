@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, openChatWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 // A message by its own text (not a reply's quote of it).
@@ -329,5 +329,27 @@ test('*bold*, _italic_, ~strike~, `code` and code blocks show formatted, markers
   await expect(messages(alice.page).locator('[data-outbox] strong')).toHaveText('in bold');
   await alice.page.context().setOffline(false);
   await expect(row(bob.page, 'waiting').locator('strong')).toHaveText('in bold');
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, Enter in the message editor is a new line as in the message box, Save saves, and it counts down near the limit', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'shopping list');
+  const message = await act(alice.page, 'shopping list', 'Edit');
+  const editor = message.getByRole('textbox', { name: 'Edit message' });
+  await editor.press('Enter');
+  await editor.pressSequentially('milk');
+  await expect(editor).toHaveValue('shopping list\nmilk');
+  await editor.fill('x'.repeat(3_700));
+  await expect(message.getByText('300 characters left')).toBeVisible();
+  await editor.fill('x'.repeat(4_001));
+  await expect(message.getByRole('alert')).toHaveText('Too long to send: 4,001 characters, at most 4,000. Shorten it or split it into several messages.');
+  await editor.fill('shopping list\nmilk');
+  await message.getByRole('button', { name: 'Save' }).tap();
+  await expect(editor).toHaveCount(0);
+  await expect(row(alice.page, 'milk')).toContainText('edited');
   expect(errors.list).toEqual([]);
 });
