@@ -1,9 +1,10 @@
 'use client';
 
-import { type FormEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { carryDraft, changeDraftFiles, clearDraftIf, draftFilesKey, draftKey, loadDraft, loadDraftFiles, parseDraftFiles, saveDraft } from '@/lib/drafts';
 import { excerptOf } from '@/lib/message-excerpt';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
+import { enterSubmits } from './enter-submits';
 import { writeTime } from '@/lib/outbox';
 import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, type PublicUser } from '@/lib/schemas';
 import { isInvisible } from '@/lib/text-rules';
@@ -11,7 +12,7 @@ import { type UploadError, uploadAttachment } from '@/lib/upload-attachment';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
 /** A file being uploaded, or failed to (kept for Retry when trying again may help). Once uploaded it joins the conversation's waiting files. */
-type Upload = { key: string; file: File; progress: number; error?: string; retryable?: boolean; abort: () => void };
+type Upload = { key: string; file: File; picked: number; progress: number; error?: string; retryable?: boolean; abort: () => void };
 
 /** The message box's id: the conversation's "Skip to the message box" focuses it. */
 export const MESSAGE_INPUT_ID = 'message-input';
@@ -99,7 +100,15 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   // which wait with the draft (lib/drafts.ts), across conversation switches, reloads and tabs.
   const [uploads, setUploads] = useState<Upload[]>([]);
   const patchUpload = (key: string, patch: Partial<Upload>) => setUploads((list) => list.map((upload) => (upload.key === key ? { ...upload, ...patch } : upload)));
-  const [ready, setReady] = useState<AttachmentInfo[]>(() => (roomId ? loadDraftFiles(me, roomId) : []));
+  const [readyAsDone, setReady] = useState<AttachmentInfo[]>(() => (roomId ? loadDraftFiles(me, roomId) : []));
+  // Files finish uploading in any order (a picture is re-encoded first): they are listed and sent in the
+  // order picked. Ones this page did not pick (another tab's, or from before a reload) keep theirs, first.
+  const pickedOrder = useRef(new Map<string, number>());
+  const picks = useRef(0);
+  const ready = useMemo(
+    () => [...readyAsDone].sort((a, b) => (pickedOrder.current.get(a.id) ?? -1) - (pickedOrder.current.get(b.id) ?? -1)),
+    [readyAsDone],
+  );
   const changeReady = (change: Parameters<typeof changeDraftFiles>[2]) => roomId && setReady(changeDraftFiles(me, roomId, change));
   useEffect(() => {
     if (!roomId) return;
@@ -114,6 +123,9 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   const uploading = uploads.some((upload) => !upload.error);
   // A file that did not upload holds the message: sent without it, it would be lost without a word.
   const failed = uploads.some((upload) => upload.error);
+  // Every failure is one trying again may cure (no connection, a busy server): Send then waits for them.
+  const failedForNow = failed && uploads.every((upload) => !upload.error || upload.retryable);
+  const connected = useChat((state) => state.connected);
   // Why some picked files were not added (past MAX_ATTACHMENTS_PER_MESSAGE).
   const [notAdded, setNotAdded] = useState('');
   // Send pressed while files were still uploading: the message goes once they are done.
@@ -124,10 +136,11 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   useEffect(() => () => current.current.forEach((upload) => upload.abort()), []);
 
   /** Starts (or restarts) one file's upload under its row's key. */
-  function startUpload(key: string, file: File) {
+  function startUpload(key: string, file: File, picked: number) {
     const handle = uploadAttachment(roomId!, file, (progress) => patchUpload(key, { progress }));
     handle.done.then(
       (attachment) => {
+        pickedOrder.current.set(attachment.id, picked);
         setUploads((list) => list.filter((upload) => upload.key !== key));
         changeReady({ add: [attachment] });
       },
@@ -145,8 +158,9 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     setNotAdded(left > 0 ? `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message: ${left} ${left === 1 ? 'was' : 'were'} not added.` : '');
     for (const file of [...files].slice(0, Math.max(room, 0))) {
       const key = crypto.randomUUID();
-      const abort = startUpload(key, file);
-      setUploads((list) => [...list, { key, file, progress: 0, abort }]);
+      const picked = picks.current++;
+      const abort = startUpload(key, file, picked);
+      setUploads((list) => [...list, { key, file, picked, progress: 0, abort }]);
     }
   }
   // Files dropped anywhere on the page go to the open conversation, as Slack and WhatsApp Web take them;
@@ -181,7 +195,8 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
       window.removeEventListener('drop', drop);
     };
   }, []);
-  const retryUpload = (item: Upload) => patchUpload(item.key, { error: undefined, progress: 0, abort: startUpload(item.key, item.file) });
+  const retryUpload = (item: Upload) => patchUpload(item.key, { error: undefined, progress: 0, abort: startUpload(item.key, item.file, item.picked) });
+  const retryFailedForNow = () => current.current.forEach((item) => item.error && item.retryable && retryUpload(item));
   const removeUpload = (item: Upload) => {
     item.abort();
     setSendWhenUploaded(false);
@@ -194,22 +209,30 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     changeReady({ remove: [file.id] });
   };
 
-  // The send Enter asked for while uploading: made when the last upload ends, dropped if one failed
-  // (the failure is shown, and the user decides).
+  // Files that failed for want of a connection go again by themselves when it is back, as messages do.
+  // The send Enter asked for while uploading is made when the last upload ends; offline, it waits for
+  // the connection and those files; dropped if one failed otherwise (shown; the user decides). One effect:
+  // the send must not be judged on the render the connection came back in, before the files go again.
+  const wasConnected = useRef(connected);
   useEffect(() => {
+    const cameBack = connected && !wasConnected.current;
+    wasConnected.current = connected;
+    if (cameBack && uploads.some((upload) => upload.error && upload.retryable)) return retryFailedForNow();
     if (!sendWhenUploaded || uploading) return;
+    if (failedForNow && !connected) return;
     setSendWhenUploaded(false);
     if (!failed) send();
     // Only these say when; send reads this render's text and files.
-  }, [sendWhenUploaded, uploading, failed]);
+  }, [sendWhenUploaded, uploading, failed, failedForNow, connected]);
 
   const overLength = lengthProblem(body);
   const left = lengthLeft(body);
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     // Blank or only invisible characters: nothing to send (the server would refuse it as empty).
-    if ((isInvisible(body) && ready.length + uploads.length === 0) || overLength || failed || disabled) return;
-    if (uploading) setSendWhenUploaded(true);
+    if ((isInvisible(body) && ready.length + uploads.length === 0) || overLength || (failed && !failedForNow) || disabled) return;
+    if (failedForNow && connected) retryFailedForNow();
+    if (uploading || failedForNow) setSendWhenUploaded(true);
     else send();
   }
 
@@ -278,16 +301,16 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
       )}
       {/* Said in words beside Send: what holds the message, or why some files were left out. */}
       <div role="status" className="text-sm empty:hidden">
-        {failed ? (
-          <p className="mb-2 text-red-800">
-            {uploads.some((upload) => upload.error && upload.retryable) ? 'A file did not upload: retry it or remove it.' : 'A file was refused: remove it to send the message.'}
-          </p>
-        ) : sendWhenUploaded ? (
+        {sendWhenUploaded && (!failed || failedForNow) ? (
           <p className="mb-2 flex items-center gap-2 text-slate-600">
-            Sending once the files are uploaded…
+            {failed && !connected ? 'Sending once the connection is back and the files are uploaded…' : 'Sending once the files are uploaded…'}
             <button type="button" onClick={() => setSendWhenUploaded(false)} className="rounded border border-slate-300 px-2 text-xs">
               Don&apos;t send yet
             </button>
+          </p>
+        ) : failed ? (
+          <p className="mb-2 text-red-800">
+            {failedForNow ? 'A file did not upload: retry it or remove it.' : 'A file was refused: remove it to send the message.'}
           </p>
         ) : null}
         {notAdded && <p className="mb-2 text-slate-600">{notAdded}</p>}
@@ -343,9 +366,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           }}
           onKeyDown={(event) => {
             if (event.key === 'Escape' && replyingTo) cancelReply();
-            // On a touch screen Enter is a new line, as in Slack's and WhatsApp's phone apps: there is no
-            // Shift to hold there, and Send is at hand.
-            if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing && !window.matchMedia('(pointer: coarse)').matches) {
+            if (enterSubmits(event)) {
               event.preventDefault();
               event.currentTarget.form?.requestSubmit();
             }
@@ -353,7 +374,13 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           className="min-w-0 flex-1 resize-none rounded-2xl border border-slate-300 bg-surface px-3 py-2 disabled:bg-slate-100"
           placeholder={placeholder ?? 'Write a message'}
         />
-        <button type="submit" disabled={disabled} className="shrink-0 rounded-full bg-indigo-700 px-4 py-2 font-medium text-white disabled:opacity-60">
+        <button
+          type="submit"
+          disabled={disabled}
+          // A press (a tap) while typing leaves focus in the box: on a phone, moving it would close the keyboard after every message.
+          onMouseDown={(event) => document.activeElement === input.current && event.preventDefault()}
+          className="shrink-0 rounded-full bg-indigo-700 px-4 py-2 font-medium text-white disabled:opacity-60"
+        >
           Send
         </button>
       </div>

@@ -1,24 +1,25 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, openChatWith, signUp, trackPageErrors } from './helpers';
+import { acceptRequest, acceptedChat, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const row = (page: Page, text: string) => messages(page).locator('li[data-seq]').filter({ has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
 const filesToSend = (page: Page) => page.getByRole('list', { name: 'Files to send' });
 const attachments = '**/api/v1/rooms/*/attachments';
 
-test('a file that failed to upload holds the message until it is retried, then goes with it', async ({ browser }) => {
+test('a file that failed to upload is tried again by Send; failing again, it holds the message until retried, then goes with it', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'files follow');
-  // The first try loses the connection; the retry gets through.
+  // The first two tries lose the connection; the third gets through.
   let tries = 0;
-  await alice.page.route(attachments, (route) => (tries++ === 0 ? route.abort('internetdisconnected') : route.continue()));
+  await alice.page.route(attachments, (route) => (tries++ < 2 ? route.abort('internetdisconnected') : route.continue()));
 
   await alice.page.getByLabel('Attach file').setInputFiles({ name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('the report') });
   await expect(filesToSend(alice.page).getByRole('alert')).toHaveText('Upload failed: no connection to the server');
   const message = alice.page.getByRole('textbox', { name: 'Message' });
   await message.fill('caption with the report');
   await message.press('Enter');
-  // Held, and the composer says why; the caption and the file stay.
+  // Send tried the file again (the second try), which failed too: held, and the composer says why; the caption and the file stay.
+  await expect.poll(() => tries).toBe(2);
   await expect(alice.page.getByText('A file did not upload: retry it or remove it.')).toBeVisible();
   await expect(message).toHaveValue('caption with the report');
   await expect(filesToSend(alice.page)).toContainText('report.txt');
@@ -31,6 +32,26 @@ test('a file that failed to upload holds the message until it is retried, then g
   await expect(row(bob.page, 'caption with the report')).toContainText('report.txt');
   await expect(row(bob.page, 'caption with the report')).toHaveCount(1);
   await expect(filesToSend(alice.page)).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('offline, a file that could not upload and the message sent with it go by themselves once the connection is back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'offline files');
+  await alice.page.context().setOffline(true);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('offline notes') });
+  await expect(filesToSend(alice.page).getByRole('alert')).toHaveText('Upload failed: no connection to the server');
+  const message = alice.page.getByRole('textbox', { name: 'Message' });
+  await message.fill('written on the train');
+  await message.press('Enter');
+  await expect(alice.page.getByText('Sending once the connection is back and the files are uploaded…')).toBeVisible();
+
+  await alice.page.context().setOffline(false);
+  await expect(row(bob.page, 'written on the train')).toContainText('notes.txt', { timeout: 30_000 });
+  await expect(row(bob.page, 'written on the train')).toHaveCount(1);
+  await expect(filesToSend(alice.page)).toHaveCount(0);
+  await expect(message).toHaveValue('');
   expect(errors.list).toEqual([]);
 });
 
@@ -202,5 +223,54 @@ test('text over the length limit stays whole in the box, says why it cannot go, 
   await expect(row(bob.page, 'after the invisible one')).toBeVisible();
   await expect(messages(bob.page).locator('li[data-seq]')).toHaveCount(3);
   await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, tapping Send keeps the message box focused, so the keyboard stays up for the next message', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  await send(bob, 'hi on your phone');
+  await acceptRequest(alice, 'Bob');
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  for (const text of ['first from the phone', 'second from the phone']) {
+    await box.tap();
+    await box.fill(text);
+    await alice.page.getByRole('button', { name: 'Send', exact: true }).tap();
+    await expect(row(alice.page, text)).toBeVisible();
+    await expect(box).toBeFocused();
+    await expect(box).toHaveValue('');
+  }
+  expect(errors.list).toEqual([]);
+});
+
+test('files picked together are listed and sent in the order picked, whichever finishes uploading first', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'in order');
+  // The first file's upload is held until the second's has finished.
+  let secondDone!: () => void;
+  const second = new Promise<void>((resolve) => (secondDone = resolve));
+  await alice.page.route(attachments, async (route) => {
+    if (route.request().postDataBuffer()?.includes('first.txt')) {
+      await second;
+      return route.continue();
+    }
+    await route.fulfill({ response: await route.fetch() });
+    secondDone();
+  });
+  await alice.page.getByLabel('Attach file').setInputFiles([
+    { name: 'first.txt', mimeType: 'text/plain', buffer: Buffer.from('one') },
+    { name: 'second.txt', mimeType: 'text/plain', buffer: Buffer.from('two') },
+  ]);
+  await expect(filesToSend(alice.page).getByText('Ready')).toHaveCount(2);
+  await expect(filesToSend(alice.page).getByRole('listitem')).toHaveText([/first\.txt/, /second\.txt/]);
+  const message = alice.page.getByRole('textbox', { name: 'Message' });
+  await message.fill('two files');
+  await message.press('Enter');
+  const downloads = row(bob.page, 'two files').getByRole('link', { name: /^Download / });
+  await expect(downloads).toHaveCount(2);
+  await expect(downloads.nth(0)).toHaveAccessibleName('Download first.txt');
+  await expect(downloads.nth(1)).toHaveAccessibleName('Download second.txt');
   expect(errors.list).toEqual([]);
 });
