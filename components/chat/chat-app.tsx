@@ -33,6 +33,8 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
   const offline = useChat((state) => state.connected === false);
   return (
     <div className="flex h-dvh flex-col">
+      {/* The page's one top heading, for screen readers' heading navigation; the panes name themselves. */}
+      <h1 className="sr-only">Relay</h1>
       <ConnectionBanner />
       <div className="flex min-h-0 flex-1">
         <aside

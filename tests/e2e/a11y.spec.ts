@@ -54,11 +54,14 @@ test('axe: sign-in, chat (desktop and narrow, light and dark), settings and admi
       const rooms = page.getByRole('list', { name: 'Recent conversations' });
       await expect(rooms.getByRole('button', { name: /Bob/ })).toBeVisible();
       await check(page, `chat-list-${tag}`);
+      // One top heading, on a phone too (axe's page-has-heading-one, a best practice the check above leaves out).
+      await expect(page.getByRole('heading', { level: 1 })).toHaveText('Relay');
       await rooms.getByRole('button', { name: /Bob/ }).click();
       await expect(page.getByRole('list', { name: 'Messages' })).toContainText('bring the maps');
       await check(page, `chat-conversation-${tag}`);
       // A reply written offline waits in the outbox with its quote.
-      const last = page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').filter({ hasText: 'bring the maps' });
+      // Bob's message (replies from earlier rounds quote it too).
+      const last = page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').filter({ hasText: 'bring the maps' }).first();
       await context.setOffline(true);
       await last.getByRole('button', { name: 'Message actions' }).click();
       await last.getByRole('button', { name: 'Reply', exact: true }).click();
