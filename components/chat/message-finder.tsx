@@ -1,7 +1,7 @@
 'use client';
 
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { apiFetch } from '@/lib/api-client';
+import { apiFetch, NoConnectionError } from '@/lib/api-client';
 import { fullDateTime, sameDay, timeOf } from '@/lib/dates';
 import type { ChatMessage, SearchHighlight } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
@@ -93,6 +93,8 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
   const [hasMore, setHasMore] = useState(false);
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
   const [error, setError] = useState('');
+  const [failedForNow, setFailedForNow] = useState(false);
+  const connected = useChat((state) => state.connected);
   const live = useRef(true);
   const title = panel.kind === 'search' ? 'Search results' : 'Mentions';
 
@@ -108,10 +110,23 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
       setStatus('ready');
     } catch (failure) {
       if (!live.current) return;
-      setError(failure instanceof Error ? failure.message : 'Something went wrong.');
+      const offline = failure instanceof NoConnectionError;
+      setFailedForNow(offline);
+      setError(offline ? 'No connection to the server: this runs again once it is back.' : failure instanceof Error ? failure.message : 'Something went wrong.');
       setStatus('error');
     }
   }
+
+  // A search or page that failed for want of a connection runs again by itself when it is back, as
+  // messages and uploads do; a refusal waits for Retry.
+  const wasConnected = useRef(connected);
+  useEffect(() => {
+    const cameBack = connected && !wasConnected.current;
+    wasConnected.current = connected;
+    if (cameBack && status === 'error' && failedForNow) void load(hits.at(-1)?.message.id);
+    // Only the connection coming back says when.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [connected]);
 
   // A result edited or deleted while shown changes here too: a deleted message's words must not stay on
   // screen (search never returns deleted messages), and an edited one shows its new text.

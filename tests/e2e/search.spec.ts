@@ -138,3 +138,22 @@ test('on a phone a search result shows the conversation pane', async ({ browser,
   await expect(searchbox(alice.page)).not.toBeVisible();
   expect(errors.list).toEqual([]);
 });
+
+test('a search made offline runs again by itself when the connection is back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const word = uniqueWord();
+  const { alice } = await acceptedChat(browser, errors, `packing list ${word}`);
+
+  await alice.page.context().setOffline(true);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await search(alice.page, word);
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'No connection to the server' })).toBeVisible();
+
+  // No Retry pressed: the results come once the connection is.
+  await alice.page.context().setOffline(false);
+  const results = alice.page.getByRole('list', { name: 'Search results' });
+  await expect(results.getByRole('listitem')).toHaveCount(1);
+  await expect(results.locator('mark')).toHaveText(word);
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'No connection to the server' })).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
