@@ -13,6 +13,7 @@ type Lock = { kind: 'suspend'; until: Date } | { kind: 'ban' } | { kind: 'restor
  * once (tokens refused, sockets cut on every node) and sign-in is refused until restored. A ban is the
  * verdict on everything reported of theirs: those reports are resolved (their messages stay, as after
  * any resolve; a moderator removes a message first if it should go). A suspension leaves them open.
+ * Restoring someone who is neither suspended nor banned is a `conflict`.
  */
 export async function lockUser(actor: Actor, handle: string, lock: Lock, reason: string) {
   requireAdmin(actor);
@@ -29,7 +30,10 @@ export async function lockUser(actor: Actor, handle: string, lock: Lock, reason:
         ? { bannedAt: new Date() }
         : { bannedAt: null, suspendedUntil: null };
   await db.$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data });
+    // A restore lifts something or is refused: the log must not say it lifted what was not there.
+    const lifted = { OR: [{ bannedAt: { not: null } }, { suspendedUntil: { gt: new Date() } }] };
+    const { count } = await tx.user.updateMany({ where: { id: user.id, ...(lock.kind === 'restore' && lifted) }, data });
+    if (count === 0) throw new AppError('conflict', `@${user.handle} is neither suspended nor banned.`);
     const reportsResolved =
       lock.kind === 'ban'
         ? await tx.$executeRaw`UPDATE "Report" r SET "status" = 'resolved', "resolvedAt" = now(), "resolvedById" = ${actor.userId}

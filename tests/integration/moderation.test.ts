@@ -234,6 +234,11 @@ describe('reports and moderation', () => {
 
     expect(await api(server.url, `/api/v1/admin/users/${eve.handle}/restore`, { token: admin.token, body: { reason: 'appeal granted' } })).toMatchObject({ status: 200 });
     expect((await api(server.url, '/api/v1/tokens', { body: { username: eve.handle, password: eve.password } })).status).toBe(201);
+    // Restoring someone who is neither suspended nor banned is refused, and leaves no entry in the log.
+    expect(await api(server.url, `/api/v1/admin/users/${eve.handle}/restore`, { token: admin.token, body: { reason: 'twice' } })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'conflict', message: `@${eve.handle} is neither suspended nor banned.` } },
+    });
 
     const entries = await auditFor(admin, eve.handle);
     expect(entries.map((entry) => [entry.action, entry.reason])).toEqual([
