@@ -68,7 +68,7 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
             {notice}
           </p>
         )}
-        <Field label="Username" name="username" autoComplete="username" />
+        <Field label="Username" name="username" autoComplete="username" verbatim />
         {mode === 'signup' && <Field label="Display name (optional)" name="displayName" autoComplete="nickname" />}
         <Field label="Password" name="password" type="password" autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} />
         {error && (
@@ -90,7 +90,9 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
   );
 }
 
-async function createAccount(username: string, password: string, displayName: string) {
+async function createAccount(typed: string, password: string, displayName: string) {
+  // Handles are lower-case and found case-insensitively (sign-in too): "Alice" signs up as alice.
+  const username = typed.trim().toLowerCase();
   const input = { username, password, ...(displayName.trim() && { displayName }) };
   // Every wrong field at once, not one per try.
   const problems = problemsInWords(signUpSchema, input, ([field]) => (field === 'password' ? 'Password' : field === 'username' ? 'Username' : 'Display name'));
@@ -106,11 +108,13 @@ async function createAccount(username: string, password: string, displayName: st
   }
 }
 
-function Field({ label, name, type = 'text', autoComplete }: { label: string; name: string; type?: string; autoComplete?: string }) {
+function Field({ label, name, type = 'text', autoComplete, verbatim = false }: { label: string; name: string; type?: string; autoComplete?: string; verbatim?: boolean }) {
+  // A verbatim field is not a sentence: a phone keyboard must not capitalize or "correct" it.
+  const typedAsIs = verbatim ? ({ autoCapitalize: 'none', autoCorrect: 'off', spellCheck: false } as const) : {};
   return (
     <label className="block text-sm font-medium">
       {label}
-      <input name={name} type={type} autoComplete={autoComplete} className="mt-1 block w-full rounded border border-slate-400 bg-surface px-3 py-2 font-normal" />
+      <input name={name} type={type} autoComplete={autoComplete} {...typedAsIs} className="mt-1 block w-full rounded border border-slate-400 bg-surface px-3 py-2 font-normal" />
     </label>
   );
 }

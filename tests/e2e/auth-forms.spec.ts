@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { PASSWORD, signUp, trackPageErrors } from './helpers';
+import { PASSWORD, PHONE, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 test('before the script has loaded (JavaScript disabled), signing in never puts the password in the URL', async ({ browser }) => {
   const { handle } = await signUp(browser, 'nojs', 'No Script');
@@ -69,5 +69,25 @@ test('sign-up says what is wrong with every field at once, before asking the ser
   const alert = page.locator('form').getByRole('alert');
   await expect(alert).toContainText('Username may only contain');
   await expect(alert).toContainText('Password must be at least 8 characters.');
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone the username is typed as it is, and one typed with capitals signs up lower-case', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const page = await (await browser.newContext(PHONE)).newPage();
+  errors.watch(page);
+  await page.goto('/signup');
+  const username = page.getByLabel('Username');
+  // The keyboard would otherwise start it with a capital, and "correct" it.
+  await expect(username).toHaveAttribute('autocapitalize', 'none');
+  await expect(username).toHaveAttribute('autocorrect', 'off');
+  await expect(username).toHaveAttribute('spellcheck', 'false');
+
+  const handle = uniqueHandle('Ada');
+  await username.fill(` ${handle}`);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByText(`@${handle.toLowerCase()}`)).toBeVisible();
   expect(errors.list).toEqual([]);
 });
