@@ -242,14 +242,14 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   const nameOf = useMemo(() => {
     // Members come last, so their names win over a requester's.
     const names = new Map<string, string>(JSON.parse(namesKey));
-    return (handle: string) => names.get(handle) ?? people[handle] ?? handle;
+    return (handle: string) => names.get(handle) ?? people[handle]?.displayName ?? handle;
   }, [namesKey, people]);
   // Pictures the same way, apart: a new picture re-renders the rows that show it, not every row's names.
   const avatarsKey = JSON.stringify([...(request?.from ? [request.from] : []), ...(room?.members ?? [])].map((person) => [person.handle, person.avatarUrl ?? null]));
   const avatarOf = useMemo(() => {
     const urls = new Map<string, string | null>(JSON.parse(avatarsKey));
-    return (handle: string) => urls.get(handle) ?? null;
-  }, [avatarsKey]);
+    return (handle: string) => (urls.has(handle) ? urls.get(handle)! : (people[handle]?.avatarUrl ?? null));
+  }, [avatarsKey, people]);
   // Someone who has left the group still wrote, quoted or reacted to what is shown: ask for their name
   // rather than show their handle.
   useEffect(() => {

@@ -221,7 +221,7 @@ function withChange(hits: Hit[], message: ChatMessage): Hit[] {
 /** Where and who and when, then the text with the matched words marked. */
 function HitButton({ hit, onOpen }: { hit: Hit; onOpen: () => void }) {
   const me = useChat((state) => state.me);
-  const formerMember = useChat((state) => state.people[hit.message.sender]);
+  const formerMember = useChat((state) => state.people[hit.message.sender]?.displayName);
   const room = useChat((state) => state.rooms[hit.room.id]);
   const request = useChat((state) => state.requests.find((item) => item.roomId === hit.room.id));
   const where = room ? roomTitle(room, me) : (hit.room.name ?? request?.from?.displayName ?? 'Conversation');

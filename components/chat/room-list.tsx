@@ -109,7 +109,7 @@ function NotStarted() {
     <ul aria-label="Conversations not started" className="border-b border-slate-200">
       {waiting.map((item) => {
         const handle = item.to!;
-        const name = people[handle] ?? handle;
+        const name = people[handle]?.displayName ?? handle;
         const state = item.status === 'held' ? 'Held for review' : item.status === 'failed' ? 'Not sent' : 'Waiting to send';
         return (
           <li key={handle}>

@@ -72,8 +72,8 @@ export type ChatState = {
   blocked: string[] | null;
   setBlocked: (handles: string[]) => void;
   markBlocked: (handle: string, blocked: boolean) => void;
-  /** Names of people seen in a conversation who are not among its members (they left, or were removed). */
-  people: Record<string, string>;
+  /** People seen in a conversation who are not among its members (they left, or were removed): name and picture. */
+  people: Record<string, PublicUser>;
   knowPeople: (users: PublicUser[]) => void;
   openRoom: (roomId: string | null) => void;
   /**
@@ -292,7 +292,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     renameUser: (user) =>
       set((state) => ({
         me: state.me.handle === user.handle ? user : state.me,
-        people: user.handle in state.people ? { ...state.people, [user.handle]: user.displayName } : state.people,
+        people: user.handle in state.people ? { ...state.people, [user.handle]: user } : state.people,
         rooms: Object.fromEntries(
           Object.entries(state.rooms).map(([id, room]) => [
             id,
@@ -315,7 +315,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
         return { blocked: blocked ? [...others, handle] : others };
       }),
     people: {},
-    knowPeople: (users) => set((state) => ({ people: { ...state.people, ...Object.fromEntries(users.map((user) => [user.handle, user.displayName])) } })),
+    knowPeople: (users) => set((state) => ({ people: { ...state.people, ...Object.fromEntries(users.map((user) => [user.handle, user])) } })),
     // Back to the list (null) keeps the dropped groups: on a phone that is where they are said.
     openRoom: (roomId) => set((state) => ({ activeRoomId: roomId, draftPeer: null, jumpTarget: null, leftRoom: null, droppedGroups: roomId ? [] : state.droppedGroups })),
     jumpTarget: null,

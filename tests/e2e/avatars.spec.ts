@@ -86,3 +86,24 @@ test('on a phone the picture control fits, previews the picture and says a too-l
   await expectNoHorizontalScroll(page);
   expect(errors.list).toEqual([]);
 });
+
+test('someone who has left a group keeps their picture beside what they wrote there', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'Hi Bob, it is Alice');
+  const put = await alice.page.request.put('/api/v1/me/avatar', { multipart: { file: { name: 'me.png', mimeType: 'image/png', buffer: await picture('#0891b2') } } });
+  expect(put.status()).toBe(200);
+  const created = await alice.page.request.post('/api/v1/groups', { data: { name: 'Book club', members: [bob.handle] } });
+  expect(created.status()).toBe(201);
+  const groupId = (await created.json()).room.id;
+  const said = await alice.page.request.post(`/api/v1/rooms/${groupId}/messages`, { data: { clientMsgId: crypto.randomUUID(), body: 'Chapter one is wonderful' } });
+  expect(said.status()).toBe(201);
+  expect((await alice.page.request.delete(`/api/v1/groups/${groupId}/users/${alice.handle}`)).status()).toBe(200);
+
+  // Bob opens the group afresh: Alice is no longer among its members, so her name and picture are asked for.
+  await bob.page.goto(`/c/${groupId}`);
+  const row = bob.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]', { has: bob.page.getByText('Chapter one is wonderful', { exact: true }) });
+  await expect(row).toContainText('Alice');
+  await expect(row.locator(`[data-avatar="${alice.handle}"] img`)).toHaveAttribute('src', new RegExp(`^/api/v1/users/${alice.handle}/avatar\\?v=`));
+  await expect(row.locator(`[data-avatar="${alice.handle}"] img`)).toHaveJSProperty('naturalWidth', 256);
+  expect(errors.list).toEqual([]);
+});
