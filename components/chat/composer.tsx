@@ -366,6 +366,14 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           }}
           onKeyDown={(event) => {
             if (event.key === 'Escape' && replyingTo) cancelReply();
+            // As in Slack, Element and Mattermost: Up in an empty box edits your last message here.
+            if (event.key === 'ArrowUp' && body === '' && roomId && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+              const last = store.getState().messagesByRoom[roomId]?.findLast((message) => message.sender === me && !message.deleted && message.kind !== 'system');
+              if (last) {
+                event.preventDefault();
+                store.getState().requestEdit(last.id);
+              }
+            }
             if (enterSubmits(event)) {
               event.preventDefault();
               event.currentTarget.form?.requestSubmit();

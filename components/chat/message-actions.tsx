@@ -45,6 +45,18 @@ export function MessageActions({ context, align }: { context: MessageActionConte
   const [panel, setPanel] = useState<MessageAction | null>(null);
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
+  // Asked from the message box (Up when it is empty): the editor opens here, and closing it goes back there.
+  const editAsked = useChat((state) => state.editRequest === context.message.id);
+  const returnTo = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (!editAsked) return;
+    store.getState().requestEdit(null);
+    const edit = actions.find((action) => action.id === 'edit');
+    if (!edit) return;
+    returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setPanel(edit);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [editAsked]);
 
   useEffect(() => {
     if (open) menu.current?.querySelector<HTMLButtonElement>('button')?.focus();
@@ -104,7 +116,8 @@ export function MessageActions({ context, align }: { context: MessageActionConte
             context={context}
             close={() => {
               setPanel(null);
-              button.current?.focus();
+              (returnTo.current?.isConnected ? returnTo.current : button.current)?.focus();
+              returnTo.current = null;
             }}
           />
         </div>

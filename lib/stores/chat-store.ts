@@ -27,6 +27,9 @@ export type ChatState = {
   /** The message the composer of its room is answering ("Replying to …"), until sent or cancelled. */
   replyingTo: ChatMessage | null;
   setReplyingTo: (message: ChatMessage | null) => void;
+  /** A message whose editor should open (Up in an empty message box); its actions menu takes and clears it. */
+  editRequest: string | null;
+  requestEdit: (messageId: string | null) => void;
   activeRoomId: string | null;
   /** The open group the list dropped (left, or removed by its owner): the view says so instead of closing silently. Cleared by opening another. */
   leftRoom: RoomSummary | null;
@@ -166,6 +169,8 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     markVersion: (roomId, version) => set((state) => ({ syncedVersion: { ...state.syncedVersion, [roomId]: version } })),
     replyingTo: null,
     setReplyingTo: (message) => set({ replyingTo: message }),
+    editRequest: null,
+    requestEdit: (messageId) => set({ editRequest: messageId }),
     activeRoomId: null,
     leftRoom: null,
     formerRooms: {},

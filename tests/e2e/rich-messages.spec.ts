@@ -80,6 +80,37 @@ test('an edit and a delete show live for the other member, in place', async ({ b
   expect(errors.list).toEqual([]);
 });
 
+test('Up in an empty message box edits your last message there; Enter saves and Escape goes back to the box', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'first of mine');
+  await send(alice, 'last of mine');
+  await send(bob, 'and one from Bob');
+  await expect(row(alice.page, 'and one from Bob')).toBeVisible();
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+
+  // With words in the box, Up moves in them: no editor opens.
+  await box.fill('half written');
+  await box.press('ArrowUp');
+  await expect(alice.page.getByRole('textbox', { name: 'Edit message' })).toHaveCount(0);
+
+  // Empty: Up opens the editor on Alice's newest message, not Bob's after it.
+  await box.fill('');
+  await box.press('ArrowUp');
+  const editor = row(alice.page, 'last of mine').getByRole('textbox', { name: 'Edit message' });
+  await expect(editor).toBeFocused();
+  await expect(editor).toHaveValue('last of mine');
+  await editor.press('Escape');
+  await expect(editor).toHaveCount(0);
+  await expect(box).toBeFocused();
+
+  await box.press('ArrowUp');
+  await editor.fill('last of mine, fixed');
+  await editor.press('Enter');
+  await expect(row(bob.page, 'last of mine, fixed')).toContainText('(edited)');
+  await expect(box).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
 test('a reaction shows live with its count and who reacted; pressing it toggles mine', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'react to me');
