@@ -334,11 +334,14 @@ function DeletePanel({ context, close }: { context: MessageActionContext; close:
         ref={confirm}
         type="button"
         onClick={async (event) => {
-          // The message keeps its place as "Message deleted" but loses its actions button: focus goes to it.
+          // The message keeps its place as "Message deleted" but loses its actions button: focus goes to it,
+          // unless the user has moved on while the delete was answered (opened another message's menu, say).
           const row = event.currentTarget.closest<HTMLElement>('li[data-seq]');
           close();
           await client?.deleteMessage(context.message.id);
-          if (row?.isConnected) {
+          const focus = document.activeElement;
+          const focusStayed = !focus || focus === document.body || !!row?.contains(focus);
+          if (row?.isConnected && focusStayed) {
             row.tabIndex = -1;
             row.focus({ preventScroll: true });
           }

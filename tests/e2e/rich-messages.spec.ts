@@ -111,6 +111,44 @@ test('Up in an empty message box edits your last message there; Enter saves and 
   expect(errors.list).toEqual([]);
 });
 
+test('a delete answered late does not take focus from the menu opened meanwhile on another message', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'keep me');
+  await send(bob, 'delete me');
+  await send(bob, 'edit me next');
+  await expect(row(alice.page, 'edit me next')).toBeVisible();
+  // Bob's page goes through a stand-in for the network that holds his delete until told to let it go.
+  let release = () => {};
+  let held = () => {};
+  const heldDelete = new Promise<void>((resolve) => (held = resolve));
+  await bob.page.routeWebSocket(/\/socket\.io\//, (page) => {
+    const server = page.connectToServer();
+    page.onMessage((frame) => {
+      if (typeof frame === 'string' && frame.includes('"message:delete"')) {
+        release = () => server.send(frame);
+        held();
+      } else server.send(frame);
+    });
+  });
+  await bob.page.reload();
+  await expect(row(bob.page, 'edit me next')).toBeVisible();
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0);
+
+  await remove(bob.page, 'delete me');
+  await heldDelete;
+  const next = row(bob.page, 'edit me next');
+  await next.getByRole('button', { name: 'Message actions' }).click();
+  await expect(next.getByRole('button', { name: 'Reply', exact: true })).toBeFocused();
+  release();
+  await expect(row(alice.page, 'delete me')).toHaveCount(0);
+  await expect(messages(bob.page)).toContainText('Message deleted');
+  // The menu Bob opened stays open with his focus in it.
+  await expect(next.getByRole('button', { name: 'Reply', exact: true })).toBeFocused();
+  await next.getByRole('button', { name: 'Edit', exact: true }).click();
+  await expect(next.getByRole('textbox', { name: 'Edit message' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
 test('a reaction shows live with its count and who reacted; pressing it toggles mine', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'react to me');
