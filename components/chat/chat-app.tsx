@@ -13,6 +13,7 @@ import { NewGroupForm } from './new-group-form';
 import { ProfileEditor } from './profile-editor';
 import { RequestList } from './request-list';
 import { RoomList } from './room-list';
+import { useConversationKeys } from './use-conversation-keys';
 import { useRoomRoute } from './use-room-route';
 import { useTabBadge } from './use-tab-badge';
 import { GoneConversations } from './unsent-list';
@@ -27,6 +28,7 @@ const navLink = 'rounded px-2 py-1 text-sm text-slate-700 hover:bg-slate-100';
 export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
   useRoomRoute();
   useTabBadge();
+  useConversationKeys();
   // A group that closed under the user stays in view on a phone too, to say why (conversation.tsx).
   const open = useChat((state) => state.activeRoomId !== null || state.draftPeer !== null || state.leftRoom !== null);
   const [signOutRefused, setSignOutRefused] = useState(false);

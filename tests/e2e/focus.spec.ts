@@ -165,3 +165,44 @@ test('ignoring or blocking a request from the keyboard moves focus to the next r
   await expect(bob.page.getByLabel('Find people')).toBeFocused();
   expect(errors.list).toEqual([]);
 });
+
+test('Alt+Up and Alt+Down open the conversation above or below in the list; with Shift, the nearest unread one', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  const page = alice.page;
+  for (const name of ['Two', 'Three']) {
+    expect((await page.request.post('/api/v1/groups', { data: { name, members: [bob.handle] } })).status()).toBe(201);
+  }
+  const list = page.getByRole('list', { name: 'Recent conversations' });
+  const open = (title: string) => expect(page.getByRole('main', { name: `Conversation with ${title}` })).toBeVisible();
+  // Newest first: Three, Two, then Bob (open).
+  await expect(list.getByRole('button')).toHaveText([/Three/, /Two/, /Bob/]);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.focus();
+
+  await page.keyboard.press('Alt+ArrowUp');
+  await open('Two');
+  await expect(list.getByRole('button', { name: /Two/ })).toHaveAttribute('aria-current', 'true');
+  await page.keyboard.press('Alt+ArrowUp');
+  await open('Three');
+  // At the top: nowhere further.
+  await page.keyboard.press('Alt+ArrowUp');
+  await open('Three');
+  await page.keyboard.press('Alt+ArrowDown');
+  await open('Two');
+  await page.keyboard.press('Alt+ArrowDown');
+  await open('Bob');
+  await expect(box).toBeFocused();
+
+  // Bob writes in Two: from Bob's conversation, Shift skips to the one with unread messages.
+  await page.keyboard.press('Alt+ArrowUp');
+  await open('Two');
+  await page.keyboard.press('Alt+ArrowDown');
+  await open('Bob');
+  const twoId = (await (await page.request.get('/api/v1/rooms')).json()).rooms.find((room: { name: string | null }) => room.name === 'Two').id;
+  expect((await bob.page.request.post(`/api/v1/rooms/${twoId}/messages`, { data: { clientMsgId: crypto.randomUUID(), body: 'news in two' } })).status()).toBe(201);
+  await expect(list.getByRole('button', { name: /Two/ })).toContainText('news in two');
+  await page.keyboard.press('Alt+Shift+ArrowUp');
+  await open('Two');
+  expect(errors.list).toEqual([]);
+});
