@@ -109,3 +109,60 @@ test('an ignored request waits in Settings, where it can still be accepted, open
   await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('yes, hello again');
   expect(errors.list).toEqual([]);
 });
+
+test('Find people says when nobody matches, shows the answer to the latest words only, and asks again once back online', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const { page } = alice;
+  const find = page.getByLabel('Find people');
+  const people = page.getByRole('list', { name: 'People' });
+  const said = page.getByRole('status').filter({ hasText: /No one found|No connection/ });
+
+  // The answer to earlier words comes last: it must not replace the answer to what is typed now.
+  const hold = async (words: string) => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (url) => url.pathname === '/api/v1/users' && url.searchParams.get('q') === words,
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
+    const asked = page.waitForRequest((request) => new URL(request.url()).searchParams.get('q') === words);
+    const answered = page.waitForResponse((response) => new URL(response.url()).searchParams.get('q') === words);
+    return { asked, answered, release };
+  };
+  const slowWords = `zq${Date.now().toString(36)}`;
+  const slow = await hold(slowWords);
+  await find.fill(slowWords);
+  await slow.asked;
+  await find.fill(bob.handle);
+  await expect(people.getByRole('button', { name: new RegExp(bob.handle) })).toBeVisible();
+  slow.release();
+  await slow.answered;
+  // The sentinel: words asked 150 ms after a change, so by the time they are asked the late answer has
+  // been handled; held unanswered while the list is looked at.
+  const sentinel = await hold(`${bob.handle} `);
+  await find.fill(`${bob.handle} `);
+  await sentinel.asked;
+  await expect(people.getByRole('button', { name: new RegExp(bob.handle) })).toBeVisible();
+  await expect(said).toHaveCount(0);
+  sentinel.release();
+  await sentinel.answered;
+
+  const nobody = `nobody${Date.now().toString(36)}`;
+  await find.fill(nobody);
+  await expect(said).toHaveText(`No one found for “${nobody}”`);
+  await expect(people).toHaveCount(0);
+
+  await page.context().setOffline(true);
+  await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await find.fill(bob.handle);
+  await expect(said).toHaveText('No connection to the server: this runs again once it is back.');
+  await page.context().setOffline(false);
+  await expect(people.getByRole('button', { name: new RegExp(bob.handle) })).toBeVisible();
+  await expect(said).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
