@@ -115,8 +115,12 @@ export function MessageActions({ context, align }: { context: MessageActionConte
           <panel.Panel
             context={context}
             close={() => {
+              // Focus goes back where the panel came from, unless the user has moved it meanwhile (a save
+              // answered late, while they opened another message's menu, must not take it from there).
+              const focus = document.activeElement;
+              const focusStayed = !focus || focus === document.body || !!button.current?.closest('li')?.contains(focus);
               setPanel(null);
-              (returnTo.current?.isConnected ? returnTo.current : button.current)?.focus();
+              if (focusStayed) (returnTo.current?.isConnected ? returnTo.current : button.current)?.focus();
               returnTo.current = null;
             }}
           />

@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 
 /** Runs an action, then reloads the list; a failure shows as the list's error. Says whether it went. */
@@ -13,10 +13,13 @@ export type Act = (action: () => Promise<unknown>) => Promise<boolean>;
 export function useApiList<T>(path: string, pick: (body: any) => T[], version = 0) {
   const [items, setItems] = useState<T[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // Only the answer to the latest ask is shown: a slow answer to an earlier search must not replace it.
+  const latest = useRef(0);
   const reload = useCallback(() => {
+    const ask = ++latest.current;
     apiFetch<unknown>(path)
-      .then((body) => setItems(pick(body)))
-      .catch((failure) => setError((failure as Error).message));
+      .then((body) => ask === latest.current && setItems(pick(body)))
+      .catch((failure) => ask === latest.current && setError((failure as Error).message));
     // `pick` is a plain accessor; reloading when the path or the version changes is enough.
   }, [path, version]);
   useEffect(reload, [reload]);

@@ -8,7 +8,7 @@ test('two people sign up, chat live, and keep their history across a reload', as
 
   await openChatWith(alice, bob.handle);
   await alice.page.getByRole('textbox', { name: 'Message' }).fill('Hi Bob, it is Alice');
-  await alice.page.getByRole('button', { name: 'Send' }).click();
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('Hi Bob, it is Alice');
 
   // Bob sees the first message from a stranger arrive live, as a request, and accepts it.

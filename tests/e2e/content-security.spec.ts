@@ -27,7 +27,7 @@ test('the app runs under its Content-Security-Policy with no violations', async 
 
   await openChatWith(alice, bob.handle);
   await alice.page.getByRole('textbox', { name: 'Message' }).fill('Under the policy');
-  await alice.page.getByRole('button', { name: 'Send' }).click();
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(bob.page.getByRole('region', { name: 'Message requests' })).toContainText('Under the policy');
   await acceptRequest(bob, 'Alice');
   await bob.page.getByRole('textbox', { name: 'Message' }).fill('Still live');

@@ -50,7 +50,8 @@ export function grantAdmin(handle: string) {
 /** Types a message into the open conversation and sends it. */
 export async function send(user: { page: Page }, body: string) {
   await user.page.getByRole('textbox', { name: 'Message' }).fill(body);
-  await user.page.getByRole('button', { name: 'Send' }).click();
+  // Exact: a first message waiting to go is listed as "… Waiting to send", a button too.
+  await user.page.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
 /**

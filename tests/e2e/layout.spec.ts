@@ -60,7 +60,7 @@ for (const size of [
       await box.press('Enter');
       await box.pressSequentially('line two');
       await expect(box).toHaveValue('line one\nline two');
-      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
       await expect(messages(page).locator('li[data-seq] p.whitespace-pre-wrap').last()).toHaveText('line one\nline two');
       const time = messages(page).locator('li[data-seq] time').first();
       await expect(time).not.toContainText(String(new Date().getFullYear()));

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, grantAdmin, openChatWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, grantAdmin, openChatWith, PASSWORD, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const row = (page: Page, text: string) => messages(page).locator('li[data-seq]', { hasText: text });
@@ -23,7 +23,7 @@ test('a moderator deletes a reported message and bans its sender; others see it 
 
   await openChatWith(troll, alice.handle);
   await troll.page.getByRole('textbox', { name: 'Message' }).fill('something abusive');
-  await troll.page.getByRole('button', { name: 'Send' }).click();
+  await troll.page.getByRole('button', { name: 'Send', exact: true }).click();
   await acceptRequest(alice, 'Troll');
   const abusive = messages(alice.page).locator('li[data-seq]', { hasText: 'something abusive' });
   // Report sits in the message's actions menu.
@@ -217,7 +217,7 @@ test('message bodies are shown as text: scripts, event handlers and javascript: 
   await openChatWith(alice, bob.handle);
   for (const body of attacks) {
     await alice.page.getByRole('textbox', { name: 'Message' }).fill(body);
-    await alice.page.getByRole('button', { name: 'Send' }).click();
+    await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
   }
   await acceptRequest(bob, 'Alice');
   for (const body of attacks) await expect(messages(bob.page).getByText(body, { exact: true })).toBeVisible();
@@ -228,5 +228,48 @@ test('message bodies are shown as text: scripts, event handlers and javascript: 
   await list.getByText('javascript:window.__pwned="bare"', { exact: false }).click();
   expect(await bob.page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
   expect(await alice.page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned)).toBeUndefined();
+  expect(errors.list).toEqual([]);
+});
+
+test("the moderators' search shows the people found for the words typed now, not a slow answer to earlier ones", async ({ browser, request }) => {
+  const errors = trackPageErrors();
+  const mod = await signUp(browser, 'mod', 'Moderator', errors);
+  grantAdmin(mod.handle);
+  const [first, second] = [uniqueHandle('ann'), uniqueHandle('ben')];
+  for (const handle of [first, second]) expect((await request.post('/api/v1/users', { data: { username: handle, password: PASSWORD } })).status()).toBe(201);
+  const page = mod.page;
+  await page.goto('/admin');
+  const search = page.getByLabel('Search people and rooms');
+  const people = page.getByRole('list', { name: 'People' });
+
+  const hold = async (words: string) => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      (url) => url.pathname === '/api/v1/admin/users' && url.searchParams.get('q') === words,
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+    );
+    const asked = page.waitForRequest((req) => new URL(req.url()).pathname === '/api/v1/admin/users' && new URL(req.url()).searchParams.get('q') === words);
+    const answered = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/v1/admin/users' && new URL(res.url()).searchParams.get('q') === words);
+    return { asked, answered, release };
+  };
+  const slow = await hold(first);
+  await search.fill(first);
+  await slow.asked;
+  await search.fill(second);
+  await expect(people).toContainText(`@${second}`);
+  slow.release();
+  await (await slow.answered).finished();
+  // The sentinel: asked after the late answer was in, and held while the list is looked at.
+  const sentinel = await hold(`${second} `);
+  await search.fill(`${second} `);
+  await sentinel.asked;
+  await expect(people).toContainText(`@${second}`);
+  await expect(people).not.toContainText(`@${first}`);
+  sentinel.release();
+  await sentinel.answered;
   expect(errors.list).toEqual([]);
 });

@@ -111,41 +111,58 @@ test('Up in an empty message box edits your last message there; Enter saves and 
   expect(errors.list).toEqual([]);
 });
 
-test('a delete answered late does not take focus from the menu opened meanwhile on another message', async ({ browser }) => {
+test('an edit or a delete answered late does not take focus from the menu opened meanwhile on another message', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'keep me');
   await send(bob, 'delete me');
-  await send(bob, 'edit me next');
-  await expect(row(alice.page, 'edit me next')).toBeVisible();
-  // Bob's page goes through a stand-in for the network that holds his delete until told to let it go.
-  let release = () => {};
-  let held = () => {};
-  const heldDelete = new Promise<void>((resolve) => (held = resolve));
+  await send(bob, 'edit me');
+  await send(bob, 'open my menu');
+  await expect(row(alice.page, 'open my menu')).toBeVisible();
+  // Bob's page goes through a stand-in for the network that holds his edit or delete until told to let it go.
+  const holding = { event: '', release: () => {}, held: () => {} };
+  const hold = (event: string) => {
+    holding.event = event;
+    return new Promise<void>((resolve) => (holding.held = resolve));
+  };
   await bob.page.routeWebSocket(/\/socket\.io\//, (page) => {
     const server = page.connectToServer();
     page.onMessage((frame) => {
-      if (typeof frame === 'string' && frame.includes('"message:delete"')) {
-        release = () => server.send(frame);
-        held();
+      if (holding.event && typeof frame === 'string' && frame.includes(`"${holding.event}"`)) {
+        holding.event = '';
+        holding.release = () => server.send(frame);
+        holding.held();
       } else server.send(frame);
     });
   });
   await bob.page.reload();
-  await expect(row(bob.page, 'edit me next')).toBeVisible();
+  await expect(row(bob.page, 'open my menu')).toBeVisible();
   await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0);
+  const other = row(bob.page, 'open my menu');
+  const openOtherMenu = async () => {
+    await other.getByRole('button', { name: 'Message actions' }).click();
+    await expect(other.getByRole('button', { name: 'Reply', exact: true })).toBeFocused();
+  };
 
+  let held = hold('message:delete');
   await remove(bob.page, 'delete me');
-  await heldDelete;
-  const next = row(bob.page, 'edit me next');
-  await next.getByRole('button', { name: 'Message actions' }).click();
-  await expect(next.getByRole('button', { name: 'Reply', exact: true })).toBeFocused();
-  release();
+  await held;
+  await openOtherMenu();
+  holding.release();
   await expect(row(alice.page, 'delete me')).toHaveCount(0);
   await expect(messages(bob.page)).toContainText('Message deleted');
   // The menu Bob opened stays open with his focus in it.
-  await expect(next.getByRole('button', { name: 'Reply', exact: true })).toBeFocused();
-  await next.getByRole('button', { name: 'Edit', exact: true }).click();
-  await expect(next.getByRole('textbox', { name: 'Edit message' })).toBeFocused();
+  await expect(other.getByRole('button', { name: 'Reply', exact: true })).toBeFocused();
+  await other.getByRole('button', { name: 'Message actions' }).click();
+  await expect(other.getByRole('button', { name: 'Reply', exact: true })).toHaveCount(0);
+
+  held = hold('message:edit');
+  await edit(bob.page, 'edit me', 'edited late');
+  await held;
+  await openOtherMenu();
+  holding.release();
+  await expect(row(alice.page, 'edited late')).toBeVisible();
+  await expect(row(bob.page, 'edited late').getByRole('textbox', { name: 'Edit message' })).toHaveCount(0);
+  await expect(other.getByRole('button', { name: 'Reply', exact: true })).toBeFocused();
   expect(errors.list).toEqual([]);
 });
 
@@ -222,7 +239,7 @@ test('an image is uploaded with the composer and the other member sees its thumb
   await alice.page.getByRole('button', { name: 'Remove oops.txt' }).click();
   await expect(files).not.toContainText('oops.txt');
   // Text is optional with a file.
-  await alice.page.getByRole('button', { name: 'Send' }).click();
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
   // The conversation list previews a message of files alone by their names.
   await expect(bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ })).toContainText('📎 red.png');
 

@@ -14,7 +14,7 @@ test('two tabs of one user stay in step, and the other user sees presence change
 
   await openChatWith(bob, alice.handle);
   await bob.page.getByRole('textbox', { name: 'Message' }).fill('hello, it is bob');
-  await bob.page.getByRole('button', { name: 'Send' }).click();
+  await bob.page.getByRole('button', { name: 'Send', exact: true }).click();
   // The first message is a request; once alice accepts, the two are contacts.
   await acceptRequest({ page: aliceTab2 }, 'Bob');
   // Opening it read it: wait until bob is told, so the reloads below cannot cut the read short.
@@ -22,7 +22,7 @@ test('two tabs of one user stay in step, and the other user sees presence change
   await aliceTab2.goto('/');
   await alice.page.goto('/');
   await bob.page.getByRole('textbox', { name: 'Message' }).fill('ping from bob');
-  await bob.page.getByRole('button', { name: 'Send' }).click();
+  await bob.page.getByRole('button', { name: 'Send', exact: true }).click();
 
   const badge = (page: typeof aliceTab2) => page.getByRole('list', { name: 'Recent conversations' }).locator('[aria-label="1 unread"]');
   await expect(badge(alice.page)).toBeVisible();
