@@ -27,4 +27,15 @@ describe('loadEnv', () => {
       /PORT[\s\S]*DATABASE_URL: must be a postgres:\/\/ URL[\s\S]*REDIS_URL[\s\S]*NEXTAUTH_SECRET: must be at least 16/,
     );
   });
+
+  it('refuses a database or Redis URL that does not parse, naming it, rather than failing deep in a driver or connecting elsewhere', () => {
+    // A port that is not a number: pg said only "Invalid URL"; ioredis fell back to port 6379.
+    expect(() => loadEnv({ DATABASE_URL: 'postgres://relay@db:notaport/relay' })).toThrow(/DATABASE_URL: must be a valid URL/);
+    expect(() => loadEnv({ REDIS_URL: 'redis://127.0.0.1:notaport' })).toThrow(/REDIS_URL: must be a valid URL/);
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-env-'));
+    for (const DATABASE_URL of ['postgres://relay:p%40ss@db:5432/relay', 'postgresql:///relay?host=/var/run/postgresql', 'postgres://relay@%2Fvar%2Frun%2Fpostgresql/relay']) {
+      expect(loadEnv({ DATA_DIR: dataDir, DATABASE_URL }).DATABASE_URL).toBe(DATABASE_URL);
+    }
+    expect(loadEnv({ DATA_DIR: dataDir, REDIS_URL: 'rediss://:secret@redis:6380/2' }).REDIS_URL).toBe('rediss://:secret@redis:6380/2');
+  });
 });
