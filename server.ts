@@ -86,7 +86,15 @@ async function main() {
     if (!request.url?.startsWith('/socket.io/')) upgrade(request, socket, head);
   });
 
-  await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
+  // A port already taken (or a HOST not on this machine) is an 'error' event: without this it went to Next's
+  // uncaughtException handler, which logs and carries on, and the node lived on without listening.
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(env.PORT, env.HOST, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : env.PORT;
   log().info({ port, database: database.kind, realtime: redis ? 'redis' : 'in-memory' }, `ready on http://localhost:${port}`);
