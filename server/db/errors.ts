@@ -50,6 +50,10 @@ const isConnectionSqlState = (code: string) => /^08[0-9A-Z]{3}$/.test(code) || /
  */
 export function asUnavailable(error: unknown): unknown {
   if (error instanceof AppError || !isDatabaseUnavailable(error)) return error;
-  console.error('[relay] database unavailable:', error instanceof Error ? error.message.split('\n').filter(Boolean).at(-1) : error);
+  console.error('[relay] database unavailable:', errorReason(error));
   return new AppError('unavailable', 'The service is briefly unavailable. Try again in a moment.');
 }
+
+/** The line of an error that says why: Prisma's messages start with a blank line and end with the reason. */
+export const errorReason = (error: unknown): string =>
+  error instanceof Error ? (error.message.split('\n').filter(Boolean).at(-1) ?? error.message) : String(error);

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { PrismaClient } from '../db/generated/client';
+import { errorReason } from '../db/errors';
 import { readMigrations } from '../db/migrate';
 
 export type ReadinessCheck = { ok: boolean; error?: string };
@@ -13,7 +14,7 @@ const outcome = async (check: () => Promise<unknown>): Promise<ReadinessCheck> =
     await within(check(), 5_000);
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: error instanceof Error ? error.message.split('\n')[0].slice(0, 200) : 'failed' };
+    return { ok: false, error: errorReason(error).slice(0, 200) };
   }
 };
 
