@@ -34,8 +34,9 @@ export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   const adapter = meta?.driverAdapterError?.cause;
   if (typeof code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(code) || UNAVAILABLE_NODE_CODES.has(code) || isConnectionSqlState(code))) return true;
   if (UNAVAILABLE_ADAPTER_KINDS.has(String(adapter?.kind ?? kind)) || isConnectionSqlState(String(adapter?.originalCode ?? ''))) return true;
-  // node-postgres' own words for a connection that ended under a query.
-  if (typeof message === 'string' && /Connection terminated|connection (?:is )?(?:closed|ended)|Can't reach database server|timed? ?out|timeout/i.test(message)) return true;
+  // node-postgres' own words for a connection that ended under a query; `connect ENOENT`: a Unix socket
+  // whose server is stopped (its socket file is gone), which neither pg nor the adapter gives a kind.
+  if (typeof message === 'string' && /Connection terminated|connection (?:is )?(?:closed|ended)|Can't reach database server|connect ENOENT|timed? ?out|timeout/i.test(message)) return true;
   return isDatabaseUnavailable(cause, depth + 1);
 }
 
