@@ -73,6 +73,18 @@ describe('metrics', () => {
   it('wants the token when METRICS_TOKEN is set (without it, 404: see the readiness test)', async () => {
     expect((await get(node, '/api/metrics')).status).toBe(401);
     expect((await get(node, '/api/metrics', { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
+    // As long as the token in characters but not in bytes (a header byte above 0x7f is one character): 401, not 500.
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(node.port, '127.0.0.1', () => {
+        const wrong = Buffer.concat([Buffer.from('Bearer '), Buffer.from([0xe9]), Buffer.from(METRICS_TOKEN.slice(1))]);
+        socket.end(Buffer.concat([Buffer.from('GET /api/metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: '), wrong, Buffer.from('\r\n\r\n')]));
+      });
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+      socket.once('end', () => resolve(answer));
+      socket.once('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 401 /);
   });
 
   it('counts connections, stored messages, send latency, fan-out, catch-up pages and event-loop lag', async () => {

@@ -4,7 +4,12 @@ import { jsonResponse } from '@/server/http/json-response';
 import { metrics } from '@/server/ops/metrics';
 import { getRuntime } from '@/server/runtime';
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+// Compared as bytes: a header byte above 0x7f is one character but two bytes in UTF-8, and
+// timingSafeEqual throws on buffers of different lengths (a 500).
+const same = (a: string, b: string) => {
+  const [given, expected] = [Buffer.from(a), Buffer.from(b)];
+  return given.length === expected.length && timingSafeEqual(given, expected);
+};
 
 // Prometheus scrape endpoint. Without METRICS_TOKEN it does not exist (404); with it, the scraper
 // sends `Authorization: Bearer <METRICS_TOKEN>` or gets 401.
