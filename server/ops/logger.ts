@@ -5,8 +5,12 @@ const REDACT = ['password', 'token', 'authorization', 'cookie', 'body', '*.passw
 
 function createLogger(): Logger {
   const dev = process.env.NODE_ENV !== 'production' && process.env.NODE_ENV !== 'test';
+  // Blank is unset, as in loadEnv; a level loadEnv refuses takes the default, so that the refusal can be
+  // logged (pino throws on a level it does not know, at the first line).
+  const configured = process.env.LOG_LEVEL ?? '';
+  const known = configured === 'silent' || Object.hasOwn(pino.levels.values, configured);
   return pino({
-    level: process.env.LOG_LEVEL ?? (dev ? 'debug' : 'info'),
+    level: known ? configured : dev ? 'debug' : 'info',
     base: { pid: process.pid },
     redact: { paths: REDACT, censor: '[redacted]' },
     // JSON lines in production (one object per line, for the log pipeline); readable in `next dev`.
