@@ -3,7 +3,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@/lib/realtime/contract';
 import { sessionRoom, userRoom } from '@/lib/realtime/contract';
-import { AppError } from '@/lib/errors';
+import { AppError, toErrorBody } from '@/lib/errors';
 import { authenticateToken } from '../auth/authenticate';
 import { tokenFromHeaders } from '../auth/session-token';
 import { asUnavailable } from '../db/errors';
@@ -72,10 +72,14 @@ function handshakeToken(socket: Socket) {
 
 /**
  * Joins each socket to its user's and session's rooms, binds the handlers, and reports presence.
- * Returns `drain`, for shutdown: resolves once no event is being handled (or at the deadline).
+ * Returns `drain`, for shutdown: from then on events are refused as `unavailable` (retried by the client on
+ * its next node), and it resolves once none is being handled (or at the deadline).
  */
 export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
   const inFlight = new Set<Promise<unknown>>();
+  // Taken after the drain, a send was stored but its ack never reached a client that was being cut.
+  let accepting = true;
+  const closing = toErrorBody(new AppError('unavailable', 'This server is restarting. Try again in a moment.'));
   const track = (work: Promise<unknown>) => {
     const running = work.catch(() => {});
     inFlight.add(running);
@@ -98,6 +102,11 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
     // per event and socket would make each idle connection carry a dozen listeners and their closures.
     socket.onAny((event: string, ...args: unknown[]) => {
       const handle = handlers.get(event);
+      if (handle && !accepting) {
+        const ack = args.at(-1);
+        if (typeof ack === 'function') ack({ ok: false, error: closing });
+        return;
+      }
       if (handle) return track(handle(socket, args));
       // An event we do not know still gets an answer, so the client does not wait out its timeout
       // (unless a listener bound elsewhere takes it).
@@ -113,6 +122,7 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
   });
   return {
     async drain(timeoutMs: number) {
+      accepting = false;
       const deadline = Date.now() + timeoutMs;
       while (inFlight.size > 0 && Date.now() < deadline) {
         await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);

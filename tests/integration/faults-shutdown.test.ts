@@ -77,4 +77,40 @@ describe('SIGTERM', () => {
     await waitFor(() => stored.every((id) => bobView.liveIds.has(id)), 5_000, 'every committed message to be pushed live');
     expect(new Set(bobView.messages().map((message) => message.id)).size).toBe(bobView.messages().length);
   });
+
+  it('refuses what arrives after the signal as unavailable, so nothing is stored that its sender was not told about', async () => {
+    const node = await startAppServer(ENV);
+    try {
+      const [alice, bob] = await Promise.all([createUser(node.url, 'tl'), createUser(node.url, 'tm')]);
+      const roomId = await createGroupAccepted(node.url, alice, 'late', [bob]);
+      const aliceSocket = await connect(node.url, { token: alice.token });
+      sockets.push(aliceSocket);
+      // A client that keeps sending through the shutdown, as a busy one does.
+      const replies = new Map<string, Promise<any>>();
+      let index = 0;
+      const sending = setInterval(() => {
+        if (!aliceSocket.connected) return;
+        const clientMsgId = `late-${index++}`;
+        replies.set(clientMsgId, emitAck(aliceSocket, 'message:send', { roomId, clientMsgId, body: clientMsgId }).catch(() => null));
+      }, 10);
+      await waitFor(() => replies.size >= 20, 10_000, 'sends under way');
+      const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
+      node.process.kill('SIGTERM');
+      await exited;
+      clearInterval(sending);
+
+      const settled = new Map(await Promise.all([...replies].map(async ([id, reply]) => [id, await reply] as const)));
+      const { rows } = await db.query('SELECT "clientMsgId" FROM "Message" WHERE "roomId" = $1 AND "clientMsgId" LIKE $2', [roomId, 'late-%']);
+      // Stored means acknowledged: the sender does not have to find out by sending it again elsewhere.
+      const storedUnacked = rows.map((row) => row.clientMsgId as string).filter((id) => !settled.get(id)?.ok);
+      expect(storedUnacked).toEqual([]);
+      const refusals = [...settled.values()].filter((reply) => reply && !reply.ok).map((reply) => reply.error.code);
+      // Sent after the signal: refused as retryable (the client sends them again on its next node).
+      expect(refusals.length).toBeGreaterThan(0);
+      expect(new Set(refusals)).toEqual(new Set(['unavailable']));
+      expect(node.process.exitCode).toBe(0);
+    } finally {
+      await node.stop('SIGKILL');
+    }
+  });
 });
