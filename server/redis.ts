@@ -8,12 +8,7 @@ export type RedisConnections = { pub: Redis; sub: Redis; close: () => Promise<vo
 export async function openRedis(url: string): Promise<RedisConnections> {
   const pub = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   const sub = pub.duplicate();
-  for (const client of [pub, sub]) {
-    client.on('error', (error) => {
-      metrics().redisErrors.inc();
-      log().error({ err: error.message }, 'redis error');
-    });
-  }
+  for (const client of [pub, sub]) reportRedisErrors(client);
   await Promise.all([pub.connect(), sub.connect()]);
   return {
     pub,
@@ -22,4 +17,12 @@ export async function openRedis(url: string): Promise<RedisConnections> {
       await Promise.all([pub.quit().catch(() => {}), sub.quit().catch(() => {})]);
     },
   };
+}
+
+/** Every Redis client's errors (ours and the notification queue's): counted, and logged as one JSON line. */
+export function reportRedisErrors(client: Redis) {
+  client.on('error', (error) => {
+    metrics().redisErrors.inc();
+    log().error({ err: error.message }, 'redis error');
+  });
 }

@@ -1,5 +1,7 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { log } from '../ops/logger';
+import { reportRedisErrors } from '../redis';
 import { type JobQueue, logJobError, type NotifyJob, PermanentJobError, type ScheduleOptions } from './job-queue';
 
 const QUEUE = 'relay-notify';
@@ -16,12 +18,14 @@ export class BullJobQueue implements JobQueue {
 
   constructor(private readonly url: string) {
     this.queue = new Queue(QUEUE, { connection: this.connection() });
+    // What it emits are its connection's errors, reported there; unheard, BullMQ printed each as a bare object.
+    this.queue.on('error', () => {});
   }
 
   // BullMQ wants its own connections (the worker's blocks), with no per-request retry limit.
   private connection() {
     const redis = new Redis(this.url, { maxRetriesPerRequest: null });
-    redis.on('error', (error) => console.error('[relay] notify redis:', error.message));
+    reportRedisErrors(redis);
     this.connections.push(redis);
     return redis;
   }
@@ -51,7 +55,8 @@ export class BullJobQueue implements JobQueue {
       },
       { connection: this.connection(), concurrency: 8 },
     );
-    this.worker.on('error', (error) => console.error('[relay] notify worker:', error.message));
+    // Also the errors of the blocking connection BullMQ makes itself (a copy of ours, without our listener).
+    this.worker.on('error', (error) => log().error({ err: error.message }, 'notification worker error'));
   }
 
   async close(): Promise<void> {

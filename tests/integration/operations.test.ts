@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket } from '../helpers/clients';
 import { createGroupAccepted } from '../helpers/social';
+import { throwawayRedis } from '../helpers/throwaway-redis';
 import { waitFor } from '../helpers/wait';
 
 // Health, readiness, metrics and logs, on real server processes.
@@ -160,4 +161,25 @@ describe('logs', () => {
     expect(entries.find((entry) => entry.requestId === requestId)).toMatchObject({ status: 404, method: 'GET', path: '/api/v1/nothing-here' });
     for (const secret of [user.password, user.token, SECRET_BODY]) expect(node.output()).not.toContain(secret);
   });
+
+  it('stay JSON lines, counted as Redis errors, while Redis is down: the notification queue\'s clients too', async () => {
+    const redis = throwawayRedis(Number(process.env.FAULT_REDIS_PORT ?? 6461));
+    await redis.start();
+    const own = await startAppServer({ REDIS_URL: redis.url, METRICS_TOKEN });
+    try {
+      await redis.kill();
+      await waitFor(() => own.output().split('\n').filter((line) => line.includes('ECONNREFUSED')).length >= 10, 20_000, 'reconnect attempts logged');
+      // The few plain lines are `[relay]` ones (docs/operations.md); no bare error objects, no stacks.
+      const plain = own.output().split('\n').filter((line) => line && !line.startsWith('{') && !line.startsWith('[relay]') && !line.startsWith('✓'));
+      expect(plain).toEqual([]);
+      const refused = own.output().split('\n').filter((line) => line.includes('ECONNREFUSED'));
+      expect(refused.filter((line) => !line.startsWith('{'))).toEqual([]);
+      expect(refused.filter((line) => JSON.parse(line).msg === 'redis error').length).toBeGreaterThanOrEqual(5);
+      const reply = await get(own, '/api/metrics', { authorization: `Bearer ${METRICS_TOKEN}` });
+      expect(Number(reply.text.match(/^relay_redis_errors_total (\S+)$/m)?.[1])).toBeGreaterThanOrEqual(5);
+    } finally {
+      await own.stop('SIGKILL');
+      await redis.kill();
+    }
+  }, 60_000);
 });
