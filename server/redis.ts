@@ -14,7 +14,7 @@ export async function openRedis(url: string): Promise<RedisConnections> {
     pub,
     sub,
     close: async () => {
-      await Promise.all([pub.quit().catch(() => {}), sub.quit().catch(() => {})]);
+      await Promise.all([closeRedis(pub), closeRedis(sub)]);
     },
   };
 }
@@ -25,4 +25,10 @@ export function reportRedisErrors(client: Redis) {
     metrics().redisErrors.inc();
     log().error({ err: error.message }, 'redis error');
   });
+}
+
+/** QUIT when connected; otherwise drop it: a QUIT waits in the offline queue for a Redis that may not come back. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => {});
+  else client.disconnect();
 }

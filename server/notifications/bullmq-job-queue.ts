@@ -1,10 +1,12 @@
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { log } from '../ops/logger';
-import { reportRedisErrors } from '../redis';
+import { closeRedis, reportRedisErrors } from '../redis';
 import { type JobQueue, logJobError, type NotifyJob, PermanentJobError, type ScheduleOptions } from './job-queue';
 
 const QUEUE = 'relay-notify';
+// How long shutdown waits for the worker's running jobs (a push to a slow push service).
+const CLOSE_WAIT_MS = 2_000;
 
 /**
  * The Redis queue. A job waits in Redis, so a node that dies leaves it to the others; the
@@ -60,8 +62,13 @@ export class BullJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    await this.worker?.close().catch(() => {});
-    await this.queue.close().catch(() => {});
-    await Promise.all(this.connections.map((redis) => redis.quit().catch(() => {})));
+    const closing = (async () => {
+      await this.worker?.close().catch(() => {});
+      await this.queue.close().catch(() => {});
+    })();
+    // With Redis down, BullMQ's close waits for it to come back: the node then hung until its 10 s safety
+    // timer (exit 1). A job cut off here runs again on another node (it stays in Redis).
+    await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    await Promise.all(this.connections.map(closeRedis));
   }
 }

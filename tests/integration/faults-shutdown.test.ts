@@ -5,6 +5,7 @@ import { api, connect, createUser, emitAck, type TestSocket } from '../helpers/c
 import { followRoom } from '../helpers/following-client';
 import { createGroupAccepted } from '../helpers/social';
 import { TEST_DATABASE_URL } from '../helpers/services';
+import { throwawayRedis } from '../helpers/throwaway-redis';
 import { waitFor } from '../helpers/wait';
 
 const ENV = { PRESENCE_TTL_MS: '1500', PRESENCE_GRACE_MS: '300' };
@@ -111,6 +112,26 @@ describe('SIGTERM', () => {
       expect(node.process.exitCode).toBe(0);
     } finally {
       await node.stop('SIGKILL');
+    }
+  });
+
+  it('exits in time, with 0, while Redis is down', async () => {
+    const redis = throwawayRedis(Number(process.env.FAULT_REDIS_PORT ?? 6461));
+    await redis.start();
+    const node = await startAppServer({ ...ENV, REDIS_URL: redis.url });
+    try {
+      await redis.kill();
+      await waitFor(() => node.output().includes('ECONNREFUSED'), 10_000, 'the node to notice');
+      const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
+      const signalledAt = Date.now();
+      node.process.kill('SIGTERM');
+      await exited;
+      expect(Date.now() - signalledAt).toBeLessThan(EXIT_BOUND_MS);
+      expect(node.process.exitCode).toBe(0);
+      expect(node.output()).toContain('"msg":"connections closed"');
+    } finally {
+      await node.stop('SIGKILL');
+      await redis.kill();
     }
   });
 });
