@@ -54,6 +54,13 @@ export function authOptions(): NextAuthOptions {
         return { ...session, user: { ...session.user, handle: token.sub } };
       },
     },
+    // next-auth's own logger printed multi-line objects with stacks to the console (for a bad session
+    // cookie, which anyone can send): one JSON line instead, with the code and the reason only.
+    logger: {
+      error: (code, metadata) => log().warn({ code, err: reasonOf(metadata) }, 'next-auth error'),
+      warn: (code) => log().warn({ code }, 'next-auth warning'),
+      debug: () => {},
+    },
     events: {
       async signOut({ token }) {
         if (typeof token?.sid !== 'string') return;
@@ -77,4 +84,10 @@ function signInError(error: unknown): Error {
   // Anything else is ours to log, not the page's to show.
   log().error({ err: error instanceof Error ? error.message : String(error) }, 'sign-in failed');
   return new Error('CredentialsSignin');
+}
+
+// next-auth passes an Error, or an object carrying one under `error`.
+function reasonOf(metadata: unknown): string {
+  const error = metadata instanceof Error ? metadata : (metadata as { error?: unknown } | undefined)?.error;
+  return error instanceof Error ? error.message : String((metadata as { message?: unknown } | undefined)?.message ?? metadata);
 }

@@ -162,6 +162,17 @@ describe('logs', () => {
     for (const secret of [user.password, user.token, SECRET_BODY]) expect(node.output()).not.toContain(secret);
   });
 
+  it("keep next-auth's complaints to one JSON line, without the cookie (anyone can send a bad one)", async () => {
+    const cookie = 'next-auth.session-token=not-a-session-0123456789';
+    const reply = await fetch(`${node.url}/api/auth/session`, { headers: { cookie } });
+    expect(reply.status).toBe(200);
+    await waitFor(() => node.output().includes('JWT_SESSION_ERROR'), 10_000, 'the complaint logged');
+    const lines = node.output().split('\n').filter((line) => line.includes('JWT_SESSION_ERROR'));
+    expect(lines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ code: 'JWT_SESSION_ERROR', err: 'Invalid Compact JWE' })]);
+    expect(node.output()).not.toContain('not-a-session-0123456789');
+    expect(node.output()).not.toMatch(/^\s+at /m);
+  });
+
   it('stay JSON lines, counted as Redis errors, while Redis is down: the notification queue\'s clients too', async () => {
     const redis = throwawayRedis(Number(process.env.FAULT_REDIS_PORT ?? 6461));
     await redis.start();
