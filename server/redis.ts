@@ -9,7 +9,14 @@ export async function openRedis(url: string): Promise<RedisConnections> {
   const pub = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
   const sub = pub.duplicate();
   for (const client of [pub, sub]) reportRedisErrors(client);
-  await Promise.all([pub.connect(), sub.connect()]);
+  // ioredis rejects with "Connection is closed."; why is in the error event before it.
+  let reason: string | undefined;
+  pub.once('error', (error) => (reason ??= error.message));
+  await Promise.all([pub.connect(), sub.connect()]).catch((error: Error) => {
+    pub.disconnect();
+    sub.disconnect();
+    throw new Error(`REDIS_URL: could not connect to Redis (${reason ?? error.message})`);
+  });
   return {
     pub,
     sub,

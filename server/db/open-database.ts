@@ -22,7 +22,9 @@ export async function openDatabase(env: Pick<AppEnv, 'DATABASE_URL' | 'DATA_DIR'
 async function openPostgres(connectionString: string): Promise<Database> {
   // A dedicated connection holds the advisory lock for the whole run.
   const client = new pg.Client({ connectionString });
-  await client.connect();
+  await client.connect().catch((error: Error) => {
+    throw new Error(`DATABASE_URL: could not connect to Postgres (${error.message})`);
+  });
   try {
     await migrate({ query: (sql, params) => client.query(sql, params), exec: (sql) => client.query(sql) });
   } finally {
