@@ -29,7 +29,8 @@ export async function checkReadiness(db: PrismaClient, redis: Redis | null): Pro
       const missing = readMigrations().filter((migration) => !applied.has(migration.name));
       if (missing.length) throw new Error(`not applied: ${missing.map((migration) => migration.name).join(', ')}`);
     }),
-    redis ? outcome(() => redis.ping()) : Promise.resolve({ ok: true }),
+    // Not connected: say so now. A PING would wait in ioredis' offline queue for the whole bound, and stay there.
+    redis ? outcome(() => (redis.status === 'ready' ? redis.ping() : Promise.reject(new Error(`Redis is not connected (${redis.status})`)))) : Promise.resolve({ ok: true }),
   ]);
   return { ready: database.ok && migrations.ok && redisCheck.ok, checks: { database, migrations, redis: redisCheck } };
 }

@@ -70,6 +70,29 @@ describe('health and readiness', () => {
   }, 120_000);
 });
 
+describe('readiness while Redis is down', () => {
+  it('answers 503 at once, not after the 5 s bound, and ready again once Redis is back', async () => {
+    const redis = throwawayRedis(Number(process.env.FAULT_REDIS_PORT ?? 6461));
+    await redis.start();
+    const own = await startAppServer({ REDIS_URL: redis.url });
+    try {
+      await redis.kill();
+      await waitFor(() => own.output().includes('ECONNREFUSED'), 10_000, 'the node to notice');
+      const startedAt = Date.now();
+      const reply = await get(own, '/api/ready');
+      expect(reply.status).toBe(503);
+      expect(reply.json().checks.redis).toEqual({ ok: false, error: expect.stringMatching(/^Redis is not connected/) });
+      // A PING to a Redis that is down waited in ioredis' offline queue for the whole bound (and stayed there).
+      expect(Date.now() - startedAt).toBeLessThan(1_000);
+      await redis.start();
+      await waitFor(async () => (await get(own, '/api/ready')).status === 200, 10_000, 'ready again');
+    } finally {
+      await own.stop('SIGKILL');
+      await redis.kill();
+    }
+  }, 60_000);
+});
+
 describe('metrics', () => {
   it('wants the token when METRICS_TOKEN is set (without it, 404: see the readiness test)', async () => {
     expect((await get(node, '/api/metrics')).status).toBe(401);
