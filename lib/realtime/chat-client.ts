@@ -374,7 +374,13 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     const clientMsgId = outboxKeyOf(store.getState().me.handle, event.key);
     if (clientMsgId === null) return;
     const item = parseOutboxItem(event.newValue);
-    if (!item) return store.getState().settle(clientMsgId);
+    if (!item) {
+      // Gone while pending means another tab sent it. A tab without a connection would not see it arrive
+      // until it is back, so it keeps it as waiting; sent again then (the server keeps one), it comes back stored.
+      const held = store.getState().outbox.find((queued) => queued.clientMsgId === clientMsgId);
+      if (held?.status === 'pending' && !socket.connected) return;
+      return store.getState().settle(clientMsgId);
+    }
     store.getState().enqueue(item);
     if (item.status === 'pending') void flushOutbox();
   };

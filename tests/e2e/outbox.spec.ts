@@ -112,6 +112,38 @@ test('two tabs writing while offline keep each other’s messages through a relo
   expect(errors.list).toEqual([]);
 });
 
+test('a message written in a tab without a connection, sent by another tab, stays shown there until it is back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello from the first tab');
+  const tabA = alice.page;
+  const tabB = await tabA.context().newPage();
+  errors.watch(tabB);
+  await tabB.goto('/');
+  await rooms(tabB).getByRole('button', { name: /Bob/ }).click();
+  await expect(messages(tabB)).toContainText('hello from the first tab');
+
+  // Only tab A loses its connection (as when its socket is still waiting to reconnect).
+  const network = await tabA.context().newCDPSession(tabA);
+  const offline = (value: boolean) => network.send('Network.emulateNetworkConditions', { offline: value, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await offline(true);
+  await expect(tabA.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await send({ page: tabA }, 'written in tab A');
+  // Tab B sends it; tab A, which cannot see it arrive, still shows it waiting rather than nowhere.
+  await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'written in tab A' })).toHaveCount(1);
+  await expect(messages(tabB).locator('li[data-seq]', { hasText: 'written in tab A' })).toHaveCount(1);
+  await expect(messages(tabA).locator('[data-outbox="pending"]')).toHaveText(/written in tab A/);
+
+  await offline(false);
+  await expect(messages(tabA).locator('li[data-seq]', { hasText: 'written in tab A' })).toHaveCount(1);
+  await expect(messages(tabA).locator('[data-outbox]')).toHaveCount(0);
+  await send(bob, 'after it, from bob');
+  for (const page of [tabA, bob.page]) {
+    await expect(messages(page).locator('li[data-seq]').last()).toContainText('after it, from bob');
+    await expect(messages(page).locator('li[data-seq]', { hasText: 'written in tab A' })).toHaveCount(1);
+  }
+  expect(errors.list).toEqual([]);
+});
+
 /**
  * Sends, in the conversation open, the three link messages an hour the e2e server lets through
  * (SPAM_MAX_LINKS_PER_HOUR=3): the sender's next link is held for review.
