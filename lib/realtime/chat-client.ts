@@ -340,6 +340,11 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   socket.on('receipt', (receipt) => store.getState().applyReceipt(receipt));
   socket.on('room:updated', () => void refreshRooms().catch(() => {}));
   socket.on('user:updated', (user) => store.getState().renameUser(user));
+  // Blocked or unblocked in another tab or on another device: the composer follows, and a request from them is gone.
+  socket.on('blocks:updated', ({ handle, blocked }) => {
+    store.getState().markBlocked(handle, blocked);
+    if (blocked) void refreshRooms().catch(() => {});
+  });
   socket.on('presence', (status) => store.getState().setPresence([status]));
   socket.on('message:updated', ({ message }) => {
     const countsChange = changesMyCounts(store.getState(), message);

@@ -79,6 +79,8 @@ export interface ServerToClientEvents {
   /** The room's roster, name or owner changed, or the user joined or left it: refetch the room list. */
   'room:updated': (payload: { roomId: string }) => void;
   'user:updated': (payload: PublicUser) => void;
+  /** To the caller's own tabs and devices: they blocked or unblocked someone (settings' list, the composer). */
+  'blocks:updated': (payload: { handle: string; blocked: boolean }) => void;
   presence: (payload: PresenceStatus) => void;
   /** A moderator removed a message: show a "message removed" marker in its place. */
   'message:deleted': (payload: { roomId: string; messageId: string }) => void;

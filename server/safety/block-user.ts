@@ -1,6 +1,6 @@
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
-import { getDb } from '../runtime';
+import { getBroadcaster, getDb } from '../runtime';
 import { findUsersByHandle } from '../users/find-users';
 import { toPublicUser } from '../users/public-user';
 
@@ -19,6 +19,7 @@ export async function blockUser(actor: Actor, handle: string) {
   await db.groupInvite.deleteMany({
     where: { OR: [{ userId: actor.userId, inviterId: user.id }, { userId: user.id, inviterId: actor.userId }] },
   });
+  getBroadcaster().toUsers([actor.userId], 'blocks:updated', { handle: user.handle, blocked: true });
   return toPublicUser(user);
 }
 
@@ -27,6 +28,7 @@ export async function unblockUser(actor: Actor, handle: string) {
   const [user] = await findUsersByHandle(db, [handle]);
   const removed = await db.block.deleteMany({ where: { blockerId: actor.userId, blockedId: user.id } });
   if (removed.count === 0) throw new AppError('not_found', `@${handle} is not blocked.`);
+  getBroadcaster().toUsers([actor.userId], 'blocks:updated', { handle: user.handle, blocked: false });
 }
 
 export async function listBlocks(actor: Actor) {

@@ -1,0 +1,43 @@
+import { expect, type Page, test } from './fixtures';
+import { acceptedChat, PASSWORD, trackPageErrors } from './helpers';
+
+// One person with several tabs (one browser context) and devices (another context) at once.
+
+const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
+
+/** Another tab of the same browser, showing the conversation with `name`. */
+async function otherTab(page: Page, name: string, errors: ReturnType<typeof trackPageErrors>) {
+  const tab = await page.context().newPage();
+  errors.watch(tab);
+  await tab.goto('/');
+  await rooms(tab).getByRole('button', { name: new RegExp(name) }).click();
+  return tab;
+}
+
+test('blocking someone in one tab turns the message box off in the other tabs and devices; unblocking turns it on', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  const tab = await otherTab(alice.page, 'Bob', errors);
+  const laptop = await (await browser.newContext()).newPage();
+  errors.watch(laptop);
+  await laptop.goto('/signin');
+  await laptop.getByLabel('Username').fill(alice.handle);
+  await laptop.getByLabel('Password').fill(PASSWORD);
+  await laptop.getByRole('button', { name: 'Sign in' }).click();
+  await rooms(laptop).getByRole('button', { name: /Bob/ }).click();
+  const box = (page: Page) => page.getByRole('textbox', { name: 'Message' });
+  for (const page of [alice.page, tab, laptop]) await expect(box(page)).toBeEnabled();
+
+  await alice.page.getByRole('button', { name: 'Conversation details' }).click();
+  await alice.page.getByRole('complementary', { name: 'Conversation details' }).getByRole('button', { name: `Block @${bob.handle}` }).click();
+  await alice.page.keyboard.press('Enter');
+  for (const page of [alice.page, tab, laptop]) {
+    await expect(box(page)).toBeDisabled();
+    await expect(page.getByRole('status').filter({ hasText: `You blocked @${bob.handle}` })).toBeVisible();
+  }
+
+  await laptop.getByRole('button', { name: 'Unblock', exact: true }).click();
+  for (const page of [alice.page, tab, laptop]) await expect(box(page)).toBeEnabled();
+  expect(errors.list).toEqual([]);
+});
