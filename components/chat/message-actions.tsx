@@ -255,6 +255,13 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
 function EditPanel({ context, close }: { context: MessageActionContext; close: () => void }) {
   const client = useChatClient();
   const [body, setBody] = useState(context.message.body);
+  // Edited in another tab or on another device while open here: a box not yet changed shows the new text,
+  // so Save (or Enter) does not silently put the old one back.
+  const [shown, setShown] = useState(context.message.body);
+  if (shown !== context.message.body) {
+    setShown(context.message.body);
+    if (body === shown) setBody(context.message.body);
+  }
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);

@@ -41,3 +41,28 @@ test('blocking someone in one tab turns the message box off in the other tabs an
   for (const page of [alice.page, tab, laptop]) await expect(box(page)).toBeEnabled();
   expect(errors.list).toEqual([]);
 });
+
+test('an edit saved in one tab shows in the editor left open in another, which then does not put the old text back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'first version');
+  const tab = await otherTab(alice.page, 'Bob', errors);
+  const seq = await messages(tab).locator('li[data-seq]', { hasText: 'first version' }).getAttribute('data-seq');
+  const message = (page: Page) => messages(page).locator(`li[data-seq="${seq}"]`);
+  const openEditor = async (page: Page) => {
+    await message(page).getByRole('button', { name: 'Message actions' }).click();
+    await message(page).getByRole('button', { name: 'Edit', exact: true }).click();
+    return message(page).getByRole('textbox', { name: 'Edit message' });
+  };
+
+  const left = await openEditor(tab);
+  const editor = await openEditor(alice.page);
+  await editor.fill('second version');
+  await editor.press('Enter');
+  await expect(left).toHaveValue('second version');
+  // Enter in the untouched editor changes nothing.
+  await left.press('Enter');
+  await expect(left).toHaveCount(0);
+  await expect(message(bob.page)).toContainText('second version');
+  await expect(message(alice.page)).toContainText('second version');
+  expect(errors.list).toEqual([]);
+});
