@@ -7,6 +7,8 @@ import { forgetOfflineCopies } from './offline-copy';
 /** Where a session ended from elsewhere lands: the sign-in page says why. */
 export const SIGNED_OUT_URL = '/signin?reason=ended';
 const SIGNED_OUT_HERE_KEY = 'relay:signed-out';
+// Set by the first tab that finds the session gone: the others (a settings page has no socket) follow at once.
+const SESSION_ENDED_KEY = 'relay:session-ended';
 // A session ending this soon after a sign-out in this browser is that sign-out, not another device's doing.
 const SAME_SIGN_OUT_MS = 30_000;
 
@@ -41,20 +43,24 @@ function forgetAccountText() {
 }
 const ACCOUNT_TEXT_PREFIXES = ['relay:draft:', 'relay:outbox:'];
 
-/** The session is gone under this page: to the sign-in page, unless this tab is signing out itself. */
-export function sessionEnded(): void {
+/**
+ * The session is gone under this page: to the sign-in page, unless this tab is signing out itself. The
+ * first tab to find out tells the browser's others (`tellTabs`), which follow without telling again.
+ */
+export function sessionEnded(tellTabs = true): void {
   if (leaving) return;
   const signedOutAt = typeof localStorage === 'undefined' ? 0 : Number(localStorage.getItem(SIGNED_OUT_HERE_KEY) ?? 0);
   const signedOutHere = Date.now() - signedOutAt < SAME_SIGN_OUT_MS;
   // The copies go at once; the page caches go here or on the sign-in page (components/auth/auth-form.tsx).
   void forgetOfflineCopies().catch(() => {});
+  if (tellTabs && typeof localStorage !== 'undefined') localStorage.setItem(SESSION_ENDED_KEY, String(Date.now()));
   window.location.assign(signedOutHere ? '/signin' : SIGNED_OUT_URL);
 }
 
 /** Follows a sign-out in another tab of this browser at once; returns the way to stop. */
 export function followSignOuts(): () => void {
   const onStorage = (event: StorageEvent) => {
-    if (event.key === SIGNED_OUT_HERE_KEY && event.newValue) sessionEnded();
+    if ((event.key === SIGNED_OUT_HERE_KEY || event.key === SESSION_ENDED_KEY) && event.newValue) sessionEnded(false);
   };
   window.addEventListener('storage', onStorage);
   return () => window.removeEventListener('storage', onStorage);

@@ -69,6 +69,22 @@ test('a settings page whose session was ended elsewhere goes to sign in, saying 
   expect(errors.list).toEqual([]);
 });
 
+test('a session ended from another device takes every tab of that browser to sign in, settings too, saying so', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const laptop = await signUp(browser, 'gil', 'Gil', errors);
+  const phone = await signInOnAPhone(browser, laptop.handle, errors);
+  const phoneSettings = await phone.context().newPage();
+  errors.watch(phoneSettings);
+  await phoneSettings.goto('/settings');
+  await expect(phoneSettings.getByRole('list', { name: 'Sessions' })).toBeVisible();
+
+  await laptop.page.getByRole('link', { name: 'Settings' }).click();
+  await laptop.page.getByRole('list', { name: 'Sessions' }).getByRole('button', { name: 'Sign out Chrome on Android' }).click();
+  // The chat tab is told over its connection; the settings tab, which has none, follows it without a click.
+  for (const tab of [phone, phoneSettings]) await expect(tab).toHaveURL(/\/signin\?reason=ended$/);
+  expect(errors.list).toEqual([]);
+});
+
 test('changing the password in settings signs the other devices out; the new password signs in', async ({ browser }) => {
   const errors = trackPageErrors();
   const laptop = await signUp(browser, 'fay', 'Fay', errors);

@@ -135,7 +135,7 @@ describe('chat client: the handshake', () => {
 
   it('sends the user to sign in without a reason when this browser signed out (in another tab) just before', async () => {
     const { socket } = setUp();
-    vi.stubGlobal('localStorage', { getItem: (key: string) => (key === 'relay:signed-out' ? String(Date.now()) : null) });
+    vi.stubGlobal('localStorage', { getItem: (key: string) => (key === 'relay:signed-out' ? String(Date.now()) : null), setItem: () => {} });
     socket.fire('connect_error', new Error('unauthorized'));
     expect(assign).toHaveBeenCalledWith('/signin');
   });
