@@ -2,6 +2,7 @@ import { AppError } from '@/lib/errors';
 import type { NotificationSettingsView, QuietHoursSetting, RoomNotifications } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import type { PrismaClient } from '../db/generated/client';
+import type { Broadcaster } from '../realtime/broadcaster';
 import { requireMember } from '../rooms/require-member';
 import { effectiveLevel } from '@/lib/notification-rules';
 
@@ -42,8 +43,9 @@ export async function updateNotificationSettings(
 }
 
 /** The caller's level in one room: 'all', 'mentions', or 'mute' (until `muteUntil`, or until changed). */
+/** Sets the caller's level for one conversation; their other tabs and devices are told to list it anew. */
 export async function setRoomNotifications(
-  db: PrismaClient,
+  { db, broadcaster }: { db: PrismaClient; broadcaster: Broadcaster },
   actor: Actor,
   roomId: string,
   input: { level: RoomNotifications['level']; muteUntil?: string | null },
@@ -57,6 +59,7 @@ export async function setRoomNotifications(
     create: { roomId: member.roomId, userId: actor.userId, ...data },
     update: data,
   });
+  broadcaster.toUsers([actor.userId], 'room:updated', { roomId: member.roomId });
   return roomNotificationsView(member.room.kind, row);
 }
 

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, PASSWORD, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, openChatWith, PASSWORD, send, signUp, trackPageErrors } from './helpers';
 
 // One person with several tabs (one browser context) and devices (another context) at once.
 
@@ -64,5 +64,28 @@ test('an edit saved in one tab shows in the editor left open in another, which t
   await expect(left).toHaveCount(0);
   await expect(message(bob.page)).toContainText('second version');
   await expect(message(alice.page)).toContainText('second version');
+  expect(errors.list).toEqual([]);
+});
+
+test('muting a conversation in one tab shows it muted in the other tabs and devices, whose titles stop counting it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await openChatWith(carol, alice.handle);
+  await send(carol, 'hi alice');
+  await acceptRequest(alice, 'Carol');
+  const tab = await otherTab(alice.page, 'Bob', errors);
+
+  await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();
+  await alice.page.getByRole('combobox', { name: 'Notifications' }).selectOption('mute');
+  await expect(tab.getByRole('combobox', { name: 'Notifications' })).toHaveValue('mute');
+  // Neither tab shows the conversation, so nothing reads what comes.
+  for (const page of [alice.page, tab]) await page.goto('/');
+  await send(bob, 'while muted');
+  await expect(rooms(tab).getByRole('button', { name: /Bob/ }).getByLabel('1 unread')).toBeVisible();
+  // Carol's message comes after Bob's: once it counts, Bob's would have too.
+  await send(carol, 'sentinel from Carol');
+  await expect(rooms(tab).getByRole('button', { name: /Carol/ }).getByLabel('1 unread')).toBeVisible();
+  await expect(tab).toHaveTitle('(1) Relay');
   expect(errors.list).toEqual([]);
 });
