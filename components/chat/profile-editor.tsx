@@ -30,6 +30,14 @@ export function ProfileEditor() {
     wasEditing.current = editing;
   }, [editing]);
 
+  // Renamed in another tab or on another device while open here: a field not yet changed shows the new
+  // name, so Save does not silently put the old one back.
+  const shownName = useRef(me.displayName);
+  useEffect(() => {
+    if (field.current?.value === shownName.current) field.current.value = me.displayName;
+    shownName.current = me.displayName;
+  }, [me.displayName]);
+
   // The field starts from the current name each time it opens, so closing is enough to restore it.
   function close() {
     setEditing(false);

@@ -89,3 +89,22 @@ test('muting a conversation in one tab shows it muted in the other tabs and devi
   await expect(tab).toHaveTitle('(1) Relay');
   expect(errors.list).toEqual([]);
 });
+
+test('a rename saved in one tab shows in the profile editor left open in another, whose Save then keeps it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await signUp(browser, 'alice', 'Alice', errors);
+  const tab = await page.context().newPage();
+  errors.watch(tab);
+  await tab.goto('/');
+  await tab.getByRole('button', { name: 'Edit profile' }).click();
+  await page.getByRole('button', { name: 'Edit profile' }).click();
+  await page.getByLabel('Display name').fill('Alicia');
+  await page.getByLabel('Display name').press('Enter');
+
+  await expect(tab.getByLabel('Display name')).toHaveValue('Alicia');
+  await tab.getByRole('button', { name: 'Save' }).click();
+  for (const each of [page, tab]) await expect(each.getByRole('complementary', { name: 'Conversations' })).toContainText('Alicia');
+  await page.reload();
+  await expect(page.getByRole('complementary', { name: 'Conversations' })).toContainText('Alicia');
+  expect(errors.list).toEqual([]);
+});
