@@ -1,6 +1,6 @@
 'use client';
 
-import { type FormEvent, useRef, useState } from 'react';
+import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { problemInWords } from '@/lib/form-problems';
 import { type RoomSummary, renameGroupSchema } from '@/lib/schemas';
@@ -11,6 +11,14 @@ export function RenameGroupControl({ room, onRenamed }: { room: RoomSummary; onR
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const openButton = useRef<HTMLButtonElement>(null);
+  // Renamed in another tab or on another device (only the owner renames) while open here: a field not yet
+  // changed shows the new name, so Save does not silently put the old one back (as in the profile editor).
+  const field = useRef<HTMLInputElement>(null);
+  const shownName = useRef(room.name ?? '');
+  useEffect(() => {
+    if (field.current?.value === shownName.current) field.current.value = room.name ?? '';
+    shownName.current = room.name ?? '';
+  }, [room.name]);
 
   function close() {
     setEditing(false);
@@ -59,6 +67,7 @@ export function RenameGroupControl({ room, onRenamed }: { room: RoomSummary; onR
       <label className="flex flex-col gap-1">
         <span className="text-xs font-semibold uppercase text-slate-600">Group name</span>
         <input
+          ref={field}
           name="name"
           defaultValue={room.name ?? ''}
           autoFocus

@@ -108,3 +108,28 @@ test('a rename saved in one tab shows in the profile editor left open in another
   await expect(page.getByRole('complementary', { name: 'Conversations' })).toContainText('Alicia');
   expect(errors.list).toEqual([]);
 });
+
+test("a group renamed in one tab shows in the rename field left open in another, whose Save then keeps it", async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const created = await alice.page.request.post('/api/v1/groups', { data: { name: 'Trip', members: [bob.handle] } });
+  expect(created.status()).toBe(201);
+  await rooms(alice.page).getByRole('button', { name: /Trip/ }).click();
+  const tab = await otherTab(alice.page, 'Trip', errors);
+  const renameIn = async (page: Page) => {
+    await page.getByRole('button', { name: 'Conversation details' }).click();
+    await page.getByRole('complementary', { name: 'Conversation details' }).getByRole('button', { name: 'Rename group' }).click();
+    return page.getByLabel('Group name');
+  };
+  const leftOpen = await renameIn(tab);
+  const field = await renameIn(alice.page);
+  await field.fill('Trip 2027');
+  await field.press('Enter');
+
+  await expect(leftOpen).toHaveValue('Trip 2027');
+  await tab.getByRole('button', { name: 'Save name' }).click();
+  await expect(rooms(bob.page)).toContainText('Trip 2027');
+  await alice.page.reload();
+  await expect(rooms(alice.page)).toContainText('Trip 2027');
+  expect(errors.list).toEqual([]);
+});
