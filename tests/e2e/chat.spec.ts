@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { acceptedChat, acceptRequest, openChatWith, PASSWORD, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, holdSearch, openChatWith, PASSWORD, send, signUp, trackPageErrors } from './helpers';
 
 test('two people sign up, chat live, and keep their history across a reload', async ({ browser }) => {
   const errors = trackPageErrors();
@@ -120,20 +120,7 @@ test('Find people says when nobody matches, shows the answer to the latest words
   const said = page.getByRole('status').filter({ hasText: /No one found|No connection/ });
 
   // The answer to earlier words comes last: it must not replace the answer to what is typed now.
-  const hold = async (words: string) => {
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(
-      (url) => url.pathname === '/api/v1/users' && url.searchParams.get('q') === words,
-      async (route) => {
-        await held;
-        await route.continue();
-      },
-    );
-    const asked = page.waitForRequest((request) => new URL(request.url()).searchParams.get('q') === words);
-    const answered = page.waitForResponse((response) => new URL(response.url()).searchParams.get('q') === words);
-    return { asked, answered, release };
-  };
+  const hold = (words: string) => holdSearch(page, '/api/v1/users', words);
   const slowWords = `zq${Date.now().toString(36)}`;
   const slow = await hold(slowWords);
   await find.fill(slowWords);

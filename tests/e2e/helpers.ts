@@ -105,3 +105,29 @@ export async function aliceWithBobAndCarol(browser: Browser, errors: ReturnType<
   }
   return { alice, bob, carol };
 }
+
+/** Another tab of the same browser (same storage and session), showing the conversation named `name`. */
+export async function otherTab(page: Page, name: string, errors: ReturnType<typeof trackPageErrors>) {
+  const tab = await page.context().newPage();
+  errors.watch(tab);
+  await tab.goto('/');
+  await tab.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: new RegExp(name) }).click();
+  return tab;
+}
+
+/**
+ * Holds the page's GET of `pathname` with `?q=<words>` until released: a slow answer on demand. `asked`
+ * resolves when the page asks, `answered` when the answer has come back.
+ */
+export async function holdSearch(page: Page, pathname: string, words: string) {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const matches = (url: URL) => url.pathname === pathname && url.searchParams.get('q') === words;
+  await page.route(matches, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const asked = page.waitForRequest((request) => matches(new URL(request.url())));
+  const answered = page.waitForResponse((response) => matches(new URL(response.url())));
+  return { asked, answered, release };
+}

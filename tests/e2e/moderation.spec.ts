@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, grantAdmin, openChatWith, PASSWORD, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, acceptRequest, grantAdmin, holdSearch, openChatWith, PASSWORD, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const row = (page: Page, text: string) => messages(page).locator('li[data-seq]', { hasText: text });
@@ -242,20 +242,7 @@ test("the moderators' search shows the people found for the words typed now, not
   const search = page.getByLabel('Search people and rooms');
   const people = page.getByRole('list', { name: 'People' });
 
-  const hold = async (words: string) => {
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route(
-      (url) => url.pathname === '/api/v1/admin/users' && url.searchParams.get('q') === words,
-      async (route) => {
-        await held;
-        await route.continue();
-      },
-    );
-    const asked = page.waitForRequest((req) => new URL(req.url()).pathname === '/api/v1/admin/users' && new URL(req.url()).searchParams.get('q') === words);
-    const answered = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/v1/admin/users' && new URL(res.url()).searchParams.get('q') === words);
-    return { asked, answered, release };
-  };
+  const hold = (words: string) => holdSearch(page, '/api/v1/admin/users', words);
   const slow = await hold(first);
   await search.fill(first);
   await slow.asked;

@@ -1,5 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, grantAdmin, openChatWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, grantAdmin, openChatWith, otherTab, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -81,10 +81,7 @@ test('two tabs writing while offline keep each other’s messages through a relo
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello from the first tab');
   const tabA = alice.page;
-  const tabB = await tabA.context().newPage();
-  errors.watch(tabB);
-  await tabB.goto('/');
-  await rooms(tabB).getByRole('button', { name: /Bob/ }).click();
+  const tabB = await otherTab(tabA, 'Bob', errors);
   await expect(messages(tabB)).toContainText('hello from the first tab');
 
   await tabA.context().setOffline(true);
@@ -116,10 +113,7 @@ test('a message written in a tab without a connection, sent by another tab, stay
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello from the first tab');
   const tabA = alice.page;
-  const tabB = await tabA.context().newPage();
-  errors.watch(tabB);
-  await tabB.goto('/');
-  await rooms(tabB).getByRole('button', { name: /Bob/ }).click();
+  const tabB = await otherTab(tabA, 'Bob', errors);
   await expect(messages(tabB)).toContainText('hello from the first tab');
 
   // Only tab A loses its connection (as when its socket is still waiting to reconnect).

@@ -1,19 +1,10 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, openChatWith, PASSWORD, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, openChatWith, otherTab, PASSWORD, send, signUp, trackPageErrors } from './helpers';
 
 // One person with several tabs (one browser context) and devices (another context) at once.
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
-
-/** Another tab of the same browser, showing the conversation with `name`. */
-async function otherTab(page: Page, name: string, errors: ReturnType<typeof trackPageErrors>) {
-  const tab = await page.context().newPage();
-  errors.watch(tab);
-  await tab.goto('/');
-  await rooms(tab).getByRole('button', { name: new RegExp(name) }).click();
-  return tab;
-}
 
 test('blocking someone in one tab turns the message box off in the other tabs and devices; unblocking turns it on', async ({ browser }) => {
   const errors = trackPageErrors();
