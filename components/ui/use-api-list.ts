@@ -8,7 +8,9 @@ export type Act = (action: () => Promise<unknown>) => Promise<boolean>;
 
 /**
  * Loads a list from our API, with a reload for after an action and the last error to show. A change
- * of `version` reloads it too: something else on the page changed what it lists.
+ * of `version` reloads it too: something else on the page changed what it lists. So does coming back
+ * to the page (its tab shown again, its window focused): what it lists may have changed in another tab
+ * or on another device meanwhile (someone blocked there, a device signed out).
  */
 export function useApiList<T>(path: string, pick: (body: any) => T[], version = 0) {
   const [items, setItems] = useState<T[]>([]);
@@ -23,6 +25,15 @@ export function useApiList<T>(path: string, pick: (body: any) => T[], version = 
     // `pick` is a plain accessor; reloading when the path or the version changes is enough.
   }, [path, version]);
   useEffect(reload, [reload]);
+  useEffect(() => {
+    const reloadIfShown = () => document.visibilityState === 'visible' && reload();
+    window.addEventListener('focus', reloadIfShown);
+    document.addEventListener('visibilitychange', reloadIfShown);
+    return () => {
+      window.removeEventListener('focus', reloadIfShown);
+      document.removeEventListener('visibilitychange', reloadIfShown);
+    };
+  }, [reload]);
   const act: Act = async (action) => {
     setError(null);
     try {

@@ -124,3 +124,33 @@ test("a group renamed in one tab shows in the rename field left open in another,
   await expect(rooms(alice.page)).toContainText('Trip 2027');
   expect(errors.list).toEqual([]);
 });
+
+test('Settings left open in a tab shows, once the person comes back to it, who they blocked and where they signed in meanwhile', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  const settings = await alice.page.context().newPage();
+  errors.watch(settings);
+  await settings.goto('/settings');
+  const blocked = settings.getByRole('list', { name: 'Blocked people' });
+  const sessions = settings.getByRole('list', { name: 'Sessions' });
+  await expect(settings.getByText('You have not blocked anyone.')).toBeVisible();
+  await expect(sessions.getByRole('listitem')).toHaveCount(1);
+
+  await alice.page.getByRole('button', { name: 'Conversation details' }).click();
+  await alice.page.getByRole('complementary', { name: 'Conversation details' }).getByRole('button', { name: `Block @${bob.handle}` }).click();
+  await alice.page.keyboard.press('Enter');
+  await expect(alice.page.getByRole('status').filter({ hasText: `You blocked @${bob.handle}` })).toBeVisible();
+  const laptop = await (await browser.newContext()).newPage();
+  errors.watch(laptop);
+  await laptop.goto('/signin');
+  await laptop.getByLabel('Username').fill(alice.handle);
+  await laptop.getByLabel('Password').fill(PASSWORD);
+  await laptop.getByRole('button', { name: 'Sign in' }).click();
+  await expect(laptop.getByRole('list', { name: 'Recent conversations' })).toBeVisible();
+
+  // Coming back to the tab: its window is focused again (headless Chromium does not switch windows itself).
+  await settings.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect(blocked.getByRole('button', { name: `Unblock @${bob.handle}` })).toBeVisible();
+  await expect(sessions.getByRole('listitem')).toHaveCount(2);
+  expect(errors.list).toEqual([]);
+});
