@@ -117,10 +117,9 @@ export function MessageActions({ context, align }: { context: MessageActionConte
             close={() => {
               // Focus goes back where the panel came from, unless the user has moved it meanwhile (a save
               // answered late, while they opened another message's menu, must not take it from there).
-              const focus = document.activeElement;
-              const focusStayed = !focus || focus === document.body || !!button.current?.closest('li')?.contains(focus);
+              const stayed = focusStayedIn(button.current?.closest('li'));
               setPanel(null);
-              if (focusStayed) (returnTo.current?.isConnected ? returnTo.current : button.current)?.focus();
+              if (stayed) (returnTo.current?.isConnected ? returnTo.current : button.current)?.focus();
               returnTo.current = null;
             }}
           />
@@ -334,6 +333,12 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
   );
 }
 
+/** Whether focus is still in this message, or nowhere: if the user has moved it elsewhere, it is theirs. */
+function focusStayedIn(message: Element | null | undefined) {
+  const focus = document.activeElement;
+  return !focus || focus === document.body || !!message?.contains(focus);
+}
+
 function DeletePanel({ context, close }: { context: MessageActionContext; close: () => void }) {
   const client = useChatClient();
   const confirm = useRef<HTMLButtonElement>(null);
@@ -350,9 +355,7 @@ function DeletePanel({ context, close }: { context: MessageActionContext; close:
           const row = event.currentTarget.closest<HTMLElement>('li[data-seq]');
           close();
           await client?.deleteMessage(context.message.id);
-          const focus = document.activeElement;
-          const focusStayed = !focus || focus === document.body || !!row?.contains(focus);
-          if (row?.isConnected && focusStayed) {
+          if (row?.isConnected && focusStayedIn(row)) {
             row.tabIndex = -1;
             row.focus({ preventScroll: true });
           }
