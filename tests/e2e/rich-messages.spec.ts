@@ -86,7 +86,7 @@ test('Up in an empty message box edits your last message there; Enter saves and 
   await send(alice, 'last of mine');
   await send(bob, 'and one from Bob');
   await expect(row(alice.page, 'and one from Bob')).toBeVisible();
-  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  const box = alice.page.getByRole('textbox', { name: 'Message', exact: true });
 
   // With words in the box, Up moves in them: no editor opens.
   await box.fill('half written');
