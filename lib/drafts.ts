@@ -63,3 +63,34 @@ export function changeDraftFiles(me: string, roomId: string, change: { add?: Att
   else localStorage.removeItem(draftFilesKey(me, roomId));
   return files;
 }
+
+// The message a draft answers ("Replying to …"), per room, kept and shared the same way as the text:
+// switching conversations, reloading or another tab keeps it. Its excerpt is kept as quoted then, for
+// when the original is not loaded (the bar shows the original as it is now when it is).
+export const draftReplyKey = (me: string, roomId: string) => `relay:draft-reply:${me}:${roomId}`;
+const draftReplySchema = z.object({ id: z.string(), roomId: z.string(), sender: z.string(), excerpt: z.string() });
+export type DraftReply = z.infer<typeof draftReplySchema>;
+
+export function loadDraftReply(me: string, roomId: string): DraftReply | null {
+  if (typeof localStorage === 'undefined') return null;
+  return parseDraftReply(localStorage.getItem(draftReplyKey(me, roomId)));
+}
+
+/** What a stored value holds; nothing when it is missing or not a reply. */
+export function parseDraftReply(stored: string | null): DraftReply | null {
+  try {
+    return stored ? draftReplySchema.parse(JSON.parse(stored)) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveDraftReply(me: string, roomId: string, reply: DraftReply | null): void {
+  if (reply) localStorage.setItem(draftReplyKey(me, roomId), JSON.stringify(reply));
+  else localStorage.removeItem(draftReplyKey(me, roomId));
+}
+
+/** Clears the reply once sent, unless another tab has started a different one since: that one stays. */
+export function clearDraftReplyIf(me: string, roomId: string, sentId: string): void {
+  if (loadDraftReply(me, roomId)?.id === sentId) saveDraftReply(me, roomId, null);
+}

@@ -41,7 +41,7 @@ function forgetAccountText() {
   for (const key of Object.keys(localStorage)) if (ACCOUNT_TEXT_PREFIXES.some((prefix) => key.startsWith(prefix))) localStorage.removeItem(key);
   sessionStorage.clear();
 }
-const ACCOUNT_TEXT_PREFIXES = ['relay:draft:', 'relay:outbox:'];
+const ACCOUNT_TEXT_PREFIXES = ['relay:draft:', 'relay:draft-files:', 'relay:draft-reply:', 'relay:outbox:'];
 
 /**
  * The session is gone under this page: to the sign-in page, unless this tab is signing out itself. The

@@ -1,7 +1,23 @@
 'use client';
 
 import { type FormEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { carryDraft, changeDraftFiles, clearDraftIf, draftFilesKey, draftKey, loadDraft, loadDraftFiles, parseDraftFiles, saveDraft } from '@/lib/drafts';
+import {
+  carryDraft,
+  changeDraftFiles,
+  clearDraftIf,
+  clearDraftReplyIf,
+  type DraftReply,
+  draftFilesKey,
+  draftKey,
+  draftReplyKey,
+  loadDraft,
+  loadDraftFiles,
+  loadDraftReply,
+  parseDraftFiles,
+  parseDraftReply,
+  saveDraft,
+  saveDraftReply,
+} from '@/lib/drafts';
 import { excerptOf } from '@/lib/message-excerpt';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
 import { enterSubmits } from './enter-submits';
@@ -86,15 +102,34 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     if (!disabled && focusFell && navigator.userActivation?.hasBeenActive && !window.matchMedia('(pointer: coarse)').matches) input.current?.focus();
   }, [disabled]);
 
-  // Reply: set by the message's "Reply" action, for this conversation only.
-  const replyingTo = useChat((state) => (state.replyingTo && state.replyingTo.roomId === roomId ? state.replyingTo : null));
-  // Deleted (or edited) while the reply is being written: the bar shows it as it is now.
-  const quoted = useChat((state) => (replyingTo ? state.messagesByRoom[replyingTo.roomId]?.find((message) => message.id === replyingTo.id) : undefined)) ?? replyingTo;
-  const quotedText = quoted ? (quoted.deleted ? 'Message deleted' : excerptOf(quoted)) : '';
-  const cancelReply = () => store.getState().setReplyingTo(null);
+  // Reply: the message this draft answers, kept with the draft (lib/drafts.ts): across conversation
+  // switches, reloads and tabs. Asked for by the message's Reply action, in this conversation only.
+  const [replyingTo, setReply] = useState<DraftReply | null>(() => (roomId ? loadDraftReply(me, roomId) : null));
   useEffect(() => {
-    if (replyingTo) input.current?.focus();
-  }, [replyingTo]);
+    if (!roomId) return;
+    const key = draftReplyKey(me, roomId);
+    const follow = (event: StorageEvent) => {
+      if (event.key === key) setReply(parseDraftReply(event.newValue));
+    };
+    window.addEventListener('storage', follow);
+    setReply(loadDraftReply(me, roomId));
+    return () => window.removeEventListener('storage', follow);
+  }, [me, roomId]);
+  const changeReply = (reply: DraftReply | null) => {
+    setReply(reply);
+    if (roomId) saveDraftReply(me, roomId, reply);
+  };
+  const asked = useChat((state) => (state.replyRequest && state.replyRequest.roomId === roomId ? state.replyRequest : null));
+  useEffect(() => {
+    if (!asked) return;
+    store.getState().requestReply(null);
+    changeReply({ id: asked.id, roomId: asked.roomId, sender: asked.sender, excerpt: excerptOf(asked) });
+    input.current?.focus();
+  }, [asked]);
+  // Deleted (or edited) while the reply is being written: the bar shows it as it is now, when loaded.
+  const quoted = useChat((state) => (replyingTo ? state.messagesByRoom[replyingTo.roomId]?.find((message) => message.id === replyingTo.id) : undefined));
+  const quotedText = quoted ? (quoted.deleted ? 'Message deleted' : excerptOf(quoted)) : (replyingTo?.excerpt ?? '');
+  const cancelReply = () => changeReply(null);
 
   // Files are uploaded as soon as they are picked; the message carries the ids of those that arrived,
   // which wait with the draft (lib/drafts.ts), across conversation switches, reloads and tabs.
@@ -247,7 +282,10 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     setText(loadDraft(me, conversation));
     if (ready.length > 0) changeReady({ remove: ready.map((file) => file.id) });
     setNotAdded('');
-    if (replyingTo) cancelReply();
+    if (replyingTo && roomId) {
+      clearDraftReplyIf(me, roomId, replyingTo.id);
+      setReply(loadDraftReply(me, roomId));
+    }
     if (roomId) client?.typing(roomId, false);
     onSent?.();
     void client?.flushOutbox();

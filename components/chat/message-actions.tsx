@@ -28,7 +28,7 @@ export type MessageAction = {
 const live = (message: ChatMessage) => !message.deleted && message.kind !== 'system';
 
 export const messageActions: MessageAction[] = [
-  { id: 'reply', label: 'Reply', available: ({ message }) => live(message), run: ({ message }, { store }) => store.getState().setReplyingTo(message) },
+  { id: 'reply', label: 'Reply', available: ({ message }) => live(message), run: ({ message }, { store }) => store.getState().requestReply(message) },
   { id: 'react', label: 'React', available: ({ message }) => live(message), Panel: ReactPanel },
   { id: 'edit', label: 'Edit', available: ({ mine, message }) => mine && live(message), Panel: EditPanel },
   { id: 'delete', label: 'Delete', available: ({ mine, message }) => mine && live(message), Panel: DeletePanel },

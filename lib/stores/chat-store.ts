@@ -25,8 +25,9 @@ export type ChatState = {
   syncedVersion: Record<string, number>;
   markVersion: (roomId: string, version: number) => void;
   /** The message the composer of its room is answering ("Replying to …"), until sent or cancelled. */
-  replyingTo: ChatMessage | null;
-  setReplyingTo: (message: ChatMessage | null) => void;
+  /** A message the user chose to answer (its Reply action); the composer of its room takes and clears it. */
+  replyRequest: ChatMessage | null;
+  requestReply: (message: ChatMessage | null) => void;
   /** A message whose editor should open (Up in an empty message box); its actions menu takes and clears it. */
   editRequest: string | null;
   requestEdit: (messageId: string | null) => void;
@@ -167,8 +168,8 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     syncedSeq: {},
     syncedVersion: {},
     markVersion: (roomId, version) => set((state) => ({ syncedVersion: { ...state.syncedVersion, [roomId]: version } })),
-    replyingTo: null,
-    setReplyingTo: (message) => set({ replyingTo: message }),
+    replyRequest: null,
+    requestReply: (message) => set({ replyRequest: message }),
     editRequest: null,
     requestEdit: (messageId) => set({ editRequest: messageId }),
     activeRoomId: null,

@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptRequest, aliceWithBobAndCarol, openChatWith, roomIdWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptRequest, aliceWithBobAndCarol, openChatWith, otherTab, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -132,5 +132,43 @@ test('sending in one tab clears the draft only if it is the text sent: a draft j
   await expect(composer(tab1)).toHaveValue(draft);
   await tab2.reload();
   await expect(composer(tab2)).toHaveValue(draft);
+  expect(errors.list).toEqual([]);
+});
+
+test('a reply being written stays with its conversation across switches, a reload and tabs; sending it clears it in every tab', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob, carol } = await aliceWithBobAndCarol(browser, errors);
+  const page = alice.page;
+  const replyBar = (on: Page) => on.getByTestId('replying-to');
+  const reply = async (on: Page, text: string) => {
+    const message = messages(on).getByRole('listitem').filter({ hasText: text });
+    await message.getByRole('button', { name: 'Message actions' }).click();
+    await message.getByRole('button', { name: 'Reply', exact: true }).click();
+  };
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await reply(page, `hello from ${bob.handle}`);
+  await expect(replyBar(page)).toHaveText(new RegExp(`Replying to Bob: hello from ${bob.handle}`));
+
+  await rooms(page).getByRole('button', { name: /Carol/ }).click();
+  await expect(page.getByRole('heading', { name: 'Carol' })).toBeVisible();
+  await expect(replyBar(page)).toHaveCount(0);
+  await reply(page, `hello from ${carol.handle}`);
+  await expect(replyBar(page)).toHaveText(new RegExp(`Replying to Carol: hello from ${carol.handle}`));
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(page.getByRole('heading', { name: 'Bob' })).toBeVisible();
+  await expect(replyBar(page)).toHaveText(new RegExp(`Replying to Bob: hello from ${bob.handle}`));
+
+  await page.reload();
+  await expect(replyBar(page)).toHaveText(new RegExp(`Replying to Bob: hello from ${bob.handle}`));
+  const tab = await otherTab(page, 'Bob', errors);
+  await expect(replyBar(tab)).toHaveText(new RegExp(`Replying to Bob: hello from ${bob.handle}`));
+  await composer(tab).fill('answering you');
+  await composer(tab).press('Enter');
+  const sent = messages(bob.page).getByRole('listitem').filter({ hasText: 'answering you' });
+  await expect(sent.getByRole('button', { name: new RegExp(`^Reply to Bob: hello from ${bob.handle}`) })).toBeVisible();
+  for (const each of [page, tab]) await expect(replyBar(each)).toHaveCount(0);
+  // Carol's is still waiting in hers.
+  await rooms(page).getByRole('button', { name: /Carol/ }).click();
+  await expect(replyBar(page)).toHaveText(new RegExp(`Replying to Carol: hello from ${carol.handle}`));
   expect(errors.list).toEqual([]);
 });

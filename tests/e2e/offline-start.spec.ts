@@ -116,12 +116,14 @@ test('a conversation first opened offline says so, and loads by itself once back
   await alice.page.context().setOffline(false);
   await expect(row(alice.page, 'waiting for you')).toBeVisible({ timeout: 20_000 });
   await expect(messages(alice.page).getByRole('alert')).toHaveCount(0);
-  // A draft and the sign-out: nothing of Alice's text stays in this browser.
+  // A draft, the reply it is, and the sign-out: nothing of Alice's text stays in this browser.
+  await row(alice.page, 'waiting for you').getByRole('button', { name: 'Message actions' }).click();
+  await row(alice.page, 'waiting for you').getByRole('button', { name: 'Reply', exact: true }).click();
   await alice.page.getByRole('textbox', { name: 'Message' }).fill('a draft nobody else should read');
-  await expect.poll(() => alice.page.evaluate(() => Object.keys(localStorage).some((key) => key.startsWith('relay:draft:')))).toBe(true);
+  await expect.poll(() => alice.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:draft')).length)).toBe(2);
   await alice.page.getByRole('button', { name: 'Sign out' }).click();
   await expect(alice.page).toHaveURL(/\/signin/);
-  expect(await alice.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:draft:') || key.startsWith('relay:outbox:')))).toEqual([]);
+  expect(await alice.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:draft') || key.startsWith('relay:outbox:')))).toEqual([]);
   expect(await keptForOffline(alice.page)).toEqual({ pages: 0, copies: 0 });
   expect(errors.list).toEqual([]);
 });
