@@ -386,7 +386,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       if (held?.status === 'pending' && !socket.connected) return;
       return store.getState().settle(clientMsgId);
     }
-    store.getState().enqueue(item);
+    store.getState().adopt(item);
     if (item.status === 'pending') void flushOutbox();
   };
   window.addEventListener('storage', onStorage);

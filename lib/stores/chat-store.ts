@@ -90,6 +90,8 @@ export type ChatState = {
   openDraft: (peer: PublicUser) => void;
   /** Adds a message written here or in another tab (kept in write order; a known one is left alone). */
   enqueue: (item: OutboxItem) => void;
+  /** Another tab's copy of an unsent message, new or changed there (held, failed, retried): shown as it is there. */
+  adopt: (item: OutboxItem) => void;
   settle: (clientMsgId: string) => void;
   /** The spam checks held it for a moderator: shown as such, no retry; it goes when released or removed. */
   hold: (clientMsgId: string, note: string) => void;
@@ -332,6 +334,8 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
       set((state) =>
         state.outbox.some((queued) => queued.clientMsgId === item.clientMsgId) ? {} : { outbox: [...state.outbox, item].sort(byWriteOrder) },
       ),
+    adopt: (item) =>
+      set((state) => ({ outbox: [...state.outbox.filter((queued) => queued.clientMsgId !== item.clientMsgId), item].sort(byWriteOrder) })),
     settle: (clientMsgId) =>
       set((state) =>
         state.outbox.some((item) => item.clientMsgId === clientMsgId) ? { outbox: state.outbox.filter((item) => item.clientMsgId !== clientMsgId) } : {},

@@ -170,7 +170,7 @@ test('a message held for review says so, offers no retry, and arrives once a mod
   await expect(messages(bob.page)).not.toContainText('one link too many');
 
   await mod.page.goto('/admin');
-  const queued = mod.page.getByRole('list', { name: 'Held messages' }).getByRole('listitem').filter({ hasText: 'one link too many' });
+  const queued = mod.page.getByRole('list', { name: 'Held messages' }).getByRole('listitem').filter({ hasText: 'one link too many' }).filter({ hasText: `@${alice.handle} ` });
   // The moderator sees whom it was for.
   await expect(queued).toContainText(`@${alice.handle} to @${bob.handle}`);
   await queued.getByRole('button', { name: 'Release' }).click();
@@ -179,6 +179,38 @@ test('a message held for review says so, offers no retry, and arrives once a mod
   // The request is still unanswered (not delivered live to bob): he sees it when he opens it again.
   await bob.page.reload();
   await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'one link too many' })).toHaveCount(1);
+  expect(errors.list).toEqual([]);
+});
+
+test('a message held for review in one tab shows as held in another without a connection, which does not send it when back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  // Links are held only when a moderator is there to decide them.
+  grantAdmin((await signUp(browser, 'mod', 'Moderator', errors)).handle);
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'hi');
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'hi' })).toBeVisible();
+  await bob.page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Alice/ }).click();
+  await expect(messages(bob.page)).toContainText('hi');
+  const tabB = await otherTab(alice.page, 'Bob', errors);
+  await expect(messages(tabB)).toContainText('hi');
+  // Only tab B loses its connection.
+  const network = await tabB.context().newCDPSession(tabB);
+  const offline = (value: boolean) => network.send('Network.emulateNetworkConditions', { offline: value, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await offline(true);
+  await expect(tabB.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+
+  await spendLinkAllowance(alice);
+  await send(alice, 'held in every tab https://example.com/4');
+  await expect(messages(alice.page).locator('[data-outbox="held"]')).toContainText('Held for review by a moderator');
+  await expect(messages(tabB).locator('[data-outbox="held"]')).toContainText('Held for review by a moderator');
+  await expect(messages(tabB).locator('[data-outbox="pending"]', { hasText: 'held in every tab' })).toHaveCount(0);
+
+  await offline(false);
+  for (const index of [1, 2, 3]) await expect(messages(tabB).locator('li[data-seq]', { hasText: `link ${index}` })).toHaveCount(1);
+  await expect(messages(tabB).locator('[data-outbox]')).toHaveCount(1);
+  await expect(messages(tabB).locator('[data-outbox="held"]')).toContainText('held in every tab');
   expect(errors.list).toEqual([]);
 });
 
