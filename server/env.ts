@@ -6,9 +6,23 @@ import { z } from 'zod';
 // The drivers parse these themselves: pg only says "Invalid URL", and ioredis quietly falls back to port 6379.
 const VALID_URL = 'must be a valid URL (a numeric port, %-escapes in the user name and password)';
 
+// Every number in the environment is plain decimal digits (a fraction only in rates), nothing else, in
+// range: z.coerce.number read PORT=' ' as 0 (a random port) and PORT=0x10 as 16.
+const decimal = (pattern: RegExp, message: string, range: (value: z.ZodNumber) => z.ZodNumber) =>
+  z.string().regex(pattern, message).transform(Number).pipe(range(z.number()));
+
+/** A whole number from `min` (to `max`). */
+function envInt({ min, max = Number.MAX_SAFE_INTEGER }: { min: number; max?: number }) {
+  const message = `must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}`;
+  return decimal(/^\d+$/, message, (value) => value.min(min, message).max(max, message));
+}
+
+/** A rate (per second or minute): above 0, fractions welcome (0.01 a second). */
+const envRate = () => decimal(/^\d+(\.\d+)?$/, 'must be a decimal number above 0', (value) => value.gt(0, 'must be a decimal number above 0'));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: envInt({ min: 0, max: 65535 }).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z
@@ -20,51 +34,51 @@ const envSchema = z.object({
   NEXTAUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NEXTAUTH_URL: z.string().url().optional(),
   // A crashed node's users go offline about PRESENCE_TTL_MS (+ a third) after its last heartbeat.
-  PRESENCE_TTL_MS: z.coerce.number().int().min(500).max(120_000).default(45_000),
+  PRESENCE_TTL_MS: envInt({ min: 500, max: 120_000 }).default(45_000),
   // A reconnect within this time (a page reload) is not announced as offline → online.
-  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  PRESENCE_GRACE_MS: envInt({ min: 0, max: 60_000 }).default(5_000),
   // Presence changes are pushed to peers met in a direct conversation or a group of at most this many
   // members; members of bigger groups ask when they look (members² events per connect otherwise).
-  PRESENCE_PUSH_MAX_MEMBERS: z.coerce.number().int().min(2).default(100),
+  PRESENCE_PUSH_MAX_MEMBERS: envInt({ min: 2 }).default(100),
   // Sending: a token bucket per user, shared by all nodes through Redis.
-  RATE_SEND_PER_SEC: z.coerce.number().positive().default(1),
-  RATE_SEND_BURST: z.coerce.number().int().min(1).default(10),
+  RATE_SEND_PER_SEC: envRate().default(1),
+  RATE_SEND_BURST: envInt({ min: 1 }).default(10),
   // Sign-in and sign-up attempts, per client IP and per account.
-  RATE_AUTH_PER_MIN: z.coerce.number().positive().default(10),
-  RATE_AUTH_BURST: z.coerce.number().int().min(1).default(10),
+  RATE_AUTH_PER_MIN: envRate().default(10),
+  RATE_AUTH_BURST: envInt({ min: 1 }).default(10),
   // File uploads, per user across nodes: a message carries up to 10, so a burst of 30 is three full ones.
-  RATE_UPLOAD_PER_MIN: z.coerce.number().positive().default(60),
-  RATE_UPLOAD_BURST: z.coerce.number().int().min(1).default(30),
+  RATE_UPLOAD_PER_MIN: envRate().default(60),
+  RATE_UPLOAD_BURST: envInt({ min: 1 }).default(30),
   // Chatty socket events: a token bucket per socket and event, this rule for typing and presence:query,
   // 4× for room:read and room:delivered, 10× for room:sync (server/realtime/socket-throttle.ts).
-  SOCKET_EVENTS_PER_SEC: z.coerce.number().positive().default(5),
-  SOCKET_EVENT_BURST: z.coerce.number().int().min(1).default(30),
+  SOCKET_EVENTS_PER_SEC: envRate().default(5),
+  SOCKET_EVENT_BURST: envInt({ min: 1 }).default(30),
   // Sends are stored by group commit in this many lanes (rooms spread by id), each one batch in flight.
-  SEND_COMMIT_LANES: z.coerce.number().int().min(1).max(32).default(2),
+  SEND_COMMIT_LANES: envInt({ min: 1, max: 32 }).default(2),
   // Receipts: at most one per reader, room and kind in this window; the latest waits for the window's end.
-  RECEIPT_WINDOW_MS: z.coerce.number().int().min(0).max(10_000).default(250),
+  RECEIPT_WINDOW_MS: envInt({ min: 0, max: 10_000 }).default(250),
   // In a room of more members than this, a receipt goes only to the senders of the messages it covers.
-  RECEIPTS_TO_ALL_MAX_MEMBERS: z.coerce.number().int().min(2).default(100),
+  RECEIPTS_TO_ALL_MAX_MEMBERS: envInt({ min: 2 }).default(100),
   // Hybrid fan-out: a room whose deliveries per second on a node (audience × messages in the last second)
   // exceed this sends new messages live only to the tabs showing it, room:advanced to the rest. 0 = off.
   // Off unless set: bench scenario (h) measured pushing every message cheaper at 1,000 members (docs/performance.md).
-  HYBRID_FANOUT_ABOVE: z.coerce.number().int().min(0).default(0),
+  HYBRID_FANOUT_ABOVE: envInt({ min: 0 }).default(0),
   // Reads whose size grows with a group's members (the room list, a group's users): at most this many built
   // at once on a node, this many more waiting, the rest refused with 503. Unbounded, 3,000 room lists of a
   // 10,000-member group at once ran the node out of heap (docs/performance.md).
-  ROSTER_READS_AT_ONCE: z.coerce.number().int().min(1).default(8),
-  ROSTER_READS_MAX_WAITING: z.coerce.number().int().min(0).default(128),
+  ROSTER_READS_AT_ONCE: envInt({ min: 1 }).default(8),
+  ROSTER_READS_MAX_WAITING: envInt({ min: 0 }).default(128),
   // HTTP and WebSocket connections one node holds; more are closed as they arrive. Unset: the process's
   // open-file limit less a reserve for its own files and database connections (server/ops/connection-cap.ts).
-  MAX_CONNECTIONS: z.coerce.number().int().min(1).optional(),
+  MAX_CONNECTIONS: envInt({ min: 1 }).optional(),
   // Comma-separated words masked (or refused) in messages.
   BANNED_WORDS: z.string().default(''),
   BANNED_WORDS_MODE: z.enum(['mask', 'refuse']).default('mask'),
   // Links from accounts younger than this, or beyond this many per hour, are held for review.
-  SPAM_LINK_MIN_ACCOUNT_AGE_MS: z.coerce.number().int().min(0).default(60 * 60 * 1000),
-  SPAM_MAX_LINKS_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  SPAM_LINK_MIN_ACCOUNT_AGE_MS: envInt({ min: 0 }).default(60 * 60 * 1000),
+  SPAM_MAX_LINKS_PER_HOUR: envInt({ min: 1 }).default(20),
   // The link rule applies in groups the sender joined less than this long ago (and to message requests).
-  SPAM_LINK_RECENT_JOIN_MS: z.coerce.number().int().min(0).default(24 * 60 * 60 * 1000),
+  SPAM_LINK_RECENT_JOIN_MS: envInt({ min: 0 }).default(24 * 60 * 60 * 1000),
   // Handles made admins at start (the first admin); see docs/security.md for the CLI.
   RELAY_ADMINS: z.string().default(''),
   // Bearer token for GET /api/metrics (Prometheus); unset, the endpoint answers 404.
@@ -74,13 +88,13 @@ const envSchema = z.object({
   // Behind a reverse proxy: take the client IP from X-Forwarded-For.
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).default('0').transform((value) => value === '1' || value === 'true'),
   // Attachments: the largest upload, and how long an uploaded file may wait to be sent before it is removed.
-  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).default(25 * 1024 * 1024),
-  ATTACHMENT_UNSENT_TTL_MS: z.coerce.number().int().min(100).default(24 * 60 * 60 * 1000),
+  ATTACHMENT_MAX_BYTES: envInt({ min: 1 }).default(25 * 1024 * 1024),
+  ATTACHMENT_UNSENT_TTL_MS: envInt({ min: 100 }).default(24 * 60 * 60 * 1000),
   // The largest profile picture upload (it is stored as a 256 × 256 WebP whatever it was).
-  AVATAR_MAX_BYTES: z.coerce.number().int().min(1).default(5 * 1024 * 1024),
+  AVATAR_MAX_BYTES: envInt({ min: 1 }).default(5 * 1024 * 1024),
   // With S3_BUCKET set, attachments go to that S3-compatible bucket instead of DATA_DIR.
   S3_BUCKET: z.string().optional(),
-  S3_ENDPOINT: z.string().url().optional(),
+  S3_ENDPOINT: z.string().regex(/^https?:\/\//, 'must be an http:// or https:// URL, e.g. http://minio:9000').refine(URL.canParse, VALID_URL).optional(),
   S3_REGION: z.string().default('us-east-1'),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
@@ -90,7 +104,7 @@ const envSchema = z.object({
   VAPID_PRIVATE_KEY: z.string().min(1).optional(),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').optional(),
   // How long a message waits unread before it is pushed (grouped with what follows in that time).
-  NOTIFY_DELAY_MS: z.coerce.number().int().min(0).default(60_000),
+  NOTIFY_DELAY_MS: envInt({ min: 0 }).default(60_000),
   // Tests only: let push endpoints be plain http:// (a local stand-in for the push service).
   PUSH_INSECURE_ENDPOINTS: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
 });

@@ -38,4 +38,24 @@ describe('loadEnv', () => {
     }
     expect(loadEnv({ DATA_DIR: dataDir, REDIS_URL: 'rediss://:secret@redis:6380/2' }).REDIS_URL).toBe('rediss://:secret@redis:6380/2');
   });
+
+  it('reads numbers only in plain decimal, within range, naming the variable otherwise (one rule for every number)', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-env-'));
+    // z.coerce.number read ' ' as 0 (a random port) and '0x10' as 16.
+    for (const PORT of [' ', '0x10', '1e3', '+80', '-1', '80.5', ' 80', '65536', 'Infinity']) {
+      expect(() => loadEnv({ DATA_DIR: dataDir, PORT }), JSON.stringify(PORT)).toThrow(/^Invalid environment:\n {2}PORT: must be a whole number from 0 to 65535$/);
+    }
+    expect(() => loadEnv({ DATA_DIR: dataDir, MAX_CONNECTIONS: '0x10' })).toThrow(/MAX_CONNECTIONS: must be a whole number of at least 1/);
+    expect(() => loadEnv({ DATA_DIR: dataDir, NOTIFY_DELAY_MS: '1e3' })).toThrow(/NOTIFY_DELAY_MS: must be a whole number of at least 0/);
+    expect(() => loadEnv({ DATA_DIR: dataDir, RATE_SEND_PER_SEC: '0x1' })).toThrow(/RATE_SEND_PER_SEC: must be a decimal number above 0/);
+    expect(() => loadEnv({ DATA_DIR: dataDir, RATE_SEND_PER_SEC: '0' })).toThrow(/RATE_SEND_PER_SEC: must be a decimal number above 0/);
+    const env = loadEnv({ DATA_DIR: dataDir, PORT: '0', MAX_CONNECTIONS: '4096', RATE_SEND_PER_SEC: '0.01', NOTIFY_DELAY_MS: '1000' });
+    expect(env).toMatchObject({ PORT: 0, MAX_CONNECTIONS: 4096, RATE_SEND_PER_SEC: 0.01, NOTIFY_DELAY_MS: 1000, PRESENCE_TTL_MS: 45_000 });
+  });
+
+  it('refuses an S3_ENDPOINT without http:// or https://, naming it (minio:9000 parses as a URL of scheme minio:)', () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-env-'));
+    expect(() => loadEnv({ DATA_DIR: dataDir, S3_ENDPOINT: 'minio:9000' })).toThrow(/S3_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/);
+    expect(loadEnv({ DATA_DIR: dataDir, S3_ENDPOINT: 'http://minio:9000' }).S3_ENDPOINT).toBe('http://minio:9000');
+  });
 });
