@@ -1,7 +1,9 @@
 import { messageDeleteSchema, messageEditSchema, messageSendSchema, presenceQuerySchema, reactionSchema, roomCursorSchema, roomSyncSchema, typingSchema, viewElsewhereSchema, viewStateSchema } from '@/lib/realtime/contract';
 import { addReaction, deleteOwnMessage, editMessage, removeReaction } from '../messages/change-message';
 import { queueSend, type QueuedSend } from '../messages/send-message';
+import { errorCode } from '@/lib/errors';
 import type { ChatMessage } from '@/lib/schemas';
+import { asUnavailable } from '../db/errors';
 import { metrics } from '../ops/metrics';
 import { syncRoom } from '../messages/sync-room';
 import { queryPresence } from '../presence/query-presence';
@@ -43,10 +45,16 @@ export const socketHandlers = {
   'view:elsewhere': withHandler(viewElsewhereSchema, activeElsewhere, { line: 'view' }),
 };
 
-// Send-to-ack latency, by outcome (ok or the error code), for the relay_send_ack_seconds histogram.
+// Send-to-ack latency, by outcome: ok, or the code the ack carries (a database outage `unavailable`,
+// anything unknown `internal`), never a driver's own code (P2010, ECONNREFUSED, a SQLSTATE): the label set
+// stays ours and bounded. The classified error goes on to the ack, which keeps it as it is.
 async function timedSend(queue: () => Promise<QueuedSend>): Promise<Queued<{ message: ChatMessage }>> {
   const stop = metrics().sendAckSeconds.startTimer();
-  const outcome = (error: unknown) => (typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'error');
+  const failed = (error: unknown) => {
+    const classified = asUnavailable(error);
+    stop({ outcome: errorCode(classified) });
+    return classified;
+  };
   try {
     const { stored } = await queue();
     return {
@@ -56,13 +64,11 @@ async function timedSend(queue: () => Promise<QueuedSend>): Promise<Queued<{ mes
           return { message };
         },
         (error) => {
-          stop({ outcome: outcome(error) });
-          throw error;
+          throw failed(error);
         },
       ),
     };
   } catch (error) {
-    stop({ outcome: outcome(error) });
-    throw error;
+    throw failed(error);
   }
 }

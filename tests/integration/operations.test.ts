@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { errorStatus } from '@/lib/errors';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, emitAck, type TestSocket } from '../helpers/clients';
+import { TEST_DATABASE_URL } from '../helpers/services';
 import { createGroupAccepted } from '../helpers/social';
 import { throwawayRedis } from '../helpers/throwaway-redis';
 import { waitFor } from '../helpers/wait';
@@ -144,6 +147,31 @@ describe('metrics', () => {
     expect(value('relay_redis_errors_total')).toBe(0);
     expect(value('relay_postgres_errors_total')).toBe(0);
     expect(value('nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+  });
+  it('labels a send the database refused with one of our error codes, never the driver\'s (a bounded label set)', async () => {
+    const [alice, bob] = await Promise.all([createUser(node.url, 'ops_raw'), createUser(node.url, 'ops_raw')]);
+    const aliceSocket = await connect(node.url, { token: alice.token });
+    sockets.push(aliceSocket);
+    const first = await emitAck(aliceSocket, 'message:send', { to: bob.handle, clientMsgId: 'raw-1', body: 'hello' });
+    expect(first.ok).toBe(true);
+    // A real refusal by Postgres, of this one body only: the driver's error carries its own code (P2010, 22023).
+    const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await db.connect();
+    try {
+      await db.query(`CREATE OR REPLACE FUNCTION relay_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW."body" = 'refused by the database' THEN RAISE EXCEPTION 'refused' USING ERRCODE = '22023'; END IF; RETURN NEW; END $$`);
+      await db.query('CREATE TRIGGER relay_test_refuse BEFORE INSERT ON "Message" FOR EACH ROW EXECUTE FUNCTION relay_test_refuse()');
+      const refused = await emitAck(aliceSocket, 'message:send', { roomId: first.message.roomId, clientMsgId: 'raw-2', body: 'refused by the database' });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'internal' } });
+    } finally {
+      await db.query('DROP TRIGGER IF EXISTS relay_test_refuse ON "Message"');
+      await db.query('DROP FUNCTION IF EXISTS relay_test_refuse()');
+      await db.end();
+    }
+    const text = (await get(node, '/api/metrics', { authorization: `Bearer ${METRICS_TOKEN}` })).text;
+    const outcomes = new Set([...text.matchAll(/^relay_send_ack_seconds_count\{outcome="([^"]*)"\}/gm)].map((match) => match[1]));
+    expect(outcomes).toContain('internal');
+    for (const outcome of outcomes) expect(['ok', ...Object.keys(errorStatus)]).toContain(outcome);
   });
 });
 
