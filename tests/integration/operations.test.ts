@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,22 +43,16 @@ describe('health and readiness', () => {
   });
 
   it('answers /api/ready with 503 once its Redis is gone, while /api/health stays up', async () => {
-    // A Redis of this test's own (port 3362), stopped under the running node.
-    const redis: ChildProcess = spawn('redis-server', ['--port', '3362', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    // A Redis of this test's own (FAULT_REDIS_PORT, as the fault tests), stopped under the running node.
+    const redis = throwawayRedis(Number(process.env.FAULT_REDIS_PORT ?? 6461));
+    await redis.start();
     try {
-      const accepting = () =>
-        new Promise<boolean>((resolve) => {
-          const probe = net.connect(3362, '127.0.0.1', () => (probe.end(), resolve(true)));
-          probe.once('error', () => resolve(false));
-        });
-      await waitFor(accepting, 10_000, 'redis up');
       // Without METRICS_TOKEN: no metrics endpoint at all.
-      const own = await startAppServer({ REDIS_URL: 'redis://127.0.0.1:3362' });
+      const own = await startAppServer({ REDIS_URL: redis.url });
       try {
         expect((await get(own, '/api/metrics')).status).toBe(404);
         expect((await get(own, '/api/ready')).json()).toMatchObject({ status: 'ready' });
-        redis.kill('SIGKILL');
-        await new Promise((resolve) => redis.once('exit', resolve));
+        await redis.kill();
         const reply = await get(own, '/api/ready');
         expect(reply.status).toBe(503);
         expect(reply.json()).toMatchObject({ status: 'unavailable', checks: { database: { ok: true }, redis: { ok: false, error: expect.any(String) } } });
@@ -68,7 +61,7 @@ describe('health and readiness', () => {
         await own.stop('SIGKILL');
       }
     } finally {
-      if (redis.exitCode === null && redis.signalCode === null) redis.kill('SIGKILL');
+      await redis.kill();
     }
   }, 120_000);
 });
