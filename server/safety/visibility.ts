@@ -22,6 +22,9 @@ import { eitherBlocked } from './block-relations';
  * 4. Someone joins a group outright only when added by a peer; anyone else gets an invite, and nothing
  *    flows either way until they accept (they are not a member). Nobody adds across a block, nor a
  *    banned account.
+ * 5. A banned account is out of sight as a person: people search leaves it out, its profile picture is
+ *    served to nobody, nobody adds it (shownAccount). What it wrote stays, under its name. A suspension
+ *    is for a while and hides nothing.
  * The SQL fast paths (group commit, unread, contacts) build their conditions from the fragments below.
  */
 
@@ -208,9 +211,12 @@ export async function messageAudience(db: DbClient, roomId: string, senderId: st
   return members.map((member) => member.userId);
 }
 
+/** Prisma filter on users: those shown to others as people, found in search, pictures served (rule 5). */
+export const shownAccount = { bannedAt: null };
+
 /** How `userId` may enter a group `actorId` adds them to (rule 4); a banned account enters none. */
 export async function groupEntry(db: DbClient, actorId: string, userId: string): Promise<'member' | 'invite' | 'refused'> {
-  const banned = await db.user.count({ where: { id: userId, bannedAt: { not: null } } });
+  const banned = await db.user.count({ where: { id: userId, NOT: shownAccount } });
   if (banned > 0 || (await eitherBlocked(db, actorId, userId))) return 'refused';
   return (await peerIds(db, actorId)).includes(userId) ? 'member' : 'invite';
 }

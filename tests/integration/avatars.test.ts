@@ -7,6 +7,7 @@ import type { PublicUser } from '@/lib/schemas';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, browserSignIn, connect, createUser, type TestSocket, type TestUser } from '../helpers/clients';
 import { startLocalS3 } from '../helpers/local-s3';
+import { grantAdmin } from '../helpers/safety-kit';
 import { acquaint, collect } from '../helpers/social';
 import { waitFor } from '../helpers/wait';
 
@@ -218,5 +219,27 @@ describe.each(['local', 's3'] as const)('profile pictures stored in %s', (kind) 
     // Removing none is not an error.
     const again = await fetch(`${server.url}/api/v1/me/avatar`, { method: 'DELETE', headers: { authorization: `Bearer ${alice.token}` } });
     expect(again.status).toBe(200);
+  });
+
+  it("follows the visibility policy: a banned account's picture is served to nobody (404, as for no picture); a suspended one's still is", async () => {
+    const [alice, carol, moderator] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'carol'), createUser(server.url, 'mod')]);
+    await grantAdmin(moderator.handle);
+    const avatarUrl: string = (await putAvatar(alice, await solid(32, 32, '#963'))).body.user.avatarUrl;
+    const urls = [avatarUrl, `/api/v1/users/${alice.handle}/avatar`];
+    const moderate = async (action: string, body: Record<string, unknown>) =>
+      expect((await api(server.url, `/api/v1/admin/users/${alice.handle}/${action}`, { token: moderator.token, body: { reason: 'test', ...body } })).status).toBe(200);
+    const statuses = async () => Promise.all(urls.map(async (url) => (await getAvatar(carol, url)).status));
+
+    // A suspension is for a while and hides nothing of the account (people search still finds it).
+    await moderate('suspend', { durationMs: 3_600_000 });
+    expect(await statuses()).toEqual([200, 200]);
+    // A ban takes the account out of sight: search leaves it out, and its picture too.
+    await moderate('ban', {});
+    const banned = await getAvatar(carol, avatarUrl);
+    expect(banned.status).toBe(404);
+    expect(JSON.parse(banned.bytes.toString())).toEqual({ error: { code: 'not_found', message: 'No such picture.' } });
+    expect(await statuses()).toEqual([404, 404]);
+    await moderate('restore', {});
+    expect(await statuses()).toEqual([200, 200]);
   });
 });
