@@ -105,7 +105,8 @@ const envSchema = z.object({
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').optional(),
   // How long a message waits unread before it is pushed (grouped with what follows in that time).
   NOTIFY_DELAY_MS: envInt({ min: 0 }).default(60_000),
-  // Tests only: let push endpoints be plain http:// (a local stand-in for the push service).
+  // Tests only: let push endpoints be plain http://, and on this machine or network by address or by name
+  // (a local stand-in for the push service). Off, such a subscription is refused (push-subscriptions.ts).
   PUSH_INSECURE_ENDPOINTS: z.enum(['0', '1']).default('0').transform((value) => value === '1'),
 });
 

@@ -1,3 +1,4 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
@@ -13,14 +14,14 @@ export async function savePushSubscription(
   db: PrismaClient,
   actor: Actor,
   input: { endpoint: string; keys: { p256dh: string; auth: string } },
-  options: { allowHttp: boolean },
+  options: { allowHttp: boolean; lookup?: LookupAll },
 ): Promise<void> {
   const url = new URL(input.endpoint);
   if (url.protocol !== 'https:' && !(options.allowHttp && url.protocol === 'http:')) {
     throw new AppError('bad_request', 'endpoint must be an https:// URL.');
   }
   // The server posts to this address: never let a client point it inside our own network.
-  if (!options.allowHttp && isPrivateHost(url.hostname)) {
+  if (!options.allowHttp && (await reachesPrivateHost(url.hostname, options.lookup))) {
     throw new AppError('bad_request', 'endpoint must be a push service on the public internet.');
   }
   const data = { userId: actor.userId, sessionId: actor.sessionId, p256dh: input.keys.p256dh, auth: input.keys.auth };
@@ -44,9 +45,29 @@ for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0',
 }
 for (const [network, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10]] as const) PRIVATE.addSubnet(network, prefix, 'ipv6');
 
+/** Every address a name resolves to (the system resolver, as the push request itself will use). */
+export type LookupAll = (hostname: string) => Promise<{ address: string; family: number }[]>;
+
+const lookupAll: LookupAll = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+
+/**
+ * A host inside our network by literal (isPrivateHost) or by any address its name resolves to now. A name
+ * that does not resolve reaches nothing and passes. Checked when the endpoint is saved: a name whose answer
+ * changes later (DNS rebinding) is not caught here (docs/notifications.md).
+ */
+export async function reachesPrivateHost(hostname: string, lookup: LookupAll = lookupAll): Promise<boolean> {
+  if (isPrivateHost(hostname)) return true;
+  if (isIP(bare(hostname))) return false;
+  const addresses = await lookup(bare(hostname)).catch(() => []);
+  return addresses.some(({ address }) => isPrivateHost(address));
+}
+
+// A URL's hostname without IPv6 brackets or the root's trailing dot (localhost. is localhost).
+const bare = (hostname: string) => hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+
 /** Loopback, private and link-local addresses by literal, and names that only mean this machine or network. */
 export function isPrivateHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = bare(hostname);
   // IPv4-mapped IPv6 (the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1) is never a push service.
   if (host.startsWith('::ffff:')) return true;
   const version = isIP(host);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isPrivateHost, savePushSubscription } from '@/server/notifications/push-subscriptions';
+import { isPrivateHost, reachesPrivateHost, savePushSubscription } from '@/server/notifications/push-subscriptions';
 
 const hostOf = (url: string) => new URL(url).hostname;
 
@@ -24,6 +24,8 @@ describe('a push endpoint the server will post to', () => {
       'https://metadata.google.internal/',
       'https://printer.local/',
       'https://intranet/',
+      'https://localhost./',
+      'https://printer.local./',
     ]) {
       expect(isPrivateHost(hostOf(url)), url).toBe(true);
     }
@@ -39,5 +41,31 @@ describe('a push endpoint the server will post to', () => {
       code: 'bad_request',
       message: 'endpoint must be a push service on the public internet.',
     });
+  });
+
+  it('is refused when its name resolves to an address inside our network now, unless PUSH_INSECURE_ENDPOINTS allows it', async () => {
+    // No name here resolves to a private address through the machine's resolver: the answers stand in for DNS.
+    const answers: Record<string, string[]> = {
+      'push.rebound.test': ['10.0.0.5'],
+      'mixed.rebound.test': ['203.0.113.7', '::1'],
+      'mapped.rebound.test': ['::ffff:169.254.169.254'],
+      'push.public.test': ['203.0.113.7', '2001:db8::7'],
+    };
+    const lookup = async (hostname: string) => (answers[hostname] ?? []).map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    const actor = { userId: 'u', sessionId: 's' } as never;
+    const keys = { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) };
+    for (const host of ['push.rebound.test', 'mixed.rebound.test', 'mapped.rebound.test']) {
+      await expect(savePushSubscription(undefined as never, actor, { endpoint: `https://${host}/x`, keys }, { allowHttp: false, lookup }), host).rejects.toMatchObject({
+        code: 'bad_request',
+        message: 'endpoint must be a push service on the public internet.',
+      });
+    }
+    expect(await reachesPrivateHost('push.public.test', lookup)).toBe(false);
+    // A name that does not resolve reaches nothing (a push to it fails like any unreachable endpoint).
+    expect(await reachesPrivateHost('nowhere.rebound.test', lookup)).toBe(false);
+    expect(await reachesPrivateHost('nowhere.rebound.test', () => Promise.reject(Object.assign(new Error('queryA ENOTFOUND'), { code: 'ENOTFOUND' })))).toBe(false);
+    // The machine's own resolver: a literal is never looked up.
+    expect(await reachesPrivateHost('127.0.0.1')).toBe(true);
+    expect(await reachesPrivateHost('[::1]')).toBe(true);
   });
 });
