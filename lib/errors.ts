@@ -45,10 +45,3 @@ export class AppError extends Error {
 
 /** The code a client is answered with for a thrown value: a known error's own, `internal` for the rest. */
 export const errorCode = (error: unknown): ErrorCode => (error instanceof AppError ? error.code : 'internal');
-
-/** Turns any thrown value into a safe body: known errors keep their code, the rest say `internal`. */
-export function toErrorBody(error: unknown): ErrorBody {
-  if (error instanceof AppError) return { code: error.code, message: error.message, ...error.extra };
-  console.error('[relay] unexpected error', error);
-  return { code: 'internal', message: 'Something went wrong on our side.' };
-}

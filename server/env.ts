@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { log } from './ops/logger';
 
 // The drivers parse these themselves: pg only says "Invalid URL", and ioredis quietly falls back to port 6379.
 const VALID_URL = 'must be a valid URL (a numeric port, %-escapes in the user name and password)';
@@ -137,6 +138,6 @@ function devSecret(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, secret, { mode: 0o600 });
-  console.warn(`[relay] NEXTAUTH_SECRET is not set: generated one in ${file}. Set it in production.`);
+  log().warn({ file }, 'NEXTAUTH_SECRET is not set: generated one (set it in production)');
   return secret;
 }

@@ -1,3 +1,5 @@
+import { errorReason } from '../db/errors';
+import { log } from '../ops/logger';
 import type { AttachmentDeps } from './upload-attachment';
 import { thumbKey } from './attachment-storage';
 
@@ -33,7 +35,7 @@ export function startAttachmentSweep(deps: Pick<AttachmentDeps, 'db' | 'attachme
     try {
       await sweepUnsentAttachments(deps, ttlMs);
     } catch (error) {
-      console.error('[relay] attachment sweep failed:', error instanceof Error ? error.message : error);
+      log().error({ err: errorReason(error) }, 'attachment sweep failed');
     } finally {
       running = false;
     }

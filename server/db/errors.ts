@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/errors';
+import { log } from '../ops/logger';
 
 /**
  * A unique-constraint violation: P2002 from Prisma's query API; from raw SQL it surfaces as
@@ -51,7 +52,7 @@ const isConnectionSqlState = (code: string) => /^08[0-9A-Z]{3}$/.test(code) || /
  */
 export function asUnavailable(error: unknown): unknown {
   if (error instanceof AppError || !isDatabaseUnavailable(error)) return error;
-  console.error('[relay] database unavailable:', errorReason(error));
+  log().error({ err: errorReason(error) }, 'database unavailable');
   return new AppError('unavailable', 'The service is briefly unavailable. Try again in a moment.');
 }
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { log } from '../ops/logger';
 
 /** The little a migration runner needs from a connection; both node-postgres and PGlite fit. */
 export type SqlConnection = {
@@ -49,7 +50,7 @@ export async function migrate(connection: SqlConnection, dir = defaultMigrations
       const knownChecksum = done.get(migration.name);
       if (knownChecksum !== undefined) {
         if (knownChecksum !== migration.checksum) {
-          console.warn(`[relay] migration ${migration.name} was edited after it was applied`);
+          log().warn({ migration: migration.name }, 'migration was edited after it was applied');
         }
         continue;
       }

@@ -1,4 +1,5 @@
-import { AppError, errorStatus, toErrorBody } from '@/lib/errors';
+import { AppError, errorStatus } from '@/lib/errors';
+import { toErrorBody } from '../ops/error-body';
 import { NO_CONTROL_CHARACTERS } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { authenticateToken } from '../auth/authenticate';

@@ -1,4 +1,5 @@
-import { AppError, type ErrorCode, errorStatus, toErrorBody } from '@/lib/errors';
+import { AppError, type ErrorCode, errorStatus } from '@/lib/errors';
+import { toErrorBody } from '../ops/error-body';
 import { asUnavailable } from '../db/errors';
 import { JSON_BODY_LIMIT_BYTES, readJson } from './api-route';
 import { jsonResponse } from './json-response';

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '../db/generated/client';
+import { log } from '../ops/logger';
 
 /** The handles listed in RELAY_ADMINS, as stored (trimmed, lower case). */
 export const listedAdmins = (handles: string) => handles.split(',').map((handle) => handle.trim().toLowerCase()).filter(Boolean);
@@ -8,18 +9,19 @@ export const listedAdmins = (handles: string) => handles.split(',').map((handle)
  * and by `npm run admin`. A listed handle with no account yet is warned about loudly: whoever
  * signs up under it first becomes admin (see createUser).
  */
-export async function grantAdmins(db: PrismaClient, handles: string, log = console.warn): Promise<string[]> {
+export async function grantAdmins(db: PrismaClient, handles: string, warn = warnUnknownAdmins): Promise<string[]> {
   const wanted = listedAdmins(handles);
   if (wanted.length === 0) return [];
   await db.user.updateMany({ where: { handle: { in: wanted } }, data: { role: 'admin' } });
   const found = await db.user.findMany({ where: { handle: { in: wanted }, role: 'admin' }, select: { handle: true } });
   const missing = wanted.filter((handle) => !found.some((user) => user.handle === handle));
-  if (missing.length) {
-    log(
-      `[relay] WARNING: RELAY_ADMINS lists ${missing.map((handle) => `"${handle}"`).join(', ')}, but no such user exists yet: ` +
-        'whoever signs up under that handle first becomes an admin. Sign up under it now, or remove it and use ' +
-        '`npm run admin -- grant <handle>` once the account exists.',
-    );
-  }
+  if (missing.length) warn(missing);
   return found.map((user) => user.handle);
 }
+
+const warnUnknownAdmins = (handles: string[]) =>
+  log().warn(
+    { handles },
+    'RELAY_ADMINS lists handles with no account yet: whoever signs up under one first becomes an admin. ' +
+      'Sign up under it now, or remove it and use `npm run admin -- grant <handle>` once the account exists.',
+  );

@@ -1,3 +1,6 @@
+import { errorReason } from '../db/errors';
+import { log } from '../ops/logger';
+
 /** The two kinds of notification work; see notifier.ts. */
 export type NotifyJob =
   | { kind: 'decide'; userId: string; roomId: string }
@@ -74,5 +77,5 @@ export class MemoryJobQueue implements JobQueue {
 }
 
 export function logJobError(job: NotifyJob, error: unknown, willRetry: boolean) {
-  console.error(`[relay] notify ${job.kind}${willRetry ? ' (will retry)' : ''}:`, error instanceof Error ? error.message : error);
+  log().error({ job: job.kind, willRetry, err: errorReason(error) }, 'notify job failed');
 }

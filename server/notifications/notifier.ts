@@ -1,6 +1,8 @@
 import type { ChatMessage } from '@/lib/schemas';
 import { Prisma, type PrismaClient } from '../db/generated/client';
+import { errorReason } from '../db/errors';
 import { prepared, queryPrepared, type TransactionScript } from '../db/transaction-script';
+import { log } from '../ops/logger';
 import { decideNotification } from './decide-notification';
 import { deliverPush } from './deliver-push';
 import type { JobQueue, NotifyJob } from './job-queue';
@@ -103,4 +105,4 @@ const pushableUsers = ({ db, script }: Pick<NotifierDeps, 'db' | 'script'>, user
       WHERE p."userId" = u."id" AND s."userId" = u."id" AND s."revokedAt" IS NULL
     )`));
 
-const logError = (error: unknown) => console.error('[relay] notify:', error instanceof Error ? error.message : error);
+const logError = (error: unknown) => log().error({ err: errorReason(error) }, 'notify failed');

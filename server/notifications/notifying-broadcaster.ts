@@ -1,3 +1,5 @@
+import { errorReason } from '../db/errors';
+import { log } from '../ops/logger';
 import type { Broadcaster } from '../realtime/broadcaster';
 import type { Notifier } from './notifier';
 
@@ -15,7 +17,7 @@ export function notifyingBroadcaster(inner: Broadcaster, notifier: Notifier): Br
         try {
           notifier.messageStored((args[0] as { message: Parameters<Notifier['messageStored']>[0] }).message, userIds);
         } catch (error) {
-          console.error('[relay] notify:', error instanceof Error ? error.message : error);
+          log().error({ err: errorReason(error) }, 'notify failed');
         }
       }
     },

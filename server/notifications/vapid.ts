@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import webpush from 'web-push';
 import type { AppEnv } from '../env';
+import { log } from '../ops/logger';
 
 export type VapidKeys = { publicKey: string; privateKey: string; subject: string };
 
@@ -24,6 +25,6 @@ export function resolveVapidKeys(env: AppEnv): VapidKeys {
   mkdirSync(env.DATA_DIR, { recursive: true });
   const keys = webpush.generateVAPIDKeys();
   writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
-  console.warn(`[relay] VAPID keys are not set: generated a pair in ${file}. Set them in production.`);
+  log().warn({ file }, 'VAPID keys are not set: generated a pair (set them in production)');
   return { ...keys, subject: subject ?? DEV_SUBJECT };
 }

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import { errorReason } from '../db/errors';
+import { log } from '../ops/logger';
 
 /** Where each socket says it is looking: a conversation, shown and focused; or nothing. Shared by nodes. */
 export interface ViewStore {
@@ -113,4 +115,4 @@ export class ViewTracker {
   }
 }
 
-const logError = (error: unknown) => console.error('[relay] view state:', error instanceof Error ? error.message : error);
+const logError = (error: unknown) => log().error({ err: errorReason(error) }, 'view state failed');

@@ -1,6 +1,8 @@
 import type { Socket } from 'socket.io';
 import type { Actor } from '../auth/authenticate';
+import { errorReason } from '../db/errors';
 import type { ViewState } from '../notifications/view-state';
+import { log } from '../ops/logger';
 import { getRuntime } from '../runtime';
 import { trackViewing } from './hybrid-fanout';
 
@@ -15,7 +17,7 @@ export async function reportViewState(actor: Actor, input: ViewState, socket: So
   const { views } = getRuntime().notifications;
   if (!tracked.has(socket)) {
     tracked.add(socket);
-    socket.once('disconnect', () => void views.disconnected(actor.userId, socket.id).catch((error) => console.error('[relay] view state:', error)));
+    socket.once('disconnect', () => void views.disconnected(actor.userId, socket.id).catch((error) => log().error({ socketId: socket.id, err: errorReason(error) }, 'view state failed')));
   }
   await views.report(actor.userId, socket.id, input);
   return {};

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { AppError, toErrorBody } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
+import { toErrorBody } from '../ops/error-body';
 import { parseInput } from '@/lib/validation';
 import type { Actor } from '../auth/authenticate';
 import { asUnavailable } from '../db/errors';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, toErrorBody } from '@/lib/errors';
+import { AppError } from '@/lib/errors';
+import { toErrorBody } from '@/server/ops/error-body';
 
 // server.ts and Next's bundled route handlers each load lib/errors.ts: an AppError made by one copy
 // must keep its code when the other maps it to a response.
