@@ -167,6 +167,8 @@ test('a report shows what was reported after its sender edits or deletes the mes
   const editing = await pickAction(bob.page, one, 'Edit');
   await editing.getByRole('textbox', { name: 'Edit message' }).fill('harmless edited text');
   await editing.getByRole('textbox', { name: 'Edit message' }).press('Enter');
+  // The editor closes once the edit is saved, moving the rows below it: the next click waits for that.
+  await expect(editing.getByRole('textbox', { name: 'Edit message' })).toHaveCount(0);
   const deleting = await pickAction(bob.page, two, 'Delete');
   await deleting.getByRole('group', { name: 'Delete this message?' }).getByRole('button', { name: 'Delete', exact: true }).click();
   // Both changes are stored once the other member sees them.
