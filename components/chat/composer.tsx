@@ -47,6 +47,24 @@ type Props = {
   nameOf?: (handle: string) => string;
 };
 
+/**
+ * Follows what the browser's other tabs write under a localStorage key (`null`: none), and reads it once
+ * more whenever the key changes, for a write made before the listener was attached.
+ */
+function useOtherTabsWrites(key: string | null, apply: (stored: string | null) => void) {
+  useEffect(() => {
+    if (key === null) return;
+    const follow = (event: StorageEvent) => {
+      if (event.key === key) apply(event.newValue);
+    };
+    window.addEventListener('storage', follow);
+    apply(localStorage.getItem(key));
+    return () => window.removeEventListener('storage', follow);
+    // `apply` only sets this component's state.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+}
+
 /** Writes into the outbox; the chat client sends it in order whenever the connection allows. */
 export function Composer({ conversation, carriedFrom, roomId, draftPeer, disabled, placeholder, onSent, nameOf = (handle) => handle }: Props) {
   const store = useChatStore();
@@ -70,17 +88,8 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     keptUnder.current = conversation;
     setText(loadDraft(me, conversation));
   }, [me, conversation]);
-  // What another tab types, sends or clears shows here too (read once more for a change made before the
-  // listener was attached).
-  useEffect(() => {
-    const key = draftKey(me, conversation);
-    const follow = (event: StorageEvent) => {
-      if (event.key === key) setText(event.newValue ?? '');
-    };
-    window.addEventListener('storage', follow);
-    setText(loadDraft(me, conversation));
-    return () => window.removeEventListener('storage', follow);
-  }, [me, conversation]);
+  // What another tab types, sends or clears shows here too.
+  useOtherTabsWrites(draftKey(me, conversation), (stored) => setText(stored ?? ''));
   const setBody = (text: string) => {
     setText(text);
     saveDraft(me, conversation, text);
@@ -105,16 +114,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   // Reply: the message this draft answers, kept with the draft (lib/drafts.ts): across conversation
   // switches, reloads and tabs. Asked for by the message's Reply action, in this conversation only.
   const [replyingTo, setReply] = useState<DraftReply | null>(() => (roomId ? loadDraftReply(me, roomId) : null));
-  useEffect(() => {
-    if (!roomId) return;
-    const key = draftReplyKey(me, roomId);
-    const follow = (event: StorageEvent) => {
-      if (event.key === key) setReply(parseDraftReply(event.newValue));
-    };
-    window.addEventListener('storage', follow);
-    setReply(loadDraftReply(me, roomId));
-    return () => window.removeEventListener('storage', follow);
-  }, [me, roomId]);
+  useOtherTabsWrites(roomId ? draftReplyKey(me, roomId) : null, (stored) => setReply(parseDraftReply(stored)));
   const changeReply = (reply: DraftReply | null) => {
     setReply(reply);
     if (roomId) saveDraftReply(me, roomId, reply);
@@ -145,16 +145,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     [readyAsDone],
   );
   const changeReady = (change: Parameters<typeof changeDraftFiles>[2]) => roomId && setReady(changeDraftFiles(me, roomId, change));
-  useEffect(() => {
-    if (!roomId) return;
-    const key = draftFilesKey(me, roomId);
-    const follow = (event: StorageEvent) => {
-      if (event.key === key) setReady(parseDraftFiles(event.newValue));
-    };
-    window.addEventListener('storage', follow);
-    setReady(loadDraftFiles(me, roomId));
-    return () => window.removeEventListener('storage', follow);
-  }, [me, roomId]);
+  useOtherTabsWrites(roomId ? draftFilesKey(me, roomId) : null, (stored) => setReady(parseDraftFiles(stored)));
   const uploading = uploads.some((upload) => !upload.error);
   // A file that did not upload holds the message: sent without it, it would be lost without a word.
   const failed = uploads.some((upload) => upload.error);

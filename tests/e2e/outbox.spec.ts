@@ -1,4 +1,4 @@
-import { type BrowserContext, expect, type Page, test } from './fixtures';
+import { type Browser, type BrowserContext, expect, type Page, test } from './fixtures';
 import { acceptedChat, acceptRequest, grantAdmin, openChatWith, otherTab, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
@@ -149,19 +149,26 @@ async function spendLinkAllowance(sender: { page: Page }) {
   }
 }
 
-test('a message held for review says so, offers no retry, and arrives once a moderator releases it', async ({ browser }) => {
-  const errors = trackPageErrors();
+/**
+ * A moderator, and Alice's message request to Bob, which he reads without answering: links are held only
+ * where someone reaches people who have not accepted them (docs/security.md), and a moderator decides.
+ */
+async function requestBobReads(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
   grantAdmin(mod.handle);
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
-  // Links are held only where someone reaches people who have not accepted them (docs/security.md): here
-  // a message request, which bob reads without answering.
   await openChatWith(alice, bob.handle);
   await send(alice, 'hi');
   await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'hi' })).toBeVisible();
   await bob.page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Alice/ }).click();
   await expect(messages(bob.page)).toContainText('hi');
+  return { mod, alice, bob };
+}
+
+test('a message held for review says so, offers no retry, and arrives once a moderator releases it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { mod, alice, bob } = await requestBobReads(browser, errors);
   await spendLinkAllowance(alice);
   await send(alice, 'one link too many https://example.com/4');
   const held = messages(alice.page).locator('[data-outbox="held"]');
@@ -184,15 +191,7 @@ test('a message held for review says so, offers no retry, and arrives once a mod
 
 test('a message held for review in one tab shows as held in another without a connection, which does not send it when back', async ({ browser }) => {
   const errors = trackPageErrors();
-  // Links are held only when a moderator is there to decide them.
-  grantAdmin((await signUp(browser, 'mod', 'Moderator', errors)).handle);
-  const alice = await signUp(browser, 'alice', 'Alice', errors);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await openChatWith(alice, bob.handle);
-  await send(alice, 'hi');
-  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'hi' })).toBeVisible();
-  await bob.page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Alice/ }).click();
-  await expect(messages(bob.page)).toContainText('hi');
+  const { alice } = await requestBobReads(browser, errors);
   const tabB = await otherTab(alice.page, 'Bob', errors);
   await expect(messages(tabB)).toContainText('hi');
   // Only tab B loses its connection.

@@ -1,4 +1,4 @@
-import { expect, type Page, test } from './fixtures';
+import { type Browser, expect, type Page, test } from './fixtures';
 import { acceptedChat, acceptRequest, openChatWith, otherTab, PASSWORD, send, signUp, trackPageErrors } from './helpers';
 
 // One person with several tabs (one browser context) and devices (another context) at once.
@@ -6,16 +6,22 @@ import { acceptedChat, acceptRequest, openChatWith, otherTab, PASSWORD, send, si
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 
+/** The same person signed in on another device (a browser context of its own). */
+async function signInElsewhere(browser: Browser, handle: string, errors: ReturnType<typeof trackPageErrors>) {
+  const page = await (await browser.newContext()).newPage();
+  errors.watch(page);
+  await page.goto('/signin');
+  await page.getByLabel('Username').fill(handle);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
 test('blocking someone in one tab turns the message box off in the other tabs and devices; unblocking turns it on', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
   const tab = await otherTab(alice.page, 'Bob', errors);
-  const laptop = await (await browser.newContext()).newPage();
-  errors.watch(laptop);
-  await laptop.goto('/signin');
-  await laptop.getByLabel('Username').fill(alice.handle);
-  await laptop.getByLabel('Password').fill(PASSWORD);
-  await laptop.getByRole('button', { name: 'Sign in' }).click();
+  const laptop = await signInElsewhere(browser, alice.handle, errors);
   await rooms(laptop).getByRole('button', { name: /Bob/ }).click();
   const box = (page: Page) => page.getByRole('textbox', { name: 'Message' });
   for (const page of [alice.page, tab, laptop]) await expect(box(page)).toBeEnabled();
@@ -140,12 +146,7 @@ test('Settings left open in a tab shows, once the person comes back to it, who t
   await alice.page.getByRole('complementary', { name: 'Conversation details' }).getByRole('button', { name: `Block @${bob.handle}` }).click();
   await alice.page.keyboard.press('Enter');
   await expect(alice.page.getByRole('status').filter({ hasText: `You blocked @${bob.handle}` })).toBeVisible();
-  const laptop = await (await browser.newContext()).newPage();
-  errors.watch(laptop);
-  await laptop.goto('/signin');
-  await laptop.getByLabel('Username').fill(alice.handle);
-  await laptop.getByLabel('Password').fill(PASSWORD);
-  await laptop.getByRole('button', { name: 'Sign in' }).click();
+  const laptop = await signInElsewhere(browser, alice.handle, errors);
   await expect(laptop.getByRole('list', { name: 'Recent conversations' })).toBeVisible();
 
   // Coming back to the tab: its window is focused again (headless Chromium does not switch windows itself).
