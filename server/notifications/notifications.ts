@@ -21,7 +21,7 @@ export function createNotifications(
 ): Notifications & { start(): void; stop(): Promise<void> } {
   const views = new ViewTracker(redis ? new RedisViewStore(redis.pub) : new MemoryViewStore(), env.PRESENCE_TTL_MS);
   const queue = redis && env.REDIS_URL ? new BullJobQueue(env.REDIS_URL) : new MemoryJobQueue();
-  const notifier = new Notifier({ db, script, queue, views, vapid, delayMs: env.NOTIFY_DELAY_MS });
+  const notifier = new Notifier({ db, script, queue, views, vapid, delayMs: env.NOTIFY_DELAY_MS, allowPrivateEndpoints: env.PUSH_INSECURE_ENDPOINTS });
   return {
     notifier,
     views,

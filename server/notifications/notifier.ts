@@ -10,7 +10,16 @@ import type { VapidKeys } from './vapid';
 import type { ViewTracker } from './view-state';
 
 /** `script`: on Postgres, the look-up of who can be pushed to is prepared once per connection. */
-export type NotifierDeps = { db: PrismaClient; script?: TransactionScript | null; queue: JobQueue; views: ViewTracker; vapid: VapidKeys; delayMs: number };
+export type NotifierDeps = {
+  db: PrismaClient;
+  script?: TransactionScript | null;
+  queue: JobQueue;
+  views: ViewTracker;
+  vapid: VapidKeys;
+  delayMs: number;
+  /** PUSH_INSECURE_ENDPOINTS: pushes may go to this machine or network (the tests' local push service). */
+  allowPrivateEndpoints?: boolean;
+};
 
 // Retries of one push to one device: 1 s, 2 s, 4 s, … about a minute in all.
 const DELIVER_ATTEMPTS = 6;
@@ -78,7 +87,7 @@ export class Notifier {
 
   private async run(job: NotifyJob) {
     const { db, views, vapid, queue } = this.deps;
-    if (job.kind === 'deliver') return deliverPush(db, vapid, job.subscriptionId, job.payload);
+    if (job.kind === 'deliver') return deliverPush(db, vapid, job.subscriptionId, job.payload, { allowPrivate: this.deps.allowPrivateEndpoints ?? false });
     const decision = await decideNotification(db, job.userId, job.roomId, (userId, roomId) => views.viewing(userId, roomId));
     if (!decision) return;
     await Promise.all(

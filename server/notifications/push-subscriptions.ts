@@ -48,7 +48,7 @@ for (const [network, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10]] as 
 /** Every address a name resolves to (the system resolver, as the push request itself will use). */
 export type LookupAll = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
-const lookupAll: LookupAll = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+export const lookupAll: LookupAll = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
 
 /**
  * A host inside our network by literal (isPrivateHost) or by any address its name resolves to now. A name
