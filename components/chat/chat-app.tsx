@@ -38,7 +38,10 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
       {/* The page's one top heading, for screen readers' heading navigation; the panes name themselves. */}
       <h1 className="sr-only">Relay</h1>
       <ConnectionBanner />
-      <div className="flex min-h-0 flex-1">
+      {/* With no conversation open the list is what the page is for (a phone shows nothing else), so the
+          panes are the main landmark; an open conversation is its own. A role rather than <main>: changing
+          the element would remount the list, losing its fields and focus. */}
+      <div role={open ? undefined : 'main'} className="flex min-h-0 flex-1">
         <aside
           className={`${open ? 'hidden md:flex' : 'flex'} w-full min-w-0 shrink-0 flex-col border-r border-slate-200 bg-surface md:w-80`}
           aria-label="Conversations"

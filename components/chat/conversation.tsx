@@ -51,7 +51,8 @@ export function Conversation() {
         </ClosedNotice>
       );
     }
-    return <main className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">Pick a conversation or find someone to talk to.</main>;
+    // Inside the page's main landmark with the list (chat-app.tsx): a second <main> would be one too many.
+    return <div className="flex flex-1 items-center justify-center p-6 text-center text-slate-600">Pick a conversation or find someone to talk to.</div>;
   }
   return <ConversationView key={viewKey(me, room, request, draftPeer, activeRoomId)} roomId={activeRoomId} room={room} request={request} draftPeer={draftPeer} />;
 }
