@@ -8,6 +8,7 @@ import { Avatar } from './avatar';
 import { ConversationDetails } from './conversation-details';
 import { RoomNotificationControl } from '../notifications/room-notification-control';
 import { PresenceDot, presenceText } from './presence-label';
+import { CONVERSATION_HEADING_ID } from './conversation-focus';
 import { closedGroupNote } from './room-title';
 
 /** Back (narrow screens), who this is, and the buttons that open the conversation's details panel. */
@@ -40,7 +41,10 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
         </button>
         <Avatar handle={peer?.handle ?? room?.id ?? title} name={title} url={isGroup ? null : peer?.avatarUrl} />
         <div className="min-w-0 flex-1">
-          <h2 className="truncate font-semibold">{title}</h2>
+          {/* Focusable from script only: a conversation that opens where focus fell puts it here (conversation-focus.ts). */}
+          <h2 id={CONVERSATION_HEADING_ID} tabIndex={-1} className="truncate font-semibold">
+            {title}
+          </h2>
           {peer && !isGroup && (
             <p className="flex items-center gap-1 text-xs text-slate-600" aria-label="Presence">
               <PresenceDot status={peerPresence} /> {presenceText(peerPresence) ?? `@${peer.handle}`}

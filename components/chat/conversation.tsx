@@ -8,6 +8,7 @@ import { receiptLabel } from '@/lib/receipts';
 import type { ChatMessage, MessageRequest, PublicUser, RoomSummary } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Composer, MESSAGE_INPUT_ID } from './composer';
+import { focusConversationIfFell } from './conversation-focus';
 import { ConversationHeader } from './conversation-header';
 import { MessageItem, OutboxMessage } from './message-item';
 import { MessageList } from './message-list';
@@ -115,6 +116,14 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     () => (dividerAfter === null ? null : (messages.find((message) => message.seq > dividerAfter && message.sender !== me.handle)?.seq ?? null)),
     [messages, dividerAfter, me.handle],
   );
+
+  // Opened by the user where the control they used went with the view (on a phone the list makes way for
+  // the conversation): focus would fall to <body>, and a screen reader start again from the top of the page.
+  // The message box takes it first where it may (composer.tsx); on a touch screen that would pop the
+  // keyboard up, so the heading takes it. Not on a page load (no gesture yet).
+  useEffect(() => {
+    if (navigator.userActivation?.hasBeenActive) focusConversationIfFell();
+  }, []);
 
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {

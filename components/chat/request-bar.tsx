@@ -5,6 +5,7 @@ import { apiFetch } from '@/lib/api-client';
 import type { MessageRequest } from '@/lib/schemas';
 import { useChatClient, useChatStore } from '../providers/chat-provider';
 import { ConfirmButton } from './confirm-button';
+import { focusConversationIfFell } from './conversation-focus';
 import { focusConversationList } from './list-focus';
 
 /** Above the composer of a message request: read it first, then accept, ignore, or block. */
@@ -27,6 +28,8 @@ export function RequestBar({ request }: { request: MessageRequest }) {
       if (action !== 'accept') store.getState().openRoom(null);
       await client?.refreshRooms();
       if (action !== 'accept' && hadFocus) setTimeout(focusConversationList, 0);
+      // Accepted: the bar went with the focus. The message box takes it where it may (composer.tsx), else the heading.
+      if (action === 'accept' && hadFocus) setTimeout(focusConversationIfFell, 0);
     } catch (failure) {
       setError((failure as Error).message);
     }

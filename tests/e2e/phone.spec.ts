@@ -40,3 +40,49 @@ test('the conversation list is the main landmark on a phone when no conversation
   expect(await landmarkViolations(page)).toEqual([]);
   expect(errors.list).toEqual([]);
 });
+
+test('on a phone, accepting a message request leaves focus in the conversation (its heading), not on the page', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  await send(bob, 'hello Alice');
+  const page = alice.page;
+  await page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Bob/ }).click();
+  const accept = page.getByRole('region', { name: 'Message request', exact: true }).getByRole('button', { name: 'Accept' });
+  await accept.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  await expect(heading(page, 'Bob')).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+/** Alice on a phone, with Bob's conversation accepted, back at her list. */
+async function aliceOnPhoneWithBob(browser: Parameters<typeof signUp>[0], errors: ReturnType<typeof trackPageErrors>) {
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  await send(bob, 'hello Alice');
+  const page = alice.page;
+  await page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Bob/ }).click();
+  await page.getByRole('region', { name: 'Message request', exact: true }).getByRole('button', { name: 'Accept' }).click();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  return { page, bob };
+}
+
+test('on a phone, opening a conversation from the list takes focus into it (its heading), where the list that had it went away', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page, bob } = await aliceOnPhoneWithBob(browser, errors);
+  await rooms(page).getByRole('button', { name: /Bob/ }).focus();
+  await page.keyboard.press('Enter');
+  await expect(heading(page, 'Bob')).toBeFocused();
+  // The next stop is the conversation's own controls, not the top of the page.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Conversation details' })).toBeFocused();
+  // Found through Find people, too.
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  await openChatWith({ page }, bob.handle);
+  await expect(heading(page, 'Bob')).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
