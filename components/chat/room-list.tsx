@@ -1,11 +1,12 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { sameDay, shortDate, timeOf } from '@/lib/dates';
 import { excerptOf } from '@/lib/message-excerpt';
 import { shownPresence, sortRooms } from '@/lib/stores/chat-store';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
+import { focusFell } from './conversation-focus';
 import { PresenceDot } from './presence-label';
 import { roomTitle } from './room-title';
 
@@ -22,6 +23,17 @@ export function RoomList() {
   const activeRoomId = useChat((state) => state.activeRoomId);
   const presence = useChat(shownPresence);
   const ordered = sortRooms(rooms);
+  const nothingOpen = useChat((state) => state.activeRoomId === null && state.draftPeer === null && state.leftRoom === null);
+
+  // Back from a conversation on a phone (its button or the browser's): the list comes back in its place,
+  // and focus, gone with the conversation's controls, goes to the conversation left, as a list-detail
+  // screen does in the usual messengers, rather than to <body> (the top of the page for a screen reader).
+  const lastOpen = useRef(activeRoomId);
+  useEffect(() => {
+    const left = lastOpen.current;
+    lastOpen.current = activeRoomId;
+    if (left && nothingOpen && focusFell()) document.querySelector<HTMLElement>(`[data-room-id="${CSS.escape(left)}"]`)?.focus();
+  }, [activeRoomId, nothingOpen]);
 
   if (ordered.length === 0) {
     return (
@@ -43,6 +55,7 @@ export function RoomList() {
               <button
                 type="button"
                 onClick={() => store.getState().openRoom(room.id)}
+                data-room-id={room.id}
                 aria-current={room.id === activeRoomId ? 'true' : undefined}
                 className={`flex w-full items-center gap-3 border-b border-slate-100 px-3 py-2 text-left ${room.id === activeRoomId ? 'bg-indigo-50' : 'hover:bg-slate-50'}`}
               >

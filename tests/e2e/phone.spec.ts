@@ -86,3 +86,19 @@ test('on a phone, opening a conversation from the list takes focus into it (its 
   await expect(heading(page, 'Bob')).toBeFocused();
   expect(errors.list).toEqual([]);
 });
+
+test('on a phone, Back (the conversation’s button or the browser’s) returns focus to that conversation in the list', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await aliceOnPhoneWithBob(browser, errors);
+  const entry = rooms(page).getByRole('button', { name: /Bob/ });
+  await entry.click();
+  await page.getByRole('button', { name: 'Back to conversations' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(entry).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await page.goBack();
+  await expect(entry).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
