@@ -6,6 +6,7 @@ import { fullDateTime, sameDay, timeOf } from '@/lib/dates';
 import type { ChatMessage, SearchHighlight } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { useEarlyTyping } from '../ui/use-early-typing';
+import { focusFell } from './conversation-focus';
 import { roomTitle } from './room-title';
 
 /** A search result or a mention, as GET /search and GET /mentions give them. */
@@ -98,6 +99,15 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
   const live = useRef(true);
   const title = panel.kind === 'search' ? 'Search results' : 'Mentions';
 
+  // Back from a result's conversation on a phone: the panel comes back in its place, and focus, gone with
+  // the conversation's controls, goes to the result opened, the next one a step away (as in room-list.tsx).
+  const list = useRef<HTMLUListElement>(null);
+  const opened = useRef<string | null>(null);
+  const nothingOpen = useChat((state) => state.activeRoomId === null && state.draftPeer === null && state.leftRoom === null);
+  useEffect(() => {
+    if (nothingOpen && opened.current && focusFell()) list.current?.querySelector<HTMLElement>(`[data-hit="${CSS.escape(opened.current)}"]`)?.focus();
+  }, [nothingOpen]);
+
   async function load(beforeId?: string) {
     const after = beforeId ? `&beforeId=${encodeURIComponent(beforeId)}` : '';
     const url = panel.kind === 'search' ? `/api/v1/search?q=${encodeURIComponent(panel.query)}&limit=${PAGE}${after}` : `/api/v1/mentions?limit=${PAGE}${after}`;
@@ -179,10 +189,16 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
           Close
         </button>
       </header>
-      <ul aria-label={title} aria-busy={status === 'loading'} className="py-1">
+      <ul ref={list} aria-label={title} aria-busy={status === 'loading'} className="py-1">
         {hits.map((hit) => (
           <li key={hit.message.id}>
-            <HitButton hit={hit} onOpen={() => store.getState().jumpTo(hit.room.id, hit.message.seq)} />
+            <HitButton
+              hit={hit}
+              onOpen={() => {
+                opened.current = hit.message.id;
+                store.getState().jumpTo(hit.room.id, hit.message.seq);
+              }}
+            />
           </li>
         ))}
       </ul>
@@ -232,7 +248,7 @@ function HitButton({ hit, onOpen }: { hit: Hit; onOpen: () => void }) {
         (request?.from?.handle === hit.message.sender ? request.from.displayName : (formerMember ?? `@${hit.message.sender}`)));
   const at = new Date(hit.message.createdAt);
   return (
-    <button type="button" onClick={onOpen} className="block w-full border-b border-slate-100 px-3 py-2 text-left hover:bg-slate-50">
+    <button type="button" onClick={onOpen} data-hit={hit.message.id} className="block w-full border-b border-slate-100 px-3 py-2 text-left hover:bg-slate-50">
       <span className="flex items-baseline justify-between gap-2">
         <span className="truncate font-medium text-slate-900">{where}</span>
         <time dateTime={at.toISOString()} title={fullDateTime(at)} className="shrink-0 text-xs text-slate-600">

@@ -102,3 +102,23 @@ test('on a phone, Back (the conversation’s button or the browser’s) returns 
   await expect(entry).toBeFocused();
   expect(errors.list).toEqual([]);
 });
+
+test('on a phone, Back from a conversation opened from search results returns focus to that result', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await aliceOnPhoneWithBob(browser, errors);
+  await page.getByLabel('Search messages').fill('hello');
+  await page.getByLabel('Search messages').press('Enter');
+  const result = page.getByRole('list', { name: 'Search results' }).getByRole('button', { name: /hello Alice/ });
+  await result.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('list', { name: 'Messages' }).locator('li[data-highlight="jump"]')).toBeFocused();
+  await page.getByRole('button', { name: 'Back to conversations' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(result).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('list', { name: 'Messages' }).locator('li[data-highlight="jump"]')).toBeFocused();
+  await page.goBack();
+  await expect(result).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
