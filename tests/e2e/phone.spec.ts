@@ -122,3 +122,22 @@ test('on a phone, Back from a conversation opened from search results returns fo
   await expect(result).toBeFocused();
   expect(errors.list).toEqual([]);
 });
+
+test('losing the connection and getting it back are both said in a live region that was on the page before, so screen readers read them', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await aliceOnPhoneWithBob(browser, errors);
+  type Marked = Window & { statusBefore?: Element[] };
+  const wasThere = (element: Element) => ((window as Marked).statusBefore ?? []).includes(element);
+  // A live region put on the page together with its words is often not read at all: it must be there first.
+  await page.evaluate(() => ((window as Marked).statusBefore = [...document.querySelectorAll('[role="status"]')]));
+  await page.context().setOffline(true);
+  const offline = page.getByRole('status').filter({ hasText: 'Offline' });
+  await expect(offline).toBeVisible();
+  expect(await offline.evaluate(wasThere)).toBe(true);
+  await page.context().setOffline(false);
+  const back = page.getByRole('status').filter({ hasText: 'Back online' });
+  await expect(back).toHaveCount(1, { timeout: 20_000 });
+  expect(await back.evaluate(wasThere)).toBe(true);
+  await expect(offline).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
