@@ -16,6 +16,8 @@ export function NotificationSettingsPanel() {
   const [sound, setSound] = useState(true);
   // Permission alone is not enough: subscribing can fail (no push service: incognito, some builds).
   const [subscribed, setSubscribed] = useState<boolean | null>(null);
+  // What the last quiet-hours save did, in words: a keyboard or screen-reader user hears nothing else.
+  const [said, setSaid] = useState('');
 
   const checkDevice = () => {
     const current = pushSupported() ? Notification.permission : 'unsupported';
@@ -29,14 +31,19 @@ export function NotificationSettingsPanel() {
     setSound(soundEnabled());
   }, []);
 
+  /** Saves a change; the settings as saved, or null if it failed (the error shown). */
   async function save(change: Partial<NotificationSettingsView>) {
     setError(null);
+    // Cleared first, so saying the same words again is a change a screen reader reads.
+    setSaid('');
     try {
       const saved = await apiFetch<NotificationSettingsView>('/api/v1/me/notifications', { method: 'PATCH', body: JSON.stringify(change) });
       setSettings(saved);
       announceSettings(saved);
+      return saved;
     } catch (failure) {
       setError((failure as Error).message);
+      return null;
     }
   }
 
@@ -49,7 +56,7 @@ export function NotificationSettingsPanel() {
     const quietHours = { start: String(form.get('start')), end: String(form.get('end')), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
     const problem = problemInWords(quietHoursSchema, quietHours, ([field]) => (field === 'end' ? 'The quiet time' : field === 'start' ? 'The start' : 'The time zone'));
     if (problem) return setError(problem);
-    void save({ quietHours });
+    void save({ quietHours }).then((saved) => saved?.quietHours && setSaid(`Quiet hours saved: no notifications from ${saved.quietHours.start} to ${saved.quietHours.end}.`));
   }
 
   return (
@@ -85,7 +92,16 @@ export function NotificationSettingsPanel() {
             </button>
             {settings.quietHours && (
               // Gone once off: focus moves to the button beside it rather than to the page.
-              <button type="button" onClick={() => void save({ quietHours: null }).then(() => saveQuiet.current?.focus())} className="text-indigo-700 underline">
+              <button
+                type="button"
+                onClick={() =>
+                  void save({ quietHours: null }).then((saved) => {
+                    saveQuiet.current?.focus();
+                    if (saved) setSaid('Quiet hours turned off.');
+                  })
+                }
+                className="text-indigo-700 underline"
+              >
                 Turn quiet hours off
               </button>
             )}
@@ -95,6 +111,10 @@ export function NotificationSettingsPanel() {
               No notifications from {settings.quietHours.start} to {settings.quietHours.end} ({settings.quietHours.timeZone}).
             </p>
           )}
+          {/* On the page from the start, empty: a live region added together with its words is often not read. */}
+          <p role="status" className="text-slate-600">
+            {said}
+          </p>
           <p className="text-slate-600">
             This browser:{' '}
             {permission === 'granted'

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, grantAdmin, openChatWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptRequest, grantAdmin, openChatWith, PHONE, send, signUp, trackPageErrors } from './helpers';
 
 // SCREENSHOTS_DIR=docs/screenshots also saves each screen checked here (both sizes, light and dark).
 const shots = process.env.SCREENSHOTS_DIR;
@@ -83,5 +83,24 @@ test('axe: sign-in, chat (desktop and narrow, light and dark), settings and admi
       await context.close();
     }
   }
+  expect(errors.list).toEqual([]);
+});
+
+test('saving or turning off quiet hours is said in words, in a live region that was there before, on a phone too', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  await page.goto('/settings');
+  const panel = page.getByRole('region', { name: 'Notifications' });
+  await expect(panel.getByLabel('Quiet hours start')).toBeVisible();
+  // Empty until something is said: a live region added together with its words is often not read.
+  const status = panel.getByRole('status');
+  await expect(status).toHaveText('');
+  await panel.getByLabel('Quiet hours start').fill('22:30');
+  await panel.getByLabel('Quiet hours end').fill('06:45');
+  await panel.getByRole('button', { name: 'Save quiet hours' }).click();
+  await expect(status).toHaveText('Quiet hours saved: no notifications from 22:30 to 06:45.');
+  await panel.getByRole('button', { name: 'Turn quiet hours off' }).click();
+  await expect(status).toHaveText('Quiet hours turned off.');
+  await expect(panel.getByRole('button', { name: 'Save quiet hours' })).toBeFocused();
   expect(errors.list).toEqual([]);
 });
