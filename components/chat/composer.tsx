@@ -32,6 +32,8 @@ type Upload = { key: string; file: File; picked: number; progress: number; error
 
 /** The message box's id: the conversation's "Skip to the message box" focuses it. */
 export const MESSAGE_INPUT_ID = 'message-input';
+/** The reply bar's words, the message box's description while replying. */
+const REPLYING_TO_ID = 'message-replying-to';
 
 type Props = {
   /** The conversation the draft belongs to: a room id, or `to:<handle>` before the room exists. */
@@ -287,7 +289,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
       {dropping && <p className="mb-2 text-sm font-medium text-indigo-800">{cannotAttach || 'Drop files to attach them to this message'}</p>}
       {replyingTo && (
         <div className="mb-2 flex items-center gap-2 rounded-md border-l-4 border-indigo-500 bg-slate-100 px-2 py-1 text-sm" data-testid="replying-to">
-          <p className="min-w-0 flex-1 truncate">
+          <p id={REPLYING_TO_ID} className="min-w-0 flex-1 truncate">
             Replying to <span className="font-semibold">{replyingTo.sender === me ? 'yourself' : nameOf(replyingTo.sender)}</span>: {quotedText}
           </p>
           <button type="button" onClick={cancelReply} className="shrink-0 rounded border border-slate-300 bg-surface px-2 text-xs">
@@ -375,6 +377,8 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           ref={input}
           id={MESSAGE_INPUT_ID}
           aria-label="Message"
+          // Focus moves here on Reply: a screen reader then says what the message will answer.
+          aria-describedby={replyingTo ? REPLYING_TO_ID : undefined}
           value={body}
           aria-invalid={overLength ? true : undefined}
           rows={1}

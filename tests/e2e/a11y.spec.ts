@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, grantAdmin, openChatWith, PHONE, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, grantAdmin, openChatWith, PHONE, send, signUp, trackPageErrors } from './helpers';
 
 // SCREENSHOTS_DIR=docs/screenshots also saves each screen checked here (both sizes, light and dark).
 const shots = process.env.SCREENSHOTS_DIR;
@@ -102,5 +102,20 @@ test('saving or turning off quiet hours is said in words, in a live region that 
   await panel.getByRole('button', { name: 'Turn quiet hours off' }).click();
   await expect(status).toHaveText('Quiet hours turned off.');
   await expect(panel.getByRole('button', { name: 'Save quiet hours' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+test('the message box, focused for a reply, says what it replies to (its description), until the reply is cancelled', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { bob } = await acceptedChat(browser, errors, 'are we still on for Saturday?');
+  const box = bob.page.getByRole('textbox', { name: 'Message' });
+  const message = bob.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').filter({ hasText: 'Saturday' });
+  await message.getByRole('button', { name: 'Message actions' }).click();
+  await message.getByRole('button', { name: 'Reply', exact: true }).click();
+  await expect(box).toBeFocused();
+  await expect(box).toHaveAccessibleDescription('Replying to Alice: are we still on for Saturday?');
+  await box.press('Escape');
+  await expect(bob.page.getByRole('button', { name: 'Cancel reply' })).toHaveCount(0);
+  await expect(box).toHaveAccessibleDescription('');
   expect(errors.list).toEqual([]);
 });
