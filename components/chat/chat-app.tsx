@@ -46,6 +46,8 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
           className={`${open ? 'hidden md:flex' : 'flex'} w-full min-w-0 shrink-0 flex-col border-r border-slate-200 bg-surface md:w-80`}
           aria-label="Conversations"
         >
+          {/* For screen readers' heading navigation: the list's sections (requests, contacts) are h3s under it. */}
+          <h2 className="sr-only">Conversations</h2>
           <header className="flex items-start justify-between gap-2 border-b border-slate-200 p-3">
             <div className="min-w-0">
               <ProfileEditor />

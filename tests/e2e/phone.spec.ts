@@ -141,3 +141,13 @@ test('losing the connection and getting it back are both said in a live region t
   await expect(offline).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
+
+test('the conversation list has a heading of its own, so its sections’ headings follow in order (screen readers’ heading navigation)', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await aliceOnPhoneWithBob(browser, errors);
+  await expect(page.getByRole('heading', { name: 'Contacts' })).toBeVisible();
+  const { violations } = await new AxeBuilder({ page }).withRules(['heading-order', 'page-has-heading-one']).analyze();
+  expect(violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+  await expect(page.getByRole('complementary', { name: 'Conversations' }).getByRole('heading', { level: 2, name: 'Conversations' })).toHaveCount(1);
+  expect(errors.list).toEqual([]);
+});
