@@ -7,7 +7,8 @@ export const CONVERSATION_HEADING_ID = 'conversation-heading';
  */
 export function focusFell() {
   const active = document.activeElement;
-  return active === null || active === document.body || !active.checkVisibility();
+  // checkVisibility is missing in browsers older than 2024 (Safari 17.4): there, only <body> counts.
+  return active === null || active === document.body || (typeof active.checkVisibility === 'function' && !active.checkVisibility());
 }
 
 /** Puts focus on the open conversation's heading if nothing holds it, so a screen reader reads where the user is. */
