@@ -151,3 +151,33 @@ test('the conversation list has a heading of its own, so its sections’ heading
   await expect(page.getByRole('complementary', { name: 'Conversations' }).getByRole('heading', { level: 2, name: 'Conversations' })).toHaveCount(1);
   expect(errors.list).toEqual([]);
 });
+
+test('on a phone, every control of the list screen and of a conversation is at least 24 px each way, for a thumb (WCAG 2.2 target size)', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'hello Bob');
+  /**
+   * Buttons, links and fields shown on screen smaller than 24 px in either direction, by their accessible
+   * text. Those drawn 1 px (for screen readers and keyboards only, as a skip link until focused) are not
+   * touched.
+   */
+  const small = (page: Page) =>
+    page.locator('button:visible, a[href]:visible, input:visible, select:visible').evaluateAll((controls) =>
+      controls
+        .filter((control) => {
+          const box = control.getBoundingClientRect();
+          return box.width > 1 && box.height > 1 && (box.width < 24 || box.height < 24);
+        })
+        .map((control) => `${control.tagName.toLowerCase()} "${control.getAttribute('aria-label') ?? control.textContent?.trim()}"`),
+    );
+  await alice.page.goto('/');
+  await expect(rooms(alice.page).getByRole('button', { name: /Bob/ })).toBeVisible();
+  expect(await small(alice.page)).toEqual([]);
+  await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();
+  await expect(heading(alice.page, 'Bob')).toBeVisible();
+  await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('hello Bob');
+  expect(await small(alice.page)).toEqual([]);
+  expect(errors.list).toEqual([]);
+});
