@@ -88,7 +88,6 @@ export function MessageActions({ context, align }: { context: MessageActionConte
           ref={button}
           type="button"
           aria-label="Message actions"
-          aria-haspopup="true"
           aria-expanded={open}
           onClick={() => setOpen(!open)}
           // 28 px square: above WCAG 2.2's 24 px target size, and easy for a thumb.

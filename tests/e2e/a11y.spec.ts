@@ -110,7 +110,12 @@ test('the message box, focused for a reply, says what it replies to (its descrip
   const { bob } = await acceptedChat(browser, errors, 'are we still on for Saturday?');
   const box = bob.page.getByRole('textbox', { name: 'Message' });
   const message = bob.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').filter({ hasText: 'Saturday' });
-  await message.getByRole('button', { name: 'Message actions' }).click();
+  // The "⋯" button shows and hides a group of buttons (a disclosure): it says so, and does not claim to
+  // open a menu (aria-haspopup), which would have screen readers announce menu items that are not there.
+  const actions = message.getByRole('button', { name: 'Message actions' });
+  await actions.click();
+  await expect(actions).toHaveAttribute('aria-expanded', 'true');
+  expect(await actions.getAttribute('aria-haspopup')).toBeNull();
   await message.getByRole('button', { name: 'Reply', exact: true }).click();
   await expect(box).toBeFocused();
   await expect(box).toHaveAccessibleDescription('Replying to Alice: are we still on for Saturday?');
