@@ -68,7 +68,14 @@ export function MessageFinder({ children }: { children: ReactNode }) {
         <button
           ref={mentionsButton}
           type="button"
-          onClick={() => setPanel({ kind: 'mentions', run: Date.now() })}
+          // A toggle (aria-pressed): pressed again, or Escape on it, closes the view.
+          onClick={() => (panel?.kind === 'mentions' ? close() : setPanel({ kind: 'mentions', run: Date.now() }))}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && panel) {
+              event.preventDefault();
+              close();
+            }
+          }}
           aria-pressed={panel?.kind === 'mentions'}
           className="flex items-center gap-2 rounded border border-slate-300 px-2 py-1 text-sm text-slate-700 hover:bg-slate-100"
         >

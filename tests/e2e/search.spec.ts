@@ -157,3 +157,24 @@ test('a search made offline runs again by itself when the connection is back', a
   await expect(alice.page.getByRole('alert').filter({ hasText: 'No connection to the server' })).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
+
+test('Mentions is a toggle: pressed again, or Escape on it, closes the view and gives the list back, focus staying on it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const mentions = mentionsButton(alice.page);
+  const view = alice.page.getByRole('list', { name: 'Mentions' });
+  await mentions.click();
+  await expect(view).toBeVisible();
+  await expect(mentions).toHaveAttribute('aria-pressed', 'true');
+  await mentions.press('Enter');
+  await expect(view).toHaveCount(0);
+  await expect(mentions).toHaveAttribute('aria-pressed', 'false');
+  await expect(mentions).toBeFocused();
+
+  await mentions.press('Enter');
+  await expect(view).toBeVisible();
+  await mentions.press('Escape');
+  await expect(view).toHaveCount(0);
+  await expect(mentions).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
