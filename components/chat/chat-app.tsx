@@ -35,9 +35,12 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
   const offline = useChat((state) => state.connected === false);
   return (
     <div className="flex h-dvh flex-col">
-      {/* The page's one top heading, for screen readers' heading navigation; the panes name themselves. */}
-      <h1 className="sr-only">Relay</h1>
-      <ConnectionBanner />
+      {/* The page's one top heading, for screen readers' heading navigation (the panes name themselves), and
+          the connection's state: the page's banner landmark, so nothing on the page is outside a landmark. */}
+      <header>
+        <h1 className="sr-only">Relay</h1>
+        <ConnectionBanner />
+      </header>
       {/* With no conversation open the list is what the page is for (a phone shows nothing else), so the
           panes are the main landmark; an open conversation is its own. A role rather than <main>: changing
           the element would remount the list, losing its fields and focus. */}

@@ -5,10 +5,10 @@ import { openChatWith, PHONE, send, signUp, trackPageErrors } from './helpers';
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, title: string) => page.getByRole('main', { name: `Conversation with ${title}` }).getByRole('heading', { name: title });
 
-/** axe's landmark rules: one main landmark, top level, whatever the screen shows. */
+/** axe's landmark rules: one main landmark, top level, and everything in a landmark, whatever the screen shows. */
 async function landmarkViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page })
-    .withRules(['landmark-one-main', 'landmark-no-duplicate-main', 'landmark-main-is-top-level', 'landmark-complementary-is-top-level', 'landmark-unique'])
+    .withRules(['landmark-one-main', 'landmark-no-duplicate-main', 'landmark-main-is-top-level', 'landmark-complementary-is-top-level', 'landmark-unique', 'region'])
     .analyze();
   return violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
 }
