@@ -154,6 +154,9 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   // Every failure is one trying again may cure (no connection, a busy server): Send then waits for them.
   const failedForNow = failed && uploads.every((upload) => !upload.error || upload.retryable);
   const connected = useChat((state) => state.connected);
+  // A file that finished uploading, said to screen readers (its row's "Ready" is not read by itself) in a
+  // live region that is always on the page: one added together with its words is often not read.
+  const [uploadNews, setUploadNews] = useState('');
   // Why some picked files were not added (past MAX_ATTACHMENTS_PER_MESSAGE).
   const [notAdded, setNotAdded] = useState('');
   // Send pressed while files were still uploading: the message goes once they are done.
@@ -168,6 +171,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     const handle = uploadAttachment(roomId!, file, (progress) => patchUpload(key, { progress }));
     handle.done.then(
       (attachment) => {
+        setUploadNews(`${attachment.name} is ready to send.`);
         pickedOrder.current.set(attachment.id, picked);
         setUploads((list) => list.filter((upload) => upload.key !== key));
         changeReady({ add: [attachment] });
@@ -275,6 +279,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     setText(loadDraft(me, conversation));
     if (ready.length > 0) changeReady({ remove: ready.map((file) => file.id) });
     setNotAdded('');
+    setUploadNews('');
     if (replyingTo && roomId) {
       clearDraftReplyIf(me, roomId, replyingTo.id);
       setReply(loadDraftReply(me, roomId));
@@ -286,6 +291,9 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
 
   return (
     <form onSubmit={onSubmit} className={`border-t border-slate-200 bg-surface p-2 md:p-3 ${dropping ? 'outline-dashed outline-2 -outline-offset-4 outline-indigo-500' : ''}`}>
+      <p role="status" className="sr-only">
+        {uploadNews}
+      </p>
       {dropping && <p className="mb-2 text-sm font-medium text-indigo-800">{cannotAttach || 'Drop files to attach them to this message'}</p>}
       {replyingTo && (
         <div className="mb-2 flex items-center gap-2 rounded-md border-l-4 border-indigo-500 bg-slate-100 px-2 py-1 text-sm" data-testid="replying-to">

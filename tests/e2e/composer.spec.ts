@@ -26,6 +26,8 @@ test('a file that failed to upload is tried again by Send; failing again, it hol
 
   await alice.page.getByRole('button', { name: 'Retry report.txt' }).click();
   await expect(filesToSend(alice.page)).toContainText('Ready');
+  // Said to screen readers too: the row's "Ready" is not read by itself.
+  await expect(alice.page.getByRole('status').filter({ hasText: 'report.txt is ready to send.' })).toBeAttached();
   await expect(alice.page.getByText('A file did not upload: retry it or remove it.')).toHaveCount(0);
   await message.press('Enter');
   // One message, caption and file together (the caption was never sent alone).
