@@ -19,11 +19,15 @@ export function TypingIndicator({ roomId, nameOf }: { roomId: string; nameOf: (h
     return () => clearInterval(timer);
   }, [typing]);
 
-  if (active.length === 0) return null;
   const who = active.length === 1 ? active[0] : `${active.slice(0, -1).join(', ')} and ${active.at(-1)}`;
+  // The live region is always on the page: one added together with its words is often not read.
   return (
-    <p role="status" aria-live="polite" className="px-4 pb-1 text-xs italic text-slate-600">
-      {who} {active.length === 1 ? 'is' : 'are'} typing…
-    </p>
+    <div role="status" aria-label="Typing">
+      {active.length > 0 && (
+        <p className="px-4 pb-1 text-xs italic text-slate-600">
+          {who} {active.length === 1 ? 'is' : 'are'} typing…
+        </p>
+      )}
+    </div>
   );
 }

@@ -1,9 +1,18 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from './fixtures';
+import { type Browser, expect, type Page, test } from './fixtures';
 import { openChatWith, PHONE, send, signUp, trackPageErrors } from './helpers';
 
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, title: string) => page.getByRole('main', { name: `Conversation with ${title}` }).getByRole('heading', { name: title });
+
+/** Alice on a phone, with a message request from Bob on a laptop. */
+async function aliceOnPhoneAskedByBob(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  await send(bob, 'hello Alice');
+  return { alice, bob };
+}
 
 /** axe's landmark rules: one main landmark, top level, and everything in a landmark, whatever the screen shows. */
 async function landmarkViolations(page: Page) {
@@ -15,10 +24,7 @@ async function landmarkViolations(page: Page) {
 
 test('the conversation list is the main landmark on a phone when no conversation is open, and a conversation is the one main when it is', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await openChatWith(bob, alice.handle);
-  await send(bob, 'hello Alice');
+  const { alice, bob } = await aliceOnPhoneAskedByBob(browser, errors);
   await expect(bob.page.getByRole('list', { name: 'Messages' })).toContainText('hello Alice');
 
   // Bob, on a laptop, with nothing open and then his conversation.
@@ -43,10 +49,7 @@ test('the conversation list is the main landmark on a phone when no conversation
 
 test('on a phone, accepting a message request leaves focus in the conversation (its heading), not on the page', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await openChatWith(bob, alice.handle);
-  await send(bob, 'hello Alice');
+  const { alice } = await aliceOnPhoneAskedByBob(browser, errors);
   const page = alice.page;
   await page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Bob/ }).click();
   const accept = page.getByRole('region', { name: 'Message request', exact: true }).getByRole('button', { name: 'Accept' });
@@ -59,10 +62,7 @@ test('on a phone, accepting a message request leaves focus in the conversation (
 
 /** Alice on a phone, with Bob's conversation accepted, back at her list. */
 async function aliceOnPhoneWithBob(browser: Parameters<typeof signUp>[0], errors: ReturnType<typeof trackPageErrors>) {
-  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await openChatWith(bob, alice.handle);
-  await send(bob, 'hello Alice');
+  const { alice, bob } = await aliceOnPhoneAskedByBob(browser, errors);
   const page = alice.page;
   await page.getByRole('region', { name: 'Message requests' }).getByRole('button', { name: /Bob/ }).click();
   await page.getByRole('region', { name: 'Message request', exact: true }).getByRole('button', { name: 'Accept' }).click();

@@ -59,10 +59,14 @@ test('two tabs of one user stay in step, and the other user sees presence change
   await expect(presence).toHaveText(/Online/);
 
   // Typing shows in the other user's conversation and goes away by itself.
+  // Said in a live region that was on the page before (one added with its words is often not read).
+  const typing = bob.page.getByRole('status', { name: 'Typing' });
+  await expect(typing).toBeAttached();
   await aliceBack.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ }).click();
   await aliceBack.getByRole('textbox', { name: 'Message' }).pressSequentially('typing…');
   // By name, as everywhere else, not by handle.
   await expect(bob.page.getByText('Alice is typing…', { exact: true })).toBeVisible();
+  await expect(typing).toHaveText('Alice is typing…');
   await expect(bob.page.getByText('Alice is typing…', { exact: true })).toHaveCount(0, { timeout: 15_000 });
   expect(errors.list).toEqual([]);
 });
