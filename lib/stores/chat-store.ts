@@ -24,7 +24,6 @@ export type ChatState = {
    */
   syncedVersion: Record<string, number>;
   markVersion: (roomId: string, version: number) => void;
-  /** The message the composer of its room is answering ("Replying to …"), until sent or cancelled. */
   /** A message the user chose to answer (its Reply action); the composer of its room takes and clears it. */
   replyRequest: ChatMessage | null;
   requestReply: (message: ChatMessage | null) => void;
@@ -88,7 +87,7 @@ export type ChatState = {
   jumpTo: (roomId: string, seq: number) => void;
   clearJump: () => void;
   openDraft: (peer: PublicUser) => void;
-  /** Adds a message written here or in another tab (kept in write order; a known one is left alone). */
+  /** Adds a message written here (kept in write order; a known one is left alone). Another tab's goes through `adopt`. */
   enqueue: (item: OutboxItem) => void;
   /** Another tab's copy of an unsent message, new or changed there (held, failed, retried): shown as it is there. */
   adopt: (item: OutboxItem) => void;
