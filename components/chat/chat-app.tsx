@@ -16,6 +16,7 @@ import { RoomList } from './room-list';
 import { useConversationKeys } from './use-conversation-keys';
 import { useRoomRoute } from './use-room-route';
 import { useTabBadge } from './use-tab-badge';
+import { useHydrated } from '../ui/use-hydrated';
 import { GoneConversations } from './unsent-list';
 import { UserSearch } from './user-search';
 
@@ -33,6 +34,7 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
   const open = useChat((state) => state.activeRoomId !== null || state.draftPeer !== null || state.leftRoom !== null);
   const [signOutRefused, setSignOutRefused] = useState(false);
   const offline = useChat((state) => state.connected === false);
+  const hydrated = useHydrated();
   return (
     <div className="flex h-dvh flex-col">
       {/* The page's one top heading, for screen readers' heading navigation (the panes name themselves), and
@@ -66,6 +68,7 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
               )}
               <button
                 type="button"
+                disabled={!hydrated}
                 onClick={async () => setSignOutRefused(!(await signOutHere()))}
                 className="rounded border border-slate-300 px-2 py-1 text-sm"
               >

@@ -6,6 +6,7 @@ import { fullDateTime, sameDay, timeOf } from '@/lib/dates';
 import type { ChatMessage, SearchHighlight } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { useEarlyTyping } from '../ui/use-early-typing';
+import { useHydrated } from '../ui/use-hydrated';
 import { focusFell } from './conversation-focus';
 import { roomTitle } from './room-title';
 
@@ -24,6 +25,7 @@ export function MessageFinder({ children }: { children: ReactNode }) {
   const [panel, setPanel] = useState<Panel | null>(null);
   const [query, setQuery] = useState('');
   const searchbox = useRef<HTMLInputElement>(null);
+  const hydrated = useHydrated();
   const mentionsButton = useRef<HTMLButtonElement>(null);
   useEarlyTyping(searchbox, setQuery);
   const mentions = useChat((state) => Object.values(state.rooms).reduce((sum, room) => sum + (room.mentions ?? 0), 0));
@@ -68,6 +70,7 @@ export function MessageFinder({ children }: { children: ReactNode }) {
         <button
           ref={mentionsButton}
           type="button"
+          disabled={!hydrated}
           // A toggle (aria-pressed): pressed again, or Escape on it, closes the view.
           onClick={() => (panel?.kind === 'mentions' ? close() : setPanel({ kind: 'mentions', run: Date.now() }))}
           onKeyDown={(event) => {

@@ -5,6 +5,7 @@ import { apiFetch } from '@/lib/api-client';
 import { problemInWords } from '@/lib/form-problems';
 import { createGroupSchema, type RoomSummary } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { useHydrated } from '../ui/use-hydrated';
 
 /** What the owner is told about people who were invited rather than added (null when there are none). */
 export function invitedNotice(handles: string[]) {
@@ -26,6 +27,7 @@ export function NewGroupForm() {
   });
   const nameField = useRef<HTMLInputElement>(null);
   const openButton = useRef<HTMLButtonElement>(null);
+  const hydrated = useHydrated();
   const refocus = useRef(false);
 
   // Opening puts focus in the name field; Cancel gives it back to "New group", not <body> (creating opens
@@ -74,6 +76,7 @@ export function NewGroupForm() {
         <button
           ref={openButton}
           type="button"
+          disabled={!hydrated}
           onClick={() => {
             setNotice(null);
             setOpen(true);

@@ -4,6 +4,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { PublicUser } from '@/lib/schemas';
 import { useChat, useChatStore } from '../providers/chat-provider';
+import { useHydrated } from '../ui/use-hydrated';
 import { Avatar } from './avatar';
 import { ProfilePicture } from './profile-picture';
 
@@ -22,6 +23,7 @@ export function ProfileEditor() {
   const field = useRef<HTMLInputElement>(null);
   const editButton = useRef<HTMLButtonElement>(null);
   const wasEditing = useRef(false);
+  const hydrated = useHydrated();
 
   // Opening puts focus in the field; closing (Save, Cancel, Escape) gives it back to "Edit profile", not <body>.
   useEffect(() => {
@@ -65,7 +67,7 @@ export function ProfileEditor() {
           <p className="text-xs text-slate-600">
             @{me.handle}{' '}
             {/* At least 24 px tall, for a thumb (WCAG 2.2 target size), though its line is small print. */}
-            <button ref={editButton} type="button" onClick={() => setEditing(true)} className="inline-flex min-h-6 items-center underline">
+            <button ref={editButton} type="button" disabled={!hydrated} onClick={() => setEditing(true)} className="inline-flex min-h-6 items-center underline">
               Edit profile
             </button>
           </p>

@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { changePasswordSchema } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
+import { useHydrated } from '../ui/use-hydrated';
 
 const FIELD_NAMES: Record<string, string> = { currentPassword: 'Current password', newPassword: 'New password' };
 
@@ -14,6 +15,7 @@ export function PasswordForm() {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState(false);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent) {
     event.preventDefault();
@@ -55,7 +57,7 @@ export function PasswordForm() {
           </p>
         )}
         {/* aria-disabled, not disabled: a disabled button drops the keyboard focus to the page. */}
-        <button type="submit" aria-disabled={busy || undefined} className="rounded bg-indigo-700 px-3 py-2 font-medium text-white aria-disabled:opacity-60">
+        <button type="submit" disabled={!hydrated} aria-disabled={busy || undefined} className="rounded bg-indigo-700 px-3 py-2 font-medium text-white aria-disabled:opacity-60">
           Change password
         </button>
       </form>

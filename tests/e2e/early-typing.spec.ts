@@ -28,3 +28,35 @@ test('what is typed into the searches before the page has come alive is searched
   await expect(page.getByRole('heading', { name: 'Results for “weekend”' })).toBeVisible();
   expect(errors.list).toEqual([]);
 });
+
+// A button rendered on the server looks pressable at once, but a press before the script runs did nothing,
+// ever: signing out right after the page showed left the person signed in (seen in CI).
+test('buttons are off until the page has come alive, its fields on; a press then waits for it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await signUp(browser, 'carol', 'Carol', errors, { serviceWorkers: 'block' });
+  let letScriptsThrough!: () => void;
+  const alive = new Promise<void>((resolve) => (letScriptsThrough = resolve));
+  await page.route('**/_next/static/chunks/**', async (route) => {
+    await alive;
+    // A script held for a page left meanwhile has no one to go to.
+    await route.continue().catch(() => {});
+  });
+
+  for (const [path, field] of [
+    ['/settings', 'Current password'],
+    ['/', 'Find people'],
+  ]) {
+    await page.goto(path, { waitUntil: 'commit' });
+    await expect(page.getByLabel(field)).toBeEditable();
+    const buttons = await page.getByRole('button').all();
+    expect(buttons.length).toBeGreaterThan(0);
+    for (const button of buttons) await expect(button).toBeDisabled();
+  }
+
+  const signOut = page.getByRole('button', { name: 'Sign out' });
+  await expect(signOut).toBeVisible();
+  letScriptsThrough();
+  await signOut.click();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
