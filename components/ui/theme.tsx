@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { useHydrated } from './use-hydrated';
 
 export type Theme = 'system' | 'light' | 'dark';
 const KEY = 'relay:theme';
@@ -24,6 +25,7 @@ export function ThemeSync() {
 /** The settings control: follow the system, or always light, or always dark. */
 export function ThemeSetting() {
   const [theme, setTheme] = useState<Theme>('system');
+  const hydrated = useHydrated();
   useEffect(() => setTheme(readTheme()), []);
 
   function choose(next: Theme) {
@@ -38,7 +40,7 @@ export function ThemeSetting() {
       <legend className="sr-only">Theme</legend>
       {(['system', 'light', 'dark'] as const).map((option) => (
         <label key={option} className="flex items-center gap-1">
-          <input type="radio" name="theme" value={option} checked={theme === option} onChange={() => choose(option)} />
+          <input type="radio" name="theme" value={option} checked={theme === option} disabled={!hydrated} onChange={() => choose(option)} />
           {option === 'system' ? 'Match the system' : option === 'light' ? 'Light' : 'Dark'}
         </label>
       ))}

@@ -31,7 +31,7 @@ test('what is typed into the searches before the page has come alive is searched
 
 // A button rendered on the server looks pressable at once, but a press before the script runs did nothing,
 // ever: signing out right after the page showed left the person signed in (seen in CI).
-test('buttons are off until the page has come alive, its fields on; a press then waits for it', async ({ browser }) => {
+test('buttons and radios are off until the page has come alive, its text fields on; a press then waits for it', async ({ browser }) => {
   const errors = trackPageErrors();
   const { page } = await signUp(browser, 'carol', 'Carol', errors, { serviceWorkers: 'block' });
   let letScriptsThrough!: () => void;
@@ -48,9 +48,9 @@ test('buttons are off until the page has come alive, its fields on; a press then
   ]) {
     await page.goto(path, { waitUntil: 'commit' });
     await expect(page.getByLabel(field)).toBeEditable();
-    const buttons = await page.getByRole('button').all();
-    expect(buttons.length).toBeGreaterThan(0);
-    for (const button of buttons) await expect(button).toBeDisabled();
+    const presses = [...(await page.getByRole('button').all()), ...(await page.getByRole('radio').all())];
+    expect(presses.length).toBeGreaterThan(0);
+    for (const control of presses) await expect(control).toBeDisabled();
   }
 
   const signOut = page.getByRole('button', { name: 'Sign out' });
