@@ -28,7 +28,12 @@ export function ContactList() {
       <ul className="flex flex-wrap gap-1">
         {contacts.map((contact) => (
           <li key={contact.handle}>
-            <button type="button" onClick={() => openDirect(store, contact)} className="rounded-full bg-slate-100 px-2 py-0.5 text-xs hover:bg-slate-200">
+            {/* At least 24 px tall, for a thumb (WCAG 2.2 target size), though its words are small print. */}
+            <button
+              type="button"
+              onClick={() => openDirect(store, contact)}
+              className="inline-flex min-h-6 items-center rounded-full bg-slate-100 px-2 py-0.5 text-xs hover:bg-slate-200"
+            >
               {contact.displayName}
             </button>
           </li>
