@@ -3,7 +3,7 @@
 // With the embedded database, stop the app first (one process owns the data directory), or use
 // RELAY_ADMINS=<handle> and restart.
 import { openDatabase } from '../server/db/open-database';
-import { loadEnv } from '../server/env';
+import { loadDatabaseEnv } from '../server/env';
 import { grantAdmins } from '../server/moderation/grant-admin';
 
 const [command, handle] = process.argv.slice(2);
@@ -12,7 +12,7 @@ if (!['grant', 'revoke', 'list'].includes(command ?? '') || (command !== 'list' 
   process.exit(2);
 }
 
-const database = await openDatabase(loadEnv());
+const database = await openDatabase(loadDatabaseEnv());
 try {
   if (command === 'grant') {
     const granted = await grantAdmins(database.db, handle, () => {});

@@ -113,15 +113,11 @@ const envSchema = z.object({
 
 export type AppEnv = Omit<z.infer<typeof envSchema>, 'NEXTAUTH_SECRET'> & { NEXTAUTH_SECRET: string };
 
+type Source = Record<string, string | undefined>;
+
 /** Validates the environment once at start; a bad value stops the process with a clear message. */
-export function loadEnv(source: Record<string, string | undefined> = process.env): AppEnv {
-  const blankAsUnset = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
-  const parsed = envSchema.safeParse(blankAsUnset);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
-  }
-  const env = parsed.data;
+export function loadEnv(source: Source = process.env): AppEnv {
+  const env = parse(envSchema, source);
   // A secret made up per node fails every token another node signed: behind a load balancer, at random.
   if (env.NODE_ENV === 'production' && !env.NEXTAUTH_SECRET) {
     throw new Error(
@@ -129,6 +125,24 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     );
   }
   return { ...env, NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? devSecret(env.DATA_DIR) };
+}
+
+/**
+ * Only where the database is, for tools that use nothing else (the admin CLI): they neither need a session
+ * secret in production nor make one up in DATA_DIR.
+ */
+export function loadDatabaseEnv(source: Source = process.env): Pick<AppEnv, 'DATABASE_URL' | 'DATA_DIR'> {
+  return parse(envSchema.pick({ DATABASE_URL: true, DATA_DIR: true }), source);
+}
+
+function parse<Schema extends z.ZodType>(schema: Schema, source: Source): z.infer<Schema> {
+  const blankAsUnset = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(blankAsUnset);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
 }
 
 // Without a configured secret, a random one is kept in the data dir so sessions survive restarts.
