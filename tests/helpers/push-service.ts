@@ -1,5 +1,6 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import ece from 'http_ece';
 import { waitFor } from './wait';
 
@@ -10,9 +11,9 @@ export type ReceivedPush = { device: string; status: number; payload: any; at: n
  * and auth secret, made here as a browser makes them; a push to it is decrypted (aes128gcm) with that
  * private key, as only the browser could. A device can be told to answer its next pushes with given
  * statuses (410, 500, …) before it accepts. A push over 4,096 bytes is refused with 413, as real push
- * services refuse it.
+ * services refuse it. It listens on a free port of 127.0.0.1 (`url`).
  */
-export async function startPushService(port: number) {
+export async function startPushService() {
   const devices = new Map<string, { ecdh: ReturnType<typeof createECDH>; auth: Buffer; answers: number[] }>();
   const received: ReceivedPush[] = [];
   const server: Server = createServer((request, response) => {
@@ -33,9 +34,11 @@ export async function startPushService(port: number) {
       response.writeHead(status).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
+    url,
     received,
     /** Accepted pushes to one device, decrypted. */
     delivered: (device: string) => received.filter((push) => push.device === device && push.status === 201),
@@ -45,7 +48,7 @@ export async function startPushService(port: number) {
       ecdh.generateKeys();
       const auth = randomBytes(16);
       devices.set(name, { ecdh, auth, answers: [] });
-      return { endpoint: `http://127.0.0.1:${port}/push/${encodeURIComponent(name)}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } };
+      return { endpoint: `${url}/push/${encodeURIComponent(name)}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: auth.toString('base64url') } };
     },
     answerNext(device: string, ...statuses: number[]) {
       devices.get(device)!.answers.push(...statuses);

@@ -18,7 +18,7 @@ const sockets: TestSocket[] = [];
 const redis = new Redis(TEST_REDIS_URL);
 
 beforeAll(async () => {
-  push = await startPushService(3352);
+  push = await startPushService();
 });
 
 afterEach(async () => {

@@ -16,7 +16,7 @@ const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
 const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
-  push = await startPushService(3351);
+  push = await startPushService();
   server = await startAppServer({ NOTIFY_DELAY_MS: String(DELAY_MS), PUSH_INSECURE_ENDPOINTS: '1' });
   await db.connect();
 });
@@ -78,7 +78,7 @@ describe('push notifications', () => {
     const bad = await api(server.url, '/api/v1/push/subscriptions', { token: user.token, body: { endpoint: 'not a url', keys: {} } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('bad_request');
-    const missing = await api(server.url, '/api/v1/push/subscriptions', { method: 'DELETE', token: user.token, body: { endpoint: 'http://127.0.0.1:3351/push/none' } });
+    const missing = await api(server.url, '/api/v1/push/subscriptions', { method: 'DELETE', token: user.token, body: { endpoint: `${push.url}/push/none` } });
     expect(missing.status).toBe(404);
   });
 

@@ -9,14 +9,13 @@ import { startPushService } from '../helpers/push-service';
 // pointed outside our network may point inside it later (DNS rebinding). The tests' local push service
 // is on this machine, so it stands in for such an address.
 const database = useTestDatabase();
-const PORT = 3356;
 const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:relay@localhost' };
 const payload = { title: 'Alice', body: 'hello', roomId: 'room', url: '/', tag: 'room' };
 
 describe('deliverPush', () => {
   it('never connects to an endpoint inside our network, by name or by address, and removes its subscription; allowed, it delivers', async () => {
     const db = database.db;
-    const pushService = await startPushService(PORT);
+    const pushService = await startPushService();
     try {
       const bob = await insertUser(db, 'bob');
       database.userIds.push(bob.id);
