@@ -17,16 +17,22 @@ export { collect } from './social';
 
 /** Makes a user an admin the documented way: the CLI against the database. */
 export async function grantAdmin(handle: string) {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/admin.ts', 'grant', handle], {
+  const { code, output } = await adminCli(['grant', handle], { DATABASE_URL: TEST_DATABASE_URL, NEXTAUTH_SECRET: TEST_SECRET });
+  if (code !== 0) throw new Error(`admin grant ${handle} failed (${code}): ${output}`);
+}
+
+/** `npm run admin -- <args>` with `env` over this process's (Redis unset): its exit code and what it said. */
+export async function adminCli(args: string[], env: Record<string, string>) {
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/admin.ts', ...args], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL, NEXTAUTH_SECRET: TEST_SECRET, REDIS_URL: '' },
+    env: { ...process.env, REDIS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const code = await new Promise((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`admin grant ${handle} failed (${code}): ${output}`);
+  return { code, output };
 }
 
 /** A browser sign-in (next-auth credentials, as the sign-in form posts it): the `error` it is answered with, or null. */

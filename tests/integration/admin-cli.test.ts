@@ -1,26 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { insertUser, useTestDatabase } from '../helpers/in-process-runtime';
-import { root } from '../helpers/safety-kit';
+import { adminCli } from '../helpers/safety-kit';
 import { TEST_DATABASE_URL } from '../helpers/services';
-
-/** `npm run admin -- <args>` as an operator runs it: only what the CLI needs is in the environment. */
-async function adminCli(args: string[], env: Record<string, string>) {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/admin.ts', ...args], {
-    cwd: root,
-    // Blank is unset (server/env.ts): the test runner's own secret must not stand in for a missing one.
-    env: { ...process.env, NEXTAUTH_SECRET: '', REDIS_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  return { code, output };
-}
 
 describe('the admin CLI', () => {
   const database = useTestDatabase();
@@ -30,7 +14,9 @@ describe('the admin CLI', () => {
   it('needs only the database: in production without NEXTAUTH_SECRET it grants, and writes nothing to DATA_DIR', async () => {
     const user = await insertUser(database.db, 'ops');
     database.userIds.push(user.id);
-    const env = { NODE_ENV: 'production', DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir };
+    // As an operator runs it: only the database. Blank is unset (server/env.ts), so the test runner's own
+    // secret does not stand in for a missing one.
+    const env = { NODE_ENV: 'production', DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir, NEXTAUTH_SECRET: '' };
 
     const granted = await adminCli(['grant', user.handle], env);
     expect(granted).toEqual({ code: 0, output: expect.stringContaining(`@${user.handle} is now an admin`) });
