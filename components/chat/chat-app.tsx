@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { signOutHere } from '@/lib/sign-out';
 import { NotificationCenter } from '../notifications/notification-center';
 import { useChat, useChatClient } from '../providers/chat-provider';
+import { useHydrated } from '../ui/use-hydrated';
 import { ConnectionBanner } from './connection-banner';
 import { ContactList } from './contact-list';
 import { Conversation } from './conversation';
@@ -16,7 +17,6 @@ import { RoomList } from './room-list';
 import { useConversationKeys } from './use-conversation-keys';
 import { useRoomRoute } from './use-room-route';
 import { useTabBadge } from './use-tab-badge';
-import { useHydrated } from '../ui/use-hydrated';
 import { GoneConversations } from './unsent-list';
 import { UserSearch } from './user-search';
 
