@@ -16,7 +16,6 @@ import { createGroupAccepted } from '../helpers/social';
 
 // Small, so the over-limit cases stay quick; the rule is the same at 25 MB.
 const MAX_BYTES = 200_000;
-const S3_PORT = 3341;
 
 /** Where a server keeps attachment bytes, and a way to list the keys it holds there. */
 type Backend = { env: Record<string, string>; dataDir: string; storedKeys: () => Promise<string[]>; close: () => Promise<void> };
@@ -32,7 +31,7 @@ async function openBackend(kind: 'local' | 's3'): Promise<Backend> {
   if (kind === 'local') {
     return { env: { DATA_DIR: dataDir }, dataDir, storedKeys: async () => filesUnder(path.join(dataDir, 'attachments', 'files')), close: removeDir };
   }
-  const s3 = await startLocalS3(S3_PORT);
+  const s3 = await startLocalS3();
   return {
     env: { DATA_DIR: dataDir, ...s3.env },
     dataDir,

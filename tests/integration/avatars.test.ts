@@ -13,7 +13,6 @@ import { waitFor } from '../helpers/wait';
 
 // Small, so the over-limit case stays quick; the rule is the same at 5 MB.
 const MAX_BYTES = 100_000;
-const S3_PORT = 3342;
 
 type Backend = { env: Record<string, string>; storedKeys: () => Promise<string[]>; close: () => Promise<void> };
 
@@ -25,7 +24,7 @@ async function openBackend(kind: 'local' | 's3'): Promise<Backend> {
     const storedKeys = async () => (existsSync(files) ? readdirSync(files, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => entry.name) : []);
     return { env: { DATA_DIR: dataDir }, storedKeys, close: removeDir };
   }
-  const s3 = await startLocalS3(S3_PORT);
+  const s3 = await startLocalS3();
   return {
     env: { DATA_DIR: dataDir, ...s3.env },
     storedKeys: async () => (await s3.keys()).map((key) => key.replace(/^attachments\//, '')),
