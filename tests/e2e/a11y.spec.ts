@@ -30,7 +30,7 @@ test('axe: sign-in, chat (desktop and narrow, light and dark), settings and admi
   const errors = trackPageErrors();
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
-  grantAdmin(alice.handle);
+  await grantAdmin(alice.handle);
   await openChatWith(bob, alice.handle);
   await send(bob, 'Hi Alice! Are we still on for Saturday? https://example.com/plan');
   await acceptRequest(alice, 'Bob');

@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { TEST_DATABASE_URL } from '../helpers/services';
+export { grantAdmin } from '../helpers/admin-cli';
 import type { BrowserContextOptions } from '@playwright/test';
 import { type Browser, expect, type Page } from './fixtures';
 
@@ -37,14 +36,6 @@ export async function acceptRequest(user: { page: Page }, fromDisplayName: strin
   await requests.getByRole('button', { name: new RegExp(fromDisplayName) }).click();
   await user.page.getByRole('region', { name: 'Message request', exact: true }).getByRole('button', { name: 'Accept' }).click();
   await expect(user.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
-}
-
-/** Makes someone an admin from the command line, as an operator would. */
-export function grantAdmin(handle: string) {
-  execFileSync('node_modules/.bin/tsx', ['scripts/admin.ts', 'grant', handle], {
-    env: { ...process.env, DATABASE_URL: TEST_DATABASE_URL },
-    stdio: 'pipe',
-  });
 }
 
 /** Types a message into the open conversation and sends it. */

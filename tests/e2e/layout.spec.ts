@@ -13,7 +13,7 @@ for (const size of [
     const options = { viewport: size.viewport, hasTouch: size.narrow, isMobile: size.narrow };
     const alice = await signUp(browser, 'alice', 'Alice', errors, options);
     const bob = await signUp(browser, 'bob', 'Bob', errors);
-    grantAdmin(alice.handle);
+    await grantAdmin(alice.handle);
     await openChatWith(bob, alice.handle);
     await send(bob, 'a long first message to see that it wraps by words and not one letter per line on a phone-sized screen');
     await acceptRequest(alice, 'Bob');

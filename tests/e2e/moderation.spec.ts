@@ -19,7 +19,7 @@ test('a moderator deletes a reported message and bans its sender; others see it 
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const troll = await signUp(browser, 'troll', 'Troll', errors);
-  grantAdmin(mod.handle);
+  await grantAdmin(mod.handle);
 
   await openChatWith(troll, alice.handle);
   await troll.page.getByRole('textbox', { name: 'Message' }).fill('something abusive');
@@ -92,7 +92,7 @@ test('a moderator deletes a reported message and bans its sender; others see it 
 test('from a report a moderator suspends its sender for a day (the report stays to decide), or bans them (the report closes)', async ({ browser }) => {
   const errors = trackPageErrors();
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
-  grantAdmin(mod.handle);
+  await grantAdmin(mod.handle);
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
   const reportMessage = async (text: string) => {
     await send(alice, text);
@@ -153,7 +153,7 @@ test('a report shows what was reported after its sender edits or deletes the mes
   test.setTimeout(120_000);
   const errors = trackPageErrors();
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
-  grantAdmin(mod.handle);
+  await grantAdmin(mod.handle);
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
   await send(bob, 'ABUSE-ONE you are terrible');
   await send(bob, 'ABUSE-TWO threatening text');
@@ -236,7 +236,7 @@ test('message bodies are shown as text: scripts, event handlers and javascript: 
 test("the moderators' search shows the people found for the words typed now, not a slow answer to earlier ones", async ({ browser, request }) => {
   const errors = trackPageErrors();
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
-  grantAdmin(mod.handle);
+  await grantAdmin(mod.handle);
   const [first, second] = [uniqueHandle('ann'), uniqueHandle('ben')];
   for (const handle of [first, second]) expect((await request.post('/api/v1/users', { data: { username: handle, password: PASSWORD } })).status()).toBe(201);
   const page = mod.page;

@@ -155,7 +155,7 @@ async function spendLinkAllowance(sender: { page: Page }) {
  */
 async function requestBobReads(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
-  grantAdmin(mod.handle);
+  await grantAdmin(mod.handle);
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
   await openChatWith(alice, bob.handle);
@@ -216,7 +216,7 @@ test('a message held for review in one tab shows as held in another without a co
 test('a held message a moderator discards says it was not sent, at once or when the page reconnects', async ({ browser }) => {
   const errors = trackPageErrors();
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
-  grantAdmin(mod.handle);
+  await grantAdmin(mod.handle);
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
   await openChatWith(alice, bob.handle);
@@ -252,7 +252,7 @@ test('a held message a moderator discards says it was not sent, at once or when 
 test('a held first message to someone new stays in sight after a reload: listed, and shown when their conversation opens', async ({ browser }) => {
   const errors = trackPageErrors();
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
-  grantAdmin(mod.handle);
+  await grantAdmin(mod.handle);
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
   const carol = await signUp(browser, 'carol', 'Carol', errors);

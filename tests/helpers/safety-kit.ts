@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { grantAdmin } from './admin-cli';
 import type { AppServer } from './app-server';
 import { api, connect, emitAck, type TestSocket, type TestUser, createUser } from './clients';
-import { TEST_DATABASE_URL, TEST_SECRET } from './services';
 import { createGroupAccepted } from './social';
 
 // The safety suites (authorization, requests, blocking, content, held links, moderation, handles)
@@ -14,26 +13,6 @@ export const MAIN_ENV = { SPAM_LINK_MIN_ACCOUNT_AGE_MS: String(60 * 60 * 1000), 
 export const REFUSE_ENV = { BANNED_WORDS: 'frack', BANNED_WORDS_MODE: 'refuse', SPAM_MAX_LINKS_PER_HOUR: '2' };
 
 export { collect } from './social';
-
-/** Makes a user an admin the documented way: the CLI against the database. */
-export async function grantAdmin(handle: string) {
-  const { code, output } = await adminCli(['grant', handle], { DATABASE_URL: TEST_DATABASE_URL, NEXTAUTH_SECRET: TEST_SECRET });
-  if (code !== 0) throw new Error(`admin grant ${handle} failed (${code}): ${output}`);
-}
-
-/** `npm run admin -- <args>` with `env` over this process's (Redis unset): its exit code and what it said. */
-export async function adminCli(args: string[], env: Record<string, string>) {
-  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['scripts/admin.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, REDIS_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const code = await new Promise((resolve) => child.once('exit', resolve));
-  return { code, output };
-}
 
 /** A browser sign-in (next-auth credentials, as the sign-in form posts it): the `error` it is answered with, or null. */
 export async function browserSignInError(baseUrl: string, username: string, password: string): Promise<string | null> {

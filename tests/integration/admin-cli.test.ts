@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { adminCli } from '../helpers/admin-cli';
 import { insertUser, useTestDatabase } from '../helpers/in-process-runtime';
-import { adminCli } from '../helpers/safety-kit';
 import { TEST_DATABASE_URL } from '../helpers/services';
 
 describe('the admin CLI', () => {

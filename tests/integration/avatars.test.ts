@@ -4,10 +4,10 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PublicUser } from '@/lib/schemas';
+import { grantAdmin } from '../helpers/admin-cli';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, browserSignIn, connect, createUser, type TestSocket, type TestUser } from '../helpers/clients';
 import { startLocalS3 } from '../helpers/local-s3';
-import { grantAdmin } from '../helpers/safety-kit';
 import { acquaint, collect } from '../helpers/social';
 import { waitFor } from '../helpers/wait';
 
