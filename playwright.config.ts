@@ -23,7 +23,8 @@ export default defineConfig({
     trace: process.env.E2E_TRACE ? 'retain-on-failure' : 'off',
   },
   webServer: {
-    command: 'node --import tsx server.ts',
+    // As production runs it (`npm run build && npm start`), bundled from the sources as they are now.
+    command: 'node scripts/build-server.mjs && node --enable-source-maps dist/server.mjs',
     url: `http://127.0.0.1:${port}/signin`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -57,7 +57,7 @@ if (!existsSync(chromium)) fail(`Chromium not found at ${chromium}: apt-get inst
 await checkRedis();
 await recreateDatabase();
 run('npx', ['tsc', '--noEmit']);
-run('npx', ['next', 'build']);
+run('npm', ['run', 'build']);
 run('npx', ['vitest', 'run']);
 run('npx', ['playwright', 'test']);
 console.log('\n[test] all tests passed');

@@ -15,13 +15,13 @@ export const RELAXED_LIMITS = {
 };
 
 /**
- * Starts the built app through server.ts as a real child process on an ephemeral port,
+ * Starts the built app as production does (dist/server.mjs, bundled from server.ts by the integration
+ * tests' global setup) as a real child process on an ephemeral port,
  * by default against the test Postgres and Redis. Pass DATABASE_URL: '' for the embedded path.
  */
 export async function startAppServer(env: Record<string, string> = {}, options: { startTimeoutMs?: number; nodeArgs?: string[] } = {}): Promise<AppServer> {
-  // One process (not the tsx CLI, which runs the app in a child): a SIGKILL must kill the server itself.
   // `nodeArgs` go to node itself (e.g. --cpu-prof, which NODE_OPTIONS does not take).
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'server.ts'], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--enable-source-maps', 'dist/server.mjs'], {
     cwd: root,
     env: {
       ...process.env,
