@@ -1,7 +1,7 @@
 'use client';
 
 import { usePathname, useRouter } from 'next/navigation';
-import { useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import { useChatStore } from '../providers/chat-provider';
 
 export const LAST_CHAT_PATH_KEY = 'relay:last-chat-path';
@@ -22,8 +22,46 @@ export function useRoomRoute() {
   // still hold goes back to the list's entry instead of adding another, so the phone's Back leaves the
   // app rather than reopening every conversation closed on the way.
   const openedFromList = useRef<{ path: string; length: number | null } | null>(null);
+  // That Back lands later (the history moves asynchronously): an address pushed before it lands is the
+  // one it leaves, so what the app opens meanwhile waits here and is pushed once it has landed.
+  const goingBack = useRef<{ then: string } | null>(null);
+
+  const follow = useCallback(
+    (target: string) => {
+      if (goingBack.current) {
+        goingBack.current.then = target;
+        return;
+      }
+      const here = window.location.pathname;
+      // An address still on its way counts as where we are: switching back to this page before it
+      // lands must still navigate, or it lands late and takes the open conversation with it.
+      if (target === (pending.current ?? here)) return;
+      const fromList = openedFromList.current;
+      openedFromList.current = null;
+      const settled = pending.current === null;
+      // Back to the address we are at: nothing will change it, so there is nothing to wait for.
+      pending.current = target === here ? null : target;
+      if (target === '/' && settled && fromList?.path === here && fromList.length === window.history.length) {
+        goingBack.current = { then: target };
+        return router.back();
+      }
+      if (here === '/' && settled && target !== '/') openedFromList.current = { path: target, length: null };
+      // The browser's own pushState, which Next's router follows (usePathname) without asking the server
+      // for the page: the chat's pages render nothing of their own (the layout renders the chat), so a
+      // switch costs no request and works offline, where router.push fell back to reloading the page.
+      window.history.pushState(null, '', target);
+    },
+    [router],
+  );
 
   useEffect(() => {
+    // The only move while going Back is the Back itself: whatever address it reports is where it landed.
+    const landed = goingBack.current;
+    if (landed) {
+      goingBack.current = null;
+      pending.current = null;
+      if (landed.then !== pathname) return follow(landed.then);
+    }
     if (pending.current && pending.current !== pathname) return;
     pending.current = null;
     if (openedFromList.current?.path === pathname && openedFromList.current.length === null) openedFromList.current.length = window.history.length;
@@ -32,29 +70,13 @@ export function useRoomRoute() {
     // At `/` a first message to someone (no room yet) may be open: leave it.
     if (roomId !== activeRoomId && !(roomId === null && draftPeer)) openRoom(roomId);
     sessionStorage.setItem(LAST_CHAT_PATH_KEY, pathname);
-  }, [pathname, store]);
+  }, [pathname, store, follow]);
 
   useEffect(
     () =>
       store.subscribe((state, previous) => {
-        if (state.activeRoomId === previous.activeRoomId) return;
-        const target = state.activeRoomId ? `/c/${encodeURIComponent(state.activeRoomId)}` : '/';
-        const here = window.location.pathname;
-        // An address still on its way counts as where we are: switching back to this page before it
-        // lands must still navigate, or it lands late and takes the open conversation with it.
-        if (target === (pending.current ?? here)) return;
-        const fromList = openedFromList.current;
-        openedFromList.current = null;
-        const settled = pending.current === null;
-        // Back to the address we are at: nothing will change it, so there is nothing to wait for.
-        pending.current = target === here ? null : target;
-        if (target === '/' && settled && fromList?.path === here && fromList.length === window.history.length) return router.back();
-        if (here === '/' && settled && target !== '/') openedFromList.current = { path: target, length: null };
-        // The browser's own pushState, which Next's router follows (usePathname) without asking the server
-        // for the page: the chat's pages render nothing of their own (the layout renders the chat), so a
-        // switch costs no request and works offline, where router.push fell back to reloading the page.
-        window.history.pushState(null, '', target);
+        if (state.activeRoomId !== previous.activeRoomId) follow(state.activeRoomId ? `/c/${encodeURIComponent(state.activeRoomId)}` : '/');
       }),
-    [store, router],
+    [store, follow],
   );
 }

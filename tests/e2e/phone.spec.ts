@@ -123,6 +123,36 @@ test('on a phone, Back from a conversation opened from search results returns fo
   expect(errors.list).toEqual([]);
 });
 
+// "Back to conversations" goes back in the history, which lands a moment later: a conversation opened before
+// it lands must still open, and stay the entry the next Back leaves.
+test('on a phone, a conversation opened again right after Back to conversations opens, and Back then returns to the list', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await aliceOnPhoneWithBob(browser, errors);
+  const entry = rooms(page).getByRole('button', { name: /Bob/ });
+  await entry.click();
+  const roomPath = new URL(page.url()).pathname;
+  // Opened again in the same task as the Back, once what it set off has run, and as the history lands.
+  for (const when of ['at once', 'after a microtask', 'on popstate'] as const) {
+    await page.evaluate(async (when) => {
+      const landed = new Promise((resolve) => window.addEventListener('popstate', resolve, { once: true }));
+      document.querySelector<HTMLButtonElement>('button[aria-label="Back to conversations"]')!.click();
+      if (when === 'after a microtask') await Promise.resolve();
+      if (when === 'on popstate') await landed;
+      const entries = document.querySelectorAll<HTMLButtonElement>('ul[aria-label="Recent conversations"] button');
+      [...entries].find((button) => button.textContent?.includes('Bob'))!.click();
+      await landed;
+    }, when);
+    await expect(page).toHaveURL(new RegExp(`${roomPath}$`));
+    await expect(heading(page, 'Bob')).toBeVisible();
+    await page.goBack();
+    await expect(entry).toBeFocused();
+    await expect(page).toHaveURL(/\/$/);
+    await entry.click();
+    await expect(page).toHaveURL(new RegExp(`${roomPath}$`));
+  }
+  expect(errors.list).toEqual([]);
+});
+
 test('losing the connection and getting it back are both said in a live region that was on the page before, so screen readers read them', async ({ browser }) => {
   const errors = trackPageErrors();
   const { page } = await aliceOnPhoneWithBob(browser, errors);
