@@ -85,9 +85,11 @@ test('on a phone the username is typed as it is, and one typed with capitals sig
 
   const handle = uniqueHandle('Ada');
   await username.fill(` ${handle}`);
+  await page.getByLabel('Display name').fill('Ada Lovelace');
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await expect(page.getByText(`@${handle.toLowerCase()}`)).toBeVisible();
+  await expect(page.getByText('Ada Lovelace')).toBeVisible();
   expect(errors.list).toEqual([]);
 });

@@ -15,16 +15,21 @@ export function trackPageErrors() {
   return { list, watch: (page: Page) => page.on('pageerror', (error) => list.push(error.message)) };
 }
 
-/** Signs a new user up in a browser context of their own. */
+/**
+ * Signs a new user up in a browser context of their own, through the API and next-auth's own sign-in
+ * (the same session cookie the form ends with), then opens the chat. auth-forms.spec covers the forms;
+ * here typing into them would only cost every test a couple of page loads.
+ */
 export async function signUp(browser: Browser, prefix: string, displayName: string, errors?: ReturnType<typeof trackPageErrors>, options?: BrowserContextOptions) {
   const handle = uniqueHandle(prefix);
   const page = await (await browser.newContext(options)).newPage();
   errors?.watch(page);
-  await page.goto('/signup');
-  await page.getByLabel('Username').fill(handle);
-  await page.getByLabel('Display name').fill(displayName);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
+  const created = await page.request.post('/api/v1/users', { data: { username: handle, displayName, password: PASSWORD } });
+  if (!created.ok()) throw new Error(`sign-up of ${handle}: ${created.status()} ${await created.text()}`);
+  const { csrfToken } = await (await page.request.get('/api/auth/csrf')).json();
+  const signedIn = await page.request.post('/api/auth/callback/credentials', { form: { csrfToken, username: handle, password: PASSWORD, json: 'true' } });
+  if (!signedIn.ok()) throw new Error(`sign-in of ${handle}: ${signedIn.status()} ${await signedIn.text()}`);
+  await page.goto('/');
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   return { handle, page };
 }
