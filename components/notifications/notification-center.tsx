@@ -93,32 +93,38 @@ export function NotificationCenter() {
     });
   }, [store]);
 
-  if (!offer) return null;
   const close = () => {
     localStorage.setItem(PROMPTED_KEY, '1');
     setOffer(false);
   };
   return (
-    // A bar below the app, never over it: a floating card covered the composer's Send button.
-    <div role="dialog" aria-label="Turn on notifications" className="flex flex-wrap items-center gap-3 border-t border-slate-200 bg-surface px-4 py-3 text-sm">
-      <p>Get a notification when a message arrives while you are away?</p>
-      <div className="flex gap-2">
-        <button
-          type="button"
-          className="rounded bg-indigo-600 px-3 py-1 text-white"
-          onClick={() => {
-            // Asks for permission within this click; subscribing goes on in the background.
-            void enablePush().catch((error) => console.warn('[relay] notifications:', error));
-            close();
-          }}
-        >
-          Turn on notifications
-        </button>
-        <button type="button" className="rounded border border-slate-300 px-3 py-1" onClick={close}>
-          Not now
-        </button>
-      </div>
-    </div>
+    // A bar below the app, never over it: a floating card covered the composer's Send button. A region, not a
+    // dialog: it does not take focus from the message being written. Unnamed and empty, it is no landmark.
+    <section
+      aria-label={offer ? 'Turn on notifications' : undefined}
+      className={offer ? 'flex flex-wrap items-center gap-3 border-t border-slate-200 bg-surface px-4 py-3 text-sm' : undefined}
+    >
+      {/* On the page before its words, so screen readers say the question when it appears. */}
+      <div role="status">{offer && <p>Get a notification when a message arrives while you are away?</p>}</div>
+      {offer && (
+        <div className="flex gap-2">
+          <button
+            type="button"
+            className="rounded bg-indigo-600 px-3 py-1 text-white"
+            onClick={() => {
+              // Asks for permission within this click; subscribing goes on in the background.
+              void enablePush().catch((error) => console.warn('[relay] notifications:', error));
+              close();
+            }}
+          >
+            Turn on notifications
+          </button>
+          <button type="button" className="rounded border border-slate-300 px-3 py-1" onClick={close}>
+            Not now
+          </button>
+        </div>
+      )}
+    </section>
   );
 }
 

@@ -26,12 +26,19 @@ test('offers notifications after the first send, registers the service worker, a
   const errors = trackPageErrors();
   const alice = await signUp(browser, 'alice', 'Alice', errors);
   const bob = await signUp(browser, 'bob', 'Bob', errors);
-  const offer = bob.page.getByRole('dialog', { name: 'Turn on notifications' });
+  // A region below the app, not a dialog: it takes no focus from the message being written.
+  const offer = bob.page.getByRole('region', { name: 'Turn on notifications' });
   await expect(offer).toHaveCount(0);
 
   await openChatWith(bob, alice.handle);
+  type Marked = Window & { statusBefore?: Element[] };
+  await bob.page.evaluate(() => ((window as Marked).statusBefore = [...document.querySelectorAll('[role="status"]')]));
   await send(bob, 'hello alice');
   await expect(offer).toBeVisible(SLOW);
+  // Its question is said by screen readers: it lands in a live region that was on the page before.
+  const question = offer.getByRole('status');
+  await expect(question).toHaveText('Get a notification when a message arrives while you are away?');
+  expect(await question.evaluate((element) => ((window as Marked).statusBefore ?? []).includes(element))).toBe(true);
   await bob.page.context().grantPermissions(['notifications'], { origin: baseURL });
   await offer.getByRole('button', { name: 'Turn on notifications' }).click();
   await expect(offer).toHaveCount(0, SLOW);
