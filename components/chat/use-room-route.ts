@@ -5,6 +5,28 @@ import { useCallback, useEffect, useRef } from 'react';
 import { useChatStore } from '../providers/chat-provider';
 
 export const LAST_CHAT_PATH_KEY = 'relay:last-chat-path';
+// The history's length when the chat last took in its address: a page one entry on (settings) knows the
+// entry before it is the chat's, and goes back to it rather than stacking another (back-to-chat.tsx).
+export const LAST_CHAT_LENGTH_KEY = 'relay:last-chat-length';
+
+/**
+ * A conversation opened from the list, and the history's length once there: closing it while both still
+ * hold goes back to the list's entry instead of adding another, so the phone's Back leaves the app rather
+ * than reopening every conversation closed on the way. Kept per tab, so a reload does not forget it.
+ */
+type ListEntry = { path: string; length: number | null };
+const OPENED_FROM_LIST_KEY = 'relay:opened-from-list';
+function openedFromList(): ListEntry | null {
+  try {
+    return JSON.parse(sessionStorage.getItem(OPENED_FROM_LIST_KEY) ?? 'null');
+  } catch {
+    return null;
+  }
+}
+function rememberOpenedFromList(entry: ListEntry | null) {
+  if (entry) sessionStorage.setItem(OPENED_FROM_LIST_KEY, JSON.stringify(entry));
+  else sessionStorage.removeItem(OPENED_FROM_LIST_KEY);
+}
 
 export const roomIdFromPath = (pathname: string) => (pathname.startsWith('/c/') ? decodeURIComponent(pathname.slice(3).split('/')[0]) : null);
 
@@ -18,12 +40,9 @@ export function useRoomRoute() {
   const store = useChatStore();
   // The address we asked for and the router has not reached yet: addresses on the way are not obeyed.
   const pending = useRef<string | null>(null);
-  // A conversation opened from the list, and the history's length once there: closing it while both
-  // still hold goes back to the list's entry instead of adding another, so the phone's Back leaves the
-  // app rather than reopening every conversation closed on the way.
-  const openedFromList = useRef<{ path: string; length: number | null } | null>(null);
-  // That Back lands later (the history moves asynchronously): an address pushed before it lands is the
-  // one it leaves, so what the app opens meanwhile waits here and is pushed once it has landed.
+  // Closing a conversation opened from the list goes Back (openedFromList), which lands later (the history
+  // moves asynchronously): an address pushed before it lands is the one it leaves, so what the app opens
+  // meanwhile waits here and is pushed once it has landed.
   const goingBack = useRef<{ then: string } | null>(null);
 
   const follow = useCallback(
@@ -36,8 +55,8 @@ export function useRoomRoute() {
       // An address still on its way counts as where we are: switching back to this page before it
       // lands must still navigate, or it lands late and takes the open conversation with it.
       if (target === (pending.current ?? here)) return;
-      const fromList = openedFromList.current;
-      openedFromList.current = null;
+      const fromList = openedFromList();
+      rememberOpenedFromList(null);
       const settled = pending.current === null;
       // Back to the address we are at: nothing will change it, so there is nothing to wait for.
       pending.current = target === here ? null : target;
@@ -45,7 +64,7 @@ export function useRoomRoute() {
         goingBack.current = { then: target };
         return router.back();
       }
-      if (here === '/' && settled && target !== '/') openedFromList.current = { path: target, length: null };
+      if (here === '/' && settled && target !== '/') rememberOpenedFromList({ path: target, length: null });
       // The browser's own pushState, which Next's router follows (usePathname) without asking the server
       // for the page: the chat's pages render nothing of their own (the layout renders the chat), so a
       // switch costs no request and works offline, where router.push fell back to reloading the page.
@@ -64,11 +83,13 @@ export function useRoomRoute() {
     }
     if (pending.current && pending.current !== pathname) return;
     pending.current = null;
-    if (openedFromList.current?.path === pathname && openedFromList.current.length === null) openedFromList.current.length = window.history.length;
+    const fromList = openedFromList();
+    if (fromList?.path === pathname && fromList.length === null) rememberOpenedFromList({ path: pathname, length: window.history.length });
     const roomId = roomIdFromPath(pathname);
     const { activeRoomId, draftPeer, openRoom } = store.getState();
     // At `/` a first message to someone (no room yet) may be open: leave it.
     if (roomId !== activeRoomId && !(roomId === null && draftPeer)) openRoom(roomId);
+    sessionStorage.setItem(LAST_CHAT_LENGTH_KEY, String(window.history.length));
     sessionStorage.setItem(LAST_CHAT_PATH_KEY, pathname);
   }, [pathname, store, follow]);
 

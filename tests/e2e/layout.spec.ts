@@ -138,6 +138,25 @@ test('/c/:roomId survives a reload and settings; Back on a narrow screen returns
   expect(errors.list).toEqual([]);
 });
 
+test('Back to chat from Settings reached from the chat goes back to the chat’s entry: Back then does not return to Settings', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const page = alice.page;
+  // The chat has taken its address in (it notes it for Back to chat, and the history's length with it).
+  await expect.poll(() => page.evaluate(() => sessionStorage.getItem('relay:last-chat-path'))).toBe('/');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  const length = await page.evaluate(() => history.length);
+  await page.getByRole('link', { name: 'Back to chat' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  // No entry added: Settings is ahead (Forward), not behind.
+  expect(await page.evaluate(() => history.length)).toBe(length);
+  await page.goForward();
+  await expect(page).toHaveURL(/\/settings$/);
+  expect(errors.list).toEqual([]);
+});
+
 test('on a phone, ← back to the list takes the list’s place in history: Back then does not reopen what was closed', async ({ browser }) => {
   const errors = trackPageErrors();
   const narrow = PHONE;
@@ -151,11 +170,11 @@ test('on a phone, ← back to the list takes the list’s place in history: Back
   }
   const page = alice.page;
   await page.goto('/');
-  // The list on screen: the app has taken `/` as the last chat address (Back to chat returns there).
   await expect(rooms(page).getByRole('button', { name: /Gina/ })).toBeVisible();
+  // A page before the list, to see Back land there.
   await page.goto('/settings');
-  await page.getByRole('link', { name: 'Back to chat' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await page.goto('/');
+  await expect(rooms(page).getByRole('button', { name: /Gina/ })).toBeVisible();
   const length = await page.evaluate(() => history.length);
   for (const name of ['Bob', 'Gina']) {
     await rooms(page).getByRole('button', { name: new RegExp(name) }).click();

@@ -5,6 +5,12 @@ import { openChatWith, PHONE, send, signUp, trackPageErrors } from './helpers';
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, title: string) => page.getByRole('main', { name: `Conversation with ${title}` }).getByRole('heading', { name: title });
 
+/**
+ * Waits until the app has taken in the address `path` (useRoomRoute notes it last, once it has seen the
+ * history move): a browser Back pressed sooner would race the app's own history moves, as no hand can.
+ */
+const settledAt = (page: Page, path: string) => expect.poll(() => page.evaluate(() => sessionStorage.getItem('relay:last-chat-path'))).toBe(path);
+
 /** Alice on a phone, with a message request from Bob on a laptop. */
 async function aliceOnPhoneAskedByBob(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
   const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
@@ -96,8 +102,10 @@ test('on a phone, Back (the conversation’s button or the browser’s) returns 
   await page.keyboard.press('Enter');
   await expect(entry).toBeFocused();
 
+  await settledAt(page, '/');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeVisible();
+  await settledAt(page, new URL(page.url()).pathname);
   await page.goBack();
   await expect(entry).toBeFocused();
   expect(errors.list).toEqual([]);
@@ -116,8 +124,11 @@ test('on a phone, Back from a conversation opened from search results returns fo
   await page.keyboard.press('Enter');
   await expect(result).toBeFocused();
 
+  await settledAt(page, '/');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('list', { name: 'Messages' }).locator('li[data-highlight="jump"]')).toBeFocused();
+  await expect(page).toHaveURL(/\/c\//);
+  await settledAt(page, new URL(page.url()).pathname);
   await page.goBack();
   await expect(result).toBeFocused();
   expect(errors.list).toEqual([]);
@@ -128,16 +139,14 @@ test('on a phone, Back from a conversation opened from search results returns fo
 test('on a phone, a conversation opened again right after Back to conversations opens, and Back then returns to the list', async ({ browser }) => {
   const errors = trackPageErrors();
   const { page } = await aliceOnPhoneWithBob(browser, errors);
-  // The address the app has taken in (useRoomRoute notes it last, once it has seen the history move): only
-  // then does it know the conversation was opened from the list, and close it by going back.
-  const settledAt = (path: string) => expect.poll(() => page.evaluate(() => sessionStorage.getItem('relay:last-chat-path'))).toBe(path);
+  // Only once the app has taken in each address does it know the conversation was opened from the list.
   const entry = rooms(page).getByRole('button', { name: /Bob/ });
-  await settledAt('/');
+  await settledAt(page, '/');
   await entry.click();
   const roomPath = new URL(page.url()).pathname;
   // Opened again in the same task as the Back, once what it set off has run, and as the history lands.
   for (const when of ['at once', 'after a microtask', 'on popstate'] as const) {
-    await settledAt(roomPath);
+    await settledAt(page, roomPath);
     const length = await page.evaluate(() => history.length);
     await page.evaluate(async (when) => {
       const landed = new Promise((resolve) => window.addEventListener('popstate', resolve, { once: true }));
@@ -152,15 +161,38 @@ test('on a phone, a conversation opened again right after Back to conversations 
     }, when);
     await expect(page).toHaveURL(new RegExp(`${roomPath}$`));
     await expect(heading(page, 'Bob')).toBeVisible();
-    await settledAt(roomPath);
+    await settledAt(page, roomPath);
     // The list's entry, then the conversation's again: not one more.
     expect(await page.evaluate(() => history.length)).toBe(length);
     await page.goBack();
     await expect(entry).toBeFocused();
     await expect(page).toHaveURL(/\/$/);
-    await settledAt('/');
+    await settledAt(page, '/');
     await entry.click();
   }
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, Back to conversations after a reload still goes back to the list’s entry, so Back then does not reopen it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await aliceOnPhoneWithBob(browser, errors);
+  const entry = rooms(page).getByRole('button', { name: /Bob/ });
+  await settledAt(page, '/');
+  await entry.click();
+  const roomPath = new URL(page.url()).pathname;
+  await settledAt(page, roomPath);
+  const length = await page.evaluate(() => history.length);
+  await page.reload();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  await expect(entry).toBeVisible();
+  await expect(page).toHaveURL(/\/$/);
+  // Went back rather than adding an entry: the conversation is ahead (Forward), not behind.
+  expect(await page.evaluate(() => history.length)).toBe(length);
+  await settledAt(page, '/');
+  await page.goForward();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`${roomPath}$`));
   expect(errors.list).toEqual([]);
 });
 
