@@ -6,6 +6,7 @@ import { signOutHere } from '@/lib/sign-out';
 import { NotificationCenter } from '../notifications/notification-center';
 import { useChat, useChatClient } from '../providers/chat-provider';
 import { useHydrated } from '../ui/use-hydrated';
+import { rememberLeavingBy, useAccountLinkFocus } from './account-link-focus';
 import { ConnectionBanner } from './connection-banner';
 import { ContactList } from './contact-list';
 import { Conversation } from './conversation';
@@ -30,6 +31,7 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
   useRoomRoute();
   useTabBadge();
   useConversationKeys();
+  useAccountLinkFocus();
   // A group that closed under the user stays in view on a phone too, to say why (conversation.tsx).
   const open = useChat((state) => state.activeRoomId !== null || state.draftPeer !== null || state.leftRoom !== null);
   const [signOutRefused, setSignOutRefused] = useState(false);
@@ -58,11 +60,11 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
               <ProfileEditor />
             </div>
             <nav aria-label="Account" className="flex shrink-0 flex-wrap items-center justify-end gap-1">
-              <Link href="/settings" className={navLink}>
+              <Link href="/settings" onClick={() => rememberLeavingBy('/settings')} className={navLink}>
                 Settings
               </Link>
               {isAdmin && (
-                <Link href="/admin" className={navLink}>
+                <Link href="/admin" onClick={() => rememberLeavingBy('/admin')} className={navLink}>
                   Moderation
                 </Link>
               )}

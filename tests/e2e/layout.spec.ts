@@ -145,11 +145,12 @@ test('Back to chat from Settings reached from the chat goes back to the chat’s
   // The chat has taken its address in (it notes it for Back to chat, and the history's length with it).
   await expect.poll(() => page.evaluate(() => sessionStorage.getItem('relay:last-chat-path'))).toBe('/');
   await page.getByRole('link', { name: 'Settings' }).click();
-  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  // Focus arrives with the page, on its title, and goes back to the link that led there: never on <body>.
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeFocused();
   const length = await page.evaluate(() => history.length);
   await page.getByRole('link', { name: 'Back to chat' }).click();
   await expect(page).toHaveURL(/\/$/);
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Settings' })).toBeFocused();
   // No entry added: Settings is ahead (Forward), not behind.
   expect(await page.evaluate(() => history.length)).toBe(length);
   await page.goForward();
