@@ -77,6 +77,15 @@ async function aliceOnPhoneWithBob(browser: Parameters<typeof signUp>[0], errors
   return { page, bob };
 }
 
+/** Alice on a phone in her conversation with Bob, opened from the list once the app had taken in `/`. */
+async function aliceInBobFromList(browser: Parameters<typeof signUp>[0], errors: ReturnType<typeof trackPageErrors>) {
+  const { page } = await aliceOnPhoneWithBob(browser, errors);
+  const entry = rooms(page).getByRole('button', { name: /Bob/ });
+  await settledAt(page, '/');
+  await entry.click();
+  return { page, entry, roomPath: new URL(page.url()).pathname };
+}
+
 test('on a phone, opening a conversation from the list takes focus into it (its heading), where the list that had it went away', async ({ browser }) => {
   const errors = trackPageErrors();
   const { page, bob } = await aliceOnPhoneWithBob(browser, errors);
@@ -138,12 +147,7 @@ test('on a phone, Back from a conversation opened from search results returns fo
 // it lands must still open, and stay the entry the next Back leaves.
 test('on a phone, a conversation opened again right after Back to conversations opens, and Back then returns to the list', async ({ browser }) => {
   const errors = trackPageErrors();
-  const { page } = await aliceOnPhoneWithBob(browser, errors);
-  // Only once the app has taken in each address does it know the conversation was opened from the list.
-  const entry = rooms(page).getByRole('button', { name: /Bob/ });
-  await settledAt(page, '/');
-  await entry.click();
-  const roomPath = new URL(page.url()).pathname;
+  const { page, entry, roomPath } = await aliceInBobFromList(browser, errors);
   // Opened again in the same task as the Back, once what it set off has run, and as the history lands.
   for (const when of ['at once', 'after a microtask', 'on popstate'] as const) {
     await settledAt(page, roomPath);
@@ -175,11 +179,8 @@ test('on a phone, a conversation opened again right after Back to conversations 
 
 test('on a phone, Back to conversations after a reload still goes back to the list’s entry, so Back then does not reopen it', async ({ browser }) => {
   const errors = trackPageErrors();
-  const { page } = await aliceOnPhoneWithBob(browser, errors);
-  const entry = rooms(page).getByRole('button', { name: /Bob/ });
-  await settledAt(page, '/');
-  await entry.click();
-  const roomPath = new URL(page.url()).pathname;
+  const { page, entry, roomPath } = await aliceInBobFromList(browser, errors);
+  // Only once the app has taken in the address does it know the conversation was opened from the list.
   await settledAt(page, roomPath);
   const length = await page.evaluate(() => history.length);
   await page.reload();
