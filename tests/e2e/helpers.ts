@@ -34,6 +34,12 @@ export async function signUp(browser: Browser, prefix: string, displayName: stri
   return { handle, page };
 }
 
+/**
+ * Waits until the chat has taken in the address `path` (useRoomRoute notes it under LAST_CHAT_PATH_KEY, last, once it has seen the
+ * history move): a browser Back pressed sooner would race the app's own history moves, as no hand can.
+ */
+export const settledAt = (page: Page, path: string) => expect.poll(() => page.evaluate(() => sessionStorage.getItem('relay:last-chat-path'))).toBe(path);
+
 /** Opens the message request from someone (read-only until answered), accepts it, and stays in the conversation. */
 export async function acceptRequest(user: { page: Page }, fromDisplayName: string) {
   const requests = user.page.getByRole('region', { name: 'Message requests' });

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, expectNoHorizontalScroll, grantAdmin, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptRequest, expectNoHorizontalScroll, grantAdmin, openChatWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -143,7 +143,7 @@ test('Back to chat from Settings reached from the chat goes back to the chat’s
   const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
   const page = alice.page;
   // The chat has taken its address in (it notes it for Back to chat, and the history's length with it).
-  await expect.poll(() => page.evaluate(() => sessionStorage.getItem('relay:last-chat-path'))).toBe('/');
+  await settledAt(page, '/');
   await page.getByRole('link', { name: 'Settings' }).click();
   // Focus arrives with the page, on its title, and goes back to the link that led there: never on <body>.
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeFocused();

@@ -1,15 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, expect, type Page, test } from './fixtures';
-import { openChatWith, PHONE, send, signUp, trackPageErrors } from './helpers';
+import { openChatWith, PHONE, send, settledAt, signUp, trackPageErrors } from './helpers';
 
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, title: string) => page.getByRole('main', { name: `Conversation with ${title}` }).getByRole('heading', { name: title });
-
-/**
- * Waits until the app has taken in the address `path` (useRoomRoute notes it last, once it has seen the
- * history move): a browser Back pressed sooner would race the app's own history moves, as no hand can.
- */
-const settledAt = (page: Page, path: string) => expect.poll(() => page.evaluate(() => sessionStorage.getItem('relay:last-chat-path'))).toBe(path);
 
 /** Alice on a phone, with a message request from Bob on a laptop. */
 async function aliceOnPhoneAskedByBob(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
