@@ -1,6 +1,6 @@
 'use client';
 
-import { useRef, useState } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import type { MessageRequest, PublicUser, RoomSummary } from '@/lib/schemas';
 import { shownPresence } from '@/lib/stores/chat-store';
 import { useChat, useChatStore } from '../providers/chat-provider';
@@ -10,23 +10,29 @@ import { RoomNotificationControl } from '../notifications/room-notification-cont
 import { PresenceDot, presenceText } from './presence-label';
 import { CONVERSATION_HEADING_ID } from './conversation-focus';
 import { closedGroupNote } from './room-title';
+import { useDetailsPanel } from './use-details-panel';
 
 /** Back (narrow screens), who this is, and the buttons that open the conversation's details panel. */
 export function ConversationHeader({ title, room, request, draftPeer }: { title: string; room: RoomSummary | null; request: MessageRequest | null; draftPeer: PublicUser | null }) {
   const me = useChat((state) => state.me);
   const store = useChatStore();
-  const [details, setDetails] = useState<null | 'details' | 'add'>(null);
+  const [details, setDetails] = useDetailsPanel(room?.id);
   const addButton = useRef<HTMLButtonElement>(null);
   const detailsButton = useRef<HTMLButtonElement>(null);
   const isGroup = room?.kind === 'group';
   const peer = room && !isGroup ? room.members.find((member) => member.handle !== me.handle) : (request?.from ?? draftPeer ?? undefined);
   const peerPresence = useChat((state) => (peer ? shownPresence(state)[peer.handle] : undefined));
 
-  // Focus goes back to the button that opened the panel; it would otherwise fall to <body> with the panel.
-  function closeDetails() {
-    (details === 'add' ? addButton : detailsButton).current?.focus();
-    setDetails(null);
-  }
+  // However the panel closes (its button, Escape, Back), focus goes back to the button that opened it; it
+  // would otherwise fall to <body> with the panel.
+  const shown = useRef(details);
+  useLayoutEffect(() => {
+    const was = shown.current;
+    shown.current = details;
+    if (!was || details) return;
+    const active = document.activeElement;
+    if (!active || active === document.body) (was === 'add' ? addButton : detailsButton).current?.focus();
+  }, [details]);
 
   return (
     <>
@@ -82,7 +88,7 @@ export function ConversationHeader({ title, room, request, draftPeer }: { title:
           </div>
         )}
       </header>
-      {details && room && <ConversationDetails room={room} focusAdd={details === 'add'} onClose={closeDetails} />}
+      {details && room && <ConversationDetails room={room} focusAdd={details === 'add'} onClose={() => setDetails(null)} />}
     </>
   );
 }

@@ -3,30 +3,12 @@
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef } from 'react';
 import { useChatStore } from '../providers/chat-provider';
+import { fromListState, onPanelEntry, openedFromList } from './history-entry';
 
 export const LAST_CHAT_PATH_KEY = 'relay:last-chat-path';
 // The history's length when the chat last took in its address: a page one entry on (settings) knows the
 // entry before it is the chat's, and goes back to it rather than stacking another (back-to-chat.tsx).
 export const LAST_CHAT_LENGTH_KEY = 'relay:last-chat-length';
-
-/**
- * A conversation opened from the list, and the history's length once there: closing it while both still
- * hold goes back to the list's entry instead of adding another, so the phone's Back leaves the app rather
- * than reopening every conversation closed on the way. Kept per tab, so a reload does not forget it.
- */
-type ListEntry = { path: string; length: number | null };
-const OPENED_FROM_LIST_KEY = 'relay:opened-from-list';
-function openedFromList(): ListEntry | null {
-  try {
-    return JSON.parse(sessionStorage.getItem(OPENED_FROM_LIST_KEY) ?? 'null');
-  } catch {
-    return null;
-  }
-}
-function rememberOpenedFromList(entry: ListEntry | null) {
-  if (entry) sessionStorage.setItem(OPENED_FROM_LIST_KEY, JSON.stringify(entry));
-  else sessionStorage.removeItem(OPENED_FROM_LIST_KEY);
-}
 
 export const roomIdFromPath = (pathname: string) => (pathname.startsWith('/c/') ? decodeURIComponent(pathname.slice(3).split('/')[0]) : null);
 
@@ -40,9 +22,9 @@ export function useRoomRoute() {
   const store = useChatStore();
   // The address we asked for and the router has not reached yet: addresses on the way are not obeyed.
   const pending = useRef<string | null>(null);
-  // Closing a conversation opened from the list goes Back (openedFromList), which lands later (the history
-  // moves asynchronously): an address pushed before it lands is the one it leaves, so what the app opens
-  // meanwhile waits here and is pushed once it has landed.
+  // Closing a conversation opened from the list, or leaving the details panel's entry, goes Back, which
+  // lands later (the history moves asynchronously): an address pushed before it lands is the one it leaves,
+  // so what the app opens meanwhile waits here and is pushed once it has landed.
   const goingBack = useRef<{ then: string } | null>(null);
 
   const follow = useCallback(
@@ -55,20 +37,35 @@ export function useRoomRoute() {
       // An address still on its way counts as where we are: switching back to this page before it
       // lands must still navigate, or it lands late and takes the open conversation with it.
       if (target === (pending.current ?? here)) return;
-      const fromList = openedFromList();
-      rememberOpenedFromList(null);
       const settled = pending.current === null;
+      if (settled && onPanelEntry()) {
+        // The details panel's entry (use-details-panel.ts) is the conversation's, with the panel open: step
+        // off it first, or Back from where we go would reopen the panel. The address stays, so the move
+        // is seen landing by its popstate, not by the pathname.
+        goingBack.current = { then: target };
+        window.addEventListener(
+          'popstate',
+          () => {
+            const landed = goingBack.current;
+            goingBack.current = null;
+            if (landed) follow(landed.then);
+          },
+          { once: true },
+        );
+        return window.history.back();
+      }
       // Back to the address we are at: nothing will change it, so there is nothing to wait for.
       pending.current = target === here ? null : target;
-      if (target === '/' && settled && fromList?.path === here && fromList.length === window.history.length) {
+      // Closing a conversation opened from the list goes back to the list's entry instead of adding one,
+      // so the phone's Back then leaves the app rather than reopening every conversation closed on the way.
+      if (target === '/' && settled && openedFromList()) {
         goingBack.current = { then: target };
         return router.back();
       }
-      if (here === '/' && settled && target !== '/') rememberOpenedFromList({ path: target, length: null });
       // The browser's own pushState, which Next's router follows (usePathname) without asking the server
       // for the page: the chat's pages render nothing of their own (the layout renders the chat), so a
       // switch costs no request and works offline, where router.push fell back to reloading the page.
-      window.history.pushState(null, '', target);
+      window.history.pushState(here === '/' && settled && target !== '/' ? fromListState() : null, '', target);
     },
     [router],
   );
@@ -83,8 +80,6 @@ export function useRoomRoute() {
     }
     if (pending.current && pending.current !== pathname) return;
     pending.current = null;
-    const fromList = openedFromList();
-    if (fromList?.path === pathname && fromList.length === null) rememberOpenedFromList({ path: pathname, length: window.history.length });
     const roomId = roomIdFromPath(pathname);
     const { activeRoomId, draftPeer, openRoom } = store.getState();
     // At `/` a first message to someone (no room yet) may be open: leave it.

@@ -191,6 +191,76 @@ test('on a phone, Back to conversations after a reload still goes back to the li
   expect(errors.list).toEqual([]);
 });
 
+// The details panel covers the conversation on a phone: the system's Back closes it, as it would any screen.
+test('on a phone, Back with the details panel open closes the panel, not the conversation, and closing it on the page leaves no step for Back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page, entry, roomPath } = await aliceInBobFromList(browser, errors);
+  await settledAt(page, roomPath);
+  const detailsButton = page.getByRole('button', { name: 'Conversation details' });
+  const panel = page.getByRole('complementary', { name: 'Conversation details' });
+  const panelStep = () => page.evaluate(() => history.state?.['relay:panel']);
+  await detailsButton.click();
+  await expect(panel).toBeVisible();
+  await page.goBack();
+  await expect(panel).toHaveCount(0);
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`${roomPath}$`));
+  await expect(detailsButton).toBeFocused();
+  await page.goForward();
+  await expect(panel).toBeVisible();
+
+  // Closed on the page (its button, then Escape), it goes back over its step, so the next Back is the list's.
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await expect(panel).toHaveCount(0);
+  await expect(detailsButton).toBeFocused();
+  await detailsButton.click();
+  await expect(panel).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  await expect(detailsButton).toBeFocused();
+  // Its step back lands a moment later (the history moves asynchronously).
+  await expect.poll(panelStep).toBeUndefined();
+  await page.goBack();
+  await expect(entry).toBeFocused();
+  await expect(page).toHaveURL(/\/$/);
+
+  // A reload on the panel's step shows the panel again, and Back still closes only the panel.
+  await settledAt(page, '/');
+  await page.goForward();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await detailsButton.click();
+  await expect.poll(panelStep).toBeDefined();
+  await page.reload();
+  await expect(panel).toBeVisible();
+  await page.goBack();
+  await expect(panel).toHaveCount(0);
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`${roomPath}$`));
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, a conversation opened from the details panel (a third person added) replaces the panel’s step: Back returns to the conversation without it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page, roomPath } = await aliceInBobFromList(browser, errors);
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await settledAt(page, roomPath);
+  await page.getByRole('button', { name: 'Conversation details' }).click();
+  const panel = page.getByRole('complementary', { name: 'Conversation details' });
+  await panel.getByLabel('Handle to add').fill(carol.handle);
+  await panel.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Alice, Bob, Carol' })).toBeVisible();
+  await expect(page).not.toHaveURL(new RegExp(`${roomPath}$`));
+  await settledAt(page, new URL(page.url()).pathname);
+  await page.goBack();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`${roomPath}$`));
+  await expect(panel).toHaveCount(0);
+  await settledAt(page, roomPath);
+  await page.goBack();
+  await expect(rooms(page).getByRole('button', { name: /Bob/ }).filter({ hasNotText: 'Carol' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
 test('losing the connection and getting it back are both said in a live region that was on the page before, so screen readers read them', async ({ browser }) => {
   const errors = trackPageErrors();
   const { page } = await aliceOnPhoneWithBob(browser, errors);

@@ -1,0 +1,23 @@
+/**
+ * What the chat keeps in a history entry's state, beside Next's own keys (its pushState and replaceState
+ * carry those over, and its Back and Forward keep ours): that the entry's conversation was opened from the
+ * list (so the entry before it is the list's), or that the details panel is open on it. Kept in the entry,
+ * a reload, Back and Forward keep it with the entry it is true of.
+ */
+const FROM_LIST = 'relay:fromList';
+const PANEL = 'relay:panel';
+
+export type PanelMode = 'details' | 'add';
+type PanelEntry = { roomId: string; mode: PanelMode };
+
+const entryState = (): Record<string, unknown> => window.history.state ?? {};
+
+export const openedFromList = () => entryState()[FROM_LIST] === true;
+export const fromListState = () => ({ [FROM_LIST]: true });
+
+export const onPanelEntry = () => entryState()[PANEL] !== undefined;
+export function panelOn(roomId: string): PanelMode | null {
+  const panel = entryState()[PANEL] as PanelEntry | undefined;
+  return panel?.roomId === roomId ? panel.mode : null;
+}
+export const panelState = (roomId: string, mode: PanelMode) => ({ [PANEL]: { roomId, mode } satisfies PanelEntry });
