@@ -236,6 +236,14 @@ test('on a phone, Back with the details panel open closes the panel, not the con
   await expect(panel).toHaveCount(0);
   await expect(heading(page, 'Bob')).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`${roomPath}$`));
+  // Then on back through entries from before the reload: the list, and Bob's conversation opened from it.
+  await settledAt(page, roomPath);
+  await page.goBack();
+  await expect(entry).toBeVisible();
+  await settledAt(page, '/');
+  await entry.click();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await settledAt(page, roomPath);
   expect(errors.list).toEqual([]);
 });
 

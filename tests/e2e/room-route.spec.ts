@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { aliceWithBobAndCarol, roomIdWith, trackPageErrors } from './helpers';
+import { aliceWithBobAndCarol, roomIdWith, settledAt, trackPageErrors } from './helpers';
 
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, name: string) => page.getByRole('heading', { name });
@@ -37,6 +37,41 @@ test('switching conversations asks the server for no page, and quick switches le
   await page.reload();
   await expect(heading(page, 'Carol')).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`/c/${carolRoom}$`));
+  expect(errors.list).toEqual([]);
+});
+
+// Entries pushed before a reload belong to the page that was: Back and Forward through several of them must
+// still move the app along, and the app must go on following its own moves after them.
+test('after a reload, Back through several earlier conversations and the list, then opening one, each shows what its address says', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob, carol } = await aliceWithBobAndCarol(browser, errors);
+  const page = alice.page;
+  const [bobRoom, carolRoom] = await Promise.all([roomIdWith(alice, bob.handle), roomIdWith(alice, carol.handle)]);
+  const empty = page.getByText('Pick a conversation or find someone to talk to.');
+  await page.goto('/');
+  await settledAt(page, '/');
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await settledAt(page, `/c/${bobRoom}`);
+  await rooms(page).getByRole('button', { name: /Carol/ }).click();
+  await settledAt(page, `/c/${carolRoom}`);
+  await page.reload();
+  await expect(heading(page, 'Carol')).toBeVisible();
+
+  await page.goBack();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await settledAt(page, `/c/${bobRoom}`);
+  await page.goBack();
+  await expect(empty).toBeVisible();
+  await settledAt(page, '/');
+  await page.goForward();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await settledAt(page, `/c/${bobRoom}`);
+  await rooms(page).getByRole('button', { name: /Carol/ }).click();
+  await expect(heading(page, 'Carol')).toBeVisible();
+  await settledAt(page, `/c/${carolRoom}`);
+  await page.goBack();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/c/${bobRoom}$`));
   expect(errors.list).toEqual([]);
 });
 
