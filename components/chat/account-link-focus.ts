@@ -6,6 +6,8 @@ import { useEffect } from 'react';
 const LEFT_BY_KEY = 'relay:left-by';
 
 export const rememberLeavingBy = (href: string) => sessionStorage.setItem(LEFT_BY_KEY, href);
+/** The page the chat was left for by its account link, until the chat is back (back-to-chat.tsx). */
+export const chatLeftFor = () => sessionStorage.getItem(LEFT_BY_KEY);
 
 /**
  * Back in the chat from a page it was left for, focus returns to the link that led there rather than
@@ -14,7 +16,7 @@ export const rememberLeavingBy = (href: string) => sessionStorage.setItem(LEFT_B
  */
 export function useAccountLinkFocus() {
   useEffect(() => {
-    const href = sessionStorage.getItem(LEFT_BY_KEY);
+    const href = chatLeftFor();
     sessionStorage.removeItem(LEFT_BY_KEY);
     if (!href || (document.activeElement && document.activeElement !== document.body)) return;
     const link = document.querySelector<HTMLElement>(`nav[aria-label="Account"] a[href="${CSS.escape(href)}"]`);

@@ -1,10 +1,12 @@
 /**
- * What the chat keeps in a history entry's state, beside Next's own keys (its pushState and replaceState
+ * What the app keeps in a history entry's state, beside Next's own keys (its pushState and replaceState
  * carry those over, and its Back and Forward keep ours): that the entry's conversation was opened from the
- * list (so the entry before it is the list's), or that the details panel is open on it. Kept in the entry,
- * a reload, Back and Forward keep it with the entry it is true of.
+ * list, or a page (Settings) from the chat, so the entry before it is that one's; or that the details
+ * panel is open on it. Kept in the entry, a reload, Back and Forward keep it with the entry it is true of,
+ * and entries left ahead (Forward) do not throw it off as they would the history's length.
  */
 const FROM_LIST = 'relay:fromList';
+const FROM_CHAT = 'relay:fromChat';
 const PANEL = 'relay:panel';
 
 export type PanelMode = 'details' | 'add';
@@ -14,6 +16,9 @@ const entryState = (): Record<string, unknown> => window.history.state ?? {};
 
 export const openedFromList = () => entryState()[FROM_LIST] === true;
 export const fromListState = () => ({ [FROM_LIST]: true });
+
+export const cameFromChat = () => entryState()[FROM_CHAT] === true;
+export const markCameFromChat = () => window.history.replaceState({ ...window.history.state, [FROM_CHAT]: true }, '');
 
 export const onPanelEntry = () => entryState()[PANEL] !== undefined;
 export function panelOn(roomId: string): PanelMode | null {

@@ -6,9 +6,6 @@ import { useChatStore } from '../providers/chat-provider';
 import { fromListState, onPanelEntry, openedFromList } from './history-entry';
 
 export const LAST_CHAT_PATH_KEY = 'relay:last-chat-path';
-// The history's length when the chat last took in its address: a page one entry on (settings) knows the
-// entry before it is the chat's, and goes back to it rather than stacking another (back-to-chat.tsx).
-export const LAST_CHAT_LENGTH_KEY = 'relay:last-chat-length';
 
 const NEXT_TREE_KEY = '__PRIVATE_NEXTJS_INTERNALS_TREE';
 const isChatPath = (pathname: string) => pathname === '/' || pathname.startsWith('/c/');
@@ -89,7 +86,6 @@ export function useRoomRoute() {
     const { activeRoomId, draftPeer, openRoom } = store.getState();
     // At `/` a first message to someone (no room yet) may be open: leave it.
     if (roomId !== activeRoomId && !(roomId === null && draftPeer)) openRoom(roomId);
-    sessionStorage.setItem(LAST_CHAT_LENGTH_KEY, String(window.history.length));
     sessionStorage.setItem(LAST_CHAT_PATH_KEY, pathname);
     liveTree.current = window.history.state?.[NEXT_TREE_KEY] ?? liveTree.current;
   }, [pathname, store, follow]);

@@ -158,6 +158,37 @@ test('Back to chat from Settings reached from the chat goes back to the chat’s
   expect(errors.list).toEqual([]);
 });
 
+// "Back to conversations" goes back to the list's entry, leaving the conversation ahead (Forward): Settings,
+// pushed from there, is still right after the chat's entry, however long the history is.
+test('Back to chat goes back to the chat’s entry too when Back had left entries ahead of it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  await send(bob, 'hello from Bob');
+  await acceptRequest(alice, 'Bob');
+  const page = alice.page;
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  await settledAt(page, '/');
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await settledAt(page, new URL(page.url()).pathname);
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  await settledAt(page, '/');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeFocused();
+  // A reload keeps what Settings knows of the entry before it.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  const length = await page.evaluate(() => history.length);
+  await page.getByRole('link', { name: 'Back to chat' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(rooms(page).getByRole('button', { name: /Bob/ })).toBeVisible();
+  expect(await page.evaluate(() => history.length)).toBe(length);
+  await page.goForward();
+  await expect(page).toHaveURL(/\/settings$/);
+  expect(errors.list).toEqual([]);
+});
+
 test('on a phone, ← back to the list takes the list’s place in history: Back then does not reopen what was closed', async ({ browser }) => {
   const errors = trackPageErrors();
   const narrow = PHONE;
