@@ -7,6 +7,7 @@ import { shownPresence, sortRooms } from '@/lib/stores/chat-store';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
 import { focusFell } from './conversation-focus';
+import { focusConversationList } from './list-focus';
 import { PresenceDot } from './presence-label';
 import { roomTitle } from './room-title';
 
@@ -28,11 +29,18 @@ export function RoomList() {
   // Back from a conversation on a phone (its button or the browser's): the list comes back in its place,
   // and focus, gone with the conversation's controls, goes to the conversation left, as a list-detail
   // screen does in the usual messengers, rather than to <body> (the top of the page for a screen reader).
+  // One the list does not hold (a group left, a conversation not ours) leaves it to the list's first stop.
   const lastOpen = useRef(activeRoomId);
+  const somethingWasOpen = useRef(!nothingOpen);
   useEffect(() => {
     const left = lastOpen.current;
+    const closed = somethingWasOpen.current && nothingOpen;
     lastOpen.current = activeRoomId;
-    if (left && nothingOpen && focusFell()) document.querySelector<HTMLElement>(`[data-room-id="${CSS.escape(left)}"]`)?.focus();
+    somethingWasOpen.current = !nothingOpen;
+    if (!closed || !focusFell()) return;
+    const entry = left ? document.querySelector<HTMLElement>(`[data-room-id="${CSS.escape(left)}"]`) : null;
+    if (entry) entry.focus();
+    else focusConversationList();
   }, [activeRoomId, nothingOpen]);
 
   if (ordered.length === 0) {

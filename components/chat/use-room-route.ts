@@ -29,6 +29,15 @@ export function useRoomRoute() {
   // The route tree Next renders the chat with, as its latest history entry holds it.
   const liveTree = useRef<unknown>(null);
 
+  const isGone = useCallback(
+    (path: string) => {
+      const roomId = roomIdFromPath(path);
+      const { rooms, requests, roomsStatus } = store.getState();
+      return roomId !== null && roomsStatus === 'ready' && !rooms[roomId] && !requests.some((request) => request.roomId === roomId);
+    },
+    [store],
+  );
+
   const follow = useCallback(
     (target: string) => {
       if (goingBack.current) {
@@ -67,9 +76,13 @@ export function useRoomRoute() {
       // The browser's own pushState, which Next's router follows (usePathname) without asking the server
       // for the page: the chat's pages render nothing of their own (the layout renders the chat), so a
       // switch costs no request and works offline, where router.push fell back to reloading the page.
-      window.history.pushState(here === '/' && settled && target !== '/' ? fromListState() : null, '', target);
+      // An address that shows nothing any more (a group left, a request declined, a conversation not
+      // ours) is replaced instead, so Back does not return to it.
+      const state = here === '/' && settled && target !== '/' ? fromListState() : null;
+      if (settled && isGone(here)) window.history.replaceState(state, '', target);
+      else window.history.pushState(state, '', target);
     },
-    [router],
+    [router, isGone],
   );
 
   useEffect(() => {

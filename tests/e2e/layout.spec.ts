@@ -189,6 +189,27 @@ test('Back to chat goes back to the chat’s entry too when Back had left entrie
   expect(errors.list).toEqual([]);
 });
 
+test('Back to chat goes back to the chat’s entry after a round trip to Settings by the browser’s Back too', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const settings = page.getByRole('heading', { name: 'Settings', level: 1 });
+  await settledAt(page, '/');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(settings).toBeFocused();
+  await page.goBack();
+  await settledAt(page, '/');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(settings).toBeFocused();
+  const length = await page.evaluate(() => history.length);
+  await page.getByRole('link', { name: 'Back to chat' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  // Settings is ahead (Forward), not behind: Back from here does not return to it.
+  expect(await page.evaluate(() => history.length)).toBe(length);
+  await page.goForward();
+  await expect(settings).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
+
 test('on a phone, ← back to the list takes the list’s place in history: Back then does not reopen what was closed', async ({ browser }) => {
   const errors = trackPageErrors();
   const narrow = PHONE;

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, expect, type Page, test } from './fixtures';
-import { openChatWith, PHONE, send, settledAt, signUp, trackPageErrors } from './helpers';
+import { aliceWithBobAndCarol, openChatWith, PHONE, roomIdWith, send, settledAt, signUp, trackPageErrors } from './helpers';
 
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, title: string) => page.getByRole('main', { name: `Conversation with ${title}` }).getByRole('heading', { name: title });
@@ -266,6 +266,57 @@ test('on a phone, a conversation opened from the details panel (a third person a
   await settledAt(page, roomPath);
   await page.goBack();
   await expect(rooms(page).getByRole('button', { name: /Bob/ }).filter({ hasNotText: 'Carol' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+/** Alice on a phone, in a group she started from her conversation with Bob (Add person), which she then leaves. */
+async function aliceLeftNewGroup(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
+  const { alice, bob, carol } = await aliceWithBobAndCarol(browser, errors);
+  const page = alice.page;
+  await page.setViewportSize(PHONE.viewport);
+  const bobPath = `/c/${await roomIdWith(alice, bob.handle)}`;
+  await page.goto('/');
+  await settledAt(page, '/');
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await settledAt(page, bobPath);
+  const panel = page.getByRole('complementary', { name: 'Conversation details' });
+  await page.getByRole('button', { name: 'Conversation details' }).click();
+  await panel.getByLabel('Handle to add').fill(carol.handle);
+  await panel.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Alice, Bob, Carol' })).toBeVisible();
+  const groupPath = new URL(page.url()).pathname;
+  await settledAt(page, groupPath);
+  await page.getByRole('button', { name: 'Conversation details' }).click();
+  await panel.getByRole('button', { name: 'Leave group' }).click();
+  await panel.getByRole('button', { name: 'Leave', exact: true }).click();
+  await expect(page.getByText('You are no longer in Alice, Bob, Carol.')).toBeVisible();
+  await settledAt(page, '/');
+  return { page, bobPath, carol };
+}
+
+test('on a phone, Back after leaving a group does not return to the group left', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page, bobPath } = await aliceLeftNewGroup(browser, errors);
+  // The group's address shows nothing any more: leaving took its place in the history.
+  await page.goBack();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`${bobPath}$`));
+  await expect(page.getByText('This conversation is not available.')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, Back to conversations from “You are no longer in …” or “not available” leaves focus in the list, not on the page', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page, bobPath, carol } = await aliceLeftNewGroup(browser, errors);
+  await page.getByRole('button', { name: 'Back to conversations' }).click();
+  await expect(rooms(page).getByRole('button').first()).toBeFocused();
+
+  // Carol follows a link to Alice and Bob's conversation, which is not hers.
+  await carol.page.setViewportSize(PHONE.viewport);
+  await carol.page.goto(bobPath);
+  await expect(carol.page.getByText('This conversation is not available.')).toBeVisible();
+  await carol.page.getByRole('button', { name: 'Back to conversations' }).click();
+  await expect(rooms(carol.page).getByRole('button').first()).toBeFocused();
   expect(errors.list).toEqual([]);
 });
 
