@@ -3,7 +3,8 @@
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef } from 'react';
 import { useChatStore } from '../providers/chat-provider';
-import { fromListState, onPanelEntry, openedFromList } from './history-entry';
+import type { PublicUser } from '@/lib/schemas';
+import { draftInEntry, draftState, fromListState, onPanelEntry, openedFromList } from './history-entry';
 
 export const LAST_CHAT_PATH_KEY = 'relay:last-chat-path';
 
@@ -38,6 +39,12 @@ export function useRoomRoute() {
     [store],
   );
 
+  // A draft's step (followDraft) whose draft is no longer the one open.
+  const onClosedDraftStep = useCallback(() => {
+    const draft = draftInEntry();
+    return draft !== null && store.getState().draftPeer?.handle !== draft.handle;
+  }, [store]);
+
   const follow = useCallback(
     (target: string) => {
       if (goingBack.current) {
@@ -45,14 +52,13 @@ export function useRoomRoute() {
         return;
       }
       const here = window.location.pathname;
-      // An address still on its way counts as where we are: switching back to this page before it
-      // lands must still navigate, or it lands late and takes the open conversation with it.
-      if (target === (pending.current ?? here)) return;
       const settled = pending.current === null;
-      if (settled && onPanelEntry()) {
-        // The details panel's entry (use-details-panel.ts) is the conversation's, with the panel open: step
-        // off it first, or Back from where we go would reopen the panel. The address stays, so the move
-        // is seen landing by its popstate, not by the pathname.
+      const draftClosed = settled && onClosedDraftStep();
+      if (settled && ((onPanelEntry() && target !== here) || (draftClosed && target === '/'))) {
+        // A step at the address of the entry before it (the details panel's once the conversation
+        // changes, a draft's once closed) that this move leaves behind: step off it first, or Back from
+        // where we go would reopen what it held. The address stays, so the move is seen landing by its
+        // popstate, not by the pathname.
         goingBack.current = { then: target };
         window.addEventListener(
           'popstate',
@@ -65,6 +71,9 @@ export function useRoomRoute() {
         );
         return window.history.back();
       }
+      // An address still on its way counts as where we are: switching back to this page before it
+      // lands must still navigate, or it lands late and takes the open conversation with it.
+      if (target === (pending.current ?? here)) return;
       // Back to the address we are at: nothing will change it, so there is nothing to wait for.
       pending.current = target === here ? null : target;
       // Closing a conversation opened from the list goes back to the list's entry instead of adding one,
@@ -77,12 +86,28 @@ export function useRoomRoute() {
       // for the page: the chat's pages render nothing of their own (the layout renders the chat), so a
       // switch costs no request and works offline, where router.push fell back to reloading the page.
       // An address that shows nothing any more (a group left, a request declined, a conversation not
-      // ours) is replaced instead, so Back does not return to it.
+      // ours) is replaced instead, so Back does not return to it; so is a draft's step by the conversation
+      // its first message made (or any opened from it), in one move, with nothing to wait for.
       const state = here === '/' && settled && target !== '/' ? fromListState() : null;
-      if (settled && isGone(here)) window.history.replaceState(state, '', target);
+      if (settled && (isGone(here) || draftClosed)) window.history.replaceState(state, '', target);
       else window.history.pushState(state, '', target);
     },
-    [router, isGone],
+    [router, isGone, onClosedDraftStep],
+  );
+
+  // A first message to someone (a draft) has no address of its own: opened at the list's, it is a step of
+  // its own there, so a phone's Back closes it rather than leaving the app, and Forward or a reload on it
+  // opens it again.
+  const followDraft = useCallback(
+    (peer: PublicUser | null) => {
+      if (goingBack.current || pending.current || window.location.pathname !== '/') return;
+      const inEntry = draftInEntry();
+      if (!peer) return inEntry ? follow('/') : undefined;
+      if (inEntry?.handle === peer.handle) return;
+      if (inEntry) window.history.replaceState({ ...window.history.state, ...draftState(peer) }, '');
+      else window.history.pushState(draftState(peer), '');
+    },
+    [follow],
   );
 
   useEffect(() => {
@@ -120,11 +145,26 @@ export function useRoomRoute() {
     return () => window.removeEventListener('popstate', adoptLiveTree, { capture: true });
   }, []);
 
+  useEffect(() => {
+    // Back, Forward or a reload onto a draft's step, or off it.
+    const openWhatEntryHolds = () => {
+      if (goingBack.current || window.location.pathname !== '/') return;
+      const inEntry = draftInEntry();
+      const { draftPeer, openDraft, openRoom } = store.getState();
+      if (inEntry && inEntry.handle !== draftPeer?.handle) openDraft(inEntry);
+      else if (!inEntry && draftPeer) openRoom(null);
+    };
+    openWhatEntryHolds();
+    window.addEventListener('popstate', openWhatEntryHolds);
+    return () => window.removeEventListener('popstate', openWhatEntryHolds);
+  }, [store]);
+
   useEffect(
     () =>
       store.subscribe((state, previous) => {
         if (state.activeRoomId !== previous.activeRoomId) follow(state.activeRoomId ? `/c/${encodeURIComponent(state.activeRoomId)}` : '/');
+        else if (state.draftPeer !== previous.draftPeer) followDraft(state.draftPeer);
       }),
-    [store, follow],
+    [store, follow, followDraft],
   );
 }

@@ -200,7 +200,9 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
           attempt = 0;
           store.getState().setNotice(null);
           receive(reply.message);
-          if (!store.getState().rooms[reply.message.roomId]) await onNewRoom(reply.message.roomId, next.to).catch(() => {});
+          // The first message to someone created the conversation: list it (the store shows it in place of
+          // its draft, if that was open).
+          if (!store.getState().rooms[reply.message.roomId]) await refreshRooms().catch(() => {});
         } else if (reply.error.code === 'rate_limited') {
           // Kept pending and sent again when the bucket allows; the user is told why it waits, and that
           // nothing is asked of them (the server's "Try again in 1 s." would read as "send it again").
@@ -221,13 +223,6 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     } finally {
       flushing = false;
     }
-  };
-
-  // The first message to someone created the conversation: list it, and show it if it was open as a draft.
-  const onNewRoom = async (roomId: string, to: string | undefined) => {
-    await refreshRooms();
-    const { draftPeer, openRoom } = store.getState();
-    if (to && draftPeer?.handle === to) openRoom(roomId);
   };
 
   const onConnect = async () => {

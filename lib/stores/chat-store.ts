@@ -213,7 +213,11 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
       set((state) => {
         // The group the view says "You are no longer in" is back (the member was added again): open it again.
         const back = state.activeRoomId === null && state.leftRoom && rooms.some((room) => room.id === state.leftRoom?.id) ? state.leftRoom.id : null;
-        const open = back ?? state.activeRoomId;
+        // A first message to someone (a draft) whose conversation now exists (its first message made it,
+        // here or elsewhere, or a reload brought the draft back afterwards) is that conversation.
+        const draftPeer = state.draftPeer;
+        const drafted = draftPeer && rooms.find((room) => room.kind === 'direct' && room.members.some((member) => member.handle === draftPeer.handle));
+        const open = back ?? drafted?.id ?? state.activeRoomId;
         const listed = open !== null && (rooms.some((room) => room.id === open) || state.requests.some((request) => request.roomId === open));
         // A room this page never listed (a deep link to a conversation I am not in) stays open so the view can
         // say it is not available; one the list dropped closes (a group says why: leftRoom).
@@ -233,6 +237,7 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           roomsStatus: 'ready',
           // A message request stays open too: it is read before it is answered.
           activeRoomId: stillOpen ? open : null,
+          draftPeer: drafted ? null : draftPeer,
           leftRoom: dropped?.kind === 'group' ? dropped : back ? null : state.leftRoom,
           formerRooms: gone.length > 0 ? { ...state.formerRooms, ...Object.fromEntries(gone.map((room) => [room.id, room])) } : state.formerRooms,
           droppedGroups:

@@ -269,6 +269,36 @@ test('on a phone, a conversation opened from the details panel (a third person a
   expect(errors.list).toEqual([]);
 });
 
+test('on a phone, a first message to someone new is a step of its own: Back closes it, not the app; Forward and a reload open it again; sent, it becomes the conversation', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const dave = await signUp(browser, 'dave', 'Dave', errors);
+  const page = alice.page;
+  const draft = page.getByRole('main', { name: 'Conversation with Dave' });
+  const findPeople = page.getByLabel('Find people');
+  await settledAt(page, '/');
+  await openChatWith(alice, dave.handle);
+  await expect(draft).toBeVisible();
+  await page.goBack();
+  await expect(draft).toHaveCount(0);
+  await expect(findPeople).toBeVisible();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goForward();
+  await expect(draft).toBeVisible();
+  await page.reload();
+  await expect(draft).toBeVisible();
+
+  await send(alice, 'hello Dave');
+  await expect(page).toHaveURL(/\/c\//);
+  await settledAt(page, new URL(page.url()).pathname);
+  // The conversation took the draft's place: Back is the list.
+  await page.goBack();
+  await expect(findPeople).toBeVisible();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(draft).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
 /** Alice on a phone, in a group she started from her conversation with Bob (Add person), which she then leaves. */
 async function aliceLeftNewGroup(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
   const { alice, bob, carol } = await aliceWithBobAndCarol(browser, errors);
@@ -355,6 +385,8 @@ test('on a phone, every control of the list screen and of a conversation is at l
   const bob = await signUp(browser, 'bob', 'Bob', errors);
   await openChatWith(alice, bob.handle);
   await send(alice, 'hello Bob');
+  // The first message made the conversation, which took the draft's place (a draft is a step at `/`).
+  await expect(alice.page).toHaveURL(/\/c\//);
   /**
    * Buttons, links and fields shown on screen smaller than 24 px in either direction, by their accessible
    * text. Those drawn 1 px (for screen readers and keyboards only, as a skip link until focused) are not

@@ -367,3 +367,20 @@ describe('chat store: a changed profile (user:updated)', () => {
     expect(store.getState().rooms.r1.members.find((member) => member.handle === 'them')?.avatarUrl).toBeNull();
   });
 });
+
+describe('chat store: a draft (a first message to someone)', () => {
+  const them = { handle: 'them', displayName: 'Them', avatarUrl: null };
+
+  it('becomes the conversation with them once the list holds it, and leaves other drafts as they are', () => {
+    const store = createChatStore(me);
+    store.getState().openDraft({ handle: 'other', displayName: 'Other', avatarUrl: null });
+    store.getState().setRooms([room(0, 0)]);
+    expect(store.getState().draftPeer?.handle).toBe('other');
+    expect(store.getState().activeRoomId).toBeNull();
+
+    store.getState().openDraft(them);
+    store.getState().setRooms([room(1, 0)]);
+    expect(store.getState().draftPeer).toBeNull();
+    expect(store.getState().activeRoomId).toBe('r1');
+  });
+});
