@@ -5,11 +5,9 @@ import { useCallback, useEffect, useRef } from 'react';
 import { useChatStore } from '../providers/chat-provider';
 import type { PublicUser } from '@/lib/schemas';
 import { draftInEntry, draftState, fromListState, onPanelEntry, openedFromList } from './history-entry';
+import { useLiveRouteTree } from './use-live-route-tree';
 
 export const LAST_CHAT_PATH_KEY = 'relay:last-chat-path';
-
-const NEXT_TREE_KEY = '__PRIVATE_NEXTJS_INTERNALS_TREE';
-const isChatPath = (pathname: string) => pathname === '/' || pathname.startsWith('/c/');
 
 export const roomIdFromPath = (pathname: string) => (pathname.startsWith('/c/') ? decodeURIComponent(pathname.slice(3).split('/')[0]) : null);
 
@@ -18,6 +16,7 @@ export const roomIdFromPath = (pathname: string) => (pathname.startsWith('/c/') 
  * Back), and opening one anywhere in the app (list, search, a new group) moves the address there.
  */
 export function useRoomRoute() {
+  useLiveRouteTree();
   const pathname = usePathname();
   const router = useRouter();
   const store = useChatStore();
@@ -27,8 +26,6 @@ export function useRoomRoute() {
   // lands later (the history moves asynchronously): an address pushed before it lands is the one it leaves,
   // so what the app opens meanwhile waits here and is pushed once it has landed.
   const goingBack = useRef<{ then: string } | null>(null);
-  // The route tree Next renders the chat with, as its latest history entry holds it.
-  const liveTree = useRef<unknown>(null);
 
   const isGone = useCallback(
     (path: string) => {
@@ -125,25 +122,7 @@ export function useRoomRoute() {
     // At `/` a first message to someone (no room yet) may be open: leave it.
     if (roomId !== activeRoomId && !(roomId === null && draftPeer)) openRoom(roomId);
     sessionStorage.setItem(LAST_CHAT_PATH_KEY, pathname);
-    liveTree.current = window.history.state?.[NEXT_TREE_KEY] ?? liveTree.current;
   }, [pathname, store, follow]);
-
-  useEffect(() => {
-    // The chat moves its address with pushState, so each entry holds the route tree Next had then, not
-    // one of the address's own; the page renders nothing, so in one document that never matters. But an
-    // entry from before a reload holds the old document's tree, and Next, asked to go Back through two
-    // of them, stalled for good (the address moved, the chat did not, nor ever again until a reload).
-    // Between chat addresses, Back and Forward therefore restore the tree the chat is rendered with:
-    // set on the entry before Next's own listener (capture runs first) reads it.
-    const adoptLiveTree = (event: PopStateEvent) => {
-      const state = event.state as Record<string, unknown> | null;
-      if (!state?.__NA || !liveTree.current || !isChatPath(window.location.pathname)) return;
-      state[NEXT_TREE_KEY] = liveTree.current;
-      window.history.replaceState(state, '');
-    };
-    window.addEventListener('popstate', adoptLiveTree, { capture: true });
-    return () => window.removeEventListener('popstate', adoptLiveTree, { capture: true });
-  }, []);
 
   useEffect(() => {
     // Back, Forward or a reload onto a draft's step, or off it.
