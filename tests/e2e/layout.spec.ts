@@ -138,21 +138,28 @@ test('/c/:roomId survives a reload and settings; Back on a narrow screen returns
   expect(errors.list).toEqual([]);
 });
 
+/**
+ * Back to chat from Settings reached by the chat's link goes back to the chat's entry rather than adding
+ * one: the history is no longer, Settings is ahead (Forward), and Back from the chat does not return to it.
+ */
+async function backToChatGoesBack(page: Page) {
+  const length = await page.evaluate(() => history.length);
+  await page.getByRole('link', { name: 'Back to chat' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  expect(await page.evaluate(() => history.length)).toBe(length);
+}
+
 test('Back to chat from Settings reached from the chat goes back to the chat’s entry: Back then does not return to Settings', async ({ browser }) => {
   const errors = trackPageErrors();
   const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
   const page = alice.page;
-  // The chat has taken its address in (it notes it for Back to chat, and the history's length with it).
+  // The chat has taken its address in (Back to chat goes back to it).
   await settledAt(page, '/');
   await page.getByRole('link', { name: 'Settings' }).click();
   // Focus arrives with the page, on its title, and goes back to the link that led there: never on <body>.
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeFocused();
-  const length = await page.evaluate(() => history.length);
-  await page.getByRole('link', { name: 'Back to chat' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await backToChatGoesBack(page);
   await expect(page.getByRole('link', { name: 'Settings' })).toBeFocused();
-  // No entry added: Settings is ahead (Forward), not behind.
-  expect(await page.evaluate(() => history.length)).toBe(length);
   await page.goForward();
   await expect(page).toHaveURL(/\/settings$/);
   expect(errors.list).toEqual([]);
@@ -179,11 +186,8 @@ test('Back to chat goes back to the chat’s entry too when Back had left entrie
   // A reload keeps what Settings knows of the entry before it.
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
-  const length = await page.evaluate(() => history.length);
-  await page.getByRole('link', { name: 'Back to chat' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  await backToChatGoesBack(page);
   await expect(rooms(page).getByRole('button', { name: /Bob/ })).toBeVisible();
-  expect(await page.evaluate(() => history.length)).toBe(length);
   await page.goForward();
   await expect(page).toHaveURL(/\/settings$/);
   expect(errors.list).toEqual([]);
@@ -200,11 +204,7 @@ test('Back to chat goes back to the chat’s entry after a round trip to Setting
   await settledAt(page, '/');
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(settings).toBeFocused();
-  const length = await page.evaluate(() => history.length);
-  await page.getByRole('link', { name: 'Back to chat' }).click();
-  await expect(page).toHaveURL(/\/$/);
-  // Settings is ahead (Forward), not behind: Back from here does not return to it.
-  expect(await page.evaluate(() => history.length)).toBe(length);
+  await backToChatGoesBack(page);
   await page.goForward();
   await expect(settings).toBeVisible();
   expect(errors.list).toEqual([]);
