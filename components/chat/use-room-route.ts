@@ -73,9 +73,12 @@ export function useRoomRoute() {
       if (target === (pending.current ?? here)) return;
       // Back to the address we are at: nothing will change it, so there is nothing to wait for.
       pending.current = target === here ? null : target;
+      // A first message to someone opened over a conversation (wide screens) opens, not closes: its step
+      // is pushed at `/` holding it, so Back returns to the conversation it covered.
+      const draft = target === '/' ? store.getState().draftPeer : null;
       // Closing a conversation opened from the list goes back to the list's entry instead of adding one,
       // so the phone's Back then leaves the app rather than reopening every conversation closed on the way.
-      if (target === '/' && settled && openedFromList()) {
+      if (target === '/' && settled && openedFromList() && !draft) {
         goingBack.current = { then: target };
         return router.back();
       }
@@ -85,11 +88,11 @@ export function useRoomRoute() {
       // An address that shows nothing any more (a group left, a request declined, a conversation not
       // ours) is replaced instead, so Back does not return to it; so is a draft's step by the conversation
       // its first message made (or any opened from it), in one move, with nothing to wait for.
-      const state = here === '/' && settled && target !== '/' ? fromListState() : null;
+      const state = here === '/' && settled && target !== '/' ? fromListState() : draft ? draftState(draft) : null;
       if (settled && (isGone(here) || draftClosed)) window.history.replaceState(state, '', target);
       else window.history.pushState(state, '', target);
     },
-    [router, isGone, onClosedDraftStep],
+    [router, store, isGone, onClosedDraftStep],
   );
 
   // A first message to someone (a draft) has no address of its own: opened at the list's, it is a step of

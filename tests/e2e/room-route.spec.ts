@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { aliceWithBobAndCarol, roomIdWith, settledAt, trackPageErrors } from './helpers';
+import { aliceWithBobAndCarol, openChatWith, roomIdWith, send, settledAt, signUp, trackPageErrors } from './helpers';
 
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, name: string) => page.getByRole('heading', { name });
@@ -69,6 +69,42 @@ test('after a reload, Back through several earlier conversations and the list, t
   await rooms(page).getByRole('button', { name: /Carol/ }).click();
   await expect(heading(page, 'Carol')).toBeVisible();
   await settledAt(page, `/c/${carolRoom}`);
+  await page.goBack();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/c/${bobRoom}$`));
+  expect(errors.list).toEqual([]);
+});
+
+// On a wide screen a first message to someone new opens beside the list while a conversation is open: it is
+// a step like opening another conversation, so Back returns to the one it covered, not past it.
+test('a first message to someone new, opened over a conversation, is a step: Back returns to that conversation, Forward and a reload reopen it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await aliceWithBobAndCarol(browser, errors);
+  const dave = await signUp(browser, 'dave', 'Dave', errors);
+  const page = alice.page;
+  const bobRoom = await roomIdWith(alice, bob.handle);
+  const draft = page.getByRole('main', { name: 'Conversation with Dave' });
+  await page.goto('/');
+  await settledAt(page, '/');
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await settledAt(page, `/c/${bobRoom}`);
+  await openChatWith(alice, dave.handle);
+  await expect(draft).toBeVisible();
+  await settledAt(page, '/');
+
+  await page.goBack();
+  await expect(heading(page, 'Bob')).toBeVisible();
+  await expect(draft).toHaveCount(0);
+  await settledAt(page, `/c/${bobRoom}`);
+  await page.goForward();
+  await expect(draft).toBeVisible();
+  await page.reload();
+  await expect(draft).toBeVisible();
+
+  // Sent, the conversation takes the draft's place: Back is still Bob.
+  await send(alice, 'hello Dave');
+  await expect(page).toHaveURL(/\/c\//);
+  await settledAt(page, new URL(page.url()).pathname);
   await page.goBack();
   await expect(heading(page, 'Bob')).toBeVisible();
   await expect(page).toHaveURL(new RegExp(`/c/${bobRoom}$`));
