@@ -25,6 +25,8 @@ const JUMP_CONTEXT = 10;
 // Opening on more unread than the newest page holds loads back to the first of them, up to this many
 // messages: past it the divider sits on the oldest one held, and "Load earlier" shows the rest.
 const UNREAD_LOAD_MAX = 1_000;
+/** How long a message held on screen but not in view waits before it is reported delivered (not read). */
+const DELIVER_UNSEEN_MS = 500;
 
 /** The open conversation (a room, a message request, or a first message to someone), or a hint. */
 export function Conversation() {
@@ -221,13 +223,24 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [jumpTarget, newestPageHeld]);
 
-  // Opening a conversation (and seeing new messages in it) marks it read up to what is shown without
-  // a hole: a message still being fetched is not read yet.
+  // Reading marks the conversation read up to the newest message the reader has had in view, within what
+  // is held without a hole (a message still being fetched is not read yet): one scrolled up to older
+  // messages, or landed on the first of many unread, has not read what is below, and its sender must
+  // not see it read. Held but not yet in view, a message counts as delivered.
   const shownSeq = useChat((state) => (roomId ? (state.syncedSeq[roomId] ?? 0) : 0));
+  const myDeliveredSeq = room?.members.find((member) => member.handle === me.handle)?.deliveredSeq ?? 0;
+  const [seenSeq, setSeenSeq] = useState(0);
+  const readUpTo = Math.min(shownSeq, seenSeq);
   useEffect(() => {
-    if (!client || !roomId || shownSeq === 0) return;
+    if (!client || !roomId || readUpTo === 0) return;
+    let deliverUnseen: ReturnType<typeof setTimeout> | undefined;
     const markIfVisible = () => {
-      if (document.visibilityState === 'visible' && (shownSeq > myReadSeq || (room?.unread ?? 0) > 0)) client.markRead(roomId, shownSeq);
+      if (document.visibilityState !== 'visible') return;
+      if (readUpTo > myReadSeq || ((room?.unread ?? 0) > 0 && readUpTo === shownSeq)) client.markRead(roomId, readUpTo);
+      // Not at once: a message landing at the bottom is in view a frame later, and then reported read
+      // only (one report, not two).
+      clearTimeout(deliverUnseen);
+      if (room && shownSeq > Math.max(readUpTo, myDeliveredSeq)) deliverUnseen = setTimeout(() => client.markDelivered(roomId, shownSeq), DELIVER_UNSEEN_MS);
     };
     const onVisibility = () => {
       // Back to the tab with messages that came while it was hidden: "New messages" shows where they start.
@@ -236,8 +249,11 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     };
     markIfVisible();
     document.addEventListener('visibilitychange', onVisibility);
-    return () => document.removeEventListener('visibilitychange', onVisibility);
-  }, [client, roomId, shownSeq, myReadSeq, room?.unread]);
+    return () => {
+      clearTimeout(deliverUnseen);
+      document.removeEventListener('visibilitychange', onVisibility);
+    };
+  }, [client, roomId, shownSeq, readUpTo, myReadSeq, myDeliveredSeq, room?.unread]);
 
   const title = room ? roomTitle(room, me) : request ? (request.from?.displayName ?? 'Message request') : draftPeer!.displayName;
   const waiting = outbox.filter((item) => belongsHere(item, room, roomId, draftPeer?.handle, me.handle));
@@ -294,6 +310,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         sentTick={sentTick}
         focus={focus}
         onLoadEarlier={olderExists && history === 'ready' ? loadEarlier : null}
+        onSeen={setSeenSeq}
         head={
           history === 'loading' && messages.length === 0 ? (
             <MessagesSkeleton />

@@ -32,6 +32,8 @@ type Props = {
   focus: { seq: number } | null;
   /** Loads an earlier page; the first visible message stays where it is on screen. */
   onLoadEarlier: (() => Promise<void>) | null;
+  /** The newest message the reader has had in view (told as it changes): what reading marks read. */
+  onSeen: (seq: number) => void;
 };
 
 /**
@@ -39,7 +41,7 @@ type Props = {
  * when the reader is already at the bottom, otherwise a "N new messages" button counts them; loading
  * earlier history keeps the message the reader was looking at in place.
  */
-export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTick, focus, renderMessage, tail, tailCount, head, onLoadEarlier }: Props) {
+export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTick, focus, renderMessage, tail, tailCount, head, onLoadEarlier, onSeen }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const divider = useRef<HTMLLIElement>(null);
   const atBottom = useRef(true);
@@ -52,12 +54,27 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   const lastSeq = messages.at(-1)?.seq ?? 0;
   const previousLast = useRef(lastSeq);
 
+  // What is in view is measured once a frame at most, after the layout of whatever moved it.
+  const seenFrame = useRef<number | null>(null);
+  const tellSeenTo = useRef(onSeen);
+  tellSeenTo.current = onSeen;
+  const tellSeen = useCallback(() => {
+    if (seenFrame.current !== null || !landed.current) return;
+    seenFrame.current = requestAnimationFrame(() => {
+      seenFrame.current = null;
+      const seen = scroller.current && newestInView(scroller.current, atBottom.current);
+      if (seen) tellSeenTo.current(seen);
+    });
+  }, []);
+  useEffect(() => () => void (seenFrame.current !== null && cancelAnimationFrame(seenFrame.current)), []);
+
   const toBottom = useCallback(() => {
     const element = scroller.current;
     if (element) element.scrollTop = element.scrollHeight;
     atBottom.current = true;
     setUnseen(0);
-  }, []);
+    tellSeen();
+  }, [tellSeen]);
 
   // First landing: on the divider when there is unread, else where this tab's reader left it (if that
   // message is held), else at the bottom.
@@ -105,6 +122,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     previousLast.current = Math.max(previousLast.current, lastSeq);
     if (atBottom.current) toBottom();
     else if (arrived > 0) setUnseen((count) => count + arrived);
+    tellSeen();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastSeq, tailCount]);
 
@@ -153,6 +171,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
     if (atBottom.current) setUnseen(0);
     keepPlace();
+    tellSeen();
   }
 
   async function loadEarlier() {
@@ -253,6 +272,20 @@ function placeIn(element: HTMLElement): ReadingPlace | null {
   for (const row of element.querySelectorAll<HTMLElement>('li[data-seq]')) {
     const rect = row.getBoundingClientRect();
     if (rect.bottom > visibleFrom) return { seq: Number(row.dataset.seq), top: rect.top - top };
+  }
+  return null;
+}
+
+/**
+ * The newest message the reader has in view: the last whose bottom shows, or, taller than the view, whose
+ * top shows. At the bottom, the last (the last rows may sit just under the edge).
+ */
+function newestInView(element: HTMLElement, atBottom: boolean): number | null {
+  const rows = element.querySelectorAll<HTMLElement>('li[data-seq]');
+  const bottom = element.getBoundingClientRect().bottom;
+  for (let index = rows.length - 1; index >= 0; index--) {
+    const rect = rows[index].getBoundingClientRect();
+    if (atBottom || rect.bottom <= bottom + 1 || (rect.top < bottom && rect.height >= element.clientHeight)) return Number(rows[index].dataset.seq);
   }
   return null;
 }

@@ -310,8 +310,8 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     const state = store.getState();
     receive(message);
     if (!state.rooms[message.roomId]) void refreshRooms().catch(() => {});
-    // A message that lands in the conversation on screen is reported read at once (conversation.tsx),
-    // and reading implies delivery: one report and one receipt for it, not two of each.
+    // A message that lands in the conversation on screen is reported by it (conversation.tsx): read once
+    // in view, which implies delivery (one report and one receipt for it, not two of each), else delivered.
     const onScreen = message.roomId === state.activeRoomId && document.visibilityState === 'visible';
     if (message.sender !== state.me.handle && !onScreen) reportDelivered(message.roomId, message.seq);
   });
@@ -472,11 +472,16 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     deleteMessage: (messageId: string) => changeMessage('message:delete', { messageId }),
     /** Adds or takes back the caller's reaction. */
     react: (messageId: string, emoji: string, add: boolean) => changeMessage(add ? 'reaction:add' : 'reaction:remove', { messageId, emoji }),
-    /** Marks the room read up to `seq` (what is on screen), once per new seq. */
+    /** Marks the room read up to `seq` (what the reader has had in view), once per new seq. */
     markRead: (roomId: string, seq: number) => {
       // Our own cursor moves at once, so the same seq is not reported again while the ack is on its way.
       store.getState().applyReceipt({ roomId, reader: store.getState().me.handle, seq, kind: 'read' });
       reportRead(roomId, seq);
+    },
+    /** Marks messages up to `seq` delivered: held on screen but not yet read (the reader is scrolled up). */
+    markDelivered: (roomId: string, seq: number) => {
+      store.getState().applyReceipt({ roomId, reader: store.getState().me.handle, seq, kind: 'delivered' });
+      reportDelivered(roomId, seq);
     },
     /** Tells the room we are typing (at most every TYPING_RENEW_MS) or that we stopped. */
     typing: (() => {

@@ -1,10 +1,16 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, openChatWith, postMessages, roomIdWith, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, openChatWith, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const scroller = (page: Page) => page.getByTestId('message-scroller');
 const row = (page: Page, body: string) => messages(page).locator('li[data-seq]', { has: page.getByText(body, { exact: true }) });
 const scrollTop = (page: Page) => scroller(page).evaluate((element) => element.scrollTop);
+/** Scrolls a conversation opened on unread (landed on "New messages") down to its last message. */
+const readToTheEnd = async (page: Page) => {
+  await expect(messages(page).locator('[data-divider="new"]')).toBeInViewport();
+  await scroller(page).evaluate((element) => (element.scrollTop = element.scrollHeight));
+  await expect(messages(page).locator('li[data-seq]').last()).toBeInViewport();
+};
 const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `message ${from + index}`);
 
 test('300 messages: lands on "New messages", keeps the reader’s place while 5 arrive and while loading earlier', async ({ browser }) => {
@@ -17,9 +23,10 @@ test('300 messages: lands on "New messages", keeps the reader’s place while 5 
   await alice.page.goto('/settings');
   await bob.page.goto('/settings');
   await postMessages(alice, roomId, numbered(1, 270));
-  // Bob reads all of it, then leaves; 30 more arrive unread.
+  // Bob reads all of it (down to the end: what was never in view is not read), then leaves; 30 more arrive unread.
   await bob.page.goto(`/c/${roomId}`);
-  await expect(row(bob.page, 'message 270')).toBeVisible();
+  await expect(row(bob.page, 'message 270')).toBeAttached();
+  await readToTheEnd(bob.page);
   await expect.poll(unreadOf, { timeout: 30_000 }).toBe(0);
   await bob.page.goto('/settings');
   await postMessages(alice, roomId, numbered(271, 300));
@@ -38,6 +45,9 @@ test('300 messages: lands on "New messages", keeps the reader’s place while 5 
   expect(covered).toBe(false);
   expect(covered).toBe(false);
   await expect(row(bob.page, 'message 300')).not.toBeInViewport();
+  // What is in view is read; what is below it is not, yet.
+  await expect.poll(unreadOf).toBeLessThan(30);
+  expect(await unreadOf()).toBeGreaterThan(0);
   // The divider sits right above the first unread message.
   expect(await divider.evaluate((element) => element.nextElementSibling?.textContent)).toContain('message 271');
 
@@ -75,6 +85,36 @@ test('300 messages: lands on "New messages", keeps the reader’s place while 5 
   expect(errors.list).toEqual([]);
 });
 
+// Read means seen: a message that arrives below a reader scrolled up to older messages is delivered, not
+// read, until it comes into view, so its sender does not see "Read" and the badges keep counting it.
+test('a message arriving while the reader is scrolled up is delivered, not read, until it comes into view', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const roomId = await roomIdWith(alice, bob.handle);
+  const unreadOf = async () => (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId).unread;
+  await postMessages(alice, roomId, numbered(1, 60));
+  await expect(row(bob.page, 'message 60')).toBeInViewport();
+  await expect.poll(unreadOf, { timeout: 30_000 }).toBe(0);
+  await scroller(bob.page).evaluate((element) => (element.scrollTop = 0));
+  await expect(row(bob.page, 'message 60')).not.toBeInViewport();
+
+  await send(alice, 'below the fold');
+  await expect(bob.page.getByRole('button', { name: '1 new message ↓' })).toBeVisible();
+  const mine = messages(alice.page).locator('li[data-seq]', { hasText: 'below the fold' });
+  // Bob's tab reports it delivered after deciding it was not read (one pass, read first).
+  await expect(mine).toContainText('Delivered');
+  expect(await unreadOf()).toBe(1);
+  await expect(mine).not.toContainText('Read');
+  await expect(bob.page).toHaveTitle('(1) Relay');
+
+  await bob.page.getByRole('button', { name: '1 new message ↓' }).click();
+  await expect(mine).toContainText('Read');
+  await expect.poll(unreadOf).toBe(0);
+  await expect(bob.page).toHaveTitle('Relay');
+  expect(errors.list).toEqual([]);
+});
+
 test('more unread than the newest page holds: lands on the first unread, not on the page’s first', async ({ browser }) => {
   test.setTimeout(180_000);
   const errors = trackPageErrors();
@@ -84,7 +124,8 @@ test('more unread than the newest page holds: lands on the first unread, not on 
   await bob.page.goto('/settings');
   await postMessages(alice, roomId, numbered(1, 20));
   await bob.page.goto(`/c/${roomId}`);
-  await expect(row(bob.page, 'message 20')).toBeVisible();
+  await expect(row(bob.page, 'message 20')).toBeAttached();
+  await readToTheEnd(bob.page);
   const unreadOf = async () => (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId).unread;
   await expect.poll(unreadOf, { timeout: 30_000 }).toBe(0);
   await bob.page.goto('/settings');
