@@ -300,7 +300,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           <p id={REPLYING_TO_ID} className="min-w-0 flex-1 truncate">
             Replying to <span className="font-semibold">{replyingTo.sender === me ? 'yourself' : nameOf(replyingTo.sender)}</span>: {quotedText}
           </p>
-          <button type="button" onClick={cancelReply} className="shrink-0 rounded border border-slate-300 bg-surface px-2 text-xs">
+          <button type="button" onClick={cancelReply} className="min-h-6 shrink-0 rounded border border-slate-300 bg-surface px-2 text-xs">
             Cancel reply
           </button>
         </div>
@@ -311,7 +311,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
             <li key={file.id} className="flex flex-wrap items-center gap-2">
               <span className="min-w-0 break-all">{file.name}</span>
               <span className="text-xs text-slate-600">Ready</span>
-              <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="rounded border border-slate-300 px-2 text-xs">
+              <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
                 Remove
               </button>
             </li>
@@ -327,11 +327,11 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
                 <progress aria-label={`Uploading ${upload.file.name}`} value={upload.progress} max={1} className="h-2 w-32" />
               )}
               {upload.error && upload.retryable && (
-                <button type="button" onClick={() => retryUpload(upload)} aria-label={`Retry ${upload.file.name}`} className="rounded border border-slate-300 px-2 text-xs">
+                <button type="button" onClick={() => retryUpload(upload)} aria-label={`Retry ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
                   Retry
                 </button>
               )}
-              <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.file.name}`} className="rounded border border-slate-300 px-2 text-xs">
+              <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
                 Remove
               </button>
             </li>
@@ -343,7 +343,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
         {sendWhenUploaded && (!failed || failedForNow) ? (
           <p className="mb-2 flex items-center gap-2 text-slate-600">
             {failed && !connected ? 'Sending once the connection is back and the files are uploaded…' : 'Sending once the files are uploaded…'}
-            <button type="button" onClick={() => setSendWhenUploaded(false)} className="rounded border border-slate-300 px-2 text-xs">
+            <button type="button" onClick={() => setSendWhenUploaded(false)} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
               Don&apos;t send yet
             </button>
           </p>

@@ -1,6 +1,6 @@
 'use client';
 
-import { type ComponentType, type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type ComponentType, type FormEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { problemInWords } from '@/lib/form-problems';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
@@ -58,9 +58,19 @@ export function MessageActions({ context, align }: { context: MessageActionConte
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editAsked]);
 
-  useEffect(() => {
-    if (open) menu.current?.querySelector<HTMLButtonElement>('button')?.focus();
-  }, [open]);
+  // The menu opens below its button, or above it where the list has no room below (the newest
+  // messages, just over the message box); then it is brought wholly into view and its first item focused.
+  const [upward, setUpward] = useState(false);
+  useLayoutEffect(() => {
+    const element = menu.current;
+    if (!open || !element) return;
+    const area = scrollingParent(element)?.getBoundingClientRect() ?? { top: 0, bottom: window.innerHeight };
+    const rect = element.getBoundingClientRect();
+    const at = button.current!.getBoundingClientRect();
+    if (!upward && rect.bottom > area.bottom && at.top - area.top > area.bottom - at.bottom) return setUpward(true);
+    element.scrollIntoView({ block: 'nearest' });
+    element.querySelector<HTMLButtonElement>('button')?.focus({ preventScroll: true });
+  }, [open, upward]);
   if (actions.length === 0) return null;
 
   const close = (refocus = true) => {
@@ -89,9 +99,12 @@ export function MessageActions({ context, align }: { context: MessageActionConte
           type="button"
           aria-label="Message actions"
           aria-expanded={open}
-          onClick={() => setOpen(!open)}
+          onClick={() => {
+            setUpward(false);
+            setOpen(!open);
+          }}
           // 28 px square: above WCAG 2.2's 24 px target size, and easy for a thumb.
-          className="inline-flex h-7 w-7 items-center justify-center rounded text-base text-slate-600 hover:bg-slate-200 md:opacity-0 md:group-hover:opacity-100 md:focus:opacity-100 aria-expanded:opacity-100"
+          className="inline-flex h-7 w-7 items-center justify-center rounded text-base text-slate-600 hover:bg-slate-200 pointer-fine:opacity-0 pointer-fine:group-hover:opacity-100 pointer-fine:focus:opacity-100 aria-expanded:opacity-100"
         >
           ⋯
         </button>
@@ -99,7 +112,7 @@ export function MessageActions({ context, align }: { context: MessageActionConte
           <div
             ref={menu}
             onKeyDown={onKeyDown}
-            className={`absolute top-8 z-20 min-w-40 rounded-md border border-slate-200 bg-surface py-1 text-sm shadow-lg ${align === 'end' ? 'right-0' : 'left-0'}`}
+            className={`absolute ${upward ? 'bottom-8' : 'top-8'} z-20 min-w-40 rounded-md border border-slate-200 bg-surface py-1 text-sm shadow-lg ${align === 'end' ? 'right-0' : 'left-0'}`}
           >
             {actions.map((action) => (
               <button key={action.id} type="button" onClick={() => choose(action)} className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 focus:bg-slate-100">
@@ -166,10 +179,10 @@ function ReportPanel({ context, close }: { context: MessageActionContext; close:
         <span className="sr-only">Reason for reporting</span>
         <input ref={input} name="reason" placeholder="Why?" className="w-full rounded border border-slate-300 bg-surface px-1 py-0.5" />
       </label>
-      <button type="submit" className="rounded bg-red-700 px-2 text-white">
+      <button type="submit" className="min-h-6 rounded bg-red-700 px-2 text-white">
         Send report
       </button>
-      <button type="button" onClick={close} className="rounded border border-slate-300 px-2">
+      <button type="button" onClick={close} className="min-h-6 rounded border border-slate-300 px-2">
         Cancel
       </button>
       {error && <span role="alert">{error}</span>}
@@ -206,7 +219,7 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
           {emoji}
         </button>
       ))}
-      <button type="button" onClick={close} className="rounded border border-slate-300 bg-surface px-2 text-xs">
+      <button type="button" onClick={close} className="min-h-6 rounded border border-slate-300 bg-surface px-2 text-xs">
         Cancel
       </button>
       {/* Any other emoji, from the system's emoji keyboard (a phone's, Win+. or Ctrl+Cmd+Space) or pasted. */}
@@ -233,7 +246,7 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
             className="ml-1 w-16 rounded border border-slate-300 px-1 text-lg"
           />
         </label>
-        <button type="submit" className="rounded border border-slate-300 bg-surface px-2 text-xs">
+        <button type="submit" className="min-h-6 rounded border border-slate-300 bg-surface px-2 text-xs">
           React
         </button>
         {problem && (
@@ -321,10 +334,10 @@ function EditPanel({ context, close }: { context: MessageActionContext; close: (
       )}
       {left && <p className="text-right text-xs text-slate-600">{left}</p>}
       <span className="flex justify-end gap-1">
-        <button type="button" onClick={close} className="rounded border border-slate-300 bg-surface px-2">
+        <button type="button" onClick={close} className="min-h-6 rounded border border-slate-300 bg-surface px-2">
           Cancel
         </button>
-        <button type="submit" disabled={saving} className="rounded bg-indigo-700 px-2 text-white disabled:opacity-60">
+        <button type="submit" disabled={saving} className="min-h-6 rounded bg-indigo-700 px-2 text-white disabled:opacity-60">
           Save
         </button>
       </span>
@@ -359,13 +372,21 @@ function DeletePanel({ context, close }: { context: MessageActionContext; close:
             row.focus({ preventScroll: true });
           }
         }}
-        className="rounded bg-red-700 px-2 font-medium text-white"
+        className="min-h-6 rounded bg-red-700 px-2 font-medium text-white"
       >
         Delete
       </button>
-      <button type="button" onClick={close} className="rounded border border-slate-300 bg-surface px-2">
+      <button type="button" onClick={close} className="min-h-6 rounded border border-slate-300 bg-surface px-2">
         Cancel
       </button>
     </div>
   );
+}
+
+/** The nearest ancestor that scrolls (the message list): where a menu inside it can be seen. */
+function scrollingParent(element: HTMLElement): HTMLElement | null {
+  for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+    if (/(auto|scroll)/.test(getComputedStyle(parent).overflowY)) return parent;
+  }
+  return null;
 }

@@ -191,16 +191,20 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     }
   }
 
-  // Keep the bottom in view when the pane itself changes size (keyboard on phones, window resize).
+  // Keep the bottom in view when the pane changes size (keyboard on phones, window resize) or what it
+  // holds grows without a new message (a reaction, an edit, an image loading, a panel opened in a row).
   useEffect(() => {
     const element = scroller.current;
-    if (!element || typeof ResizeObserver === 'undefined') return;
+    const content = element?.firstElementChild;
+    if (!element || !content || typeof ResizeObserver === 'undefined') return;
     const observer = new ResizeObserver(() => {
-      if (atBottom.current) element.scrollTop = element.scrollHeight;
+      if (atBottom.current && landed.current) element.scrollTop = element.scrollHeight;
+      tellSeen();
     });
     observer.observe(element);
+    observer.observe(content);
     return () => observer.disconnect();
-  }, []);
+  }, [tellSeen]);
 
   return (
     <div className="relative min-h-0 flex-1">

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 // A message by its own text (not a reply's quote of it).
@@ -437,5 +437,93 @@ test('on a phone, Enter in the message editor is a new line as in the message bo
   await message.getByRole('button', { name: 'Save' }).tap();
   await expect(editor).toHaveCount(0);
   await expect(row(alice.page, 'milk')).toContainText('edited');
+  expect(errors.list).toEqual([]);
+});
+
+// Long enough to scroll on a phone: the newest message sits just above the message box.
+const fillScreen = async (user: { page: Page }, count: number) => {
+  for (let index = 0; index < count; index++) await send(user, `line ${index}`);
+};
+
+test('on a phone, the menu of the newest message opens where all of it shows, not behind the message box', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await fillScreen(alice, 12);
+  const newest = row(alice.page, 'line 11');
+  await expect(newest).toBeInViewport();
+  await newest.getByRole('button', { name: 'Message actions' }).tap();
+  await expect(newest.getByRole('button', { name: 'Reply', exact: true })).toBeFocused();
+  for (const name of ['Reply', 'React', 'Edit', 'Delete']) await expect(newest.getByRole('button', { name, exact: true }), name).toBeInViewport({ ratio: 1 });
+  expect(errors.list).toEqual([]);
+});
+
+test('a reader at the bottom keeps the newest message wholly in view when a reaction or a longer edit makes it grow', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello there');
+  await alice.page.setViewportSize(PHONE.viewport);
+  await fillScreen(bob, 20);
+  await expect(row(alice.page, 'line 19')).toBeInViewport({ ratio: 1 });
+
+  await react(bob.page, 'line 19', 'party');
+  const chip = row(alice.page, 'line 19').getByRole('button', { name: '🎉 1' });
+  await expect(chip).toBeAttached();
+  await expect(chip).toBeInViewport({ ratio: 1 });
+
+  await edit(bob.page, 'line 19', 'line 19\nmore\nand more\nand more\nand the end');
+  await expect(row(alice.page, 'and the end')).toContainText('(edited)');
+  await expect(row(alice.page, 'and the end')).toBeInViewport({ ratio: 1 });
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, the controls of a reply, an edit, a delete, another emoji and a picked file are at least 24 px each way (WCAG 2.2 target size)', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice } = await acceptedChat(browser, errors, 'hello there');
+  await alice.page.setViewportSize(PHONE.viewport);
+  await send(alice, 'mine');
+  const small: string[] = [];
+  const measure = async (label: string, control: ReturnType<Page['locator']>) => {
+    const box = (await control.boundingBox())!;
+    if (box.width < 24 || box.height < 24) small.push(`${label}: ${Math.round(box.width)}×${Math.round(box.height)}`);
+  };
+  await act(alice.page, 'hello there', 'Reply');
+  await measure('Cancel reply', alice.page.getByRole('button', { name: 'Cancel reply' }));
+  await alice.page.getByRole('button', { name: 'Cancel reply' }).click();
+  let message = await act(alice.page, 'mine', 'Edit');
+  await measure('Edit: Save', message.getByRole('button', { name: 'Save' }));
+  await measure('Edit: Cancel', message.getByRole('button', { name: 'Cancel' }));
+  await message.getByRole('button', { name: 'Cancel' }).click();
+  message = await act(alice.page, 'mine', 'Delete');
+  const confirm = message.getByRole('group', { name: 'Delete this message?' });
+  await measure('Delete: Delete', confirm.getByRole('button', { name: 'Delete', exact: true }));
+  await measure('Delete: Cancel', confirm.getByRole('button', { name: 'Cancel' }));
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  message = await act(alice.page, 'mine', 'React');
+  await measure('Other emoji: React', message.getByRole('button', { name: 'React', exact: true }));
+  await measure('Pick a reaction: Cancel', message.getByRole('group', { name: 'Pick a reaction' }).getByRole('button', { name: 'Cancel' }));
+  await message.getByRole('group', { name: 'Pick a reaction' }).getByRole('button', { name: 'Cancel' }).click();
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') });
+  await expect(alice.page.getByRole('list', { name: 'Files to send' })).toContainText('Ready');
+  await measure('Remove a.txt', alice.page.getByRole('button', { name: 'Remove a.txt' }));
+  expect(small).toEqual([]);
+  expect(errors.list).toEqual([]);
+});
+
+// A touch screen has no hover to show it by, however wide (a tablet): only a mouse hides it until hovered.
+test('the message actions button shows on a wide touch screen without hovering, and hides until hovered with a mouse', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const tablet = await signUp(browser, 'alice', 'Alice', errors, { viewport: { width: 820, height: 1180 }, hasTouch: true, isMobile: true });
+  const desktop = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(tablet, desktop.handle);
+  await send(tablet, 'on a tablet');
+  const opacity = (page: Page) => row(page, 'on a tablet').getByRole('button', { name: 'Message actions' }).evaluate((element) => getComputedStyle(element).opacity);
+  expect(await opacity(tablet.page)).toBe('1');
+  await acceptRequest(desktop, 'Alice');
+  await expect(row(desktop.page, 'on a tablet')).toBeVisible();
+  await desktop.page.mouse.move(0, 0);
+  expect(await opacity(desktop.page)).toBe('0');
+  await row(desktop.page, 'on a tablet').hover();
+  await expect.poll(() => opacity(desktop.page)).toBe('1');
   expect(errors.list).toEqual([]);
 });
