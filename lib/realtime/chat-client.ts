@@ -269,6 +269,19 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     return { hasMore: page.hasMore };
   };
 
+  /** Fetches again every message of the run this tab holds of a room (syncs and pages only add newer or older ones). */
+  const refetchHeld = async (roomId: string) => {
+    const held = () => store.getState().messagesByRoom[roomId] ?? [];
+    const upTo = held().at(-1)?.seq ?? 0;
+    for (let after = (held()[0]?.seq ?? 1) - 1; after < upTo; ) {
+      const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(`/api/v1/rooms/${roomId}/messages?limit=200&afterSeq=${after}&beforeSeq=${upTo + 1}`);
+      store.getState().mergeMessages(roomId, page.messages);
+      const last = page.messages.at(-1)?.seq;
+      if (!last || !page.hasMore) return;
+      after = last;
+    }
+  };
+
   // Only `unauthorized` means signed out. Any other refusal of the handshake (`unavailable` while the
   // server's database is down) is retried with backoff: Socket.io does not retry a refused handshake
   // by itself (`socket.active` is false then), while it does retry transport errors.
@@ -331,14 +344,21 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     const listed = state.rooms[roomId]?.lastSeq ?? state.requests.find((request) => request.roomId === roomId)?.lastMessage?.seq ?? 0;
     if (Math.max(listed, synced ?? 0) < lastSeq) refreshRoomsSoon.run();
   });
-  socket.on('unread', ({ roomId, count, readSeq }) => store.getState().setUnread(roomId, count, readSeq));
+  socket.on('unread', ({ roomId, count, readSeq, mentions }) => store.getState().setUnread(roomId, count, readSeq, mentions));
   socket.on('receipt', (receipt) => store.getState().applyReceipt(receipt));
   socket.on('room:updated', () => void refreshRooms().catch(() => {}));
   socket.on('user:updated', (user) => store.getState().renameUser(user));
   // Blocked or unblocked in another tab or on another device: the composer follows, and a request from them is gone.
   socket.on('blocks:updated', ({ handle, blocked }) => {
     store.getState().markBlocked(handle, blocked);
-    if (blocked) void refreshRooms().catch(() => {});
+    if (blocked) return void refreshRooms().catch(() => {});
+    // What they wrote while blocked was left out of what this tab holds of the rooms shared with them:
+    // fetched again, as a reload would show it, and counted (the list's unread).
+    const { rooms, messagesByRoom } = store.getState();
+    const shared = Object.values(rooms).filter((room) => messagesByRoom[room.id]?.length && room.members.some((member) => member.handle === handle));
+    void Promise.all(shared.map((room) => refetchHeld(room.id)))
+      .then(refreshRooms)
+      .catch(() => {});
   });
   socket.on('presence', (status) => store.getState().setPresence([status]));
   socket.on('message:updated', ({ message }) => {

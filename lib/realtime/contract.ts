@@ -75,7 +75,8 @@ export interface ServerToClientEvents {
   'message:new': (payload: { message: ChatMessage }) => void;
   receipt: (payload: Receipt) => void;
   /** My unread count in a room, counted against my read cursor `readSeq` (at least; a later read may be in it). */
-  unread: (payload: { roomId: string; count: number; readSeq: number }) => void;
+  /** The caller's unread count in a room, and how many of those mention them, counted against `readSeq`. */
+  unread: (payload: { roomId: string; count: number; readSeq: number; mentions: number }) => void;
   /** The room's roster, name or owner changed, or the user joined or left it: refetch the room list. */
   'room:updated': (payload: { roomId: string }) => void;
   'user:updated': (payload: PublicUser) => void;

@@ -67,7 +67,7 @@ export type ChatState = {
   markSynced: (roomId: string, seq: number) => void;
   receiveMessage: (message: ChatMessage) => void;
   /** The server's unread count for a room, counted against my read cursor `readSeq` (as far as known). */
-  setUnread: (roomId: string, count: number, readSeq?: number) => void;
+  setUnread: (roomId: string, count: number, readSeq?: number, mentions?: number) => void;
   applyReceipt: (receipt: Receipt) => void;
   /** A changed profile (user:updated, or my own change): the name and picture wherever the person is shown. */
   renameUser: (user: PublicUser) => void;
@@ -277,12 +277,13 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
         };
       }),
     // Nothing unread (read here or in another tab) leaves no unread mention either.
-    setUnread: (roomId, count, readSeq = 0) =>
+    setUnread: (roomId, count, readSeq = 0, mentions) =>
       set((state) => {
         const room = state.rooms[roomId];
         if (!room) return {};
         const members = withMyRead(room.members, state.me.handle, readSeq);
-        return { rooms: { ...state.rooms, [roomId]: { ...room, members, unread: count, mentions: count === 0 ? 0 : room.mentions } } };
+        // A read up to a mention, not past it all, clears the mention too: counted by the server with the unread.
+        return { rooms: { ...state.rooms, [roomId]: { ...room, members, unread: count, mentions: count === 0 ? 0 : (mentions ?? room.mentions) } } };
       }),
     applyReceipt: (receipt) =>
       set((state) => {

@@ -16,6 +16,8 @@ export type CursorChange = {
   readSeq: number;
   /** With a read report in the batch: the member's unread count at `readSeq` (as count-unread.ts counts). */
   unread: number | null;
+  /** …and how many of those mention the member. */
+  mentions: number | null;
   /** Set only when a delivery report moved the cursor past what a read in the same batch took it to. */
   delivered: number | null;
   /** Where the delivered cursor was before the delivery reports moved it (after the batch's read). */
@@ -32,6 +34,7 @@ type Row = {
   deliveredTo: number;
   // A count: bigint through Prisma, text through a script (node-postgres reads int8 as text).
   unread: bigint | number | string | null;
+  mentions: bigint | number | string | null;
 };
 
 export const memberKey = (roomId: string, userId: string) => `${roomId}\n${userId}`;
@@ -41,7 +44,7 @@ export const memberKey = (roomId: string, userId: string) => `${roomId}\n${userI
  * from several tabs cannot move one back, and never past the room's last message. Reading implies
  * delivery, so a read cursor drags the delivered one along. Reports for one member are merged first.
  * Returns the changes by `memberKey`; a report whose member does not exist (not a member, no such
- * room) has no entry. A member who read also gets their unread count after the move, from the same
+ * room) has no entry. A member who read also gets their unread and mention counts after the move, from the same
  * statement: a read report costs no query of its own. The rows are locked in key order, so two nodes'
  * batches cannot deadlock. With `script` (Postgres) the statement is prepared once per connection and
  * goes in one round trip (transaction-script.ts); planning it anew cost more than running it.
@@ -80,10 +83,13 @@ function cursorStatement(reports: CursorReport[]): Prisma.Sql {
     )
     SELECT l."roomId", l."userId", l."request", l.old_read AS "oldRead", l.old_delivered AS "oldDelivered", l.read_to AS "readTo",
       l.delivered_to AS "deliveredTo",
-      CASE WHEN l.has_read THEN (
-        SELECT count(*) FROM "Message" m WHERE m."roomId" = l."roomId" AND ${unreadForMemberSql('l."userId"', 'GREATEST(l.old_read, l.read_to)')}
-      ) END AS "unread"
-    FROM locked l`;
+      CASE WHEN l.has_read THEN c.unread END AS "unread", CASE WHEN l.has_read THEN c.mentions END AS "mentions"
+    FROM locked l
+    LEFT JOIN LATERAL (
+      SELECT count(*) AS unread, count(*) FILTER (WHERE m."mentions" @> ARRAY[u."handle"]) AS mentions
+      FROM "Message" m JOIN "User" u ON u."id" = l."userId"
+      WHERE l.has_read AND m."roomId" = l."roomId" AND ${unreadForMemberSql('l."userId"', 'GREATEST(l.old_read, l.read_to)')}
+    ) c ON true`;
 }
 
 function toChange(row: Row): CursorChange {
@@ -94,6 +100,7 @@ function toChange(row: Row): CursorChange {
     readFrom: oldRead,
     readSeq: Math.max(oldRead, readTo),
     unread: row.unread === null ? null : Number(row.unread),
+    mentions: row.mentions === null ? null : Number(row.mentions),
     delivered: deliveredTo > Math.max(oldDelivered, readTo) ? deliveredTo : null,
     deliveredFrom: Math.max(oldDelivered, readTo),
   };

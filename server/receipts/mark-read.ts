@@ -16,6 +16,6 @@ export async function markRead(actor: Actor, roomId: string, seq: number): Promi
   // Counted in the batch that moved the cursor, against that cursor: the client keeps the highest it has
   // seen, so a room list counted against an older one cannot bring the read messages back.
   const unread = change.unread ?? 0;
-  broadcaster.toUsers([actor.userId], 'unread', { roomId, count: unread, readSeq: change.readSeq });
+  broadcaster.toUsers([actor.userId], 'unread', { roomId, count: unread, readSeq: change.readSeq, mentions: change.mentions ?? 0 });
   return { unread };
 }

@@ -425,3 +425,29 @@ test('on a phone, the details panel cuts a long owner name, never the owner tag 
   expect(box!.x + box!.width).toBeLessThanOrEqual(390);
   expect(errors.list).toEqual([]);
 });
+
+// A block hides what the blocked person writes; unblocked, what they wrote meanwhile shows as a reload
+// would show it, without one.
+test('unblocking someone in a shared group shows what they wrote while blocked, live', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Crew', members: [bob.handle] } })).status()).toBe(201);
+  await rooms(alice.page).getByRole('button', { name: /Crew/ }).click();
+  await rooms(bob.page).getByRole('button', { name: /Crew/ }).click();
+  await send(bob, 'before block');
+  await expect(messages(alice.page)).toContainText('before block');
+  const texts = (page: Page) => messages(page).locator('li[data-seq] p.whitespace-pre-wrap');
+  expect((await alice.page.request.post('/api/v1/blocks', { data: { handle: bob.handle } })).status()).toBe(201);
+  await send(bob, 'during block');
+  await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'during block' })).toHaveCount(1);
+  await send(alice, 'alice during block');
+  await expect(texts(alice.page)).toHaveText(['before block', 'alice during block']);
+
+  expect((await alice.page.request.delete(`/api/v1/blocks/${bob.handle}`)).ok()).toBe(true);
+  await expect(texts(alice.page)).toHaveText(['before block', 'during block', 'alice during block']);
+  await send(bob, 'after unblock');
+  await expect(texts(alice.page)).toHaveText(['before block', 'during block', 'alice during block', 'after unblock']);
+  await alice.page.reload();
+  await expect(texts(alice.page)).toHaveText(['before block', 'during block', 'alice during block', 'after unblock']);
+  expect(errors.list).toEqual([]);
+});

@@ -202,7 +202,7 @@ describe('receipt batching inside one node', () => {
     expect(results.at(-1)).toBe('not_found');
     expect(results.slice(36, 56)).toEqual(Array(20).fill({ unread: 18 }));
     const unreadToBob = app.sent.filter((b) => b.event === 'unread' && b.userIds.includes(bob.id)).map((b) => b.payload);
-    expect(new Set(unreadToBob.map((payload) => JSON.stringify(payload)))).toEqual(new Set([JSON.stringify({ roomId: group.id, count: 18, readSeq: 20 })]));
+    expect(new Set(unreadToBob.map((payload) => JSON.stringify(payload)))).toEqual(new Set([JSON.stringify({ roomId: group.id, count: 18, readSeq: 20, mentions: 0 })]));
     const cursors = await app.db.roomMember.findMany({ where: { roomId: { in: [group.id, request.id] } }, select: { userId: true, readSeq: true, deliveredSeq: true } });
     expect(cursors.find((c) => c.userId === bob.id)).toMatchObject({ readSeq: 20, deliveredSeq: 40 });
     // Read drags delivered along, as before (the stranger sees neither: docs/security.md).

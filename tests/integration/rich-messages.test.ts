@@ -158,6 +158,23 @@ describe('who may change a message', () => {
     expect(report.history.map((entry: { body: string }) => entry.body)).toEqual([`hi @${bob.handle} and @${outsider.handle}`, 'never mind']);
   });
 
+  it('tells the reader\'s sessions how many unread mention them after a read that stops short of the end', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(server.url, name)));
+    const roomId = await createGroup(server.url, alice, [bob]);
+    const [aliceSocket, bobSocket, bobsOtherTab] = await Promise.all([open(alice), open(bob), open(bob)]);
+    const pushes = collect(bobsOtherTab, 'unread');
+    const mention = await sendTo(aliceSocket, roomId, `@${bob.handle} look at this`);
+    const plain = await sendTo(aliceSocket, roomId, 'and this, later');
+    await ok(bobSocket, 'room:read', { roomId, seq: mention.seq });
+    await waitFor(() => pushes.length > 0, 10_000, 'the unread push');
+    expect(pushes).toEqual([{ roomId, count: 1, readSeq: mention.seq, mentions: 0 }]);
+    // A mention after the cursor still counts.
+    await sendTo(aliceSocket, roomId, `@${bob.handle} again`);
+    await ok(bobSocket, 'room:read', { roomId, seq: plain.seq });
+    await waitFor(() => pushes.length > 1, 10_000, 'the second unread push');
+    expect(pushes[1]).toEqual({ roomId, count: 1, readSeq: plain.seq, mentions: 1 });
+  });
+
   it('lists a conversation whose newest message was deleted with it as "deleted", as the live list shows it, not an older one', async () => {
     const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(server.url, name)));
     const roomId = await createGroup(server.url, alice, [bob]);

@@ -39,7 +39,7 @@ describe('write coalescing', () => {
 
       // One turn: twenty frames for Alice. The first flush goes out on the next tick, the rest (held by
       // engine.io until that write completes) in one more.
-      for (let n = 1; n <= 20; n++) app.io.to(userRoom(alice.user.id)).emit('unread', { roomId: 'probe', count: n, readSeq: 0 });
+      for (let n = 1; n <= 20; n++) app.io.to(userRoom(alice.user.id)).emit('unread', { roomId: 'probe', count: n, readSeq: 0, mentions: 0 });
 
       await waitFor(() => received.length === 20, 5_000, 'all twenty frames');
       expect(received).toEqual(Array.from({ length: 20 }, (_, index) => index + 1));

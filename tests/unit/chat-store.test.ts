@@ -134,6 +134,17 @@ describe('chat store: unread mentions', () => {
     store.getState().setUnread('r1', 0);
     expect(store.getState().rooms.r1.mentions).toBe(0);
   });
+
+  it('takes the mention count the server counted with a read elsewhere that stopped short of the end', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([{ ...room(1, 0), mentions: 0 }]);
+    store.getState().receiveMessage(mentioning(2));
+    store.getState().receiveMessage({ ...mentioning(3), mentions: [] });
+    expect(store.getState().rooms.r1.mentions).toBe(1);
+    // Another tab read up to the mention: one message unread, none of them mentions.
+    store.getState().setUnread('r1', 1, 2, 0);
+    expect(store.getState().rooms.r1).toMatchObject({ unread: 1, mentions: 0 });
+  });
 });
 
 describe('chat store: my own read', () => {
