@@ -10,6 +10,9 @@ import { inPageNotification } from './in-page-notification';
 import { PROMPTED_KEY, enablePush, pushSupported, soundEnabled, subscribePush } from './push-client';
 import { onSettingsSaved } from './settings-channel';
 
+/** How many alerted messages a tab remembers, so one pushed again does not alert again. */
+const ALERTED_KEPT = 500;
+
 /**
  * The chat page's notification side, with no UI of its own but the one-time prompt: tells the server
  * where this tab is looking (so pushes wait while you read), alerts in the page while it is hidden,
@@ -60,8 +63,13 @@ export function NotificationCenter() {
     const loadSettings = () => apiFetch<NotificationSettingsView>('/api/v1/me/notifications').then((view) => void (settings ??= view));
     void loadSettings().catch((error) => console.warn('[relay] notification settings:', error));
     const stopListening = onSettingsSaved((view) => void (settings = view));
+    // A message can come more than once (a retry, from another tab or after a reconnect, is pushed
+    // again): it alerts once.
+    const alerted = new Set<string>();
     const onMessage = async ({ message }: { message: ChatMessage }) => {
-      if (!document.hidden) return;
+      if (!document.hidden || alerted.has(message.id)) return;
+      alerted.add(message.id);
+      if (alerted.size > ALERTED_KEPT) alerted.delete(alerted.values().next().value!);
       // A first message in a room not listed yet (a new request) waits for the list, which says what it is.
       if (!settings) await loadSettings();
       if (!store.getState().rooms[message.roomId]) await client.refreshRooms();

@@ -26,6 +26,12 @@ const CHANGE_WAIT_MAX_MS = 10_000;
  * (h)). Spread out and rarer they cost less, though still more than pushing every message at that size.
  */
 export const ROOM_LIST_REFRESH_MS = 15_000;
+/**
+ * A message written in another tab (seen through storage) is that tab's to send: this one sends it only if
+ * it still waits this long after (that tab was closed, or lost its connection). Both sending it at once
+ * stored it once but pushed it to everyone twice, and alerted them twice.
+ */
+const ANOTHER_TABS_GRACE_MS = 3_000;
 /** How often an open details panel asks again for its members' status (a big group's are never pushed). */
 export const PRESENCE_POLL_MS = 60_000;
 /** How long a "typing" signal shows without being renewed; clients renew every TYPING_RENEW_MS. */
@@ -56,6 +62,8 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   let refreshesStarted = 0;
   let refreshApplied = 0;
   const inFlight = new Set<string>();
+  // When each message another tab wrote was first seen here (ANOTHER_TABS_GRACE_MS).
+  const anotherTabs = new Map<string, number>();
 
   const refreshRooms = async () => {
     const ticket = ++refreshesStarted;
@@ -185,6 +193,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       for (;;) {
         const next = store.getState().outbox.find((item) => item.status === 'pending');
         if (!next || !socket.connected) return;
+        // The next in order is another tab's and young: the flush waits for it (order is kept), or for its
+        // being sent there.
+        const wait = (anotherTabs.get(next.clientMsgId) ?? 0) + ANOTHER_TABS_GRACE_MS - Date.now();
+        if (wait > 0) return void setTimeout(() => void flushOutbox(), wait);
         let reply;
         inFlight.add(next.clientMsgId);
         try {
@@ -399,8 +411,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       // until it is back, so it keeps it as waiting; sent again then (the server keeps one), it comes back stored.
       const held = store.getState().outbox.find((queued) => queued.clientMsgId === clientMsgId);
       if (held?.status === 'pending' && !socket.connected) return;
+      anotherTabs.delete(clientMsgId);
       return store.getState().settle(clientMsgId);
     }
+    if (!store.getState().outbox.some((queued) => queued.clientMsgId === clientMsgId)) anotherTabs.set(clientMsgId, Date.now());
     store.getState().adopt(item);
     if (item.status === 'pending') void flushOutbox();
   };

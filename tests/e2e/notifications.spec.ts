@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, openChatWith, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, acceptRequest, openChatWith, otherTab, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
 
 // Generous waits: signing up (bcrypt) and starting a service worker are slow on a loaded machine.
 const SLOW = { timeout: 60_000 };
@@ -220,6 +220,55 @@ test('a group left at "Mentions only" notifies a mention, not a plain message', 
   await send(alice, `@${bob.handle} are you coming?`);
   const shown = await shownUpTo(bob.page, `@${bob.handle} are you coming?`);
   expect(shown).toEqual([{ title: 'New message from Alice in Trip', body: `@${bob.handle} are you coming?`, tag: expect.stringMatching(/^room:/) }]);
+  expect(errors.list).toEqual([]);
+});
+
+const conversation = (page: Page) => page.getByRole('list', { name: 'Messages' });
+
+// Both of a sender's tabs hold an unsent message (the outbox is shared): the one that wrote it sends it;
+// the other only if it is still waiting a while later. Sent by both, it was stored once but pushed to
+// everyone twice, and alerted twice.
+test('a message from someone with two tabs open reaches the recipient once and alerts once', async ({ browser, baseURL }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  await watchNotifications(bob, baseURL!);
+  const pushes: string[] = [];
+  bob.page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => void (String(payload).includes('"message:new"') && pushes.push(String(payload)))));
+  const secondTab = await otherTab(alice.page, 'Bob', errors);
+  await expect(conversation(secondTab)).toContainText('hello');
+
+  await send(alice, 'just one message');
+  await expect(conversation(secondTab).locator('li[data-seq]', { hasText: 'just one message' })).toHaveCount(1, SLOW);
+  await send(alice, 'sentinel');
+  const shown = await shownUpTo(bob.page, 'sentinel');
+  expect(shown.map((entry) => entry.body)).toEqual(['just one message', 'sentinel']);
+  expect(pushes.filter((frame) => frame.includes('just one message'))).toHaveLength(1);
+  expect(errors.list).toEqual([]);
+});
+
+// A tab that lost its connection keeps another tab's message as waiting and sends it again once back:
+// the server keeps one and pushes it again (in case its first push was lost), which must not alert again.
+test('a message pushed again (sent again by a tab back online) alerts once', async ({ browser, baseURL }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  await watchNotifications(bob, baseURL!);
+  const secondTab = await otherTab(alice.page, 'Bob', errors);
+  await expect(conversation(secondTab)).toContainText('hello');
+  const cdp = await secondTab.context().newCDPSession(secondTab);
+  const offline = (value: boolean) => cdp.send('Network.emulateNetworkConditions', { offline: value, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await offline(true);
+  await expect(secondTab.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible(SLOW);
+
+  await send(alice, 'only once please');
+  await shownUpTo(bob.page, 'only once please');
+  await offline(false);
+  await expect(secondTab.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0, SLOW);
+  await expect(conversation(secondTab).locator('[data-outbox]')).toHaveCount(0, SLOW);
+  await send(alice, 'sentinel');
+  const shown = await shownUpTo(bob.page, 'sentinel');
+  expect(shown.map((entry) => entry.body)).toEqual(['only once please', 'sentinel']);
   expect(errors.list).toEqual([]);
 });
 
