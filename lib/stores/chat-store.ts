@@ -45,6 +45,8 @@ export type ChatState = {
   /** A short message for the user (e.g. "You are sending too fast"), cleared by the next success. */
   notice: string | null;
   setRequests: (requests: MessageRequest[]) => void;
+  /** The open conversation's request, once it has left the requests (answered, maybe in another tab): not a deep link to keep open. */
+  answeredRequest: string | null;
   setNotice: (notice: string | null) => void;
   markDeleted: (roomId: string, messageId: string) => void;
   /** roomId → handle → when the "typing" signal lapses (ms since epoch). */
@@ -183,7 +185,13 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
     typing: {},
     requests: [],
     notice: null,
-    setRequests: (requests) => set({ requests }),
+    answeredRequest: null,
+    setRequests: (requests) =>
+      set((state) => {
+        const open = state.activeRoomId;
+        const answered = open !== null && state.requests.some((request) => request.roomId === open) && !requests.some((request) => request.roomId === open);
+        return { requests, answeredRequest: answered ? open : state.answeredRequest };
+      }),
     setNotice: (notice) => set({ notice }),
     markDeleted: (roomId, messageId) =>
       set((state) => {
@@ -220,8 +228,9 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
         const open = back ?? drafted?.id ?? state.activeRoomId;
         const listed = open !== null && (rooms.some((room) => room.id === open) || state.requests.some((request) => request.roomId === open));
         // A room this page never listed (a deep link to a conversation I am not in) stays open so the view can
-        // say it is not available; one the list dropped closes (a group says why: leftRoom).
-        const stillOpen = listed || (open !== null && !state.rooms[open]);
+        // say it is not available; one the list dropped closes (a group says why: leftRoom), and so does a
+        // request answered without becoming a conversation (ignored or blocked, maybe in another tab).
+        const stillOpen = listed || (open !== null && !state.rooms[open] && open !== state.answeredRequest);
         const dropped = open !== null && !stillOpen ? state.rooms[open] : undefined;
         const kept = new Set(rooms.map((room) => room.id));
         const gone = Object.values(state.rooms).filter((room) => !kept.has(room.id));

@@ -155,3 +155,25 @@ test('Settings left open in a tab shows, once the person comes back to it, who t
   await expect(sessions.getByRole('listitem')).toHaveCount(2);
   expect(errors.list).toEqual([]);
 });
+
+test('a message request ignored in one tab closes in another tab showing it, instead of calling it not available', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'hi stranger');
+  const requests = (page: Page) => page.getByRole('region', { name: 'Message requests' });
+  const bar = (page: Page) => page.getByRole('region', { name: 'Message request', exact: true });
+  const second = await bob.page.context().newPage();
+  errors.watch(second);
+  await second.goto('/');
+  for (const tab of [bob.page, second]) await requests(tab).getByRole('button', { name: /Alice/ }).click();
+  for (const tab of [bob.page, second]) await expect(bar(tab)).toBeVisible();
+
+  await bar(bob.page).getByRole('button', { name: 'Ignore' }).click();
+  await expect(bar(second)).toHaveCount(0);
+  await expect(second.getByText('Pick a conversation or find someone to talk to.')).toBeVisible();
+  await expect(second.getByText('This conversation is not available.')).toHaveCount(0);
+  await expect(second).toHaveURL(/\/$/);
+  expect(errors.list).toEqual([]);
+});

@@ -356,6 +356,22 @@ describe('chat store: a deep link to a room the list does not have', () => {
     store.getState().setRooms([room(1, 0)]);
     expect(store.getState().activeRoomId).toBeNull();
   });
+
+  it('an open request answered elsewhere closes when it leaves the requests, unless it became a conversation', () => {
+    const request = (roomId: string) => ({ roomId, from: { handle: 'them', displayName: 'Them', avatarUrl: null }, lastMessage: message(1, 'them', roomId), createdAt: message(1).createdAt });
+    const store = createChatStore(me);
+    store.getState().setRequests([request('ignored'), request('accepted')]);
+    store.getState().setRooms([room(1, 0)]);
+    store.getState().openRoom('ignored');
+    // Ignored (or blocked) in another tab: gone from the requests, and no conversation.
+    store.getState().setRequests([request('accepted')]);
+    store.getState().setRooms([room(1, 0)]);
+    expect(store.getState().activeRoomId).toBeNull();
+    store.getState().openRoom('accepted');
+    store.getState().setRequests([]);
+    store.getState().setRooms([room(1, 0), { ...room(1, 0), id: 'accepted' }]);
+    expect(store.getState().activeRoomId).toBe('accepted');
+  });
 });
 
 describe('chat store: a changed profile (user:updated)', () => {
