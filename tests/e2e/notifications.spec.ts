@@ -232,9 +232,10 @@ test('a message from someone with two tabs open reaches the recipient once and a
   test.setTimeout(180_000);
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
-  await watchNotifications(bob, baseURL!);
+  // Bob's frames from his next page on (watchNotifications reloads it: a new socket).
   const pushes: string[] = [];
   bob.page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => void (String(payload).includes('"message:new"') && pushes.push(String(payload)))));
+  await watchNotifications(bob, baseURL!);
   const secondTab = await otherTab(alice.page, 'Bob', errors);
   await expect(conversation(secondTab)).toContainText('hello');
 
