@@ -5,7 +5,7 @@ import { apiFetch } from '@/lib/api-client';
 import type { MessageRequest } from '@/lib/schemas';
 import { useChatClient, useChatStore } from '../providers/chat-provider';
 import { ConfirmButton } from './confirm-button';
-import { focusConversationIfFell } from './conversation-focus';
+import { focusConversationIfFell, focusFell } from './conversation-focus';
 import { focusConversationList } from './list-focus';
 
 /** Above the composer of a message request: read it first, then accept, ignore, or block. */
@@ -27,7 +27,9 @@ export function RequestBar({ request }: { request: MessageRequest }) {
       // before the lists refresh (which would show it as "not available" for a moment), focus with it.
       if (action !== 'accept') store.getState().openRoom(null);
       await client?.refreshRooms();
-      if (action !== 'accept' && hadFocus) setTimeout(focusConversationList, 0);
+      // Only if it fell meanwhile: the list may have taken it already, and the user moved on from there
+      // (opened the next request and is answering it) while the lists refreshed.
+      if (action !== 'accept' && hadFocus) setTimeout(() => focusFell() && focusConversationList(), 0);
       // Accepted: the bar went with the focus. The message box takes it where it may (composer.tsx), else the heading.
       if (action === 'accept' && hadFocus) setTimeout(focusConversationIfFell, 0);
     } catch (failure) {
