@@ -314,6 +314,8 @@ async function aliceLeftNewGroup(browser: Browser, errors: ReturnType<typeof tra
   await panel.getByLabel('Handle to add').fill(carol.handle);
   await panel.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Alice, Bob, Carol' })).toBeVisible();
+  // The group shows before the address moves to it (the panel's step is left first, asynchronously).
+  await expect(page).not.toHaveURL(new RegExp(`${bobPath}$`));
   const groupPath = new URL(page.url()).pathname;
   await settledAt(page, groupPath);
   await page.getByRole('button', { name: 'Conversation details' }).click();
