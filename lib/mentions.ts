@@ -15,3 +15,43 @@ export function mentionSpans(body: string): { start: number; end: number; handle
     return { start, end: start + 1 + handle.length, handle };
   });
 }
+
+/** The `@handle` being typed at the caret: from its @ to the end of the word the caret is in, and what is typed so far (lower-cased). */
+export type MentionTyped = { start: number; end: number; query: string };
+
+const TYPED_BEFORE_CARET = /(?<![\p{L}\p{N}_.@-])@([a-z0-9_.-]{0,32})$/iu;
+const HANDLE_REST = /^[a-z0-9_.-]*/i;
+
+/** The mention being typed where the caret is (the same rule as parseMentions), or null. */
+export function mentionTypedAt(body: string, caret: number): MentionTyped | null {
+  const before = TYPED_BEFORE_CARET.exec(body.slice(0, caret));
+  if (!before) return null;
+  // A dot ending the word ends a sentence, not the handle (as parseMentions reads it).
+  const rest = HANDLE_REST.exec(body.slice(caret))![0].replace(/\.+$/, '');
+  return { start: before.index, end: caret + rest.length, query: before[1].toLowerCase() };
+}
+
+/**
+ * Who a typed `@query` may name, best first: those whose handle starts with it, then those with a word of
+ * their name starting with it, each by name; at most `limit`.
+ */
+export function mentionChoices<Person extends { handle: string; displayName: string }>(people: Person[], query: string, limit = 8): Person[] {
+  const byHandle: Person[] = [];
+  const byName: Person[] = [];
+  for (const person of people) {
+    if (person.handle.startsWith(query)) byHandle.push(person);
+    else if (person.displayName.toLowerCase().split(/\s+/).some((word) => word.startsWith(query))) byName.push(person);
+  }
+  const byDisplayName = (a: Person, b: Person) => a.displayName.localeCompare(b.displayName) || a.handle.localeCompare(b.handle);
+  return [...byHandle.sort(byDisplayName), ...byName.sort(byDisplayName)].slice(0, limit);
+}
+
+/**
+ * The body with the typed mention replaced by `@handle`, and where the caret goes: past a space after it,
+ * added unless punctuation or a space already follows.
+ */
+export function insertMention(body: string, typed: MentionTyped, handle: string): { body: string; caret: number } {
+  const rest = body.slice(typed.end);
+  const written = `@${handle}${rest === '' || /^[\p{L}\p{N}]/u.test(rest) ? ' ' : ''}`;
+  return { body: body.slice(0, typed.start) + written + rest, caret: typed.start + written.length + (rest.startsWith(' ') ? 1 : 0) };
+}

@@ -21,6 +21,7 @@ import {
 import { excerptOf } from '@/lib/message-excerpt';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
 import { enterSubmits } from './enter-submits';
+import { useMentionSuggestions } from './mention-suggestions';
 import { writeTime } from '@/lib/outbox';
 import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, type PublicUser } from '@/lib/schemas';
 import { isInvisible } from '@/lib/text-rules';
@@ -47,6 +48,8 @@ type Props = {
   onSent?: () => void;
   /** Display names for "Replying to …". */
   nameOf?: (handle: string) => string;
+  /** Who an `@` suggests: the conversation's other members. */
+  mentionable?: { handle: string; displayName: string }[];
 };
 
 /**
@@ -67,8 +70,10 @@ function useOtherTabsWrites(key: string | null, apply: (stored: string | null) =
   }, [key]);
 }
 
+const NO_ONE: { handle: string; displayName: string }[] = [];
+
 /** Writes into the outbox; the chat client sends it in order whenever the connection allows. */
-export function Composer({ conversation, carriedFrom, roomId, draftPeer, disabled, placeholder, onSent, nameOf = (handle) => handle }: Props) {
+export function Composer({ conversation, carriedFrom, roomId, draftPeer, disabled, placeholder, onSent, nameOf = (handle) => handle, mentionable = NO_ONE }: Props) {
   const store = useChatStore();
   const client = useChatClient();
   const me = useChat((state) => state.me.handle);
@@ -97,6 +102,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     saveDraft(me, conversation, text);
   };
   const input = useRef<HTMLTextAreaElement>(null);
+  const mentions = useMentionSuggestions({ input, body, setBody, people: mentionable });
   // Grows with its text up to a few lines.
   useEffect(() => {
     const element = input.current;
@@ -360,7 +366,8 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
         </p>
       )}
       {left && <p className="mb-1 text-right text-xs text-slate-600">{left}</p>}
-      <div className="flex items-end gap-2">
+      <div className="relative flex items-end gap-2">
+        {mentions.list}
         <label
           title={roomId ? 'Attach file' : cannotAttach}
           className={`shrink-0 rounded-full border border-slate-300 px-3 py-2 focus-within:ring-2 focus-within:ring-indigo-500 ${roomId && !disabled ? 'cursor-pointer hover:bg-slate-100' : 'opacity-60'}`}
@@ -387,6 +394,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           aria-label="Message"
           // Focus moves here on Reply: a screen reader then says what the message will answer.
           aria-describedby={replyingTo ? REPLYING_TO_ID : undefined}
+          {...mentions.inputProps}
           value={body}
           aria-invalid={overLength ? true : undefined}
           rows={1}
@@ -395,8 +403,12 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
             // A changed message waits for Send again, rather than going out half edited.
             setSendWhenUploaded(false);
             setBody(event.target.value);
+            mentions.trackCaret(event);
             if (roomId) client?.typing(roomId, event.target.value.length > 0);
           }}
+          onSelect={mentions.trackCaret}
+          onFocus={mentions.trackCaret}
+          onBlur={mentions.trackCaret}
           onPaste={(event) => {
             // A pasted picture (a screenshot) is attached. When the clipboard has text too, as copied
             // spreadsheet cells carry a picture of themselves, the text is what was meant.
@@ -406,6 +418,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
             attach(clipboard.files);
           }}
           onKeyDown={(event) => {
+            if (mentions.onKeyDown(event)) return;
             if (event.key === 'Escape' && replyingTo) cancelReply();
             // As in Slack, Element and Mattermost: Up in an empty box edits your last message here.
             if (event.key === 'ArrowUp' && body === '' && roomId && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {

@@ -270,6 +270,11 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     const names = new Map<string, string>(JSON.parse(namesKey));
     return (handle: string) => names.get(handle) ?? people[handle]?.displayName ?? handle;
   }, [namesKey, people]);
+  // Who an `@` in the message box suggests: the other members.
+  const mentionable = useMemo(
+    () => [...new Map<string, string>(JSON.parse(namesKey))].filter(([handle]) => handle !== me.handle).map(([handle, displayName]) => ({ handle, displayName })),
+    [namesKey, me.handle],
+  );
   // Pictures the same way, apart: a new picture re-renders the rows that show it, not every row's names.
   const avatarsKey = JSON.stringify([...(request?.from ? [request.from] : []), ...(room?.members ?? [])].map((person) => [person.handle, person.avatarUrl ?? null]));
   const avatarOf = useMemo(() => {
@@ -380,6 +385,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         placeholder={request ? 'Accept the request to reply' : room?.closed ? (room.invited?.length ? 'You can write once someone accepts' : 'This group is closed') : blockedPeer ? 'Unblock to write' : undefined}
         onSent={() => setSentTick((tick) => tick + 1)}
         nameOf={nameOf}
+        mentionable={mentionable}
       />
     </main>
   );

@@ -1,8 +1,11 @@
+import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, aliceWithBobAndCarol, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
+const suggestions = (page: Page) => page.getByRole('listbox', { name: 'People to mention' });
 // A message by its own text (not a reply's quote of it).
 const row = (page: Page, text: string) => messages(page).locator('li[data-seq]').filter({ has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
 const rowAt = (page: Page, seq: string) => messages(page).locator(`li[data-seq="${seq}"]`);
@@ -525,5 +528,66 @@ test('the message actions button shows on a wide touch screen without hovering, 
   expect(await opacity(desktop.page)).toBe('0');
   await row(desktop.page, 'on a tablet').hover();
   await expect.poll(() => opacity(desktop.page)).toBe('1');
+  expect(errors.list).toEqual([]);
+});
+
+test('typing @ in a group suggests its other members; the keyboard picks one, and the message mentions them', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob, carol } = await aliceWithBobAndCarol(browser, errors);
+  expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Crew', members: [bob.handle, carol.handle] } })).status()).toBe(201);
+  await rooms(alice.page).getByRole('button', { name: /Crew/ }).click();
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  const options = suggestions(alice.page).getByRole('option');
+  await box.pressSequentially('lunch @');
+  await expect(options).toHaveText([new RegExp(`^Bob\\s*@${bob.handle}$`), new RegExp(`^Carol\\s*@${carol.handle}$`)]);
+  await expect(box).toHaveAttribute('aria-activedescendant', (await options.first().getAttribute('id'))!);
+  await box.press('ArrowDown');
+  await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(box).toHaveAttribute('aria-activedescendant', (await options.nth(1).getAttribute('id'))!);
+  const { violations } = await new AxeBuilder({ page: alice.page }).include('form').analyze();
+  expect(violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  // Enter writes the handle (it does not send), and the list goes.
+  await box.press('Enter');
+  await expect(box).toHaveValue(`lunch @${carol.handle} `);
+  await expect(suggestions(alice.page)).toHaveCount(0);
+  await box.pressSequentially('at noon');
+  await box.press('Enter');
+  const sent = row(alice.page, `lunch @${carol.handle} at noon`);
+  await expect(sent.locator('mark')).toHaveText(`@${carol.handle}`);
+  await expect(rooms(carol.page).getByRole('button', { name: /Crew/ }).getByText('1 mention', { exact: true })).toBeAttached();
+
+  // Escape closes the list for this mention, typing on does not reopen it; the next @ does.
+  await box.pressSequentially('@c');
+  await expect(options).toHaveCount(1);
+  await box.press('Escape');
+  await expect(suggestions(alice.page)).toHaveCount(0);
+  await box.pressSequentially('a');
+  await expect(box).toHaveValue('@ca');
+  await expect(box).not.toHaveAttribute('aria-activedescendant');
+  await box.pressSequentially(' @b');
+  await expect(options).toHaveText([new RegExp(`^Bob`)]);
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, a tapped @ suggestion is written into the message box, which keeps the keyboard', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  await send(bob, 'hello Alice');
+  await acceptRequest(alice, 'Bob');
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  await box.tap();
+  await box.pressSequentially('thanks @b');
+  const bobOption = suggestions(alice.page).getByRole('option', { name: new RegExp(bob.handle) });
+  await expect(bobOption).toBeInViewport({ ratio: 1 });
+  await bobOption.tap();
+  await expect(box).toHaveValue(`thanks @${bob.handle} `);
+  await expect(box).toBeFocused();
+  await expect(suggestions(alice.page)).toHaveCount(0);
+  await box.pressSequentially('see you');
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).tap();
+  await expect(row(bob.page, `thanks @${bob.handle} see you`).locator('mark[data-mention="me"]')).toBeVisible();
   expect(errors.list).toEqual([]);
 });

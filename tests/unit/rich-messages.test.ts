@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { humanSize } from '@/lib/file-size';
-import { mentionSpans, parseMentions } from '@/lib/mentions';
+import { insertMention, mentionChoices, mentionSpans, mentionTypedAt, parseMentions } from '@/lib/mentions';
 import { emojiSchema } from '@/lib/schemas';
 import { highlightOffsets } from '@/server/messages/highlights';
 
@@ -44,5 +44,41 @@ describe('mentionSpans (the client highlights these)', () => {
 describe('humanSize', () => {
   it('reads as people read sizes', () => {
     expect([900, 2048, 1536 * 1024, 25 * 1024 * 1024].map(humanSize)).toEqual(['900 B', '2.0 KB', '1.5 MB', '25 MB']);
+  });
+});
+
+describe('mention suggestions (the message box)', () => {
+  it('finds the mention being typed at the caret, not one glued to a word or an address', () => {
+    expect(mentionTypedAt('hi @Bo', 6)).toEqual({ start: 3, end: 6, query: 'bo' });
+    expect(mentionTypedAt('@', 1)).toEqual({ start: 0, end: 1, query: '' });
+    // The caret inside a handle: the whole word is what gets replaced.
+    expect(mentionTypedAt('hi @bob_s there', 6)).toEqual({ start: 3, end: 9, query: 'bo' });
+    expect(mentionTypedAt('mail me@bob', 11)).toBeNull();
+    expect(mentionTypedAt('hi @bob there', 13)).toBeNull();
+    expect(mentionTypedAt('hi @bob there', 2)).toBeNull();
+    expect(mentionTypedAt('ask @bo. ok', 7)).toEqual({ start: 4, end: 7, query: 'bo' });
+  });
+
+  it('puts handles that start with the query first, then names with a word that does, each by name', () => {
+    const people = [
+      { handle: 'zed', displayName: 'Carol Zed' },
+      { handle: 'carol2', displayName: 'Another Carol' },
+      { handle: 'carol', displayName: 'Carol' },
+      { handle: 'dave', displayName: 'Dave' },
+    ];
+    expect(mentionChoices(people, 'car').map((person) => person.handle)).toEqual(['carol2', 'carol', 'zed']);
+    expect(mentionChoices(people, 'zed').map((person) => person.handle)).toEqual(['zed']);
+    expect(mentionChoices(people, '').map((person) => person.handle)).toEqual(['carol2', 'carol', 'zed', 'dave']);
+    expect(mentionChoices(people, '', 2)).toHaveLength(2);
+    expect(mentionChoices(people, 'x')).toEqual([]);
+  });
+
+  it('writes the chosen handle with one space after it, and puts the caret past that space', () => {
+    expect(insertMention('hi @bo', { start: 3, end: 6, query: 'bo' }, 'bob')).toEqual({ body: 'hi @bob ', caret: 8 });
+    expect(insertMention('hi @bo there', { start: 3, end: 6, query: 'bo' }, 'bob')).toEqual({ body: 'hi @bob there', caret: 8 });
+    expect(insertMention('@b, ok', { start: 0, end: 2, query: 'b' }, 'bob')).toEqual({ body: '@bob, ok', caret: 4 });
+    expect(insertMention('@b', mentionTypedAt('@b', 2)!, 'bob')).toEqual({ body: '@bob ', caret: 5 });
+    // A sentence's full stop stays.
+    expect(insertMention('ask @bo. ok', mentionTypedAt('ask @bo. ok', 7)!, 'bob')).toEqual({ body: 'ask @bob. ok', caret: 8 });
   });
 });

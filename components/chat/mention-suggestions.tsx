@@ -1,0 +1,118 @@
+'use client';
+
+import { type KeyboardEvent, type RefObject, type SyntheticEvent, useLayoutEffect, useRef, useState } from 'react';
+import { insertMention, mentionChoices, mentionTypedAt } from '@/lib/mentions';
+
+type Person = { handle: string; displayName: string };
+
+const LISTBOX_ID = 'mention-suggestions';
+const optionId = (index: number) => `${LISTBOX_ID}-${index}`;
+
+type Options = {
+  input: RefObject<HTMLTextAreaElement | null>;
+  body: string;
+  setBody: (text: string) => void;
+  /** Who can be mentioned here: the conversation's other members. */
+  people: Person[];
+};
+
+/**
+ * Suggests the people of the conversation while an `@handle` is being typed, as Slack, Zulip and Element
+ * do: nobody has to know a handle by heart. Up and Down choose, Enter or Tab writes the handle, Escape
+ * closes the list for that mention; a click or a tap writes it too. The message box keeps its role
+ * (a textbox) and points at the list and its active option (aria-controls, aria-activedescendant).
+ */
+export function useMentionSuggestions({ input, body, setBody, people }: Options) {
+  // Where the caret is while the box has focus (null: no focus, or a selection).
+  const [caret, setCaret] = useState<number | null>(null);
+  // The mention (by where its @ is) that Escape closed the list for.
+  const [closedAt, setClosedAt] = useState<number | null>(null);
+  const [active, setActive] = useState(0);
+  const typed = caret === null ? null : mentionTypedAt(body, caret);
+  const choices = typed && typed.start !== closedAt ? mentionChoices(people, typed.query) : [];
+  const open = choices.length > 0;
+  const activeIndex = Math.min(active, choices.length - 1);
+
+  // The caret's place once the written handle is in the box.
+  const caretAfter = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const element = input.current;
+    if (caretAfter.current === null || !element) return;
+    element.setSelectionRange(caretAfter.current, caretAfter.current);
+    setCaret(caretAfter.current);
+    caretAfter.current = null;
+  }, [body, input]);
+
+  const choose = (person: Person) => {
+    if (!typed) return;
+    const written = insertMention(body, typed, person.handle);
+    caretAfter.current = written.caret;
+    setActive(0);
+    setBody(written.body);
+  };
+
+  /** Follows the caret: call on the box's change, select, focus and blur. */
+  const trackCaret = (event: SyntheticEvent<HTMLTextAreaElement>) => {
+    const element = event.currentTarget;
+    const next = event.type === 'blur' || element.selectionStart !== element.selectionEnd ? null : element.selectionStart;
+    if (next === caret) return;
+    setCaret(next);
+    // A different mention (or none) starts again at the first choice; Escape's close lasts for its own mention only.
+    const nextTyped = next === null ? null : mentionTypedAt(element.value, next);
+    if (nextTyped?.start !== typed?.start || nextTyped?.query !== typed?.query) setActive(0);
+    if (nextTyped?.start !== closedAt) setClosedAt(null);
+  };
+
+  /** The box's keys while the list is open; true when the key was the list's. */
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (!open || event.altKey || event.ctrlKey || event.metaKey || event.nativeEvent.isComposing) return false;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') setActive((activeIndex + (event.key === 'ArrowDown' ? 1 : choices.length - 1)) % choices.length);
+    else if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey) choose(choices[activeIndex]);
+    else if (event.key === 'Escape') setClosedAt(typed!.start);
+    else return false;
+    event.preventDefault();
+    event.stopPropagation();
+    return true;
+  };
+
+  const inputProps = {
+    'aria-autocomplete': 'list' as const,
+    'aria-controls': open ? LISTBOX_ID : undefined,
+    'aria-activedescendant': open ? optionId(activeIndex) : undefined,
+  };
+
+  const list = (
+    <>
+      {/* Said once per change of what matches, not per arrow press (the active option is read by itself). */}
+      <p role="status" className="sr-only">
+        {open ? `${choices.length} ${choices.length === 1 ? 'person' : 'people'} to mention: Up and Down to choose, Enter to pick.` : ''}
+      </p>
+      {open && (
+        <ul
+          id={LISTBOX_ID}
+          role="listbox"
+          aria-label="People to mention"
+          className="absolute bottom-full left-0 z-20 mb-1 max-h-64 w-72 max-w-full overflow-y-auto rounded-md border border-slate-300 bg-surface py-1 shadow-lg"
+        >
+          {choices.map((person, index) => (
+            <li
+              key={person.handle}
+              id={optionId(index)}
+              role="option"
+              aria-selected={index === activeIndex}
+              // A press (a tap) leaves focus in the box, so typing goes on after the handle.
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => choose(person)}
+              className={`flex min-h-8 cursor-pointer items-baseline gap-2 px-3 py-1 ${index === activeIndex ? 'bg-indigo-100' : 'hover:bg-slate-100'}`}
+            >
+              <span className="truncate font-medium">{person.displayName}</span>
+              <span className="shrink-0 text-sm text-slate-600">@{person.handle}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+
+  return { inputProps, trackCaret, onKeyDown, list };
+}
