@@ -286,10 +286,20 @@ function placeIn(element: HTMLElement): ReadingPlace | null {
  */
 function newestInView(element: HTMLElement, atBottom: boolean): number | null {
   const rows = element.querySelectorAll<HTMLElement>('li[data-seq]');
+  if (rows.length === 0) return null;
+  if (atBottom) return Number(rows[rows.length - 1].dataset.seq);
   const bottom = element.getBoundingClientRect().bottom;
-  for (let index = rows.length - 1; index >= 0; index--) {
-    const rect = rows[index].getBoundingClientRect();
-    if (atBottom || rect.bottom <= bottom + 1 || (rect.top < bottom && rect.height >= element.clientHeight)) return Number(rows[index].dataset.seq);
+  // Rows go down the page in order: halving finds the last one wholly above the bottom edge in a few
+  // measures, where walking up from the newest measured every row below the view, once a frame.
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (rows[middle].getBoundingClientRect().bottom <= bottom + 1) low = middle + 1;
+    else high = middle;
   }
-  return null;
+  // The row across the bottom edge counts when it is taller than the view (its bottom can never show).
+  const across = rows[low]?.getBoundingClientRect();
+  if (across && across.top < bottom && across.height >= element.clientHeight) return Number(rows[low].dataset.seq);
+  return low > 0 ? Number(rows[low - 1].dataset.seq) : null;
 }
