@@ -120,7 +120,18 @@ function applyMessages(state: ChatState, roomId: string, messages: ChatMessage[]
     messagesByRoom: { ...state.messagesByRoom, [roomId]: merged },
     syncedSeq: withSynced(state, roomId, merged, -1),
     ...withPreviews(state, roomId, messages),
+    ...(insert && withoutArrived(state, messages)),
   };
+}
+
+/**
+ * One of mine the server has, however it came (an ack, a push, a sync, a history page), leaves the
+ * outbox in the same change that shows it: a sync after an ack was lost showed it twice, stored and
+ * "Sending", until the outbox sent it again.
+ */
+function withoutArrived(state: ChatState, messages: ChatMessage[]): Pick<ChatState, 'outbox'> | null {
+  const arrived = new Set(messages.filter((message) => message.sender === state.me.handle).map((message) => message.clientMsgId));
+  return arrived.size > 0 && state.outbox.some((item) => arrived.has(item.clientMsgId)) ? { outbox: state.outbox.filter((item) => !arrived.has(item.clientMsgId)) } : null;
 }
 
 /** Of two copies of one message, the one with the greater version; a tie goes to the incoming one. */

@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, grantAdmin, openChatWith, otherTab, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, grantAdmin, openChatWith, otherTab, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -34,6 +34,43 @@ test('messages written offline are kept as pending, survive a reload, and arrive
   await bob.page.reload();
   await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
   await expect(bodies).toHaveText(['hello before going offline', 'offline one', 'offline two', 'offline three']);
+  expect(errors.list).toEqual([]);
+});
+
+test('a message the server stored but whose answer was lost shows once when the connection is back, not also as sending, and is stored once', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  await alice.page.context().setOffline(true);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  const body = 'stored, its answer lost';
+  await send(alice, body);
+  await expect(messages(alice.page).locator('li[data-outbox="pending"]', { hasText: body })).toBeVisible();
+  // The server takes it, as if it had been sent and only the answer was lost: the same clientMsgId.
+  const clientMsgId = await alice.page.evaluate(
+    (body) => Object.values(localStorage).map((raw) => { try { return JSON.parse(raw); } catch { return null; } }).find((item) => item?.body === body)?.clientMsgId as string,
+    body,
+  );
+  const roomId = await roomIdWith(alice, bob.handle);
+  expect((await alice.page.request.post(`/api/v1/rooms/${roomId}/messages`, { data: { clientMsgId, body } })).status()).toBe(201);
+  await expect(messages(bob.page).locator('li[data-seq]', { hasText: body })).toBeVisible();
+
+  // The most rows of it ever shown at once, counted on every change of the list.
+  await alice.page.evaluate((body) => {
+    const page = window as unknown as { mostRows: number };
+    page.mostRows = 0;
+    const list = document.querySelector('[aria-label="Messages"]')!;
+    const count = () => (page.mostRows = Math.max(page.mostRows, [...list.querySelectorAll('li[data-seq], li[data-outbox]')].filter((row) => row.textContent?.includes(body)).length));
+    new MutationObserver(count).observe(list, { subtree: true, childList: true, characterData: true });
+  }, body);
+  await alice.page.context().setOffline(false);
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: body })).toBeVisible();
+  await expect(messages(alice.page).locator('li[data-outbox]')).toHaveCount(0);
+  // A sentinel sent after the reconnect has come back: whatever the reconnect sent is done.
+  await send(alice, 'sentinel');
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'sentinel' })).toBeVisible();
+  expect(await alice.page.evaluate(() => (window as unknown as { mostRows: number }).mostRows)).toBe(1);
+  const { messages: stored } = await (await alice.page.request.get(`/api/v1/rooms/${roomId}/messages`)).json();
+  expect(stored.filter((message: { body: string }) => message.body === body)).toHaveLength(1);
   expect(errors.list).toEqual([]);
 });
 

@@ -238,6 +238,17 @@ describe('chat store: outbox', () => {
     store.getState().settle('b');
     expect(store.getState().outbox.map((queued) => queued.clientMsgId)).toEqual(['a', 'c']);
   });
+
+  it('lets go of a message of mine once the server’s copy is held, whichever way it came (a sync after a lost ack)', () => {
+    const store = createChatStore(me, [item('a'), item('b'), item('c')]);
+    const stored = (seq: number, clientMsgId: string, sender = 'me') => ({ ...message(seq, sender), clientMsgId });
+    store.getState().mergeMessages('r1', [stored(1, 'a'), stored(2, 'c', 'them')]);
+    expect(store.getState().outbox.map((queued) => queued.clientMsgId)).toEqual(['b', 'c']);
+    store.getState().receiveMessage(stored(3, 'b'));
+    // A change to a held copy is not an arrival: only an insert settles.
+    store.getState().updateMessages('r1', [stored(2, 'c', 'me')]);
+    expect(store.getState().outbox.map((queued) => queued.clientMsgId)).toEqual(['c']);
+  });
 });
 
 describe('chat store: message state (rich messaging)', () => {
