@@ -6,7 +6,11 @@ import { forgetOfflineCopies } from './offline-copy';
 
 /** Where a session ended from elsewhere lands: the sign-in page says why. */
 export const SIGNED_OUT_URL = '/signin?reason=ended';
+// Set once the server has ended the session: the browser's other tabs follow to the sign-in page.
 const SIGNED_OUT_HERE_KEY = 'relay:signed-out';
+// Set while the server is asked: the session's end reaching another tab meanwhile (its socket cut) is this
+// sign-out's doing. It moves no tab: the server may not answer, and then the session goes on everywhere.
+const SIGNING_OUT_KEY = 'relay:signing-out';
 // Set by the first tab that finds the session gone: the others (a settings page has no socket) follow at once.
 const SESSION_ENDED_KEY = 'relay:session-ended';
 // A session ending this soon after a sign-out in this browser is that sign-out, not another device's doing.
@@ -23,13 +27,15 @@ let leaving = false;
 export async function signOutHere(): Promise<boolean> {
   if (!navigator.onLine) return false;
   leaving = true;
-  localStorage.setItem(SIGNED_OUT_HERE_KEY, String(Date.now()));
+  localStorage.setItem(SIGNING_OUT_KEY, String(Date.now()));
   try {
     await signOut({ redirect: false });
   } catch {
     leaving = false;
+    localStorage.removeItem(SIGNING_OUT_KEY);
     return false;
   }
+  localStorage.setItem(SIGNED_OUT_HERE_KEY, String(Date.now()));
   await forgetOfflineCopies();
   forgetAccountText();
   window.location.assign('/signin');
@@ -49,7 +55,7 @@ const ACCOUNT_TEXT_PREFIXES = ['relay:draft:', 'relay:draft-files:', 'relay:draf
  */
 export function sessionEnded(tellTabs = true): void {
   if (leaving) return;
-  const signedOutAt = typeof localStorage === 'undefined' ? 0 : Number(localStorage.getItem(SIGNED_OUT_HERE_KEY) ?? 0);
+  const signedOutAt = typeof localStorage === 'undefined' ? 0 : Math.max(...[SIGNED_OUT_HERE_KEY, SIGNING_OUT_KEY].map((key) => Number(localStorage.getItem(key) ?? 0)));
   const signedOutHere = Date.now() - signedOutAt < SAME_SIGN_OUT_MS;
   // The copies go at once; the page caches go here or on the sign-in page (components/auth/auth-form.tsx).
   void forgetOfflineCopies().catch(() => {});

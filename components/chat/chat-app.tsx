@@ -55,33 +55,36 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
         >
           {/* For screen readers' heading navigation: the list's sections (requests, contacts) are h3s under it. */}
           <h2 className="sr-only">Conversations</h2>
-          <header className="flex items-start justify-between gap-2 border-b border-slate-200 p-3">
-            <div className="min-w-0">
-              <ProfileEditor />
-            </div>
-            <nav aria-label="Account" className="flex shrink-0 flex-wrap items-center justify-end gap-1">
-              <Link href="/settings" onClick={() => rememberLeavingBy('/settings')} className={navLink}>
-                Settings
-              </Link>
-              {isAdmin && (
-                <Link href="/admin" onClick={() => rememberLeavingBy('/admin')} className={navLink}>
-                  Moderation
+          <header className="border-b border-slate-200 p-3">
+            <div className="flex items-start justify-between gap-2">
+              <div className="min-w-0">
+                <ProfileEditor />
+              </div>
+              <nav aria-label="Account" className="flex shrink-0 flex-wrap items-center justify-end gap-1">
+                <Link href="/settings" onClick={() => rememberLeavingBy('/settings')} className={navLink}>
+                  Settings
                 </Link>
-              )}
-              <button
-                type="button"
-                disabled={!hydrated}
-                onClick={async () => setSignOutRefused(!(await signOutHere()))}
-                className="rounded border border-slate-300 px-2 py-1 text-sm"
-              >
-                Sign out
-              </button>
-              {signOutRefused && offline && (
-                <p role="alert" className="w-full text-right text-xs text-red-800">
-                  You are offline: sign out once the connection is back.
-                </p>
-              )}
-            </nav>
+                {isAdmin && (
+                  <Link href="/admin" onClick={() => rememberLeavingBy('/admin')} className={navLink}>
+                    Moderation
+                  </Link>
+                )}
+                <button
+                  type="button"
+                  disabled={!hydrated}
+                  onClick={async () => setSignOutRefused(!(await signOutHere()))}
+                  className="rounded border border-slate-300 px-2 py-1 text-sm"
+                >
+                  Sign out
+                </button>
+              </nav>
+            </div>
+            {/* On a line of its own: inside the nav, which does not shrink, it widened the header past the pane. */}
+            {signOutRefused && (
+              <p role="alert" className="mt-1 text-right text-xs text-red-800">
+                {offline ? 'You are offline: sign out once the connection is back.' : 'The server did not answer: you are still signed in. Try again.'}
+              </p>
+            )}
           </header>
           <div className="min-h-0 flex-1 overflow-y-auto">
             <GoneConversations />

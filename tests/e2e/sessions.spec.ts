@@ -1,4 +1,4 @@
-import type { Browser } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { PASSWORD, signUp, trackPageErrors } from './helpers';
 
@@ -46,6 +46,61 @@ test('signing out in one tab takes the browser’s other tabs, settings too, to 
 
   await dana.page.getByRole('button', { name: 'Sign out' }).click();
   for (const tab of [dana.page, chatTab, settingsTab]) {
+    await expect(tab).toHaveURL(/\/signin$/);
+    await expect(tab.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await expect(tab.getByText(/another device/)).toHaveCount(0);
+  }
+  expect(errors.list).toEqual([]);
+});
+
+/** Records every navigation the tab starts (the Navigation API tells at once, before the page is replaced), and waits for a sentinel. */
+async function watchNavigations(tab: Page) {
+  await tab.evaluate(() => {
+    const page = window as unknown as { started: string[]; sentinel: Promise<void> };
+    page.started = [];
+    (window as unknown as { navigation: EventTarget }).navigation.addEventListener('navigate', (event) => page.started.push((event as unknown as { destination: { url: string } }).destination.url));
+    page.sentinel = new Promise((resolve) => window.addEventListener('storage', (event) => event.key === 'e2e-sentinel' && resolve()));
+  });
+}
+/** Once `tab` has seen a storage write `from` makes now, it has acted on every write before it: what navigations did it start? */
+async function navigationsAfterSentinel(from: Page, tab: Page) {
+  await from.evaluate(() => localStorage.setItem('e2e-sentinel', String(Date.now())));
+  return tab.evaluate(async () => {
+    const page = window as unknown as { started: string[]; sentinel: Promise<void> };
+    await page.sentinel;
+    return page.started;
+  });
+}
+
+test('a sign-out the server did not answer leaves every tab signed in, saying so; a slow one moves the other tabs only once answered', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const dana = await signUp(browser, 'dana', 'Dana', errors);
+  const chatTab = await dana.page.context().newPage();
+  errors.watch(chatTab);
+  await chatTab.goto('/');
+  await expect(chatTab.getByRole('button', { name: 'Sign out' })).toBeEnabled();
+  await watchNavigations(chatTab);
+
+  // No answer (the network is up, the server unreachable): still signed in, here and in the other tab.
+  await dana.page.route('**/api/auth/signout', (route) => route.abort('connectionrefused'));
+  await dana.page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(dana.page.getByRole('alert').filter({ hasText: 'The server did not answer: you are still signed in. Try again.' })).toBeVisible();
+  expect(await navigationsAfterSentinel(dana.page, chatTab)).toEqual([]);
+
+  // A slow answer: the other tab stays until the server has ended the session, then goes to sign in.
+  await dana.page.unroute('**/api/auth/signout');
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const asked = dana.page.waitForRequest((request) => new URL(request.url()).pathname === '/api/auth/signout');
+  await dana.page.route('**/api/auth/signout', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await dana.page.getByRole('button', { name: 'Sign out' }).click();
+  await asked;
+  expect(await navigationsAfterSentinel(dana.page, chatTab)).toEqual([]);
+  release();
+  for (const tab of [dana.page, chatTab]) {
     await expect(tab).toHaveURL(/\/signin$/);
     await expect(tab.getByRole('button', { name: 'Sign in' })).toBeVisible();
     await expect(tab.getByText(/another device/)).toHaveCount(0);
