@@ -202,14 +202,12 @@ export const QUICK_REACTIONS = [
 
 function ReactPanel({ context, close }: { context: MessageActionContext; close: () => void }) {
   const client = useChatClient();
-  const me = useChat((state) => state.me.handle);
   const group = useRef<HTMLDivElement>(null);
   const [other, setOther] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => group.current?.querySelector('button')?.focus(), []);
   const react = (emoji: string) => {
-    const already = context.message.reactions?.some((reaction) => reaction.emoji === emoji && reaction.handles.includes(me)) ?? false;
-    void client?.react(context.message.id, emoji, !already);
+    void client?.toggleReaction(context.message, emoji);
     close();
   };
   return (

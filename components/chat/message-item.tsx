@@ -137,7 +137,7 @@ function Reactions({ message, me, mine, nameOf }: { message: ChatMessage; me: st
             type="button"
             aria-pressed={minePressed}
             title={`${who} reacted with ${reaction.emoji}`}
-            onClick={() => void client?.react(message.id, reaction.emoji, !minePressed)}
+            onClick={() => void client?.toggleReaction(message, reaction.emoji)}
             className={`rounded-full border px-2 text-sm leading-6 ${minePressed ? 'border-indigo-500 bg-indigo-100 text-indigo-950' : 'border-slate-300 bg-surface text-slate-800'}`}
           >
             {reaction.emoji} {reaction.count}

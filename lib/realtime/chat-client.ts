@@ -420,6 +420,35 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   };
   window.addEventListener('storage', onStorage);
   const stopKeepingCopy = keepOfflineCopy(store);
+
+  // What the user wants of each reaction (message and emoji) whose request is on its way. A press
+  // meanwhile flips the wish instead of sending what the last answer implies (two presses both added);
+  // once answered, the request goes again only if the wish changed: a double tap adds and takes back.
+  const reactionWishes = new Map<string, boolean>();
+  /** Adds the caller's reaction, or takes it back, as `message` (the copy shown) or a press still on its way has it. */
+  const toggleReaction = async (message: ChatMessage, emoji: string): Promise<boolean> => {
+    const key = `${message.id} ${emoji}`;
+    const pending = reactionWishes.get(key);
+    if (pending !== undefined) {
+      reactionWishes.set(key, !pending);
+      return true;
+    }
+    const { me, messagesByRoom } = store.getState();
+    // The held copy if any: an answer applied since `message` was rendered is already in it.
+    const current = messagesByRoom[message.roomId]?.find((held) => held.id === message.id) ?? message;
+    let add = !(current.reactions?.some((reaction) => reaction.emoji === emoji && reaction.handles.includes(me.handle)) ?? false);
+    reactionWishes.set(key, add);
+    try {
+      for (;;) {
+        if (!(await changeMessage(add ? 'reaction:add' : 'reaction:remove', { messageId: message.id, emoji }))) return false;
+        const wish = reactionWishes.get(key)!;
+        if (wish === add) return true;
+        add = wish;
+      }
+    } finally {
+      reactionWishes.delete(key);
+    }
+  };
   /**
    * Edits, deletes and reactions: the ack's copy is applied at once (the live `message:updated` may come
    * before or after it; the newer version wins). A refusal or no answer becomes the notice, never a throw.
@@ -504,8 +533,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     setBlock,
     editMessage: (messageId: string, body: string) => changeMessage('message:edit', { messageId, body }),
     deleteMessage: (messageId: string) => changeMessage('message:delete', { messageId }),
-    /** Adds or takes back the caller's reaction. */
-    react: (messageId: string, emoji: string, add: boolean) => changeMessage(add ? 'reaction:add' : 'reaction:remove', { messageId, emoji }),
+    toggleReaction,
     /** Marks the room read up to `seq` (what the reader has had in view), once per new seq. */
     markRead: (roomId: string, seq: number) => {
       // Our own cursor moves at once, so the same seq is not reported again while the ack is on its way.

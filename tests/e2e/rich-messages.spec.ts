@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, aliceWithBobAndCarol, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, aliceWithBobAndCarol, openChatWith, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -190,6 +190,16 @@ test('a reaction shows live with its count and who reacted; pressing it toggles 
 
   // Pressing it again takes mine back.
   await row(alice.page, 'react to me').getByRole('button', { name: '👍 2' }).click();
+  await expect(row(bob.page, 'react to me').getByRole('button', { name: '👍 1' })).toHaveAttribute('title', 'You reacted with 👍');
+
+  // A double tap adds and takes back, two changes on the server, before the first is answered or not.
+  const roomId = await roomIdWith(alice, bob.handle);
+  const onServer = async () => (await (await alice.page.request.get(`/api/v1/rooms/${roomId}/messages`)).json()).messages.find((message: { body: string }) => message.body === 'react to me');
+  const before = (await onServer()).version;
+  await row(alice.page, 'react to me').getByRole('button', { name: '👍 1' }).dblclick();
+  await expect.poll(async () => (await onServer()).version).toBeGreaterThanOrEqual(before + 2);
+  expect((await onServer()).reactions).toEqual([{ emoji: '👍', count: 1, handles: [bob.handle] }]);
+  await expect(row(alice.page, 'react to me').getByRole('button', { name: '👍 1' })).toHaveAttribute('aria-pressed', 'false');
   await expect(row(bob.page, 'react to me').getByRole('button', { name: '👍 1' })).toHaveAttribute('title', 'You reacted with 👍');
   expect(errors.list).toEqual([]);
 });

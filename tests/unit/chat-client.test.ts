@@ -318,16 +318,44 @@ describe('chat client: changes to messages (rich messaging)', () => {
     expect(await edit).toBe(false);
     expect(store.getState().notice).toBe('You can only edit your own messages.');
 
-    const react = client.react('m-a', '👍', true);
+    const react = client.toggleReaction(stored('a', 1), '👍');
     socket.sent.find((entry) => entry.event === 'reaction:add')!.reject(new Error('operation has timed out'));
     expect(await react).toBe(false);
     expect(store.getState().notice).toMatch(/did not answer/);
   });
 
+  it('presses on a reaction before the server answered flip what is wanted: two take it back, three leave it added', async () => {
+    const { socket, client } = setUp();
+    socket.open();
+    const asked = (event: string) => socket.sent.filter((entry) => entry.event === event);
+    const mine = { ...stored('a', 1), reactions: [{ emoji: '👍', count: 1, handles: ['me'] }] };
+    // A double tap: one add on its way, then the remove it asked for once the add is answered.
+    const first = client.toggleReaction(stored('a', 1), '👍');
+    expect(await client.toggleReaction(stored('a', 1), '👍')).toBe(true);
+    expect(asked('reaction:add')).toHaveLength(1);
+    expect(asked('reaction:remove')).toHaveLength(0);
+    asked('reaction:add')[0].resolve({ ok: true, message: mine });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked('reaction:remove')).toHaveLength(1);
+    asked('reaction:remove')[0].resolve({ ok: true, message: stored('a', 1) });
+    expect(await first).toBe(true);
+    // A triple tap: the wish ends as the first press had it, so nothing more goes.
+    const again = client.toggleReaction(stored('a', 1), '👍');
+    void client.toggleReaction(stored('a', 1), '👍');
+    void client.toggleReaction(stored('a', 1), '👍');
+    asked('reaction:add')[1].resolve({ ok: true, message: mine });
+    expect(await again).toBe(true);
+    expect(asked('reaction:add')).toHaveLength(2);
+    expect(asked('reaction:remove')).toHaveLength(1);
+    // Nothing on its way: a press takes back what the copy shown has.
+    void client.toggleReaction(mine, '👍');
+    expect(asked('reaction:remove')).toHaveLength(2);
+  });
+
   it('an edit, delete or reaction refused for speed goes again once the limit allows, a few times, then says why', async () => {
     const { socket, store, client } = setUp();
     socket.open();
-    const react = client.react('m-a', '👍', true);
+    const react = client.toggleReaction(stored('a', 1), '👍');
     const reactions = () => socket.sent.filter((entry) => entry.event === 'reaction:add');
     reactions()[0].resolve({ ok: false, error: { code: 'rate_limited', message: 'You are sending too fast.', retryAfterMs: 2_000 } });
     await vi.advanceTimersByTimeAsync(1_900);
