@@ -2,6 +2,7 @@
 
 import { type ComponentType, type FormEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
+import { loadEditDraft, saveEditDraft } from '@/lib/drafts';
 import { problemInWords } from '@/lib/form-problems';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
 import { enterSubmits } from './enter-submits';
@@ -42,7 +43,11 @@ export function MessageActions({ context, align }: { context: MessageActionConte
   const client = useChatClient();
   const actions = messageActions.filter((action) => action.available(context));
   const [open, setOpen] = useState(false);
-  const [panel, setPanel] = useState<MessageAction | null>(null);
+  const me = useChat((state) => state.me.handle);
+  // An edit left open on this message (before a conversation switch or a reload) opens again, as left.
+  const [panel, setPanel] = useState<MessageAction | null>(() =>
+    loadEditDraft(me, context.message.roomId)?.messageId === context.message.id ? (actions.find((action) => action.id === 'edit') ?? null) : null,
+  );
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   // Asked from the message box (Up when it is empty): the editor opens here, and closing it goes back there.
@@ -261,24 +266,44 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
  * Edits in place: Enter (or Save) saves, Shift+Enter is a new line (Enter too on a touch screen, as in the
  * message box), Escape (or Cancel) leaves it as it was. Near the length limit it counts down as the box does.
  */
-function EditPanel({ context, close }: { context: MessageActionContext; close: () => void }) {
+function EditPanel({ context, close: closeEditor }: { context: MessageActionContext; close: () => void }) {
   const client = useChatClient();
-  const [body, setBody] = useState(context.message.body);
+  const me = useChat((state) => state.me.handle);
+  const { id: messageId, roomId } = context.message;
+  // Reopened after a switch or a reload: the text as it was left (unless left unchanged), and the focus
+  // left where it is.
+  const [leftText] = useState(() => {
+    const draft = loadEditDraft(me, roomId);
+    return draft?.messageId === messageId && draft.body !== draft.base ? draft.body : null;
+  });
+  const [restored] = useState(() => loadEditDraft(me, roomId)?.messageId === messageId);
+  const [body, setText] = useState(leftText ?? context.message.body);
   // Edited in another tab or on another device while open here: a box not yet changed shows the new text,
   // so Save (or Enter) does not silently put the old one back.
   const [shown, setShown] = useState(context.message.body);
+  const setBody = (text: string, base = shown) => {
+    setText(text);
+    saveEditDraft(me, roomId, { messageId, body: text, base });
+  };
   if (shown !== context.message.body) {
     setShown(context.message.body);
-    if (body === shown) setBody(context.message.body);
+    if (body === shown) setBody(context.message.body, context.message.body);
   }
+  // Kept from the moment it opens (an editor opened and left is reopened), until saved or left.
+  useEffect(() => saveEditDraft(me, roomId, { messageId, body, base: shown }), []); // eslint-disable-line react-hooks/exhaustive-deps
+  const close = () => {
+    saveEditDraft(me, roomId, null);
+    closeEditor();
+  };
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     const element = input.current;
-    element?.focus();
-    element?.setSelectionRange(element.value.length, element.value.length);
-  }, []);
+    if (restored || !element) return;
+    element.focus();
+    element.setSelectionRange(element.value.length, element.value.length);
+  }, [restored]);
 
   const overLength = lengthProblem(body);
   const left = lengthLeft(body);

@@ -114,6 +114,34 @@ test('Up in an empty message box edits your last message there; Enter saves and 
   expect(errors.list).toEqual([]);
 });
 
+test('an edit left unsaved is there as left after switching conversations and after a reload, until saved', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice } = await aliceWithBobAndCarol(browser, errors);
+  const page = alice.page;
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await send(alice, 'original text');
+  const message = await act(page, 'original text', 'Edit');
+  const editor = message.getByRole('textbox', { name: 'Edit message' });
+  await editor.fill('changed, not saved yet');
+
+  await rooms(page).getByRole('button', { name: /Carol/ }).click();
+  await expect(row(page, 'hello from carol')).toBeVisible();
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(editor).toHaveValue('changed, not saved yet');
+  await page.reload();
+  await expect(editor).toHaveValue('changed, not saved yet');
+
+  await message.getByRole('button', { name: 'Save' }).click();
+  await expect(row(page, 'changed, not saved yet')).toContainText('(edited)');
+  await expect(editor).toHaveCount(0);
+  await rooms(page).getByRole('button', { name: /Carol/ }).click();
+  await expect(row(page, 'hello from carol')).toBeVisible();
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(row(page, 'changed, not saved yet')).toBeVisible();
+  await expect(editor).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
 test('an edit or a delete answered late does not take focus from the menu opened meanwhile on another message', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'keep me');
