@@ -95,24 +95,25 @@ export function clearDraftReplyIf(me: string, roomId: string, sentId: string): v
   if (loadDraftReply(me, roomId)?.id === sentId) saveDraftReply(me, roomId, null);
 }
 
-// An edit being written (the message and its text as left), per room, in this tab only: switching
-// conversations or reloading opens the editor again on that message with that text. Saving or leaving
-// the editor (Cancel, Escape) ends it. sessionStorage: an editor is this tab's, not every tab's.
-const editDraftKey = (me: string, roomId: string) => `relay:draft-edit:${me}:${roomId}`;
+// An edit being written (its text as left), per message, in this tab only: switching conversations or
+// reloading opens the editor again on that message with that text. Saving or leaving the editor (Cancel,
+// Escape) ends it. sessionStorage: an editor is this tab's, not every tab's.
+export const EDIT_DRAFT_PREFIX = 'relay:draft-edit:';
+const editDraftKey = (me: string, messageId: string) => `${EDIT_DRAFT_PREFIX}${me}:${messageId}`;
 // `base`: the message's text the editor showed when the text was left; text left unchanged follows an edit made since.
-const editDraftSchema = z.object({ messageId: z.string(), body: z.string(), base: z.string() });
+const editDraftSchema = z.object({ body: z.string(), base: z.string() });
 export type EditDraft = z.infer<typeof editDraftSchema>;
 
-export function loadEditDraft(me: string, roomId: string): EditDraft | null {
+export function loadEditDraft(me: string, messageId: string): EditDraft | null {
   try {
-    const stored = typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(editDraftKey(me, roomId));
+    const stored = typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(editDraftKey(me, messageId));
     return stored ? editDraftSchema.parse(JSON.parse(stored)) : null;
   } catch {
     return null;
   }
 }
 
-export function saveEditDraft(me: string, roomId: string, draft: EditDraft | null): void {
-  if (draft) sessionStorage.setItem(editDraftKey(me, roomId), JSON.stringify(draft));
-  else sessionStorage.removeItem(editDraftKey(me, roomId));
+export function saveEditDraft(me: string, messageId: string, draft: EditDraft | null): void {
+  if (draft) sessionStorage.setItem(editDraftKey(me, messageId), JSON.stringify(draft));
+  else sessionStorage.removeItem(editDraftKey(me, messageId));
 }

@@ -34,7 +34,8 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
   useAccountLinkFocus();
   // A group that closed under the user stays in view on a phone too, to say why (conversation.tsx).
   const open = useChat((state) => state.activeRoomId !== null || state.draftPeer !== null || state.leftRoom !== null);
-  const [signOutRefused, setSignOutRefused] = useState(false);
+  // Why the last Sign out did not happen, as it was then: offline, or the server did not answer.
+  const [signOutRefused, setSignOutRefused] = useState<'offline' | 'no answer' | null>(null);
   const offline = useChat((state) => state.connected === false);
   const hydrated = useHydrated();
   return (
@@ -72,17 +73,21 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
                 <button
                   type="button"
                   disabled={!hydrated}
-                  onClick={async () => setSignOutRefused(!(await signOutHere()))}
+                  onClick={async () => {
+                    const wasOffline = !navigator.onLine;
+                    setSignOutRefused((await signOutHere()) ? null : wasOffline ? 'offline' : 'no answer');
+                  }}
                   className="rounded border border-slate-300 px-2 py-1 text-sm"
                 >
                   Sign out
                 </button>
               </nav>
             </div>
-            {/* On a line of its own: inside the nav, which does not shrink, it widened the header past the pane. */}
-            {signOutRefused && (
+            {/* On a line of its own: inside the nav, which does not shrink, it widened the header past the pane.
+                Offline, it is said until the connection is back. */}
+            {(signOutRefused === 'no answer' || (signOutRefused === 'offline' && offline)) && (
               <p role="alert" className="mt-1 text-right text-xs text-red-800">
-                {offline ? 'You are offline: sign out once the connection is back.' : 'The server did not answer: you are still signed in. Try again.'}
+                {signOutRefused === 'offline' ? 'You are offline: sign out once the connection is back.' : 'The server did not answer: you are still signed in. Try again.'}
               </p>
             )}
           </header>

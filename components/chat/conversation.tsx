@@ -270,10 +270,14 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     const names = new Map<string, string>(JSON.parse(namesKey));
     return (handle: string) => names.get(handle) ?? people[handle]?.displayName ?? handle;
   }, [namesKey, people]);
-  // Who an `@` in the message box suggests: the other members.
+  // Who an `@` in the message box suggests: the other members, or the person a first message goes to.
+  const firstTo = room ? null : draftPeer;
   const mentionable = useMemo(
-    () => [...new Map<string, string>(JSON.parse(namesKey))].filter(([handle]) => handle !== me.handle).map(([handle, displayName]) => ({ handle, displayName })),
-    [namesKey, me.handle],
+    () =>
+      firstTo
+        ? [{ handle: firstTo.handle, displayName: firstTo.displayName }]
+        : [...new Map<string, string>(JSON.parse(namesKey))].filter(([handle]) => handle !== me.handle).map(([handle, displayName]) => ({ handle, displayName })),
+    [namesKey, me.handle, firstTo],
   );
   // Pictures the same way, apart: a new picture re-renders the rows that show it, not every row's names.
   const avatarsKey = JSON.stringify([...(request?.from ? [request.from] : []), ...(room?.members ?? [])].map((person) => [person.handle, person.avatarUrl ?? null]));

@@ -46,10 +46,20 @@ export function useMentionSuggestions({ input, body, setBody, people }: Options)
   const choose = (person: Person) => {
     if (!typed) return;
     const written = insertMention(body, typed, person.handle);
-    caretAfter.current = written.caret;
     setActive(0);
+    if (written.body === body) {
+      // The handle was already there in full: nothing to render, so the caret moves past it here.
+      input.current?.setSelectionRange(written.caret, written.caret);
+      return setCaret(written.caret);
+    }
+    caretAfter.current = written.caret;
     setBody(written.body);
   };
+
+  // The active option stays wholly in view as the arrows move it through a list that scrolls.
+  useLayoutEffect(() => {
+    if (open) document.getElementById(optionId(activeIndex))?.scrollIntoView({ block: 'nearest' });
+  }, [open, activeIndex]);
 
   /** Follows the caret: call on the box's change, select, focus and blur. */
   const trackCaret = (event: SyntheticEvent<HTMLTextAreaElement>) => {
@@ -92,7 +102,7 @@ export function useMentionSuggestions({ input, body, setBody, people }: Options)
           id={LISTBOX_ID}
           role="listbox"
           aria-label="People to mention"
-          className="absolute bottom-full left-0 z-20 mb-1 max-h-64 w-72 max-w-full overflow-y-auto rounded-md border border-slate-300 bg-surface py-1 shadow-lg"
+          className="absolute bottom-full left-0 z-20 mb-1 max-h-72 w-72 max-w-full overflow-y-auto rounded-md border border-slate-300 bg-surface py-1 shadow-lg"
         >
           {choices.map((person, index) => (
             <li

@@ -46,7 +46,7 @@ export function MessageActions({ context, align }: { context: MessageActionConte
   const me = useChat((state) => state.me.handle);
   // An edit left open on this message (before a conversation switch or a reload) opens again, as left.
   const [panel, setPanel] = useState<MessageAction | null>(() =>
-    loadEditDraft(me, context.message.roomId)?.messageId === context.message.id ? (actions.find((action) => action.id === 'edit') ?? null) : null,
+    loadEditDraft(me, context.message.id) ? (actions.find((action) => action.id === 'edit') ?? null) : null,
   );
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
@@ -269,30 +269,30 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
 function EditPanel({ context, close: closeEditor }: { context: MessageActionContext; close: () => void }) {
   const client = useChatClient();
   const me = useChat((state) => state.me.handle);
-  const { id: messageId, roomId } = context.message;
+  const messageId = context.message.id;
   // Reopened after a switch or a reload: the text as it was left (unless left unchanged), and the focus
   // left where it is.
   const [leftText] = useState(() => {
-    const draft = loadEditDraft(me, roomId);
-    return draft?.messageId === messageId && draft.body !== draft.base ? draft.body : null;
+    const draft = loadEditDraft(me, messageId);
+    return draft && draft.body !== draft.base ? draft.body : null;
   });
-  const [restored] = useState(() => loadEditDraft(me, roomId)?.messageId === messageId);
+  const [restored] = useState(() => loadEditDraft(me, messageId) !== null);
   const [body, setText] = useState(leftText ?? context.message.body);
   // Edited in another tab or on another device while open here: a box not yet changed shows the new text,
   // so Save (or Enter) does not silently put the old one back.
   const [shown, setShown] = useState(context.message.body);
   const setBody = (text: string, base = shown) => {
     setText(text);
-    saveEditDraft(me, roomId, { messageId, body: text, base });
+    saveEditDraft(me, messageId, { body: text, base });
   };
   if (shown !== context.message.body) {
     setShown(context.message.body);
     if (body === shown) setBody(context.message.body, context.message.body);
   }
   // Kept from the moment it opens (an editor opened and left is reopened), until saved or left.
-  useEffect(() => saveEditDraft(me, roomId, { messageId, body, base: shown }), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => saveEditDraft(me, messageId, { body, base: shown }), []); // eslint-disable-line react-hooks/exhaustive-deps
   const close = () => {
-    saveEditDraft(me, roomId, null);
+    saveEditDraft(me, messageId, null);
     closeEditor();
   };
   const [saving, setSaving] = useState(false);
@@ -315,10 +315,14 @@ function EditPanel({ context, close: closeEditor }: { context: MessageActionCont
     if (isInvisible(body)) return setRefusal('A message cannot be empty: delete it instead.');
     if (lengthProblem(body)) return setRefusal(lengthProblem(body));
     setSaving(true);
+    // Not reopened by a switch made while the save is on its way (its answer could not close that editor);
+    // kept again if refused.
+    saveEditDraft(me, messageId, null);
     const saved = (await client?.editMessage(context.message.id, body)) ?? false;
     setSaving(false);
     // A refusal stays open with the text, the reason shown as the conversation's notice.
     if (saved) close();
+    else saveEditDraft(me, messageId, { body, base: shown });
   }
 
   return (

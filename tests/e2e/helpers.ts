@@ -1,5 +1,5 @@
 export { grantAdmin } from '../helpers/admin-cli';
-import type { BrowserContextOptions } from '@playwright/test';
+import { type APIRequestContext, type BrowserContextOptions, request as newRequest } from '@playwright/test';
 import { type Browser, expect, type Page } from './fixtures';
 
 export const PASSWORD = 'correct horse battery';
@@ -132,4 +132,23 @@ export async function holdSearch(page: Page, pathname: string, words: string) {
   const asked = page.waitForRequest((request) => matches(new URL(request.url())));
   const answered = page.waitForResponse((response) => matches(new URL(response.url())));
   return { asked, answered, release };
+}
+
+/** A user signed in over the API only (no browser page): a cheap member for a big group. */
+export async function apiUser(baseURL: string, prefix: string, displayName: string): Promise<{ handle: string; api: APIRequestContext }> {
+  const handle = uniqueHandle(prefix);
+  const api = await newRequest.newContext({ baseURL });
+  expect((await api.post('/api/v1/users', { data: { username: handle, displayName, password: PASSWORD } })).status()).toBe(201);
+  const { csrfToken } = await (await api.get('/api/auth/csrf')).json();
+  expect((await api.post('/api/auth/callback/credentials', { form: { csrfToken, username: handle, password: PASSWORD, json: 'true' } })).ok()).toBe(true);
+  return { handle, api };
+}
+
+/** A group `owner` starts with API users, who each accept the invite; its id. */
+export async function groupWith(owner: { page: Page }, name: string, members: { handle: string; api: APIRequestContext }[]) {
+  const created = await owner.page.request.post('/api/v1/groups', { data: { name, members: members.map((member) => member.handle) } });
+  expect(created.status()).toBe(201);
+  const { room } = await created.json();
+  for (const member of members) expect((await member.api.post(`/api/v1/invites/${room.id}/accept`)).ok()).toBe(true);
+  return room.id as string;
 }

@@ -116,6 +116,8 @@ test('a conversation first opened offline says so, and loads by itself once back
   await alice.page.context().setOffline(false);
   await expect(row(alice.page, 'waiting for you')).toBeVisible({ timeout: 20_000 });
   await expect(messages(alice.page).getByRole('alert')).toHaveCount(0);
+  // Back online, the refusal goes: it does not turn into another reason.
+  await expect(alice.page.getByRole('alert').filter({ hasText: /sign out|did not answer/ })).toHaveCount(0);
   // A draft, the reply it is, and the sign-out: nothing of Alice's text stays in this browser.
   await row(alice.page, 'waiting for you').getByRole('button', { name: 'Message actions' }).click();
   await row(alice.page, 'waiting for you').getByRole('button', { name: 'Reply', exact: true }).click();

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, aliceWithBobAndCarol, openChatWith, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, aliceWithBobAndCarol, apiUser, groupWith, openChatWith, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -139,6 +139,87 @@ test('an edit left unsaved is there as left after switching conversations and af
   await rooms(page).getByRole('button', { name: /Bob/ }).click();
   await expect(row(page, 'changed, not saved yet')).toBeVisible();
   await expect(editor).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+const editorOf = (page: Page, text: string) => row(page, text).getByRole('textbox', { name: 'Edit message' });
+async function awayAndBack(page: Page) {
+  await rooms(page).getByRole('button', { name: /Carol/ }).click();
+  await expect(row(page, 'hello from carol')).toBeVisible();
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(row(page, 'hello from bob')).toBeVisible();
+}
+
+test('two editors left open in one room both come back; Cancel on one leaves the other kept', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice } = await aliceWithBobAndCarol(browser, errors);
+  const page = alice.page;
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await send(alice, 'first mine');
+  await send(alice, 'second mine');
+  await (await act(page, 'first mine', 'Edit')).getByRole('textbox', { name: 'Edit message' }).fill('first, changed');
+  await (await act(page, 'second mine', 'Edit')).getByRole('textbox', { name: 'Edit message' }).fill('second, changed');
+  await awayAndBack(page);
+  await expect(editorOf(page, 'first mine')).toHaveValue('first, changed');
+  await expect(editorOf(page, 'second mine')).toHaveValue('second, changed');
+  await row(page, 'first mine').getByRole('button', { name: 'Cancel' }).click();
+  await awayAndBack(page);
+  await expect(editorOf(page, 'second mine')).toHaveValue('second, changed');
+  await expect(editorOf(page, 'first mine')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('an edit saved just before switching away, answered after coming back, leaves no editor open', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await aliceWithBobAndCarol(browser, errors);
+  const page = alice.page;
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await send(alice, 'to be saved');
+  // The page's socket frames pass through here, so the edit's can be held (a slow network).
+  const holding = { on: false, release: () => {} };
+  let asked = () => {};
+  const held = new Promise<void>((resolve) => (asked = resolve));
+  await page.routeWebSocket(/\/socket\.io\//, (socket) => {
+    const server = socket.connectToServer();
+    socket.onMessage((frame) => {
+      if (holding.on && typeof frame === 'string' && frame.includes('"message:edit"')) {
+        holding.on = false;
+        holding.release = () => server.send(frame);
+        asked();
+      } else server.send(frame);
+    });
+  });
+  await page.reload();
+  await expect(row(page, 'to be saved')).toBeVisible();
+  const editor = editorOf(page, 'to be saved');
+  await act(page, 'to be saved', 'Edit');
+  await editor.fill('saved late');
+  holding.on = true;
+  await editor.press('Enter');
+  await held;
+  await awayAndBack(page);
+  holding.release();
+  await expect(row(bob.page, 'saved late')).toBeVisible();
+  await expect(row(page, 'saved late')).toContainText('(edited)');
+  await expect(editorOf(page, 'saved late')).toHaveCount(0);
+  await awayAndBack(page);
+  await expect(editorOf(page, 'saved late')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('signing out in another tab leaves no edit being written in this one', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice } = await aliceWithBobAndCarol(browser, errors);
+  const page = alice.page;
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await send(alice, 'plain');
+  await (await act(page, 'plain', 'Edit')).getByRole('textbox', { name: 'Edit message' }).fill('secret words');
+  const tab = await page.context().newPage();
+  errors.watch(tab);
+  await tab.goto('/');
+  await tab.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+  expect(await page.evaluate(() => Object.values(sessionStorage).filter((value) => value.includes('secret words')))).toEqual([]);
   expect(errors.list).toEqual([]);
 });
 
@@ -605,6 +686,56 @@ test('typing @ in a group suggests its other members; the keyboard picks one, an
   await expect(box).not.toHaveAttribute('aria-activedescendant');
   await box.pressSequentially(' @b');
   await expect(options).toHaveText([new RegExp(`^Bob`)]);
+
+  // The caret inside a handle already written in full: picking it moves past it, and typing goes on there.
+  await box.fill(`hi @${bob.handle} there`);
+  for (let step = 0; step < ' there'.length + 2; step++) await box.press('ArrowLeft');
+  await expect(options).toHaveCount(1);
+  await box.press('Enter');
+  await expect(suggestions(alice.page)).toHaveCount(0);
+  await box.pressSequentially('and ');
+  await expect(box).toHaveValue(`hi @${bob.handle} and there`);
+  await box.press('End');
+  await box.pressSequentially('!');
+  await expect(box).toHaveValue(`hi @${bob.handle} and there!`);
+  expect(errors.list).toEqual([]);
+});
+
+test('in a group of 10 others, @ lists 8, and the one chosen with the arrows is always wholly in view', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, { viewport: { width: 1100, height: 520 } });
+  const members = [];
+  for (let index = 0; index < 10; index++) members.push(await apiUser(baseURL!, `m${index}`, `Member ${String(index).padStart(2, '0')}`));
+  await groupWith(alice, 'Big', members);
+  await rooms(alice.page).getByRole('button', { name: /Big/ }).click();
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  await box.pressSequentially('@');
+  const list = suggestions(alice.page);
+  await expect(list.getByRole('option')).toHaveCount(8);
+  const wholly = async (option: ReturnType<Page['locator']>) => {
+    const [inner, outer] = await Promise.all([option.boundingBox(), list.boundingBox()]);
+    return inner!.y >= outer!.y - 0.5 && inner!.y + inner!.height <= outer!.y + outer!.height + 0.5;
+  };
+  // Up from the first wraps to the last, then Down through them all.
+  await box.press('ArrowUp');
+  for (let step = 0; step < 9; step++) {
+    const active = alice.page.locator(`#${await box.getAttribute('aria-activedescendant')}`);
+    await expect(active).toHaveAttribute('aria-selected', 'true');
+    expect(await wholly(active), `${await active.textContent()} wholly in view`).toBe(true);
+    await box.press('ArrowDown');
+  }
+  expect(errors.list).toEqual([]);
+});
+
+test('a first message to someone new suggests them after @, as a conversation with them does', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const dan = await apiUser(baseURL!, 'dan', 'Dan');
+  await openChatWith(alice, dan.handle);
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  await expect(box).toBeEnabled();
+  await box.pressSequentially('hey @d');
+  await expect(suggestions(alice.page).getByRole('option')).toHaveText([new RegExp(`^Dan\\s*@${dan.handle}$`)]);
   expect(errors.list).toEqual([]);
 });
 
