@@ -61,7 +61,9 @@ export function sessionEnded(tellTabs = true): void {
   // The copies go at once; the page caches go here or on the sign-in page (components/auth/auth-form.tsx).
   void forgetOfflineCopies().catch(() => {});
   // This tab's own text (an edit being written) goes with a sign-out here; the tab that signed out cannot reach it.
-  if (signedOutHere) for (const key of Object.keys(sessionStorage)) if (key.startsWith(EDIT_DRAFT_PREFIX)) sessionStorage.removeItem(key);
+  if (signedOutHere && typeof sessionStorage !== 'undefined') {
+    for (const key of Object.keys(sessionStorage)) if (key.startsWith(EDIT_DRAFT_PREFIX)) sessionStorage.removeItem(key);
+  }
   if (tellTabs && typeof localStorage !== 'undefined') localStorage.setItem(SESSION_ENDED_KEY, String(Date.now()));
   window.location.assign(signedOutHere ? '/signin' : SIGNED_OUT_URL);
 }
