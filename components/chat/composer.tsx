@@ -48,8 +48,6 @@ type Props = {
   onSent?: () => void;
   /** Display names for "Replying to …". */
   nameOf?: (handle: string) => string;
-  /** Who an `@` suggests: the conversation's other members. */
-  mentionable?: { handle: string; displayName: string }[];
 };
 
 /**
@@ -70,10 +68,8 @@ function useOtherTabsWrites(key: string | null, apply: (stored: string | null) =
   }, [key]);
 }
 
-const NO_ONE: { handle: string; displayName: string }[] = [];
-
 /** Writes into the outbox; the chat client sends it in order whenever the connection allows. */
-export function Composer({ conversation, carriedFrom, roomId, draftPeer, disabled, placeholder, onSent, nameOf = (handle) => handle, mentionable = NO_ONE }: Props) {
+export function Composer({ conversation, carriedFrom, roomId, draftPeer, disabled, placeholder, onSent, nameOf = (handle) => handle }: Props) {
   const store = useChatStore();
   const client = useChatClient();
   const me = useChat((state) => state.me.handle);
@@ -102,7 +98,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     saveDraft(me, conversation, text);
   };
   const input = useRef<HTMLTextAreaElement>(null);
-  const mentions = useMentionSuggestions({ input, body, setBody, people: mentionable });
+  const mentions = useMentionSuggestions({ input, body, setBody, placement: 'above' });
   // Grows with its text up to a few lines.
   useEffect(() => {
     const element = input.current;

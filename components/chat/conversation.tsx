@@ -11,6 +11,7 @@ import { Composer, MESSAGE_INPUT_ID } from './composer';
 import { focusConversationIfFell } from './conversation-focus';
 import { ConversationHeader } from './conversation-header';
 import { MessageItem, OutboxMessage } from './message-item';
+import { MentionablePeople } from './mention-suggestions';
 import { MessageList } from './message-list';
 import { NewMessageAnnouncer } from './new-message-announcer';
 import { RequestBar } from './request-bar';
@@ -270,7 +271,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     const names = new Map<string, string>(JSON.parse(namesKey));
     return (handle: string) => names.get(handle) ?? people[handle]?.displayName ?? handle;
   }, [namesKey, people]);
-  // Who an `@` in the message box suggests: the other members, or the person a first message goes to.
+  // Who an `@` suggests (in the message box and in an editor): the other members, or the person a first message goes to.
   const firstTo = room ? null : draftPeer;
   const mentionable = useMemo(
     () =>
@@ -300,98 +301,99 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   }, [client, room, messages]);
 
   return (
-    <main className="relative flex min-w-0 flex-1 flex-col bg-slate-50" aria-label={`Conversation with ${title}`}>
-      <ConversationHeader title={title} room={room ?? null} request={request ?? null} draftPeer={draftPeer} />
-      {/* Keyboard users reach the message box without tabbing through every message's actions menu. */}
-      <button
-        type="button"
-        onClick={() => document.getElementById(MESSAGE_INPUT_ID)?.focus()}
-        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-14 focus:z-20 focus:rounded-md focus:bg-surface focus:px-3 focus:py-1 focus:text-sm focus:shadow"
-      >
-        Skip to the message box
-      </button>
-      <MessageList
-        messages={messages}
-        me={me.handle}
-        dividerSeq={dividerSeq}
-        ready={history === 'ready'}
-        placeKey={roomId ? readingPlaceKey(me.handle, roomId) : null}
-        sentTick={sentTick}
-        focus={focus}
-        onLoadEarlier={olderExists && history === 'ready' ? loadEarlier : null}
-        onSeen={setSeenSeq}
-        head={
-          history === 'loading' && messages.length === 0 ? (
-            <MessagesSkeleton />
-          ) : history === 'error' ? (
-            <li role="alert" className="my-6 text-center text-sm text-red-800">
-              {connected ? 'Could not load the messages.' : 'You are offline: the messages load once the connection is back.'}{' '}
-              <button type="button" onClick={() => setAttempt(attempt + 1)} className="ml-1 rounded border border-red-300 px-2 py-0.5 text-red-800">
-                Retry
-              </button>
-            </li>
-          ) : null
-        }
-        renderMessage={(message, first) => {
-          const mine = message.sender === me.handle;
-          return (
-            <MessageItem
-              key={message.id}
-              message={message}
-              mine={mine}
-              first={first}
-              senderName={nameOf(message.sender)}
-              senderAvatar={avatarOf(message.sender)}
-              nameOf={nameOf}
-              status={mine && room ? receiptLabel(room, message, me.handle) : undefined}
+    <MentionablePeople.Provider value={mentionable}>
+      <main className="relative flex min-w-0 flex-1 flex-col bg-slate-50" aria-label={`Conversation with ${title}`}>
+        <ConversationHeader title={title} room={room ?? null} request={request ?? null} draftPeer={draftPeer} />
+        {/* Keyboard users reach the message box without tabbing through every message's actions menu. */}
+        <button
+          type="button"
+          onClick={() => document.getElementById(MESSAGE_INPUT_ID)?.focus()}
+          className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-14 focus:z-20 focus:rounded-md focus:bg-surface focus:px-3 focus:py-1 focus:text-sm focus:shadow"
+        >
+          Skip to the message box
+        </button>
+        <MessageList
+          messages={messages}
+          me={me.handle}
+          dividerSeq={dividerSeq}
+          ready={history === 'ready'}
+          placeKey={roomId ? readingPlaceKey(me.handle, roomId) : null}
+          sentTick={sentTick}
+          focus={focus}
+          onLoadEarlier={olderExists && history === 'ready' ? loadEarlier : null}
+          onSeen={setSeenSeq}
+          head={
+            history === 'loading' && messages.length === 0 ? (
+              <MessagesSkeleton />
+            ) : history === 'error' ? (
+              <li role="alert" className="my-6 text-center text-sm text-red-800">
+                {connected ? 'Could not load the messages.' : 'You are offline: the messages load once the connection is back.'}{' '}
+                <button type="button" onClick={() => setAttempt(attempt + 1)} className="ml-1 rounded border border-red-300 px-2 py-0.5 text-red-800">
+                  Retry
+                </button>
+              </li>
+            ) : null
+          }
+          renderMessage={(message, first) => {
+            const mine = message.sender === me.handle;
+            return (
+              <MessageItem
+                key={message.id}
+                message={message}
+                mine={mine}
+                first={first}
+                senderName={nameOf(message.sender)}
+                senderAvatar={avatarOf(message.sender)}
+                nameOf={nameOf}
+                status={mine && room ? receiptLabel(room, message, me.handle) : undefined}
+              />
+            );
+          }}
+          tailCount={waiting.length}
+          tail={waiting.map((item) => (
+            <OutboxMessage
+              key={item.clientMsgId}
+              item={item}
+              connected={connected}
+              onRetry={() => {
+                store.getState().retry(item.clientMsgId);
+                void client?.flushOutbox();
+              }}
+              onRemove={() => store.getState().settle(item.clientMsgId)}
             />
-          );
-        }}
-        tailCount={waiting.length}
-        tail={waiting.map((item) => (
-          <OutboxMessage
-            key={item.clientMsgId}
-            item={item}
-            connected={connected}
-            onRetry={() => {
-              store.getState().retry(item.clientMsgId);
-              void client?.flushOutbox();
-            }}
-            onRemove={() => store.getState().settle(item.clientMsgId)}
-          />
-        ))}
-      />
-      {roomId && <NewMessageAnnouncer roomId={roomId} me={me.handle} nameOf={nameOf} />}
-      {room && <TypingIndicator roomId={room.id} nameOf={nameOf} />}
-      {jumpState === 'loading' && (
-        <p role="status" className="px-4 pb-1 text-xs text-slate-600">
-          Finding the message…
-        </p>
-      )}
-      {jumpState === 'error' && (
-        <p role="alert" className="px-4 pb-1 text-xs text-red-800">
-          Could not load that message.
-        </p>
-      )}
-      {notice && (
-        <p role="alert" className="px-4 pb-1 text-xs text-amber-900">
-          {notice}
-        </p>
-      )}
-      {request && <RequestBar request={request} />}
-      {blockedPeer && <BlockedBar handle={blockedPeer} />}
-      <Composer
-        conversation={roomId ?? `to:${draftPeer!.handle}`}
-        carriedFrom={room?.kind === 'direct' ? `to:${room.members.find((member) => member.handle !== me.handle)?.handle}` : undefined}
-        roomId={roomId}
-        draftPeer={draftPeer}
-        disabled={room?.closed || !!request || !!blockedPeer}
-        placeholder={request ? 'Accept the request to reply' : room?.closed ? (room.invited?.length ? 'You can write once someone accepts' : 'This group is closed') : blockedPeer ? 'Unblock to write' : undefined}
-        onSent={() => setSentTick((tick) => tick + 1)}
-        nameOf={nameOf}
-        mentionable={mentionable}
-      />
-    </main>
+          ))}
+        />
+        {roomId && <NewMessageAnnouncer roomId={roomId} me={me.handle} nameOf={nameOf} />}
+        {room && <TypingIndicator roomId={room.id} nameOf={nameOf} />}
+        {jumpState === 'loading' && (
+          <p role="status" className="px-4 pb-1 text-xs text-slate-600">
+            Finding the message…
+          </p>
+        )}
+        {jumpState === 'error' && (
+          <p role="alert" className="px-4 pb-1 text-xs text-red-800">
+            Could not load that message.
+          </p>
+        )}
+        {notice && (
+          <p role="alert" className="px-4 pb-1 text-xs text-amber-900">
+            {notice}
+          </p>
+        )}
+        {request && <RequestBar request={request} />}
+        {blockedPeer && <BlockedBar handle={blockedPeer} />}
+        <Composer
+          conversation={roomId ?? `to:${draftPeer!.handle}`}
+          carriedFrom={room?.kind === 'direct' ? `to:${room.members.find((member) => member.handle !== me.handle)?.handle}` : undefined}
+          roomId={roomId}
+          draftPeer={draftPeer}
+          disabled={room?.closed || !!request || !!blockedPeer}
+          placeholder={request ? 'Accept the request to reply' : room?.closed ? (room.invited?.length ? 'You can write once someone accepts' : 'This group is closed') : blockedPeer ? 'Unblock to write' : undefined}
+          onSent={() => setSentTick((tick) => tick + 1)}
+          nameOf={nameOf}
+        />
+      </main>
+    </MentionablePeople.Provider>
   );
 }
 

@@ -1,19 +1,22 @@
 'use client';
 
-import { type KeyboardEvent, type RefObject, type SyntheticEvent, useLayoutEffect, useRef, useState } from 'react';
+import { createContext, type KeyboardEvent, type RefObject, type SyntheticEvent, useContext, useId, useLayoutEffect, useRef, useState } from 'react';
 import { insertMention, mentionChoices, mentionTypedAt } from '@/lib/mentions';
 
 type Person = { handle: string; displayName: string };
 
-const LISTBOX_ID = 'mention-suggestions';
-const optionId = (index: number) => `${LISTBOX_ID}-${index}`;
+/** Who an `@` suggests in the open conversation (its other members), for its message box and its editors. */
+export const MentionablePeople = createContext<Person[]>([]);
 
 type Options = {
   input: RefObject<HTMLTextAreaElement | null>;
   body: string;
   setBody: (text: string) => void;
-  /** Who can be mentioned here: the conversation's other members. */
-  people: Person[];
+  /**
+   * Where the list opens. The message box has the conversation above it; an editor sits in the scrolling
+   * list of messages, whose top cuts off what would stick out above it, so its list opens below.
+   */
+  placement: 'above' | 'below';
 };
 
 /**
@@ -22,7 +25,11 @@ type Options = {
  * closes the list for that mention; a click or a tap writes it too. The message box keeps its role
  * (a textbox) and points at the list and its active option (aria-controls, aria-activedescendant).
  */
-export function useMentionSuggestions({ input, body, setBody, people }: Options) {
+export function useMentionSuggestions({ input, body, setBody, placement }: Options) {
+  const people = useContext(MentionablePeople);
+  // The message box's list and an editor's can be on the page at once.
+  const listboxId = `mention-suggestions${useId()}`;
+  const optionId = (index: number) => `${listboxId}-${index}`;
   // Where the caret is while the box has focus (null: no focus, or a selection).
   const [caret, setCaret] = useState<number | null>(null);
   // The mention (by where its @ is) that Escape closed the list for.
@@ -59,6 +66,8 @@ export function useMentionSuggestions({ input, body, setBody, people }: Options)
   // The active option stays wholly in view as the arrows move it through a list that scrolls.
   useLayoutEffect(() => {
     if (open) document.getElementById(optionId(activeIndex))?.scrollIntoView({ block: 'nearest' });
+    // optionId only joins the list's id (stable for this hook) and the index.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, activeIndex]);
 
   /** Follows the caret: call on the box's change, select, focus and blur. */
@@ -87,7 +96,7 @@ export function useMentionSuggestions({ input, body, setBody, people }: Options)
 
   const inputProps = {
     'aria-autocomplete': 'list' as const,
-    'aria-controls': open ? LISTBOX_ID : undefined,
+    'aria-controls': open ? listboxId : undefined,
     'aria-activedescendant': open ? optionId(activeIndex) : undefined,
   };
 
@@ -99,10 +108,10 @@ export function useMentionSuggestions({ input, body, setBody, people }: Options)
       </p>
       {open && (
         <ul
-          id={LISTBOX_ID}
+          id={listboxId}
           role="listbox"
           aria-label="People to mention"
-          className="absolute bottom-full left-0 z-20 mb-1 max-h-72 w-72 max-w-full overflow-y-auto rounded-md border border-slate-300 bg-surface py-1 shadow-lg"
+          className={`absolute left-0 z-20 ${placement === 'above' ? 'bottom-full mb-1' : 'top-full mt-1'} max-h-72 w-72 max-w-full overflow-y-auto rounded-md border border-slate-300 bg-surface py-1 shadow-lg`}
         >
           {choices.map((person, index) => (
             <li

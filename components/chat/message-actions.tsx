@@ -6,6 +6,7 @@ import { loadEditDraft, saveEditDraft } from '@/lib/drafts';
 import { problemInWords } from '@/lib/form-problems';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
 import { enterSubmits } from './enter-submits';
+import { useMentionSuggestions } from './mention-suggestions';
 import type { ChatClient } from '@/lib/realtime/chat-client';
 import { type ChatMessage, emojiSchema, reportSchema } from '@/lib/schemas';
 import type { ChatStore } from '@/lib/stores/chat-store';
@@ -298,6 +299,8 @@ function EditPanel({ context, close: closeEditor }: { context: MessageActionCont
   const [saving, setSaving] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  // An `@` suggests the conversation's people here as in the message box.
+  const mentions = useMentionSuggestions({ input, body, setBody, placement: 'below' });
   useEffect(() => {
     const element = input.current;
     if (restored || !element) return;
@@ -333,27 +336,36 @@ function EditPanel({ context, close: closeEditor }: { context: MessageActionCont
       }}
       className="mt-1 flex flex-col gap-1 text-sm"
     >
-      <textarea
-        ref={input}
-        aria-label="Edit message"
-        value={body}
-        rows={2}
-        onChange={(event) => {
-          setBody(event.target.value);
-          setRefusal(null);
-        }}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            event.preventDefault();
-            close();
-          } else if (enterSubmits(event)) {
-            event.preventDefault();
-            void save();
-          }
-        }}
-        aria-invalid={refusal ? true : undefined}
-        className="w-full min-w-60 resize-y rounded-md border border-slate-300 bg-surface px-2 py-1"
-      />
+      <div className="relative">
+        <textarea
+          ref={input}
+          aria-label="Edit message"
+          {...mentions.inputProps}
+          value={body}
+          rows={2}
+          onChange={(event) => {
+            setBody(event.target.value);
+            setRefusal(null);
+            mentions.trackCaret(event);
+          }}
+          onSelect={mentions.trackCaret}
+          onFocus={mentions.trackCaret}
+          onBlur={mentions.trackCaret}
+          onKeyDown={(event) => {
+            if (mentions.onKeyDown(event)) return;
+            if (event.key === 'Escape') {
+              event.preventDefault();
+              close();
+            } else if (enterSubmits(event)) {
+              event.preventDefault();
+              void save();
+            }
+          }}
+          aria-invalid={refusal ? true : undefined}
+          className="block w-full min-w-60 resize-y rounded-md border border-slate-300 bg-surface px-2 py-1"
+        />
+        {mentions.list}
+      </div>
       {(refusal ?? overLength) && (
         <p role="alert" className="text-xs text-red-800">
           {refusal ?? overLength}

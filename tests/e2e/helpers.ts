@@ -69,6 +69,15 @@ export async function acceptedChat(browser: Browser, errors: ReturnType<typeof t
   return { alice, bob };
 }
 
+/** Alice on a phone, with a message request from Bob on a laptop (Bob's first message is `firstMessage`). */
+export async function aliceOnPhoneAskedByBob(browser: Browser, errors: ReturnType<typeof trackPageErrors>, firstMessage = 'hello Alice') {
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  await send(bob, firstMessage);
+  return { alice, bob };
+}
+
 /** Finds someone by handle and opens the conversation with them. */
 export async function openChatWith(user: { page: Page }, handle: string) {
   await user.page.getByLabel('Find people').fill(handle);

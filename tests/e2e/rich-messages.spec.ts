@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, aliceWithBobAndCarol, apiUser, groupWith, openChatWith, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, aliceWithBobAndCarol, apiUser, groupWith, openChatWith, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -207,11 +207,12 @@ test('an edit saved just before switching away, answered after coming back, leav
   expect(errors.list).toEqual([]);
 });
 
-test('signing out in another tab leaves no edit being written in this one', async ({ browser }) => {
+test('signing out in another tab leaves no edit being written in this one', async ({ browser, baseURL }) => {
   const errors = trackPageErrors();
-  const { alice } = await aliceWithBobAndCarol(browser, errors);
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  await groupWith(alice, 'Crew', [await apiUser(baseURL!, 'bob', 'Bob')]);
   const page = alice.page;
-  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await rooms(page).getByRole('button', { name: /Crew/ }).click();
   await send(alice, 'plain');
   await (await act(page, 'plain', 'Edit')).getByRole('textbox', { name: 'Edit message' }).fill('secret words');
   const tab = await page.context().newPage();
@@ -741,10 +742,7 @@ test('a first message to someone new suggests them after @, as a conversation wi
 
 test('on a phone, a tapped @ suggestion is written into the message box, which keeps the keyboard', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await openChatWith(bob, alice.handle);
-  await send(bob, 'hello Alice');
+  const { alice, bob } = await aliceOnPhoneAskedByBob(browser, errors);
   await acceptRequest(alice, 'Bob');
   const box = alice.page.getByRole('textbox', { name: 'Message' });
   await box.tap();
@@ -758,5 +756,51 @@ test('on a phone, a tapped @ suggestion is written into the message box, which k
   await box.pressSequentially('see you');
   await alice.page.getByRole('button', { name: 'Send', exact: true }).tap();
   await expect(row(bob.page, `thanks @${bob.handle} see you`).locator('mark[data-mention="me"]')).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
+
+test('the message editor suggests people after @ too, in a list below it that shows even for the first message; Escape closes the list, not the editor', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, { viewport: { width: 1100, height: 520 } });
+  const bob = await apiUser(baseURL!, 'bob', 'Bob');
+  const carol = await apiUser(baseURL!, 'carol', 'Carol');
+  const roomId = await groupWith(alice, 'Crew', [bob, carol]);
+  await rooms(alice.page).getByRole('button', { name: /Crew/ }).click();
+  await send(alice, 'lunch at noon');
+  // Near the top of the messages, where a list opening above the editor could not be scrolled to.
+  const message = await act(alice.page, 'lunch at noon', 'Edit');
+  const editor = message.getByRole('textbox', { name: 'Edit message' });
+  await expect(editor).toBeFocused();
+  await editor.press('End');
+  await editor.pressSequentially(' with @c');
+  const options = suggestions(alice.page).getByRole('option');
+  await expect(options).toHaveText([new RegExp(`^Carol\\s*@${carol.handle}$`)]);
+  await expect(options.first()).toBeInViewport({ ratio: 1 });
+  await expect(editor).toHaveAttribute('aria-activedescendant', (await options.first().getAttribute('id'))!);
+  // Only the editor's list: the message box below shows none.
+  await expect(suggestions(alice.page)).toHaveCount(1);
+  const { violations } = await new AxeBuilder({ page: alice.page }).include('li[data-seq] form').analyze();
+  expect(violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)).toEqual([]);
+
+  // Escape closes the list and leaves the editor open with its text.
+  await editor.press('Escape');
+  await expect(suggestions(alice.page)).toHaveCount(0);
+  await expect(editor).toHaveValue('lunch at noon with @c');
+  // The mention written again: the list opens again, and Enter writes the handle without saving.
+  await editor.press('Backspace');
+  await editor.press('Backspace');
+  await editor.pressSequentially('@c');
+  await expect(options).toHaveCount(1);
+  await editor.press('Enter');
+  await expect(editor).toHaveValue(`lunch at noon with @${carol.handle} `);
+  await expect(suggestions(alice.page)).toHaveCount(0);
+  await editor.press('Enter');
+  const edited = row(alice.page, `lunch at noon with @${carol.handle}`);
+  await expect(edited.locator('mark')).toHaveText(`@${carol.handle}`);
+  await expect(message.getByRole('textbox', { name: 'Edit message' })).toHaveCount(0);
+  // Edited in, the mention counts for Carol as a sent one does.
+  await expect
+    .poll(async () => ((await (await carol.api.get('/api/v1/rooms')).json()).rooms as { id: string; mentions?: number }[]).find((room) => room.id === roomId)?.mentions)
+    .toBe(1);
   expect(errors.list).toEqual([]);
 });
