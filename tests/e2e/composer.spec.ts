@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, acceptedChat, openChatWith, send, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, openChatWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const row = (page: Page, text: string) => messages(page).locator('li[data-seq]').filter({ has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
@@ -230,10 +230,7 @@ test('text over the length limit stays whole in the box, says why it cannot go, 
 
 test('on a phone, tapping Send keeps the message box focused, so the keyboard stays up for the next message', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await openChatWith(bob, alice.handle);
-  await send(bob, 'hi on your phone');
+  const { alice } = await aliceOnPhoneAskedByBob(browser, errors, 'hi on your phone');
   await acceptRequest(alice, 'Bob');
   const box = alice.page.getByRole('textbox', { name: 'Message' });
   for (const text of ['first from the phone', 'second from the phone']) {

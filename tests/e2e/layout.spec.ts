@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, expectNoHorizontalScroll, grantAdmin, openChatWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptRequest, aliceOnPhoneAskedByBob, expectNoHorizontalScroll, grantAdmin, openChatWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -99,11 +99,7 @@ for (const size of [
 
 test('/c/:roomId survives a reload and settings; Back on a narrow screen returns to the list', async ({ browser }) => {
   const errors = trackPageErrors();
-  const narrow = PHONE;
-  const alice = await signUp(browser, 'alice', 'Alice', errors, narrow);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await openChatWith(bob, alice.handle);
-  await send(bob, 'linkable hello');
+  const { alice } = await aliceOnPhoneAskedByBob(browser, errors, 'linkable hello');
   await acceptRequest(alice, 'Bob');
   const page = alice.page;
   await page.goto('/');
@@ -169,10 +165,7 @@ test('Back to chat from Settings reached from the chat goes back to the chat’s
 // pushed from there, is still right after the chat's entry, however long the history is.
 test('Back to chat goes back to the chat’s entry too when Back had left entries ahead of it', async ({ browser }) => {
   const errors = trackPageErrors();
-  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await openChatWith(bob, alice.handle);
-  await send(bob, 'hello from Bob');
+  const { alice } = await aliceOnPhoneAskedByBob(browser, errors, 'hello from Bob');
   await acceptRequest(alice, 'Bob');
   const page = alice.page;
   await page.getByRole('button', { name: 'Back to conversations' }).click();

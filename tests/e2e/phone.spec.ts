@@ -1,18 +1,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, expect, type Page, test } from './fixtures';
-import { aliceWithBobAndCarol, openChatWith, PHONE, roomIdWith, send, settledAt, signUp, trackPageErrors } from './helpers';
+import { aliceOnPhoneAskedByBob, aliceWithBobAndCarol, openChatWith, roomIdWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
 
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, title: string) => page.getByRole('main', { name: `Conversation with ${title}` }).getByRole('heading', { name: title });
-
-/** Alice on a phone, with a message request from Bob on a laptop. */
-async function aliceOnPhoneAskedByBob(browser: Browser, errors: ReturnType<typeof trackPageErrors>) {
-  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
-  const bob = await signUp(browser, 'bob', 'Bob', errors);
-  await openChatWith(bob, alice.handle);
-  await send(bob, 'hello Alice');
-  return { alice, bob };
-}
 
 /** axe's landmark rules: one main landmark, top level, and everything in a landmark, whatever the screen shows. */
 async function landmarkViolations(page: Page) {
