@@ -63,10 +63,13 @@ export function useMentionSuggestions({ input, body, setBody, placement }: Optio
     setBody(written.body);
   };
 
-  // The active option stays wholly in view as the arrows move it through a list that scrolls.
+  // The list shows whole where it opens (an editor's, below the newest message, would be cut off by the
+  // bottom of the messages), and its active option stays wholly in view as the arrows move it.
   useLayoutEffect(() => {
-    if (open) document.getElementById(optionId(activeIndex))?.scrollIntoView({ block: 'nearest' });
-    // optionId only joins the list's id (stable for this hook) and the index.
+    if (!open) return;
+    document.getElementById(listboxId)?.scrollIntoView({ block: 'nearest' });
+    document.getElementById(optionId(activeIndex))?.scrollIntoView({ block: 'nearest' });
+    // The ids are this hook's own, stable for its life.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, activeIndex]);
 

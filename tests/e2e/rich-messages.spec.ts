@@ -759,21 +759,25 @@ test('on a phone, a tapped @ suggestion is written into the message box, which k
   expect(errors.list).toEqual([]);
 });
 
-test('the message editor suggests people after @ too, in a list below it that shows even for the first message; Escape closes the list, not the editor', async ({ browser, baseURL }) => {
+test('the message editor suggests people after @ too, in a list below it that shows whole even under the newest message; Escape closes the list, not the editor', async ({ browser, baseURL }) => {
   const errors = trackPageErrors();
   const alice = await signUp(browser, 'alice', 'Alice', errors, { viewport: { width: 1100, height: 520 } });
   const bob = await apiUser(baseURL!, 'bob', 'Bob');
   const carol = await apiUser(baseURL!, 'carol', 'Carol');
   const roomId = await groupWith(alice, 'Crew', [bob, carol]);
   await rooms(alice.page).getByRole('button', { name: /Crew/ }).click();
-  await send(alice, 'lunch at noon');
-  // Near the top of the messages, where a list opening above the editor could not be scrolled to.
+  // Enough to fill the view: the message edited is the newest, at the bottom of the messages.
+  for (const text of ['one', 'two', 'three', 'four', 'lunch at noon']) await send(alice, text);
   const message = await act(alice.page, 'lunch at noon', 'Edit');
   const editor = message.getByRole('textbox', { name: 'Edit message' });
   await expect(editor).toBeFocused();
   await editor.press('End');
-  await editor.pressSequentially(' with @c');
+  // The list opens whole, below the bottom of the messages as they were.
+  await editor.pressSequentially(' with @');
   const options = suggestions(alice.page).getByRole('option');
+  await expect(options).toHaveCount(2);
+  for (const option of await options.all()) await expect(option).toBeInViewport({ ratio: 1 });
+  await editor.pressSequentially('c');
   await expect(options).toHaveText([new RegExp(`^Carol\\s*@${carol.handle}$`)]);
   await expect(options.first()).toBeInViewport({ ratio: 1 });
   await expect(editor).toHaveAttribute('aria-activedescendant', (await options.first().getAttribute('id'))!);
