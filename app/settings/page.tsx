@@ -2,8 +2,7 @@ import { redirect } from 'next/navigation';
 import { NotificationSettingsPanel } from '@/components/notifications/notification-settings-panel';
 import { BlockList } from '@/components/settings/block-list';
 import { IgnoredRequests } from '@/components/settings/ignored-requests';
-import { PasswordForm } from '@/components/settings/password-form';
-import { SessionList } from '@/components/settings/session-list';
+import { PasswordAndSessions } from '@/components/settings/password-and-sessions';
 import { PageHeader } from '@/components/ui/page-header';
 import { Panel } from '@/components/ui/panel';
 import { ThemeSetting } from '@/components/ui/theme';
@@ -22,8 +21,7 @@ export default async function SettingsPage() {
       <Panel id="appearance" title="Appearance">
         <ThemeSetting />
       </Panel>
-      <PasswordForm />
-      <SessionList />
+      <PasswordAndSessions />
       <IgnoredRequests />
       <BlockList />
     </main>

@@ -25,7 +25,7 @@ const describe = (details: Record<string, unknown>) =>
 
 /** Every moderator action, newest first. Read-only: nothing here can change it. */
 export function AuditLog() {
-  const { items: entries, error } = useModerationList<Entry>('/api/v1/admin/audit', (body) => body.entries);
+  const { items: entries, loaded, error } = useModerationList<Entry>('/api/v1/admin/audit', (body) => body.entries);
   return (
     <Panel id="audit" title="Audit log" error={error}>
       {/* Focusable, so keyboard users can scroll it sideways on a phone (axe: scrollable-region-focusable). */}
@@ -43,7 +43,7 @@ export function AuditLog() {
           </tr>
         </thead>
         <tbody>
-          {entries.length === 0 && (
+          {loaded && entries.length === 0 && (
             <tr>
               <td colSpan={6} className="text-slate-600">
                 No moderator actions yet.

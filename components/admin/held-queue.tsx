@@ -20,12 +20,12 @@ const recipient = (to: Held['to']) => (to.kind === 'group' ? `the group "${to.na
 
 /** Messages the spam checks held back: release into the conversation, or discard. */
 export function HeldQueue() {
-  const { items: held, error, act } = useModerationList<Held>('/api/v1/admin/held', (body) => body.held);
+  const { items: held, loaded, error, act } = useModerationList<Held>('/api/v1/admin/held', (body) => body.held);
   const list = useRef<HTMLUListElement>(null);
   useFocusAfterRemoval(list, held);
   return (
     <Panel id="held" title="Held for review" error={error}>
-      {held.length === 0 && <p className="text-sm text-slate-600">Nothing held.</p>}
+      {loaded && held.length === 0 && <p className="text-sm text-slate-600">Nothing held.</p>}
       <ul ref={list} aria-label="Held messages" className="space-y-3 text-sm">
         {held.map((item) => (
           <HeldItem key={item.id} item={item} act={act} />

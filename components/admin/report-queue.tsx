@@ -28,12 +28,12 @@ const deletedNote = (message: ChatMessage) => (message.deletedBy === 'sender' ? 
 
 /** Open reports, oldest first, each with the conversation around the message. */
 export function ReportQueue() {
-  const { items: reports, error, act } = useModerationList<Report>('/api/v1/admin/reports', (body) => body.reports);
+  const { items: reports, loaded, error, act } = useModerationList<Report>('/api/v1/admin/reports', (body) => body.reports);
   const list = useRef<HTMLUListElement>(null);
   useFocusAfterRemoval(list, reports);
   return (
     <Panel id="reports" title="Reports" error={error}>
-      {reports.length === 0 && <p className="text-sm text-slate-600">No open reports.</p>}
+      {loaded && reports.length === 0 && <p className="text-sm text-slate-600">No open reports.</p>}
       <ul ref={list} aria-label="Open reports" className="space-y-4">
         {reports.map((report) => (
           <ReportItem key={report.id} report={report} act={act} />

@@ -10,14 +10,14 @@ type Blocked = { handle: string; displayName: string; createdAt: string };
 
 /** People the user blocked, each with a way to unblock. */
 export function BlockList() {
-  const { items: blocks, error, act } = useApiList<Blocked>('/api/v1/blocks', (body) => body.blocks);
+  const { items: blocks, loaded, error, act } = useApiList<Blocked>('/api/v1/blocks', (body) => body.blocks);
   const list = useRef<HTMLUListElement>(null);
   useFocusAfterRemoval(list, blocks);
   const unblock = (handle: string) => act(() => apiFetch(`/api/v1/blocks/${handle}`, { method: 'DELETE' }));
 
   return (
     <Panel id="blocks" title="Blocked people" error={error}>
-      {blocks.length === 0 && <p className="text-sm text-slate-600">You have not blocked anyone.</p>}
+      {loaded && blocks.length === 0 && <p className="text-sm text-slate-600">You have not blocked anyone.</p>}
       <ul ref={list} aria-label="Blocked people" className="divide-y divide-slate-100">
         {blocks.map((blocked) => (
           <li key={blocked.handle} className="flex items-center justify-between py-2 text-sm">

@@ -10,7 +10,7 @@ import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 
 /** Message requests the user ignored: still readable here, and acceptable after all (which opens the conversation). */
 export function IgnoredRequests() {
-  const { items: requests, error, act } = useApiList<MessageRequest>('/api/v1/requests?status=ignored', (body) => body.requests);
+  const { items: requests, loaded, error, act } = useApiList<MessageRequest>('/api/v1/requests?status=ignored', (body) => body.requests);
   const list = useRef<HTMLUListElement>(null);
   useFocusAfterRemoval(list, requests);
   const accept = async (roomId: string) => {
@@ -20,7 +20,7 @@ export function IgnoredRequests() {
 
   return (
     <Panel id="ignored-requests" title="Ignored requests" error={error}>
-      {requests.length === 0 && <p className="text-sm text-slate-600">No ignored requests. Requests you ignore wait here; the sender is not told.</p>}
+      {loaded && requests.length === 0 && <p className="text-sm text-slate-600">No ignored requests. Requests you ignore wait here; the sender is not told.</p>}
       <ul ref={list} aria-label="Ignored requests" className="divide-y divide-slate-100">
         {requests.map((request) => (
           <li key={request.roomId} className="flex items-center justify-between gap-2 py-2 text-sm">

@@ -9,7 +9,7 @@ import { useHydrated } from '../ui/use-hydrated';
 const FIELD_NAMES: Record<string, string> = { currentPassword: 'Current password', newPassword: 'New password' };
 
 /** Changes the password; the server signs every other device out, this one stays. */
-export function PasswordForm() {
+export function PasswordForm({ onChanged }: { onChanged: () => void }) {
   const [currentPassword, setCurrentPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -34,6 +34,7 @@ export function PasswordForm() {
       setCurrentPassword('');
       setNewPassword('');
       setDone(true);
+      onChanged();
     } catch (failure) {
       setError((failure as Error).message);
     } finally {

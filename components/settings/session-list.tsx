@@ -8,9 +8,9 @@ import { Panel } from '../ui/panel';
 import { useApiList } from '../ui/use-api-list';
 import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 
-/** The user's signed-in browsers and API tokens; any one can be signed out from here. */
-export function SessionList() {
-  const { items: sessions, error, act } = useApiList<DeviceSessionSummary>('/api/v1/sessions', (body) => body.sessions);
+/** The user's signed-in browsers and API tokens; any one can be signed out from here. A new `version` reloads them. */
+export function SessionList({ version }: { version: number }) {
+  const { items: sessions, error, act } = useApiList<DeviceSessionSummary>('/api/v1/sessions', (body) => body.sessions, version);
   const list = useRef<HTMLUListElement>(null);
   useFocusAfterRemoval(list, sessions);
 

@@ -11,17 +11,26 @@ export type Act = (action: () => Promise<unknown>) => Promise<boolean>;
  * of `version` reloads it too: something else on the page changed what it lists. So does coming back
  * to the page (its tab shown again, its window focused): what it lists may have changed in another tab
  * or on another device meanwhile (someone blocked there, a device signed out).
+ * `loaded` is false until a load has answered: an empty list is only "none" once the server said so.
  */
 export function useApiList<T>(path: string, pick: (body: any) => T[], version = 0) {
   const [items, setItems] = useState<T[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  // Why the list could not load (gone once it loads again), and why an action failed (gone at the next).
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [actionError, setError] = useState<string | null>(null);
   // Only the answer to the latest ask is shown: a slow answer to an earlier search must not replace it.
   const latest = useRef(0);
   const reload = useCallback(() => {
     const ask = ++latest.current;
     apiFetch<unknown>(path)
-      .then((body) => ask === latest.current && setItems(pick(body)))
-      .catch((failure) => ask === latest.current && setError((failure as Error).message));
+      .then((body) => {
+        if (ask !== latest.current) return;
+        setItems(pick(body));
+        setLoaded(true);
+        setLoadError(null);
+      })
+      .catch((failure) => ask === latest.current && setLoadError((failure as Error).message));
     // `pick` is a plain accessor; reloading when the path or the version changes is enough.
   }, [path, version]);
   useEffect(reload, [reload]);
@@ -45,7 +54,7 @@ export function useApiList<T>(path: string, pick: (body: any) => T[], version = 
       return false;
     }
   };
-  return { items, error, reload, act };
+  return { items, loaded, error: actionError ?? loadError, reload, act };
 }
 
 export const send = (path: string, method: string, body: object) => apiFetch(path, { method, body: JSON.stringify(body) });

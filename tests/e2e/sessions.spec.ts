@@ -173,3 +173,57 @@ test('changing the password in settings signs the other devices out; the new pas
   await expect(laptop.page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   expect(errors.list).toEqual([]);
 });
+
+// Settings' lists load again when the person comes back to the page (docs/client.md): a load that failed
+// says so until one succeeds, and a list never loaded does not claim to be empty.
+test('a Settings list that failed to load says "No connection" until it loads again, and not that it is empty', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const dana = await signUp(browser, 'dana', 'Dana', errors);
+  const page = dana.page;
+  // The blocks list cannot be reached when Settings opens.
+  await page.route('**/api/v1/blocks', (route) => route.abort('internetdisconnected'));
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const blocks = page.getByRole('region', { name: 'Blocked people' });
+  await expect(blocks.getByRole('alert')).toHaveText('No connection to the server: try again once it is back.');
+  await expect(blocks.getByText('You have not blocked anyone.')).toHaveCount(0);
+  await page.unroute('**/api/v1/blocks');
+  const panel = page.getByRole('region', { name: 'Signed-in sessions' });
+  const sessions = panel.getByRole('list', { name: 'Sessions' });
+  await expect(sessions.getByRole('listitem')).toHaveCount(1);
+
+  // The connection drops while the person is in another window; coming back to this one reloads the lists.
+  await page.context().setOffline(true);
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await expect(panel.getByRole('alert')).toHaveText('No connection to the server: try again once it is back.');
+
+  // Back online, they come back again: the lists load, and the alerts go with the failures they were about.
+  await page.context().setOffline(false);
+  const reloaded = page.waitForResponse((response) => new URL(response.url()).pathname === '/api/v1/sessions' && response.ok());
+  await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+  await reloaded;
+  await expect(sessions.getByRole('listitem')).toHaveCount(1);
+  await expect(page.getByRole('alert').filter({ hasText: 'No connection to the server' })).toHaveCount(0);
+  await expect(blocks.getByText('You have not blocked anyone.')).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
+
+// The password change signs the other devices out: the sessions listed a few lines below follow at once,
+// with no Sign out button left for a session that is gone.
+test('after changing the password, the sessions list on the same page no longer lists the devices it signed out', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const laptop = await signUp(browser, 'fay', 'Fay', errors);
+  const phone = await signInOnAPhone(browser, laptop.handle, errors);
+  const page = laptop.page;
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const sessions = page.getByRole('list', { name: 'Sessions' });
+  await expect(sessions.getByRole('listitem')).toHaveCount(2);
+
+  await page.getByLabel('Current password').fill(PASSWORD);
+  await page.getByLabel('New password').fill('a brand new passphrase');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Password changed. Other devices were signed out.' })).toBeVisible();
+  await expect(phone).toHaveURL(/\/signin/);
+  await expect(sessions.getByRole('listitem')).toHaveCount(1);
+  await expect(sessions.getByRole('button', { name: 'Sign out Chrome on Android' })).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
