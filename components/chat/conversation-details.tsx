@@ -28,6 +28,9 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
   const peer = !isGroup ? room.members.find((member) => member.handle !== me.handle) : undefined;
   const panel = useRef<HTMLElement>(null);
   const addInput = useRef<HTMLInputElement>(null);
+  // A member leaving (or removed from another tab) while focus is in their row: it goes to the next row.
+  const memberList = useRef<HTMLUListElement>(null);
+  useFocusAfterRemoval(memberList, room.members, addInput);
 
   useEffect(() => {
     if (focusAdd && addInput.current) addInput.current.focus();
@@ -105,7 +108,7 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
       </div>
       {isOwner && <RenameGroupControl room={room} onRenamed={() => client?.refreshRooms()} />}
       <h4 className="mt-4 text-xs font-semibold uppercase text-slate-600">{isGroup ? 'Members' : 'People'}</h4>
-      <ul aria-label="Members" className="mt-1 space-y-2">
+      <ul ref={memberList} aria-label="Members" className="mt-1 space-y-2">
         {room.members.map((member) => (
           <li key={member.handle} className="flex flex-wrap items-center gap-2">
             <Avatar handle={member.handle} name={member.displayName} url={member.avatarUrl} size="sm" />
@@ -186,8 +189,12 @@ function PendingInvites({ roomId, asked, fallback }: { roomId: string; asked: st
       ),
     [roomId],
   );
-  // Again after each invite sent from here (`asked` is its notice) and after they answer (room:updated).
-  const version = useChat((state) => state.rooms[roomId]?.members.length);
+  // Again after each invite sent from here (`asked` is its notice), and whenever the room's summary says the
+  // members or the invited changed (room:updated): answered, or sent or withdrawn in another tab.
+  const version = useChat((state) => {
+    const room = state.rooms[roomId];
+    return room ? `${room.members.length} ${(room.invited ?? []).join(' ')}` : '';
+  });
   useEffect(() => void load(), [load, asked, version]);
 
   async function withdraw(handle: string) {

@@ -16,6 +16,7 @@ export function invitedNotice(handles: string[]) {
 export function NewGroupForm() {
   const store = useChatStore();
   const client = useChatClient();
+  const me = useChat((state) => state.me.handle);
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // Said about the group just created, while it is the one open and until the invites are answered: not
@@ -51,10 +52,10 @@ export function NewGroupForm() {
       .map((handle) => handle.replace(/^@/, '').toLowerCase())
       .filter(Boolean);
     const input = { name: String(form.get('name') ?? ''), members };
-    // A group needs someone to talk to: one with only its owner would open closed.
+    // A group needs someone to talk to: one with only its owner (listed or not) would open closed.
     const problem =
       problemInWords(createGroupSchema, input, ([field, index]) => (field === 'name' ? 'The group name' : typeof index === 'number' ? `"${members[index]}" is not a handle: it` : 'Members:')) ??
-      (members.length === 0 ? 'Add at least one member by handle.' : null);
+      (members.length === 0 ? 'Add at least one member by handle.' : members.every((handle) => handle === me) ? 'Add at least one member by handle: you are in the group already.' : null);
     if (problem) return setError(problem);
     setError(null);
     try {
