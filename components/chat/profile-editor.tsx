@@ -2,7 +2,8 @@
 
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
-import type { PublicUser } from '@/lib/schemas';
+import { problemInWords } from '@/lib/form-problems';
+import { type PublicUser, updateProfileSchema } from '@/lib/schemas';
 import { useChat, useChatStore } from '../providers/chat-provider';
 import { useHydrated } from '../ui/use-hydrated';
 import { Avatar } from './avatar';
@@ -49,6 +50,9 @@ export function ProfileEditor() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const displayName = String(new FormData(event.currentTarget).get('displayName') ?? '');
+    // The server's own rule, said before any round trip (offline too).
+    const problem = problemInWords(updateProfileSchema, { displayName }, () => 'Display name');
+    if (problem) return setError(problem);
     try {
       const { user } = await apiFetch<{ user: PublicUser }>('/api/v1/me', { method: 'PATCH', body: JSON.stringify({ displayName }) });
       store.getState().renameUser(user);
@@ -82,10 +86,17 @@ export function ProfileEditor() {
       <form onSubmit={onSubmit} className="space-y-1">
         <label className="block">
           Display name
-          <input ref={field} name="displayName" defaultValue={me.displayName} className="mt-1 block w-full rounded border border-slate-300 px-2 py-1" />
+          <input
+            ref={field}
+            name="displayName"
+            defaultValue={me.displayName}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? 'profile-name-error' : undefined}
+            className="mt-1 block w-full rounded border border-slate-300 px-2 py-1"
+          />
         </label>
         {error && (
-          <p role="alert" className="text-red-800">
+          <p id="profile-name-error" role="alert" className="text-red-800">
             {error}
           </p>
         )}

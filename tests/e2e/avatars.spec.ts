@@ -107,3 +107,31 @@ test('someone who has left a group keeps their picture beside what they wrote th
   await expect(row.locator(`[data-avatar="${alice.handle}"] img`)).toHaveJSProperty('naturalWidth', 256);
   expect(errors.list).toEqual([]);
 });
+
+// As every form: the shared rule, in words, before any round trip (offline too), tied to its field.
+test('the profile editor says a blank display name is wrong before asking the server, offline too', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const page = alice.page;
+  // No round trip: the server is not asked at all.
+  const asked: string[] = [];
+  page.on('request', (request) => request.url().endsWith('/api/v1/me') && request.method() === 'PATCH' && asked.push(request.url()));
+
+  await page.getByRole('button', { name: 'Edit profile' }).click();
+  const field = page.getByLabel('Display name');
+  await page.context().setOffline(true);
+  await expect(page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await field.fill('   ');
+  await field.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: /Display name|No connection/ })).toHaveText('Display name must not be empty.');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toHaveAccessibleDescription('Display name must not be empty.');
+
+  // Online, the same check needs no round trip either.
+  await page.context().setOffline(false);
+  await field.fill('');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Display name' })).toHaveText('Display name must not be empty.');
+  expect(asked).toEqual([]);
+  expect(errors.list).toEqual([]);
+});
