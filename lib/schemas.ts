@@ -288,6 +288,8 @@ export const searchQuerySchema = z.object({
   roomId: roomIdSchema.optional(),
   limit: queryInt(1, 50).default(20),
   beforeId: messageIdSchema.optional(),
+  /** The `nextCursor` of the page before: continues where it ended, whatever became of its last result. */
+  cursor: z.string().max(200, 'must be at most 200 characters').optional(),
 });
 
 export const mentionsQuerySchema = z.object({

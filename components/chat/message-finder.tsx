@@ -101,7 +101,9 @@ export function MessageFinder({ children }: { children: ReactNode }) {
 function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) {
   const store = useChatStore();
   const [hits, setHits] = useState<Hit[]>([]);
-  const [hasMore, setHasMore] = useState(false);
+  // Where the next page starts: the search's cursor (its last result may have been edited out of the
+  // matches since), the mentions' last id.
+  const [next, setNext] = useState<string | null>(null);
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
   const [error, setError] = useState('');
   const [failedForNow, setFailedForNow] = useState(false);
@@ -118,15 +120,17 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
     if (nothingOpen && opened.current && focusFell()) list.current?.querySelector<HTMLElement>(`[data-hit="${CSS.escape(opened.current)}"]`)?.focus();
   }, [nothingOpen]);
 
-  async function load(beforeId?: string) {
-    const after = beforeId ? `&beforeId=${encodeURIComponent(beforeId)}` : '';
-    const url = panel.kind === 'search' ? `/api/v1/search?q=${encodeURIComponent(panel.query)}&limit=${PAGE}${after}` : `/api/v1/mentions?limit=${PAGE}${after}`;
+  async function load(from?: string) {
+    const url =
+      panel.kind === 'search'
+        ? `/api/v1/search?q=${encodeURIComponent(panel.query)}&limit=${PAGE}${from ? `&cursor=${encodeURIComponent(from)}` : ''}`
+        : `/api/v1/mentions?limit=${PAGE}${from ? `&beforeId=${encodeURIComponent(from)}` : ''}`;
     setStatus('loading');
     try {
-      const page = await apiFetch<{ results: Hit[]; hasMore: boolean }>(url);
+      const page = await apiFetch<{ results: Hit[]; hasMore: boolean; nextCursor?: string }>(url);
       if (!live.current) return;
-      setHits((shown) => (beforeId ? [...shown, ...page.results] : page.results));
-      setHasMore(page.hasMore);
+      setHits((shown) => (from ? [...shown, ...page.results] : page.results));
+      setNext(page.hasMore ? (page.nextCursor ?? page.results.at(-1)?.message.id ?? null) : null);
       setStatus('ready');
     } catch (failure) {
       if (!live.current) return;
@@ -143,7 +147,7 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
   useEffect(() => {
     const cameBack = connected && !wasConnected.current;
     wasConnected.current = connected;
-    if (cameBack && status === 'error' && failedForNow) void load(hits.at(-1)?.message.id);
+    if (cameBack && status === 'error' && failedForNow) void load(next ?? undefined);
     // Only the connection coming back says when.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [connected]);
@@ -219,14 +223,14 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
       {status === 'error' && (
         <p role="alert" className="px-3 py-2 text-red-800">
           {error}{' '}
-          <button type="button" onClick={() => void load(hits.at(-1)?.message.id)} className="ml-1 rounded border border-red-300 px-2 py-0.5">
+          <button type="button" onClick={() => void load(next ?? undefined)} className="ml-1 rounded border border-red-300 px-2 py-0.5">
             Retry
           </button>
         </p>
       )}
-      {status === 'ready' && hasMore && (
+      {status === 'ready' && next && (
         <p className="px-3 py-2">
-          <button type="button" onClick={() => void load(hits.at(-1)?.message.id)} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
+          <button type="button" onClick={() => void load(next ?? undefined)} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
             Load more
           </button>
         </p>

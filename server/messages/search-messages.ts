@@ -1,24 +1,60 @@
 import type { z } from 'zod';
 import type { searchQuerySchema } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
+import { AppError } from '@/lib/errors';
 import { Prisma } from '../db/generated/client';
 import { getDb } from '../runtime';
 import type { SearchHighlight } from '@/lib/schemas';
 import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightOffsets } from './highlights';
 import { FINDABLE, loadHits } from './message-hits';
 
+type SearchInput = z.infer<typeof searchQuerySchema>;
+
+/**
+ * Where a page ended, as the next one continues from it: the last result's place in the order (rank,
+ * time, id), not its id alone. An id is looked up among the messages that match now, and the last result
+ * shown may have been edited out of them meanwhile: the next page was empty and the rest unreachable.
+ */
+type Place = { rank: number | null; createdAt: Date; id: string };
+
+const encodeCursor = (place: Place) => Buffer.from(JSON.stringify([place.rank, place.createdAt.toISOString(), place.id])).toString('base64url');
+
+function decodeCursor(cursor: string): Place {
+  try {
+    const [rank, createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString());
+    const at = new Date(createdAt);
+    if ((rank === null || Number.isFinite(rank)) && typeof createdAt === 'string' && !Number.isNaN(at.getTime()) && typeof id === 'string') return { rank, createdAt: at, id };
+  } catch {
+    // Falls through to the refusal: not JSON, or not base64url.
+  }
+  throw new AppError('bad_request', 'cursor: is not one a search answered with.');
+}
+
+/** The page's answer: `nextCursor` (with `hasMore`) is where the next page starts. */
+function pageOf<Row extends Place>(rows: Row[], input: SearchInput) {
+  const page = rows.slice(0, input.limit);
+  const hasMore = rows.length > input.limit;
+  return { page, more: hasMore ? { hasMore, nextCursor: encodeCursor(page.at(-1)!) } : { hasMore } };
+}
 
 /**
  * Full-text search over the messages the caller may find (message-hits.ts), with Postgres's own
  * parser, so the embedded database answers exactly as Postgres does. `q` goes through
  * websearch_to_tsquery, which takes any text (quotes, "or", "-word") and never fails on syntax.
- * Best match first, newest first among equals; `beforeId` continues after that result.
- * The expression `to_tsvector('english', "body")` must match the GIN index in the migration.
+ * Best match first, newest first among equals; `cursor` (or `beforeId`, a result still matching)
+ * continues after a page. The expression `to_tsvector('english', "body")` must match the GIN index in
+ * the migration.
  */
-export async function searchMessages(actor: Actor, input: z.infer<typeof searchQuerySchema>) {
+export async function searchMessages(actor: Actor, input: SearchInput) {
   if (UNSPACED_SCRIPT.test(input.q)) return searchWithin(actor, input);
   const db = getDb();
-  const rows = await db.$queryRaw<{ id: string; headline: string; body: string }[]>`
+  const place = input.cursor ? decodeCursor(input.cursor) : null;
+  const after = place
+    ? Prisma.sql`WHERE (rank, "createdAt", "id") < (${place.rank ?? 0}::real, ${place.createdAt}::timestamp(3), ${place.id}::text)`
+    : input.beforeId
+      ? Prisma.sql`WHERE (rank, "createdAt", "id") < (SELECT c.rank, c."createdAt", c."id" FROM hits c WHERE c."id" = ${input.beforeId}::text)`
+      : Prisma.empty;
+  const rows = await db.$queryRaw<(Place & { headline: string; body: string })[]>`
     WITH q AS (SELECT websearch_to_tsquery('english', ${input.q}) AS query),
     hits AS (
       SELECT m."id", m."body", m."createdAt", ts_rank(to_tsvector('english', m."body"), q.query) AS rank
@@ -30,22 +66,18 @@ export async function searchMessages(actor: Actor, input: z.infer<typeof searchQ
         AND (${input.roomId ?? null}::text IS NULL OR m."roomId" = ${input.roomId ?? null}::text)
     ), page AS (
       SELECT * FROM hits
-      WHERE ${input.beforeId ?? null}::text IS NULL OR (rank, "createdAt", "id") < (
-        SELECT c.rank, c."createdAt", c."id" FROM hits c WHERE c."id" = ${input.beforeId ?? null}::text)
+      ${after}
       ORDER BY rank DESC, "createdAt" DESC, "id" DESC
       LIMIT ${input.limit + 1}
     )
-    SELECT page."id", page."body",
+    SELECT page."id", page."body", page.rank, page."createdAt",
       ts_headline('english', page."body", q.query, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, HighlightAll=true`}) AS headline
     FROM page, q
     ORDER BY page.rank DESC, page."createdAt" DESC, page."id" DESC`;
-  const page = rows.slice(0, input.limit);
+  const { page, more } = pageOf(rows, input);
   const hits = await loadHits(db, actor.userId, page.map((row) => row.id));
   const highlightsOf = new Map(page.map((row) => [row.id, highlightOffsets(row.headline, row.body)]));
-  return {
-    results: hits.map((hit) => ({ ...hit, highlights: highlightsOf.get(hit.message.id) ?? [] })),
-    hasMore: rows.length > input.limit,
-  };
+  return { results: hits.map((hit) => ({ ...hit, highlights: highlightsOf.get(hit.message.id) ?? [] })), ...more };
 }
 
 /**
@@ -56,12 +88,19 @@ export async function searchMessages(actor: Actor, input: z.infer<typeof searchQ
  */
 const UNSPACED_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
-async function searchWithin(actor: Actor, input: z.infer<typeof searchQuerySchema>) {
+async function searchWithin(actor: Actor, input: SearchInput) {
   const db = getDb();
+  const place = input.cursor ? decodeCursor(input.cursor) : null;
+  // The time and id of the message itself, matching or not (no rank here).
+  const after = place
+    ? Prisma.sql`WHERE ("createdAt", "id") < (${place.createdAt}::timestamp(3), ${place.id}::text)`
+    : input.beforeId
+      ? Prisma.sql`WHERE ("createdAt", "id") < (SELECT c."createdAt", c."id" FROM "Message" c WHERE c."id" = ${input.beforeId}::text)`
+      : Prisma.empty;
   const terms = [...new Set(input.q.split(/\s+/).filter(Boolean))];
   // LIKE's wildcards and escape are plain text in a query.
   const patterns = terms.map((term) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`);
-  const rows = await db.$queryRaw<{ id: string; body: string }[]>`
+  const rows = await db.$queryRaw<(Place & { body: string })[]>`
     WITH hits AS (
       SELECT m."id", m."body", m."createdAt"
       FROM "Message" m
@@ -71,18 +110,14 @@ async function searchWithin(actor: Actor, input: z.infer<typeof searchQuerySchem
         AND ${Prisma.raw(FINDABLE)}
         AND (${input.roomId ?? null}::text IS NULL OR m."roomId" = ${input.roomId ?? null}::text)
     )
-    SELECT "id", "body" FROM hits
-    WHERE ${input.beforeId ?? null}::text IS NULL OR ("createdAt", "id") < (
-      SELECT c."createdAt", c."id" FROM hits c WHERE c."id" = ${input.beforeId ?? null}::text)
+    SELECT "id", "body", NULL::real AS rank, "createdAt" FROM hits
+    ${after}
     ORDER BY "createdAt" DESC, "id" DESC
     LIMIT ${input.limit + 1}`;
-  const page = rows.slice(0, input.limit);
+  const { page, more } = pageOf(rows, input);
   const hits = await loadHits(db, actor.userId, page.map((row) => row.id));
   const highlightsOf = new Map(page.map((row) => [row.id, termOffsets(row.body, terms)]));
-  return {
-    results: hits.map((hit) => ({ ...hit, highlights: highlightsOf.get(hit.message.id) ?? [] })),
-    hasMore: rows.length > input.limit,
-  };
+  return { results: hits.map((hit) => ({ ...hit, highlights: highlightsOf.get(hit.message.id) ?? [] })), ...more };
 }
 
 /** Where the terms occur in the body (UTF-16 offsets, in order, overlaps merged). */

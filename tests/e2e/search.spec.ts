@@ -1,6 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, apiUser, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const row = (page: Page, body: string) => messages(page).locator('li[data-seq]', { has: page.getByText(body, { exact: true }) });
@@ -176,5 +176,37 @@ test('Mentions is a toggle: pressed again, or Escape on it, closes the view and 
   await mentions.press('Escape');
   await expect(view).toHaveCount(0);
   await expect(mentions).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+test('"Load more" brings the older results though the last result shown was edited out of the matches meanwhile', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const word = uniqueWord();
+  const carol = await apiUser(baseURL!, 'carol', 'Carol');
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  await openChatWith(alice, carol.handle);
+  await send(alice, 'hello Carol');
+  const roomId = await roomIdWith(alice, carol.handle);
+  // 25 messages with the word: a first page of 20, then 5 more.
+  await postMessages(alice, roomId, Array.from({ length: 25 }, (_, index) => `note ${index + 1} ${word}`));
+
+  await searchbox(alice.page).fill(word);
+  await searchbox(alice.page).press('Enter');
+  const results = alice.page.getByRole('list', { name: 'Search results' });
+  await expect(results.getByRole('listitem')).toHaveCount(20);
+  // The last result shown, "note 6", is opened and reworded: shown, it follows the edit.
+  const last = results.getByRole('listitem').last();
+  await expect(last).toContainText(`note 6 ${word}`);
+  await last.getByRole('button').click();
+  const message = row(alice.page, `note 6 ${word}`);
+  await message.getByRole('button', { name: 'Message actions' }).click();
+  await message.getByRole('button', { name: 'Edit', exact: true }).click();
+  await message.getByRole('textbox', { name: 'Edit message' }).fill('note 6 reworded');
+  await message.getByRole('textbox', { name: 'Edit message' }).press('Enter');
+  await expect(last).toContainText('note 6 reworded');
+
+  await alice.page.getByRole('button', { name: 'Load more' }).click();
+  await expect(results.getByRole('listitem')).toHaveCount(25);
+  await expect(results.getByRole('listitem').last()).toContainText(`note 1 ${word}`);
   expect(errors.list).toEqual([]);
 });

@@ -250,6 +250,14 @@ describe('search', () => {
     expect(highlight.map(({ start, end }) => fromCarol.body.slice(start, end))).toEqual([word, word, word]);
     const rest = await search(alice, { q: word, limit: '2', beforeId: page.body.results[1].message.id });
     expect(rest.body).toMatchObject({ hasMore: false, results: [{ message: { id: early.id } }] });
+    expect(rest.body).not.toHaveProperty('nextCursor');
+
+    // The page's last result edited out of the matches: its cursor still continues after it (its id, no
+    // longer among the matches, cannot), and a cursor no search gave is refused.
+    await ok(bobSocket, 'message:edit', { messageId: fromBob.id, body: 'bob saw nothing' });
+    const afterEdit = await search(alice, { q: word, limit: '2', cursor: page.body.nextCursor });
+    expect(afterEdit.body).toMatchObject({ hasMore: false, results: [{ message: { id: early.id } }] });
+    expect(await search(alice, { q: word, cursor: 'bm9wZQ' })).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
   });
 
   it('takes any text as a query: tsquery and SQL syntax are words, not syntax', async () => {

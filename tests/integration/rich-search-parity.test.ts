@@ -57,6 +57,18 @@ async function searchResults(server: AppServer) {
       words: result.highlights.map(({ start, end }) => result.message.body.slice(start, end)),
     }));
   }
+  // Page by page, two at a time, each from the cursor of the page before: the same results in the same order.
+  for (const q of ['harbour', '東京']) {
+    const bodies: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const reply = await api(server.url, `/api/v1/search?${new URLSearchParams({ q, limit: '2', ...(cursor ? { cursor } : {}) })}`, { token: bob.token });
+      expect(reply.status, q).toBe(200);
+      bodies.push(...reply.body.results.map((result: { message: { body: string } }) => result.message.body));
+      cursor = reply.body.nextCursor;
+    } while (cursor);
+    answers[`${q} in pages`] = bodies;
+  }
   return answers;
 }
 
@@ -78,5 +90,6 @@ describe('search on Postgres and on the embedded database', () => {
     expect(onPostgres['東京 会議']).toEqual([{ body: '明日は東京で会議があります。東京駅に九時', words: ['東京', '会議', '東京'] }]);
     // LIKE's wildcards are plain text in a query.
     expect(onPostgres['100%_東']).toEqual([]);
+    for (const q of ['harbour', '東京']) expect(onPostgres[`${q} in pages`], q).toEqual((onPostgres[q] as { body: string }[]).map((hit) => hit.body));
   }, 120_000);
 });
