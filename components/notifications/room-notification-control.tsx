@@ -1,8 +1,9 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useReducer, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
-import type { RoomNotifications, RoomSummary } from '@/lib/schemas';
+import { roomLevel } from '@/lib/notification-rules';
+import type { RoomSummary } from '@/lib/schemas';
 import { useChatClient } from '../providers/chat-provider';
 
 const HOUR = 60 * 60 * 1000;
@@ -14,16 +15,28 @@ const CHOICES = [
   { value: 'mute', label: 'Mute until I turn it back on' },
 ] as const;
 
-function currentChoice(notifications: RoomNotifications | undefined): string {
-  if (!notifications) return 'all';
-  return notifications.level === 'mute' && notifications.muteUntil ? 'mute-timed' : notifications.level;
+/** The level in force now (a mute that has run out is over: the default again), as the control shows it. */
+function currentChoice(room: RoomSummary, now: Date): string {
+  const level = roomLevel(room, now);
+  return level === 'mute' && room.notifications?.muteUntil ? 'mute-timed' : level;
 }
+
+// setTimeout's longest wait; a mute ending later is looked at again then.
+const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 /** Per conversation: all messages, mentions only, or mute (for 1 h, 8 h, or until turned back on). */
 export function RoomNotificationControl({ room }: { room: RoomSummary }) {
   const client = useChatClient();
   const [error, setError] = useState<string | null>(null);
-  const choice = currentChoice(room.notifications);
+  const choice = currentChoice(room, new Date());
+  // A timed mute runs out while the conversation is open: the control shows the level then in force.
+  const [, showAgain] = useReducer((count: number) => count + 1, 0);
+  const muteEnds = choice === 'mute-timed' ? room.notifications!.muteUntil : null;
+  useEffect(() => {
+    if (!muteEnds) return;
+    const timer = setTimeout(showAgain, Math.min(Math.max(new Date(muteEnds).getTime() - Date.now(), 0), LONGEST_TIMER_MS));
+    return () => clearTimeout(timer);
+  }, [muteEnds]);
 
   async function choose(value: string) {
     setError(null);

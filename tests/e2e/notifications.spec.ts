@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, openChatWith, otherTab, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, acceptRequest, apiUser, openChatWith, otherTab, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
 
 // Generous waits: signing up (bcrypt) and starting a service worker are slow on a loaded machine.
 const SLOW = { timeout: 60_000 };
@@ -290,5 +290,28 @@ test('Settings says so when this browser has permission but no push subscription
   await expect(device).not.toContainText('notifications are on');
   await device.getByRole('button', { name: 'Try again' }).click();
   await expect(bob.page.getByText('Registration failed - push service not available')).toBeVisible(SLOW);
+  expect(errors.list).toEqual([]);
+});
+
+test('a mute for 1 hour that runs out while the conversation is open shows the level in force again', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const carol = await apiUser(baseURL!, 'carol', 'Carol');
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  await openChatWith(alice, carol.handle);
+  await send(alice, 'hello Carol');
+  // Sent, the first message made the conversation, which took its address.
+  await expect(alice.page).toHaveURL(/\/c\//);
+  const roomId = new URL(alice.page.url()).pathname.split('/').at(-1)!;
+  expect((await carol.api.post(`/api/v1/requests/${roomId}/accept`)).ok()).toBe(true);
+  // Alice's clock is the test's to move on.
+  await alice.page.clock.install();
+  await alice.page.goto(`/c/${roomId}`);
+  const control = alice.page.getByRole('main').getByRole('combobox', { name: /Notifications/ });
+  await control.selectOption('mute-1h');
+  await expect(control.locator('option:checked')).toHaveText(/^Muted until/);
+
+  // An hour and a minute on, with nothing else happening in the conversation: the direct default again.
+  await alice.page.clock.fastForward('01:01:00');
+  await expect(control.locator('option:checked')).toHaveText('All messages');
   expect(errors.list).toEqual([]);
 });
