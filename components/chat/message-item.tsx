@@ -10,6 +10,7 @@ import type { OutboxItem } from '@/lib/outbox';
 import type { AttachmentInfo, ChatMessage, ReplyQuote } from '@/lib/schemas';
 import { thumbnailSize } from '@/lib/thumbnail';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { Avatar } from './avatar';
 import { MessageActions } from './message-actions';
 
@@ -122,10 +123,19 @@ function ReplyQuoteView({ roomId, quote, nameOf, mine }: { roomId: string; quote
 function Reactions({ message, me, mine, nameOf }: { message: ChatMessage; me: string; mine: boolean; nameOf: (handle: string) => string }) {
   const client = useChatClient();
   const reactions = message.reactions ?? [];
-  if (reactions.length === 0) return null;
+  // A reaction taken back from the keyboard goes with its button: focus moves to the next one, or to the
+  // message's actions button when it was the last, not to <body>. So the group stays, hidden when empty.
+  const group = useRef<HTMLDivElement>(null);
+  useFocusAfterRemoval(group, reactions, () => group.current?.closest('li')?.querySelector<HTMLElement>('button[aria-label="Message actions"]'));
   // Under its bubble: at the right for my own messages (the row is reversed, its contents are not).
   return (
-    <div role="group" aria-label="Reactions" className={`basis-full flex flex-wrap gap-1 pt-0.5 ${mine ? 'justify-end' : ''}`}>
+    <div
+      ref={group}
+      role="group"
+      aria-label="Reactions"
+      hidden={reactions.length === 0}
+      className={`basis-full ${reactions.length === 0 ? 'hidden' : 'flex'} flex-wrap gap-1 pt-0.5 ${mine ? 'justify-end' : ''}`}
+    >
       {reactions.map((reaction) => {
         const minePressed = reaction.handles.includes(me);
         const names = reaction.handles.map((handle) => (handle === me ? 'You' : nameOf(handle)));

@@ -808,3 +808,26 @@ test('the message editor suggests people after @ too, in a list below it that sh
     .toBe(1);
   expect(errors.list).toEqual([]);
 });
+
+test('taking back a reaction from the keyboard moves focus to the next one, and from the last to the message’s actions button, never to <body>', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  await groupWith(alice, 'Crew', [await apiUser(baseURL!, 'bob', 'Bob')]);
+  await rooms(alice.page).getByRole('button', { name: /Crew/ }).click();
+  await send(alice, 'party tonight?');
+  const message = row(alice.page, 'party tonight?');
+  for (const emoji of ['party', 'thumbs up']) {
+    await message.getByRole('button', { name: 'Message actions' }).click();
+    await message.getByRole('button', { name: 'React', exact: true }).click();
+    await message.getByRole('button', { name: `React with ${emoji}` }).press('Enter');
+  }
+  const reactions = message.getByRole('group', { name: 'Reactions' }).getByRole('button');
+  await expect(reactions).toHaveCount(2);
+  await reactions.first().press('Enter');
+  await expect(reactions).toHaveCount(1);
+  await expect(reactions.first()).toBeFocused();
+  await reactions.first().press('Enter');
+  await expect(message.getByRole('group', { name: 'Reactions' })).toHaveCount(0);
+  await expect(message.getByRole('button', { name: 'Message actions' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
