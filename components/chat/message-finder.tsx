@@ -93,12 +93,12 @@ export function MessageFinder({ children }: { children: ReactNode }) {
           )}
         </button>
       </div>
-      {panel ? <FinderPanel key={`${panel.kind}:${panel.run}`} panel={panel} onClose={close} /> : children}
+      {panel ? <FinderPanel key={`${panel.kind}:${panel.run}`} panel={panel} unreadMentions={mentions} onClose={close} /> : children}
     </>
   );
 }
 
-function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) {
+function FinderPanel({ panel, unreadMentions, onClose }: { panel: Panel; unreadMentions: number; onClose: () => void }) {
   const store = useChatStore();
   const [hits, setHits] = useState<Hit[]>([]);
   // Where the next page starts: the search's cursor (its last result may have been edited out of the
@@ -168,12 +168,38 @@ function FinderPanel({ panel, onClose }: { panel: Panel; onClose: () => void }) 
       socket.off('message:deleted', onRemoved);
     };
   }, [client]);
-  // Who wrote a result, when they are no longer in its conversation: by name, not handle.
+  // Who wrote a result, when they are not (or no longer: they left while it is shown) in its conversation:
+  // by name, not handle.
+  const strangers = useChat((state) =>
+    [...new Set(hits.filter((hit) => !state.rooms[hit.room.id]?.members.some((member) => member.handle === hit.message.sender)).map((hit) => hit.message.sender))].join(' '),
+  );
   useEffect(() => {
-    const { rooms } = store.getState();
-    const strangers = hits.filter((hit) => !rooms[hit.room.id]?.members.some((member) => member.handle === hit.message.sender)).map((hit) => hit.message.sender);
-    if (strangers.length > 0) void client?.namePeople(strangers);
-  }, [client, hits, store]);
+    if (strangers) void client?.namePeople(strangers.split(' '));
+  }, [client, strangers]);
+
+  // A mention arriving while the Mentions view is open (its button counts it) shows at the top, newest
+  // first as the list is; more new ones than a page start the list again from them.
+  const countedMentions = useRef(unreadMentions);
+  const shown = useRef(hits);
+  shown.current = hits;
+  useEffect(() => {
+    const rose = unreadMentions > countedMentions.current;
+    countedMentions.current = unreadMentions;
+    if (!rose || panel.kind !== 'mentions') return;
+    apiFetch<{ results: Hit[]; hasMore: boolean }>(`/api/v1/mentions?limit=${PAGE}`).then(
+      (page) => {
+        if (!live.current) return;
+        const known = new Set(shown.current.map((hit) => hit.message.id));
+        const fresh = page.results.filter((hit) => !known.has(hit.message.id));
+        if (fresh.length === page.results.length && page.hasMore) {
+          setHits(page.results);
+          setNext(page.results.at(-1)!.message.id);
+        } else setHits([...fresh, ...shown.current]);
+      },
+      // Not shown now: it is there the next time the view opens.
+      () => {},
+    );
+  }, [unreadMentions, panel.kind]);
 
   useEffect(() => {
     live.current = true;

@@ -1,6 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, apiUser, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, apiUser, groupWith, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const row = (page: Page, body: string) => messages(page).locator('li[data-seq]', { has: page.getByText(body, { exact: true }) });
@@ -208,5 +208,46 @@ test('"Load more" brings the older results though the last result shown was edit
   await alice.page.getByRole('button', { name: 'Load more' }).click();
   await expect(results.getByRole('listitem')).toHaveCount(25);
   await expect(results.getByRole('listitem').last()).toContainText(`note 1 ${word}`);
+  expect(errors.list).toEqual([]);
+});
+
+test('a search result keeps its sender’s name when the sender leaves the group while the results are shown', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const word = uniqueWord();
+  const carol = await apiUser(baseURL!, 'carol', 'Carol');
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const roomId = await groupWith(alice, 'Team', [carol, await apiUser(baseURL!, 'dave', 'Dave')]);
+  expect((await carol.api.post(`/api/v1/rooms/${roomId}/messages`, { data: { clientMsgId: crypto.randomUUID(), body: `the ${word} plan` } })).status()).toBe(201);
+  await expect(rooms(alice.page).getByRole('button', { name: /Team/ })).toContainText(word);
+  await searchbox(alice.page).fill(word);
+  await searchbox(alice.page).press('Enter');
+  const result = alice.page.getByRole('list', { name: 'Search results' }).getByRole('button');
+  await expect(result).toHaveAccessibleName(/Team .* Carol the/);
+
+  // Carol leaves; then the group is renamed: once the result shows the new name, the list has taken both in.
+  expect((await carol.api.delete(`/api/v1/groups/${roomId}/users/${carol.handle}`)).ok()).toBe(true);
+  expect((await alice.page.request.patch(`/api/v1/groups/${roomId}`, { data: { name: 'Team two' } })).ok()).toBe(true);
+  await expect(result).toHaveAccessibleName(/^Team two /);
+  await expect(result).toHaveAccessibleName(/Team two .* Carol the/);
+  expect(errors.list).toEqual([]);
+});
+
+test('a mention arriving while the Mentions view is open shows at its top, as its button counts it', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const carol = await apiUser(baseURL!, 'carol', 'Carol');
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const roomId = await groupWith(alice, 'Team', [carol]);
+  const post = async (body: string) => expect((await carol.api.post(`/api/v1/rooms/${roomId}/messages`, { data: { clientMsgId: crypto.randomUUID(), body } })).status()).toBe(201);
+  await post(`@${alice.handle} first question`);
+  await expect(mentionsButton(alice.page)).toHaveAccessibleName('Mentions (1 unread)');
+  await mentionsButton(alice.page).click();
+  const listed = alice.page.getByRole('list', { name: 'Mentions' }).getByRole('listitem');
+  await expect(listed).toHaveCount(1);
+
+  await post(`@${alice.handle} can you look?`);
+  await expect(mentionsButton(alice.page)).toHaveAccessibleName('Mentions (2 unread)');
+  await expect(listed).toHaveCount(2);
+  await expect(listed.first()).toContainText('can you look?');
+  await expect(listed.last()).toContainText('first question');
   expect(errors.list).toEqual([]);
 });
