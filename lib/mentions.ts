@@ -19,8 +19,9 @@ export function mentionSpans(body: string): { start: number; end: number; handle
 /** The `@handle` being typed at the caret: from its @ to the end of the word the caret is in, and what is typed so far (lower-cased). */
 export type MentionTyped = { start: number; end: number; query: string };
 
-const TYPED_BEFORE_CARET = /(?<![\p{L}\p{N}_.@-])@([a-z0-9_.-]{0,32})$/iu;
-const HANDLE_REST = /^[a-z0-9_.-]*/i;
+// What follows the @ may be the start of a name in any script (a handle is a-z0-9_.-, a name is not).
+const TYPED_BEFORE_CARET = /(?<![\p{L}\p{N}_.@-])@([\p{L}\p{M}\p{N}_.-]{0,32})$/u;
+const HANDLE_REST = /^[\p{L}\p{M}\p{N}_.-]*/u;
 
 /** The mention being typed where the caret is (the same rule as parseMentions), or null. */
 export function mentionTypedAt(body: string, caret: number): MentionTyped | null {
@@ -31,16 +32,20 @@ export function mentionTypedAt(body: string, caret: number): MentionTyped | null
   return { start: before.index, end: caret + rest.length, query: before[1].toLowerCase() };
 }
 
+/** Lower case without accents, so "emi" finds Émile and "ив" Иван. */
+const folded = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
 /**
  * Who a typed `@query` may name, best first: those whose handle starts with it, then those with a word of
- * their name starting with it, each by name; at most `limit`.
+ * their name starting with it (accents aside), each by name; at most `limit`.
  */
 export function mentionChoices<Person extends { handle: string; displayName: string }>(people: Person[], query: string, limit = 8): Person[] {
   const byHandle: Person[] = [];
   const byName: Person[] = [];
+  const typed = folded(query);
   for (const person of people) {
-    if (person.handle.startsWith(query)) byHandle.push(person);
-    else if (person.displayName.toLowerCase().split(/\s+/).some((word) => word.startsWith(query))) byName.push(person);
+    if (person.handle.startsWith(typed)) byHandle.push(person);
+    else if (folded(person.displayName).split(/\s+/).some((word) => word.startsWith(typed))) byName.push(person);
   }
   const byDisplayName = (a: Person, b: Person) => a.displayName.localeCompare(b.displayName) || a.handle.localeCompare(b.handle);
   return [...byHandle.sort(byDisplayName), ...byName.sort(byDisplayName)].slice(0, limit);

@@ -73,6 +73,22 @@ describe('mention suggestions (the message box)', () => {
     expect(mentionChoices(people, 'x')).toEqual([]);
   });
 
+  it('finds a name by its start in any script, accents aside, as typed after the @', () => {
+    const people = [
+      { handle: 'zz_writer', displayName: 'Émile Zola' },
+      { handle: 'vanya', displayName: 'Иван Петров' },
+      { handle: 'bob', displayName: 'Bob' },
+    ];
+    expect(mentionTypedAt('thanks @ив', 10)).toEqual({ start: 7, end: 10, query: 'ив' });
+    expect(mentionTypedAt('thanks @Émi ok', 11)).toEqual({ start: 7, end: 11, query: 'émi' });
+    expect(mentionChoices(people, 'emi').map((person) => person.handle)).toEqual(['zz_writer']);
+    expect(mentionChoices(people, 'émi').map((person) => person.handle)).toEqual(['zz_writer']);
+    expect(mentionChoices(people, 'ив').map((person) => person.handle)).toEqual(['vanya']);
+    expect(mentionChoices(people, 'пет').map((person) => person.handle)).toEqual(['vanya']);
+    const typed = mentionTypedAt('thanks @ив', 10)!;
+    expect(insertMention('thanks @ив', typed, 'vanya')).toEqual({ body: 'thanks @vanya ', caret: 14 });
+  });
+
   it('writes the chosen handle with one space after it, and puts the caret past that space', () => {
     expect(insertMention('hi @bo', { start: 3, end: 6, query: 'bo' }, 'bob')).toEqual({ body: 'hi @bob ', caret: 8 });
     expect(insertMention('hi @bo there', { start: 3, end: 6, query: 'bo' }, 'bob')).toEqual({ body: 'hi @bob there', caret: 8 });
