@@ -22,6 +22,7 @@ import { excerptOf } from '@/lib/message-excerpt';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
 import { enterSubmits } from './enter-submits';
 import { useMentionSuggestions } from './mention-suggestions';
+import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { writeTime } from '@/lib/outbox';
 import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, type PublicUser } from '@/lib/schemas';
 import { isInvisible } from '@/lib/text-rules';
@@ -150,6 +151,10 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   );
   const changeReady = (change: Parameters<typeof changeDraftFiles>[2]) => roomId && setReady(changeDraftFiles(me, roomId, change));
   useOtherTabsWrites(roomId ? draftFilesKey(me, roomId) : null, (stored) => setReady(parseDraftFiles(stored)));
+  // A file's row going (removed, or moved on once uploaded) or its Retry becoming a progress bar: focus
+  // goes to the row now in its place, else to the message box, never to <body>.
+  const filesList = useRef<HTMLUListElement>(null);
+  useFocusAfterRemoval(filesList, [...ready, ...uploads], input);
   const uploading = uploads.some((upload) => !upload.error);
   // A file that did not upload holds the message: sent without it, it would be lost without a word.
   const failed = uploads.some((upload) => upload.error);
@@ -307,45 +312,52 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           </button>
         </div>
       )}
-      {ready.length + uploads.length > 0 && (
-        <ul aria-label="Files to send" className="mb-2 flex flex-col gap-1 text-sm">
-          {ready.map((file) => (
-            <li key={file.id} className="flex flex-wrap items-center gap-2">
-              <span className="min-w-0 break-all">{file.name}</span>
-              <span className="text-xs text-slate-600">Ready</span>
-              <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
-                Remove
+      {/* Always there, hidden when empty: it keeps focus when the row it was in goes (useFocusAfterRemoval). */}
+      <ul ref={filesList} aria-label="Files to send" hidden={ready.length + uploads.length === 0} className={`mb-2 ${ready.length + uploads.length === 0 ? 'hidden' : 'flex'} flex-col gap-1 text-sm`}>
+        {ready.map((file) => (
+          <li key={file.id} className="flex flex-wrap items-center gap-2">
+            <span className="min-w-0 break-all">{file.name}</span>
+            <span className="text-xs text-slate-600">Ready</span>
+            <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
+              Remove
+            </button>
+          </li>
+        ))}
+        {uploads.map((upload) => (
+          <li key={upload.key} className="flex flex-wrap items-center gap-2">
+            <span className="min-w-0 break-all">{upload.file.name}</span>
+            {upload.error ? (
+              <span role="alert" className="text-red-800">
+                {upload.error}
+              </span>
+            ) : (
+              <progress aria-label={`Uploading ${upload.file.name}`} value={upload.progress} max={1} className="h-2 w-32" />
+            )}
+            {upload.error && upload.retryable && (
+              <button type="button" onClick={() => retryUpload(upload)} aria-label={`Retry ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
+                Retry
               </button>
-            </li>
-          ))}
-          {uploads.map((upload) => (
-            <li key={upload.key} className="flex flex-wrap items-center gap-2">
-              <span className="min-w-0 break-all">{upload.file.name}</span>
-              {upload.error ? (
-                <span role="alert" className="text-red-800">
-                  {upload.error}
-                </span>
-              ) : (
-                <progress aria-label={`Uploading ${upload.file.name}`} value={upload.progress} max={1} className="h-2 w-32" />
-              )}
-              {upload.error && upload.retryable && (
-                <button type="button" onClick={() => retryUpload(upload)} aria-label={`Retry ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
-                  Retry
-                </button>
-              )}
-              <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
-                Remove
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+            )}
+            <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
       {/* Said in words beside Send: what holds the message, or why some files were left out. */}
       <div role="status" className="text-sm empty:hidden">
         {sendWhenUploaded && (!failed || failedForNow) ? (
           <p className="mb-2 flex items-center gap-2 text-slate-600">
             {failed && !connected ? 'Sending once the connection is back and the files are uploaded…' : 'Sending once the files are uploaded…'}
-            <button type="button" onClick={() => setSendWhenUploaded(false)} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
+            <button
+              type="button"
+              onClick={() => {
+                setSendWhenUploaded(false);
+                // The button goes with the wait: back to the message, which is what is left to change.
+                input.current?.focus();
+              }}
+              className="min-h-6 rounded border border-slate-300 px-2 text-xs"
+            >
               Don&apos;t send yet
             </button>
           </p>

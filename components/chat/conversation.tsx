@@ -355,11 +355,16 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
               key={item.clientMsgId}
               item={item}
               connected={connected}
+              // Both buttons go with what they did (the message sends again, or leaves): focus must not fall to <body>.
               onRetry={() => {
                 store.getState().retry(item.clientMsgId);
+                requestAnimationFrame(focusConversationIfFell);
                 void client?.flushOutbox();
               }}
-              onRemove={() => store.getState().settle(item.clientMsgId)}
+              onRemove={() => {
+                store.getState().settle(item.clientMsgId);
+                requestAnimationFrame(focusConversationIfFell);
+              }}
             />
           ))}
         />

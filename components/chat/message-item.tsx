@@ -4,7 +4,7 @@ import { Fragment, memo, type ReactNode, useEffect, useMemo, useRef, useState } 
 import { fullDateTime, timeOf } from '@/lib/dates';
 import { humanSize } from '@/lib/file-size';
 import { type FormatNode, formatMessage } from '@/lib/format-message';
-import { deletedLabel } from '@/lib/message-excerpt';
+import { deletedLabel, excerptOf } from '@/lib/message-excerpt';
 import { mentionSpans } from '@/lib/mentions';
 import type { OutboxItem } from '@/lib/outbox';
 import type { AttachmentInfo, ChatMessage, ReplyQuote } from '@/lib/schemas';
@@ -355,7 +355,7 @@ export function OutboxMessage({ item, connected, onRetry, onRemove }: { item: Ou
             </>
           )}
           {!waiting && (
-            <button type="button" onClick={onRemove} className="underline" aria-label={`Remove unsent message: ${item.body.slice(0, 40)}`}>
+            <button type="button" onClick={onRemove} className="underline" aria-label={`Remove unsent message: ${excerptOf(item)}`}>
               Remove
             </button>
           )}

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, openChatWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, apiUser, groupWith, openChatWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const row = (page: Page, text: string) => messages(page).locator('li[data-seq]').filter({ has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
@@ -271,5 +271,66 @@ test('files picked together are listed and sent in the order picked, whichever f
   await expect(downloads).toHaveCount(2);
   await expect(downloads.nth(0)).toHaveAccessibleName('Download first.txt');
   await expect(downloads.nth(1)).toHaveAccessibleName('Download second.txt');
+  expect(errors.list).toEqual([]);
+});
+
+/** Alice alone in a browser, in a group with Bob (an API user), its message box ready. */
+async function aliceInGroup(browser: Parameters<typeof signUp>[0], baseURL: string, errors: ReturnType<typeof trackPageErrors>) {
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  await groupWith(alice, 'Crew', [await apiUser(baseURL, 'bob', 'Bob')]);
+  await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Crew/ }).click();
+  await expect(alice.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  return alice;
+}
+
+test('Remove, Retry and "Don\'t send yet" under the message box, pressed from the keyboard, leave focus on what is there instead, never <body>', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await aliceInGroup(browser, baseURL!, errors);
+  const page = alice.page;
+  const box = page.getByRole('textbox', { name: 'Message' });
+  // Remove: the next file's Remove takes focus; the last one's gives it to the message box.
+  await page.getByLabel('Attach file').setInputFiles([
+    { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('first') },
+    { name: 'b.txt', mimeType: 'text/plain', buffer: Buffer.from('second') },
+  ]);
+  await expect(filesToSend(page).getByText('Ready')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Remove a.txt' }).press('Enter');
+  await expect(page.getByRole('button', { name: 'Remove b.txt' })).toBeFocused();
+  await page.getByRole('button', { name: 'Remove b.txt' }).press('Enter');
+  await expect(filesToSend(page)).toHaveCount(0);
+  await expect(box).toBeFocused();
+
+  // Retry turns into a progress bar: focus goes to the file's Remove.
+  let failOnce = true;
+  await page.route(attachments, async (route) => {
+    if (failOnce) {
+      failOnce = false;
+      return route.abort('internetdisconnected');
+    }
+    await route.continue();
+  });
+  await page.getByLabel('Attach file').setInputFiles({ name: 'report.txt', mimeType: 'text/plain', buffer: Buffer.from('the report') });
+  await page.getByRole('button', { name: 'Retry report.txt' }).press('Enter');
+  await expect(page.getByRole('button', { name: 'Remove report.txt' })).toBeFocused();
+  await expect(filesToSend(page).getByText('Ready')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Remove report.txt' }).press('Enter');
+
+  // "Don't send yet" goes with the wait it stops: back to the message box.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.unroute(attachments);
+  await page.route(attachments, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.getByLabel('Attach file').setInputFiles({ name: 'slow.txt', mimeType: 'text/plain', buffer: Buffer.from('slow') });
+  await box.fill('with the slow file');
+  await box.press('Enter');
+  await page.getByRole('button', { name: "Don't send yet" }).press('Enter');
+  await expect(page.getByRole('button', { name: "Don't send yet" })).toHaveCount(0);
+  await expect(box).toBeFocused();
+  release();
+  await expect(filesToSend(page).getByText('Ready')).toHaveCount(1);
+  await expect(box).toHaveValue('with the slow file');
   expect(errors.list).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { type Browser, type BrowserContext, expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, grantAdmin, openChatWith, otherTab, roomIdWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, apiUser, grantAdmin, openChatWith, otherTab, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -306,5 +306,28 @@ test('a held first message to someone new stays in sight after a reload: listed,
   await notStarted.getByRole('button', { name: /Carol/ }).click();
   await expect(alice.page.getByRole('heading', { name: 'Carol' })).toBeVisible();
   await expect(held).toContainText('Held for review by a moderator');
+  expect(errors.list).toEqual([]);
+});
+
+test('a refused message is named by its text or its files, and removing it from the keyboard leaves focus in the conversation', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await apiUser(baseURL!, 'bob', 'Bob');
+  await openChatWith(alice, bob.handle);
+  await send(alice, 'hello Bob');
+  await expect(alice.page).toHaveURL(/\/c\//);
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') });
+  await expect(alice.page.getByRole('list', { name: 'Files to send' }).getByText('Ready')).toBeVisible();
+  // Bob blocks Alice: what she sends now is refused for good.
+  expect((await bob.api.post('/api/v1/blocks', { data: { handle: alice.handle } })).status()).toBe(201);
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
+  await send(alice, 'are you there?');
+  const failed = messages(alice.page).locator('li[data-outbox="failed"]');
+  await expect(failed).toHaveCount(2);
+  await expect(failed.first().getByRole('button', { name: /^Remove/ })).toHaveAccessibleName('Remove unsent message: 📎 notes.txt');
+  const remove = failed.last().getByRole('button', { name: 'Remove unsent message: are you there?' });
+  await remove.press('Enter');
+  await expect(failed).toHaveCount(1);
+  await expect(alice.page.getByRole('main').getByRole('heading', { level: 2 })).toBeFocused();
   expect(errors.list).toEqual([]);
 });
