@@ -34,11 +34,13 @@ export function useMentionSuggestions({ input, body, setBody, placement }: Optio
   const [caret, setCaret] = useState<number | null>(null);
   // The mention (by where its @ is) that Escape closed the list for.
   const [closedAt, setClosedAt] = useState<number | null>(null);
-  const [active, setActive] = useState(0);
+  // The person chosen with the arrows (null: the first): kept by handle, so someone leaving the
+  // conversation while the list is open does not move the choice onto someone else.
+  const [activeHandle, setActiveHandle] = useState<string | null>(null);
   const typed = caret === null ? null : mentionTypedAt(body, caret);
   const choices = typed && typed.start !== closedAt ? mentionChoices(people, typed.query) : [];
   const open = choices.length > 0;
-  const activeIndex = Math.min(active, choices.length - 1);
+  const activeIndex = Math.max(choices.findIndex((person) => person.handle === activeHandle), 0);
 
   // The caret's place once the written handle is in the box.
   const caretAfter = useRef<number | null>(null);
@@ -53,7 +55,7 @@ export function useMentionSuggestions({ input, body, setBody, placement }: Optio
   const choose = (person: Person) => {
     if (!typed) return;
     const written = insertMention(body, typed, person.handle);
-    setActive(0);
+    setActiveHandle(null);
     if (written.body === body) {
       // The handle was already there in full: nothing to render, so the caret moves past it here.
       input.current?.setSelectionRange(written.caret, written.caret);
@@ -81,14 +83,14 @@ export function useMentionSuggestions({ input, body, setBody, placement }: Optio
     setCaret(next);
     // A different mention (or none) starts again at the first choice; Escape's close lasts for its own mention only.
     const nextTyped = next === null ? null : mentionTypedAt(element.value, next);
-    if (nextTyped?.start !== typed?.start || nextTyped?.query !== typed?.query) setActive(0);
+    if (nextTyped?.start !== typed?.start || nextTyped?.query !== typed?.query) setActiveHandle(null);
     if (nextTyped?.start !== closedAt) setClosedAt(null);
   };
 
   /** The box's keys while the list is open; true when the key was the list's. */
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (!open || event.altKey || event.ctrlKey || event.metaKey || event.nativeEvent.isComposing) return false;
-    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') setActive((activeIndex + (event.key === 'ArrowDown' ? 1 : choices.length - 1)) % choices.length);
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') setActiveHandle(choices[(activeIndex + (event.key === 'ArrowDown' ? 1 : choices.length - 1)) % choices.length].handle);
     else if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey) choose(choices[activeIndex]);
     else if (event.key === 'Escape') setClosedAt(typed!.start);
     else return false;

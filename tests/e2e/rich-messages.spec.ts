@@ -831,3 +831,27 @@ test('taking back a reaction from the keyboard moves focus to the next one, and 
   await expect(message.getByRole('button', { name: 'Message actions' })).toBeFocused();
   expect(errors.list).toEqual([]);
 });
+
+test('the person chosen in the @ list stays chosen when someone else leaves the group while it is open', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await apiUser(baseURL!, 'bob', 'Bob');
+  const carol = await apiUser(baseURL!, 'carol', 'Carol');
+  const roomId = await groupWith(alice, 'Crew', [bob, carol, await apiUser(baseURL!, 'dave', 'Dave')]);
+  await rooms(alice.page).getByRole('button', { name: /Crew/ }).click();
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  const options = suggestions(alice.page).getByRole('option');
+  await box.pressSequentially('hi @');
+  await expect(options).toHaveCount(3);
+  await box.press('ArrowDown');
+  await expect(options.nth(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(options.nth(1)).toContainText('Carol');
+
+  // Bob, listed above her, leaves: Carol is still the one chosen, and Enter writes her handle.
+  expect((await bob.api.delete(`/api/v1/groups/${roomId}/users/${bob.handle}`)).ok()).toBe(true);
+  await expect(options).toHaveCount(2);
+  await expect(options.filter({ hasText: 'Carol' })).toHaveAttribute('aria-selected', 'true');
+  await box.press('Enter');
+  await expect(box).toHaveValue(`hi @${carol.handle} `);
+  expect(errors.list).toEqual([]);
+});
