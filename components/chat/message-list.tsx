@@ -46,6 +46,10 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   const divider = useRef<HTMLLIElement>(null);
   const atBottom = useRef(true);
   const landed = useRef(false);
+  // The reader scrolled the messages the tab held before the history was ready: the first landing then
+  // leaves the view where they took it.
+  const readerScrolledEarly = useRef(false);
+  const noteReaderScroll = () => void (landed.current || (readerScrolledEarly.current = true));
   const anchor = useRef<{ seq: number; top: number } | null>(null);
   const [unseen, setUnseen] = useState(0);
   const [loadingEarlier, setLoadingEarlier] = useState(false);
@@ -77,11 +81,12 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   }, [tellSeen]);
 
   // First landing: on the divider when there is unread, else where this tab's reader left it (if that
-  // message is held), else at the bottom.
+  // message is held), else at the bottom; nowhere if the reader has already scrolled.
   useLayoutEffect(() => {
     if (!ready || landed.current) return;
     landed.current = true;
     previousLast.current = lastSeq;
+    if (readerScrolledEarly.current) return onScroll();
     const element = scroller.current;
     const place = placeKey ? loadReadingPlace(placeKey) : null;
     const placeRow = place && element?.querySelector<HTMLElement>(`li[data-seq="${place.seq}"]`);
@@ -208,7 +213,14 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
 
   return (
     <div className="relative min-h-0 flex-1">
-      <div ref={scroller} onScroll={onScroll} className="h-full overflow-y-auto overflow-x-hidden px-3 py-2 md:px-4" data-testid="message-scroller">
+      <div
+        ref={scroller}
+        onScroll={onScroll}
+        onWheel={noteReaderScroll}
+        onTouchMove={noteReaderScroll}
+        onPointerDown={(event) => event.target === event.currentTarget && noteReaderScroll()}
+        onKeyDown={(event) => SCROLL_KEYS.has(event.key) && noteReaderScroll()}
+        className="h-full overflow-y-auto overflow-x-hidden px-3 py-2 md:px-4" data-testid="message-scroller">
         <ol aria-label="Messages" className="flex flex-col">
           {onLoadEarlier && (
             <li className="py-2 text-center">
@@ -266,6 +278,8 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     </div>
   );
 }
+
+const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', 'End', ' ']);
 
 const pinnedLabelHeight = (element: HTMLElement) => element.querySelector('[data-day-label]')?.getBoundingClientRect().height ?? 0;
 

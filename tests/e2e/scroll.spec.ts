@@ -220,3 +220,49 @@ test('back to a tab that was hidden while messages came, "New messages" marks wh
   expect(await divider.evaluate((element) => element.nextElementSibling?.textContent)).toContain('while you were away');
   expect(errors.list).toEqual([]);
 });
+
+test('scrolling what the tab holds while the history is still coming: the view stays where the reader took it', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  const roomId = await roomIdWith(alice, bob.handle);
+  await alice.page.goto('/settings');
+  await bob.page.goto('/settings');
+  await postMessages(alice, roomId, numbered(1, 120));
+  const { lastSeq } = (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId);
+  expect((await bob.page.request.post(`/api/v1/rooms/${roomId}/read`, { data: { seq: lastSeq } })).status()).toBe(200);
+  await bob.page.goto(`/c/${roomId}`);
+  await expect(row(bob.page, 'message 120')).toBeInViewport();
+  await openChatWith(bob, carol.handle);
+  await expect(bob.page.getByRole('main', { name: 'Conversation with Carol' })).toBeVisible();
+
+  // Back to Alice on a slow connection: the tab shows the messages it holds while the history comes.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const isHistory = (url: URL) => url.pathname === `/api/v1/rooms/${roomId}/messages`;
+  await bob.page.route(isHistory, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const asked = bob.page.waitForRequest((request) => isHistory(new URL(request.url())));
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  await asked;
+  await expect(row(bob.page, 'message 60')).toBeAttached();
+  await expect(messages(bob.page).getByRole('button', { name: 'Load earlier messages' })).toHaveCount(0);
+
+  // He scrolls to a message in the middle with the mouse wheel, before the history is ready.
+  await scroller(bob.page).hover();
+  await bob.page.mouse.wheel(0, 1500);
+  await expect.poll(() => scrollTop(bob.page)).toBeGreaterThan(0);
+  const reading = await scroller(bob.page).evaluate((element) => {
+    const top = element.getBoundingClientRect().top + 60;
+    return [...element.querySelectorAll<HTMLElement>('li[data-seq]')].find((item) => item.getBoundingClientRect().top >= top)!.dataset.seq;
+  });
+  release();
+  // Ready (the button shows then): the view is still where he took it, not at the bottom.
+  await expect(messages(bob.page).getByRole('button', { name: 'Load earlier messages' })).toBeVisible();
+  await expect(messages(bob.page).locator(`li[data-seq="${reading}"]`)).toBeInViewport();
+  await expect(row(bob.page, 'message 120')).not.toBeInViewport();
+  expect(errors.list).toEqual([]);
+});
