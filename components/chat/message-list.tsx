@@ -80,25 +80,35 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     tellSeen();
   }, [tellSeen]);
 
-  // First landing: on the divider when there is unread, else where this tab's reader left it (if that
-  // message is held), else at the bottom; nowhere if the reader has already scrolled.
-  useLayoutEffect(() => {
-    if (!ready || landed.current) return;
-    landed.current = true;
-    previousLast.current = lastSeq;
-    if (readerScrolledEarly.current) return onScroll();
+  // The view's place: on the divider when there is unread, else where this tab's reader left it (if that
+  // message is held), else at the bottom.
+  function place() {
     const element = scroller.current;
-    const place = placeKey ? loadReadingPlace(placeKey) : null;
-    const placeRow = place && element?.querySelector<HTMLElement>(`li[data-seq="${place.seq}"]`);
+    const saved = placeKey ? loadReadingPlace(placeKey) : null;
+    const savedRow = saved && element?.querySelector<HTMLElement>(`li[data-seq="${saved.seq}"]`);
     if (divider.current && element) {
       // Below the day's label, which stays pinned at the top and would cover the divider.
       element.scrollTop = divider.current.offsetTop - element.offsetTop - pinnedLabelHeight(element) - 8;
       atBottom.current = false;
       onScroll();
-    } else if (place && placeRow && element) {
-      element.scrollTop += placeRow.getBoundingClientRect().top - element.getBoundingClientRect().top - place.top;
+    } else if (saved && savedRow && element) {
+      element.scrollTop += savedRow.getBoundingClientRect().top - element.getBoundingClientRect().top - saved.top;
       onScroll();
     } else toBottom();
+  }
+  // Messages the tab already holds show while the history comes, placed as the landing will place them
+  // (not at their top for a moment).
+  useLayoutEffect(() => {
+    if (!ready && !landed.current && !readerScrolledEarly.current && messages.length > 0) place();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [messages.length, dividerSeq]);
+  // The first landing, once the history is ready; none if the reader has already scrolled.
+  useLayoutEffect(() => {
+    if (!ready || landed.current) return;
+    landed.current = true;
+    previousLast.current = lastSeq;
+    if (readerScrolledEarly.current) onScroll();
+    else place();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready]);
 
