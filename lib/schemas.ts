@@ -278,7 +278,7 @@ export const emojiSchema = z
   // Before the grapheme count, which takes time that grows faster than the text.
   .max(32, { message: 'must be one emoji', abort: true })
   .refine(
-    (text) => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].length === 1 && /\p{Extended_Pictographic}|\p{Regional_Indicator}/u.test(text),
+    (text) => [...new Intl.Segmenter('en', { granularity: 'grapheme' }).segment(text)].length === 1 && /\p{Extended_Pictographic}|^\p{Regional_Indicator}{2}$/u.test(text),
     'must be one emoji',
   );
 

@@ -9,9 +9,10 @@ export const FORBIDDEN_IN_NAMES = /[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u206
 // A high surrogate not followed by a low one, or a low one not preceded by a high one: not text at all.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-// Whitespace, format characters (zero-width space and joiners, word joiner, BOM, soft hyphen…) and the
-// fillers that render as blanks (Hangul fillers, combining grapheme joiner, Braille blank).
-const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Z}\u034F\u115F\u1160\u2800\u3164\uFFA0]*$/u;
+// Whitespace, format characters (zero-width space and joiners, word joiner, BOM, soft hyphen…), the
+// fillers that render as blanks (Hangul fillers, combining grapheme joiner, Braille blank) and variation
+// selectors (marks that only choose how the character before them looks).
+const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Z}\u034F\u115F\u1160\u2800\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]*$/u;
 
 export const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text);
 

@@ -17,13 +17,21 @@ type SearchInput = z.infer<typeof searchQuerySchema>;
  */
 type Place = { rank: number | null; createdAt: Date; id: string };
 
+/** Postgres's largest `real` (ts_rank's type). */
+const MAX_REAL = 3.4e38;
+/** Message ids are cuids or UUIDs. */
+const MESSAGE_ID = /^[\w-]{1,64}$/;
 const encodeCursor = (place: Place) => Buffer.from(JSON.stringify([place.rank, place.createdAt.toISOString(), place.id])).toString('base64url');
 
 function decodeCursor(cursor: string): Place {
   try {
     const [rank, createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString());
     const at = new Date(createdAt);
-    if ((rank === null || Number.isFinite(rank)) && typeof createdAt === 'string' && !Number.isNaN(at.getTime()) && typeof id === 'string') return { rank, createdAt: at, id };
+    // Only values a search could have given: a forged one must not reach Postgres as a real, a timestamp
+    // or text it cannot hold.
+    const rankFits = rank === null || (typeof rank === 'number' && rank >= 0 && rank <= MAX_REAL);
+    const atFits = typeof createdAt === 'string' && at.getUTCFullYear() >= 1970 && at.getUTCFullYear() <= 9999;
+    if (rankFits && atFits && typeof id === 'string' && MESSAGE_ID.test(id)) return { rank, createdAt: at, id };
   } catch {
     // Falls through to the refusal: not JSON, or not base64url.
   }

@@ -258,6 +258,16 @@ describe('search', () => {
     const afterEdit = await search(alice, { q: word, limit: '2', cursor: page.body.nextCursor });
     expect(afterEdit.body).toMatchObject({ hasMore: false, results: [{ message: { id: early.id } }] });
     expect(await search(alice, { q: word, cursor: 'bm9wZQ' })).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+    // Forged cursors of the right shape with values the database cannot hold: refused too, not a 500.
+    const forged = (place: unknown[]) => Buffer.from(JSON.stringify(place)).toString('base64url');
+    for (const place of [
+      [1e300, '2026-01-01T00:00:00.000Z', 'x'],
+      [0.1, '0000-01-01T00:00:00.000Z', 'x'],
+      [0.1, '-271821-04-20T00:00:00.000Z', 'x'],
+      [0.1, '2026-01-01T00:00:00.000Z', 'a\u0000b'],
+    ]) {
+      for (const q of [word, '中文']) expect(await search(alice, { q, cursor: forged(place) }), JSON.stringify([q, place])).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+    }
   });
 
   it('takes any text as a query: tsquery and SQL syntax are words, not syntax', async () => {
