@@ -108,6 +108,10 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     element.style.height = `${Math.min(element.scrollHeight, 160)}px`;
   }, [body]);
 
+  // Leaving the conversation (another one opened, the page left) stops "is typing" there at once, draft or
+  // not, rather than after it lapses.
+  useEffect(() => () => void (roomId && client?.typing(roomId, false)), [roomId, client]);
+
   // A conversation the user opened (a person picked, a group created, a request accepted) takes the
   // typing focus when nothing holds it (the control used went with the view it was in). Not on a page
   // load (no gesture yet), nor on a touch screen, where it would pop the keyboard up.

@@ -545,12 +545,17 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       store.getState().applyReceipt({ roomId, reader: store.getState().me.handle, seq, kind: 'delivered' });
       reportDelivered(roomId, seq);
     },
-    /** Tells the room we are typing (at most every TYPING_RENEW_MS) or that we stopped. */
+    /**
+     * Tells a room we are typing (at most every TYPING_RENEW_MS per room: one just told does not hold back
+     * the next room) or that we stopped (only a room that was told we were typing).
+     */
     typing: (() => {
-      let lastSent = 0;
+      const toldAt = new Map<string, number>();
       return (roomId: string, typing: boolean) => {
-        if (!socket.connected || (typing && Date.now() - lastSent < TYPING_RENEW_MS)) return;
-        lastSent = typing ? Date.now() : 0;
+        if (!socket.connected) return;
+        if (typing ? Date.now() - (toldAt.get(roomId) ?? 0) < TYPING_RENEW_MS : !toldAt.has(roomId)) return;
+        if (typing) toldAt.set(roomId, Date.now());
+        else toldAt.delete(roomId);
         socket.emit('typing', { roomId, typing });
       };
     })(),
