@@ -7,6 +7,7 @@ import { PresenceTracker } from './server/presence/presence-tracker';
 import { RedisPresenceStore } from './server/presence/redis-presence-store';
 import { grantAdmins } from './server/moderation/grant-admin';
 import { CLIENT_IP_HEADER } from './server/safety/rate-limits';
+import { PAGE_PATH_HEADER } from './lib/return-path';
 import { MemoryTokenBuckets, RedisTokenBuckets } from './server/safety/token-bucket';
 import { MemoryFailureLedger, RedisFailureLedger } from './server/safety/failure-ledger';
 import { socketBroadcaster } from './server/realtime/broadcaster';
@@ -47,6 +48,8 @@ async function main() {
   const httpServer = createServer((request, response) => {
     // The one client address rate limits trust; whatever the client sent under this name is replaced.
     request.headers[CLIENT_IP_HEADER] = clientIp(request, env.TRUST_PROXY);
+    // A page sending a signed-out visitor to sign in names itself to come back to (lib/return-path.ts).
+    request.headers[PAGE_PATH_HEADER] = (request.url ?? '/').split('?')[0];
     logRequest(request, response);
     if (answerUndecodablePath(request, response)) return;
     return handle(request, response);

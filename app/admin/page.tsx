@@ -1,12 +1,12 @@
 import Link from 'next/link';
-import { redirect } from 'next/navigation';
 import { ModerationConsole } from '@/components/admin/moderation-console';
 import { PageHeader } from '@/components/ui/page-header';
 import { currentActor } from '@/server/auth/current-actor';
+import { redirectToSignIn } from '@/server/auth/sign-in-redirect';
 
 export default async function AdminPage() {
   const actor = await currentActor();
-  if (!actor) redirect('/signin');
+  if (!actor) return redirectToSignIn();
   if (actor.role !== 'admin') {
     return (
       <main className="mx-auto max-w-xl p-6">

@@ -1,4 +1,3 @@
-import { redirect } from 'next/navigation';
 import { NotificationSettingsPanel } from '@/components/notifications/notification-settings-panel';
 import { BlockList } from '@/components/settings/block-list';
 import { IgnoredRequests } from '@/components/settings/ignored-requests';
@@ -7,10 +6,11 @@ import { PageHeader } from '@/components/ui/page-header';
 import { Panel } from '@/components/ui/panel';
 import { ThemeSetting } from '@/components/ui/theme';
 import { currentActor } from '@/server/auth/current-actor';
+import { redirectToSignIn } from '@/server/auth/sign-in-redirect';
 
 export default async function SettingsPage() {
   const actor = await currentActor();
-  if (!actor) redirect('/signin');
+  if (!actor) return redirectToSignIn();
   return (
     <main className="mx-auto max-w-2xl space-y-6 p-4 sm:p-6">
       <PageHeader title="Settings" />

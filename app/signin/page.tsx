@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
 import { AuthForm } from '@/components/auth/auth-form';
+import { returnPath } from '@/lib/return-path';
 import { currentActor } from '@/server/auth/current-actor';
 
 // Why the user was sent here (`?reason=`), said on the form rather than landing on a bare page.
@@ -9,8 +10,9 @@ const reasons: Record<string, string> = {
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { reason, callbackUrl } = await searchParams;
+  const returnTo = returnPath(callbackUrl);
   // Already signed in (Back after signing in, an old bookmark): the chat, not the form.
-  if (await currentActor()) redirect('/');
-  const { reason } = await searchParams;
-  return <AuthForm mode="signin" notice={typeof reason === 'string' ? reasons[reason] : undefined} />;
+  if (await currentActor()) redirect(returnTo ?? '/');
+  return <AuthForm mode="signin" returnTo={returnTo} notice={typeof reason === 'string' ? reasons[reason] : undefined} />;
 }

@@ -1,9 +1,11 @@
 import { redirect } from 'next/navigation';
 import { AuthForm } from '@/components/auth/auth-form';
+import { returnPath } from '@/lib/return-path';
 import { currentActor } from '@/server/auth/current-actor';
 
-export default async function SignUpPage() {
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const returnTo = returnPath((await searchParams).callbackUrl);
   // Already signed in: the chat, not a form that would sign this browser in as someone else.
-  if (await currentActor()) redirect('/');
-  return <AuthForm mode="signup" />;
+  if (await currentActor()) redirect(returnTo ?? '/');
+  return <AuthForm mode="signup" returnTo={returnTo} />;
 }

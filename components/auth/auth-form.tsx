@@ -5,6 +5,7 @@ import { signIn } from 'next-auth/react';
 import { type FormEvent, useEffect, useState } from 'react';
 import { problemsInWords } from '@/lib/form-problems';
 import { fullDateTime } from '@/lib/dates';
+import { withReturnTo } from '@/lib/return-path';
 import { forgetOfflineCopies } from '@/lib/offline-copy';
 import { signUpSchema } from '@/lib/schemas';
 import { signInErrorText } from '@/lib/sign-in-errors';
@@ -28,7 +29,8 @@ async function suspensionText(username: string, password: string) {
   return response?.ok ? 'The suspension has just ended: sign in again.' : signInErrorText('Suspended');
 }
 
-export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
+/** `returnTo`: where to go once signed in (a checked path of this site, lib/return-path.ts); the chat if none. */
+export function AuthForm({ mode, notice, returnTo = null }: { mode: Mode; notice?: string; returnTo?: string | null }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const text = copy[mode];
@@ -37,6 +39,9 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    // Pressed again while asking: once is enough. (Not `disabled`: a disabled button loses the focus, and
+    // a keyboard user would be left at the top of the page to hear the answer.)
+    if (busy) return;
     const form = new FormData(event.currentTarget);
     const username = String(form.get('username') ?? '');
     const password = String(form.get('password') ?? '');
@@ -50,7 +55,7 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
       if (result.error === 'Suspended') throw new Error(await suspensionText(username, password));
       if (result.error) throw new Error(signInErrorText(result.error));
       // Replace: Back from the chat leaves the app rather than showing this form again.
-      window.location.replace('/');
+      window.location.replace(returnTo ?? '/');
     } catch (failure) {
       setError((failure as Error).message);
       setBusy(false);
@@ -61,27 +66,27 @@ export function AuthForm({ mode, notice }: { mode: Mode; notice?: string }) {
     <main className="flex min-h-full items-center justify-center p-4 sm:p-6">
       {/* method="post": before the script has loaded the browser submits the form itself, and a GET would put
           the password in the URL, the history and the server's logs. The POST only re-renders this page. */}
-      <form method="post" action={text.self} onSubmit={onSubmit} className="w-full max-w-sm space-y-4 rounded-xl bg-surface p-6 shadow sm:p-8" noValidate>
+      <form method="post" action={withReturnTo(text.self, returnTo)} onSubmit={onSubmit} className="w-full max-w-sm space-y-4 rounded-xl bg-surface p-6 shadow sm:p-8" noValidate>
         <h1 className="text-2xl font-semibold">{text.title}</h1>
         {notice && (
           <p role="status" className="rounded bg-amber-50 p-2 text-sm text-amber-950">
             {notice}
           </p>
         )}
-        <Field label="Username" name="username" autoComplete="username" verbatim />
-        {mode === 'signup' && <Field label="Display name (optional)" name="displayName" autoComplete="nickname" />}
-        <Field label="Password" name="password" type="password" autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} />
+        <Field label="Username" name="username" autoComplete="username" verbatim problem={error} />
+        {mode === 'signup' && <Field label="Display name (optional)" name="displayName" autoComplete="nickname" problem={error} />}
+        <Field label="Password" name="password" type="password" autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} problem={error} />
         {error && (
-          <p role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">
+          <p id={PROBLEM_ID} role="alert" className="rounded bg-red-50 p-2 text-sm text-red-800">
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy} className="w-full rounded bg-indigo-700 py-2 font-medium text-white disabled:opacity-60">
+        <button type="submit" aria-disabled={busy} className="w-full rounded bg-indigo-700 py-2 font-medium text-white aria-disabled:opacity-60">
           {text.submit}
         </button>
         <p className="text-sm text-slate-600">
           {text.switchText}{' '}
-          <Link href={text.switchHref} className="font-medium text-indigo-800 underline">
+          <Link href={withReturnTo(text.switchHref, returnTo)} className="font-medium text-indigo-800 underline">
             {text.switchLink}
           </Link>
         </p>
@@ -108,13 +113,16 @@ async function createAccount(typed: string, password: string, displayName: strin
   }
 }
 
-function Field({ label, name, type = 'text', autoComplete, verbatim = false }: { label: string; name: string; type?: string; autoComplete?: string; verbatim?: boolean }) {
+/** The form's error, which each field points to: the form cannot always tell which field is wrong (a wrong password). */
+const PROBLEM_ID = 'auth-problem';
+
+function Field({ label, name, type = 'text', autoComplete, verbatim = false, problem }: { label: string; name: string; type?: string; autoComplete?: string; verbatim?: boolean; problem: string | null }) {
   // A verbatim field is not a sentence: a phone keyboard must not capitalize or "correct" it.
   const typedAsIs = verbatim ? ({ autoCapitalize: 'none', autoCorrect: 'off', spellCheck: false } as const) : {};
   return (
     <label className="block text-sm font-medium">
       {label}
-      <input name={name} type={type} autoComplete={autoComplete} {...typedAsIs} className="mt-1 block w-full rounded border border-slate-400 bg-surface px-3 py-2 font-normal" />
+      <input name={name} type={type} autoComplete={autoComplete} {...typedAsIs} aria-describedby={problem ? PROBLEM_ID : undefined} className="mt-1 block w-full rounded border border-slate-400 bg-surface px-3 py-2 font-normal" />
     </label>
   );
 }

@@ -3,6 +3,7 @@
 import { useRef } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { deviceName } from '@/lib/device-name';
+import { signOutHere } from '@/lib/sign-out';
 import type { DeviceSessionSummary } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
 import { useApiList } from '../ui/use-api-list';
@@ -14,10 +15,13 @@ export function SessionList({ version }: { version: number }) {
   const list = useRef<HTMLUListElement>(null);
   useFocusAfterRemoval(list, sessions);
 
+  // This device: the header's Sign out (its drafts and copies go, its other tabs follow, nobody is told
+  // another device did it); another: ended on the server, which cuts it off.
   const end = (session: DeviceSessionSummary) =>
     act(async () => {
-      await apiFetch(`/api/v1/sessions/${session.id}`, { method: 'DELETE' });
-      if (session.current) window.location.assign('/signin');
+      if (!session.current) return apiFetch(`/api/v1/sessions/${session.id}`, { method: 'DELETE' });
+      const offline = !navigator.onLine;
+      if (!(await signOutHere())) throw new Error(offline ? 'You are offline: sign out once the connection is back.' : 'The server did not answer: you are still signed in. Try again.');
     });
 
   return (

@@ -93,3 +93,74 @@ test('on a phone the username is typed as it is, and one typed with capitals sig
   await expect(page.getByText('Ada Lovelace')).toBeVisible();
   expect(errors.list).toEqual([]);
 });
+
+test('signed out, a link to Settings or to a conversation returns there after signing in (or up), and nowhere off the site', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { handle, page: owner } = await signUp(browser, 'cb', 'Callback', errors);
+  const { room } = await (await owner.request.post('/api/v1/groups', { data: { name: 'Back here', members: [] } })).json();
+  const page = await (await browser.newContext()).newPage();
+  errors.watch(page);
+  await page.goto('/settings');
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fsettings$/);
+  await page.getByLabel('Username').fill(handle);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(/\/settings$/);
+
+  // A conversation's link, through sign-up: the link to sign up carries the place along.
+  const newcomer = await (await browser.newContext()).newPage();
+  errors.watch(newcomer);
+  await newcomer.goto(`/c/${room.id}`);
+  await expect(newcomer).toHaveURL(new RegExp(`/signin\\?callbackUrl=%2Fc%2F${room.id}$`));
+  await newcomer.getByRole('link', { name: 'Create an account' }).click();
+  await newcomer.getByLabel('Username').fill(uniqueHandle('late'));
+  await newcomer.getByLabel('Password').fill(PASSWORD);
+  await newcomer.getByRole('button', { name: 'Create account' }).click();
+  // Not theirs: the conversation's address, saying so, with the chat around it.
+  await expect(newcomer).toHaveURL(new RegExp(`/c/${room.id}$`));
+  await expect(newcomer.getByText('This conversation is not available.')).toBeVisible();
+
+  // A return address off the site is ignored: the chat.
+  const wary = await (await browser.newContext()).newPage();
+  errors.watch(wary);
+  for (const away of ['https://evil.example/', '//evil.example/x', '/\\evil.example']) {
+    await wary.goto(`/signin?callbackUrl=${encodeURIComponent(away)}`);
+    await wary.getByLabel('Username').fill(handle);
+    await wary.getByLabel('Password').fill(PASSWORD);
+    await wary.getByRole('button', { name: 'Sign in' }).click();
+    await expect(wary.getByRole('button', { name: 'Sign out' })).toBeVisible();
+    expect(new URL(wary.url()).origin).toBe(new URL(page.url()).origin);
+    expect(new URL(wary.url()).pathname).toBe('/');
+    await wary.getByRole('button', { name: 'Sign out' }).click();
+    await expect(wary.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  }
+  expect(errors.list).toEqual([]);
+});
+
+test('a refused sign-in or sign-up keeps focus on the form (the button), not on the page', async ({ browser }) => {
+  const { handle } = await signUp(browser, 'wp', 'Wrong Pass');
+  const page = await (await browser.newContext()).newPage();
+  const focused = () => page.evaluate(() => document.activeElement?.tagName.toLowerCase());
+  await page.goto('/signin');
+  await page.getByLabel('Username').fill(handle);
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('form').getByRole('alert')).toHaveText('Wrong username or password.');
+  expect(await focused()).toBe('button');
+  await expect(page.getByLabel('Password')).toHaveAccessibleDescription('Wrong username or password.');
+
+  await page.goto('/signup');
+  await page.getByLabel('Username').fill(handle.toUpperCase());
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.locator('form').getByRole('alert')).toHaveText(`The username "${handle}" is taken.`);
+  expect(await focused()).toBe('button');
+  // The right password after all: signed in.
+  await page.goto('/signin');
+  await page.getByLabel('Username').fill(handle);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+});

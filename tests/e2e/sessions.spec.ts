@@ -227,3 +227,22 @@ test('after changing the password, the sessions list on the same page no longer 
   await expect(sessions.getByRole('button', { name: 'Sign out Chrome on Android' })).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
+
+test('signing this device out from the sessions list is the Sign out button’s: no "ended elsewhere", and the drafts go', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await alice.page.getByLabel('Find people').fill(bob.handle);
+  await alice.page.getByRole('button', { name: new RegExp(bob.handle) }).click();
+  await alice.page.getByRole('textbox', { name: 'Message' }).fill('a private draft');
+  await expect.poll(() => alice.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:draft:')).length)).toBeGreaterThan(0);
+  await alice.page.getByRole('link', { name: 'Settings' }).click();
+  await alice.page.getByRole('list', { name: 'Sessions' }).getByRole('button', { name: /\(this device\)/ }).click();
+  await expect(alice.page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await expect(alice.page).toHaveURL(/\/signin$/);
+  await expect(alice.page.getByText('You were signed out')).toHaveCount(0);
+  expect(await alice.page.evaluate(() => Object.keys(localStorage).filter((key) => key.startsWith('relay:draft')))).toEqual([]);
+  // Signed out on the server too: the old cookie opens nothing.
+  expect((await alice.page.request.get('/api/v1/me')).status()).toBe(401);
+  expect(errors.list).toEqual([]);
+});
