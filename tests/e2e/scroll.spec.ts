@@ -1,4 +1,4 @@
-import { expect, type Page, test } from './fixtures';
+import { type Browser, expect, type Page, test } from './fixtures';
 import { acceptedChat, openChatWith, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
@@ -16,6 +16,25 @@ const readToTheEnd = async (page: Page) => {
   }).toPass();
 };
 const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `message ${from + index}`);
+
+/**
+ * Alice wrote Bob `count` messages, all read by him (elsewhere); Carol is someone else Bob can talk to.
+ * Bob has the conversation open at its bottom.
+ */
+async function bobHasReadAll(browser: Browser, errors: ReturnType<typeof trackPageErrors>, count: number) {
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  const roomId = await roomIdWith(alice, bob.handle);
+  // Both wait on a page without the chat while the history is written, so seeding stays quick.
+  await alice.page.goto('/settings');
+  await bob.page.goto('/settings');
+  await postMessages(alice, roomId, numbered(1, count));
+  const { lastSeq } = (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId);
+  expect((await bob.page.request.post(`/api/v1/rooms/${roomId}/read`, { data: { seq: lastSeq } })).status()).toBe(200);
+  await bob.page.goto(`/c/${roomId}`);
+  await expect(row(bob.page, `message ${count}`)).toBeInViewport();
+  return { alice, bob, carol, roomId };
+}
 
 test('300 messages: lands on "New messages", keeps the reader’s place while 5 arrive and while loading earlier', async ({ browser }) => {
   test.setTimeout(300_000);
@@ -152,17 +171,8 @@ test('more unread than the newest page holds: lands on the first unread, not on 
 test('switching away and back, or reloading, returns to where the reader was; from the bottom, to the bottom', async ({ browser }) => {
   test.setTimeout(180_000);
   const errors = trackPageErrors();
-  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
-  const carol = await signUp(browser, 'carol', 'Carol', errors);
-  const roomId = await roomIdWith(alice, bob.handle);
-  await alice.page.goto('/settings');
-  await bob.page.goto('/settings');
-  await postMessages(alice, roomId, numbered(1, 150));
   // He has read them all (elsewhere): the conversation opens at the bottom.
-  const { lastSeq } = (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId);
-  expect((await bob.page.request.post(`/api/v1/rooms/${roomId}/read`, { data: { seq: lastSeq } })).status()).toBe(200);
-  await bob.page.goto(`/c/${roomId}`);
-  await expect(row(bob.page, 'message 150')).toBeInViewport();
+  const { bob, carol } = await bobHasReadAll(browser, errors, 150);
 
   // Bob scrolls up to read message 80 at the top of the list.
   await row(bob.page, 'message 80').evaluate((item) => item.scrollIntoView({ block: 'start' }));
@@ -224,16 +234,7 @@ test('back to a tab that was hidden while messages came, "New messages" marks wh
 test('scrolling what the tab holds while the history is still coming: the view stays where the reader took it', async ({ browser }) => {
   test.setTimeout(180_000);
   const errors = trackPageErrors();
-  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
-  const carol = await signUp(browser, 'carol', 'Carol', errors);
-  const roomId = await roomIdWith(alice, bob.handle);
-  await alice.page.goto('/settings');
-  await bob.page.goto('/settings');
-  await postMessages(alice, roomId, numbered(1, 120));
-  const { lastSeq } = (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId);
-  expect((await bob.page.request.post(`/api/v1/rooms/${roomId}/read`, { data: { seq: lastSeq } })).status()).toBe(200);
-  await bob.page.goto(`/c/${roomId}`);
-  await expect(row(bob.page, 'message 120')).toBeInViewport();
+  const { bob, carol, roomId } = await bobHasReadAll(browser, errors, 120);
   await openChatWith(bob, carol.handle);
   await expect(bob.page.getByRole('main', { name: 'Conversation with Carol' })).toBeVisible();
 
