@@ -106,6 +106,11 @@ const queryInt = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
+/** How many of a moderation queue to list, oldest first (`GET /admin/reports`, `/admin/held`): the rest are counted. */
+export const MODERATION_PAGE = 100;
+export const MODERATION_QUEUE_MAX = 5 * MODERATION_PAGE;
+export const moderationQueueQuerySchema = z.object({ limit: queryInt(1, MODERATION_QUEUE_MAX).default(MODERATION_PAGE) });
+
 export const messagePageSchema = z.object({
   limit: queryInt(1, 200).default(50),
   beforeSeq: queryInt(1, MAX_SEQ).optional(),

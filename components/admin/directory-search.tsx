@@ -1,6 +1,7 @@
 'use client';
 
 import { useRef, useState } from 'react';
+import { fullDateTime } from '@/lib/dates';
 import { Panel } from '../ui/panel';
 import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { useEarlyTyping } from '../ui/use-early-typing';
@@ -10,7 +11,7 @@ import { ReasonField, useReason } from './reason-field';
 
 type AdminUser = { handle: string; displayName: string; role: string; status: string; suspendedUntil: string | null };
 type AdminRoom = { id: string; kind: string; name: string | null; members: string[]; lastMessageAt: string };
-type UserAction = (handle: string, path: 'suspend' | 'ban' | 'restore', body: object) => void;
+type UserAction = (handle: string, path: 'suspend' | 'ban' | 'restore', body: object) => Promise<boolean>;
 
 const DAY_MS = 24 * 3600 * 1000;
 
@@ -24,7 +25,7 @@ export function DirectorySearch() {
   // A ban or suspension swaps the row's buttons for Restore (and back): focus stays in the row.
   const people = useRef<HTMLUListElement>(null);
   useFocusAfterRemoval(people, users.items);
-  const userAction: UserAction = (handle, path, body) => void users.act(() => send(`/api/v1/admin/users/${handle}/${path}`, 'POST', body));
+  const userAction: UserAction = (handle, path, body) => users.act(() => send(`/api/v1/admin/users/${handle}/${path}`, 'POST', body));
 
   return (
     <Panel id="directory" title="People and rooms" error={users.error ?? rooms.error}>
@@ -54,9 +55,10 @@ function PersonRow({ user, onAction }: { user: AdminUser; onAction: UserAction }
     <li className="py-2">
       <span>
         {user.displayName} <span className="text-slate-600">@{user.handle}</span> · {user.role} · <span data-status={user.status}>{user.status}</span>
+        {user.status === 'suspended' && user.suspendedUntil && ` until ${fullDateTime(new Date(user.suspendedUntil))}`}
       </span>
       {user.role !== 'admin' && (
-        <div className="mt-1 flex items-end gap-2">
+        <div className="mt-1 flex flex-wrap items-end gap-2">
           <div className="grow">
             <ReasonField label={`Reason for @${user.handle}`} state={why} />
           </div>

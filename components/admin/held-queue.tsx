@@ -1,10 +1,12 @@
 'use client';
 
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
+import { MODERATION_PAGE } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
 import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { type Act, send } from '../ui/use-api-list';
 import { useModerationList } from './moderation-changes';
+import { MoreOfQueue } from './more-of-queue';
 import { ReasonField, useReason } from './reason-field';
 
 type Held = {
@@ -18,9 +20,10 @@ type Held = {
 
 const recipient = (to: Held['to']) => (to.kind === 'group' ? `the group "${to.name}"` : `@${to.handle}`);
 
-/** Messages the spam checks held back: release into the conversation, or discard. */
+/** Messages the spam checks held back, oldest first: release into the conversation, or discard. */
 export function HeldQueue() {
-  const { items: held, loaded, error, act } = useModerationList<Held>('/api/v1/admin/held', (body) => body.held);
+  const [limit, setLimit] = useState(MODERATION_PAGE);
+  const { items: held, loaded, total, error, act } = useModerationList<Held>(`/api/v1/admin/held?limit=${limit}`, (body) => body.held);
   const list = useRef<HTMLUListElement>(null);
   useFocusAfterRemoval(list, held);
   return (
@@ -31,6 +34,7 @@ export function HeldQueue() {
           <HeldItem key={item.id} item={item} act={act} />
         ))}
       </ul>
+      <MoreOfQueue shown={held.length} total={total} what="held messages" limit={limit} setLimit={setLimit} />
     </Panel>
   );
 }
@@ -39,11 +43,11 @@ function HeldItem({ item, act }: { item: Held; act: Act }) {
   const why = useReason();
   const decide = (action: 'release' | 'discard') => () => void act(() => send(`/api/v1/admin/held/${item.id}`, 'POST', { action, reason: why.reason }));
   return (
-    <li className="space-y-1">
+    <li className="space-y-1 [overflow-wrap:anywhere]">
       <p>
         <strong>@{item.sender}</strong> to {recipient(item.to)} ({item.reason}): {item.body}
       </p>
-      <div className="flex items-end gap-2">
+      <div className="flex flex-wrap items-end gap-2">
         <div className="grow">
           <ReasonField label="Reason (optional, kept in the audit log)" state={why} />
         </div>

@@ -5,17 +5,18 @@ import { useId, useState } from 'react';
 /**
  * The moderator's own words for an action, which the audit log keeps as its "why". `require`
  * wraps an action that must not go without one: it refuses (and says so) while the field is empty.
+ * The action says whether it went (`act`'s answer).
  */
 export function useReason() {
   const [reason, setReason] = useState('');
   const [missing, setMissing] = useState(false);
-  const require = (action: (reason: string) => unknown) => () => {
+  const require = (action: (reason: string) => Promise<boolean>) => async () => {
     const why = reason.trim();
     setMissing(!why);
     if (!why) return;
-    action(why);
-    // A reason is for one action: the next one (say, a restore after a ban) needs its own.
-    setReason('');
+    // A reason is for one action: the next one (say, a restore after a ban) needs its own. A refused
+    // action keeps it, to try again or elsewhere without typing it again.
+    if (await action(why)) setReason((typed) => (typed.trim() === why ? '' : typed));
   };
   const change = (value: string) => {
     setReason(value);

@@ -12,10 +12,12 @@ export type Act = (action: () => Promise<unknown>) => Promise<boolean>;
  * to the page (its tab shown again, its window focused): what it lists may have changed in another tab
  * or on another device meanwhile (someone blocked there, a device signed out).
  * `loaded` is false until a load has answered: an empty list is only "none" once the server said so.
+ * `total`: how many there are in all, for a list that shows only the first of them (its answer's `total`).
  */
 export function useApiList<T>(path: string, pick: (body: any) => T[], version = 0) {
   const [items, setItems] = useState<T[]>([]);
   const [loaded, setLoaded] = useState(false);
+  const [total, setTotal] = useState<number | null>(null);
   // Why the list could not load (gone once it loads again), and why an action failed (gone at the next).
   const [loadError, setLoadError] = useState<string | null>(null);
   const [actionError, setError] = useState<string | null>(null);
@@ -27,6 +29,7 @@ export function useApiList<T>(path: string, pick: (body: any) => T[], version = 
       .then((body) => {
         if (ask !== latest.current) return;
         setItems(pick(body));
+        setTotal(typeof (body as { total?: unknown }).total === 'number' ? (body as { total: number }).total : null);
         setLoaded(true);
         setLoadError(null);
       })
@@ -54,7 +57,7 @@ export function useApiList<T>(path: string, pick: (body: any) => T[], version = 
       return false;
     }
   };
-  return { items, loaded, error: actionError ?? loadError, reload, act };
+  return { items, loaded, total, error: actionError ?? loadError, reload, act };
 }
 
 export const send = (path: string, method: string, body: object) => apiFetch(path, { method, body: JSON.stringify(body) });

@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/errors';
+import { MODERATION_PAGE } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { isUniqueViolation } from '../db/errors';
 import { pushMessage } from '../messages/push-message';
@@ -9,13 +10,16 @@ import { recordAudit } from './record-audit';
 import { releaseHeld } from './release-held';
 import { requireAdmin } from './require-admin';
 
-/** Messages the spam checks held back, waiting for a moderator. */
-export async function listHeld(actor: Actor) {
+/** Messages the spam checks held back, waiting for a moderator: the oldest `limit`, and how many in all. */
+export async function listHeld(actor: Actor, limit = MODERATION_PAGE) {
   requireAdmin(actor);
   const db = getDb();
-  const held = await db.heldMessage.findMany({ where: { status: 'held' }, orderBy: { createdAt: 'asc' }, take: 100 });
+  const [held, total] = await Promise.all([
+    db.heldMessage.findMany({ where: { status: 'held' }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: limit }),
+    db.heldMessage.count({ where: { status: 'held' } }),
+  ]);
   const { to, handleOf } = await addresseesOf(db, held);
-  return held.map((item, index) => ({
+  const items = held.map((item, index) => ({
     id: item.id,
     sender: handleOf.get(item.senderId) ?? null,
     roomId: item.roomId,
@@ -24,6 +28,7 @@ export async function listHeld(actor: Actor) {
     reason: item.reason,
     createdAt: item.createdAt.toISOString(),
   }));
+  return { held: items, total };
 }
 
 /** Release puts the message into its conversation as if just sent; discard drops it. */

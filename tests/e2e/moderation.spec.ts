@@ -112,21 +112,27 @@ test('from a report a moderator suspends its sender for a day (the report stays 
   const report = mod.page.getByRole('list', { name: 'Open reports' }).getByRole('listitem').filter({ hasText: `reporting ${rude}` });
   await report.getByLabel('Reason').fill('cooling off');
   await report.getByRole('button', { name: `Suspend @${alice.handle} for a day` }).click();
-  await expect(report.getByRole('status')).toHaveText(`@${alice.handle} is suspended for a day.`);
-  // Her tabs are signed out at once; the report stays for the message itself.
+  const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric' });
+  await expect(report.getByRole('status')).toContainText(`@${alice.handle} is suspended until`);
+  await expect(report.getByRole('status')).toContainText(tomorrow);
+  await expect(report.getByLabel('Reason')).toHaveValue('');
+  // Her tabs are signed out at once; the report stays for the message itself, saying so after a reload too.
   await expect(alice.page).toHaveURL(/\/signin/);
+  await mod.page.reload();
   await expect(report).toHaveCount(1);
+  await expect(report.getByRole('status')).toContainText(`@${alice.handle} is suspended until`);
   // Signing in meanwhile says until when: a day from now, with its date.
   await alice.page.getByLabel('Username').fill(alice.handle);
   await alice.page.getByLabel('Password').fill('correct horse battery');
   await alice.page.getByRole('button', { name: 'Sign in' }).click();
-  const tomorrow = new Date(Date.now() + 86_400_000).toLocaleDateString('en-US', { month: 'long', day: 'numeric', year: 'numeric' });
   await expect(alice.page.getByRole('alert').filter({ hasText: 'This account is suspended until' })).toContainText(tomorrow);
 
   // Restored, she writes again; a ban from the new report closes it and her earlier one too.
   await mod.page.getByLabel('Search people and rooms').fill(alice.handle);
   const people = mod.page.getByRole('list', { name: 'People' });
   await people.getByLabel(`Reason for @${alice.handle}`).fill('served');
+  await expect(people).toContainText('suspended until');
+  await expect(people).toContainText(tomorrow);
   await people.getByRole('button', { name: `Restore @${alice.handle}` }).click();
   await expect(people).toContainText('active');
   await alice.page.getByLabel('Username').fill(alice.handle);

@@ -63,7 +63,9 @@ describe('reports and moderation', () => {
       room: { id: roomId, kind: 'group', name: 'reporting' },
       context: expect.any(Array),
       history: [],
+      senderAccount: { role: 'user', suspendedUntil: null },
     });
+    expect(queue.body.total).toBeGreaterThanOrEqual(1);
     expect(listed.context.map((m: any) => m.id)).toEqual(expect.arrayContaining([before.message.id, rude.message.id, afterwards.message.id]));
   });
 
@@ -75,6 +77,20 @@ describe('reports and moderation', () => {
     const m2 = await send(bobSocket, { roomId, clientMsgId: 'c2', body: 'worse' });
     const r1 = (await api(server.url, '/api/v1/reports', { token: alice.token, body: { messageId: m1.message.id, reason: 'meh' } })).body.report;
     const r2 = (await api(server.url, '/api/v1/reports', { token: alice.token, body: { messageId: m2.message.id, reason: 'worse' } })).body.report;
+
+    // The oldest `limit`, and how many there are in all; each report says how its sender's account is now.
+    const all = (await api(server.url, '/api/v1/admin/reports?status=open&limit=500', { token: admin.token })).body;
+    expect(all.reports.map((r: any) => r.id)).toEqual(expect.arrayContaining([r1.id, r2.id]));
+    expect(all.total).toBe(all.reports.length);
+    const first = (await api(server.url, '/api/v1/admin/reports?status=open&limit=1', { token: admin.token })).body;
+    expect(first).toEqual({ reports: [all.reports[0]], total: all.total });
+    for (const limit of ['0', '501', '1e2', 'x', '']) expect((await api(server.url, `/api/v1/admin/reports?limit=${limit}`, { token: admin.token })).status, limit).toBe(400);
+    expect((await api(server.url, '/api/v1/admin/held?limit=0', { token: admin.token })).status).toBe(400);
+    expect((await api(server.url, '/api/v1/admin/held?limit=1', { token: admin.token })).body).toEqual({ held: expect.any(Array), total: expect.any(Number) });
+    expect((await api(server.url, `/api/v1/admin/users/${bob.handle}/suspend`, { token: admin.token, body: { reason: 'cool off', durationMs: 3_600_000 } })).status).toBe(200);
+    const suspended = (await api(server.url, '/api/v1/admin/reports?status=open&limit=500', { token: admin.token })).body.reports.find((r: any) => r.id === r1.id);
+    expect(suspended.senderAccount).toEqual({ role: 'user', suspendedUntil: expect.any(String) });
+    expect(Date.parse(suspended.senderAccount.suspendedUntil)).toBeGreaterThan(Date.now());
 
     expect((await api(server.url, `/api/v1/admin/reports/${r1.id}`, { method: 'PATCH', token: admin.token, body: { status: 'open' } })).status).toBe(400);
     expect(await api(server.url, `/api/v1/admin/reports/${r1.id}`, { method: 'PATCH', token: admin.token, body: { status: 'dismissed', reason: 'harmless' } })).toMatchObject({ status: 200, body: { ok: true } });
