@@ -78,8 +78,10 @@ describe('readiness while Redis is down', () => {
       const reply = await get(own, '/api/ready');
       expect(reply.status).toBe(503);
       expect(reply.json().checks.redis).toEqual({ ok: false, error: expect.stringMatching(/^Redis is not connected/) });
-      // A PING to a Redis that is down waited in ioredis' offline queue for the whole bound (and stayed there).
-      expect(Date.now() - startedAt).toBeLessThan(1_000);
+      // A PING to a Redis that is down waited in ioredis' offline queue for the whole bound (and stayed there):
+      // the error above said "no answer in 5000 ms". Well under the bound, with room for a loaded machine (a
+      // CI run beside other work took 2.3 s).
+      expect(Date.now() - startedAt).toBeLessThan(4_000);
       await redis.start();
       await waitFor(async () => (await get(own, '/api/ready')).status === 200, 10_000, 'ready again');
     } finally {
