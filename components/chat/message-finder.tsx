@@ -153,12 +153,14 @@ function FinderPanel({ panel, unreadMentions, onClose }: { panel: Panel; unreadM
   }, [connected]);
 
   // A result edited or deleted while shown changes here too: a deleted message's words must not stay on
-  // screen (search never returns deleted messages), and an edited one shows its new text.
+  // screen (search never returns deleted messages), and an edited one shows its new text. A mention
+  // edited out leaves the Mentions view (as it leaves the count).
   const client = useChatClient();
+  const mentioned = useChat((state) => (panel.kind === 'mentions' ? state.me.handle : null));
   useEffect(() => {
     const socket = client?.socket;
     if (!socket) return;
-    const onUpdated = ({ message }: { message: ChatMessage }) => setHits((shown) => withChange(shown, message));
+    const onUpdated = ({ message }: { message: ChatMessage }) => setHits((shown) => withChange(shown, message, mentioned));
     // Removed by a moderator.
     const onRemoved = ({ messageId }: { messageId: string }) => setHits((shown) => shown.filter((hit) => hit.message.id !== messageId));
     socket.on('message:updated', onUpdated);
@@ -167,7 +169,7 @@ function FinderPanel({ panel, unreadMentions, onClose }: { panel: Panel; unreadM
       socket.off('message:updated', onUpdated);
       socket.off('message:deleted', onRemoved);
     };
-  }, [client]);
+  }, [client, mentioned]);
   // Who wrote a result, when they are not (or no longer: they left while it is shown) in its conversation:
   // by name, not handle.
   const strangers = useChat((state) =>
@@ -265,11 +267,14 @@ function FinderPanel({ panel, unreadMentions, onClose }: { panel: Panel; unreadM
   );
 }
 
-/** Results after a message changed: a deleted one leaves; an edited one shows its newer text (marks only if the text is the same). */
-function withChange(hits: Hit[], message: ChatMessage): Hit[] {
+/**
+ * Results after a message changed: a deleted one leaves, and so does one that no longer mentions
+ * `mentioned` (the Mentions view's reader); an edited one shows its newer text (marks only if the text is the same).
+ */
+function withChange(hits: Hit[], message: ChatMessage, mentioned: string | null): Hit[] {
   const shown = hits.find((hit) => hit.message.id === message.id);
   if (!shown || (message.version ?? 0) < (shown.message.version ?? 0)) return hits;
-  if (message.deleted) return hits.filter((hit) => hit !== shown);
+  if (message.deleted || (mentioned && !(message.mentions ?? []).includes(mentioned))) return hits.filter((hit) => hit !== shown);
   const highlights = message.body === shown.message.body ? shown.highlights : [];
   return hits.map((hit) => (hit === shown ? { ...hit, message, highlights } : hit));
 }

@@ -251,3 +251,27 @@ test('a mention arriving while the Mentions view is open shows at its top, as it
   await expect(listed.last()).toContainText('first question');
   expect(errors.list).toEqual([]);
 });
+
+test('a mention its sender edits out while the Mentions view is open leaves the view, as it leaves the count', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await openChatWith(alice, carol.handle);
+  await expect(alice.page.getByRole('main', { name: 'Conversation with Carol' })).toBeVisible();
+  await send(bob, `first @${alice.handle} look`);
+  await send(bob, `second @${alice.handle} look`);
+  await expect(mentionsButton(alice.page)).toHaveAccessibleName('Mentions (2 unread)');
+  await mentionsButton(alice.page).click();
+  const listed = alice.page.getByRole('list', { name: 'Mentions' }).getByRole('listitem');
+  await expect(listed).toHaveCount(2);
+
+  const first = bob.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]', { hasText: 'first @' });
+  await first.getByRole('button', { name: 'Message actions' }).click();
+  await first.getByRole('button', { name: 'Edit', exact: true }).click();
+  await first.getByRole('textbox', { name: 'Edit message' }).fill('first, nobody named');
+  await first.getByRole('textbox', { name: 'Edit message' }).press('Enter');
+  await expect(mentionsButton(alice.page)).toHaveAccessibleName('Mentions (1 unread)');
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toContainText('second');
+  expect(errors.list).toEqual([]);
+});
