@@ -64,5 +64,10 @@ describe('credentials next to cookies we do not own', () => {
     const anonymousPage = await fetch(`${node.url}/`, { headers: { cookie: JUNK_COOKIE }, redirect: 'manual' });
     expect(anonymousPage.status).toBe(307);
     expect(anonymousPage.headers.get('location')).toMatch(/\/signin$/);
+    // Another page names itself to come back to after signing in, from the request's own path: a header
+    // of that name sent by the client is replaced.
+    const anonymousSettings = await fetch(`${node.url}/settings`, { headers: { cookie: JUNK_COOKIE, 'x-relay-page-path': '//evil.example' }, redirect: 'manual' });
+    expect(anonymousSettings.status).toBe(307);
+    expect(anonymousSettings.headers.get('location')).toMatch(/\/signin\?callbackUrl=%2Fsettings$/);
   });
 });
