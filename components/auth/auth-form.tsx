@@ -9,6 +9,7 @@ import { withReturnTo } from '@/lib/return-path';
 import { forgetOfflineCopies } from '@/lib/offline-copy';
 import { signUpSchema } from '@/lib/schemas';
 import { signInErrorText } from '@/lib/sign-in-errors';
+import { useHydrated } from '../ui/use-hydrated';
 
 type Mode = 'signin' | 'signup';
 
@@ -33,6 +34,7 @@ async function suspensionText(username: string, password: string) {
 export function AuthForm({ mode, notice, returnTo = null }: { mode: Mode; notice?: string; returnTo?: string | null }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   const text = copy[mode];
   // No one is signed in here: nothing kept for opening a chat offline may outlive that (docs/client.md).
   useEffect(() => void forgetOfflineCopies().catch(() => {}), []);
@@ -64,8 +66,9 @@ export function AuthForm({ mode, notice, returnTo = null }: { mode: Mode; notice
 
   return (
     <main className="flex min-h-full items-center justify-center p-4 sm:p-6">
-      {/* method="post": before the script has loaded the browser submits the form itself, and a GET would put
-          the password in the URL, the history and the server's logs. The POST only re-renders this page. */}
+      {/* method="post": should the browser ever submit the form itself (the button is off until the script
+          runs, but Enter in a field of an old browser), a GET would put the password in the URL, the history
+          and the server's logs. The POST only re-renders this page. */}
       <form method="post" action={withReturnTo(text.self, returnTo)} onSubmit={onSubmit} className="w-full max-w-sm space-y-4 rounded-xl bg-surface p-6 shadow sm:p-8" noValidate>
         <h1 className="text-2xl font-semibold">{text.title}</h1>
         {notice && (
@@ -81,7 +84,12 @@ export function AuthForm({ mode, notice, returnTo = null }: { mode: Mode; notice
             {error}
           </p>
         )}
-        <button type="submit" aria-disabled={busy} className="w-full rounded bg-indigo-700 py-2 font-medium text-white aria-disabled:opacity-60">
+        <noscript>
+          <p className="rounded bg-amber-50 p-2 text-sm text-amber-950">Relay needs JavaScript to sign in: turn it on for this site and reload.</p>
+        </noscript>
+        {/* Off until the script runs: pressed earlier, the browser would post the form itself, which signs no
+            one in and clears what was typed (seen in CI right after a link brought the page). */}
+        <button type="submit" disabled={!hydrated} aria-disabled={busy} className="w-full rounded bg-indigo-700 py-2 font-medium text-white aria-disabled:opacity-60">
           {text.submit}
         </button>
         <p className="text-sm text-slate-600">

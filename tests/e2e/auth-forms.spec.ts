@@ -1,28 +1,58 @@
 import { expect, test } from './fixtures';
 import { PASSWORD, PHONE, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
-test('before the script has loaded (JavaScript disabled), signing in never puts the password in the URL', async ({ browser }) => {
+test('without JavaScript the sign-in and sign-up forms say they need it and send nothing, the password least of all', async ({ browser }) => {
   const { handle } = await signUp(browser, 'nojs', 'No Script');
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
-  const urls: string[] = [];
-  page.on('request', (request) => urls.push(request.url()));
-  for (const path of ['/signin', '/signup']) {
+  const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+  const navigations: string[] = [];
+  page.on('request', (request) => void (request.isNavigationRequest() && navigations.push(`${request.method()} ${request.url()}`)));
+  for (const [path, submit] of [
+    ['/signin', 'Sign in'],
+    ['/signup', 'Create account'],
+  ]) {
     await page.goto(path);
+    // (Playwright's text locators skip whatever is inside a <noscript>: the paragraph is asked for itself.)
+    const needsScript = page.locator('form noscript p');
+    await expect(needsScript).toBeVisible();
+    await expect(needsScript).toHaveText('Relay needs JavaScript to sign in: turn it on for this site and reload.');
     await page.getByLabel('Username').fill(handle);
     await page.getByLabel('Password').fill(PASSWORD);
-    const submitted = page.waitForRequest((request) => request.isNavigationRequest() && request.url().includes(path) && request.method() !== 'GET');
-    await page.getByRole('button', { name: path === '/signin' ? 'Sign in' : 'Create account' }).click();
-    const request = await submitted;
-    expect(request.method()).toBe('POST');
-    await page.waitForLoadState();
+    await expect(page.getByRole('button', { name: submit })).toBeDisabled();
+    // Enter in a field submits a form whose button is on; this one's is off.
+    await page.getByLabel('Password').press('Enter');
+    await expect(page.getByLabel('Password')).toHaveValue(PASSWORD);
   }
-  const secret = encodeURIComponent(PASSWORD).replace(/%20/g, '+');
-  for (const url of [...urls, page.url()]) {
-    expect(url).not.toContain(secret);
-    expect(url).not.toContain(encodeURIComponent(PASSWORD));
-    expect(url).not.toContain('password=');
-  }
+  // The sentinel: a navigation after the presses, so one they had started would be listed before it.
+  await page.goto('/signin?sentinel');
+  expect(navigations.map((line) => line.replace(/^(\w+) https?:\/\/[^/]+/, '$1 '))).toEqual(['GET /signin', 'GET /signup', 'GET /signin?sentinel']);
+  for (const line of navigations) expect(line).not.toContain(encodeURIComponent(PASSWORD));
+});
+
+// Seen in CI: a link brought the sign-up page, the fields were filled and the button pressed before its
+// script ran; the browser posted the form itself, which cleared it and signed no one in.
+test('a sign-up pressed before the page has come alive waits for it, then signs up with what was typed and returns to the link', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page: owner } = await signUp(browser, 'early', 'Early', errors);
+  const { room } = await (await owner.request.post('/api/v1/groups', { data: { name: 'Early bird', members: [] } })).json();
+  const page = await (await browser.newContext({ serviceWorkers: 'block' })).newPage();
+  errors.watch(page);
+  let letScriptsThrough!: () => void;
+  const alive = new Promise<void>((resolve) => (letScriptsThrough = resolve));
+  await page.route('**/_next/static/chunks/**', async (route) => {
+    await alive;
+    await route.continue().catch(() => {});
+  });
+  await page.goto(`/signup?callbackUrl=${encodeURIComponent(`/c/${room.id}`)}`, { waitUntil: 'commit' });
+  await page.getByLabel('Username').fill(uniqueHandle('early'));
+  await page.getByLabel('Password').fill(PASSWORD);
+  const submit = page.getByRole('button', { name: 'Create account' });
+  await expect(submit).toBeDisabled();
+  const pressed = submit.click();
+  letScriptsThrough();
+  await pressed;
+  await expect(page).toHaveURL(new RegExp(`/c/${room.id}$`));
+  await expect(page.getByText('This conversation is not available.')).toBeVisible();
+  expect(errors.list).toEqual([]);
 });
 
 test('a session ended elsewhere lands on sign-in with the reason', async ({ browser }) => {
@@ -114,6 +144,8 @@ test('signed out, a link to Settings or to a conversation returns there after si
   await newcomer.goto(`/c/${room.id}`);
   await expect(newcomer).toHaveURL(new RegExp(`/signin\\?callbackUrl=%2Fc%2F${room.id}$`));
   await newcomer.getByRole('link', { name: 'Create an account' }).click();
+  // Both forms have a Username field: typing before the sign-up form is there would type into the other.
+  await expect(newcomer.getByRole('heading', { name: 'Create your Relay account' })).toBeVisible();
   await newcomer.getByLabel('Username').fill(uniqueHandle('late'));
   await newcomer.getByLabel('Password').fill(PASSWORD);
   await newcomer.getByRole('button', { name: 'Create account' }).click();
@@ -145,6 +177,7 @@ test('a refused sign-in or sign-up keeps focus on the form (the button), not on 
   await page.goto('/signin');
   await page.getByLabel('Username').fill(handle);
   await page.getByLabel('Password').fill('not the password');
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
   await page.getByRole('button', { name: 'Sign in' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('form').getByRole('alert')).toHaveText('Wrong username or password.');
