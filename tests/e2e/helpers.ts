@@ -99,6 +99,16 @@ export async function postMessages(user: { page: Page }, roomId: string, bodies:
 }
 
 /** Nothing on the page scrolls sideways. */
+/** Reports the message showing `text` through its actions menu, as a reader does, giving `reason`. */
+export async function reportMessage(page: Page, text: string, reason: string) {
+  const reported = page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]', { hasText: text });
+  await reported.getByRole('button', { name: 'Message actions' }).click();
+  await reported.getByRole('button', { name: 'Report message' }).click();
+  await reported.getByLabel('Reason for reporting').fill(reason);
+  await reported.getByRole('button', { name: 'Send report' }).click();
+  await expect(reported).toContainText('Reported');
+}
+
 export async function expectNoHorizontalScroll(page: Page) {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth, `page ${page.url()} scrolls sideways`).toBeLessThanOrEqual(innerWidth);

@@ -1,17 +1,8 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, expectNoHorizontalScroll, grantAdmin, PHONE, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, expectNoHorizontalScroll, grantAdmin, PHONE, postMessages, reportMessage, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const row = (page: Page, text: string) => page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]', { hasText: text });
 const openReports = (page: Page) => page.getByRole('list', { name: 'Open reports' });
-
-async function report(page: Page, text: string, reason: string) {
-  const reported = row(page, text);
-  await reported.getByRole('button', { name: 'Message actions' }).click();
-  await reported.getByRole('button', { name: 'Report message' }).click();
-  await reported.getByLabel('Reason for reporting').fill(reason);
-  await reported.getByRole('button', { name: 'Send report' }).click();
-  await expect(reported).toContainText('Reported');
-}
 
 test('a busy day: past the first 100 open reports the queue says how many more there are, and shows them', async ({ browser }) => {
   test.setTimeout(180_000);
@@ -54,7 +45,7 @@ test('a report of an admin’s message offers no ban or suspension, and a refuse
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
   const text = `a message by ${alice.handle}`;
   await send(alice, text);
-  await report(bob.page, text, `reporting ${text}`);
+  await reportMessage(bob.page, text, `reporting ${text}`);
   await mod.page.goto('/admin');
   const item = openReports(mod.page).getByRole('listitem').filter({ hasText: `reporting ${text}` });
   await expect(item.getByRole('button', { name: `Ban @${alice.handle}` })).toBeVisible();
@@ -84,7 +75,7 @@ test('on a phone every action of a report is on screen, long words and all', asy
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
   const text = `please stop writing to me ${alice.handle} ${'x'.repeat(120)}`;
   await send(alice, text);
-  await report(bob.page, text, `unwanted ${'y'.repeat(120)}`);
+  await reportMessage(bob.page, text, `unwanted ${'y'.repeat(120)}`);
   await mod.page.goto('/admin');
   const item = openReports(mod.page).locator(':scope > li').filter({ hasText: `please stop writing to me ${alice.handle}` });
   await expect(item).toHaveCount(1);

@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, grantAdmin, holdSearch, openChatWith, PASSWORD, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, acceptRequest, grantAdmin, holdSearch, openChatWith, PASSWORD, reportMessage, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const row = (page: Page, text: string) => messages(page).locator('li[data-seq]', { hasText: text });
@@ -94,19 +94,14 @@ test('from a report a moderator suspends its sender for a day (the report stays 
   const mod = await signUp(browser, 'mod', 'Moderator', errors);
   await grantAdmin(mod.handle);
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
-  const reportMessage = async (text: string) => {
+  const reportRude = async (text: string) => {
     await send(alice, text);
-    const reported = row(bob.page, text);
-    await reported.getByRole('button', { name: 'Message actions' }).click();
-    await reported.getByRole('button', { name: 'Report message' }).click();
-    await reported.getByLabel('Reason for reporting').fill(`reporting ${text}`);
-    await reported.getByRole('button', { name: 'Send report' }).click();
-    await expect(reported).toContainText('Reported');
+    await reportMessage(bob.page, text, `reporting ${text}`);
   };
   // Told apart from other runs' reports in the queue by Alice's handle.
   const rude = `rude words from ${alice.handle}`;
   const ruder = `ruder words from ${alice.handle}`;
-  await reportMessage(rude);
+  await reportRude(rude);
 
   await mod.page.goto('/admin');
   const report = mod.page.getByRole('list', { name: 'Open reports' }).getByRole('listitem').filter({ hasText: `reporting ${rude}` });
@@ -139,7 +134,7 @@ test('from a report a moderator suspends its sender for a day (the report stays 
   await alice.page.getByLabel('Password').fill('correct horse battery');
   await alice.page.getByRole('button', { name: 'Sign in' }).click();
   await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Bob/ }).click();
-  await reportMessage(ruder);
+  await reportRude(ruder);
   await mod.page.reload();
   await mod.page.getByLabel('Search people and rooms').fill(alice.handle);
   await expect(people).toContainText('active');
