@@ -1,7 +1,6 @@
 import { expect, type Page, test } from './fixtures';
 import { acceptedChat, expectNoHorizontalScroll, grantAdmin, PHONE, postMessages, reportMessage, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
-const row = (page: Page, text: string) => page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]', { hasText: text });
 const openReports = (page: Page) => page.getByRole('list', { name: 'Open reports' });
 
 test('a busy day: past the first 100 open reports the queue says how many more there are, and shows them', async ({ browser }) => {
