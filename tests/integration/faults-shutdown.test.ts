@@ -133,12 +133,7 @@ describe('SIGTERM', () => {
       expect(await health()).toEqual({ keepAlive: 'timeout=65', reused: false });
       expect(await health()).toEqual({ keepAlive: 'timeout=65', reused: true });
       // The connection is idle, held by the agent, when the signal comes: it must not hold the exit up.
-      const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
-      const signalledAt = Date.now();
-      node.process.kill('SIGTERM');
-      await exited;
-      expect(Date.now() - signalledAt).toBeLessThan(EXIT_BOUND_MS);
-      expect(node.process.exitCode).toBe(0);
+      await stopsInTime(node);
     } finally {
       agent.destroy();
       await node.stop('SIGKILL');
@@ -152,12 +147,7 @@ describe('SIGTERM', () => {
     try {
       await redis.kill();
       await waitFor(() => node.output().includes('ECONNREFUSED'), 10_000, 'the node to notice');
-      const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
-      const signalledAt = Date.now();
-      node.process.kill('SIGTERM');
-      await exited;
-      expect(Date.now() - signalledAt).toBeLessThan(EXIT_BOUND_MS);
-      expect(node.process.exitCode).toBe(0);
+      await stopsInTime(node);
       expect(node.output()).toContain('"msg":"connections closed"');
     } finally {
       await node.stop('SIGKILL');
@@ -165,3 +155,13 @@ describe('SIGTERM', () => {
     }
   });
 });
+
+/** Sends the node SIGTERM and expects it gone within the bound, with 0. */
+async function stopsInTime(node: AppServer) {
+  const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
+  const signalledAt = Date.now();
+  node.process.kill('SIGTERM');
+  await exited;
+  expect(Date.now() - signalledAt).toBeLessThan(EXIT_BOUND_MS);
+  expect(node.process.exitCode).toBe(0);
+}
