@@ -1,9 +1,11 @@
 'use client';
 
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import type { ChatMessage, NotificationSettingsView } from '@/lib/schemas';
 import { registerServiceWorker } from '@/lib/service-worker';
+import { MESSAGE_INPUT_ID } from '../chat/composer';
+import { CONVERSATION_HEADING_ID, focusFell } from '../chat/conversation-focus';
 import { roomIdFromPath } from '../chat/use-room-route';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { inPageNotification } from './in-page-notification';
@@ -101,10 +103,21 @@ export function NotificationCenter() {
     });
   }, [store]);
 
+  const answered = useRef(false);
   const close = () => {
     localStorage.setItem(PROMPTED_KEY, '1');
+    answered.current = true;
     setOffer(false);
   };
+  // The answer's button goes with the bar: focus goes back to the message box (the offer follows a send),
+  // never to <body>. On a touch screen to the conversation's heading: the box would pop the keyboard up.
+  useEffect(() => {
+    if (offer || !answered.current) return;
+    answered.current = false;
+    if (!focusFell()) return;
+    const typing = !window.matchMedia('(pointer: coarse)').matches && document.getElementById(MESSAGE_INPUT_ID);
+    (typing || document.getElementById(CONVERSATION_HEADING_ID))?.focus();
+  }, [offer]);
   return (
     // A bar below the app, never over it: a floating card covered the composer's Send button. A region, not a
     // dialog: it does not take focus from the message being written. Unnamed and empty, it is no landmark.

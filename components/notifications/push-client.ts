@@ -13,12 +13,19 @@ export const pushSupported = () =>
  * Subscribes this browser (reusing its subscription if it has one) and gives it to the server for
  * this device session. Posting an existing subscription again is how a new sign-in takes it over.
  */
+export const NO_PUSH_SERVICE = 'This browser could not be reached by pushes (a private window, or a browser without a push service): notifications show only while Relay is open in it.';
+
 export async function subscribePush(): Promise<PushSubscription> {
   const registration = await registerServiceWorker();
   let subscription = await registration.pushManager.getSubscription();
   if (!subscription) {
     const { publicKey } = await apiFetch<{ publicKey: string }>('/api/v1/push/key');
-    subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64Url(publicKey) });
+    // The browser's own words ("Registration failed - permission denied", while permission is granted) say
+    // nothing to a person: the usual cause is a browser with no push service (a private window, some builds).
+    subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64Url(publicKey) }).catch((error: unknown) => {
+      console.warn('[relay] push subscribe:', error);
+      throw new Error(NO_PUSH_SERVICE);
+    });
   }
   await apiFetch('/api/v1/push/subscriptions', { method: 'POST', body: JSON.stringify(subscription.toJSON()) });
   return subscription;

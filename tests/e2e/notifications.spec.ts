@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, apiUser, openChatWith, otherTab, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, apiUser, openChatWith, otherTab, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
 
 // Generous waits: signing up (bcrypt) and starting a service worker are slow on a loaded machine.
 const SLOW = { timeout: 60_000 };
@@ -75,6 +75,30 @@ test('offers notifications after the first send, registers the service worker, a
 });
 
 // The click itself is the operating system's: the test hands the service worker the same event it would get.
+test('answering the notifications offer puts focus back in the message box, on a phone on the conversation, never on the page', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id ?? document.activeElement?.tagName);
+  // By keyboard, on a laptop: back to writing.
+  const { alice } = await acceptedChat(browser, errors, 'hello');
+  const offer = alice.page.getByRole('region', { name: 'Turn on notifications' });
+  await expect(offer).toBeVisible(SLOW);
+  await offer.getByRole('button', { name: 'Not now' }).focus();
+  await alice.page.keyboard.press('Enter');
+  await expect(offer).toHaveCount(0);
+  expect(await focused(alice.page)).toBe('Message');
+
+  // By touch, on a phone: the conversation's heading, which pops no keyboard up.
+  const phone = await aliceOnPhoneAskedByBob(browser, errors, 'hi');
+  await acceptRequest(phone.alice, 'Bob');
+  await send(phone.alice, 'hi Bob');
+  const phoneOffer = phone.alice.page.getByRole('region', { name: 'Turn on notifications' });
+  await expect(phoneOffer).toBeVisible(SLOW);
+  await phoneOffer.getByRole('button', { name: 'Not now' }).tap();
+  await expect(phoneOffer).toHaveCount(0);
+  expect(await focused(phone.alice.page)).toBe('conversation-heading');
+  expect(errors.list).toEqual([]);
+});
+
 test('a click on a notification shows its conversation in the open tab', async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
   const errors = trackPageErrors();
@@ -273,7 +297,7 @@ test('a message pushed again (sent again by a tab back online) alerts once', asy
   expect(errors.list).toEqual([]);
 });
 
-test('Settings says so when this browser has permission but no push subscription, and offers a retry', async ({ browser, baseURL }) => {
+test('Settings says so when this browser has permission but no push subscription, and offers a retry that says in words why it failed', async ({ browser, baseURL }) => {
   test.setTimeout(120_000);
   const errors = trackPageErrors();
   const bob = await signUp(browser, 'bob', 'Bob', errors);
@@ -289,7 +313,9 @@ test('Settings says so when this browser has permission but no push subscription
   await expect(device).toContainText('pushes cannot be delivered to this browser', SLOW);
   await expect(device).not.toContainText('notifications are on');
   await device.getByRole('button', { name: 'Try again' }).click();
-  await expect(bob.page.getByText('Registration failed - push service not available')).toBeVisible(SLOW);
+  // In words a person can act on, not the browser's.
+  await expect(bob.page.getByRole('region', { name: 'Notifications' }).getByRole('alert')).toHaveText('This browser could not be reached by pushes (a private window, or a browser without a push service): notifications show only while Relay is open in it.', SLOW);
+  await expect(bob.page.getByText('Registration failed')).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
 
