@@ -26,6 +26,7 @@ import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { writeTime } from '@/lib/outbox';
 import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, type PublicUser } from '@/lib/schemas';
 import { isInvisible } from '@/lib/text-rules';
+import { keepLocalPreview } from '@/lib/local-previews';
 import { type UploadError, uploadAttachment } from '@/lib/upload-attachment';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 
@@ -182,6 +183,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     const handle = uploadAttachment(roomId!, file, (progress) => patchUpload(key, { progress }));
     handle.done.then(
       (attachment) => {
+        keepLocalPreview(attachment.id, file);
         setUploadNews(`${attachment.name} is ready to send.`);
         pickedOrder.current.set(attachment.id, picked);
         setUploads((list) => list.filter((upload) => upload.key !== key));
@@ -317,7 +319,8 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
         </div>
       )}
       {/* Always there, hidden when empty: it keeps focus when the row it was in goes (useFocusAfterRemoval). */}
-      <ul ref={filesList} aria-label="Files to send" hidden={ready.length + uploads.length === 0} className={`mb-2 ${ready.length + uploads.length === 0 ? 'hidden' : 'flex'} flex-col gap-1 text-sm`}>
+      {/* At most a third of the screen, scrolling past it: ten files on a phone pushed Send off the screen. */}
+      <ul ref={filesList} aria-label="Files to send" hidden={ready.length + uploads.length === 0} className={`mb-2 ${ready.length + uploads.length === 0 ? 'hidden' : 'flex'} max-h-[33dvh] flex-col gap-1 overflow-y-auto p-0.5 text-sm`}>
         {ready.map((file) => (
           <li key={file.id} className="flex flex-wrap items-center gap-2">
             <span className="min-w-0 break-all">{file.name}</span>

@@ -1,14 +1,15 @@
 'use client';
 
 import { Fragment, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { attachmentUrl, hasThumbnail, shownThumbSize } from '@/lib/attachment-view';
 import { fullDateTime, timeOf } from '@/lib/dates';
 import { humanSize } from '@/lib/file-size';
+import { localPreview } from '@/lib/local-previews';
 import { type FormatNode, formatMessage } from '@/lib/format-message';
 import { deletedLabel, excerptOf } from '@/lib/message-excerpt';
 import { mentionSpans } from '@/lib/mentions';
 import type { OutboxItem } from '@/lib/outbox';
 import type { AttachmentInfo, ChatMessage, ReplyQuote } from '@/lib/schemas';
-import { thumbnailSize } from '@/lib/thumbnail';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { Avatar } from './avatar';
@@ -158,10 +159,6 @@ function Reactions({ message, me, mine, nameOf }: { message: ChatMessage; me: st
   );
 }
 
-const attachmentUrl = (id: string, thumb = false) => `/api/v1/attachments/${encodeURIComponent(id)}${thumb ? '?thumb=1' : ''}`;
-// Images the server re-encodes and gives a thumbnail (docs/protocol.md, Attachments).
-const hasThumbnail = (attachment: AttachmentInfo) => /^image\/(jpeg|png|webp|gif)$/.test(attachment.contentType) && !!attachment.width;
-
 /** Images as thumbnails linking to the full picture; other files as name, size and a Download link. */
 export function Attachments({ attachments, mine }: { attachments: AttachmentInfo[]; mine: boolean }) {
   if (attachments.length === 0) return null;
@@ -171,14 +168,7 @@ export function Attachments({ attachments, mine }: { attachments: AttachmentInfo
         hasThumbnail(attachment) ? (
           <li key={attachment.id}>
             <a href={attachmentUrl(attachment.id)} target="_blank" rel="noopener" className="block w-fit">
-              {/* eslint-disable-next-line @next/next/no-img-element -- served by our API with its own headers, not Next's optimiser */}
-              <img
-                src={attachmentUrl(attachment.id, true)}
-                alt={attachment.name}
-                {...shownThumbSize(attachment)}
-                loading="lazy"
-                className="max-h-60 max-w-full rounded-lg object-cover"
-              />
+              <Thumbnail attachment={attachment} />
             </a>
           </li>
         ) : (
@@ -196,12 +186,37 @@ export function Attachments({ attachments, mine }: { attachments: AttachmentInfo
   );
 }
 
-// The box of the server's thumbnail (lib/thumbnail.ts), shown at most 240 px on its longer side.
-const THUMB_SHOWN = 240;
-function shownThumbSize(attachment: AttachmentInfo) {
-  const box = thumbnailSize(attachment.width ?? THUMB_SHOWN, attachment.height ?? THUMB_SHOWN);
-  const scale = Math.min(1, THUMB_SHOWN / Math.max(box.width, box.height));
-  return { width: Math.max(1, Math.round(box.width * scale)), height: Math.max(1, Math.round(box.height * scale)) };
+/**
+ * The server's thumbnail; when it cannot be fetched (offline: a picture sent offline waits in the outbox),
+ * the picture as this tab uploaded it, or else its name in a box of its size, never a broken image. Tried
+ * again when the connection is back.
+ */
+function Thumbnail({ attachment }: { attachment: AttachmentInfo }) {
+  const connected = useChat((state) => state.connected);
+  const [shown, setShown] = useState<'server' | 'local' | 'name'>('server');
+  useEffect(() => {
+    if (connected) setShown('server');
+  }, [connected]);
+  const size = shownThumbSize(attachment);
+  const local = localPreview(attachment.id);
+  if (shown === 'name' || (shown === 'local' && !local)) {
+    return (
+      <span role="img" aria-label={attachment.name} style={size} className="flex max-w-full items-center justify-center break-all rounded-lg bg-slate-200 p-2 text-center text-xs text-slate-700">
+        {attachment.name}
+      </span>
+    );
+  }
+  return (
+    // eslint-disable-next-line @next/next/no-img-element -- served by our API with its own headers, not Next's optimiser
+    <img
+      src={shown === 'local' ? local! : attachmentUrl(attachment.id, true)}
+      alt={attachment.name}
+      {...size}
+      loading="lazy"
+      onError={() => setShown(shown === 'server' ? 'local' : 'name')}
+      className="max-h-60 max-w-full rounded-lg object-cover"
+    />
+  );
 }
 
 const LONG_PRESS_MS = 500;

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { type Browser, type BrowserContext, expect, type Page, test } from './fixtures';
 import { acceptedChat, acceptRequest, apiUser, grantAdmin, openChatWith, otherTab, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
@@ -329,5 +330,27 @@ test('a refused message is named by its text or its files, and removing it from 
   await remove.press('Enter');
   await expect(failed).toHaveCount(1);
   await expect(alice.page.getByRole('main').getByRole('heading', { level: 2 })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+test('a picture sent offline shows in the waiting message as the sender picked it, not as a broken image, and arrives once', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hi');
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toBuffer();
+  await alice.page.getByLabel('Attach file').setInputFiles([{ name: 'red.png', mimeType: 'image/png', buffer: png }]);
+  await expect(alice.page.getByRole('list', { name: 'Files to send' })).toContainText('Ready');
+  await alice.page.context().setOffline(true);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
+  const waiting = alice.page.getByRole('list', { name: 'Messages' }).locator('li[data-outbox]');
+  const picture = waiting.getByRole('img', { name: 'red.png' });
+  await expect(picture).toBeVisible();
+  // The thumbnail needs the server: the picture is this tab's own copy of it, loaded.
+  await expect.poll(() => picture.evaluate((element) => element instanceof HTMLImageElement && element.complete && element.naturalWidth)).toBe(64);
+  await alice.page.context().setOffline(false);
+  const delivered = bob.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').filter({ has: bob.page.getByRole('img', { name: 'red.png' }) });
+  await expect(delivered).toHaveCount(1);
+  await expect(waiting).toHaveCount(0);
+  await expect(alice.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').getByRole('img', { name: 'red.png' })).toHaveCount(1);
   expect(errors.list).toEqual([]);
 });

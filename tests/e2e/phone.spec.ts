@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { type Browser, expect, type Page, test } from './fixtures';
-import { aliceOnPhoneAskedByBob, aliceWithBobAndCarol, openChatWith, roomIdWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptRequest, aliceOnPhoneAskedByBob, aliceWithBobAndCarol, openChatWith, roomIdWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
 
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 const heading = (page: Page, title: string) => page.getByRole('main', { name: `Conversation with ${title}` }).getByRole('heading', { name: title });
@@ -403,5 +403,26 @@ test('on a phone, every control of the list screen and of a conversation is at l
   await expect(heading(alice.page, 'Bob')).toBeVisible();
   await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('hello Bob');
   expect(await small(alice.page)).toEqual([]);
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, ten files with long names keep the message box and Send on the screen: the list of files scrolls', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice } = await aliceOnPhoneAskedByBob(browser, errors, 'hi');
+  await acceptRequest(alice, 'Bob');
+  const files = Array.from({ length: 10 }, (_, index) => ({ name: `${index}-${'scan-of-the-signed-contract-page-'.repeat(3)}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`f${index}`) }));
+  await alice.page.getByLabel('Attach file').setInputFiles(files);
+  const list = alice.page.getByRole('list', { name: 'Files to send' });
+  await expect(list.getByText('Ready')).toHaveCount(10);
+  const { height } = alice.page.viewportSize()!;
+  for (const control of [alice.page.getByRole('button', { name: 'Send', exact: true }), alice.page.getByRole('textbox', { name: 'Message' })]) {
+    const box = (await control.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(height);
+  }
+  // The app is one screen high: the page itself does not scroll, the list does, and its last file is reached.
+  expect(await alice.page.evaluate(() => document.scrollingElement!.scrollHeight)).toBeLessThanOrEqual(height);
+  const last = list.getByRole('button', { name: new RegExp(`^Remove 9-`) });
+  await last.focus();
+  await expect(last).toBeInViewport();
   expect(errors.list).toEqual([]);
 });
