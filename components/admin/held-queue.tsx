@@ -1,19 +1,21 @@
 'use client';
 
 import { useRef, useState } from 'react';
-import { MODERATION_PAGE } from '@/lib/schemas';
+import { type AttachmentInfo, MODERATION_PAGE } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
 import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { type Act, send } from '../ui/use-api-list';
 import { useModerationList } from './moderation-changes';
 import { MoreOfQueue } from './more-of-queue';
 import { ReasonField, useReason } from './reason-field';
+import { ReviewedFiles } from './reviewed-files';
 
 type Held = {
   id: string;
   sender: string | null;
   to: { kind: 'direct'; handle: string | null } | { kind: 'group'; name: string };
   body: string;
+  attachments: AttachmentInfo[];
   reason: string;
   createdAt: string;
 };
@@ -47,6 +49,7 @@ function HeldItem({ item, act }: { item: Held; act: Act }) {
       <p>
         <strong>@{item.sender}</strong> to {recipient(item.to)} ({item.reason}): {item.body}
       </p>
+      <ReviewedFiles attachments={item.attachments} />
       <div className="flex flex-wrap items-end gap-2">
         <div className="grow">
           <ReasonField label="Reason (optional, kept in the audit log)" state={why} />

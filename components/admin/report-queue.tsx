@@ -10,6 +10,7 @@ import { type Act, send } from '../ui/use-api-list';
 import { useModerationList } from './moderation-changes';
 import { MoreOfQueue } from './more-of-queue';
 import { ReasonField, useReason } from './reason-field';
+import { ReviewedFiles } from './reviewed-files';
 
 type Report = {
   id: string;
@@ -71,6 +72,7 @@ function ReportItem({ report, act }: { report: Report; act: Act }) {
             <li key={message.id} className={reported ? 'font-semibold text-red-800' : 'text-slate-600'}>
               @{message.sender}: {message.deleted ? <em>{deletedNote(message)}</em> : message.body}
               {!message.deleted && message.editedAt && ' (edited)'}
+              {reported && !message.deleted && <ReviewedFiles attachments={message.attachments ?? []} />}
               {reported && <EarlierTexts history={report.history} />}
             </li>
           );

@@ -1,5 +1,6 @@
 import { AppError } from '@/lib/errors';
 import { MODERATION_PAGE } from '@/lib/schemas';
+import { attachmentSelect, toAttachmentInfo } from '../attachments/attachment-info';
 import type { Actor } from '../auth/authenticate';
 import { isUniqueViolation } from '../db/errors';
 import { pushMessage } from '../messages/push-message';
@@ -19,12 +20,16 @@ export async function listHeld(actor: Actor, limit = MODERATION_PAGE) {
     db.heldMessage.count({ where: { status: 'held' } }),
   ]);
   const { to, handleOf } = await addresseesOf(db, held);
+  // The files Release would deliver with the text, in their order: the moderator decides on them too.
+  const files = await db.attachment.findMany({ where: { id: { in: held.flatMap((item) => item.attachmentIds) } }, select: attachmentSelect.select });
+  const fileById = new Map(files.map((file) => [file.id, toAttachmentInfo(file)]));
   const items = held.map((item, index) => ({
     id: item.id,
     sender: handleOf.get(item.senderId) ?? null,
     roomId: item.roomId,
     to: to[index],
     body: item.body,
+    attachments: item.attachmentIds.flatMap((id) => fileById.get(id) ?? []),
     reason: item.reason,
     createdAt: item.createdAt.toISOString(),
   }));

@@ -1,5 +1,6 @@
+import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, expectNoHorizontalScroll, grantAdmin, PHONE, postMessages, reportMessage, roomIdWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, expectNoHorizontalScroll, grantAdmin, openChatWith, PHONE, postMessages, reportMessage, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const openReports = (page: Page) => page.getByRole('list', { name: 'Open reports' });
 
@@ -88,5 +89,57 @@ test('on a phone every action of a report is on screen, long words and all', asy
   expect(card.x + card.width).toBeLessThanOrEqual(width);
   await item.getByRole('button', { name: 'Dismiss' }).click();
   await expect(item).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('the moderator sees, and can open, the files they decide on: a reported picture sent without text, a held message’s file', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const mod = await signUp(browser, 'mod', 'Moderator', errors);
+  await grantAdmin(mod.handle);
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+  const picture = `offensive-${alice.handle}.png`;
+  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toBuffer();
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: picture, mimeType: 'image/png', buffer: png });
+  await expect(alice.page.getByRole('list', { name: 'Files to send' })).toContainText('Ready');
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
+  const reported = messages(bob.page).locator('li[data-seq]').filter({ has: bob.page.getByRole('img', { name: picture }) });
+  await reported.getByRole('button', { name: 'Message actions' }).click();
+  await reported.getByRole('button', { name: 'Report message' }).click();
+  await reported.getByLabel('Reason for reporting').fill(`nasty picture ${alice.handle}`);
+  await reported.getByRole('button', { name: 'Send report' }).click();
+  await expect(reported).toContainText('Reported');
+
+  await mod.page.goto('/admin');
+  const report = openReports(mod.page).getByRole('listitem').filter({ hasText: `nasty picture ${alice.handle}` });
+  // The picture itself, fetched by a moderator who is not in the conversation.
+  const shown = report.getByRole('img', { name: picture });
+  await expect(shown).toBeVisible();
+  await expect.poll(() => shown.evaluate((element) => element instanceof HTMLImageElement && element.complete && element.naturalWidth)).toBeGreaterThan(0);
+  await report.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(report).toHaveCount(0);
+
+  // A first message whose link is held (the e2e server holds a fourth link an hour in a message request), with a file.
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await openChatWith(alice, carol.handle);
+  await send(alice, 'hi Carol');
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'hi Carol' })).toBeVisible();
+  for (const index of [1, 2, 3]) {
+    await send(alice, `link ${index} https://example.com/${index}`);
+    await expect(messages(alice.page).locator('li[data-seq]', { hasText: `link ${index}` })).toBeVisible();
+  }
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: `invoice-${alice.handle}.exe`, mimeType: 'application/octet-stream', buffer: Buffer.from([0x4d, 0x5a, 0, 1, 2, 3]) });
+  await expect(alice.page.getByRole('list', { name: 'Files to send' })).toContainText('Ready');
+  await send(alice, `link 4 ${alice.handle} https://example.com/4`);
+  await expect(messages(alice.page).locator('[data-outbox="held"]')).toHaveCount(1);
+  await mod.page.reload();
+  const held = mod.page.getByRole('list', { name: 'Held messages' }).getByRole('listitem').filter({ hasText: `link 4 ${alice.handle}` });
+  const file = held.getByRole('link', { name: `invoice-${alice.handle}.exe (6 B)` });
+  await expect(file).toBeVisible();
+  const fetched = await mod.page.request.get((await file.getAttribute('href'))!);
+  expect(fetched.status()).toBe(200);
+  expect(Buffer.from(await fetched.body())).toEqual(Buffer.from([0x4d, 0x5a, 0, 1, 2, 3]));
+  await held.getByRole('button', { name: 'Discard' }).click();
+  await expect(held).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });

@@ -57,7 +57,8 @@ describe('links held for review', () => {
     // Each says whom it was for: no conversation exists yet to name.
     expect(Object.fromEntries(mine.map((item) => [item.body, item.to]))).toEqual(Object.fromEntries(bodies.map((body, index) => [body, { kind: 'direct', handle: strangers[index].handle }])));
     for (const item of mine) {
-      expect(Object.keys(item).sort()).toEqual(['body', 'createdAt', 'id', 'reason', 'roomId', 'sender', 'to']);
+      expect(Object.keys(item).sort()).toEqual(['attachments', 'body', 'createdAt', 'id', 'reason', 'roomId', 'sender', 'to']);
+      expect(item.attachments).toEqual([]);
       expect(item.reason).toBe('link from a new account');
     }
     const idOf = (index: number) => mine.find((item) => item.body === bodies[index]).id;
@@ -204,7 +205,7 @@ describe('links held for review', () => {
     ]);
   });
 
-  it('keeps a held message\'s reply and files: not swept while held, sent with it on release', async () => {
+  it('keeps a held message\'s reply and files: not swept while held, shown to the moderator, sent with it on release', async () => {
     // Its own node with a short unsent-file TTL, so a sweep runs during the test.
     const sweeping = await startAppServer({ ...MAIN_ENV, ATTACHMENT_UNSENT_TTL_MS: '1500' });
     try {
@@ -229,8 +230,12 @@ describe('links held for review', () => {
       await waitFor(async () => (await fetchFile(newbie, forgotten)).status === 404, 20_000, 'the unsent file to be swept');
       expect((await fetchFile(newbie, heldFile)).status).toBe(200);
 
+      // The queue names the file release would deliver, and the moderator (no member) may open it to decide.
       const queue = await api(sweeping.url, '/api/v1/admin/held', { token: admin.token });
       const item = (queue.body.held as any[]).find((entry) => entry.sender === newbie.handle);
+      expect(item.attachments).toEqual([{ id: heldFile, name: 'trip.txt', size: 'notes for trip.txt\n'.length, contentType: 'text/plain' }]);
+      expect((await fetchFile(admin, heldFile)).status).toBe(200);
+      expect((await fetchFile(friend, heldFile)).status).toBe(404);
       const release = await api(sweeping.url, `/api/v1/admin/held/${item.id}`, { token: admin.token, body: { action: 'release', reason: 'fine' } });
       expect(release.status).toBe(200);
       expect(release.body.message).toMatchObject({
@@ -239,6 +244,17 @@ describe('links held for review', () => {
         attachments: [{ id: heldFile, name: 'trip.txt' }],
       });
       expect((await fetchFile(friend, heldFile)).status).toBe(200);
+      // Decided, it is the conversation's again: no longer the moderator's to open.
+      expect((await fetchFile(admin, heldFile)).status).toBe(404);
+      // Reported, it is under review again while the report is open; a file of a message nobody reported never is.
+      const other = await upload('other.txt');
+      expect((await send(socket, { roomId, clientMsgId: 'other', body: 'and this', attachmentIds: [other] })).ok).toBe(true);
+      const report = await api(sweeping.url, '/api/v1/reports', { token: friend.token, body: { messageId: release.body.message.id, reason: 'not my kind of trip' } });
+      expect(report.status).toBe(201);
+      expect((await fetchFile(admin, heldFile)).status).toBe(200);
+      expect((await fetchFile(admin, other)).status).toBe(404);
+      expect((await api(sweeping.url, `/api/v1/admin/reports/${report.body.report.id}`, { method: 'PATCH', token: admin.token, body: { status: 'dismissed' } })).status).toBe(200);
+      expect((await fetchFile(admin, heldFile)).status).toBe(404);
     } finally {
       await sweeping.stop();
     }
