@@ -3,6 +3,7 @@
 import { useEffect, useRef } from 'react';
 import { sameDay, shortDate, timeOf } from '@/lib/dates';
 import { excerptOf } from '@/lib/message-excerpt';
+import { roomLevel } from '@/lib/notification-rules';
 import { shownPresence, sortRooms } from '@/lib/stores/chat-store';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
@@ -58,6 +59,9 @@ export function RoomList() {
         {ordered.map((room) => {
           const peer = room.kind === 'direct' ? room.members.find((m) => m.handle !== me.handle) : undefined;
           const title = roomTitle(room, me);
+          // Muted: said beside the name, and its unread count greyed, as the usual messengers do (it
+          // stays, as every conversation's does; the tab's title stops counting it).
+          const muted = roomLevel(room, new Date()) === 'mute';
           return (
             <li key={room.id}>
               <button
@@ -80,6 +84,12 @@ export function RoomList() {
                     <span className={`truncate ${room.unread > 0 ? 'font-semibold' : 'font-medium'}`}>
                       {title}
                       {room.closed && <span className="ml-1 text-xs text-slate-600">(closed)</span>}
+                      {muted && (
+                        <span className="ml-1 text-xs" title="Muted">
+                          <span aria-hidden="true">🔕</span>
+                          <span className="sr-only">(muted)</span>
+                        </span>
+                      )}
                     </span>
                     <span className="shrink-0 text-xs text-slate-600">{room.lastMessage ? whenOf(room.lastMessage.createdAt) : ''}</span>
                   </span>
@@ -92,7 +102,7 @@ export function RoomList() {
                       </span>
                     )}
                     {room.unread > 0 && (
-                      <span aria-label={`${room.unread} unread`} className="shrink-0 rounded-full bg-indigo-700 px-1.5 text-xs font-semibold text-white">
+                      <span aria-label={`${room.unread} unread`} className={`shrink-0 rounded-full px-1.5 text-xs font-semibold text-white ${muted ? 'bg-slate-600' : 'bg-indigo-700'}`}>
                         {room.unread}
                       </span>
                     )}

@@ -27,6 +27,7 @@ export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input
   await limitUploading(actor.userId);
   return withSpooledUpload(env, input, env.ATTACHMENT_MAX_BYTES, async (received, scratch) => {
     const { id } = received;
+    if (received.size === 0) throw new AppError('bad_request', 'The file is empty.');
     const image = scratch('image');
     const thumb = scratch('thumb');
     const inspected = await inspectFile(received.path, image, thumb);

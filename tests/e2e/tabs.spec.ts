@@ -64,7 +64,7 @@ test('an edit saved in one tab shows in the editor left open in another, which t
   expect(errors.list).toEqual([]);
 });
 
-test('muting a conversation in one tab shows it muted in the other tabs and devices, whose titles stop counting it', async ({ browser }) => {
+test('muting a conversation in one tab shows it muted in the other tabs and devices, in their lists too, whose titles stop counting it', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
   const carol = await signUp(browser, 'carol', 'Carol', errors);
@@ -76,6 +76,9 @@ test('muting a conversation in one tab shows it muted in the other tabs and devi
   await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();
   await alice.page.getByRole('combobox', { name: 'Notifications' }).selectOption('mute');
   await expect(tab.getByRole('combobox', { name: 'Notifications' })).toHaveValue('mute');
+  // The list says so beside the name, in both tabs; only of the muted conversation.
+  for (const page of [alice.page, tab]) await expect(rooms(page).getByRole('button', { name: /Bob/ })).toContainText('(muted)');
+  await expect(rooms(tab).getByRole('button', { name: /Carol/ })).not.toContainText('(muted)');
   // Neither tab shows the conversation, so nothing reads what comes.
   for (const page of [alice.page, tab]) await page.goto('/');
   await send(bob, 'while muted');

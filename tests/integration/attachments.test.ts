@@ -266,7 +266,7 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
     expect(refused).toMatchObject({ status: 413, body: { error: { code: 'too_large', message: 'Images can be at most 50 megapixels; this one is 60.' } } });
   });
 
-  it('refuses an upload over ATTACHMENT_MAX_BYTES with 413 while it streams, and keeps nothing of it', async () => {
+  it('refuses an upload over ATTACHMENT_MAX_BYTES with 413 while it streams, and an empty file with 400, and keeps nothing of either', async () => {
     const [alice, bob] = await users('alice', 'bob');
     const roomId = await group(alice, [bob]);
     const keysBefore = await backend.storedKeys();
@@ -301,6 +301,10 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
     } as RequestInit);
     expect(streamed.status).toBe(413);
     expect((await streamed.json()).error.code).toBe('too_large');
+
+    // An empty file is nothing to send: refused in words, before anything is stored.
+    const empty = await upload(server, alice, roomId, Buffer.alloc(0), 'empty.txt', 'text/plain');
+    expect(empty).toMatchObject({ status: 400, body: { error: { code: 'bad_request', message: 'The file is empty.' } } });
 
     // Exactly the limit is fine: the count is of the file's bytes, not the envelope's.
     const atLimit = await upload(server, alice, roomId, Buffer.alloc(MAX_BYTES, 0x61), 'limit.txt', 'text/plain');
