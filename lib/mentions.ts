@@ -1,5 +1,7 @@
-// `@handle` as written in a body: not glued to a word or an email address before it.
-const MENTION = /(?<![\p{L}\p{N}_.@-])@([a-z0-9_.-]{3,32})(?![a-z0-9_-])/giu;
+// `@handle` as written in a body: not glued to a word, an email address or a path before it, nor anywhere
+// in a link (medium.com/@bob, ?to=@bob: a link names a page, not a person, as in the usual messengers).
+const NOT_IN_LINK = String.raw`(?<![\p{L}\p{N}_.@/-])(?<!(?:https?:\/\/|www\.)\S*)`;
+const MENTION = new RegExp(`${NOT_IN_LINK}@([a-z0-9_.-]{3,32})(?![a-z0-9_-])`, 'giu');
 
 /** The distinct handles a body names with @, lower-cased, in order. Which of them count is the server's call. */
 export function parseMentions(body: string): string[] {
@@ -20,7 +22,7 @@ export function mentionSpans(body: string): { start: number; end: number; handle
 export type MentionTyped = { start: number; end: number; query: string };
 
 // What follows the @ may be the start of a name in any script (a handle is a-z0-9_.-, a name is not).
-const TYPED_BEFORE_CARET = /(?<![\p{L}\p{N}_.@-])@([\p{L}\p{M}\p{N}_.-]{0,32})$/u;
+const TYPED_BEFORE_CARET = new RegExp(`${NOT_IN_LINK}@([\\p{L}\\p{M}\\p{N}_.-]{0,32})$`, 'iu');
 const HANDLE_REST = /^[\p{L}\p{M}\p{N}_.-]*/u;
 
 /** The mention being typed where the caret is (the same rule as parseMentions), or null. */

@@ -10,6 +10,13 @@ describe('parseMentions', () => {
     expect(parseMentions('mail me at x@bob.com or a@bc')).toEqual([]);
     expect(parseMentions('(@dave.) @ab @eve-x:')).toEqual(['dave', 'eve-x']);
   });
+
+  it('does not read an @ inside a link as a mention (medium.com/@bob), though one right after a link is', () => {
+    expect(parseMentions('read https://medium.com/@bob/post and www.example.com/x?to=@carol or http://x.io/@dave')).toEqual([]);
+    expect(parseMentions('see HTTPS://example.com/a @bob, and example.com/@carol')).toEqual(['bob']);
+    expect(mentionSpans('https://x.io/@bob @bob').map(({ start }) => start)).toEqual([18]);
+    expect(mentionTypedAt('https://medium.com/@bo', 22)).toBeNull();
+  });
 });
 
 describe('emojiSchema', () => {
