@@ -5,6 +5,7 @@ const longDateFormat = new Intl.DateTimeFormat(undefined, { weekday: 'long', yea
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const dateFormat = new Intl.DateTimeFormat();
 const shortDateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const shortDateYearFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 const fullDateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 
 /** "Today", "Yesterday", a weekday within the last week, else the full date: the list's day separators. */
@@ -25,8 +26,8 @@ export const timeOf = (at: Date) => timeFormat.format(at);
 /** The date in the reader's own short form ("05/12/2026"). */
 export const dateOf = (at: Date) => dateFormat.format(at);
 
-/** "5 Dec": a day this year, short (the conversation list). */
-export const shortDate = (at: Date) => shortDateFormat.format(at);
+/** "5 Dec", short (the conversation list); "5 Dec 2025" for a day of another year, which would read as this one's. */
+export const shortDate = (at: Date, now = new Date()) => (at.getFullYear() === now.getFullYear() ? shortDateFormat : shortDateYearFormat).format(at);
 
 /** The full date and time, shown on hover (and to screen readers) next to a short time. */
 export const fullDateTime = (at: Date) => fullDateTimeFormat.format(at);

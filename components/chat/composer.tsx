@@ -407,6 +407,8 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           ref={input}
           id={MESSAGE_INPUT_ID}
           aria-label="Message"
+          // Right to left when the text starts so (Arabic, Hebrew), as the message will show.
+          dir="auto"
           // Focus moves here on Reply: a screen reader then says what the message will answer.
           aria-describedby={replyingTo ? REPLYING_TO_ID : undefined}
           {...mentions.inputProps}

@@ -25,7 +25,7 @@ function MessageBody({ body, linksHeld = false, mentions = [], me, mine }: { bod
   const [shown, setShown] = useState(!linksHeld);
   const nodes = useMemo(() => formatMessage(body), [body]);
   return (
-    <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">
+    <p dir="auto" className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">
       <Formatted nodes={nodes} linksShown={shown} mine={mine} text={(value) => withMentions(value, mentions, me, mine)} />
       {!shown && (
         <button type="button" onClick={() => setShown(true)} className="ml-1 text-xs underline">
@@ -353,7 +353,7 @@ export function OutboxMessage({ item, connected, onRetry, onRemove }: { item: Ou
         )}
         {item.attachments && <Attachments attachments={item.attachments} mine={false} />}
         {item.body && (
-          <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">
+          <p dir="auto" className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">
             <Formatted nodes={formatMessage(item.body)} linksShown mine text={(value) => value} />
           </p>
         )}

@@ -2,6 +2,8 @@
 
 import { Fragment, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { dayLabel, GROUP_WITHIN_MS, sameDay } from '@/lib/dates';
+import { useToday } from '../ui/use-today';
+import { focusConversationIfFell } from './conversation-focus';
 import { loadReadingPlace, type ReadingPlace, saveReadingPlace } from '@/lib/reading-place';
 import type { ChatMessage } from '@/lib/schemas';
 
@@ -42,6 +44,8 @@ type Props = {
  * earlier history keeps the message the reader was looking at in place.
  */
 export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTick, focus, renderMessage, tail, tailCount, head, onLoadEarlier, onSeen }: Props) {
+  // Day labels follow the clock: "Today" becomes "Yesterday" at midnight with the conversation open.
+  const today = useToday();
   const scroller = useRef<HTMLDivElement>(null);
   const divider = useRef<HTMLLIElement>(null);
   const atBottom = useRef(true);
@@ -192,7 +196,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   async function loadEarlier() {
     const element = scroller.current;
     const first = messages[0];
-    if (!onLoadEarlier || !element || !first) return;
+    if (!onLoadEarlier || !element || !first || loadingEarlier) return;
     const row = element.querySelector<HTMLElement>(`[data-seq="${first.seq}"]`);
     anchor.current = row ? { seq: first.seq, top: row.getBoundingClientRect().top } : null;
     setLoadingEarlier(true);
@@ -203,6 +207,8 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
       setEarlierError(error instanceof Error ? error.message : 'Something went wrong.');
     } finally {
       setLoadingEarlier(false);
+      // The button goes once the start is reached: focus, if it was there, to the conversation's heading.
+      requestAnimationFrame(focusConversationIfFell);
     }
   }
 
@@ -234,7 +240,8 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
         <ol aria-label="Messages" className="flex flex-col">
           {onLoadEarlier && (
             <li className="py-2 text-center">
-              <button type="button" onClick={() => void loadEarlier()} disabled={loadingEarlier} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
+              {/* aria-disabled, not disabled, while loading: a disabled button loses the focus of whoever pressed it. */}
+              <button type="button" onClick={() => void loadEarlier()} aria-disabled={loadingEarlier} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
                 {loadingEarlier ? 'Loading…' : 'Load earlier messages'}
               </button>
               {earlierError && (
@@ -259,7 +266,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
               <Fragment key={message.id}>
                 {newDay && (
                   <li data-day-label className="sticky top-0 z-10 my-2 flex justify-center">
-                    <span className="rounded-full bg-slate-100 px-3 py-0.5 text-xs font-medium text-slate-700 shadow-sm">{dayLabel(at)}</span>
+                    <span className="rounded-full bg-slate-100 px-3 py-0.5 text-xs font-medium text-slate-700 shadow-sm">{dayLabel(at, new Date(today))}</span>
                   </li>
                 )}
                 {message.seq === dividerSeq && (

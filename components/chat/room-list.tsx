@@ -11,11 +11,13 @@ import { focusFell } from './conversation-focus';
 import { focusConversationList } from './list-focus';
 import { PresenceDot } from './presence-label';
 import { roomTitle } from './room-title';
+import { useToday } from '../ui/use-today';
 
-// Today's activity by time, older by date, as in the usual messengers.
-const whenOf = (iso: string) => {
+// Today's activity by time, older by date (with its year if not this year's), as in the usual messengers.
+const whenOf = (iso: string, today: number) => {
   const at = new Date(iso);
-  return sameDay(at, new Date()) ? timeOf(at) : shortDate(at);
+  const now = new Date(today);
+  return sameDay(at, now) ? timeOf(at) : shortDate(at, now);
 };
 
 export function RoomList() {
@@ -26,6 +28,8 @@ export function RoomList() {
   const presence = useChat(shownPresence);
   const ordered = sortRooms(rooms);
   const nothingOpen = useChat((state) => state.activeRoomId === null && state.draftPeer === null && state.leftRoom === null);
+  // Times become dates at midnight, with nothing else changing.
+  const today = useToday();
 
   // Back from a conversation on a phone (its button or the browser's): the list comes back in its place,
   // and focus, gone with the conversation's controls, goes to the conversation left, as a list-detail
@@ -91,10 +95,10 @@ export function RoomList() {
                         </span>
                       )}
                     </span>
-                    <span className="shrink-0 text-xs text-slate-600">{room.lastMessage ? whenOf(room.lastMessage.createdAt) : ''}</span>
+                    <span className="shrink-0 text-xs text-slate-600">{room.lastMessage ? whenOf(room.lastMessage.createdAt, today) : ''}</span>
                   </span>
                   <span className="flex items-center justify-between gap-2">
-                    <span className="block truncate text-sm text-slate-600">{room.lastMessage ? excerptOf(room.lastMessage) : ''}</span>
+                    <span dir="auto" className="block truncate text-sm text-slate-600">{room.lastMessage ? excerptOf(room.lastMessage) : ''}</span>
                     {(room.mentions ?? 0) > 0 && (
                       <span className="shrink-0 rounded-full bg-red-700 px-1.5 text-xs font-semibold text-white">
                         <span aria-hidden="true">@{room.mentions}</span>

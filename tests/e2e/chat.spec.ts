@@ -153,3 +153,27 @@ test('Find people says when nobody matches, shows the answer to the latest words
   await expect(said).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
+
+test('at midnight an open conversation’s "Today" becomes "Yesterday", and the list gives the date instead of the time', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { bob } = await acceptedChat(browser, errors, 'late at night');
+  const page = bob.page;
+  // The page's clock stands at the last seconds of the day (its timers run on), then midnight passes with
+  // nothing else happening: no message, no reload.
+  const midnight = await page.evaluate(() => {
+    const now = new Date();
+    return new Date(now.getFullYear(), now.getMonth(), now.getDate() + 1).getTime();
+  });
+  await page.clock.setFixedTime(midnight - 2_000);
+  await page.reload();
+  const dayLabels = page.getByRole('list', { name: 'Messages' }).locator('[data-day-label]');
+  await expect(dayLabels).toHaveText(['Today']);
+  const entry = page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ });
+  await expect(entry).toContainText(/\d:\d\d/);
+  await page.clock.setFixedTime(midnight + 2_000);
+  await expect(dayLabels).toHaveText(['Yesterday']);
+  const yesterday = await page.evaluate(() => new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' }).format(new Date(Date.now() - 86_400_000)));
+  await expect(entry).toContainText(yesterday);
+  await expect(entry).not.toContainText(/\d:\d\d/);
+  expect(errors.list).toEqual([]);
+});

@@ -855,3 +855,28 @@ test('the person chosen in the @ list stays chosen when someone else leaves the 
   await expect(box).toHaveValue(`hi @${carol.handle} `);
   expect(errors.list).toEqual([]);
 });
+
+test('right-to-left text (Arabic, Hebrew) is written and shown right to left, its punctuation at its end on the left', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  await box.fill('שלום!');
+  expect(await box.evaluate((element) => element.matches(':dir(rtl)'))).toBe(true);
+  await box.fill('');
+  await send(alice, 'مرحبا بك!');
+  const text = bob.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').getByText('مرحبا بك!');
+  await expect(text).toBeVisible();
+  expect(await text.evaluate((element) => element.matches(':dir(rtl)'))).toBe(true);
+  const [bang, first] = await text.evaluate((element) => {
+    const node = [...element.childNodes].find((child) => child.nodeType === Node.TEXT_NODE) ?? element.firstChild!;
+    const leftOf = (index: number) => {
+      const range = document.createRange();
+      range.setStart(node, index);
+      range.setEnd(node, index + 1);
+      return range.getBoundingClientRect().x;
+    };
+    return [leftOf((node.textContent ?? '').length - 1), leftOf(0)];
+  });
+  expect(bang).toBeLessThan(first);
+  expect(errors.list).toEqual([]);
+});
