@@ -180,7 +180,8 @@ function ReportPanel({ context, close }: { context: MessageActionContext; close:
     );
   }
   return (
-    <form onSubmit={onSubmit} className="mt-1 flex flex-wrap gap-1 text-xs">
+    // Escape is Cancel, as in the other panels of the menu.
+    <form onSubmit={onSubmit} onKeyDown={(event) => event.key === 'Escape' && close()} className="mt-1 flex flex-wrap gap-1 text-xs">
       <label className="min-w-0 flex-1">
         <span className="sr-only">Reason for reporting</span>
         <input ref={input} name="reason" placeholder="Why?" className="w-full rounded border border-slate-300 bg-surface px-1 py-0.5" />

@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { acceptedChat, openChatWith, PASSWORD, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 // Keyboard and screen-reader users: closing a panel or a question puts focus back where it came from
 // (docs/client.md), never on <body>.
@@ -204,5 +204,38 @@ test('Alt+Up and Alt+Down open the conversation above or below in the list; with
   await expect(list.getByRole('button', { name: /Two/ })).toContainText('news in two');
   await page.keyboard.press('Alt+Shift+ArrowUp');
   await open('Two');
+  expect(errors.list).toEqual([]);
+});
+
+test('Escape in a message’s Report panel closes it and gives focus back to the message actions button', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { bob } = await acceptedChat(browser, errors, 'hello from alice');
+  const page = bob.page;
+  const row = page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]', { hasText: 'hello from alice' });
+  await row.getByRole('button', { name: 'Message actions' }).focus();
+  await page.keyboard.press('Enter');
+  await row.getByRole('button', { name: 'Report message' }).focus();
+  await page.keyboard.press('Enter');
+  const reason = row.getByLabel('Reason for reporting');
+  await expect(reason).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(reason).toHaveCount(0);
+  await expect(row.getByRole('button', { name: 'Message actions' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+test('"Load earlier messages" pressed from the keyboard keeps focus in the conversation, once the start is reached too', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'first of many');
+  const roomId = await roomIdWith(alice, bob.handle);
+  await postMessages(alice, roomId, Array.from({ length: 130 }, (_, index) => `filler ${index}`));
+  await bob.page.reload();
+  const list = bob.page.getByRole('list', { name: 'Messages' });
+  await expect(list).toContainText('filler 129');
+  await bob.page.getByRole('button', { name: 'Load earlier messages' }).focus();
+  await bob.page.keyboard.press('Enter');
+  await expect(list).toContainText('first of many');
+  await expect.poll(() => bob.page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName)).toBe('conversation-heading');
   expect(errors.list).toEqual([]);
 });
