@@ -318,9 +318,20 @@ export type SearchHighlight = { start: number; end: number };
 export const notifyLevelSchema = z.enum(['all', 'mentions', 'mute']);
 export type RoomNotifications = { level: z.infer<typeof notifyLevelSchema>; muteUntil: string | null };
 
+/** The longest timed mute, as a duration (a year): longer is "until changed". */
+export const MUTE_FOR_MAX_MS = 366 * 24 * 60 * 60 * 1000;
+
+// A timed mute is an end (`muteUntil`) or a duration from the server's now (`muteForMs`): "for 1 hour"
+// sent as an end read the browser's clock, and one hours off muted for hours more, or was refused.
 export const roomNotificationsSchema = z
-  .strictObject({ level: notifyLevelSchema, muteUntil: z.iso.datetime({ offset: true }).nullable().optional() })
-  .refine((input) => input.level === 'mute' || input.muteUntil == null, { message: 'muteUntil goes only with level "mute"', path: ['muteUntil'] });
+  .strictObject({
+    level: notifyLevelSchema,
+    muteUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+    muteForMs: z.number().int().min(1_000).max(MUTE_FOR_MAX_MS).optional(),
+  })
+  .refine((input) => input.level === 'mute' || input.muteUntil == null, { message: 'muteUntil goes only with level "mute"', path: ['muteUntil'] })
+  .refine((input) => input.level === 'mute' || input.muteForMs == null, { message: 'muteForMs goes only with level "mute"', path: ['muteForMs'] })
+  .refine((input) => input.muteUntil == null || input.muteForMs == null, { message: 'give muteUntil or muteForMs, not both', path: ['muteForMs'] });
 
 const clockTimeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24-hour)');
 const timeZoneSchema = z.string().max(64).refine((zone) => {

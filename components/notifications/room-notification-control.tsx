@@ -42,7 +42,7 @@ export function RoomNotificationControl({ room }: { room: RoomSummary }) {
     setError(null);
     const body =
       value === 'mute-1h' || value === 'mute-8h'
-        ? { level: 'mute', muteUntil: new Date(Date.now() + (value === 'mute-1h' ? 1 : 8) * HOUR).toISOString() }
+        ? { level: 'mute', muteForMs: (value === 'mute-1h' ? 1 : 8) * HOUR }
         : { level: value };
     try {
       await apiFetch(`/api/v1/rooms/${room.id}/notifications`, { method: 'PATCH', body: JSON.stringify(body) });

@@ -48,10 +48,10 @@ export async function setRoomNotifications(
   { db, broadcaster }: { db: PrismaClient; broadcaster: Broadcaster },
   actor: Actor,
   roomId: string,
-  input: { level: RoomNotifications['level']; muteUntil?: string | null },
+  input: { level: RoomNotifications['level']; muteUntil?: string | null; muteForMs?: number },
 ): Promise<RoomNotifications> {
   const member = await requireMember(actor, roomId);
-  const muteUntil = input.muteUntil ? new Date(input.muteUntil) : null;
+  const muteUntil = input.muteForMs ? new Date(Date.now() + input.muteForMs) : input.muteUntil ? new Date(input.muteUntil) : null;
   if (muteUntil && muteUntil <= new Date()) throw new AppError('bad_request', 'muteUntil must be in the future.');
   const data = { level: input.level, muteUntil };
   const row = await db.roomNotification.upsert({

@@ -341,3 +341,17 @@ test('a mute for 1 hour that runs out while the conversation is open shows the l
   await expect(control.locator('option:checked')).toHaveText('All messages');
   expect(errors.list).toEqual([]);
 });
+
+test('"Mute for 1 hour" works from a browser whose clock is hours behind: the hour is counted on the server', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { bob } = await acceptedChat(browser, errors, 'hello');
+  await bob.page.clock.install({ time: new Date(Date.now() - 2 * 60 * 60 * 1000) });
+  await bob.page.reload();
+  const control = bob.page.getByRole('main').getByRole('combobox', { name: /Notifications/ });
+  const asked = bob.page.waitForRequest((request) => request.method() === 'PATCH' && request.url().includes('/notifications'));
+  await control.selectOption('mute-1h');
+  expect((await asked).postDataJSON()).toEqual({ level: 'mute', muteForMs: 3_600_000 });
+  await expect(control.locator('option:checked')).toHaveText(/^Muted until/);
+  await expect(bob.page.getByRole('main').getByRole('alert')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});

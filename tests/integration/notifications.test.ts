@@ -175,7 +175,7 @@ describe('push notifications', () => {
     await expect(emitAck(hiddenTab, 'view:elsewhere', { extra: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } });
   });
 
-  it('sends nothing for a muted conversation, and refuses a bad level', async () => {
+  it('sends nothing for a muted conversation, takes a mute for a duration on the server\'s clock, and refuses a bad level', async () => {
     const alice = await createUser(server.url, 'alice');
     const bob = await awayUser('bob');
     const { socket, roomId } = await talking(alice, bob);
@@ -183,7 +183,18 @@ describe('push notifications', () => {
     await push.waitForDelivered(bob.device, 1);
     const bad = await api(server.url, `/api/v1/rooms/${first.roomId}/notifications`, { method: 'PATCH', token: bob.token, body: { level: 'loud' } });
     expect(bad.status).toBe(400);
-    const muted = await api(server.url, `/api/v1/rooms/${first.roomId}/notifications`, { method: 'PATCH', token: bob.token, body: { level: 'mute' } });
+    // A timed mute by duration is counted on the server's clock, whatever the browser's says.
+    const patch = (body: object) => api(server.url, `/api/v1/rooms/${first.roomId}/notifications`, { method: 'PATCH', token: bob.token, body });
+    const before = Date.now();
+    const forAnHour = await patch({ level: 'mute', muteForMs: 3_600_000 });
+    expect(forAnHour.status).toBe(200);
+    const ends = new Date(forAnHour.body.notifications.muteUntil).getTime();
+    expect(ends).toBeGreaterThanOrEqual(before + 3_600_000 - 1_000);
+    expect(ends).toBeLessThanOrEqual(Date.now() + 3_600_000 + 1_000);
+    for (const body of [{ level: 'mute', muteForMs: 0 }, { level: 'all', muteForMs: 60_000 }, { level: 'mute', muteForMs: 60_000, muteUntil: new Date(Date.now() + 60_000).toISOString() }, { level: 'mute', muteForMs: 1.5e3 + 0.5 }]) {
+      expect((await patch(body)).status, JSON.stringify(body)).toBe(400);
+    }
+    const muted = await patch({ level: 'mute' });
     expect(muted).toEqual({ status: 200, body: { notifications: { level: 'mute', muteUntil: null } } });
     const rooms = await api(server.url, '/api/v1/rooms', { token: bob.token });
     expect(rooms.body.rooms.find((room: { id: string }) => room.id === first.roomId).notifications).toEqual({ level: 'mute', muteUntil: null });
