@@ -120,6 +120,23 @@ function FinderPanel({ panel, unreadMentions, onClose }: { panel: Panel; unreadM
     if (nothingOpen && opened.current && focusFell()) list.current?.querySelector<HTMLElement>(`[data-hit="${CSS.escape(opened.current)}"]`)?.focus();
   }, [nothingOpen]);
 
+  // "Load more" and "Retry" go while a page loads: focus, if it was on them, goes to the first result the page
+  // brought (or to Retry if it failed), never to the page.
+  const firstNew = useRef<number | null>(null);
+  const retry = useRef<HTMLButtonElement>(null);
+  const loadMore = (from: string | null) => {
+    firstNew.current = hits.length;
+    void load(from ?? undefined);
+  };
+  useEffect(() => {
+    if (status === 'loading' || firstNew.current === null) return;
+    const index = firstNew.current;
+    firstNew.current = null;
+    if (!focusFell()) return;
+    const target = status === 'error' ? retry.current : list.current?.querySelectorAll<HTMLElement>('[data-hit]')[index];
+    target?.focus();
+  }, [status]);
+
   async function load(from?: string) {
     const url =
       panel.kind === 'search'
@@ -251,14 +268,14 @@ function FinderPanel({ panel, unreadMentions, onClose }: { panel: Panel; unreadM
       {status === 'error' && (
         <p role="alert" className="px-3 py-2 text-red-800">
           {error}{' '}
-          <button type="button" onClick={() => void load(next ?? undefined)} className="ml-1 rounded border border-red-300 px-2 py-0.5">
+          <button ref={retry} type="button" onClick={() => loadMore(next)} className="ml-1 rounded border border-red-300 px-2 py-0.5">
             Retry
           </button>
         </p>
       )}
       {status === 'ready' && next && (
         <p className="px-3 py-2">
-          <button type="button" onClick={() => void load(next ?? undefined)} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
+          <button type="button" onClick={() => loadMore(next)} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
             Load more
           </button>
         </p>

@@ -6,6 +6,7 @@ import { humanSize } from '@/lib/file-size';
 import type { PublicUser } from '@/lib/schemas';
 import { useChat, useChatStore } from '../providers/chat-provider';
 import { Avatar } from './avatar';
+import { focusFell } from './conversation-focus';
 
 /** A refused picture said in words: what was wrong and what to choose instead. */
 export function pictureError(failure: unknown): string {
@@ -35,7 +36,17 @@ export function ProfilePicture() {
   // The local preview's object URL lives until the upload is answered.
   useEffect(() => () => void (pending && URL.revokeObjectURL(pending)), [pending]);
 
+  // The picture control and Remove are off while asking, which drops the focus of whoever pressed them:
+  // it comes back to the picture control once answered, so Escape still closes the editor.
+  const asked = useRef(false);
+  useEffect(() => {
+    if (busy || !asked.current) return;
+    asked.current = false;
+    if (focusFell()) input.current?.focus();
+  }, [busy]);
+
   async function change(request: () => Promise<{ user: PublicUser }>, done: string) {
+    asked.current = true;
     setBusy(true);
     setError(null);
     setStatus('');
@@ -62,11 +73,8 @@ export function ProfilePicture() {
     void change(() => apiFetch('/api/v1/me/avatar', { method: 'PUT', body: form }), 'Picture saved.');
   }
 
-  async function onRemove() {
-    await change(() => apiFetch('/api/v1/me/avatar', { method: 'DELETE' }), 'Picture removed.');
-    // The button goes with the picture: focus stays in the editor rather than falling to the page.
-    input.current?.focus();
-  }
+  // The button goes with the picture: focus then comes back to the picture control (above).
+  const onRemove = () => change(() => apiFetch('/api/v1/me/avatar', { method: 'DELETE' }), 'Picture removed.');
 
   return (
     <div className="flex flex-wrap items-center gap-3">

@@ -4,6 +4,7 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
 import { problemInWords } from '@/lib/form-problems';
 import { type RoomSummary, renameGroupSchema } from '@/lib/schemas';
+import { focusFell } from './conversation-focus';
 
 /** "Rename group" for the owner: a name field that opens in place; closing it puts focus back on the button. */
 export function RenameGroupControl({ room, onRenamed }: { room: RoomSummary; onRenamed: () => Promise<void> | undefined }) {
@@ -19,6 +20,12 @@ export function RenameGroupControl({ room, onRenamed }: { room: RoomSummary; onR
     if (field.current?.value === shownName.current) field.current.value = room.name ?? '';
     shownName.current = room.name ?? '';
   }, [room.name]);
+
+  // Save is off while asking, which drops the focus of whoever pressed it: a refusal puts it back in the
+  // name field, to change the name and try again.
+  useEffect(() => {
+    if (!saving && error && focusFell()) field.current?.focus();
+  }, [saving, error]);
 
   function close() {
     setEditing(false);

@@ -1,5 +1,6 @@
+import sharp from 'sharp';
 import { expect, test } from './fixtures';
-import { acceptedChat, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, apiUser, groupWith, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors, uniqueHandle } from './helpers';
 
 // Keyboard and screen-reader users: closing a panel or a question puts focus back where it came from
 // (docs/client.md), never on <body>.
@@ -237,5 +238,40 @@ test('"Load earlier messages" pressed from the keyboard keeps focus in the conve
   await bob.page.keyboard.press('Enter');
   await expect(list).toContainText('first of many');
   await expect.poll(() => bob.page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName)).toBe('conversation-heading');
+  expect(errors.list).toEqual([]);
+});
+
+test('choosing a profile picture from the keyboard leaves focus on the picture control, so Escape still closes the editor', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { page } = await signUp(browser, 'alice', 'Alice', errors);
+  await page.getByRole('button', { name: 'Edit profile' }).click();
+  const input = page.getByLabel('Profile picture');
+  await input.focus();
+  await input.setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await sharp({ create: { width: 120, height: 80, channels: 3, background: '#e11d48' } }).png().toBuffer() });
+  await expect(page.getByText('Picture saved.')).toBeVisible();
+  await expect(input).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByLabel('Display name')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Edit profile' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+test('a group rename that fails (no connection), saved with its button, leaves focus in the name field', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await apiUser(baseURL!, 'bob', 'Bob');
+  await groupWith(alice, 'Crew', [bob]);
+  const page = alice.page;
+  await page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Crew/ }).click();
+  await page.getByRole('button', { name: 'Conversation details' }).click();
+  const details = page.getByRole('complementary', { name: 'Conversation details' });
+  await details.getByRole('button', { name: 'Rename group' }).click();
+  await details.getByLabel('Group name').fill('Crew two');
+  await page.context().setOffline(true);
+  await details.getByRole('button', { name: 'Save name' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(details.getByRole('alert')).toBeVisible();
+  await expect(details.getByLabel('Group name')).toBeFocused();
+  await page.context().setOffline(false);
   expect(errors.list).toEqual([]);
 });

@@ -275,3 +275,23 @@ test('a mention its sender edits out while the Mentions view is open leaves the 
   await expect(listed).toContainText('second');
   expect(errors.list).toEqual([]);
 });
+
+test('"Load more" pressed from the keyboard puts focus on the first result it brought, not on the page', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const roomId = await roomIdWith(alice, bob.handle);
+  await postMessages(alice, roomId, Array.from({ length: 45 }, (_, index) => `needle number ${index}`));
+  const page = bob.page;
+  await page.getByLabel('Search messages').fill('needle');
+  await page.getByLabel('Search messages').press('Enter');
+  const results = page.getByRole('list', { name: 'Search results' });
+  await expect(results.getByRole('listitem').first()).toBeVisible();
+  const before = await results.getByRole('listitem').count();
+  await page.getByRole('button', { name: 'Load more' }).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => results.getByRole('listitem').count()).toBeGreaterThan(before);
+  const firstNew = await results.getByRole('listitem').nth(before).getByRole('button').getAttribute('data-hit');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-hit'))).toBe(firstNew);
+  expect(errors.list).toEqual([]);
+});
