@@ -119,6 +119,11 @@ describe('several nodes through Redis', () => {
     const inGroup = await emitAck(bobOnA, 'message:send', { roomId: groupId, clientMsgId: 'g-1', body: 'hello group' });
     await waitFor(() => carolInbox.received.some((m) => m.id === inGroup.message.id));
     await waitFor(() => bobInboxes[0].received.some((m) => m.id === inGroup.message.id));
+
+    // Bob's tab on node B closes mid-sentence: alice is told he stopped, not left seeing it for 6 s.
+    bobOnB.disconnect();
+    await waitFor(() => aliceTyping.some((t) => t.handle === bob.handle && t.typing === false && t.roomId === direct.message.roomId));
+    expect(bobTypingOnA).toEqual([]);
   });
 
   it('serves users from a third node started later', async () => {
