@@ -4,7 +4,8 @@ import { ThemeSync } from '@/components/ui/theme';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'Relay',
+  // Each page names itself first ("Settings – Relay"); the chat names the open conversation (use-tab-badge.ts).
+  title: { default: 'Relay', template: '%s – Relay' },
   description: 'Real-time chat that never loses a message.',
   icons: { icon: '/favicon.svg' },
 };

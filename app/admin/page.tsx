@@ -1,8 +1,11 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ModerationConsole } from '@/components/admin/moderation-console';
 import { PageHeader } from '@/components/ui/page-header';
 import { currentActor } from '@/server/auth/current-actor';
 import { redirectToSignIn } from '@/server/auth/sign-in-redirect';
+
+export const metadata: Metadata = { title: 'Moderation' };
 
 export default async function AdminPage() {
   const actor = await currentActor();

@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import { NotificationSettingsPanel } from '@/components/notifications/notification-settings-panel';
 import { BlockList } from '@/components/settings/block-list';
 import { IgnoredRequests } from '@/components/settings/ignored-requests';
@@ -7,6 +8,8 @@ import { Panel } from '@/components/ui/panel';
 import { ThemeSetting } from '@/components/ui/theme';
 import { currentActor } from '@/server/auth/current-actor';
 import { redirectToSignIn } from '@/server/auth/sign-in-redirect';
+
+export const metadata: Metadata = { title: 'Settings' };
 
 export default async function SettingsPage() {
   const actor = await currentActor();

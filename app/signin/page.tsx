@@ -1,7 +1,10 @@
+import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
 import { AuthForm } from '@/components/auth/auth-form';
 import { returnPath } from '@/lib/return-path';
 import { currentActor } from '@/server/auth/current-actor';
+
+export const metadata: Metadata = { title: 'Sign in' };
 
 // Why the user was sent here (`?reason=`), said on the form rather than landing on a bare page.
 const reasons: Record<string, string> = {

@@ -15,7 +15,7 @@ import { MentionablePeople } from './mention-suggestions';
 import { MessageList } from './message-list';
 import { NewMessageAnnouncer } from './new-message-announcer';
 import { RequestBar } from './request-bar';
-import { roomTitle } from './room-title';
+import { conversationTitle, roomTitle } from './room-title';
 import { TypingIndicator } from './typing-indicator';
 import { UnsentList } from './unsent-list';
 
@@ -256,7 +256,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     };
   }, [client, roomId, shownSeq, readUpTo, myReadSeq, myDeliveredSeq, room?.unread]);
 
-  const title = room ? roomTitle(room, me) : request ? (request.from?.displayName ?? 'Message request') : draftPeer!.displayName;
+  const title = conversationTitle(room, request, draftPeer, me) ?? '';
   const waiting = outbox.filter((item) => belongsHere(item, room, roomId, draftPeer?.handle, me.handle));
   const people = useChat((state) => state.people);
   // A direct conversation (or a first message) with someone I blocked: they cannot be written to.

@@ -1,9 +1,10 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { type NotifyLevel, roomLevel } from '@/lib/notification-rules';
 import type { RoomSummary } from '@/lib/schemas';
 import { useChat } from '../providers/chat-provider';
+import { conversationTitle } from './room-title';
 
 const APP_TITLE = 'Relay';
 /** How long a new count must hold before the tab shows it. */
@@ -23,8 +24,9 @@ const COUNTED: Record<NotifyLevel, (room: RoomSummary) => number> = {
 };
 
 /**
- * "(3) Relay" and a dot on the favicon while anything is unread (pending requests included); both clear
- * as you read. The count follows each conversation's notification level, as Slack's does: every unread
+ * "(3) Alice – Relay": the open conversation's name, so a tab, a window list and a screen reader's
+ * announcement of the page say where you are (WCAG 2.4.2), and a dot on the favicon while anything is
+ * unread (pending requests included); count and dot clear as you read. The count follows each conversation's notification level, as Slack's does: every unread
  * message at "All messages", only mentions at "Mentions only" (groups' default), nothing while muted.
  * The list keeps every conversation's own unread badge.
  */
@@ -34,11 +36,19 @@ export function useTabBadge() {
     return Object.values(state.rooms).reduce((sum, room) => sum + COUNTED[roomLevel(room, now)](room), 0) + state.requests.length;
   });
 
+  const open = useChat((state) => {
+    const room = state.activeRoomId ? state.rooms[state.activeRoomId] : undefined;
+    const request = state.activeRoomId ? state.requests.find((item) => item.roomId === state.activeRoomId) : undefined;
+    return conversationTitle(room, request, state.draftPeer, state.me);
+  });
+  const shown = useRef('');
+  const title = `${unread > 0 ? `(${unread}) ` : ''}${open ? `${open} – ` : ''}${APP_TITLE}`;
+
   useEffect(() => {
     // A message in the open conversation is unread only until it is read a moment later: settling first
     // keeps a busy conversation from re-titling the tab and redrawing the favicon twice per message.
     const settled = setTimeout(() => {
-      document.title = unread > 0 ? `(${unread}) ${APP_TITLE}` : APP_TITLE;
+      document.title = shown.current = title;
       let link = document.querySelector<HTMLLinkElement>('link[rel="icon"][data-badge]');
       if (!link) {
         link = document.createElement('link');
@@ -51,7 +61,9 @@ export function useTabBadge() {
       if (link.getAttribute('href') !== href) link.href = href;
     }, BADGE_SETTLE_MS);
     return () => clearTimeout(settled);
-  }, [unread]);
+  }, [unread, title]);
 
-  useEffect(() => () => void (document.title = APP_TITLE), []);
+  // Leaving the chat: a page with a title of its own (Settings) has set it by now and keeps it; any other
+  // would keep ours, so it gets the plain one.
+  useEffect(() => () => void (document.title === shown.current && (document.title = APP_TITLE)), []);
 }

@@ -66,8 +66,44 @@ test('the tab title and favicon carry the unread count and clear as you read', a
   const icon = bob.page.locator('link[rel="icon"][data-badge]');
   await expect(icon).toHaveAttribute('href', /circle/);
   await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
-  await expect(bob.page).toHaveTitle('Relay');
+  await expect(bob.page).toHaveTitle('Alice – Relay');
   await expect(icon).not.toHaveAttribute('href', /circle/);
+  expect(errors.list).toEqual([]);
+});
+
+// WCAG 2.4.2: a tab, a window list and a screen reader's announcement of the page say where you are.
+test('the tab title names the open conversation and each page', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const created = await alice.page.request.post('/api/v1/groups', { data: { name: 'Trip planning', members: [bob.handle] } });
+  expect(created.status()).toBe(201);
+  await expect(alice.page).toHaveTitle('Bob – Relay');
+  const list = alice.page.getByRole('list', { name: 'Recent conversations' });
+  await list.getByRole('button', { name: /Trip planning/ }).click();
+  await expect(alice.page).toHaveTitle('Trip planning – Relay');
+  // Renamed (here from another tab): the title follows.
+  expect((await alice.page.context().request.patch(`/api/v1/groups/${(await created.json()).room.id}`, { data: { name: 'Trip to Lisbon' } })).status()).toBe(200);
+  await expect(alice.page).toHaveTitle('Trip to Lisbon – Relay');
+  await list.getByRole('button', { name: /Bob/ }).click();
+  await expect(alice.page).toHaveTitle('Bob – Relay');
+  await alice.page.getByRole('link', { name: 'Settings' }).click();
+  await expect(alice.page).toHaveTitle('Settings – Relay');
+  await alice.page.goBack();
+  await expect(alice.page).toHaveTitle('Bob – Relay');
+  // A first message to someone new: named after them before any conversation exists.
+  const carol = await signUp(browser, 'carol', 'Carol', errors);
+  await openChatWith(alice, carol.handle);
+  await expect(alice.page).toHaveTitle('Carol – Relay');
+  // Something unread elsewhere counts before the name.
+  await send(bob, 'while you write to Carol');
+  await expect(alice.page).toHaveTitle('(1) Carol – Relay');
+  await bob.page.goto('/');
+  await expect(bob.page).toHaveTitle('Relay');
+  await bob.page.context().clearCookies();
+  await bob.page.goto('/signin');
+  await expect(bob.page).toHaveTitle('Sign in – Relay');
+  await bob.page.goto('/signup');
+  await expect(bob.page).toHaveTitle('Create account – Relay');
   expect(errors.list).toEqual([]);
 });
 

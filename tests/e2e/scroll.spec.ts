@@ -129,12 +129,12 @@ test('a message arriving while the reader is scrolled up is delivered, not read,
   await expect(mine).toContainText('Delivered');
   expect(await unreadOf()).toBe(1);
   await expect(mine).not.toContainText('Read');
-  await expect(bob.page).toHaveTitle('(1) Relay');
+  await expect(bob.page).toHaveTitle('(1) Alice – Relay');
 
   await bob.page.getByRole('button', { name: '1 new message ↓' }).click();
   await expect(mine).toContainText('Read');
   await expect.poll(unreadOf).toBe(0);
-  await expect(bob.page).toHaveTitle('Relay');
+  await expect(bob.page).toHaveTitle('Alice – Relay');
   expect(errors.list).toEqual([]);
 });
 
@@ -220,11 +220,11 @@ test('back to a tab that was hidden while messages came, "New messages" marks wh
   await setVisibility('hidden');
   await postMessages(alice, await roomIdWith(alice, bob.handle), ['while you were away', 'and this too']);
   // Hidden, they are not read: the tab's title counts them.
-  await expect(bob.page).toHaveTitle('(2) Relay');
+  await expect(bob.page).toHaveTitle('(2) Alice – Relay');
   await expect(messages(bob.page).locator('[data-divider="new"]')).toHaveCount(0);
 
   await setVisibility('visible');
-  await expect(bob.page).toHaveTitle('Relay');
+  await expect(bob.page).toHaveTitle('Alice – Relay');
   const divider = messages(bob.page).locator('[data-divider="new"]');
   await expect(divider).toHaveCount(1);
   expect(await divider.evaluate((element) => element.nextElementSibling?.textContent)).toContain('while you were away');
