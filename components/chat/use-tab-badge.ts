@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { usePathname } from 'next/navigation';
+import { useEffect, useRef, useState } from 'react';
 import { type NotifyLevel, roomLevel } from '@/lib/notification-rules';
 import type { RoomSummary } from '@/lib/schemas';
 import { useChat } from '../providers/chat-provider';
@@ -31,37 +32,46 @@ const COUNTED: Record<NotifyLevel, (room: RoomSummary) => number> = {
  * The list keeps every conversation's own unread badge.
  */
 export function useTabBadge() {
-  const unread = useChat((state) => {
+  const counted = useChat((state) => {
     const now = new Date();
     return Object.values(state.rooms).reduce((sum, room) => sum + COUNTED[roomLevel(room, now)](room), 0) + state.requests.length;
   });
+  // A message in the open conversation is unread only until it is read a moment later: settling first
+  // keeps a busy conversation from re-titling the tab and redrawing the favicon twice per message.
+  const [unread, setUnread] = useState(counted);
+  useEffect(() => {
+    const settled = setTimeout(() => setUnread(counted), BADGE_SETTLE_MS);
+    return () => clearTimeout(settled);
+  }, [counted]);
 
   const open = useChat((state) => {
     const room = state.activeRoomId ? state.rooms[state.activeRoomId] : undefined;
     const request = state.activeRoomId ? state.requests.find((item) => item.roomId === state.activeRoomId) : undefined;
     return conversationTitle(room, request, state.draftPeer, state.me);
   });
-  const shown = useRef('');
   const title = `${unread > 0 ? `(${unread}) ` : ''}${open ? `${open} – ` : ''}${APP_TITLE}`;
-
+  // The name at once, not settled: the router announces the title to screen readers as the address
+  // changes, and must read the conversation being opened. Again on every move: a page's own <title>,
+  // put back as the route commits, would otherwise cover it.
+  const pathname = usePathname();
+  const shown = useRef('');
   useEffect(() => {
-    // A message in the open conversation is unread only until it is read a moment later: settling first
-    // keeps a busy conversation from re-titling the tab and redrawing the favicon twice per message.
-    const settled = setTimeout(() => {
-      document.title = shown.current = title;
-      let link = document.querySelector<HTMLLinkElement>('link[rel="icon"][data-badge]');
-      if (!link) {
-        link = document.createElement('link');
-        link.rel = 'icon';
-        link.type = 'image/svg+xml';
-        link.dataset.badge = '';
-        document.head.appendChild(link);
-      }
-      const href = icon(unread > 0);
-      if (link.getAttribute('href') !== href) link.href = href;
-    }, BADGE_SETTLE_MS);
-    return () => clearTimeout(settled);
-  }, [unread, title]);
+    document.title = shown.current = title;
+  }, [title, pathname]);
+
+  const dot = unread > 0;
+  useEffect(() => {
+    let link = document.querySelector<HTMLLinkElement>('link[rel="icon"][data-badge]');
+    if (!link) {
+      link = document.createElement('link');
+      link.rel = 'icon';
+      link.type = 'image/svg+xml';
+      link.dataset.badge = '';
+      document.head.appendChild(link);
+    }
+    const href = icon(dot);
+    if (link.getAttribute('href') !== href) link.href = href;
+  }, [dot]);
 
   // Leaving the chat: a page with a title of its own (Settings) has set it by now and keeps it; any other
   // would keep ours, so it gets the plain one.

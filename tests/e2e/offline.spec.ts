@@ -79,13 +79,17 @@ test('the tab title names the open conversation and each page', async ({ browser
   expect(created.status()).toBe(201);
   await expect(alice.page).toHaveTitle('Bob – Relay');
   const list = alice.page.getByRole('list', { name: 'Recent conversations' });
+  // The router announces the new title as the address changes: the conversation opened, not the one left.
+  const announcer = alice.page.locator('next-route-announcer #__next-route-announcer__');
   await list.getByRole('button', { name: /Trip planning/ }).click();
   await expect(alice.page).toHaveTitle('Trip planning – Relay');
+  await expect(announcer).toHaveText('Trip planning – Relay');
   // Renamed (here from another tab): the title follows.
   expect((await alice.page.context().request.patch(`/api/v1/groups/${(await created.json()).room.id}`, { data: { name: 'Trip to Lisbon' } })).status()).toBe(200);
   await expect(alice.page).toHaveTitle('Trip to Lisbon – Relay');
   await list.getByRole('button', { name: /Bob/ }).click();
   await expect(alice.page).toHaveTitle('Bob – Relay');
+  await expect(announcer).toHaveText('Bob – Relay');
   await alice.page.getByRole('link', { name: 'Settings' }).click();
   await expect(alice.page).toHaveTitle('Settings – Relay');
   await alice.page.goBack();
