@@ -19,3 +19,14 @@ export async function keepPageForOffline(): Promise<void> {
 export function registerServiceWorker(): Promise<ServiceWorkerRegistration> {
   return navigator.serviceWorker.register('/sw.js', { scope: '/' }).then(() => navigator.serviceWorker.ready);
 }
+
+/**
+ * Closes this site's notifications still on screen (message text, a way into a conversation): the next
+ * person at the browser must find nothing of the account once it signs out or its session ends.
+ */
+export async function closeShownNotifications(): Promise<void> {
+  if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
+  const registration = await navigator.serviceWorker.getRegistration().catch(() => undefined);
+  const shown = (await registration?.getNotifications().catch(() => [])) ?? [];
+  for (const notification of shown) notification.close();
+}

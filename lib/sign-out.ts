@@ -1,6 +1,7 @@
 import { signOut } from 'next-auth/react';
 import { EDIT_DRAFT_PREFIX } from './drafts';
 import { forgetOfflineCopies } from './offline-copy';
+import { closeShownNotifications } from './service-worker';
 
 // How a page leaves a session, and how it learns that its session ended: signed out by the user in
 // this browser (any tab), or ended from elsewhere (another device, a ban), which the sign-in page explains.
@@ -22,7 +23,7 @@ let leaving = false;
 /**
  * Signs this browser out; its other tabs follow to the sign-in page, told nothing went wrong. Nothing
  * of the account's text stays in the browser: the copies kept for opening offline, the page caches, the
- * drafts, and unsent messages. False, with nothing changed, when the server cannot be reached: the
+ * drafts, unsent messages, and notifications still on screen. False, with nothing changed, when the server cannot be reached: the
  * session would stay valid on the server, so the page must not pretend it ended.
  */
 export async function signOutHere(): Promise<boolean> {
@@ -37,7 +38,7 @@ export async function signOutHere(): Promise<boolean> {
     return false;
   }
   localStorage.setItem(SIGNED_OUT_HERE_KEY, String(Date.now()));
-  await forgetOfflineCopies();
+  await Promise.all([forgetOfflineCopies(), closeShownNotifications()]);
   forgetAccountText();
   window.location.assign('/signin');
   return true;
@@ -60,6 +61,7 @@ export function sessionEnded(tellTabs = true): void {
   const signedOutHere = Date.now() - signedOutAt < SAME_SIGN_OUT_MS;
   // The copies go at once; the page caches go here or on the sign-in page (components/auth/auth-form.tsx).
   void forgetOfflineCopies().catch(() => {});
+  void closeShownNotifications();
   // This tab's own text (an edit being written) goes with a sign-out here; the tab that signed out cannot reach it.
   if (signedOutHere && typeof sessionStorage !== 'undefined') {
     for (const key of Object.keys(sessionStorage)) if (key.startsWith(EDIT_DRAFT_PREFIX)) sessionStorage.removeItem(key);

@@ -99,14 +99,17 @@ self.addEventListener('push', (event) => {
     data = {};
   }
   const title = data.title || 'New message';
-  // One notification per conversation: a newer one replaces it (same tag) instead of piling up.
+  const body = data.body || '';
+  const tag = data.tag || (data.roomId ? `room:${data.roomId}` : 'relay');
+  // One notification per conversation: a newer one replaces it (same tag) instead of piling up, and
+  // alerts again; the same words already showing (the hidden tab alerted at once, this is the push
+  // after the delay) replace it quietly: one message, one alert.
   event.waitUntil(
-    self.registration.showNotification(title, {
-      body: data.body || '',
-      tag: data.tag || (data.roomId ? `room:${data.roomId}` : 'relay'),
-      renotify: true,
-      data: { url: data.url || '/', roomId: data.roomId || null },
-    }),
+    (async () => {
+      const shown = await self.registration.getNotifications({ tag }).catch(() => []);
+      const same = shown.some((notification) => notification.title === title && notification.body === body);
+      await self.registration.showNotification(title, { body, tag, renotify: !same, data: { url: data.url || '/', roomId: data.roomId || null } });
+    })(),
   );
 });
 
@@ -116,12 +119,24 @@ self.addEventListener('notificationclick', (event) => {
   event.waitUntil(
     (async () => {
       const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      // A tab already on that conversation is focused; else an open Relay tab is asked to show it (no
-      // reload) and focused; else a new tab opens there.
-      const tab = windows.find((client) => new URL(client.url).pathname === url.pathname) || windows[0];
-      if (!tab) return self.clients.openWindow(url.href);
-      tab.postMessage({ type: 'relay:open', url: url.pathname });
-      return tab.focus();
+      // A tab already on that conversation is focused; else an open chat tab is asked to show it (no
+      // reload) and focused. Only the chat answers that ask: a Relay tab on another page (Settings,
+      // Moderation) is taken to the conversation instead; with none this worker can move, a new tab.
+      const onChat = (client) => {
+        const path = new URL(client.url).pathname;
+        return path === '/' || path.startsWith('/c/');
+      };
+      const tab = windows.find((client) => new URL(client.url).pathname === url.pathname) || windows.find(onChat);
+      if (tab) {
+        tab.postMessage({ type: 'relay:open', url: url.pathname });
+        return tab.focus();
+      }
+      for (const client of windows) {
+        // Refused for a tab this worker does not control (opened before it was installed).
+        const moved = await client.navigate(url.href).catch(() => null);
+        if (moved) return moved.focus().catch(() => moved);
+      }
+      return self.clients.openWindow(url.href);
     })(),
   );
 });

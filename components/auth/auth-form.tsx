@@ -7,6 +7,7 @@ import { problemsInWords } from '@/lib/form-problems';
 import { fullDateTime } from '@/lib/dates';
 import { withReturnTo } from '@/lib/return-path';
 import { forgetOfflineCopies } from '@/lib/offline-copy';
+import { closeShownNotifications } from '@/lib/service-worker';
 import { signUpSchema } from '@/lib/schemas';
 import { signInErrorText } from '@/lib/sign-in-errors';
 import { useHydrated } from '../ui/use-hydrated';
@@ -36,8 +37,12 @@ export function AuthForm({ mode, notice, returnTo = null }: { mode: Mode; notice
   const [busy, setBusy] = useState(false);
   const hydrated = useHydrated();
   const text = copy[mode];
-  // No one is signed in here: nothing kept for opening a chat offline may outlive that (docs/client.md).
-  useEffect(() => void forgetOfflineCopies().catch(() => {}), []);
+  // No one is signed in here: nothing kept for opening a chat offline, nor a notification of the last
+  // account's, may outlive that (docs/client.md).
+  useEffect(() => {
+    void forgetOfflineCopies().catch(() => {});
+    void closeShownNotifications();
+  }, []);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

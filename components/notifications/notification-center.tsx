@@ -153,7 +153,13 @@ async function alertInPage(roomId: string, { title, body }: { title: string; bod
   if (soundEnabled()) playChime();
   if (!pushSupported() || Notification.permission !== 'granted') return;
   const registration = await registerServiceWorker();
-  await registration.showNotification(title, { body, tag: `room:${roomId}`, data: { url: `/c/${roomId}`, roomId } });
+  const tag = `room:${roomId}`;
+  // A newer message replaces the conversation's notification and alerts again; the same words (a push
+  // that got here first) replace it quietly. The service worker does the same for pushes (public/sw.js).
+  const same = (await registration.getNotifications({ tag })).some((shown) => shown.title === title && shown.body === body);
+  // `renotify` is in the Notifications standard and Chromium, not yet in TypeScript's DOM types.
+  const options: NotificationOptions & { renotify: boolean } = { body, tag, renotify: !same, data: { url: `/c/${roomId}`, roomId } };
+  await registration.showNotification(title, options);
 }
 
 // A short two-note chime, made on the spot: no audio file to fetch.

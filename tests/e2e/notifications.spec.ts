@@ -1,3 +1,4 @@
+import type { Worker } from '@playwright/test';
 import { type Browser, expect, type Page, test } from './fixtures';
 import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, apiUser, openChatWith, otherTab, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
 
@@ -134,6 +135,109 @@ test('a click on a notification shows its conversation in the open tab', async (
   });
   await expect(bob.page).toHaveURL(new RegExp(`${roomUrl}$`));
   await expect(bob.page.getByRole('heading', { name: 'Alice' })).toBeVisible();
+  expect(errors.list).toEqual([]);
+});
+
+type ShownNotification = { title: string; body: string; renotify: boolean; timestamp: number };
+const notificationsIn = (page: Page) =>
+  page.evaluate(async () =>
+    (await (await navigator.serviceWorker.ready).getNotifications()).map((shown) => ({
+      title: shown.title,
+      body: shown.body,
+      renotify: (shown as Notification & { renotify: boolean }).renotify,
+      timestamp: (shown as Notification & { timestamp: number }).timestamp,
+    })),
+  ) as Promise<ShownNotification[]>;
+
+/** Hands the service worker a push, as the browser would on one from the push service. */
+async function deliverPush(page: Page, baseURL: string, payload: object) {
+  const cdp = await page.context().newCDPSession(page);
+  const registrationId = new Promise<string>((resolve) =>
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const mine = registrations.find((registration: { scopeURL: string; isDeleted: boolean }) => registration.scopeURL === `${baseURL}/` && !registration.isDeleted);
+      if (mine) resolve(mine.registrationId);
+    }),
+  );
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL, registrationId: await registrationId, data: JSON.stringify(payload) });
+}
+
+/** Clicks the first notification shown, with the event the operating system would hand the worker. */
+async function clickNotification(worker: Worker) {
+  await worker.evaluate(async () => {
+    const scope = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent: (event: Event) => void };
+    const [notification] = await scope.registration.getNotifications();
+    const NotificationEventType = (self as unknown as { NotificationEvent: new (type: string, init: { notification: Notification }) => Event }).NotificationEvent;
+    try {
+      scope.dispatchEvent(new NotificationEventType('notificationclick', { notification }));
+    } catch {
+      // waitUntil refuses an event made by a script; the handler's work has started by then.
+    }
+  });
+}
+
+test("signing out takes the account's notifications, and their words, off the screen", async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const { bob } = await acceptedChat(browser, errors, 'hello');
+  await bob.page.context().grantPermissions(['notifications'], { origin: baseURL });
+  await bob.page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready);
+    await registration.showNotification('New message from Alice', { body: 'the door code is 4711', tag: 'room:x', data: { url: '/' } });
+  });
+  await expect.poll(async () => (await notificationsIn(bob.page)).map((shown) => shown.body)).toEqual(['the door code is 4711']);
+  // A shared computer: the next person at it must find nothing of Bob's chat (docs/client.md).
+  await bob.page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(bob.page).toHaveURL(/\/signin/, SLOW);
+  // Looked at once, not waited for: a headless browser closes notifications by itself after a while.
+  expect(await notificationsIn(bob.page)).toEqual([]);
+  expect(errors.list).toEqual([]);
+});
+
+test('a click on a notification while only Settings is open takes that tab to the conversation', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const errors = trackPageErrors();
+  const { bob } = await acceptedChat(browser, errors, 'hello');
+  const roomUrl = new URL(bob.page.url()).pathname;
+  const context = bob.page.context();
+  await context.grantPermissions(['notifications'], { origin: baseURL });
+  const worker = context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker');
+  await bob.page.evaluate(() => navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready));
+  // The chat's tab closed; Settings open (loaded by the worker's page, so the worker can move it).
+  const settings = await context.newPage();
+  errors.watch(settings);
+  await settings.goto('/settings');
+  await bob.page.close();
+  await expect(settings.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible(SLOW);
+  await settings.evaluate(async (url) => {
+    const registration = await navigator.serviceWorker.ready;
+    await registration.showNotification('New message from Alice', { body: 'lunch?', tag: 'room:y', data: { url } });
+  }, roomUrl);
+  await clickNotification(await worker);
+  await expect(settings).toHaveURL(new RegExp(`${roomUrl}$`), SLOW);
+  await expect(settings.getByRole('heading', { name: 'Alice' })).toBeVisible(SLOW);
+  expect(errors.list).toEqual([]);
+});
+
+test('the push for a message a hidden tab already alerted replaces it quietly; a newer message alerts again', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const { bob } = await acceptedChat(browser, errors, 'hello');
+  await bob.page.context().grantPermissions(['notifications'], { origin: baseURL });
+  await bob.page.evaluate(() => navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready));
+  const payload = { title: 'New message from Alice', body: 'one message, one alert', roomId: 'room-2', url: '/c/room-2', tag: 'room:room-2' };
+  // What the hidden tab showed at once (components/notifications/notification-center.tsx).
+  await bob.page.evaluate(async ({ title, body, tag, url, roomId }) => {
+    const registration = await navigator.serviceWorker.ready;
+    await registration.showNotification(title, { body, tag, data: { url, roomId } });
+  }, payload);
+  await expect.poll(() => notificationsIn(bob.page)).toHaveLength(1);
+  const [first] = await notificationsIn(bob.page);
+  // The push for it, after the delay: it replaces the first (a later timestamp), without alerting again.
+  await deliverPush(bob.page, baseURL!, payload);
+  await expect.poll(async () => (await notificationsIn(bob.page))[0]?.timestamp, SLOW).toBeGreaterThan(first.timestamp);
+  expect(await notificationsIn(bob.page)).toEqual([expect.objectContaining({ body: payload.body, renotify: false })]);
+  // A newer message in the conversation does alert.
+  await deliverPush(bob.page, baseURL!, { ...payload, body: 'and another thing' });
+  await expect.poll(() => notificationsIn(bob.page), SLOW).toEqual([expect.objectContaining({ body: 'and another thing', renotify: true })]);
   expect(errors.list).toEqual([]);
 });
 
