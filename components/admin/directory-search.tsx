@@ -38,6 +38,7 @@ export function DirectorySearch() {
           <PersonRow key={user.handle} user={user} onAction={userAction} />
         ))}
       </ul>
+      <Matches list={users} what="people" none={query.trim() ? 'No one matches.' : 'No one yet.'} />
       <ul aria-label="Rooms" className="mt-3 divide-y divide-slate-100 text-sm">
         {rooms.items.map((room) => (
           <li key={room.id} className="py-1">
@@ -45,7 +46,22 @@ export function DirectorySearch() {
           </li>
         ))}
       </ul>
+      <Matches list={rooms} what="rooms" none={query.trim() ? 'No rooms match.' : 'No rooms yet.'} />
     </Panel>
+  );
+}
+
+/**
+ * Under a result list, said to screen readers too: that nothing matched, or that more matched than are
+ * listed (the newest 50; a moderator narrows the search to reach the others).
+ */
+function Matches({ list, what, none }: { list: { loaded: boolean; items: unknown[]; total: number | null }; what: string; none: string }) {
+  const shown = list.items.length;
+  const text = !list.loaded ? '' : shown === 0 ? none : list.total !== null && list.total > shown ? `Showing ${shown} of ${list.total} ${what}: type more of a name or handle to find the others.` : '';
+  return (
+    <p role="status" className="mt-1 text-sm text-slate-600">
+      {text}
+    </p>
   );
 }
 

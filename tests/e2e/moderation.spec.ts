@@ -263,3 +263,38 @@ test("the moderators' search shows the people found for the words typed now, not
   await sentinel.answered;
   expect(errors.list).toEqual([]);
 });
+
+test('the moderators\' search finds "@handle" as the page writes it, says when nothing matched, and when more matched than it lists', async ({ browser, request }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const mod = await signUp(browser, 'mod', 'Moderator', errors);
+  await grantAdmin(mod.handle);
+  // 51 people whose handles share a word: one more than the search lists.
+  const word = uniqueHandle('many').replace('_', '');
+  const handles = Array.from({ length: 51 }, (_, index) => `${word}_${index}`);
+  for (let start = 0; start < handles.length; start += 10) {
+    const batch = handles.slice(start, start + 10);
+    const created = await Promise.all(batch.map((handle) => request.post('/api/v1/users', { data: { username: handle, password: PASSWORD } })));
+    expect(created.map((response) => response.status())).toEqual(batch.map(() => 201));
+  }
+  const page = mod.page;
+  await page.goto('/admin');
+  const search = page.getByLabel('Search people and rooms');
+  const people = page.getByRole('list', { name: 'People' });
+  const directory = page.getByRole('region', { name: 'People and rooms' });
+
+  // Copied from a report or the audit log, where every handle is written "@handle".
+  await search.fill(`@${handles[7]}`);
+  await expect(people.getByRole('listitem')).toHaveCount(1);
+  await expect(people).toContainText(`@${handles[7]}`);
+
+  await search.fill(word);
+  await expect(directory.getByRole('status').filter({ hasText: 'Showing 50 of 51 people: type more of a name or handle to find the others.' })).toBeVisible();
+  await expect(people.getByRole('listitem')).toHaveCount(50);
+  await expect(directory.getByRole('status').filter({ hasText: 'No rooms match.' })).toBeVisible();
+
+  await search.fill(`${word}_nobody`);
+  await expect(directory.getByRole('status').filter({ hasText: 'No one matches.' })).toBeVisible();
+  await expect(people.getByRole('listitem')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
