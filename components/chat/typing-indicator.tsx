@@ -4,6 +4,14 @@ import { useEffect, useState } from 'react';
 import { useChat } from '../providers/chat-provider';
 
 const NOBODY: Record<string, number> = {};
+// Named up to three; past that two and a count, so a crowd stays one short line (and a short thing to hear).
+const NAMED_MAX = 3;
+
+export function typingText(names: string[]) {
+  if (names.length === 1) return `${names[0]} is typing…`;
+  if (names.length <= NAMED_MAX) return `${names.slice(0, -1).join(', ')} and ${names.at(-1)} are typing…`;
+  return `${names.slice(0, 2).join(', ')} and ${names.length - 2} others are typing…`;
+}
 
 /** "Alice is typing…" (by display name), fading by itself when the signal is not renewed. */
 export function TypingIndicator({ roomId, nameOf }: { roomId: string; nameOf: (handle: string) => string }) {
@@ -19,14 +27,12 @@ export function TypingIndicator({ roomId, nameOf }: { roomId: string; nameOf: (h
     return () => clearInterval(timer);
   }, [typing]);
 
-  const who = active.length === 1 ? active[0] : `${active.slice(0, -1).join(', ')} and ${active.at(-1)}`;
+
   // The live region is always on the page: one added together with its words is often not read.
   return (
     <div role="status" aria-label="Typing">
       {active.length > 0 && (
-        <p className="px-4 pb-1 text-xs italic text-slate-600">
-          {who} {active.length === 1 ? 'is' : 'are'} typing…
-        </p>
+        <p className="truncate px-4 pb-1 text-xs italic text-slate-600">{typingText(active)}</p>
       )}
     </div>
   );
