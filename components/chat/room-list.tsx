@@ -48,6 +48,12 @@ export function RoomList() {
     else focusConversationList();
   }, [activeRoomId, nothingOpen]);
 
+  // However it was opened (Alt+↓, search, a notification), the open conversation's entry is in view in
+  // the list, so the reader does not lose their place in it.
+  useEffect(() => {
+    if (activeRoomId) document.querySelector(`[data-room-id="${CSS.escape(activeRoomId)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [activeRoomId]);
+
   if (ordered.length === 0) {
     return (
       <>
