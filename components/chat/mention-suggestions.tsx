@@ -3,6 +3,9 @@
 import { createContext, type KeyboardEvent, type RefObject, type SyntheticEvent, useContext, useId, useLayoutEffect, useRef, useState } from 'react';
 import { insertMention, mentionChoices, mentionTypedAt } from '@/lib/mentions';
 
+// How many people the list shows at once.
+const MENTION_CHOICES = 8;
+
 type Person = { handle: string; displayName: string };
 
 /** Who an `@` suggests in the open conversation (its other members), for its message box and its editors. */
@@ -38,7 +41,9 @@ export function useMentionSuggestions({ input, body, setBody, placement }: Optio
   // conversation while the list is open does not move the choice onto someone else.
   const [activeHandle, setActiveHandle] = useState<string | null>(null);
   const typed = caret === null ? null : mentionTypedAt(body, caret);
-  const choices = typed && typed.start !== closedAt ? mentionChoices(people, typed.query) : [];
+  // All that match, for the count said; the list shows the first few (a big group's "@a" matches dozens).
+  const matches = typed && typed.start !== closedAt ? mentionChoices(people, typed.query, Infinity) : [];
+  const choices = matches.slice(0, MENTION_CHOICES);
   const open = choices.length > 0;
   const activeIndex = Math.max(choices.findIndex((person) => person.handle === activeHandle), 0);
 
@@ -109,7 +114,11 @@ export function useMentionSuggestions({ input, body, setBody, placement }: Optio
     <>
       {/* Said once per change of what matches, not per arrow press (the active option is read by itself). */}
       <p role="status" className="sr-only">
-        {open ? `${choices.length} ${choices.length === 1 ? 'person' : 'people'} to mention: Up and Down to choose, Enter to pick.` : ''}
+        {!open
+          ? ''
+          : matches.length > choices.length
+            ? `${choices.length} of ${matches.length} people to mention: type more of the name to find the others; Up and Down to choose, Enter to pick.`
+            : `${choices.length} ${choices.length === 1 ? 'person' : 'people'} to mention: Up and Down to choose, Enter to pick.`}
       </p>
       {open && (
         <ul

@@ -102,3 +102,27 @@ test("Alt+Shift+↓ to an unread conversation far down the list brings its entry
   await expect(target).toBeInViewport();
   expect(errors.list).toEqual([]);
 });
+
+test('the mention list says how many match when it shows only the first of them', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  const members = await Promise.all(Array.from({ length: 9 }, (_, index) => createUser(baseURL!, 'mem', `Member ${index}`)));
+  const created = await alice.page.request.post('/api/v1/groups', { data: { name: 'Big table', members: [bob.handle, ...members.map((user) => user.handle)] } });
+  expect(created.status()).toBe(201);
+  const roomId = (await created.json()).room.id as string;
+  for (const user of members) expect((await api(baseURL!, `/api/v1/invites/${roomId}/accept`, { method: 'POST', token: user.token })).status).toBe(200);
+  await alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Big table/ }).click();
+  await expect(alice.page.getByText('11 members')).toBeVisible();
+  const box = alice.page.getByRole('textbox', { name: 'Message' });
+  await box.pressSequentially('@memb');
+  await expect(alice.page.getByRole('listbox', { name: 'People to mention' }).getByRole('option')).toHaveCount(8);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'people to mention' })).toHaveText(
+    '8 of 9 people to mention: type more of the name to find the others; Up and Down to choose, Enter to pick.',
+  );
+  // Narrowed to what the list holds: the plain count.
+  await box.fill('');
+  await box.pressSequentially('@bo');
+  await expect(alice.page.getByRole('status').filter({ hasText: 'to mention' })).toHaveText('1 person to mention: Up and Down to choose, Enter to pick.');
+  expect(errors.list).toEqual([]);
+});
