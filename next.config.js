@@ -28,6 +28,9 @@ const nextConfig = {
   // Lets two builds coexist (e.g. a developer's and a test run's); server.ts reads the same config.
   distDir: process.env.RELAY_DIST_DIR || '.next',
   poweredByHeader: false,
+  // The embedded database, its secrets and the uploads live in ./data: never listed as a route's files, so
+  // nothing packaged from the build's traces (standalone output, an image) carries them.
+  outputFileTracingExcludes: { '/**': ['./data/**/*'] },
   // `next dev` serves its dev assets to these origins too, so the app hydrates at 127.0.0.1 as at localhost.
   allowedDevOrigins: ['127.0.0.1', 'localhost'],
   // Server-only packages with native or wasm parts are loaded from node_modules, not bundled.

@@ -103,11 +103,12 @@ self.addEventListener('push', (event) => {
   const tag = data.tag || (data.roomId ? `room:${data.roomId}` : 'relay');
   // One notification per conversation: a newer one replaces it (same tag) instead of piling up, and
   // alerts again; the same words already showing (the hidden tab alerted at once, this is the push
-  // after the delay) replace it quietly: one message, one alert.
+  // after the delay) replace it quietly: one message, one alert. Without words (text hidden, a request)
+  // two messages read alike: those always alert.
   event.waitUntil(
     (async () => {
       const shown = await self.registration.getNotifications({ tag }).catch(() => []);
-      const same = shown.some((notification) => notification.title === title && notification.body === body);
+      const same = body !== '' && shown.some((notification) => notification.title === title && notification.body === body);
       await self.registration.showNotification(title, { body, tag, renotify: !same, data: { url: data.url || '/', roomId: data.roomId || null } });
     })(),
   );

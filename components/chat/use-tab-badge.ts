@@ -6,6 +6,7 @@ import { type NotifyLevel, roomLevel } from '@/lib/notification-rules';
 import type { RoomSummary } from '@/lib/schemas';
 import { useChat } from '../providers/chat-provider';
 import { conversationTitle } from './room-title';
+import { roomIdFromPath } from './use-room-route';
 
 const APP_TITLE = 'Relay';
 /** How long a new count must hold before the tab shows it. */
@@ -44,16 +45,23 @@ export function useTabBadge() {
     return () => clearTimeout(settled);
   }, [counted]);
 
+  // Which conversation to name: whichever moved last of the address and the store. Opening one in the
+  // page moves the store first, the address after; Back and Forward move the address first, the store a
+  // moment later. The router announces the title to screen readers as the address moves, so the name is
+  // set at once (not settled like the count) and must already be the conversation reached.
+  const pathname = usePathname();
+  const activeRoomId = useChat((state) => state.activeRoomId);
+  const named = useRef({ pathname, activeRoomId, roomId: activeRoomId });
+  if (pathname !== named.current.pathname) named.current = { pathname, activeRoomId, roomId: roomIdFromPath(pathname) };
+  else if (activeRoomId !== named.current.activeRoomId) named.current = { pathname, activeRoomId, roomId: activeRoomId };
+  const roomId = named.current.roomId;
   const open = useChat((state) => {
-    const room = state.activeRoomId ? state.rooms[state.activeRoomId] : undefined;
-    const request = state.activeRoomId ? state.requests.find((item) => item.roomId === state.activeRoomId) : undefined;
-    return conversationTitle(room, request, state.draftPeer, state.me);
+    const room = roomId ? state.rooms[roomId] : undefined;
+    const request = roomId ? state.requests.find((item) => item.roomId === roomId) : undefined;
+    return conversationTitle(room, request, roomId ? null : state.draftPeer, state.me);
   });
   const title = `${unread > 0 ? `(${unread}) ` : ''}${open ? `${open} – ` : ''}${APP_TITLE}`;
-  // The name at once, not settled: the router announces the title to screen readers as the address
-  // changes, and must read the conversation being opened. Again on every move: a page's own <title>,
-  // put back as the route commits, would otherwise cover it.
-  const pathname = usePathname();
+  // Again on every move: a page's own <title>, put back as the route commits, would otherwise cover it.
   const shown = useRef('');
   useEffect(() => {
     document.title = shown.current = title;

@@ -155,8 +155,9 @@ async function alertInPage(roomId: string, { title, body }: { title: string; bod
   const registration = await registerServiceWorker();
   const tag = `room:${roomId}`;
   // A newer message replaces the conversation's notification and alerts again; the same words (a push
-  // that got here first) replace it quietly. The service worker does the same for pushes (public/sw.js).
-  const same = (await registration.getNotifications({ tag })).some((shown) => shown.title === title && shown.body === body);
+  // that got here first) replace it quietly, unless there are none (text hidden: two messages read alike).
+  // The service worker does the same for pushes (public/sw.js).
+  const same = body !== '' && (await registration.getNotifications({ tag })).some((shown) => shown.title === title && shown.body === body);
   // `renotify` is in the Notifications standard and Chromium, not yet in TypeScript's DOM types.
   const options: NotificationOptions & { renotify: boolean } = { body, tag, renotify: !same, data: { url: `/c/${roomId}`, roomId } };
   await registration.showNotification(title, options);

@@ -25,13 +25,15 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
 
 export const defaultMigrationsDir = () => path.join(process.cwd(), 'prisma', 'migrations');
 
+// The directory is only known at run time: untraced (turbopackIgnore), or the build would trace the whole
+// project (the data directory's secret and uploads with it) as needed by every route that imports this.
 export function readMigrations(dir = defaultMigrationsDir()) {
-  return readdirSync(dir, { withFileTypes: true })
+  return readdirSync(/* turbopackIgnore: true */ dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name)
     .sort()
     .map((name) => {
-      const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
+      const sql = readFileSync(/* turbopackIgnore: true */ path.join(dir, name, 'migration.sql'), 'utf8');
       return { name, sql, checksum: createHash('sha256').update(sql).digest('hex') };
     });
 }

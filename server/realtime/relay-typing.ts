@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io';
+import { userRoom } from '@/lib/realtime/contract';
 import type { Actor } from '../auth/authenticate';
 import { errorReason } from '../db/errors';
 import { log } from '../ops/logger';
@@ -30,10 +31,21 @@ function typingRooms(actor: Actor, socket: Socket) {
   typingIn.set(socket, rooms);
   socket.once('disconnect', () => {
     for (const roomId of rooms) {
+      // Still typing there in another tab on this node: that tab keeps it shown. (On another node, its
+      // next renewal, within 3 s, shows it again.)
+      if (typingElsewhere(socket, actor, roomId)) continue;
       void announce(actor, roomId, false).catch((error) => log().warn({ socketId: socket.id, roomId, err: errorReason(error) }, 'typing stop failed'));
     }
   });
   return rooms;
+}
+
+function typingElsewhere(socket: Socket, actor: Actor, roomId: string) {
+  const mine = socket.nsp.adapter.rooms.get(userRoom(actor.userId)) ?? new Set<string>();
+  return [...mine].some((id) => {
+    const other = id === socket.id ? undefined : socket.nsp.sockets.get(id);
+    return other !== undefined && typingIn.get(other)?.has(roomId) === true;
+  });
 }
 
 async function announce(actor: Actor, roomId: string, typing: boolean) {

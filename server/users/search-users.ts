@@ -2,10 +2,12 @@ import type { Actor } from '../auth/authenticate';
 import { getDb } from '../runtime';
 import { shownAccount } from '../safety/visibility';
 import { publicUserSelect, toPublicUser } from './public-user';
-import { userMatch } from './user-match';
+import { searchText, userMatch } from './user-match';
 
 /** Finds other users by handle or display name, for starting a conversation; a banned account is not offered. */
 export async function searchUsers(actor: Actor, query: string) {
+  // "@" alone (the first key of "@alice") looks for no one, not for everyone.
+  if (!searchText(query)) return [];
   const users = await getDb().user.findMany({
     where: { id: { not: actor.userId }, ...shownAccount, ...userMatch(query) },
     orderBy: { handle: 'asc' },

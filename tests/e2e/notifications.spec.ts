@@ -238,6 +238,14 @@ test('the push for a message a hidden tab already alerted replaces it quietly; a
   // A newer message in the conversation does alert.
   await deliverPush(bob.page, baseURL!, { ...payload, body: 'and another thing' });
   await expect.poll(() => notificationsIn(bob.page), SLOW).toEqual([expect.objectContaining({ body: 'and another thing', renotify: true })]);
+  // With message text hidden every push reads alike ("New message from Alice", no words): each alerts.
+  const hidden = { ...payload, body: '' };
+  await deliverPush(bob.page, baseURL!, hidden);
+  await expect.poll(async () => (await notificationsIn(bob.page))[0]?.body, SLOW).toBe('');
+  const [firstHidden] = await notificationsIn(bob.page);
+  await deliverPush(bob.page, baseURL!, hidden);
+  await expect.poll(async () => (await notificationsIn(bob.page))[0]?.timestamp, SLOW).toBeGreaterThan(firstHidden.timestamp);
+  expect(await notificationsIn(bob.page)).toEqual([expect.objectContaining({ body: '', renotify: true })]);
   expect(errors.list).toEqual([]);
 });
 

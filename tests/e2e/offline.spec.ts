@@ -94,6 +94,13 @@ test('the tab title names the open conversation and each page', async ({ browser
   await expect(alice.page).toHaveTitle('Settings – Relay');
   await alice.page.goBack();
   await expect(alice.page).toHaveTitle('Bob – Relay');
+  // Back and Forward between conversations: announced as reached, not as left.
+  await alice.page.goBack();
+  await expect(alice.page).toHaveTitle('Trip to Lisbon – Relay');
+  await expect(announcer).toHaveText('Trip to Lisbon – Relay');
+  await alice.page.goForward();
+  await expect(alice.page).toHaveTitle('Bob – Relay');
+  await expect(announcer).toHaveText('Bob – Relay');
   // A first message to someone new: named after them before any conversation exists.
   const carol = await signUp(browser, 'carol', 'Carol', errors);
   await openChatWith(alice, carol.handle);

@@ -98,6 +98,12 @@ describe('accounts and tokens', () => {
     const byHandle = await api(server.url, `/api/v1/users?q=${bob.handle}`, { token: alice.token });
     expect(byHandle.body.users.map((user: any) => user.handle)).toEqual([bob.handle]);
     expect(Object.keys(byHandle.body.users[0]).sort()).toEqual(['avatarUrl', 'displayName', 'handle']);
+    // As pages write a handle ("@bob"); "@" alone, the first key of it, looks for no one (not for everyone).
+    const withAt = await api(server.url, `/api/v1/users?q=${encodeURIComponent(`@${bob.handle}`)}`, { token: alice.token });
+    expect(withAt.body.users.map((user: any) => user.handle)).toEqual([bob.handle]);
+    const atAlone = await api(server.url, `/api/v1/users?q=${encodeURIComponent('@')}`, { token: alice.token });
+    expect(atAlone.status).toBe(200);
+    expect(atAlone.body.users).toEqual([]);
     // `%` and `_` are characters to find, not wildcards: as wildcards, each of these would find Bob.
     for (const q of ['%', `${bob.handle.slice(0, 3)}%`, `${bob.handle.slice(0, -1)}_`]) {
       const wild = await api(server.url, `/api/v1/users?q=${encodeURIComponent(q)}`, { token: alice.token });

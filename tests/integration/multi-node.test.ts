@@ -120,9 +120,16 @@ describe('several nodes through Redis', () => {
     await waitFor(() => carolInbox.received.some((m) => m.id === inGroup.message.id));
     await waitFor(() => bobInboxes[0].received.some((m) => m.id === inGroup.message.id));
 
+    // A second tab of Bob's on node B types too, then closes: he is still typing in the first, so alice is
+    // not told he stopped. The first closing (the sentinel) is.
+    const bobSecondTab = await open(nodeB, bob);
+    bobSecondTab.emit('typing', { roomId: direct.message.roomId, typing: true });
+    await waitFor(() => aliceTyping.filter((t) => t.handle === bob.handle && t.typing === true).length === 2);
+    bobSecondTab.disconnect();
     // Bob's tab on node B closes mid-sentence: alice is told he stopped, not left seeing it for 6 s.
     bobOnB.disconnect();
     await waitFor(() => aliceTyping.some((t) => t.handle === bob.handle && t.typing === false && t.roomId === direct.message.roomId));
+    expect(aliceTyping.filter((t) => t.typing === false)).toHaveLength(1);
     expect(bobTypingOnA).toEqual([]);
   });
 
