@@ -123,16 +123,7 @@ test('a click on a notification shows its conversation in the open tab', async (
     const registration = await navigator.serviceWorker.ready;
     await registration.showNotification('New message from Alice', { body: 'ping', tag: 'room:x', data: { url } });
   }, roomUrl);
-  await (await worker).evaluate(async () => {
-    const scope = self as unknown as { registration: ServiceWorkerRegistration; dispatchEvent: (event: Event) => void };
-    const [notification] = await scope.registration.getNotifications();
-    const NotificationEventType = (self as unknown as { NotificationEvent: new (type: string, init: { notification: Notification }) => Event }).NotificationEvent;
-    try {
-      scope.dispatchEvent(new NotificationEventType('notificationclick', { notification }));
-    } catch {
-      // waitUntil refuses an event made by a script; the handler's work has started by then.
-    }
-  });
+  await clickNotification(await worker);
   await expect(bob.page).toHaveURL(new RegExp(`${roomUrl}$`));
   await expect(bob.page.getByRole('heading', { name: 'Alice' })).toBeVisible();
   expect(errors.list).toEqual([]);
