@@ -13,12 +13,16 @@ export function typingText(names: string[]) {
   return `${names.slice(0, 2).join(', ')} and ${names.length - 2} others are typing…`;
 }
 
-/** "Alice is typing…" (by display name), fading by itself when the signal is not renewed. */
+/**
+ * "Alice is typing…" (by display name), fading by itself when the signal is not renewed. Only members
+ * are shown: someone removed mid-sentence sends no "stopped" (the server no longer lets them speak there).
+ */
 export function TypingIndicator({ roomId, nameOf }: { roomId: string; nameOf: (handle: string) => string }) {
   const typing = useChat((state) => state.typing[roomId]) ?? NOBODY;
+  const members = useChat((state) => state.rooms[roomId]?.members);
   const [now, setNow] = useState(() => Date.now());
   const active = Object.entries(typing)
-    .filter(([, until]) => until > now)
+    .filter(([handle, until]) => until > now && (!members || members.some((member) => member.handle === handle)))
     .map(([handle]) => nameOf(handle));
 
   useEffect(() => {
