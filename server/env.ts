@@ -115,14 +115,22 @@ export type AppEnv = Omit<z.infer<typeof envSchema>, 'NEXTAUTH_SECRET'> & { NEXT
 
 type Source = Record<string, string | undefined>;
 
+// Made up per node outside production, each of these would differ between nodes behind a load balancer:
+// a session secret fails every token another node signed, a VAPID key every push another node subscribed.
+const PRODUCTION_NEEDS = {
+  NEXTAUTH_SECRET: '(the same value on every node), e.g. `openssl rand -base64 32`',
+  VAPID_PUBLIC_KEY: '(the same pair on every node): `npx web-push generate-vapid-keys`',
+  VAPID_PRIVATE_KEY: '(the same pair on every node): `npx web-push generate-vapid-keys`',
+  VAPID_SUBJECT: '(how push services reach you), e.g. `mailto:ops@example.com`',
+} as const;
+
 /** Validates the environment once at start; a bad value stops the process with a clear message. */
 export function loadEnv(source: Source = process.env): AppEnv {
   const env = parse(envSchema, source);
-  // A secret made up per node fails every token another node signed: behind a load balancer, at random.
-  if (env.NODE_ENV === 'production' && !env.NEXTAUTH_SECRET) {
-    throw new Error(
-      'Invalid environment:\n  NEXTAUTH_SECRET: must be set in production (the same value on every node), e.g. `openssl rand -base64 32`',
-    );
+  if (env.NODE_ENV === 'production') {
+    // All at once: one start tells an operator everything still to set.
+    const unset = Object.entries(PRODUCTION_NEEDS).filter(([name]) => !env[name as keyof typeof PRODUCTION_NEEDS]);
+    if (unset.length > 0) throw new Error(`Invalid environment:\n${unset.map(([name, why]) => `  ${name}: must be set in production ${why}`).join('\n')}`);
   }
   return { ...env, NEXTAUTH_SECRET: env.NEXTAUTH_SECRET ?? devSecret(env.DATA_DIR) };
 }
