@@ -91,7 +91,7 @@ export function ChatApp({ isAdmin = false }: { isAdmin?: boolean }) {
               </p>
             )}
           </header>
-          <div className="min-h-0 flex-1 overflow-y-auto">
+          <div data-testid="conversation-list-scroller" className="min-h-0 flex-1 overflow-y-auto">
             <GoneConversations />
             <MessageFinder>
               <UserSearch />

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { sameDay, shortDate, timeOf } from '@/lib/dates';
 import { excerptOf } from '@/lib/message-excerpt';
 import { roomLevel } from '@/lib/notification-rules';
@@ -54,6 +54,20 @@ export function RoomList() {
     if (activeRoomId) document.querySelector(`[data-room-id="${CSS.escape(activeRoomId)}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [activeRoomId]);
 
+  // A message moving a conversation to the top can make React move the focused entry's node among the
+  // others, and the browser then scrolls the list back to it (to the top) under the reader: it is put back
+  // where it was as this render began (read here: the store's updates render and commit in one task).
+  const list = useRef<HTMLUListElement>(null);
+  const scroller = useRef<HTMLElement | null>(null);
+  scroller.current ??= list.current && scrollParent(list.current);
+  const top = scroller.current?.scrollTop;
+  const order = ordered.map((room) => room.id).join(' ');
+  useLayoutEffect(() => {
+    if (scroller.current && top !== undefined && scroller.current.scrollTop !== top) scroller.current.scrollTop = top;
+    // Only when the order has changed: `top` is read afresh by every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [order]);
+
   if (ordered.length === 0) {
     return (
       <>
@@ -65,7 +79,7 @@ export function RoomList() {
   return (
     <>
       <NotStarted />
-      <ul aria-label="Recent conversations">
+      <ul ref={list} aria-label="Recent conversations">
         {ordered.map((room) => {
           const peer = room.kind === 'direct' ? room.members.find((m) => m.handle !== me.handle) : undefined;
           const title = roomTitle(room, me);
@@ -125,6 +139,13 @@ export function RoomList() {
       </ul>
     </>
   );
+}
+
+function scrollParent(element: HTMLElement): HTMLElement | null {
+  for (let parent = element.parentElement; parent; parent = parent.parentElement) {
+    if (/auto|scroll/.test(getComputedStyle(parent).overflowY)) return parent;
+  }
+  return null;
 }
 
 /**

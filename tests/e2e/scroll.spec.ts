@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptedChat, openChatWith, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, apiUser, groupWith, openChatWith, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const scroller = (page: Page) => page.getByTestId('message-scroller');
@@ -266,5 +266,38 @@ test('scrolling what the tab holds while the history is still coming: the view s
   await expect(messages(bob.page).getByRole('button', { name: 'Load earlier messages' })).toBeVisible();
   await expect(messages(bob.page).locator(`li[data-seq="${reading}"]`)).toBeInViewport();
   await expect(row(bob.page, 'message 120')).not.toBeInViewport();
+  expect(errors.list).toEqual([]);
+});
+
+test('the conversation list stays where the reader scrolled it when a message reorders it around the open, focused entry', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, { viewport: { width: 1280, height: 600 } });
+  const bob = await apiUser(baseURL!, 'bob', 'Bob');
+  // 25 groups with Bob, G1 the oldest (last in the list); after the first he is added, not invited.
+  const groups = [await groupWith(alice, 'G1', [bob])];
+  for (let index = 2; index <= 25; index++) {
+    const created = await alice.page.request.post('/api/v1/groups', { data: { name: `G${index}`, members: [bob.handle] } });
+    expect(created.status()).toBe(201);
+    groups.push((await created.json()).room.id);
+  }
+  await alice.page.reload();
+  const entries = alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button');
+  const g13 = alice.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /^G13\b/ });
+  await expect(entries).toHaveCount(25);
+  // Opened with a click, the entry keeps focus; then the list is scrolled to its end with the wheel.
+  await g13.click();
+  await expect(alice.page.getByRole('heading', { name: 'G13', exact: true })).toBeVisible();
+  const list = alice.page.getByTestId('conversation-list-scroller');
+  await list.hover();
+  await alice.page.mouse.wheel(0, 5_000);
+  await expect(entries.last()).toBeInViewport();
+  const scrolled = await list.evaluate((element) => element.scrollTop);
+  expect(scrolled).toBeGreaterThan(0);
+
+  // G1 goes from last to first: every other entry is moved after it, the focused one too.
+  expect((await bob.api.post(`/api/v1/rooms/${groups[0]}/messages`, { data: { clientMsgId: crypto.randomUUID(), body: 'up you go' } })).status()).toBe(201);
+  await expect(entries.first()).toContainText('up you go');
+  expect(await list.evaluate((element) => element.scrollTop)).toBe(scrolled);
+  await expect(g13).toBeFocused();
   expect(errors.list).toEqual([]);
 });
