@@ -214,7 +214,7 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => group.current?.querySelector('button')?.focus(), []);
   const react = (emoji: string) => {
-    void client?.toggleReaction(context.message, emoji);
+    void client?.addReaction(context.message, emoji);
     close();
   };
   return (
@@ -401,16 +401,11 @@ function DeletePanel({ context, close }: { context: MessageActionContext; close:
       <button
         ref={confirm}
         type="button"
-        onClick={async (event) => {
-          // The message keeps its place as "Message deleted" but loses its actions button: focus goes to it,
-          // unless the user has moved on while the delete was answered (opened another message's menu, say).
-          const row = event.currentTarget.closest<HTMLElement>('li[data-seq]');
+        onClick={() => {
+          // The message keeps its place as "Message deleted" but loses its actions button: MessageItem then
+          // focuses it, unless the user has moved on while the delete was answered.
           close();
-          await client?.deleteMessage(context.message.id);
-          if (row?.isConnected && focusStayedIn(row)) {
-            row.tabIndex = -1;
-            row.focus({ preventScroll: true });
-          }
+          void client?.deleteMessage(context.message.id);
         }}
         className="min-h-6 rounded bg-red-700 px-2 font-medium text-white"
       >

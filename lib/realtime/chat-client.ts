@@ -425,18 +425,23 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   // meanwhile flips the wish instead of sending what the last answer implies (two presses both added);
   // once answered, the request goes again only if the wish changed: a double tap adds and takes back.
   const reactionWishes = new Map<string, boolean>();
-  /** Adds the caller's reaction, or takes it back, as `message` (the copy shown) or a press still on its way has it. */
-  const toggleReaction = async (message: ChatMessage, emoji: string): Promise<boolean> => {
+  /**
+   * Gives or takes back my `emoji` on `message`: `wanted` says which, or, left out, the other of what
+   * `message` (the copy shown) or a press still on its way has it.
+   */
+  const setReaction = async (message: ChatMessage, emoji: string, wanted?: boolean): Promise<boolean> => {
     const key = `${message.id} ${emoji}`;
     const pending = reactionWishes.get(key);
     if (pending !== undefined) {
-      reactionWishes.set(key, !pending);
+      reactionWishes.set(key, wanted ?? !pending);
       return true;
     }
     const { me, messagesByRoom } = store.getState();
     // The held copy if any: an answer applied since `message` was rendered is already in it.
     const current = messagesByRoom[message.roomId]?.find((held) => held.id === message.id) ?? message;
-    let add = !(current.reactions?.some((reaction) => reaction.emoji === emoji && reaction.handles.includes(me.handle)) ?? false);
+    const given = current.reactions?.some((reaction) => reaction.emoji === emoji && reaction.handles.includes(me.handle)) ?? false;
+    let add = wanted ?? !given;
+    if (add === given) return true;
     reactionWishes.set(key, add);
     try {
       for (;;) {
@@ -533,7 +538,10 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     setBlock,
     editMessage: (messageId: string, body: string) => changeMessage('message:edit', { messageId, body }),
     deleteMessage: (messageId: string) => changeMessage('message:delete', { messageId }),
-    toggleReaction,
+    /** A reaction chip: mine given or taken back, whichever it is not now (a double tap ends where it began). */
+    toggleReaction: (message: ChatMessage, emoji: string) => setReaction(message, emoji),
+    /** The reaction picker: "React with 👍" gives it, and keeps one given already (from another device meanwhile). */
+    addReaction: (message: ChatMessage, emoji: string) => setReaction(message, emoji, true),
     /** Marks the room read up to `seq` (what the reader has had in view), once per new seq. */
     markRead: (roomId: string, seq: number) => {
       // Our own cursor moves at once, so the same seq is not reported again while the ack is on its way.

@@ -352,6 +352,30 @@ describe('chat client: changes to messages (rich messaging)', () => {
     expect(asked('reaction:remove')).toHaveLength(2);
   });
 
+  it('the picker gives a reaction and keeps one already given (from another device meanwhile): it never takes it back', async () => {
+    const { socket, client } = setUp();
+    socket.open();
+    const asked = (event: string) => socket.sent.filter((entry) => entry.event === event);
+    const mine = { ...stored('a', 1), reactions: [{ emoji: '👍', count: 1, handles: ['me'] }] };
+    expect(await client.addReaction(mine, '👍')).toBe(true);
+    expect([...asked('reaction:add'), ...asked('reaction:remove')]).toHaveLength(0);
+    const add = client.addReaction(stored('a', 1), '👍');
+    expect(asked('reaction:add')).toHaveLength(1);
+    // Picked again while the first is on its way: still wanted, so nothing more goes.
+    void client.addReaction(stored('a', 1), '👍');
+    asked('reaction:add')[0].resolve({ ok: true, message: mine });
+    expect(await add).toBe(true);
+    expect(asked('reaction:remove')).toHaveLength(0);
+    // A chip's take-back on its way, then the picker: it ends given.
+    const back = client.toggleReaction(mine, '👍');
+    void client.addReaction(mine, '👍');
+    asked('reaction:remove')[0].resolve({ ok: true, message: stored('a', 1) });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(asked('reaction:add')).toHaveLength(2);
+    asked('reaction:add')[1].resolve({ ok: true, message: mine });
+    expect(await back).toBe(true);
+  });
+
   it('an edit, delete or reaction refused for speed goes again once the limit allows, a few times, then says why', async () => {
     const { socket, store, client } = setUp();
     socket.open();
