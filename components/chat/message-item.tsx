@@ -1,6 +1,6 @@
 'use client';
 
-import { Fragment, memo, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, memo, type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { attachmentUrl, hasThumbnail, shownThumbSize } from '@/lib/attachment-view';
 import { fullDateTime, timeOf } from '@/lib/dates';
 import { humanSize } from '@/lib/file-size';
@@ -298,12 +298,24 @@ export const MessageItem = memo(function MessageItem({
   nameOf?: (handle: string) => string;
 }) {
   const me = useChat((state) => state.me.handle);
+  // Deleted from another device or by its sender while focus was in it (its menu, editor or reaction
+  // picker, all gone with it): focus stays on the message, now "Message deleted", not on <body>.
+  const row = useRef<HTMLLIElement>(null);
+  const focusWasIn = row.current?.contains(document.activeElement) ?? false;
+  useLayoutEffect(() => {
+    const element = row.current;
+    if (!message.deleted || !focusWasIn || !element || (document.activeElement && document.activeElement !== document.body)) return;
+    element.tabIndex = -1;
+    element.focus({ preventScroll: true });
+    // Only when it becomes deleted; `focusWasIn` is read afresh by every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [message.deleted]);
   if (message.kind === 'system') {
     return <li className="py-1 text-center text-xs text-slate-600">{message.body}</li>;
   }
   const edited = !message.deleted && message.editedAt ? new Date(message.editedAt) : null;
   return (
-    <li className={`group flex items-start gap-2 ${mine ? 'flex-row-reverse' : ''} ${first ? 'mt-3' : 'mt-0.5'}`} data-seq={message.seq} data-message-id={message.id}>
+    <li ref={row} className={`group flex items-start gap-2 ${mine ? 'flex-row-reverse' : ''} ${first ? 'mt-3' : 'mt-0.5'}`} data-seq={message.seq} data-message-id={message.id}>
       {!mine && (first ? <Avatar handle={message.sender} name={senderName} url={senderAvatar} /> : <span className="w-9 shrink-0" aria-hidden="true" />)}
       <div className={`flex min-w-0 max-w-[85%] flex-wrap items-start gap-1 md:max-w-[70%] ${mine ? 'flex-row-reverse' : ''}`}>
         <div className={`min-w-0 rounded-2xl px-3 py-1.5 ${mine ? 'bg-indigo-700 text-white' : 'bg-surface shadow-sm ring-1 ring-slate-200'}`}>

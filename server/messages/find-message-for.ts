@@ -3,7 +3,8 @@ import type { Actor } from '../auth/authenticate';
 import type { Tx } from '../db/client-types';
 import { eitherBlocked, hasBlocked } from '../safety/block-relations';
 
-const notFound = () => new AppError('not_found', 'No such message.');
+// Worded for the usual case, a message deleted meanwhile, without saying which of the reasons it was.
+const notFound = () => new AppError('not_found', 'This message was deleted, or you can no longer see it.');
 
 /**
  * A message the caller may act on, read after the room is locked. What they cannot see is

@@ -26,6 +26,17 @@ export async function signUp(browser: Browser, prefix: string, displayName: stri
   errors?.watch(page);
   const created = await page.request.post('/api/v1/users', { data: { username: handle, displayName, password: PASSWORD } });
   if (!created.ok()) throw new Error(`sign-up of ${handle}: ${created.status()} ${await created.text()}`);
+  return signInOn(page, handle);
+}
+
+/** The same person on another device: a browser context of its own, signed in, showing the chat. */
+export async function anotherDevice(browser: Browser, handle: string, errors?: ReturnType<typeof trackPageErrors>, options?: BrowserContextOptions) {
+  const page = await (await browser.newContext(options)).newPage();
+  errors?.watch(page);
+  return signInOn(page, handle);
+}
+
+async function signInOn(page: Page, handle: string) {
   const { csrfToken } = await (await page.request.get('/api/auth/csrf')).json();
   const signedIn = await page.request.post('/api/auth/callback/credentials', { form: { csrfToken, username: handle, password: PASSWORD, json: 'true' } });
   if (!signedIn.ok()) throw new Error(`sign-in of ${handle}: ${signedIn.status()} ${await signedIn.text()}`);

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import sharp from 'sharp';
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, aliceWithBobAndCarol, apiUser, groupWith, openChatWith, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, aliceWithBobAndCarol, anotherDevice, apiUser, groupWith, openChatWith, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -853,6 +853,50 @@ test('the person chosen in the @ list stays chosen when someone else leaves the 
   await expect(options.filter({ hasText: 'Carol' })).toHaveAttribute('aria-selected', 'true');
   await box.press('Enter');
   await expect(box).toHaveValue(`hi @${carol.handle} `);
+  expect(errors.list).toEqual([]);
+});
+
+test('"React with 👍" in a picker opened before the same 👍 came from another device keeps it: the picker gives, only the chip takes back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'thumbs please');
+  const { page: bobPhone } = await anotherDevice(browser, bob.handle, errors);
+  await rooms(bobPhone).getByRole('button', { name: /Alice/ }).click();
+
+  await act(bob.page, 'thumbs please', 'React');
+  await react(bobPhone, 'thumbs please', 'thumbs up');
+  const chips = (page: Page) => row(page, 'thumbs please').getByRole('group', { name: 'Reactions' }).getByRole('button');
+  await expect(chips(bob.page)).toHaveText(['👍 1']);
+  await row(bob.page, 'thumbs please').getByRole('button', { name: 'React with thumbs up' }).click();
+  // A sentinel from the phone: once Alice has it, anything the laptop sent has come too.
+  await react(bobPhone, 'thumbs please', 'heart');
+  await expect(chips(alice.page)).toHaveText(['👍 1', '❤️ 1']);
+  await expect(chips(bob.page)).toHaveText(['👍 1', '❤️ 1']);
+  expect(errors.list).toEqual([]);
+});
+
+test('a message deleted elsewhere while focus is in it (a reaction being picked, an edit on another device) keeps focus on it, not on the page', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'soon gone');
+  await send(alice, 'also gone');
+  await expect(row(bob.page, 'also gone')).toBeVisible();
+
+  // Bob is picking a reaction to Alice's message when she deletes it.
+  await act(bob.page, 'soon gone', 'React');
+  await expect(row(bob.page, 'soon gone').getByRole('button', { name: 'React with thumbs up' })).toBeFocused();
+  const picked = (await row(bob.page, 'soon gone').getAttribute('data-seq'))!;
+  await remove(alice.page, 'soon gone');
+  await expect(rowAt(bob.page, picked)).toContainText('Message deleted');
+  await expect(rowAt(bob.page, picked)).toBeFocused();
+
+  // Alice is rewording a message on her laptop when she deletes it from her phone.
+  const { page: alicePhone } = await anotherDevice(browser, alice.handle, errors, PHONE);
+  await rooms(alicePhone).getByRole('button', { name: /Bob/ }).click();
+  const editing = await act(alice.page, 'also gone', 'Edit');
+  await editing.getByRole('textbox', { name: 'Edit message' }).fill('on second thought');
+  const edited = (await editing.getAttribute('data-seq'))!;
+  await remove(alicePhone, 'also gone');
+  await expect(rowAt(alice.page, edited)).toContainText('Message deleted');
+  await expect(rowAt(alice.page, edited)).toBeFocused();
   expect(errors.list).toEqual([]);
 });
 

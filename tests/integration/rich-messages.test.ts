@@ -70,6 +70,13 @@ describe('who may change a message', () => {
     const { rows } = await db.query('SELECT body, "editedAt", version FROM "Message" WHERE id = $1', [message.id]);
     expect(rows[0]).toMatchObject({ body: 'original words', editedAt: null, version: message.version });
     expect(await db.query('SELECT 1 FROM "Reaction" WHERE "messageId" = $1', [message.id]).then((result) => result.rowCount)).toBe(0);
+
+    // Deleted meanwhile: the refusal says so in words a member understands (not which reason it was).
+    expect((await emitAck(aliceSocket, 'message:delete', { messageId: message.id })).ok).toBe(true);
+    expect(await emitAck(bobSocket, 'reaction:add', { messageId: message.id, emoji: '👍' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'This message was deleted, or you can no longer see it.' },
+    });
   });
 
   it('applies changes a client pipelines in the order it sent them, across event names (a reaction added and taken back)', async () => {
