@@ -12,6 +12,7 @@ import { type ChatMessage, emojiSchema, reportSchema } from '@/lib/schemas';
 import type { ChatStore } from '@/lib/stores/chat-store';
 import { isInvisible } from '@/lib/text-rules';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { scrollingParent } from '../ui/scrolling-parent';
 
 export type MessageActionContext = { message: ChatMessage; mine: boolean };
 
@@ -416,12 +417,4 @@ function DeletePanel({ context, close }: { context: MessageActionContext; close:
       </button>
     </div>
   );
-}
-
-/** The nearest ancestor that scrolls (the message list): where a menu inside it can be seen. */
-function scrollingParent(element: HTMLElement): HTMLElement | null {
-  for (let parent = element.parentElement; parent; parent = parent.parentElement) {
-    if (/(auto|scroll)/.test(getComputedStyle(parent).overflowY)) return parent;
-  }
-  return null;
 }

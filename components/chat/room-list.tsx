@@ -11,6 +11,7 @@ import { focusFell } from './conversation-focus';
 import { focusConversationList } from './list-focus';
 import { PresenceDot } from './presence-label';
 import { roomTitle } from './room-title';
+import { scrollingParent } from '../ui/scrolling-parent';
 import { useToday } from '../ui/use-today';
 
 // Today's activity by time, older by date (with its year if not this year's), as in the usual messengers.
@@ -59,7 +60,7 @@ export function RoomList() {
   // where it was as this render began (read here: the store's updates render and commit in one task).
   const list = useRef<HTMLUListElement>(null);
   const scroller = useRef<HTMLElement | null>(null);
-  scroller.current ??= list.current && scrollParent(list.current);
+  scroller.current ??= list.current && scrollingParent(list.current);
   const top = scroller.current?.scrollTop;
   const order = ordered.map((room) => room.id).join(' ');
   useLayoutEffect(() => {
@@ -139,13 +140,6 @@ export function RoomList() {
       </ul>
     </>
   );
-}
-
-function scrollParent(element: HTMLElement): HTMLElement | null {
-  for (let parent = element.parentElement; parent; parent = parent.parentElement) {
-    if (/auto|scroll/.test(getComputedStyle(parent).overflowY)) return parent;
-  }
-  return null;
 }
 
 /**
