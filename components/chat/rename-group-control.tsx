@@ -21,10 +21,11 @@ export function RenameGroupControl({ room, onRenamed }: { room: RoomSummary; onR
     shownName.current = room.name ?? '';
   }, [room.name]);
 
-  // Save is off while asking, which drops the focus of whoever pressed it: a refusal puts it back in the
-  // name field, to change the name and try again.
+  // Save is off while asking, which drops the focus of whoever pressed it (or, answered before the browser
+  // redraws, leaves it on Save): a refusal puts it in the name field, to change the name and try again.
+  const saveButton = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (!saving && error && focusFell()) field.current?.focus();
+    if (!saving && error && (focusFell() || document.activeElement === saveButton.current)) field.current?.focus();
   }, [saving, error]);
 
   function close() {
@@ -84,7 +85,7 @@ export function RenameGroupControl({ room, onRenamed }: { room: RoomSummary; onR
         />
       </label>
       <div className="flex gap-2">
-        <button type="submit" disabled={saving} className="rounded bg-indigo-700 px-3 py-1 text-white disabled:opacity-60">
+        <button ref={saveButton} type="submit" disabled={saving} className="rounded bg-indigo-700 px-3 py-1 text-white disabled:opacity-60">
           Save name
         </button>
         <button type="button" onClick={close} className="rounded border border-slate-300 px-3 py-1">

@@ -266,6 +266,12 @@ test('a group rename that fails (no connection), saved with its button, leaves f
   await page.getByRole('button', { name: 'Conversation details' }).click();
   const details = page.getByRole('complementary', { name: 'Conversation details' });
   await details.getByRole('button', { name: 'Rename group' }).click();
+  // Refused before asking (no name): Save never goes off, and focus still moves to the field to mend it.
+  await details.getByLabel('Group name').fill('  ');
+  await details.getByRole('button', { name: 'Save name' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(details.getByRole('alert')).toBeVisible();
+  await expect(details.getByLabel('Group name')).toBeFocused();
   await details.getByLabel('Group name').fill('Crew two');
   await page.context().setOffline(true);
   await details.getByRole('button', { name: 'Save name' }).focus();
