@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import pg from 'pg';
 import { openDatabase } from '../server/db/open-database';
+import { loadDatabaseEnv } from '../server/env';
 import { appendBatch } from '../server/messages/append-batch';
 import { adminQuery } from './lib/fixture';
 import { runScript } from './lib/run-script';
@@ -51,7 +52,7 @@ async function main() {
   const name = new URL(DATABASE_URL).pathname.slice(1);
   await adminQuery(DATABASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await adminQuery(DATABASE_URL, `CREATE DATABASE ${name}`);
-  const { db, close } = await openDatabase({ DATABASE_URL, DATA_DIR: '' });
+  const { db, close } = await openDatabase(loadDatabaseEnv({ DATABASE_URL, DATA_DIR: '' }));
   const client = new pg.Client({ connectionString: DATABASE_URL });
   await client.connect();
   try {

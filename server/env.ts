@@ -31,6 +31,9 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (leave it unset for the embedded database)')
     .refine(URL.canParse, VALID_URL)
     .optional(),
+  // A database query (or a connection being opened) that gets no answer in this time fails as `unavailable`:
+  // a network that stops carrying anything (a partition) says nothing, and requests would wait for minutes.
+  DATABASE_QUERY_TIMEOUT_MS: envInt({ min: 100, max: 600_000 }).default(15_000),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL (leave it unset for one node)').refine(URL.canParse, VALID_URL).optional(),
   NEXTAUTH_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   NEXTAUTH_URL: z.string().url().optional(),
@@ -139,8 +142,9 @@ export function loadEnv(source: Source = process.env): AppEnv {
  * Only where the database is, for tools that use nothing else (the admin CLI): they neither need a session
  * secret in production nor make one up in DATA_DIR.
  */
-export function loadDatabaseEnv(source: Source = process.env): Pick<AppEnv, 'DATABASE_URL' | 'DATA_DIR'> {
-  return parse(envSchema.pick({ DATABASE_URL: true, DATA_DIR: true }), source);
+export type DatabaseEnv = Pick<AppEnv, 'DATABASE_URL' | 'DATA_DIR' | 'DATABASE_QUERY_TIMEOUT_MS'>;
+export function loadDatabaseEnv(source: Source = process.env): DatabaseEnv {
+  return parse(envSchema.pick({ DATABASE_URL: true, DATA_DIR: true, DATABASE_QUERY_TIMEOUT_MS: true }), source);
 }
 
 function parse<Schema extends z.ZodType>(schema: Schema, source: Source): z.infer<Schema> {

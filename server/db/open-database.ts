@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import pg from 'pg';
-import type { AppEnv } from '../env';
+import type { DatabaseEnv } from '../env';
 import { PrismaClient } from './generated/client';
 import { lockDataDir } from './data-dir-lock';
 import { migrate } from './migrate';
@@ -14,12 +14,12 @@ import { poolTransactionScript, type TransactionScript } from './transaction-scr
 export type Database = { db: PrismaClient; kind: 'postgres' | 'pglite'; script: TransactionScript | null; close: () => Promise<void> };
 
 /** Opens Postgres when DATABASE_URL is set, otherwise the embedded PGlite in DATA_DIR; migrates first. */
-export async function openDatabase(env: Pick<AppEnv, 'DATABASE_URL' | 'DATA_DIR'>): Promise<Database> {
-  if (env.DATABASE_URL) return openPostgres(env.DATABASE_URL);
+export async function openDatabase(env: DatabaseEnv): Promise<Database> {
+  if (env.DATABASE_URL) return openPostgres(env.DATABASE_URL, env.DATABASE_QUERY_TIMEOUT_MS);
   return openPglite(path.join(env.DATA_DIR, 'pglite'));
 }
 
-async function openPostgres(connectionString: string): Promise<Database> {
+async function openPostgres(connectionString: string, timeoutMs: number): Promise<Database> {
   // A dedicated connection holds the advisory lock for the whole run.
   const client = new pg.Client({ connectionString });
   await client.connect().catch((error: Error) => {
@@ -30,7 +30,10 @@ async function openPostgres(connectionString: string): Promise<Database> {
   } finally {
     await client.end();
   }
-  const pool = new pg.Pool({ connectionString, max: 10 });
+  // Bounded: a query or a connect that gets no answer fails (as `unavailable`, server/db/errors.ts), and the
+  // pool drops that connection; TCP keep-alive finds a dead peer under an idle one. Without these a
+  // partition held every request, and the pool's connections, for as long as the kernel took to give up.
+  const pool = new pg.Pool({ connectionString, max: 10, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, keepAlive: true });
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return { db, kind: 'postgres', script: poolTransactionScript(pool), close: async () => { await db.$disconnect(); await pool.end().catch(() => {}); } };
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { encodeSessionToken } from '@/server/auth/session-token';
 import type { PrismaClient } from '@/server/db/generated/client';
 import { openDatabase } from '@/server/db/open-database';
-import { loadEnv } from '@/server/env';
+import { loadDatabaseEnv, loadEnv } from '@/server/env';
 import { createAttachmentStorage } from '@/server/attachments/attachment-storage';
 import { AppendQueue } from '@/server/messages/append-queue';
 import { createReceipts } from '@/server/receipts/create-receipts';
@@ -28,7 +28,7 @@ import { ConcurrencyLimit } from '@/server/ops/concurrency-limit';
 /** The test Postgres, migrated by the app's own openDatabase; `close` also removes its scratch dir. */
 export async function openTestDatabase() {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'relay-test-'));
-  const database = await openDatabase({ DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir });
+  const database = await openDatabase(loadDatabaseEnv({ DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir }));
   return {
     db: database.db,
     dataDir,

@@ -58,6 +58,18 @@ describe('REST: bad input is a JSON 4xx', () => {
       expectJsonError(await raw(path, { headers: bearer(alice) }), [400, 404]);
     }
     expectJsonError(await raw('/api/v1/rooms/%E0%A4%A/messages', { headers: bearer(alice) }), 400, 'bad_request');
+    // Answered before Next: with the headers every other answer has (its own strict policy: it is no page).
+    for (const path of ['/api/%ZZ', '/c/%ZZ']) {
+      const { status, headers } = await fetch(node.url + path);
+      expect(status).toBe(400);
+      expect(Object.fromEntries(['cache-control', 'x-content-type-options', 'x-frame-options', 'referrer-policy', 'content-security-policy'].map((name) => [name, headers.get(name)]))).toEqual({
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'strict-origin-when-cross-origin',
+        'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      });
+    }
   });
 
   it('answers a query that is not UTF-8 with 400, before a trailing-slash redirect could triple it', async () => {

@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '@/server/db/open-database';
+import { loadDatabaseEnv } from '@/server/env';
 import { openRedis } from '@/server/redis';
 
 // A port nothing listens on: taken from the system, then let go.
@@ -23,7 +24,7 @@ describe('a database or Redis that cannot be reached at start', () => {
 
   it('fails naming DATABASE_URL', async () => {
     const port = await closedPort();
-    const failure = openDatabase({ DATABASE_URL: `postgres://relay:hunter2-secret@127.0.0.1:${port}/relay`, DATA_DIR: './data' });
+    const failure = openDatabase(loadDatabaseEnv({ DATABASE_URL: `postgres://relay:hunter2-secret@127.0.0.1:${port}/relay`, DATA_DIR: './data' }));
     await expect(failure).rejects.toThrow(new RegExp(`^DATABASE_URL: could not connect to Postgres \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)$`));
   });
 });
