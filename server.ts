@@ -19,6 +19,7 @@ import { AppendQueue } from './server/messages/append-queue';
 import { createReceipts } from './server/receipts/create-receipts';
 import { setRuntime } from './server/runtime';
 import { answerUndecodablePath } from './server/http/early-errors';
+import { followConnections } from './server/http/closing-connections';
 import { createAttachmentStorage } from './server/attachments/attachment-storage';
 import { startAttachmentSweep } from './server/attachments/sweep-unsent';
 import { createNotifications } from './server/notifications/notifications';
@@ -61,6 +62,7 @@ async function main() {
   // Beyond the cap Node closes a new connection at once ('drop'), keeping file descriptors in reserve.
   httpServer.maxConnections = connectionCap(env.MAX_CONNECTIONS);
   httpServer.on('drop', () => metrics().connectionsDropped.inc());
+  const httpConnections = followConnections(httpServer);
   const io = createRealtimeServer(httpServer, redis, { publicUrl: env.NEXTAUTH_URL, trustProxy: env.TRUST_PROXY });
   const notifications = createNotifications(env, database.db, redis, vapid, database.script);
   const broadcaster = notifyingBroadcaster(socketBroadcaster(io, { hybridAbove: env.HYBRID_FANOUT_ABOVE }), notifications.notifier);
@@ -111,6 +113,7 @@ async function main() {
     if (closing) return;
     closing = true;
     log().info({ signal }, 'shutting down');
+    const signalledAt = Date.now();
     const forceExit = setTimeout(() => process.exit(1), 10_000);
     forceExit.unref();
     // No new connections; the sends in flight finish and are acked (and pushed) while the clients are
@@ -128,11 +131,16 @@ async function main() {
     dropConnections(io);
     await connections.drain(1_000);
     log().info({ signal, ms: Date.now() - startedAt }, 'sends drained, clients told to reconnect');
+    // After a moment for what is still being written to them, connections no request is using are cut (Node's
+    // close() would wait on those that never finished one, and io.close() waits on it); a request still being
+    // answered (a slow upload) has until the deadline, within the safety timer.
+    let cutAll: ReturnType<typeof setTimeout> | undefined;
+    const cutIdle = setTimeout(() => (cutAll = httpConnections.close(Math.max(0, ANSWERS_DEADLINE_MS - (Date.now() - signalledAt)))), 1_000);
     await notifications.stop().catch(() => {});
     await io.close().catch(() => {});
-    // close() ended the connections idle then; these went idle since (a response finished meanwhile).
-    httpServer.closeIdleConnections();
     await httpClosed;
+    clearTimeout(cutIdle);
+    clearTimeout(cutAll);
     log().info({ signal, ms: Date.now() - startedAt }, 'connections closed');
     await redis?.close();
     await database.close().catch(() => {});
@@ -143,6 +151,8 @@ async function main() {
 }
 
 const KEEP_ALIVE_MS = 65_000;
+/** How long after the signal a REST request still being answered may go on (the safety timer is at 10 s). */
+const ANSWERS_DEADLINE_MS = 8_000;
 
 function clientIp(request: IncomingMessage, trustProxy: boolean): string {
   const forwarded = request.headers['x-forwarded-for'];

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
@@ -135,6 +136,80 @@ describe('SIGTERM', () => {
       // The connection is idle, held by the agent, when the signal comes: it must not hold the exit up.
       await stopsInTime(node);
     } finally {
+      agent.destroy();
+      await node.stop('SIGKILL');
+    }
+  });
+
+  // Browsers and balancers open connections ahead of the requests they will carry; a client can stall
+  // half-way through one. Node does not count either as idle, and close() waited on them until the safety
+  // timer (exit 1 after 10 s).
+  it('exits in time, with 0, though connections are open that never finished a request', async () => {
+    const node = await startAppServer(ENV);
+    const opened: net.Socket[] = [];
+    try {
+      for (const start of ['', 'GET /api/health HTTP/1.1\r\nHost: x\r\n']) {
+        const socket = net.connect(node.port, '127.0.0.1');
+        socket.on('error', () => {});
+        await new Promise((resolve) => socket.once('connect', resolve));
+        socket.write(start);
+        opened.push(socket);
+      }
+      await stopsInTime(node);
+      expect(node.output()).toContain('"msg":"connections closed"');
+    } finally {
+      for (const socket of opened) socket.destroy();
+      await node.stop('SIGKILL');
+    }
+  });
+
+  // Cut a second after the drain, a slow upload failed though it could still finish, and the client said so:
+  // the user had to find out whether it was done, and send it again by hand.
+  it('answers a REST request whose body is still coming in when the signal arrives, then exits with 0', async () => {
+    const node = await startAppServer(ENV);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const idle = net.connect(node.port, '127.0.0.1');
+    const idleConnected = new Promise((resolve) => idle.once('connect', resolve));
+    idle.on('error', () => {});
+    try {
+      const user = await createUser(node.url, 'slowput');
+      // One connection, accepted by the server (a first request answered on it) before the slow one goes.
+      expect(await new Promise((resolve) => http.get(`${node.url}/api/health`, { agent }, (response) => response.resume().once('end', () => resolve(response.statusCode))))).toBe(200);
+      await idleConnected;
+      // Stalled half-way through a request's head: cut by the server, not closed as idle at the signal.
+      idle.write('GET /api/health HTTP/1.1\r\n');
+      const idleCut = new Promise((resolve) => idle.once('close', resolve));
+      const body = JSON.stringify({ displayName: 'Renamed while closing' });
+      const request = http.request(`${node.url}/api/v1/me`, {
+        agent,
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      });
+      const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        request.once('response', (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk) => (text += chunk));
+          response.once('end', () => resolve({ status: response.statusCode ?? 0, text }));
+        });
+        request.once('error', reject);
+      });
+      // Its head and the start of its body are sent before the signal; the rest only once the server has cut
+      // the connections no request is using (the idle one opened ahead).
+      await new Promise((resolve) => request.write(body.slice(0, 5), resolve));
+      const exited = new Promise<void>((resolve) => node.process.once('exit', () => resolve()));
+      const signalledAt = Date.now();
+      node.process.kill('SIGTERM');
+      await idleCut;
+      request.end(body.slice(5));
+      expect(await answer).toMatchObject({ status: 200, text: expect.stringContaining('Renamed while closing') });
+      await exited;
+      expect(node.process.exitCode).toBe(0);
+      expect(Date.now() - signalledAt).toBeLessThan(10_000);
+      const { rows } = await db.query('SELECT "displayName" FROM "User" WHERE "handle" = $1', [user.handle]);
+      expect(rows[0].displayName).toBe('Renamed while closing');
+    } finally {
+      idle.destroy();
       agent.destroy();
       await node.stop('SIGKILL');
     }
