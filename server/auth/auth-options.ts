@@ -7,6 +7,7 @@ import { log } from '../ops/logger';
 import { getRuntime } from '../runtime';
 import { CLIENT_IP_HEADER, clientIpOf } from '../safety/rate-limits';
 import { AccountLockedError, verifyCredentials } from '../users/verify-credentials';
+import { liveSessionActor } from './authenticate';
 import { createDeviceSession, revokeDeviceSession } from './device-sessions';
 import { SESSION_MAX_AGE_SECONDS } from './session-token';
 
@@ -43,11 +44,15 @@ export function authOptions(): NextAuthOptions {
         if (URL.canParse(url) && new URL(url).origin === baseUrl) return url;
         return baseUrl;
       },
-      jwt({ token, user }) {
+      async jwt({ token, user }) {
         if (user) {
           token.sub = user.id;
           token.sid = (user as { sessionId?: string }).sessionId;
+          return token;
         }
+        // A session ended elsewhere (signed out, ended from another device, the account locked out) is not
+        // renewed by /api/auth/session: the throw makes next-auth answer {} and clear the cookie.
+        if (typeof token.sid !== 'string' || !(await liveSessionActor(token.sid))) throw new Error('session ended');
         return token;
       },
       session({ session, token }) {

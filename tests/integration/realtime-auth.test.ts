@@ -71,3 +71,30 @@ describe('credentials next to cookies we do not own', () => {
     expect(anonymousSettings.headers.get('location')).toMatch(/\/signin\?callbackUrl=%2Fsettings$/);
   });
 });
+
+describe('a browser session, through next-auth and its pages', () => {
+  it('ended from another device reads as signed out at /api/auth/session, which clears its cookie rather than renewing it', async () => {
+    const user = await createUser(node.url, 'nextauth_end', 'Victim');
+    const { sessionCookie } = await browserSignIn(node.url, user);
+    const live = await fetch(`${node.url}/api/auth/session`, { headers: { cookie: sessionCookie! } });
+    expect((await live.json()).user).toMatchObject({ name: 'Victim', handle: user.handle });
+
+    const { body } = await api(node.url, '/api/v1/sessions', { token: user.token });
+    const browser = body.sessions.find((session: { kind: string }) => session.kind === 'browser');
+    expect((await api(node.url, `/api/v1/sessions/${browser.id}`, { method: 'DELETE', token: user.token })).status).toBe(200);
+    const ended = await fetch(`${node.url}/api/auth/session`, { headers: { cookie: sessionCookie! } });
+    expect(await ended.json()).toEqual({});
+    const cookie = ended.headers.getSetCookie().find((set) => set.startsWith('next-auth.session-token='));
+    expect(cookie).toMatch(/^next-auth\.session-token=;.*Max-Age=0/);
+  });
+
+  it('signed in and sent to the sign-in page with a return path beyond ASCII goes there, percent-encoded (not a 500)', async () => {
+    const user = await createUser(node.url, 'return_utf');
+    const { sessionCookie } = await browserSignIn(node.url, user);
+    for (const page of ['/signin', '/signup']) {
+      const reply = await fetch(`${node.url}${page}?callbackUrl=${encodeURIComponent('/c/€é')}`, { headers: { cookie: sessionCookie! }, redirect: 'manual' });
+      expect(reply.status, page).toBe(307);
+      expect(new URL(reply.headers.get('location')!, node.url).pathname, page).toBe('/c/%E2%82%AC%C3%A9');
+    }
+  });
+});
