@@ -36,8 +36,9 @@ const nextConfig = {
   // Server-only packages with native or wasm parts are loaded from node_modules, not bundled.
   serverExternalPackages: ['@electric-sql/pglite', 'pglite-prisma-adapter', '@prisma/adapter-pg', 'pg', 'ioredis', 'bcryptjs', '@node-rs/bcrypt', 'sharp', 'bullmq', 'web-push', 'pino', 'prom-client'],
   async headers() {
-    // Served attachments carry their own stricter policy (default-src 'none'; sandbox): not overwritten here.
-    return [{ source: '/:path((?!api/v1/attachments/).*)', headers: securityHeaders }];
+    // Served files (attachments, profile pictures) carry their own stricter policy (default-src 'none';
+    // sandbox): not overwritten here.
+    return [{ source: '/:path((?!api/v1/attachments/|api/v1/users/[^/]+/avatar$).*)', headers: securityHeaders }];
   },
 };
 

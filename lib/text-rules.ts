@@ -1,10 +1,14 @@
 // What any text a user writes may hold: one set of rules for message bodies, display and group names.
 
-/** Control characters other than tab and newlines, and the bidi overrides and isolates used to disguise text. */
-export const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+/**
+ * Control characters (C0 other than tab and newlines, DEL, C1: U+0085 is a newline to some, U+009B starts a
+ * terminal escape), the bidi overrides and isolates used to disguise text, and the interlinear annotation
+ * marks (U+FFF9–U+FFFB) that hide the text between them.
+ */
+export const FORBIDDEN_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFFF9-\uFFFB]/;
 
-/** Names are one line: no tab or newline either. */
-export const FORBIDDEN_IN_NAMES = /[\u0000-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+/** Names are one line: no tab or newline either, nor the line and paragraph separators (U+2028, U+2029). */
+export const FORBIDDEN_IN_NAMES = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\uFFF9-\uFFFB]/;
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one: not text at all.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { AppError } from '@/lib/errors';
-import { shorten, wellFormed } from '@/lib/text-rules';
+import { FORBIDDEN_IN_NAMES, shorten, wellFormed } from '@/lib/text-rules';
 import type { AttachmentInfo } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import type { PrismaClient } from '../db/generated/client';
@@ -58,6 +58,6 @@ export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input
 // The name is only shown and offered for download: no path, no control characters, a sane length.
 export function cleanName(name: string): string {
   const base = name.split(/[\\/]/).at(-1) ?? '';
-  const clean = shorten(wellFormed(base).replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim(), 200);
+  const clean = shorten(wellFormed(base).replace(new RegExp(FORBIDDEN_IN_NAMES.source, 'g'), '').trim(), 200);
   return clean || 'file';
 }

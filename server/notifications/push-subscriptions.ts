@@ -39,11 +39,22 @@ export async function endSessionSubscriptions(db: DbClient, where: { sessionId: 
   await db.pushSubscription.deleteMany({ where });
 }
 
+// IPv4: this network, private, shared (CGNAT), loopback, link-local, IETF protocol, benchmarking, and
+// multicast with everything above it (reserved, broadcast).
 const PRIVATE = new BlockList();
-for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) {
+for (const [network, prefix] of [
+  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
+  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
+] as const) {
   PRIVATE.addSubnet(network, prefix, 'ipv4');
 }
-for (const [network, prefix] of [['::', 127], ['fc00::', 7], ['fe80::', 10]] as const) PRIVATE.addSubnet(network, prefix, 'ipv6');
+// IPv6: only global unicast (2000::/3) leaves our network, and of that not 6to4 or Teredo, which carry
+// an IPv4 address inside; everything else (::1, ::a.b.c.d, NAT64's 64:ff9b::, unique and site-local, link-local, multicast) stays in.
+const GLOBAL_V6 = new BlockList();
+GLOBAL_V6.addSubnet('2000::', 3, 'ipv6');
+for (const [network, prefix] of [['2002::', 16], ['2001::', 32]] as const) PRIVATE.addSubnet(network, prefix, 'ipv6');
+const isPrivateAddress = (host: string, version: number) =>
+  version === 4 ? PRIVATE.check(host, 'ipv4') : !GLOBAL_V6.check(host, 'ipv6') || PRIVATE.check(host, 'ipv6');
 
 /** Every address a name resolves to (the system resolver, as the push request itself will use). */
 export type LookupAll = (hostname: string) => Promise<{ address: string; family: number }[]>;
@@ -71,6 +82,6 @@ export function isPrivateHost(hostname: string): boolean {
   // IPv4-mapped IPv6 (the URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1) is never a push service.
   if (host.startsWith('::ffff:')) return true;
   const version = isIP(host);
-  if (version) return PRIVATE.check(host, version === 4 ? 'ipv4' : 'ipv6');
+  if (version) return isPrivateAddress(host, version);
   return host === 'localhost' || /\.(localhost|local|internal|lan|home\.arpa)$/.test(host) || !host.includes('.');
 }

@@ -102,6 +102,8 @@ describe.each(['local', 's3'] as const)('profile pictures stored in %s', (kind) 
     expect(served.headers.get('content-type')).toBe('image/webp');
     expect(served.headers.get('cache-control')).toBe('private, max-age=31536000, immutable');
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    // Its own policy, as a served file's: the pages' (which allows scripts) is not put over it.
+    expect(served.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
     const meta = await sharp(served.bytes).metadata();
     expect({ format: meta.format, width: meta.width, height: meta.height }).toEqual({ format: 'webp', width: 256, height: 256 });
     expect(near(await pixel(served.bytes, 128, 128), [0x33, 0x66, 0xcc])).toBe(true);

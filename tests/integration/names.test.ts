@@ -11,7 +11,7 @@ let bob: TestUser;
 let roomId: string;
 const sockets: TestSocket[] = [];
 
-const SPOOFS = ['\u202Egnp.exe', 'Bob\u2066', 'tab\tname', 'bell\u0007', 'line\nbreak', '\u200B\u200B', '\u200D\u2060\uFEFF', 'half \uD800 pair', '\uDC00', '\uFE0F\uFE0E\uFE00', '\u{E0100}'];
+const SPOOFS = ['\u202Egnp.exe', 'Bob\u2066', 'tab\tname', 'bell\u0007', 'line\nbreak', '\u200B\u200B', '\u200D\u2060\uFEFF', 'half \uD800 pair', '\uDC00', '\uFE0F\uFE0E\uFE00', '\u{E0100}', 'Bob\u0085Admin', 'Bob\u009B31m', 'Bob\u2028Admin', 'see \uFFF9hidden\uFFFB'];
 const INVISIBLE_BODIES = ['\u200B', '\u200B \u200C\u200D', '\u2060\uFEFF\u00AD', '\u3164', ' \u2800 ', '\uFE0F', '\uFE0F \u{E01EF}'];
 
 beforeAll(async () => {

@@ -10,5 +10,7 @@ describe('an uploaded file name', () => {
     // Not text at all: shown as the replacement character Postgres would store anyway.
     expect(cleanName('x\ud800y.txt')).toBe('x\ufffdy.txt');
     expect(cleanName(' \u0007 ')).toBe('file');
+    // The name rules: C1 controls, line separators and hiding annotation marks go too.
+    expect(cleanName('re\u0085port\u2028\u009B31m.pdf\uFFF9')).toBe('report31m.pdf');
   });
 });

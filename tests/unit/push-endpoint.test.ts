@@ -26,6 +26,17 @@ describe('a push endpoint the server will post to', () => {
       'https://intranet/',
       'https://localhost./',
       'https://printer.local./',
+      // Older, mapped and translated forms of the addresses above, and ranges no push service is in.
+      'https://[::127.0.0.1]/',
+      'https://[64:ff9b::a9fe:a9fe]/',
+      'https://[2002:a9fe:a9fe::]/',
+      'https://[2001:0:a9fe:a9fe::1]/',
+      'https://[fec0::1]/',
+      'https://[ff02::1]/',
+      'https://198.18.0.1/',
+      'https://192.0.0.1/',
+      'https://224.0.0.1/',
+      'https://255.255.255.255/',
     ]) {
       expect(isPrivateHost(hostOf(url)), url).toBe(true);
     }

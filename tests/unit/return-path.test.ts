@@ -11,6 +11,12 @@ describe('returnPath', () => {
       expect(returnPath(path), String(path)).toBeNull();
   });
 
+  it('percent-encodes letters beyond ASCII (a Location header cannot carry them raw) and refuses a lone surrogate', () => {
+    expect(returnPath('/c/\u20ac?q=é#Ω')).toBe('/c/%E2%82%AC?q=%C3%A9#%CE%A9');
+    expect(returnPath('/c/%E2%82%AC')).toBe('/c/%E2%82%AC');
+    expect(returnPath('/c/\uD800x')).toBeNull();
+  });
+
   it('puts a return place in the query, none for the start', () => {
     expect(withReturnTo('/signin', '/c/a b')).toBe('/signin?callbackUrl=%2Fc%2Fa%20b');
     expect(withReturnTo('/signin', '/')).toBe('/signin');

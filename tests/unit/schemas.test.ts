@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseInput } from '@/lib/validation';
 import { describe, expect, it } from 'vitest';
 import { messageSendSchema } from '@/lib/realtime/contract';
-import { emojiSchema, handleSchema, moderationReasonSchema, reportSchema, resolveReportSchema, signUpSchema } from '@/lib/schemas';
+import { displayNameSchema, emojiSchema, handleSchema, messageBodySchema, moderationReasonSchema, reportSchema, resolveReportSchema, signUpSchema } from '@/lib/schemas';
 
 describe('shared schemas', () => {
   it('takes a new handle exactly as given, and looks existing ones up case-insensitively', () => {
@@ -33,6 +33,17 @@ describe('shared schemas', () => {
 });
 
 describe('schemas on hostile input', () => {
+  it('refuses C1 controls and interlinear annotation marks in names and bodies, and line separators in names', () => {
+    for (const text of ['Bob\u0085Admin', 'Bob\u009B31m', 'Bob\u0080', 'Bob\uFFF9hidden\uFFFB']) {
+      expect(displayNameSchema.safeParse(text).success, JSON.stringify(text)).toBe(false);
+      expect(messageBodySchema.safeParse(text).success, JSON.stringify(text)).toBe(false);
+    }
+    for (const name of ['Bob\u2028Admin', 'Bob\u2029Admin']) expect(displayNameSchema.safeParse(name).success, JSON.stringify(name)).toBe(false);
+    // A body may break lines as it likes; a name keeps the letters of any script, and flags made of tag characters.
+    expect(messageBodySchema.safeParse('one\u2028two').success).toBe(true);
+    for (const name of ['Zoë', 'Łukasz', 'Ĳsbrand ÿ', '🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}']) expect(displayNameSchema.safeParse(name).success, name).toBe(true);
+  });
+
   it('refuses a client message id holding a lone surrogate: stored, it would become U+FFFD and match another send', () => {
     for (const clientMsgId of ['id-\ud800', 'id-\udfff', '\udbff']) {
       const parsed = messageSendSchema.safeParse({ roomId: 'r1', clientMsgId, body: 'hi' });
