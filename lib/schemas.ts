@@ -187,7 +187,11 @@ export type PublicUser = {
   avatarUrl: string | null;
 };
 
-export type RoomMemberSummary = PublicUser & { readSeq: number; deliveredSeq: number };
+/**
+ * `joinedSeq`: the room's last seq when they joined (0 for founders): messages up to it were sent before
+ * them. Absent from a list kept offline by an older version of the page (taken as 0).
+ */
+export type RoomMemberSummary = PublicUser & { readSeq: number; deliveredSeq: number; joinedSeq?: number };
 
 export type ChatMessage = {
   id: string;

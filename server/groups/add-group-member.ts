@@ -28,9 +28,10 @@ export async function addGroupMember(actor: Actor, roomId: string, handle: strin
   const system = await db.$transaction(async (tx) => {
     const group = await lockGroup(tx, roomId, actor.userId);
     if (group.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can do that.');
-    // A newcomer's cursors start at the present: the history before them is not "unread".
+    // A newcomer's cursors start at the present: the history before them is not "unread", and not
+    // theirs to receipt (joinedSeq: "Read by 1 of 2" under an older message does not count them).
     const created = await tx.roomMember.createMany({
-      data: [{ roomId, userId: user.id, readSeq: group.lastSeq, deliveredSeq: group.lastSeq }],
+      data: [{ roomId, userId: user.id, readSeq: group.lastSeq, deliveredSeq: group.lastSeq, joinedSeq: group.lastSeq }],
       skipDuplicates: true,
     });
     if (created.count === 0) throw new AppError('conflict', `@${handle} is already in this group.`);

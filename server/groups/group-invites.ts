@@ -88,7 +88,7 @@ export async function answerInvite(actor: Actor, roomId: string, answer: 'accept
     const removed = await tx.groupInvite.deleteMany({ where: { roomId, userId: actor.userId } });
     if (!room || removed.count === 0) throw new AppError('not_found', 'No such invite.');
     const lastSeq = Number(room.lastSeq);
-    await tx.roomMember.createMany({ data: [{ roomId, userId: actor.userId, readSeq: lastSeq, deliveredSeq: lastSeq }], skipDuplicates: true });
+    await tx.roomMember.createMany({ data: [{ roomId, userId: actor.userId, readSeq: lastSeq, deliveredSeq: lastSeq, joinedSeq: lastSeq }], skipDuplicates: true });
     return appendSystemMessage(tx, roomId, { id: actor.userId, handle: actor.handle }, `${actor.displayName} joined`);
   });
   getBroadcaster().toUsers(await roomMemberIds(db, roomId), 'room:updated', { roomId });

@@ -65,6 +65,30 @@ test('a group appears live for its members, and the sender sees who received and
   expect(errors.list).toEqual([]);
 });
 
+test('someone who joins later is not counted under the messages sent before them, read or not', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const [alice, bob, carol] = await signUpThree(browser, errors);
+  await startGroup(alice, 'Late joiners', [bob]);
+  const groupId = await roomIdWith(alice, bob.handle);
+  await send(alice, 'before Carol');
+  const before = messages(alice.page).locator('li[data-seq]', { hasText: 'before Carol' });
+  await expect(before).toContainText('Delivered to 1 of 1');
+
+  // Carol's cursors start at the present: she did not read "before Carol", and is not one of whom it waits for.
+  expect((await alice.page.request.post(`/api/v1/groups/${groupId}/users`, { data: { handle: carol.handle } })).status()).toBe(201);
+  await acceptInvite(carol.page, 'Late joiners');
+  await expect(alice.page.getByText('3 members')).toBeVisible();
+  await expect(before).toContainText('Delivered to 1 of 1');
+  await send(alice, 'with Carol');
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'with Carol' })).toContainText('Delivered to 2 of 2');
+
+  await rooms(bob.page).getByRole('button', { name: /Late joiners/ }).click();
+  await expect(messages(bob.page)).toContainText('with Carol');
+  await expect(before).toContainText('Read by 1 of 1');
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'with Carol' })).toContainText('Read by 1 of 2');
+  expect(errors.list).toEqual([]);
+});
+
 test('adding a third person to a direct chat starts a new group, and the direct history stays private', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'a secret between us');

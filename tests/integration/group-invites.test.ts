@@ -85,6 +85,9 @@ describe('group invites', () => {
     expect(await invitesOf(stranger)).toEqual([]);
     const asSeen = (await api(server.url, '/api/v1/rooms', { token: stranger.token })).body.rooms.find((room: any) => room.id === roomId);
     expect(asSeen).toMatchObject({ unread: 0, members: expect.arrayContaining([expect.objectContaining({ handle: stranger.handle })]) });
+    // What was sent before them is not theirs to receipt: the list says where they came in (founders: 0).
+    const joinedSeq = Object.fromEntries(asSeen.members.map((member: any) => [member.handle, member.joinedSeq]));
+    expect(joinedSeq).toEqual({ [owner.handle]: 0, [friend.handle]: 0, [stranger.handle]: ownerInbox.received[0].seq - 1 });
     expect(await emitAck(strangerAgain, 'typing', { roomId, typing: true })).toEqual({ ok: true });
     await waitFor(() => ownerTyping.some((t) => t.handle === stranger.handle), 5000, 'typing after accepting');
     expect((await emitAck(ownerSocket, 'presence:query', { handles: [stranger.handle] })).statuses).toEqual([{ handle: stranger.handle, status: 'online', lastSeenAt: null }]);
@@ -175,6 +178,9 @@ describe('group invites', () => {
     });
     expect((await api(server.url, `/api/v1/groups/${roomId}/users`, { token: owner.token, body: { handle: friend.handle } })).body.invited).toBeUndefined();
     expect(await roomIdsOf(friend)).toContain(roomId);
+    // Added after the group's first message (its creation): that one was before them.
+    const listed = (await api(server.url, '/api/v1/rooms', { token: owner.token })).body.rooms.find((room: any) => room.id === roomId);
+    expect(listed.members.map((member: any) => [member.handle, member.joinedSeq])).toEqual([[owner.handle, 0], [friend.handle, 1]]);
 
     await api(server.url, '/api/v1/blocks', { token: blocker.token, body: { handle: owner.handle } });
     expect((await api(server.url, `/api/v1/groups/${roomId}/users`, { token: owner.token, body: { handle: blocker.handle } })).status).toBe(403);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrate, readMigrations } from '@/server/db/migrate';
+import { defaultMigrationsDir, migrate, readMigrations } from '@/server/db/migrate';
 import { TEST_DATABASE_URL } from '../helpers/services';
 
 // Each run migrates a database of its own, created fresh here.
@@ -71,5 +71,59 @@ describe('migration runner', () => {
       const recorded = await client.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = '20990101000000_broken'`);
       expect(recorded.rowCount).toBe(0);
     });
+  });
+
+  // Added after a group began, a member was counted under the messages before them ("Read by 1 of 2" where
+  // nobody had read it): the column that says where they came in is filled for the groups already there.
+  it('fills in where existing members came into their groups (joinedSeq)', async () => {
+    const { cpSync, mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const all = readMigrations();
+    const before = mkdtempSync(path.join(tmpdir(), 'relay-before-joined-seq-'));
+    for (const migration of all.filter((migration) => migration.name < '20261207000000_member_joined_seq')) {
+      cpSync(path.join(defaultMigrationsDir(), migration.name), path.join(before, migration.name), { recursive: true });
+    }
+    const name = `relay_joined_seq_${process.pid}`;
+    const url = new URL(TEST_DATABASE_URL);
+    url.pathname = `/${name}`;
+    await withClient(adminUrl.href, async (admin) => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name}`);
+    });
+    try {
+      await withClient(url.href, async (client) => {
+        await migrate(asConnection(client), before);
+        await client.query(`INSERT INTO "User" ("id", "handle", "displayName", "password") VALUES ('a', 'a', 'A', 'x'), ('b', 'b', 'B', 'x'), ('c', 'c', 'C', 'x')`);
+        const at = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`;
+        await client.query(`INSERT INTO "Room" ("id", "kind", "createdAt") VALUES ('g', 'group', $1), ('d', 'direct', $1)`, [at(0)]);
+        // Alice and Bob found the group at minute 0; Carol joins at minute 3, after messages 1–3, with her note (4).
+        await client.query(
+          `INSERT INTO "RoomMember" ("roomId", "userId", "joinedAt") VALUES ('g', 'a', $1), ('g', 'b', $1), ('g', 'c', $2), ('d', 'a', $1), ('d', 'c', $2)`,
+          [at(0), at(3)],
+        );
+        const message = (room: string, seq: number, minute: number) =>
+          client.query(`INSERT INTO "Message" ("id", "roomId", "seq", "senderId", "clientMsgId", "body", "createdAt") VALUES ($1, $2, $3, 'a', $1, 'x', $4)`, [
+            `${room}${seq}`,
+            room,
+            seq,
+            at(minute),
+          ]);
+        for (const [seq, minute] of [[1, 0], [2, 1], [3, 2], [4, 3], [5, 4]]) await message('g', seq, minute);
+        for (const [seq, minute] of [[1, 0], [2, 5]]) await message('d', seq, minute);
+
+        expect(await migrate(asConnection(client))).toEqual(['20261207000000_member_joined_seq']);
+        const { rows } = await client.query(`SELECT "roomId", "userId", "joinedSeq" FROM "RoomMember" ORDER BY "roomId", "userId"`);
+        expect(rows.map((row) => [row.roomId, row.userId, row.joinedSeq])).toEqual([
+          ['d', 'a', 0],
+          ['d', 'c', 0],
+          ['g', 'a', 0],
+          ['g', 'b', 0],
+          ['g', 'c', 3],
+        ]);
+      });
+    } finally {
+      await withClient(adminUrl.href, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    }
   });
 });
