@@ -2,7 +2,7 @@
 
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { apiFetch, NoConnectionError } from '@/lib/api-client';
-import { fullDateTime, sameDay, timeOf } from '@/lib/dates';
+import { fullDateTime, timeOrDate } from '@/lib/dates';
 import type { ChatMessage, SearchHighlight } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { useEarlyTyping } from '../ui/use-early-typing';
@@ -314,7 +314,7 @@ function HitButton({ hit, onOpen }: { hit: Hit; onOpen: () => void }) {
       <span className="flex items-baseline justify-between gap-2">
         <span className="truncate font-medium text-slate-900">{where}</span>
         <time dateTime={at.toISOString()} title={fullDateTime(at)} className="shrink-0 text-xs text-slate-600">
-          {sameDay(at, new Date()) ? timeOf(at) : at.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' })}
+          {timeOrDate(at)}
         </time>
       </span>
       <span className="block text-xs text-slate-600">{sender}</span>

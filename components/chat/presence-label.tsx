@@ -1,6 +1,6 @@
 'use client';
 
-import { dateOf, sameDay, timeOf } from '@/lib/dates';
+import { timeWithDay } from '@/lib/dates';
 import type { PresenceStatus } from '@/lib/schemas';
 
 /**
@@ -9,14 +9,12 @@ import type { PresenceStatus } from '@/lib/schemas';
  */
 const unknown = (status: PresenceStatus | undefined) => !status || (status.status === 'offline' && !status.lastSeenAt);
 
-/** "Online", or "Last seen 14:02" (with the date when it was not today); null when not known. */
+/** "Online", or "Last seen 14:02" (with the day when it was not today); null when not known. */
 export function presenceText(status: PresenceStatus | undefined): string | null {
   if (!status || unknown(status)) return null;
   if (status.status === 'online') return 'Online';
   if (!status.lastSeenAt) return null;
-  const seen = new Date(status.lastSeenAt);
-  const time = timeOf(seen);
-  return `Last seen ${sameDay(seen, new Date()) ? time : `${dateOf(seen)} ${time}`}`;
+  return `Last seen ${timeWithDay(new Date(status.lastSeenAt))}`;
 }
 
 export function PresenceDot({ status }: { status: PresenceStatus | undefined }) {

@@ -2,6 +2,7 @@
 
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
+import { clockTime } from '@/lib/dates';
 import { problemInWords } from '@/lib/form-problems';
 import { type NotificationSettingsView, quietHoursSchema } from '@/lib/schemas';
 import { Panel } from '../ui/panel';
@@ -56,7 +57,7 @@ export function NotificationSettingsPanel() {
     const quietHours = { start: String(form.get('start')), end: String(form.get('end')), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone };
     const problem = problemInWords(quietHoursSchema, quietHours, ([field]) => (field === 'end' ? 'The quiet time' : field === 'start' ? 'The start' : 'The time zone'));
     if (problem) return setError(problem);
-    void save({ quietHours }).then((saved) => saved?.quietHours && setSaid(`Quiet hours saved: no notifications from ${saved.quietHours.start} to ${saved.quietHours.end}.`));
+    void save({ quietHours }).then((saved) => saved?.quietHours && setSaid(`Quiet hours saved: no notifications from ${clockTime(saved.quietHours.start)} to ${clockTime(saved.quietHours.end)}.`));
   }
 
   return (
@@ -108,7 +109,7 @@ export function NotificationSettingsPanel() {
           </form>
           {settings.quietHours && (
             <p className="text-slate-500">
-              No notifications from {settings.quietHours.start} to {settings.quietHours.end} ({settings.quietHours.timeZone}).
+              No notifications from {clockTime(settings.quietHours.start)} to {clockTime(settings.quietHours.end)} ({settings.quietHours.timeZone}).
             </p>
           )}
           {/* On the page from the start, empty: a live region added together with its words is often not read. */}

@@ -2,6 +2,7 @@
 
 import { useEffect, useReducer, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
+import { timeWithDay } from '@/lib/dates';
 import { roomLevel } from '@/lib/notification-rules';
 import type { RoomSummary } from '@/lib/schemas';
 import { useChatClient } from '../providers/chat-provider';
@@ -58,7 +59,7 @@ export function RoomNotificationControl({ room }: { room: RoomSummary }) {
       <select value={choice} onChange={(event) => void choose(event.target.value)} className="rounded border border-slate-300 px-1 py-0.5">
         {choice === 'mute-timed' && (
           <option value="mute-timed" disabled>
-            Muted until {new Date(room.notifications!.muteUntil!).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+            Muted until {timeWithDay(new Date(room.notifications!.muteUntil!))}
           </option>
         )}
         {CHOICES.map((option) => (

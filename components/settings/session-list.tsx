@@ -2,6 +2,7 @@
 
 import { useRef } from 'react';
 import { apiFetch } from '@/lib/api-client';
+import { timeWithDay } from '@/lib/dates';
 import { deviceName } from '@/lib/device-name';
 import { signOutHere } from '@/lib/sign-out';
 import type { DeviceSessionSummary } from '@/lib/schemas';
@@ -35,7 +36,7 @@ export function SessionList({ version }: { version: number }) {
                 {session.current && <span className="ml-2 rounded bg-emerald-100 px-1 text-xs text-emerald-800">This device</span>}
               </p>
               <p className="text-xs text-slate-600">
-                Signed in {new Date(session.createdAt).toLocaleString()} · last seen {new Date(session.lastSeenAt).toLocaleString()}
+                Signed in {timeWithDay(new Date(session.createdAt))} · last seen {timeWithDay(new Date(session.lastSeenAt))}
               </p>
             </div>
             <button
