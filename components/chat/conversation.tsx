@@ -1,9 +1,9 @@
 'use client';
 
 import { type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, apiFetch } from '@/lib/api-client';
+import { ApiError } from '@/lib/api-client';
 import type { OutboxItem } from '@/lib/outbox';
-import { readingPlaceKey } from '@/lib/reading-place';
+import { loadReadingPlace, readingPlaceKey } from '@/lib/reading-place';
 import { receiptLabel } from '@/lib/receipts';
 import type { ChatMessage, MessageRequest, PublicUser, RoomSummary } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
@@ -113,6 +113,8 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   const myReadSeq = room?.members.find((member) => member.handle === me.handle)?.readSeq ?? 0;
   // Where "New messages" goes: fixed when the conversation opens, before reading moves the cursor.
   const [readSeqAtOpen] = useState(() => (room && room.unread > 0 ? myReadSeq : null));
+  // Where this tab's reader left it (read before the landing rewrites it): a reload holds only the newest page.
+  const [placeAtOpen] = useState(() => (roomId ? loadReadingPlace(readingPlaceKey(me.handle, roomId)) : null));
   // …and moved when the reader comes back to the tab to messages that arrived while it was hidden.
   const [dividerAfter, setDividerAfter] = useState(readSeqAtOpen);
   const dividerSeq = useMemo(
@@ -137,11 +139,13 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
       .openHistory(roomId)
       .then(async ({ hasMore }) => {
         if (!live) return;
-        setOlderExists(hasMore);
+        // Seqs count from 1 without gaps: holding the first (from an earlier visit) leaves nothing older.
+        setOlderExists(hasMore && (store.getState().messagesByRoom[roomId]?.[0]?.seq ?? 1) > 1);
         // Unread older than the newest page: hold them too, so the view lands on the first unread, under
         // the divider, with a few read messages above it for context (pages put on top, as for a jump).
-        if (hasMore && readSeqAtOpen !== null) {
-          const wanted = Math.max(1, readSeqAtOpen + 1 - JUMP_CONTEXT);
+        // Without unread, the same for the message the reader left at the top (after a reload).
+        const wanted = readSeqAtOpen !== null ? Math.max(1, readSeqAtOpen + 1 - JUMP_CONTEXT) : placeAtOpen?.seq;
+        if (hasMore && wanted !== undefined) {
           const held = () => store.getState().messagesByRoom[roomId] ?? [];
           const newestSeq = held().at(-1)?.seq ?? 0;
           // A page that fails to come leaves the view on what it holds ("Load earlier" stays).
@@ -180,12 +184,10 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   // Pages are always put on top of the oldest held message, so what the view holds stays one run
   // without holes (the sync engine's `syncedSeq` and "keep my place" both rely on that).
   async function loadPageBefore(limit: number) {
-    const oldest = roomId ? store.getState().messagesByRoom[roomId]?.[0] : undefined;
-    if (!roomId || !oldest) return false;
-    const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(`/api/v1/rooms/${roomId}/messages?limit=${limit}&beforeSeq=${oldest.seq}`);
-    store.getState().mergeMessages(roomId, page.messages);
-    setOlderExists(page.hasMore);
-    return page.hasMore;
+    if (!roomId || !client) return false;
+    const { hasMore } = await client.loadOlder(roomId, limit);
+    setOlderExists(hasMore);
+    return hasMore;
   }
 
   async function loadEarlier() {

@@ -2,7 +2,7 @@
 
 import { type ComponentType, type FormEvent, type KeyboardEvent, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { apiFetch } from '@/lib/api-client';
-import { loadEditDraft, saveEditDraft } from '@/lib/drafts';
+import { type EditDraft, loadEditDraft, saveEditDraft } from '@/lib/drafts';
 import { problemInWords } from '@/lib/form-problems';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
 import { enterSubmits } from './enter-submits';
@@ -30,10 +30,12 @@ export type MessageAction = {
 
 const live = (message: ChatMessage) => !message.deleted && message.kind !== 'system';
 
+const editAction: MessageAction = { id: 'edit', label: 'Edit', available: ({ mine, message }) => mine && live(message), Panel: EditPanel };
+
 export const messageActions: MessageAction[] = [
   { id: 'reply', label: 'Reply', available: ({ message }) => live(message), run: ({ message }, { store }) => store.getState().requestReply(message) },
   { id: 'react', label: 'React', available: ({ message }) => live(message), Panel: ReactPanel },
-  { id: 'edit', label: 'Edit', available: ({ mine, message }) => mine && live(message), Panel: EditPanel },
+  editAction,
   { id: 'delete', label: 'Delete', available: ({ mine, message }) => mine && live(message), Panel: DeletePanel },
   // Last, as in other chat apps: the everyday actions come first, and a report is never picked by mistake.
   { id: 'report', label: 'Report message', available: ({ mine, message }) => !mine && !message.deleted, Panel: ReportPanel },
@@ -47,21 +49,22 @@ export function MessageActions({ context, align }: { context: MessageActionConte
   const [open, setOpen] = useState(false);
   const me = useChat((state) => state.me.handle);
   // An edit left open on this message (before a conversation switch or a reload) opens again, as left.
-  const [panel, setPanel] = useState<MessageAction | null>(() =>
-    loadEditDraft(me, context.message.id) ? (actions.find((action) => action.id === 'edit') ?? null) : null,
-  );
+  const [panel, setPanel] = useState<MessageAction | null>(() => (loadEditDraft(me, context.message.id) ? editAction : null));
+  // A panel goes with its action (a message deleted elsewhere loses them all), except an edit with
+  // unsaved text: that stays, saying it can no longer be saved, until the user has copied what they need.
+  const shownPanel = panel && (actions.includes(panel) || (panel === editAction && unsavedEdit(loadEditDraft(me, context.message.id)))) ? panel : null;
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLDivElement>(null);
   // Asked from the message box (Up when it is empty): the editor opens here, and closing it goes back there.
   const editAsked = useChat((state) => state.editRequest === context.message.id);
   const returnTo = useRef<HTMLElement | null>(null);
+  const panelBox = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!editAsked) return;
     store.getState().requestEdit(null);
-    const edit = actions.find((action) => action.id === 'edit');
-    if (!edit) return;
+    if (!actions.includes(editAction)) return;
     returnTo.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    setPanel(edit);
+    setPanel(editAction);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editAsked]);
 
@@ -78,7 +81,7 @@ export function MessageActions({ context, align }: { context: MessageActionConte
     element.scrollIntoView({ block: 'nearest' });
     element.querySelector<HTMLButtonElement>('button')?.focus({ preventScroll: true });
   }, [open, upward]);
-  if (actions.length === 0) return null;
+  if (actions.length === 0 && !shownPanel) return null;
 
   const close = (refocus = true) => {
     setOpen(false);
@@ -100,45 +103,50 @@ export function MessageActions({ context, align }: { context: MessageActionConte
 
   return (
     <>
-      <div className="relative" onBlur={(event) => !event.currentTarget.contains(event.relatedTarget) && setOpen(false)}>
-        <button
-          ref={button}
-          type="button"
-          aria-label="Message actions"
-          aria-expanded={open}
-          onClick={() => {
-            setUpward(false);
-            setOpen(!open);
-          }}
-          // 28 px square: above WCAG 2.2's 24 px target size, and easy for a thumb.
-          className="inline-flex h-7 w-7 items-center justify-center rounded text-base text-slate-600 hover:bg-slate-200 pointer-fine:opacity-0 pointer-fine:group-hover:opacity-100 pointer-fine:focus:opacity-100 aria-expanded:opacity-100"
-        >
-          ⋯
-        </button>
-        {open && (
-          <div
-            ref={menu}
-            onKeyDown={onKeyDown}
-            className={`absolute ${upward ? 'bottom-8' : 'top-8'} z-20 min-w-40 rounded-md border border-slate-200 bg-surface py-1 text-sm shadow-lg ${align === 'end' ? 'right-0' : 'left-0'}`}
+      {actions.length > 0 && (
+        <div className="relative" onBlur={(event) => !event.currentTarget.contains(event.relatedTarget) && setOpen(false)}>
+          <button
+            ref={button}
+            type="button"
+            aria-label="Message actions"
+            aria-expanded={open}
+            onClick={() => {
+              setUpward(false);
+              setOpen(!open);
+            }}
+            // 28 px square: above WCAG 2.2's 24 px target size, and easy for a thumb.
+            className="inline-flex h-7 w-7 items-center justify-center rounded text-base text-slate-600 hover:bg-slate-200 pointer-fine:opacity-0 pointer-fine:group-hover:opacity-100 pointer-fine:focus:opacity-100 aria-expanded:opacity-100"
           >
-            {actions.map((action) => (
-              <button key={action.id} type="button" onClick={() => choose(action)} className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 focus:bg-slate-100">
-                {action.label}
-              </button>
-            ))}
-          </div>
-        )}
-      </div>
-      {panel?.Panel && (
-        <div className="basis-full">
-          <panel.Panel
+            ⋯
+          </button>
+          {open && (
+            <div
+              ref={menu}
+              onKeyDown={onKeyDown}
+              className={`absolute ${upward ? 'bottom-8' : 'top-8'} z-20 min-w-40 rounded-md border border-slate-200 bg-surface py-1 text-sm shadow-lg ${align === 'end' ? 'right-0' : 'left-0'}`}
+            >
+              {actions.map((action) => (
+                <button key={action.id} type="button" onClick={() => choose(action)} className="block w-full px-3 py-1.5 text-left hover:bg-slate-100 focus:bg-slate-100">
+                  {action.label}
+                </button>
+              ))}
+            </div>
+          )}
+        </div>
+      )}
+      {shownPanel?.Panel && (
+        <div ref={panelBox} className="basis-full">
+          <shownPanel.Panel
             context={context}
             close={() => {
               // Focus goes back where the panel came from, unless the user has moved it meanwhile (a save
               // answered late, while they opened another message's menu, must not take it from there).
-              const stayed = focusStayedIn(button.current?.closest('li'));
+              // A deleted message has no actions button: then the message itself takes focus.
+              const row = panelBox.current?.closest('li');
+              const stayed = focusStayedIn(row);
               setPanel(null);
-              if (stayed) (returnTo.current?.isConnected ? returnTo.current : button.current)?.focus();
+              if (row && !button.current) row.tabIndex = -1;
+              if (stayed) (returnTo.current?.isConnected ? returnTo.current : (button.current ?? row))?.focus();
               returnTo.current = null;
             }}
           />
@@ -218,10 +226,20 @@ function ReactPanel({ context, close }: { context: MessageActionContext; close: 
     void client?.addReaction(context.message, emoji);
     close();
   };
+  // Left and Right (Home, End) move along the row of emoji as in a toolbar; Tab still goes through them too.
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape') return close();
+    const quick = [...(group.current?.querySelectorAll<HTMLButtonElement>('[data-quick-reaction]') ?? [])];
+    const at = quick.indexOf(event.target as HTMLButtonElement);
+    const moves: Record<string, number> = { ArrowRight: at + 1, ArrowLeft: at - 1 + quick.length, Home: 0, End: quick.length - 1 };
+    if (at < 0 || !(event.key in moves)) return;
+    event.preventDefault();
+    quick[moves[event.key] % quick.length].focus();
+  };
   return (
-    <div ref={group} role="group" aria-label="Pick a reaction" onKeyDown={(event) => event.key === 'Escape' && close()} className="mt-1 flex flex-wrap gap-1">
+    <div ref={group} role="group" aria-label="Pick a reaction" onKeyDown={onKeyDown} className="mt-1 flex flex-wrap gap-1">
       {QUICK_REACTIONS.map(({ emoji, name }) => (
-        <button key={emoji} type="button" aria-label={`React with ${name}`} title={name} onClick={() => react(emoji)} className="rounded-full border border-slate-300 bg-surface px-2 text-lg leading-8 hover:bg-slate-100">
+        <button key={emoji} type="button" data-quick-reaction aria-label={`React with ${name}`} title={name} onClick={() => react(emoji)} className="rounded-full border border-slate-300 bg-surface px-2 text-lg leading-8 hover:bg-slate-100">
           {emoji}
         </button>
       ))}
@@ -288,7 +306,9 @@ function EditPanel({ context, close: closeEditor }: { context: MessageActionCont
     setText(text);
     saveEditDraft(me, messageId, { body: text, base });
   };
-  if (shown !== context.message.body) {
+  // Deleted on another device or tab while open here (kept only with unsaved text): nothing to save into.
+  const gone = Boolean(context.message.deleted);
+  if (!gone && shown !== context.message.body) {
     setShown(context.message.body);
     if (body === shown) setBody(context.message.body, context.message.body);
   }
@@ -314,7 +334,7 @@ function EditPanel({ context, close: closeEditor }: { context: MessageActionCont
   const left = lengthLeft(body);
 
   async function save() {
-    if (saving) return;
+    if (saving || gone) return;
     if (body === context.message.body) return close();
     // The server refuses an edit that shows nothing; said here in the user's words, not its field name.
     if (isInvisible(body)) return setRefusal('A message cannot be empty: delete it instead.');
@@ -363,28 +383,39 @@ function EditPanel({ context, close: closeEditor }: { context: MessageActionCont
               void save();
             }
           }}
+          readOnly={gone}
           aria-invalid={refusal ? true : undefined}
           className="block w-full min-w-60 resize-y rounded-md border border-slate-300 bg-surface px-2 py-1"
         />
         {mentions.list}
       </div>
-      {(refusal ?? overLength) && (
+      {gone && (
+        <p role="alert" className="text-xs text-red-800">
+          This message was deleted, so this edit cannot be saved. Copy your text if you want to keep it.
+        </p>
+      )}
+      {!gone && (refusal ?? overLength) && (
         <p role="alert" className="text-xs text-red-800">
           {refusal ?? overLength}
         </p>
       )}
-      {left && <p className="text-right text-xs text-slate-600">{left}</p>}
+      {left && !gone && <p className="text-right text-xs text-slate-600">{left}</p>}
       <span className="flex justify-end gap-1">
         <button type="button" onClick={close} className="min-h-6 rounded border border-slate-300 bg-surface px-2">
-          Cancel
+          {gone ? 'Close' : 'Cancel'}
         </button>
-        <button type="submit" disabled={saving} className="min-h-6 rounded bg-indigo-700 px-2 text-white disabled:opacity-60">
-          Save
-        </button>
+        {!gone && (
+          <button type="submit" disabled={saving} className="min-h-6 rounded bg-indigo-700 px-2 text-white disabled:opacity-60">
+            Save
+          </button>
+        )}
       </span>
     </form>
   );
 }
+
+/** Whether an edit holds text the user wrote and has not saved. */
+const unsavedEdit = (draft: EditDraft | null) => draft !== null && draft.body !== draft.base;
 
 /** Whether focus is still in this message, or nowhere: if the user has moved it elsewhere, it is theirs. */
 function focusStayedIn(message: Element | null | undefined) {

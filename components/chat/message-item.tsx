@@ -12,6 +12,7 @@ import type { OutboxItem } from '@/lib/outbox';
 import type { AttachmentInfo, ChatMessage, ReplyQuote } from '@/lib/schemas';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
 import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
+import { useTimeZone } from '../ui/use-today';
 import { Avatar } from './avatar';
 import { MessageActions } from './message-actions';
 
@@ -223,6 +224,8 @@ const LONG_PRESS_MS = 500;
 
 /** The time of day; the full date on hover, or on a long press on a touch screen (no hover there). */
 function Time({ at }: { at: string | number }) {
+  // Shown in the reader's zone, also after it changed with the page open.
+  useTimeZone();
   const date = new Date(at);
   const [full, setFull] = useState(false);
   const press = useRef<ReturnType<typeof setTimeout> | null>(null);

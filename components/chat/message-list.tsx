@@ -1,6 +1,6 @@
 'use client';
 
-import { Fragment, type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { Fragment, type ReactNode, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { dayLabel, GROUP_WITHIN_MS, sameDay } from '@/lib/dates';
 import { useToday } from '../ui/use-today';
 import { focusConversationIfFell } from './conversation-focus';
@@ -55,7 +55,13 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   const readerScrolledEarly = useRef(false);
   const noteReaderScroll = () => void (landed.current || (readerScrolledEarly.current = true));
   const anchor = useRef<{ seq: number; top: number } | null>(null);
-  const [unseen, setUnseen] = useState(0);
+  // Messages past this seq came while the reader was up the list (null: none). Counted from what is held,
+  // so a catch-up that fills in below the newest page (back online after many) is counted too.
+  const [unseenAfter, setUnseenAfter] = useState<number | null>(null);
+  const unseen = useMemo(
+    () => (unseenAfter === null ? 0 : messages.filter((message) => message.seq > unseenAfter && message.sender !== me && message.kind === 'text' && !message.deleted).length),
+    [messages, unseenAfter, me],
+  );
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const [earlierError, setEarlierError] = useState<string | null>(null);
   useEffect(() => setEarlierError(null), [placeKey]);
@@ -80,7 +86,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     const element = scroller.current;
     if (element) element.scrollTop = element.scrollHeight;
     atBottom.current = true;
-    setUnseen(0);
+    setUnseenAfter(null);
     tellSeen();
   }, [tellSeen]);
 
@@ -137,10 +143,11 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   // Newer messages (or outbox rows) at the end: follow them only if the reader was at the bottom.
   useLayoutEffect(() => {
     if (!landed.current) return;
-    const arrived = messages.filter((message) => message.seq > previousLast.current && message.sender !== me && message.kind === 'text').length;
+    const before = previousLast.current;
+    const arrived = messages.some((message) => message.seq > before && message.sender !== me && message.kind === 'text');
     previousLast.current = Math.max(previousLast.current, lastSeq);
     if (atBottom.current) toBottom();
-    else if (arrived > 0) setUnseen((count) => count + arrived);
+    else if (arrived) setUnseenAfter((after) => after ?? before);
     tellSeen();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastSeq, tailCount]);
@@ -188,7 +195,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     const element = scroller.current;
     if (!element) return;
     atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
-    if (atBottom.current) setUnseen(0);
+    if (atBottom.current) setUnseenAfter(null);
     keepPlace();
     tellSeen();
   }
@@ -207,10 +214,17 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
       setEarlierError(error instanceof Error ? error.message : 'Something went wrong.');
     } finally {
       setLoadingEarlier(false);
-      // The button goes once the start is reached: focus, if it was there, to the conversation's heading.
-      requestAnimationFrame(focusConversationIfFell);
     }
   }
+  // The button goes once the start is reached: focus, if it was there, to the conversation's heading
+  // (in the commit that removes it, whenever React renders it: a frame later was sometimes too soon).
+  const earlierButton = useRef<HTMLButtonElement>(null);
+  const earlierHadFocus = earlierButton.current !== null && earlierButton.current === document.activeElement;
+  useLayoutEffect(() => {
+    if (!onLoadEarlier && earlierHadFocus) focusConversationIfFell();
+    // Only when the button goes; `earlierHadFocus` is read afresh by every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [onLoadEarlier === null]);
 
   // Keep the bottom in view when the pane changes size (keyboard on phones, window resize) or what it
   // holds grows without a new message (a reaction, an edit, an image loading, a panel opened in a row).
@@ -237,11 +251,12 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
         onPointerDown={(event) => event.target === event.currentTarget && noteReaderScroll()}
         onKeyDown={(event) => SCROLL_KEYS.has(event.key) && noteReaderScroll()}
         className="h-full overflow-y-auto overflow-x-hidden px-3 py-2 md:px-4" data-testid="message-scroller">
-        <ol aria-label="Messages" className="flex flex-col">
+        {/* Busy until the history has come: a screen reader waits, rather than reading what is about to move. */}
+        <ol aria-label="Messages" aria-busy={ready ? undefined : true} className="flex flex-col">
           {onLoadEarlier && (
             <li className="py-2 text-center">
               {/* aria-disabled, not disabled, while loading: a disabled button loses the focus of whoever pressed it. */}
-              <button type="button" onClick={() => void loadEarlier()} aria-disabled={loadingEarlier} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
+              <button ref={earlierButton} type="button" onClick={() => void loadEarlier()} aria-disabled={loadingEarlier} className="rounded-full border border-slate-300 px-3 py-1 text-xs text-slate-700 hover:bg-slate-100">
                 {loadingEarlier ? 'Loading…' : 'Load earlier messages'}
               </button>
               {earlierError && (

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import { sameDay, shortDate, timeOf } from '@/lib/dates';
+import { timeOrDate } from '@/lib/dates';
 import { excerptOf } from '@/lib/message-excerpt';
 import { roomLevel } from '@/lib/notification-rules';
 import { shownPresence, sortRooms } from '@/lib/stores/chat-store';
@@ -14,12 +14,6 @@ import { roomTitle } from './room-title';
 import { scrollingParent } from '../ui/scrolling-parent';
 import { useToday } from '../ui/use-today';
 
-// Today's activity by time, older by date (with its year if not this year's), as in the usual messengers.
-const whenOf = (iso: string, today: number) => {
-  const at = new Date(iso);
-  const now = new Date(today);
-  return sameDay(at, now) ? timeOf(at) : shortDate(at, now);
-};
 
 export function RoomList() {
   const store = useChatStore();
@@ -116,7 +110,7 @@ export function RoomList() {
                         </span>
                       )}
                     </span>
-                    <span className="shrink-0 text-xs text-slate-600">{room.lastMessage ? whenOf(room.lastMessage.createdAt, today) : ''}</span>
+                    <span className="shrink-0 text-xs text-slate-600">{room.lastMessage ? timeOrDate(new Date(room.lastMessage.createdAt), new Date(today)) : ''}</span>
                   </span>
                   <span className="flex items-center justify-between gap-2">
                     <span dir="auto" className="block truncate text-sm text-slate-600">{room.lastMessage ? excerptOf(room.lastMessage) : ''}</span>

@@ -15,6 +15,8 @@ export const CHANGE_WAITS = 'You are sending too fast: this goes again in a mome
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const ACK_TIMEOUT_MS = 10_000;
+// How long a refused cursor report waits before it goes again, when the server does not say.
+const CURSOR_RETRY_MS = 2_000;
 const OFFLINE_NOTICE = 'You are offline: try again once the connection is back.';
 /** An edit, delete or reaction refused for speed goes again up to this many times in all, waiting at most this long each time. */
 export const CHANGE_TRIES = 3;
@@ -105,6 +107,34 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     }
   };
 
+  // A change to a message not held (older than the loaded pages) is dropped (the store's merge), which is
+  // right unless a page of older history holding that message is on its way: the server read it before the
+  // change, so its copy is the old one. While such a page loads, changes are kept and applied after it.
+  const pagesLoading = new Map<string, { count: number; changes: ChatMessage[]; deleted: string[] }>();
+  const applyChanges = (roomId: string, messages: ChatMessage[]) => {
+    pagesLoading.get(roomId)?.changes.push(...messages);
+    store.getState().updateMessages(roomId, messages);
+  };
+
+  /** The page of history before the oldest held message (pages go on top: what is held stays one run). */
+  const loadOlder = async (roomId: string, limit: number): Promise<{ hasMore: boolean }> => {
+    const oldest = store.getState().messagesByRoom[roomId]?.[0];
+    if (!oldest) return { hasMore: false };
+    const loading = pagesLoading.get(roomId) ?? { count: 0, changes: [], deleted: [] };
+    loading.count += 1;
+    pagesLoading.set(roomId, loading);
+    try {
+      const page = await apiFetch<{ messages: ChatMessage[]; hasMore: boolean }>(`/api/v1/rooms/${roomId}/messages?limit=${limit}&beforeSeq=${oldest.seq}`);
+      store.getState().mergeMessages(roomId, page.messages);
+      store.getState().updateMessages(roomId, loading.changes);
+      for (const messageId of loading.deleted) store.getState().markDeleted(roomId, messageId);
+      return { hasMore: page.hasMore };
+    } finally {
+      loading.count -= 1;
+      if (loading.count === 0) pagesLoading.delete(roomId);
+    }
+  };
+
   // One sync per room at a time; a later request waits for it and then continues from where it got.
   // Requests made meanwhile share that one follow-up (a burst of `room:advanced` costs one more sync).
   const followUps = new Map<string, Promise<void>>();
@@ -130,7 +160,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
         if (!reply.ok) return;
         store.getState().mergeMessages(roomId, reply.messages);
         // Edits, deletes and reactions to what we hold, made while we were away (or whose live push was lost).
-        store.getState().updateMessages(roomId, reply.changes ?? []);
+        applyChanges(roomId, reply.changes ?? []);
         // Without more pages the reply is complete up to lastSeq (read before the page was), and every
         // change up to its version is applied.
         store.getState().markSynced(roomId, reply.hasMore ? (reply.messages.at(-1)?.seq ?? afterSeq) : reply.lastSeq);
@@ -241,7 +271,13 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     handshakeAttempt = 0;
     store.getState().setConnected(true);
     await Promise.all([loadRooms(), loadBlocks().catch(() => {})]);
-    const loaded = Object.keys(store.getState().syncedSeq).filter((roomId) => store.getState().rooms[roomId]);
+    const { syncedSeq, rooms, activeRoomId } = store.getState();
+    const loaded = Object.keys(syncedSeq).filter((roomId) => rooms[roomId]);
+    // The open conversation, shown offline from what this page held, never got its history: loading it is
+    // its catch-up. Until then nothing in it counts as read (what is held may have holes).
+    const shownUnloaded = activeRoomId && rooms[activeRoomId] && syncedSeq[activeRoomId] === undefined ? [activeRoomId] : [];
+    // Not waited for: a slow history must not hold up the reports and the outbox below.
+    for (const roomId of shownUnloaded) void openHistory(roomId).catch(() => {});
     await Promise.all(loaded.map(syncRoom));
     // What was read (or received) while the connection was gone is told now.
     read.resendUnanswered();
@@ -269,8 +305,19 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     }
   };
 
-  /** Shows a conversation: its newest page of history, then a sync from there to close any hole. */
-  const openHistory = async (roomId: string) => {
+  /**
+   * Shows a conversation: its newest page of history, then a sync from there to close any hole. One load per
+   * room at a time: the view and a reconnect can both ask for it (onConnect).
+   */
+  const historyLoads = new Map<string, Promise<{ hasMore: boolean }>>();
+  const openHistory = (roomId: string) => {
+    const running = historyLoads.get(roomId);
+    if (running) return running;
+    const load = loadHistory(roomId).finally(() => historyLoads.delete(roomId));
+    historyLoads.set(roomId, load);
+    return load;
+  };
+  const loadHistory = async (roomId: string) => {
     // A room seen for the first time: its copies are current at least as of the list's version (read
     // before the page), so the first sync brings any change made since.
     if (store.getState().syncedVersion[roomId] === undefined) store.getState().markVersion(roomId, store.getState().rooms[roomId]?.version ?? 0);
@@ -320,15 +367,32 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     store.getState().setConnected(false);
     socket.io.engine?.close();
   };
+  // Back online, any attempt on its way or backoff under way is cut and one starts now. An attempt begun
+  // before the network went would hang: engine.io closes it on `offline` without the Manager hearing of
+  // it, which then waits out its 20 s `timeout` (`socket.active` all along); the backoff waits up to 5 s.
   const onOnline = () => {
-    if (!socket.connected && !socket.active) socket.connect();
+    if (!socket.connected) socket.disconnect().connect();
   };
   window.addEventListener('offline', onOffline);
   window.addEventListener('online', onOnline);
   const stopFollowingSignOuts = followSignOuts();
   // One report in flight per room and cursor: a burst of messages costs a couple of reports, not one each.
-  const delivered = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:delivered', { roomId, seq }));
-  const read = cursorReporter((roomId, seq) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck('room:read', { roomId, seq }));
+  // A report refused for now (this socket sent too many, or the server cannot store it) goes again later,
+  // else the server would never learn it: the reader's other devices would keep it unread.
+  const reportCursor = (event: 'room:delivered' | 'room:read') => async (roomId: string, seq: number) => {
+    const reply = await socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck(event, { roomId, seq })
+      .catch((error: unknown) => {
+        // No answer though still connected (the server waiting on its database): no reconnect will send it again.
+        if (socket.connected) return null;
+        throw error;
+      });
+    if (!reply) return { retryAfterMs: CURSOR_RETRY_MS };
+    if (!reply.ok && (reply.error.code === 'rate_limited' || reply.error.code === 'unavailable')) return { retryAfterMs: Number(reply.error.retryAfterMs ?? CURSOR_RETRY_MS) };
+  };
+  const delivered = cursorReporter(reportCursor('room:delivered'));
+  const read = cursorReporter(reportCursor('room:read'));
   const reportDelivered = delivered.report;
   const reportRead = read.report;
   socket.on('message:new', ({ message }) => {
@@ -375,7 +439,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   socket.on('presence', (status) => store.getState().setPresence([status]));
   socket.on('message:updated', ({ message }) => {
     const countsChange = changesMyCounts(store.getState(), message);
-    store.getState().updateMessages(message.roomId, [message]);
+    applyChanges(message.roomId, [message]);
     // The server's counts, as after a moderator's removal (rare: most changes are reactions).
     if (countsChange) void refreshRooms().catch(() => {});
   });
@@ -385,6 +449,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     }
   });
   socket.on('message:deleted', ({ roomId, messageId }) => {
+    pagesLoading.get(roomId)?.deleted.push(messageId);
     store.getState().markDeleted(roomId, messageId);
     // A removed message no longer counts as unread, and the list's preview moves to the one before.
     void refreshRooms().catch(() => {});
@@ -483,7 +548,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
         return false;
       }
       store.getState().setNotice(null);
-      store.getState().updateMessages(reply.message.roomId, [reply.message]);
+      applyChanges(reply.message.roomId, [reply.message]);
       return true;
     } catch {
       store.getState().setNotice('The server did not answer: try again.');
@@ -532,6 +597,7 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     loadRooms,
     flushOutbox,
     openHistory,
+    loadOlder,
     namePeople,
     loadBlocks,
     /** Blocks or unblocks `handle`; throws the server's refusal. */
@@ -572,6 +638,8 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
       if (retryTimer) clearTimeout(retryTimer);
       if (handshakeTimer) clearTimeout(handshakeTimer);
       clearTimeout(busyRetry);
+      delivered.stop();
+      read.stop();
       window.removeEventListener('offline', onOffline);
       window.removeEventListener('online', onOnline);
       unsubscribe();

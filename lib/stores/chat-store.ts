@@ -251,7 +251,8 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
           rooms: Object.fromEntries(
             rooms.map((room) => {
               const held = state.messagesByRoom[room.id];
-              return [room.id, withKnownRead(withLiveMessages(room, held, state.me.handle), state.rooms[room.id], held, state.me.handle)];
+              const before = state.rooms[room.id];
+              return [room.id, withKnownRead(withKnownReceipts(withLiveMessages(room, held, state.me.handle), before, state.me.handle), before, held, state.me.handle)];
             }),
           ),
           roomsStatus: 'ready',
@@ -280,7 +281,8 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
             },
       ),
     mergeMessages: (roomId, messages) => set((state) => applyMessages(state, roomId, messages, true)),
-    updateMessages: (roomId, messages) => set((state) => applyMessages(state, roomId, messages, false)),
+    // Nothing changed (a page of history loaded with no change kept for it): the state stays, no listener runs.
+    updateMessages: (roomId, messages) => set((state) => (messages.length === 0 ? state : applyMessages(state, roomId, messages, false))),
     markSynced: (roomId, seq) =>
       set((state) => ({ syncedSeq: withSynced(state, roomId, state.messagesByRoom[roomId] ?? [], seq) })),
     receiveMessage: (message) =>
@@ -398,6 +400,23 @@ function withLiveMessages(room: RoomSummary, held: ChatMessage[] | undefined, me
   const later = (held ?? []).filter((message) => message.seq > room.lastSeq);
   const preview = previewOf(room.lastMessage, held ?? []);
   return later.reduce((summary, message) => withNewMessage(summary, message, me), preview === room.lastMessage ? room : { ...room, lastMessage: preview });
+}
+
+// The others' cursors only move forward too: a list read before a receipt that has come since (one
+// asked for as a request is accepted, the reader's first read right behind) must not take it back, and
+// show "Sent" under a message they have read. A member whose cursors the list now hides (a block) keeps
+// what was shown already; nothing new of theirs is shown.
+function withKnownReceipts(room: RoomSummary, before: RoomSummary | undefined, me: string): RoomSummary {
+  if (!before) return room;
+  const known = new Map(before.members.map((member) => [member.handle, member]));
+  let changed = false;
+  const members = room.members.map((member) => {
+    const held = member.handle === me ? undefined : known.get(member.handle);
+    if (!held || (held.readSeq <= member.readSeq && held.deliveredSeq <= member.deliveredSeq)) return member;
+    changed = true;
+    return { ...member, readSeq: Math.max(member.readSeq, held.readSeq), deliveredSeq: Math.max(member.deliveredSeq, held.deliveredSeq) };
+  });
+  return changed ? { ...room, members } : room;
 }
 
 // A list counted against an older read cursor of mine than one already known here (an `unread` push

@@ -98,7 +98,7 @@ test('saving or turning off quiet hours is said in words, in a live region that 
   await panel.getByLabel('Quiet hours start').fill('22:30');
   await panel.getByLabel('Quiet hours end').fill('06:45');
   await panel.getByRole('button', { name: 'Save quiet hours' }).click();
-  await expect(status).toHaveText('Quiet hours saved: no notifications from 22:30 to 06:45.');
+  await expect(status).toHaveText('Quiet hours saved: no notifications from 10:30 PM to 06:45 AM.');
   await panel.getByRole('button', { name: 'Turn quiet hours off' }).click();
   await expect(status).toHaveText('Quiet hours turned off.');
   await expect(panel.getByRole('button', { name: 'Save quiet hours' })).toBeFocused();

@@ -2,6 +2,7 @@ import { expect, type Page, test } from './fixtures';
 import { acceptedChat, acceptRequest, openChatWith, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
+const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
 
 test('offline: the banner shows within 2 s, pending messages read "Waiting for connection", then send by themselves', async ({ browser }) => {
   const errors = trackPageErrors();
@@ -27,6 +28,63 @@ test('offline: the banner shows within 2 s, pending messages read "Waiting for c
   await expect(bobsDot).toHaveAttribute('aria-label', 'online');
   await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'written offline' })).toHaveCount(1);
   await expect(messages(alice.page).locator('[data-outbox]')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+// engine.io drops a connection attempt still on its way when the browser goes offline, without Socket.io's
+// Manager hearing of it: that attempt used to hang until its 20 s timeout, the page "Reconnecting…" long
+// after the network was back.
+test('the network lost while the page is still connecting: once it is back, the page connects within seconds', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const offline = alice.page.getByRole('status').filter({ hasText: 'Offline' });
+  // The next page load's first handshake is held, so its attempt is on its way when the network goes.
+  let handshakeSent!: () => void;
+  const sent = new Promise<void>((resolve) => (handshakeSent = resolve));
+  let dropHandshake!: () => void;
+  const dropped = new Promise<void>((resolve) => (dropHandshake = resolve));
+  let holding = true;
+  await alice.page.route(/\/socket\.io\/\?EIO=4&transport=polling&t=/, async (route) => {
+    if (!holding) return route.fallback();
+    holding = false;
+    handshakeSent();
+    await dropped;
+    await route.abort().catch(() => {});
+  });
+  await alice.page.reload();
+  await sent;
+  await alice.page.context().setOffline(true);
+  await expect(offline).toBeVisible();
+  dropHandshake();
+
+  await alice.page.context().setOffline(false);
+  await expect(offline).toHaveCount(0, { timeout: 8_000 });
+  expect(errors.list).toEqual([]);
+});
+
+test('messages this page held, read in a conversation opened offline, are reported read once the connection is back', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const roomId = await roomIdWith(alice, bob.handle);
+  // A fresh page on the list: the conversation's history is not loaded, its new messages come live.
+  await bob.page.goto('/');
+  const aliceRow = rooms(bob.page).getByRole('button', { name: /Alice/ });
+  // Alice shown online is an answer over the page's socket: it is connected, so the messages come to it live
+  // (posted before that, they would come only as the list's count, and the page would hold none of them).
+  await expect(aliceRow.getByRole('img')).toHaveAttribute('aria-label', 'online');
+  await postMessages(alice, roomId, ['while you were away', 'and this']);
+  await expect(aliceRow.getByLabel('2 unread')).toBeVisible();
+
+  // Opened offline: what the page holds shows, the history cannot load.
+  await bob.page.context().setOffline(true);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await aliceRow.click();
+  await expect(messages(bob.page)).toContainText('and this');
+
+  await bob.page.context().setOffline(false);
+  await expect(aliceRow.getByLabel(/unread/)).toHaveCount(0);
+  await expect(messages(alice.page).locator('li[data-seq]', { hasText: 'and this' })).toContainText('Read');
+  expect((await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId).unread).toBe(0);
   expect(errors.list).toEqual([]);
 });
 

@@ -94,6 +94,46 @@ test('unread badges count up live and clear when the conversation is opened; the
   expect(errors.list).toEqual([]);
 });
 
+test('a read receipt that comes while the conversation list is being fetched is not undone by that older list', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const mine = messages(alice.page).locator('li[data-seq]').last();
+  await expect(mine).toContainText('Read');
+  await bob.page.goto('/');
+  await send(alice, 'second');
+  await expect(mine).toContainText('second');
+  await expect(mine).toContainText('Delivered');
+
+  // Alice reconnects; the list her page asks for then is read before Bob reads "second" and arrives after
+  // his receipt (as a list asked for as a request is accepted can).
+  let fetched!: () => void;
+  const listFetched = new Promise<void>((resolve) => (fetched = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  await alice.page.route('**/api/v1/rooms', async (route) => {
+    const response = await route.fetch();
+    fetched();
+    await released;
+    await route.fulfill({ response });
+  });
+  // The page asks for presence right after it has applied a list: the sign that the old one is in.
+  let presenceAsked!: () => void;
+  const presenceQuery = new Promise<void>((resolve) => (presenceAsked = resolve));
+  alice.page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => String(payload).includes('"presence:query"') && presenceAsked()));
+  await alice.page.context().setOffline(true);
+  await expect(alice.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await alice.page.context().setOffline(false);
+  await listFetched;
+
+  await rooms(bob.page).getByRole('button', { name: /Alice/ }).click();
+  await expect(mine).toContainText('Read');
+  release();
+  await presenceQuery;
+  await expect(mine).toContainText('Read');
+  await alice.page.unrouteAll({ behavior: 'wait' });
+  expect(errors.list).toEqual([]);
+});
+
 test('a message that lands in the conversation on screen is reported read once, with no delivery report of its own', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');

@@ -888,15 +888,82 @@ test('a message deleted elsewhere while focus is in it (a reaction being picked,
   await expect(rowAt(bob.page, picked)).toContainText('Message deleted');
   await expect(rowAt(bob.page, picked)).toBeFocused();
 
-  // Alice is rewording a message on her laptop when she deletes it from her phone.
+  // Alice has opened the editor on her laptop, not yet changed anything, when she deletes it from her phone.
   const { page: alicePhone } = await anotherDevice(browser, alice.handle, errors, PHONE);
   await rooms(alicePhone).getByRole('button', { name: /Bob/ }).click();
   const editing = await act(alice.page, 'also gone', 'Edit');
-  await editing.getByRole('textbox', { name: 'Edit message' }).fill('on second thought');
+  await expect(editing.getByRole('textbox', { name: 'Edit message' })).toBeFocused();
   const edited = (await editing.getAttribute('data-seq'))!;
   await remove(alicePhone, 'also gone');
   await expect(rowAt(alice.page, edited)).toContainText('Message deleted');
   await expect(rowAt(alice.page, edited)).toBeFocused();
+  await expect(rowAt(alice.page, edited).getByRole('textbox')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('an edit being written when the message is deleted on another device keeps its text to copy, says why it cannot be saved, even after a reload', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'first draft');
+  const { page: alicePhone } = await anotherDevice(browser, alice.handle, errors, PHONE);
+  await rooms(alicePhone).getByRole('button', { name: /Bob/ }).click();
+  const editing = await act(alice.page, 'first draft', 'Edit');
+  const seq = (await editing.getAttribute('data-seq'))!;
+  await editing.getByRole('textbox', { name: 'Edit message' }).fill('a long and careful rewording');
+  await remove(alicePhone, 'first draft');
+  await expect(rowAt(bob.page, seq)).toContainText('Message deleted');
+
+  const message = rowAt(alice.page, seq);
+  await expect(message).toContainText('Message deleted');
+  await expect(message.getByRole('alert')).toHaveText('This message was deleted, so this edit cannot be saved. Copy your text if you want to keep it.');
+  const text = message.getByRole('textbox', { name: 'Edit message' });
+  await expect(text).toHaveValue('a long and careful rewording');
+  await expect(text).toBeFocused();
+  await expect(text).not.toBeEditable();
+  await expect(message.getByRole('button', { name: 'Save' })).toHaveCount(0);
+
+  await alice.page.reload();
+  await expect(text).toHaveValue('a long and careful rewording');
+  await text.focus();
+  await message.getByRole('button', { name: 'Close' }).click();
+  await expect(message.getByRole('textbox')).toHaveCount(0);
+  await expect(message).toBeFocused();
+  // Closed is closed: a reload does not bring it back.
+  await alice.page.reload();
+  await expect(message).toContainText('Message deleted');
+  await expect(message.getByRole('textbox')).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('the reaction picker moves with the arrow keys, Home and End as a row of buttons does, and the arrows still move the caret in "Other emoji"', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'arrow me');
+  const message = row(bob.page, 'arrow me');
+  await message.getByRole('button', { name: 'Message actions' }).focus();
+  await bob.page.keyboard.press('Enter');
+  await expect(message.getByRole('button', { name: 'Reply', exact: true })).toBeFocused();
+  await bob.page.keyboard.press('ArrowDown');
+  await expect(message.getByRole('button', { name: 'React', exact: true })).toBeFocused();
+  await bob.page.keyboard.press('Enter');
+  const picker = message.getByRole('group', { name: 'Pick a reaction' });
+  await expect(picker.getByRole('button', { name: 'React with thumbs up' })).toBeFocused();
+  await bob.page.keyboard.press('ArrowRight');
+  await expect(picker.getByRole('button', { name: 'React with heart' })).toBeFocused();
+  await bob.page.keyboard.press('ArrowLeft');
+  await bob.page.keyboard.press('ArrowLeft');
+  await expect(picker.getByRole('button', { name: 'React with party' })).toBeFocused();
+  await bob.page.keyboard.press('Home');
+  await expect(picker.getByRole('button', { name: 'React with thumbs up' })).toBeFocused();
+  await bob.page.keyboard.press('End');
+  await expect(picker.getByRole('button', { name: 'React with party' })).toBeFocused();
+  await bob.page.keyboard.press('ArrowLeft');
+  await expect(picker.getByRole('button', { name: 'React with sad' })).toBeFocused();
+
+  const other = picker.getByRole('textbox', { name: 'Other emoji' });
+  await other.fill('🙂');
+  await bob.page.keyboard.press('ArrowLeft');
+  await expect(other).toBeFocused();
+  await bob.page.keyboard.press('Enter');
+  await expect(row(alice.page, 'arrow me').getByRole('group', { name: 'Reactions' }).getByRole('button')).toHaveText(['🙂 1']);
   expect(errors.list).toEqual([]);
 });
 

@@ -1,20 +1,37 @@
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptedChat, apiUser, groupWith, openChatWith, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
+import { connect, emitAck } from '../helpers/clients';
+import { acceptedChat, apiUser, groupWith, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const scroller = (page: Page) => page.getByTestId('message-scroller');
 const row = (page: Page, body: string) => messages(page).locator('li[data-seq]', { has: page.getByText(body, { exact: true }) });
+const rowAt = (page: Page, seq: number) => messages(page).locator(`li[data-seq="${seq}"]`);
 const scrollTop = (page: Page) => scroller(page).evaluate((element) => element.scrollTop);
 /** Scrolls a conversation opened on unread (landed on "New messages") down to its last message. */
 const readToTheEnd = async (page: Page) => {
   await expect(messages(page).locator('[data-divider="new"]')).toBeInViewport();
-  // The divider can show before the history is ready, and the landing on it comes then, once: like a
-  // reader, scroll down again if the view moved back.
+  // The divider can show before the history is ready, and the landing on it comes then, once. A reader's
+  // scroll before it (wheel, touch, keys) is kept; this one, set by script, is not seen as the reader's:
+  // wait for the landing, and scroll down again if the view moved back.
+  await expect(messages(page)).not.toHaveAttribute('aria-busy', 'true');
   await expect(async () => {
     await scroller(page).evaluate((element) => (element.scrollTop = element.scrollHeight));
     await expect(messages(page).locator('li[data-seq]').last()).toBeInViewport({ timeout: 1_000 });
   }).toPass();
 };
+/**
+ * Scrolls the message showing `text` to the top of the list, 40 px down from it, as a reader reading it
+ * there; gives how to measure where it is (its top, from the list's).
+ */
+async function readAtTop(page: Page, text: string) {
+  await row(page, text).evaluate((item) => item.scrollIntoView({ block: 'start' }));
+  await scroller(page).evaluate((element) => (element.scrollTop -= 40));
+  return () =>
+    scroller(page).evaluate((element, text) => {
+      const item = [...element.querySelectorAll('li[data-seq]')].find((li) => li.textContent?.includes(text))!;
+      return Math.round(item.getBoundingClientRect().top - element.getBoundingClientRect().top);
+    }, text);
+}
 const numbered = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, index) => `message ${from + index}`);
 
 /**
@@ -33,6 +50,8 @@ async function bobHasReadAll(browser: Browser, errors: ReturnType<typeof trackPa
   expect((await bob.page.request.post(`/api/v1/rooms/${roomId}/read`, { data: { seq: lastSeq } })).status()).toBe(200);
   await bob.page.goto(`/c/${roomId}`);
   await expect(row(bob.page, `message ${count}`)).toBeInViewport();
+  // Landed: a scroll set by script before it would be undone by it (readToTheEnd).
+  await expect(messages(bob.page)).not.toHaveAttribute('aria-busy', 'true');
   return { alice, bob, carol, roomId };
 }
 
@@ -175,13 +194,7 @@ test('switching away and back, or reloading, returns to where the reader was; fr
   const { bob, carol } = await bobHasReadAll(browser, errors, 150);
 
   // Bob scrolls up to read message 80 at the top of the list.
-  await row(bob.page, 'message 80').evaluate((item) => item.scrollIntoView({ block: 'start' }));
-  await scroller(bob.page).evaluate((element) => (element.scrollTop -= 40));
-  const topOf = () =>
-    scroller(bob.page).evaluate((element) => {
-      const item = [...element.querySelectorAll('li[data-seq]')].find((li) => li.textContent?.includes('message 80'))!;
-      return Math.round(item.getBoundingClientRect().top - element.getBoundingClientRect().top);
-    });
+  const topOf = await readAtTop(bob.page, 'message 80');
   const readingAt = await topOf();
   await expect.poll(() => bob.page.evaluate(() => Object.keys(sessionStorage).some((key) => key.startsWith('relay:place:')))).toBe(true);
 
@@ -299,5 +312,123 @@ test('the conversation list stays where the reader scrolled it when a message re
   await expect(entries.first()).toContainText('up you go');
   expect(await list.evaluate((element) => element.scrollTop)).toBe(scrolled);
   await expect(g13).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
+
+test('an edit, a delete and a reaction made while a page of earlier messages is on its way show on it once it lands', async ({ browser, baseURL }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const { alice, bob, roomId } = await bobHasReadAll(browser, errors, 150);
+  const held = (await (await alice.page.request.get(`/api/v1/rooms/${roomId}/messages?limit=200`)).json()).messages as { id: string; body: string; seq: number }[];
+  const [edited, deleted, reacted] = ['message 20', 'message 21', 'message 22'].map((body) => held.find((message) => message.body === body)!);
+  const { token } = await (await alice.page.request.post('/api/v1/tokens', { data: { username: alice.handle, password: PASSWORD } })).json();
+  const aliceSocket = await connect(baseURL!, { token });
+  await expect(row(bob.page, 'message 20')).toHaveCount(0);
+
+  // The server has answered the page, and the network holds the answer while Alice changes messages on it.
+  let release = () => {};
+  const answerHeld = new Promise<void>((resolve) => (release = resolve));
+  let answered = () => {};
+  const serverAnswered = new Promise<void>((resolve) => (answered = resolve));
+  await bob.page.route(
+    (url) => url.pathname === `/api/v1/rooms/${roomId}/messages` && url.searchParams.has('beforeSeq'),
+    async (route) => {
+      const response = await route.fetch();
+      answered();
+      await answerHeld;
+      await route.fulfill({ response });
+    },
+  );
+  await scroller(bob.page).evaluate((element) => (element.scrollTop = 0));
+  await messages(bob.page).getByRole('button', { name: 'Load earlier messages' }).click();
+  await serverAnswered;
+  expect(await emitAck(aliceSocket, 'message:edit', { messageId: edited.id, body: 'message 20, reworded' })).toMatchObject({ ok: true });
+  expect(await emitAck(aliceSocket, 'message:delete', { messageId: deleted.id })).toMatchObject({ ok: true });
+  expect(await emitAck(aliceSocket, 'reaction:add', { messageId: reacted.id, emoji: '👍' })).toMatchObject({ ok: true });
+  // A sentinel after the three: once Bob's tab shows it, their pushes have reached it too.
+  await postMessages(alice, roomId, ['after the changes']);
+  await expect(row(bob.page, 'after the changes')).toBeAttached();
+  release();
+
+  await expect(rowAt(bob.page, edited.seq)).toContainText('message 20, reworded');
+  await expect(rowAt(bob.page, edited.seq)).toContainText('(edited)');
+  await expect(rowAt(bob.page, deleted.seq)).toContainText('Message deleted');
+  await expect(rowAt(bob.page, reacted.seq).getByRole('group', { name: 'Reactions' }).getByRole('button')).toHaveText(['👍 1']);
+  aliceSocket.close();
+  expect(errors.list).toEqual([]);
+});
+
+test('back online after more than a page of messages came while the reader was far up: the count says all of them, the view stays', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const errors = trackPageErrors();
+  const { alice, bob, roomId } = await bobHasReadAll(browser, errors, 140);
+  await scroller(bob.page).evaluate((element) => (element.scrollTop = 0));
+  await messages(bob.page).getByRole('button', { name: 'Load earlier messages' }).click();
+  await expect(row(bob.page, 'message 0')).toBeAttached();
+  await row(bob.page, 'message 70').evaluate((item) => item.scrollIntoView({ block: 'start' }));
+  const topOf70 = () => row(bob.page, 'message 70').evaluate((item) => Math.round(item.getBoundingClientRect().top));
+  const before = await topOf70();
+
+  await bob.page.context().setOffline(true);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+  await postMessages(alice, roomId, numbered(141, 390));
+  await bob.page.context().setOffline(false);
+  await expect(row(bob.page, 'message 390')).toBeAttached({ timeout: 30_000 });
+  await expect(row(bob.page, 'message 200')).toBeAttached();
+  const count = bob.page.getByRole('button', { name: /new messages? ↓/ });
+  await expect(count).toHaveText('250 new messages ↓');
+  expect(await topOf70()).toBe(before);
+  await count.click();
+  await expect(row(bob.page, 'message 390')).toBeInViewport();
+  await expect(count).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('with the whole history held, switching away and back offers no "Load earlier messages"', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const errors = trackPageErrors();
+  const { bob, carol } = await bobHasReadAll(browser, errors, 150);
+  await scroller(bob.page).evaluate((element) => (element.scrollTop = 0));
+  await messages(bob.page).getByRole('button', { name: 'Load earlier messages' }).click();
+  await expect(row(bob.page, 'message 0')).toBeAttached();
+  await expect(messages(bob.page).getByRole('button', { name: 'Load earlier messages' })).toHaveCount(0);
+
+  await openChatWith(bob, carol.handle);
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  await expect(row(bob.page, 'message 150')).toBeAttached();
+  // Busy until its history has come; then the button would be there if it were offered.
+  await expect(messages(bob.page)).not.toHaveAttribute('aria-busy', 'true');
+  await expect(row(bob.page, 'message 0')).toBeAttached();
+  await expect(messages(bob.page).getByRole('button', { name: 'Load earlier messages' })).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('a reload returns to where the reader was also when that is further up than the newest page', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const errors = trackPageErrors();
+  const { bob } = await bobHasReadAll(browser, errors, 350);
+  for (const oldest of ['message 151', 'message 51']) {
+    await scroller(bob.page).evaluate((element) => (element.scrollTop = 0));
+    await messages(bob.page).getByRole('button', { name: 'Load earlier messages' }).click();
+    await expect(row(bob.page, oldest)).toBeAttached();
+  }
+  const topOf = await readAtTop(bob.page, 'message 150');
+  const readingAt = await topOf();
+  // Kept as the reader scrolls (a moment after): the first message in view where it is now.
+  const keptAsShown = () =>
+    bob.page.evaluate(() => {
+      const kept = Object.entries(sessionStorage).find(([key]) => key.startsWith('relay:place:'))?.[1];
+      const { seq, top } = JSON.parse(kept ?? '{}');
+      const scroller = document.querySelector('[data-testid="message-scroller"]')!;
+      const row = scroller.querySelector(`li[data-seq="${seq}"]`);
+      return !!row && Math.abs(row.getBoundingClientRect().top - scroller.getBoundingClientRect().top - top) <= 1;
+    });
+  await expect.poll(keptAsShown).toBe(true);
+
+  await bob.page.reload();
+  await expect(row(bob.page, 'message 150')).toBeInViewport();
+  await expect(messages(bob.page)).not.toHaveAttribute('aria-busy', 'true');
+  expect(Math.abs((await topOf()) - readingAt)).toBeLessThanOrEqual(2);
+  await expect(row(bob.page, 'message 350')).not.toBeInViewport();
   expect(errors.list).toEqual([]);
 });

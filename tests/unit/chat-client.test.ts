@@ -559,6 +559,42 @@ describe('chat client: reading while the connection is gone', () => {
   });
 });
 
+describe('chat client: a read or delivery report refused for now', () => {
+  it('goes again by itself, still connected, after the wait the server asked for (rate_limited) or a while (unavailable)', async () => {
+    const { store, socket, client } = setUp();
+    socket.open();
+    await vi.advanceTimersByTimeAsync(0);
+    store.getState().mergeMessages('r1', [stored('a', 1), stored('b', 2)]);
+    const reports = (event: string) => socket.sent.filter((sent) => sent.event === event);
+    client.markRead('r1', 2);
+    client.markDelivered('r1', 1);
+    reports('room:read')[0].resolve({ ok: false, error: { code: 'rate_limited', message: 'Too many "room:read" events.', retryAfterMs: 1_500 } });
+    reports('room:delivered')[0].resolve({ ok: false, error: { code: 'unavailable', message: 'The server is busy.' } });
+    await vi.advanceTimersByTimeAsync(1_400);
+    expect(reports('room:read')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(reports('room:read').map((sent) => sent.payload)).toEqual([{ roomId: 'r1', seq: 2 }, { roomId: 'r1', seq: 2 }]);
+    reports('room:read')[1].resolve({ ok: true, unread: 0 });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(reports('room:delivered').map((sent) => sent.payload)).toEqual([{ roomId: 'r1', seq: 1 }, { roomId: 'r1', seq: 1 }]);
+    // Answered: nothing goes again.
+    expect(reports('room:read')).toHaveLength(2);
+  });
+
+  it('goes again by itself after a while when it got no answer though the connection stayed (the server stuck on its database)', async () => {
+    const { store, socket, client } = setUp();
+    socket.open();
+    await vi.advanceTimersByTimeAsync(0);
+    store.getState().mergeMessages('r1', [stored('a', 1), stored('b', 2)]);
+    const reads = () => socket.sent.filter((sent) => sent.event === 'room:read');
+    client.markRead('r1', 2);
+    reads()[0].reject(new Error('operation has timed out'));
+    // No reconnect is coming to send it again.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(reads().map((sent) => sent.payload)).toEqual([{ roomId: 'r1', seq: 2 }, { roomId: 'r1', seq: 2 }]);
+  });
+});
+
 describe('chat client: a read the server never heard of', () => {
   it('is reported when the list comes back with an older read cursor (read offline, the report lost with a reload)', async () => {
     const members = (readSeq: number) => [{ handle: 'me', displayName: 'Me', avatarUrl: null, readSeq, deliveredSeq: readSeq }];

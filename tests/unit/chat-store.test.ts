@@ -147,6 +147,25 @@ describe('chat store: unread mentions', () => {
   });
 });
 
+describe('chat store: the others\' receipts', () => {
+  it('keeps a receipt that came after the list was read: an older list does not take it back', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([room(2, 0, message(2, 'me'))]);
+    store.getState().applyReceipt({ roomId: 'r1', reader: 'them', seq: 1, kind: 'delivered' });
+    store.getState().applyReceipt({ roomId: 'r1', reader: 'them', seq: 2, kind: 'read' });
+    // The list read before the receipt (their cursors at 0, 1) arrives after it.
+    const older = room(2, 0, message(2, 'me'));
+    older.members[1] = { ...older.members[1], readSeq: 0, deliveredSeq: 1 };
+    store.getState().setRooms([older]);
+    expect(store.getState().rooms.r1.members[1]).toMatchObject({ readSeq: 2, deliveredSeq: 2 });
+    // A newer list moves them on.
+    const newer = room(3, 0, message(3, 'me'));
+    newer.members[1] = { ...newer.members[1], readSeq: 2, deliveredSeq: 3 };
+    store.getState().setRooms([newer]);
+    expect(store.getState().rooms.r1.members[1]).toMatchObject({ readSeq: 2, deliveredSeq: 3 });
+  });
+});
+
 describe('chat store: my own read', () => {
   it('clears the unread count it covers at once, before the server answers (offline too)', () => {
     const store = createChatStore(me);
@@ -262,6 +281,17 @@ describe('chat store: message state (rich messaging)', () => {
     store.getState().mergeMessages('r1', [at(1, 1)]);
     store.getState().updateMessages('r1', [at(1, 3, { body: 'older edit' })]);
     expect(store.getState().messagesByRoom.r1.map((held) => held.body)).toEqual(['edited', 'message 2']);
+  });
+
+  it('leaves the state as it is for no changes: nothing listening runs again', () => {
+    const store = createChatStore(me);
+    store.getState().mergeMessages('r1', [at(1, 1)]);
+    let calls = 0;
+    store.subscribe(() => calls++);
+    store.getState().updateMessages('r1', []);
+    expect(calls).toBe(0);
+    store.getState().updateMessages('r1', [at(1, 2, { body: 'edited' })]);
+    expect(calls).toBe(1);
   });
 
   it('replaces only held copies: a change to a message older than the loaded pages is not shown above a hole', () => {

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cursorReporter } from '@/lib/realtime/cursor-reporter';
 
 /** A send the test answers by hand: the reports made, in order, each with its answer. */
 function fakeSend() {
-  const sent: { roomId: string; seq: number; answer: () => void; fail: () => void }[] = [];
+  const sent: { roomId: string; seq: number; answer: (later?: { retryAfterMs: number }) => void; fail: () => void }[] = [];
   const send = (roomId: string, seq: number) =>
-    new Promise<void>((resolve, reject) => sent.push({ roomId, seq, answer: resolve, fail: () => reject(new Error('timeout')) }));
+    new Promise<{ retryAfterMs: number } | void>((resolve, reject) => sent.push({ roomId, seq, answer: resolve, fail: () => reject(new Error('timeout')) }));
   return { sent, send, reports: () => sent.map(({ roomId, seq }) => [roomId, seq]) };
 }
 
@@ -67,5 +67,43 @@ describe('cursor reporter: a report that got no answer (offline)', () => {
     // Nothing is left to send again.
     resendUnanswered();
     expect(reports()).toHaveLength(5);
+  });
+});
+
+describe('cursor reporter: a report the server asks to be tried later (busy, or too many)', () => {
+  it('goes again by itself after the wait, at the highest seq kept, unless a later answered report covered it', async () => {
+    const { sent, send, reports } = fakeSend();
+    const { report } = cursorReporter(send);
+    report('r1', 4);
+    report('r2', 7);
+    // r2's wait is set first, so it ends first: once r1 has gone again, r2 would have too.
+    sent[1].answer({ retryAfterMs: 20 });
+    sent[0].answer({ retryAfterMs: 20 });
+    await settle();
+    // r2 is covered meanwhile by a later report, answered.
+    report('r2', 9);
+    sent[2].answer();
+    await vi.waitFor(() => expect(reports()).toHaveLength(4));
+    expect(reports()).toEqual([['r1', 4], ['r2', 7], ['r2', 9], ['r1', 4]]);
+  });
+
+  it('sends nothing more once stopped (the client closed) while it waits', async () => {
+    vi.useFakeTimers();
+    try {
+      const { sent, send, reports } = fakeSend();
+      const { report, stop } = cursorReporter(send);
+      report('r1', 4);
+      sent[0].answer({ retryAfterMs: 20 });
+      await vi.advanceTimersByTimeAsync(0);
+      // And an answer still to come: neither its wait nor the report queued behind it.
+      report('r2', 1);
+      report('r2', 2);
+      stop();
+      sent[1].answer({ retryAfterMs: 20 });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(reports()).toEqual([['r1', 4], ['r2', 1]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
