@@ -87,6 +87,15 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     // Group invites wait for consent like requests, and are listed with them.
     store.getState().setRequests([...requests, ...invites.map(({ name, ...invite }) => ({ ...invite, lastMessage: null, group: name }))]);
     store.getState().setRooms(rooms);
+    // What others wrote while this page was closed or offline reached this device with the list (its preview
+    // and count): reported delivered, or its sender would see "Sent" until the conversation was opened. The
+    // conversation on screen reports its own (read once in view).
+    const onScreen = document.visibilityState === 'visible' ? store.getState().activeRoomId : null;
+    for (const room of rooms) {
+      const deliveredHere = room.members.find((member) => member.handle === me)?.deliveredSeq ?? 0;
+      const fromOthers = room.lastMessage && room.lastMessage.sender !== me;
+      if (fromOthers && deliveredHere < room.lastSeq && room.id !== onScreen && socket.connected) reportDelivered(room.id, room.lastSeq);
+    }
     if (socket.connected) await queryPresence(rooms);
   };
 

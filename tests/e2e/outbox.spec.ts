@@ -134,6 +134,27 @@ test('a read receipt that comes while the conversation list is being fetched is 
   expect(errors.list).toEqual([]);
 });
 
+test('a message sent while the other person was offline shows "Delivered" once their page is back, before they open it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  const mine = messages(alice.page).locator('li[data-seq]').last();
+  await expect(mine).toContainText('Read');
+  await bob.page.goto('/');
+  await expect(rooms(bob.page).getByRole('button', { name: /Alice/ })).toBeVisible();
+  await bob.page.context().setOffline(true);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible();
+
+  await send(alice, 'while you were away');
+  await expect(mine).toContainText('while you were away');
+  await expect(mine).toContainText('Sent');
+  await bob.page.context().setOffline(false);
+  // Bob's list shows it (the reconnect's list brought it); the conversation stays closed.
+  await expect(rooms(bob.page).getByRole('button', { name: /Alice/ })).toContainText('while you were away');
+  await expect(mine).toContainText('Delivered');
+  await expect(messages(bob.page)).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
 test('a message that lands in the conversation on screen is reported read once, with no delivery report of its own', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
