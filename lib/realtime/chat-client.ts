@@ -90,11 +90,11 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     // What others wrote while this page was closed or offline reached this device with the list (its preview
     // and count): reported delivered, or its sender would see "Sent" until the conversation was opened. The
     // conversation on screen reports its own (read once in view).
-    const onScreen = document.visibilityState === 'visible' ? store.getState().activeRoomId : null;
     for (const room of rooms) {
       const deliveredHere = room.members.find((member) => member.handle === me)?.deliveredSeq ?? 0;
-      const fromOthers = room.lastMessage && room.lastMessage.sender !== me;
-      if (fromOthers && deliveredHere < room.lastSeq && room.id !== onScreen && socket.connected) reportDelivered(room.id, room.lastSeq);
+      if (!room.lastMessage || room.lastMessage.sender === me || deliveredHere >= room.lastSeq || !socket.connected) continue;
+      const onScreen = room.id === store.getState().activeRoomId && document.visibilityState === 'visible';
+      if (!onScreen) reportDelivered(room.id, room.lastSeq);
     }
     if (socket.connected) await queryPresence(rooms);
   };

@@ -609,3 +609,30 @@ describe('chat client: a read the server never heard of', () => {
     expect(socket.sent.filter((sent) => sent.event === 'room:read').map((sent) => sent.payload)).toEqual([{ roomId: 'r1', seq: 5 }]);
   });
 });
+
+describe('chat client: delivery of what the list brings', () => {
+  it('reports each listed conversation whose newest message is someone else’s delivered, not its own, not one already delivered, not the one on screen', async () => {
+    const member = (handle: string, deliveredSeq = 0) => ({ handle, displayName: handle, readSeq: 0, deliveredSeq });
+    const from = (sender: string, seq: number, roomId: string) => ({ ...stored(`${roomId}-${seq}`, seq, roomId), sender });
+    const listed = [
+      { ...room, id: 'theirs', members: [member('me', 2), member('dm')], lastMessage: from('dm', 5, 'theirs'), lastSeq: 5 },
+      { ...room, id: 'mine', members: [member('me', 2), member('dm')], lastMessage: from('me', 5, 'mine'), lastSeq: 5 },
+      { ...room, id: 'had', members: [member('me', 5), member('dm')], lastMessage: from('dm', 5, 'had'), lastSeq: 5 },
+      { ...room, id: 'open', members: [member('me', 2), member('dm')], lastMessage: from('dm', 5, 'open'), lastSeq: 5 },
+    ];
+    vi.stubGlobal('document', { visibilityState: 'visible' });
+    vi.stubGlobal('fetch', async (path: string) => {
+      const body = path.includes('/requests') ? { requests: [] } : { rooms: listed };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const { socket, store } = setUp();
+    store.getState().openRoom('open');
+    socket.open();
+    const delivered = () => socket.sent.filter((sent) => sent.event === 'room:delivered').map((sent) => sent.payload);
+    for (let tries = 0; delivered().length < 1 && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
+    // A sentinel after the reports: the presence query goes once the list is applied.
+    for (let tries = 0; !socket.sent.some((sent) => sent.event === 'presence:query') && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
+    expect(socket.sent.some((sent) => sent.event === 'presence:query')).toBe(true);
+    expect(delivered()).toEqual([{ roomId: 'theirs', seq: 5 }]);
+  });
+});
