@@ -142,6 +142,9 @@ export const readCursorSchema = z.strictObject({ seq: seqSchema });
 export const updateProfileSchema = z.strictObject({ displayName: displayNameSchema });
 
 /** POST /me/password, and the settings form. The current password is checked as a sign-in's is (any length it may have). */
+/** `DELETE /api/v1/me`: the account's password, asked again so a borrowed session cannot end the account. */
+export const deleteAccountSchema = z.strictObject({ password: z.string().min(1, 'is required').max(200) });
+
 export const changePasswordSchema = z
   .strictObject({
     currentPassword: z.string().min(1, 'is required').max(200),
@@ -190,8 +193,10 @@ export type PublicUser = {
 /**
  * `joinedSeq`: the room's last seq when they joined (0 for founders): messages up to it were sent before
  * them. Absent from a list kept offline by an older version of the page (taken as 0).
+ * `deleted`: the person deleted their account (shown as "Deleted account"; a direct conversation with them
+ * takes no more messages).
  */
-export type RoomMemberSummary = PublicUser & { readSeq: number; deliveredSeq: number; joinedSeq?: number };
+export type RoomMemberSummary = PublicUser & { readSeq: number; deliveredSeq: number; joinedSeq?: number; deleted?: true };
 
 export type ChatMessage = {
   id: string;

@@ -1,4 +1,5 @@
 import { signOut } from 'next-auth/react';
+import { apiFetch } from './api-client';
 import { EDIT_DRAFT_PREFIX } from './drafts';
 import { forgetOfflineCopies } from './offline-copy';
 import { closeShownNotifications } from './service-worker';
@@ -42,6 +43,29 @@ export async function signOutHere(): Promise<boolean> {
   forgetAccountText();
   window.location.assign('/signin');
   return true;
+}
+
+/**
+ * Deletes the account (`DELETE /api/v1/me`), then leaves as a sign-out does, taking everything of the
+ * account's text from the browser, to the sign-in page saying so. The browser's other tabs follow as from a
+ * sign-out here. Throws the server's refusal (a wrong password) with nothing changed.
+ */
+export async function deleteAccountHere(password: string): Promise<void> {
+  leaving = true;
+  localStorage.setItem(SIGNING_OUT_KEY, String(Date.now()));
+  try {
+    await apiFetch('/api/v1/me', { method: 'DELETE', body: JSON.stringify({ password }) });
+  } catch (error) {
+    leaving = false;
+    localStorage.removeItem(SIGNING_OUT_KEY);
+    throw error;
+  }
+  localStorage.setItem(SIGNED_OUT_HERE_KEY, String(Date.now()));
+  // The session is ended already; this clears its cookie.
+  await signOut({ redirect: false }).catch(() => {});
+  await Promise.all([forgetOfflineCopies(), closeShownNotifications()]);
+  forgetAccountText();
+  window.location.assign('/signin?reason=deleted');
 }
 
 /** Drafts and the outbox are kept per account across reloads; a deliberate sign-out takes them too. */

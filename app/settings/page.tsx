@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { NotificationSettingsPanel } from '@/components/notifications/notification-settings-panel';
 import { BlockList } from '@/components/settings/block-list';
+import { DeleteAccount } from '@/components/settings/delete-account';
 import { IgnoredRequests } from '@/components/settings/ignored-requests';
 import { PasswordAndSessions } from '@/components/settings/password-and-sessions';
 import { PageHeader } from '@/components/ui/page-header';
@@ -27,6 +28,7 @@ export default async function SettingsPage() {
       <PasswordAndSessions />
       <IgnoredRequests />
       <BlockList />
+      <DeleteAccount />
     </main>
   );
 }

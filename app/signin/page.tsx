@@ -10,6 +10,7 @@ export const metadata: Metadata = { title: 'Sign in' };
 const reasons: Record<string, string> = {
   ended:
     'You were signed out: this session was ended from another device, or the account was suspended or banned. Sign in again to continue; if the account is suspended or banned, signing in says so.',
+  deleted: 'Your account was deleted. Thank you for using Relay.',
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -73,7 +73,8 @@ function PersonRow({ user, onAction }: { user: AdminUser; onAction: UserAction }
         {user.displayName} <span className="text-slate-600">@{user.handle}</span> · {user.role} · <span data-status={user.status}>{user.status}</span>
         {user.status === 'suspended' && user.suspendedUntil && ` until ${fullDateTime(new Date(user.suspendedUntil))}`}
       </span>
-      {user.role !== 'admin' && (
+      {/* A deleted account has nothing left to suspend, ban or restore. */}
+      {user.role !== 'admin' && user.status !== 'deleted' && (
         <div className="mt-1 flex flex-wrap items-end gap-2">
           <div className="grow">
             <ReasonField label={`Reason for @${user.handle}`} state={why} />

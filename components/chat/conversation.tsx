@@ -264,6 +264,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   // A direct conversation (or a first message) with someone I blocked: they cannot be written to.
   const peerHandle = draftPeer?.handle ?? (room?.kind === 'direct' ? room.members.find((member) => member.handle !== me.handle)?.handle : undefined);
   const blockedPeer = useChat((state) => (peerHandle && state.blocked?.includes(peerHandle) ? peerHandle : null));
+  const peerDeleted = room?.kind === 'direct' && !!room.members.find((member) => member.handle !== me.handle)?.deleted;
   // One function while the names it reads stay the same, so a message row re-renders only when it changes.
   // Keyed by the names themselves: the members list is a new array on every read and delivery cursor
   // move (once per incoming message), and a new function then would re-render every row.
@@ -389,13 +390,30 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         )}
         {request && <RequestBar request={request} />}
         {blockedPeer && <BlockedBar handle={blockedPeer} />}
+        {peerDeleted && !blockedPeer && (
+          <p role="status" className="border-t border-slate-200 bg-slate-100 px-4 py-2 text-sm">
+            This account was deleted: it cannot be messaged.
+          </p>
+        )}
         <Composer
           conversation={roomId ?? `to:${draftPeer!.handle}`}
           carriedFrom={room?.kind === 'direct' ? `to:${room.members.find((member) => member.handle !== me.handle)?.handle}` : undefined}
           roomId={roomId}
           draftPeer={draftPeer}
-          disabled={room?.closed || !!request || !!blockedPeer}
-          placeholder={request ? 'Accept the request to reply' : room?.closed ? (room.invited?.length ? 'You can write once someone accepts' : 'This group is closed') : blockedPeer ? 'Unblock to write' : undefined}
+          disabled={room?.closed || !!request || !!blockedPeer || peerDeleted}
+          placeholder={
+            request
+              ? 'Accept the request to reply'
+              : room?.closed
+                ? room.invited?.length
+                  ? 'You can write once someone accepts'
+                  : 'This group is closed'
+                : blockedPeer
+                  ? 'Unblock to write'
+                  : peerDeleted
+                    ? 'This account was deleted'
+                    : undefined
+          }
           onSent={() => setSentTick((tick) => tick + 1)}
           nameOf={nameOf}
         />

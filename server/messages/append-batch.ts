@@ -130,7 +130,8 @@ export function batchStatements(requests: AppendRequest[]): [Prisma.Sql, Prisma.
             WHEN r."kind" = 'direct' AND EXISTS (
               SELECT 1 FROM "RoomMember" other
               WHERE other."roomId" = i.room_id AND other."userId" <> i.sender_id
-                AND ${blockedEitherWaySql(sqlColumn('i.sender_id'), sqlColumn('other."userId"'))}) THEN 'blocked'
+                AND (${blockedEitherWaySql(sqlColumn('i.sender_id'), sqlColumn('other."userId"'))}
+                     OR EXISTS (SELECT 1 FROM "User" gone WHERE gone."id" = other."userId" AND gone."deletedAt" IS NOT NULL))) THEN 'blocked'
             -- Counted only as far as it matters: a group of 10,000 is not counted through for every send.
             WHEN r."kind" = 'group' AND (SELECT count(*) FROM (SELECT FROM "RoomMember" c WHERE c."roomId" = i.room_id LIMIT 2) AS counted) < 2 THEN 'closed'
             WHEN ${replyTargetMissing(Prisma.raw('i.room_id'), Prisma.raw('i.reply_to'))} THEN 'no_reply'

@@ -11,7 +11,7 @@ import { checkContent, containsLink } from '../safety/check-content';
 import { appendMessage } from './append-message';
 import { directRoomId, findOrCreateDirectRoom } from './direct-rooms';
 import { findStoredMessage } from './find-stored-message';
-import { assertNotBlocked, vetMessage } from './send-policy';
+import { assertMayMessage, vetMessage } from './send-policy';
 import { pushMessage } from './push-message';
 import { queueToRoom } from './send-to-room';
 
@@ -119,9 +119,9 @@ async function resolveTarget(db: DbClient, actor: Actor, input: MessageSendInput
     if (member.room.kind === 'direct') {
       const other = await db.roomMember.findFirst({
         where: { roomId: member.roomId, userId: { not: actor.userId } },
-        select: { userId: true, user: { select: { handle: true } } },
+        select: { userId: true },
       });
-      await assertNotBlocked(db, actor, other?.userId, other?.user.handle ?? 'them');
+      await assertMayMessage(db, actor, other?.userId);
     } else if ((await db.roomMember.count({ where: { roomId: member.roomId } })) < 2) {
       throw new AppError('conflict', 'This group is closed: add someone to reopen it.');
     }
@@ -130,7 +130,7 @@ async function resolveTarget(db: DbClient, actor: Actor, input: MessageSendInput
   const user = await db.user.findUnique({ where: { handle: input.to }, select: { id: true } });
   if (!user) throw new AppError('not_found', `No user "${input.to}".`);
   if (user.id === actor.userId) throw new AppError('bad_request', 'You cannot message yourself.');
-  await assertNotBlocked(db, actor, user.id, input.to);
+  await assertMayMessage(db, actor, user.id);
   const roomId = await directRoomId(db, actor.userId, user.id);
   if (!roomId) return { recipientId: user.id };
   const mine = await db.roomMember.findUnique({ where: { roomId_userId: { roomId, userId: actor.userId } }, select: { request: true } });

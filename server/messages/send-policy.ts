@@ -7,11 +7,15 @@ import { hasModerator, linkHoldApplies } from '../safety/link-holds';
 import { limitSending } from '../safety/rate-limits';
 import { getDb, getRuntime } from '../runtime';
 
-/** Refuses a direct message between two people when either has blocked the other. */
-export async function assertNotBlocked(db: DbClient, actor: Actor, otherUserId: string | undefined, handle: string) {
-  if (otherUserId && (await eitherBlocked(db, actor.userId, otherUserId))) {
-    throw new AppError('forbidden', `You cannot message @${handle}.`);
-  }
+/** The refusal of a direct message, by why it cannot go. */
+export const messagingRefusal = (other: { handle: string; deletedAt: Date | null } | undefined) =>
+  new AppError('forbidden', other?.deletedAt ? 'This account was deleted: it cannot be messaged.' : `You cannot message @${other?.handle ?? 'them'}.`);
+
+/** Refuses a direct message between two people when either has blocked the other, or to a deleted account. */
+export async function assertMayMessage(db: DbClient, actor: Actor, otherUserId: string | undefined) {
+  if (!otherUserId) return;
+  const other = await db.user.findUnique({ where: { id: otherUserId }, select: { handle: true, deletedAt: true } });
+  if (other?.deletedAt || (await eitherBlocked(db, actor.userId, otherUserId))) throw messagingRefusal(other ?? undefined);
 }
 
 /**

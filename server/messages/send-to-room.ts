@@ -8,6 +8,7 @@ import { parseMentions } from '@/lib/mentions';
 import { toChatMessages } from './chat-message';
 import type { AppendOutcome } from './append-batch';
 import { broadcastNewMessage, pushMessage } from './push-message';
+import { messagingRefusal } from './send-policy';
 
 /**
  * The common send, a plain text message to an existing conversation, stored by group commit: one
@@ -32,7 +33,7 @@ async function reportOutcome(actor: Actor, roomId: string, id: string, outcome: 
     case 'not_member':
       throw new AppError('not_found', 'No such conversation.');
     case 'blocked':
-      throw new AppError('forbidden', `You cannot message @${await otherHandle(roomId, actor.userId)}.`);
+      throw messagingRefusal(await otherMember(roomId, actor.userId));
     case 'closed':
       throw new AppError('conflict', 'This group is closed: add someone to reopen it.');
     case 'no_reply':
@@ -54,7 +55,7 @@ async function reportOutcome(actor: Actor, roomId: string, id: string, outcome: 
   }
 }
 
-async function otherHandle(roomId: string, userId: string) {
-  const other = await getDb().roomMember.findFirst({ where: { roomId, userId: { not: userId } }, select: { user: { select: { handle: true } } } });
-  return other?.user.handle ?? 'them';
+async function otherMember(roomId: string, userId: string) {
+  const other = await getDb().roomMember.findFirst({ where: { roomId, userId: { not: userId } }, select: { user: { select: { handle: true, deletedAt: true } } } });
+  return other?.user;
 }

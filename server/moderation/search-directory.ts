@@ -4,8 +4,8 @@ import { likeLiteral, searchText, userMatch } from '../users/user-match';
 import { requireAdmin } from './require-admin';
 import { toPublicUser } from '../users/public-user';
 
-const statusOf = (user: { bannedAt: Date | null; suspendedUntil: Date | null }) =>
-  user.bannedAt ? 'banned' : user.suspendedUntil && user.suspendedUntil.getTime() > Date.now() ? 'suspended' : 'active';
+const statusOf = (user: { bannedAt: Date | null; suspendedUntil: Date | null; deletedAt: Date | null }) =>
+  user.deletedAt ? 'deleted' : user.bannedAt ? 'banned' : user.suspendedUntil && user.suspendedUntil.getTime() > Date.now() ? 'suspended' : 'active';
 
 // How many of each a search lists, newest first; `total` says how many matched, so the page can say to narrow it.
 const LISTED = 50;

@@ -81,7 +81,7 @@ async function previewsOf(actor: Actor, rooms: { messages: MessageRow[] }[]): Pr
 
 type RoomWithSummary = NonNullable<Awaited<ReturnType<ReturnType<typeof getDb>['room']['findFirst']>>> & { messages: MessageRow[] };
 
-/** A member of a listed room as the roster statement gives it: [userId, handle, displayName, readSeq, deliveredSeq, request, avatarId, joinedSeq]. */
+/** A member of a listed room as the roster statement gives it: [userId, handle, displayName, readSeq, deliveredSeq, request, avatarId, joinedSeq, deleted]. */
 type RosterMember = [
   userId: string,
   handle: string,
@@ -91,6 +91,7 @@ type RosterMember = [
   request: string | null,
   avatarId: string | null,
   joinedSeq: number,
+  deleted: boolean,
 ];
 
 /** A listed room's members in join order, and the caller's own notification setting for it. */
@@ -105,7 +106,7 @@ async function rostersOf(db: DbClient, callerId: string, roomIds: string[]): Pro
   if (roomIds.length === 0) return new Map();
   const rows = await db.$queryRaw<{ roomId: string; members: string; level: string | null; muteUntil: Date | null }[]>`
     SELECT rm."roomId",
-      json_agg(json_build_array(rm."userId", u."handle", u."displayName", rm."readSeq", rm."deliveredSeq", rm."request", u."avatarId", rm."joinedSeq")
+      json_agg(json_build_array(rm."userId", u."handle", u."displayName", rm."readSeq", rm."deliveredSeq", rm."request", u."avatarId", rm."joinedSeq", u."deletedAt" IS NOT NULL)
         ORDER BY rm."joinedAt", rm."userId")::text AS "members",
       max(n."level") AS "level", max(n."muteUntil") AS "muteUntil"
     FROM "RoomMember" rm
@@ -147,11 +148,12 @@ function toRoomSummary(
     id: room.id,
     kind: isGroup ? 'group' : 'direct',
     name: room.name,
-    members: members.map(([userId, handle, displayName, readSeq, deliveredSeq, request, avatarId, joinedSeq]) => ({
+    members: members.map(([userId, handle, displayName, readSeq, deliveredSeq, request, avatarId, joinedSeq, deleted]) => ({
       ...toPublicUser({ handle, displayName, avatarId }),
       readSeq: hidesActivity(userId, request) ? 0 : readSeq,
       deliveredSeq: hidesActivity(userId, request) ? 0 : deliveredSeq,
       joinedSeq,
+      ...(deleted && { deleted: true }),
     })),
     owner: members.find(([userId]) => userId === room.ownerId)?.[1] ?? null,
     closed: isGroup && members.length < 2,

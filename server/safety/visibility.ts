@@ -22,7 +22,7 @@ import { eitherBlocked } from './block-relations';
  * 4. Someone joins a group outright only when added by a peer; anyone else gets an invite, and nothing
  *    flows either way until they accept (they are not a member). Nobody adds across a block, nor a
  *    banned account.
- * 5. A banned account is out of sight as a person: people search leaves it out, its profile picture is
+ * 5. A banned or deleted account is out of sight as a person: people search leaves it out, its profile picture is
  *    served to nobody, nobody adds it (shownAccount). What it wrote stays, under its name. A suspension
  *    is for a while and hides nothing.
  * The SQL fast paths (group commit, unread, contacts) build their conditions from the fragments below.
@@ -212,7 +212,7 @@ export async function messageAudience(db: DbClient, roomId: string, senderId: st
 }
 
 /** Prisma filter on users: those shown to others as people, found in search, pictures served (rule 5). */
-export const shownAccount = { bannedAt: null };
+export const shownAccount = { bannedAt: null, deletedAt: null };
 
 /** How `userId` may enter a group `actorId` adds them to (rule 4); a banned account enters none. */
 export async function groupEntry(db: DbClient, actorId: string, userId: string): Promise<'member' | 'invite' | 'refused'> {

@@ -23,7 +23,7 @@ export async function changePassword(deps: SessionDeps, actor: Actor, input: z.i
 
 // A wrong password here is a failed sign-in: charged to the same account+address lock-out, so a
 // borrowed session cannot guess the password faster than the sign-in page allows.
-async function checkCurrentPassword(deps: SessionDeps, actor: Actor, password: string, clientIp: string) {
+export async function checkCurrentPassword(deps: SessionDeps, actor: Actor, password: string, clientIp: string, wrongPassword = 'The current password is wrong.') {
   try {
     await guardSignIn(clientIp, actor.handle, async () => {
       const user = await deps.db.user.findUnique({ where: { id: actor.userId }, select: { password: true } });
@@ -31,7 +31,7 @@ async function checkCurrentPassword(deps: SessionDeps, actor: Actor, password: s
     });
   } catch (error) {
     // The caller is signed in: a wrong password is a refusal, not a missing sign-in (which clients treat as signed out).
-    if (error instanceof AppError && error.code === 'unauthorized') throw new AppError('forbidden', 'The current password is wrong.');
+    if (error instanceof AppError && error.code === 'unauthorized') throw new AppError('forbidden', wrongPassword);
     throw error;
   }
 }

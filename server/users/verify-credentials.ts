@@ -27,7 +27,9 @@ export function verifyCredentials(input: z.infer<typeof credentialsSchema>, clie
 
 async function checkCredentials(input: z.infer<typeof credentialsSchema>) {
   const db = getDb();
-  const user = await db.user.findUnique({ where: { handle: input.username.trim().toLowerCase() } });
+  const found = await db.user.findUnique({ where: { handle: input.username.trim().toLowerCase() } });
+  // A deleted account signs in as no account does (and costs the same time).
+  const user = found?.deletedAt ? null : found;
   if (!(await checkPassword(input.password, user?.password)) || !user) {
     throw new AppError('unauthorized', 'Wrong username or password.');
   }

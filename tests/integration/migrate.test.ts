@@ -76,14 +76,21 @@ describe('migration runner', () => {
   // Added after a group began, a member was counted under the messages before them ("Read by 1 of 2" where
   // nobody had read it): the column that says where they came in is filled for the groups already there.
   it('fills in where existing members came into their groups (joinedSeq)', async () => {
-    const { cpSync, mkdtempSync } = await import('node:fs');
+    const { cpSync, mkdtempSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const path = await import('node:path');
     const all = readMigrations();
-    const before = mkdtempSync(path.join(tmpdir(), 'relay-before-joined-seq-'));
-    for (const migration of all.filter((migration) => migration.name < '20261207000000_member_joined_seq')) {
-      cpSync(path.join(defaultMigrationsDir(), migration.name), path.join(before, migration.name), { recursive: true });
-    }
+    // The migrations before it, and those up to it (later ones are not this test's).
+    const upTo = (last: string, prefix: string) => {
+      const dir = mkdtempSync(path.join(tmpdir(), prefix));
+      for (const migration of all.filter((migration) => migration.name <= last)) {
+        cpSync(path.join(defaultMigrationsDir(), migration.name), path.join(dir, migration.name), { recursive: true });
+      }
+      return dir;
+    };
+    const previous = all.filter((migration) => migration.name < '20261207000000_member_joined_seq').at(-1)!.name;
+    const before = upTo(previous, 'relay-before-joined-seq-');
+    const through = upTo('20261207000000_member_joined_seq', 'relay-through-joined-seq-');
     const name = `relay_joined_seq_${process.pid}`;
     const url = new URL(TEST_DATABASE_URL);
     url.pathname = `/${name}`;
@@ -112,7 +119,7 @@ describe('migration runner', () => {
         for (const [seq, minute] of [[1, 0], [2, 1], [3, 2], [4, 3], [5, 4]]) await message('g', seq, minute);
         for (const [seq, minute] of [[1, 0], [2, 5]]) await message('d', seq, minute);
 
-        expect(await migrate(asConnection(client))).toEqual(['20261207000000_member_joined_seq']);
+        expect(await migrate(asConnection(client), through)).toEqual(['20261207000000_member_joined_seq']);
         const { rows } = await client.query(`SELECT "roomId", "userId", "joinedSeq" FROM "RoomMember" ORDER BY "roomId", "userId"`);
         expect(rows.map((row) => [row.roomId, row.userId, row.joinedSeq])).toEqual([
           ['d', 'a', 0],
@@ -124,6 +131,7 @@ describe('migration runner', () => {
       });
     } finally {
       await withClient(adminUrl.href, (admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      for (const dir of [before, through]) rmSync(dir, { recursive: true, force: true });
     }
   });
 });
