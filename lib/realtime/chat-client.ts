@@ -28,6 +28,9 @@ const CHANGE_WAIT_MAX_MS = 10_000;
  * (h)). Spread out and rarer they cost less, though still more than pushing every message at that size.
  */
 export const ROOM_LIST_REFRESH_MS = 15_000;
+// At most this many conversations are reported delivered from the list at a connect (a socket may send
+// `room:delivered` in bursts of 120: docs/protocol.md, "Rate limits").
+export const DELIVERED_FROM_LIST_MAX = 50;
 /**
  * A message written in another tab (seen through storage) is that tab's to send: this one sends it only if
  * it still waits this long after (that tab was closed, or lost its connection). Both sending it at once
@@ -87,15 +90,6 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     // Group invites wait for consent like requests, and are listed with them.
     store.getState().setRequests([...requests, ...invites.map(({ name, ...invite }) => ({ ...invite, lastMessage: null, group: name }))]);
     store.getState().setRooms(rooms);
-    // What others wrote while this page was closed or offline reached this device with the list (its preview
-    // and count): reported delivered, or its sender would see "Sent" until the conversation was opened. The
-    // conversation on screen reports its own (read once in view).
-    for (const room of rooms) {
-      const deliveredHere = room.members.find((member) => member.handle === me)?.deliveredSeq ?? 0;
-      if (!room.lastMessage || room.lastMessage.sender === me || deliveredHere >= room.lastSeq || !socket.connected) continue;
-      const onScreen = room.id === store.getState().activeRoomId && document.visibilityState === 'visible';
-      if (!onScreen) reportDelivered(room.id, room.lastSeq);
-    }
     if (socket.connected) await queryPresence(rooms);
   };
 
@@ -276,10 +270,31 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     }
   };
 
+  // What others wrote while this page was closed or offline reached this device with the list loaded at
+  // (re)connect (its preview and count): reported delivered, or its sender would see "Sent" until the
+  // conversation was opened. Once per connect, not at every list refresh: a hot room's members who are not
+  // looking get `room:advanced`, not its messages, and a report per refresh would be the per-member write
+  // that hybrid fan-out exists to avoid. The newest DELIVERED_FROM_LIST_MAX only, well within the socket's
+  // report allowance; others are reported as they are opened. The conversation on screen reports its own.
+  const reportListDelivered = () => {
+    const { rooms, activeRoomId, me } = store.getState();
+    const news = Object.values(rooms).filter((room) => {
+      const deliveredHere = room.members.find((member) => member.handle === me.handle)?.deliveredSeq ?? 0;
+      return room.lastMessage && room.lastMessage.sender !== me.handle && deliveredHere < room.lastSeq;
+    });
+    const onScreen = (roomId: string) => roomId === activeRoomId && document.visibilityState === 'visible';
+    news
+      .filter((room) => !onScreen(room.id))
+      .sort((a, b) => b.lastMessage!.createdAt.localeCompare(a.lastMessage!.createdAt))
+      .slice(0, DELIVERED_FROM_LIST_MAX)
+      .forEach((room) => reportDelivered(room.id, room.lastSeq));
+  };
+
   const onConnect = async () => {
     handshakeAttempt = 0;
     store.getState().setConnected(true);
     await Promise.all([loadRooms(), loadBlocks().catch(() => {})]);
+    if (socket.connected) reportListDelivered();
     const { syncedSeq, rooms, activeRoomId } = store.getState();
     const loaded = Object.keys(syncedSeq).filter((roomId) => rooms[roomId]);
     // The open conversation, shown offline from what this page held, never got its history: loading it is

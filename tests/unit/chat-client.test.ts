@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OutboxItem } from '@/lib/outbox';
-import { bindChatClient, CHANGE_TRIES, CHANGE_WAITS, type ChatSocket, LIST_BUSY_RETRIES, ROOM_LIST_REFRESH_MS } from '@/lib/realtime/chat-client';
+import { bindChatClient, CHANGE_TRIES, CHANGE_WAITS, type ChatSocket, DELIVERED_FROM_LIST_MAX, LIST_BUSY_RETRIES, ROOM_LIST_REFRESH_MS } from '@/lib/realtime/chat-client';
 import { SIGNED_OUT_URL } from '@/lib/sign-out';
 import { type ChatMessage, PRESENCE_QUERY_MAX } from '@/lib/schemas';
 import { createChatStore } from '@/lib/stores/chat-store';
@@ -610,6 +610,19 @@ describe('chat client: a read the server never heard of', () => {
   });
 });
 
+/** Answers every presence query sent so far (as the server would: nobody online). */
+function answerPresence(socket: FakeSocket) {
+  for (const query of socket.sent.filter((sent) => sent.event === 'presence:query')) query.resolve({ ok: true, statuses: [] });
+}
+
+/** Runs a connect (in fake time) through its list load, answering presence, and whatever follows it. */
+async function untilListed(socket: FakeSocket) {
+  for (let tries = 0; tries < 50; tries += 1) {
+    answerPresence(socket);
+    await vi.advanceTimersByTimeAsync(10);
+  }
+}
+
 describe('chat client: delivery of what the list brings', () => {
   it('reports each listed conversation whose newest message is someone else’s delivered, not its own, not one already delivered, not the one on screen', async () => {
     const member = (handle: string, deliveredSeq = 0) => ({ handle, displayName: handle, readSeq: 0, deliveredSeq });
@@ -629,10 +642,46 @@ describe('chat client: delivery of what the list brings', () => {
     store.getState().openRoom('open');
     socket.open();
     const delivered = () => socket.sent.filter((sent) => sent.event === 'room:delivered').map((sent) => sent.payload);
-    for (let tries = 0; delivered().length < 1 && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
-    // A sentinel after the reports: the presence query goes once the list is applied.
-    for (let tries = 0; !socket.sent.some((sent) => sent.event === 'presence:query') && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
-    expect(socket.sent.some((sent) => sent.event === 'presence:query')).toBe(true);
+    // The reports go once the connect's list is in, presence asked for: the outbox flush after them is the sentinel.
+    await untilListed(socket);
     expect(delivered()).toEqual([{ roomId: 'theirs', seq: 5 }]);
+  });
+});
+
+describe('chat client: delivery of what the list brings, bounded', () => {
+  it('reports only the newest DELIVERED_FROM_LIST_MAX at a connect, and nothing at a later refresh of the list', async () => {
+    const member = (handle: string, deliveredSeq = 0) => ({ handle, displayName: handle, readSeq: 0, deliveredSeq });
+    let lastSeq = 5;
+    const listed = () =>
+      Array.from({ length: DELIVERED_FROM_LIST_MAX + 5 }, (_, index) => ({
+        ...room,
+        id: `r${index}`,
+        members: [member('me'), member('dm')],
+        lastMessage: { ...stored(`m${index}`, lastSeq, `r${index}`), sender: 'dm', createdAt: new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString() },
+        lastSeq,
+      }));
+    vi.stubGlobal('document', { visibilityState: 'visible' });
+    vi.stubGlobal('fetch', async (path: string) => {
+      const body = path.includes('/requests') ? { requests: [] } : { rooms: listed() };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const { socket } = setUp();
+    socket.open();
+    const delivered = () => socket.sent.filter((sent) => sent.event === 'room:delivered').map((sent) => sent.payload as { roomId: string });
+    const presenceQueries = () => socket.sent.filter((sent) => sent.event === 'presence:query').length;
+    await untilListed(socket);
+    // The newest first: r54 … r5.
+    expect(delivered().map((payload) => payload.roomId)).toEqual(Array.from({ length: DELIVERED_FROM_LIST_MAX }, (_, index) => `r${DELIVERED_FROM_LIST_MAX + 4 - index}`));
+
+    // Newer messages, learned of by a refresh (not a connect): no reports; the list's presence query is the sentinel.
+    lastSeq = 6;
+    const before = delivered().length;
+    const queriesBefore = presenceQueries();
+    socket.fire('room:updated', { roomId: 'r0' });
+    for (let tries = 0; presenceQueries() === queriesBefore && tries < 50; tries += 1) await vi.advanceTimersByTimeAsync(10);
+    expect(presenceQueries()).toBeGreaterThan(queriesBefore);
+    answerPresence(socket);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(delivered()).toHaveLength(before);
   });
 });
