@@ -14,7 +14,7 @@ export async function authenticateToken(raw: string | null | undefined): Promise
 }
 
 /**
- * The actor of a session that is still live: not signed out, its user neither banned nor suspended.
+ * The actor of a session that is still live: not signed out, its user neither banned, suspended nor deleted.
  * Sockets call this again after the handshake, since a session can end while they stay connected;
  * those looks pass `touch: false`: an open socket's session is touched by the presence heartbeat, the
  * one place that does it for sockets.
@@ -34,6 +34,7 @@ type SessionRow = Omit<Actor, 'sessionId'> & {
   lastSeenAt: Date;
   bannedAt: Date | null;
   suspendedUntil: Date | null;
+  deletedAt: Date | null;
 };
 
 // Each busy socket looks at its session again every few seconds: one query per turn for all of them,
@@ -41,12 +42,15 @@ type SessionRow = Omit<Actor, 'sessionId'> & {
 const findSession = perTurn<SessionRow | null>(async (ids) => {
   const rows = await getDb().$queryRaw<SessionRow[]>`
     SELECT s."id", s."revokedAt", s."lastSeenAt", u."id" AS "userId", u."handle", u."displayName", u."avatarId", u."role",
-           u."createdAt", u."bannedAt", u."suspendedUntil"
+           u."createdAt", u."bannedAt", u."suspendedUntil", u."deletedAt"
     FROM "DeviceSession" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ANY(${ids}::text[])`;
   return new Map(rows.map((row) => [row.id, row]));
 }, null);
 
-/** Banned, or suspended until a time still ahead. */
-export const isLockedOut = (user: { bannedAt: Date | null; suspendedUntil: Date | null }) =>
-  user.bannedAt !== null || (user.suspendedUntil !== null && user.suspendedUntil.getTime() > Date.now());
+/**
+ * Banned, suspended until a time still ahead, or deleted (a session made by a sign-in that raced the
+ * deletion is not one the deletion could revoke).
+ */
+export const isLockedOut = (user: { bannedAt: Date | null; suspendedUntil: Date | null; deletedAt: Date | null }) =>
+  user.bannedAt !== null || user.deletedAt !== null || (user.suspendedUntil !== null && user.suspendedUntil.getTime() > Date.now());

@@ -24,7 +24,8 @@ export async function findMessageFor(tx: Tx, actor: Actor, messageId: string, ac
   if (message.kind !== 'text') throw new AppError('forbidden', 'Membership events cannot be changed.');
   if (action === 'react' && message.room.kind === 'direct') {
     const other = await tx.roomMember.findFirst({ where: { roomId: message.roomId, userId: { not: actor.userId } }, select: { userId: true } });
-    if (other && (await eitherBlocked(tx, actor.userId, other.userId))) throw new AppError('forbidden', 'You cannot react in this conversation.');
+    const gone = other && (await tx.user.count({ where: { id: other.userId, deletedAt: { not: null } } })) > 0;
+    if (other && (gone || (await eitherBlocked(tx, actor.userId, other.userId)))) throw new AppError('forbidden', 'You cannot react in this conversation.');
   }
   return message;
 }

@@ -12,7 +12,8 @@ export const listedAdmins = (handles: string) => handles.split(',').map((handle)
 export async function grantAdmins(db: PrismaClient, handles: string, warn = warnUnknownAdmins): Promise<string[]> {
   const wanted = listedAdmins(handles);
   if (wanted.length === 0) return [];
-  await db.user.updateMany({ where: { handle: { in: wanted } }, data: { role: 'admin' } });
+  // A deleted account is no account: never made an admin (it is reported as missing).
+  await db.user.updateMany({ where: { handle: { in: wanted }, deletedAt: null }, data: { role: 'admin' } });
   const found = await db.user.findMany({ where: { handle: { in: wanted }, role: 'admin' }, select: { handle: true } });
   const missing = wanted.filter((handle) => !found.some((user) => user.handle === handle));
   if (missing.length) warn(missing);

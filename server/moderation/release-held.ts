@@ -15,9 +15,9 @@ type Held = { roomId: string | null; recipientId: string | null; senderId: strin
  * `conflict`, leaving the message held for a discard.
  */
 export async function releaseHeld(tx: Tx, held: Held): Promise<ChatMessage> {
-  const sender = await tx.user.findUnique({ where: { id: held.senderId }, select: { id: true, handle: true, bannedAt: true, suspendedUntil: true } });
+  const sender = await tx.user.findUnique({ where: { id: held.senderId }, select: { id: true, handle: true, bannedAt: true, suspendedUntil: true, deletedAt: true } });
   if (!sender) throw new AppError('conflict', 'The sender no longer exists; discard it instead.');
-  if (isLockedOut(sender)) throw new AppError('conflict', `@${sender.handle} is banned or suspended; discard it instead.`);
+  if (isLockedOut(sender)) throw new AppError('conflict', `@${sender.handle} is banned, suspended or deleted; discard it instead.`);
 
   const roomId = held.roomId ? await roomStillOpen(tx, held.roomId, sender) : await directRoomFor(tx, held.recipientId, sender);
   // The sender resent it under the same id and it was stored (or another copy was released).
@@ -35,7 +35,7 @@ async function roomStillOpen(tx: Tx, roomId: string, sender: { id: string; handl
   if (!member) throw new AppError('conflict', `@${sender.handle} is no longer in that conversation; discard it instead.`);
   if (member.room.kind === 'direct') {
     const other = await tx.roomMember.findFirst({ where: { roomId, userId: { not: sender.id } }, select: { userId: true } });
-    if (other) await refuseAcrossBlock(tx, sender, other.userId);
+    if (other) await refuseDirect(tx, sender, other.userId);
   }
   return roomId;
 }
@@ -43,11 +43,14 @@ async function roomStillOpen(tx: Tx, roomId: string, sender: { id: string; handl
 async function directRoomFor(tx: Tx, recipientId: string | null, sender: { id: string; handle: string }): Promise<string> {
   const recipient = recipientId ? await tx.user.findUnique({ where: { id: recipientId }, select: { id: true } }) : null;
   if (!recipient) throw new AppError('conflict', 'The recipient no longer exists; discard it instead.');
-  await refuseAcrossBlock(tx, sender, recipient.id);
+  await refuseDirect(tx, sender, recipient.id);
   return findOrCreateDirectRoom(tx, sender.id, recipient.id);
 }
 
-async function refuseAcrossBlock(tx: Tx, sender: { id: string; handle: string }, otherId: string) {
+async function refuseDirect(tx: Tx, sender: { id: string; handle: string }, otherId: string) {
+  if ((await tx.user.count({ where: { id: otherId, deletedAt: { not: null } } })) > 0) {
+    throw new AppError('conflict', 'The recipient has deleted their account; discard it instead.');
+  }
   if (await eitherBlocked(tx, sender.id, otherId)) {
     throw new AppError('conflict', `@${sender.handle} and the recipient have blocked each other since; discard it instead.`);
   }

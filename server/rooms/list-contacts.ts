@@ -24,6 +24,8 @@ export async function listContacts(actor: Actor): Promise<Contact[]> {
       SELECT other."userId", MAX(mine."lastMessageAt") AS "lastActivityAt"
       FROM mine JOIN "RoomMember" other ON other."roomId" = mine.id AND other."userId" <> ${actor.userId}
       WHERE NOT ${blockedEitherWaySql(Prisma.sql`${actor.userId}`, sqlColumn('other."userId"'))}
+        -- A deleted account is nobody to add or write to.
+        AND NOT EXISTS (SELECT 1 FROM "User" gone WHERE gone.id = other."userId" AND gone."deletedAt" IS NOT NULL)
       GROUP BY other."userId"
       ORDER BY "lastActivityAt" DESC
       LIMIT ${CONTACT_LIMIT}

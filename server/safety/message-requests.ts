@@ -5,13 +5,16 @@ import { roomMemberIds } from '../rooms/room-members';
 import { getBroadcaster, getDb } from '../runtime';
 import { publicUserSelect, toPublicUser } from '../users/public-user';
 
+// A request from an account deleted since is nobody's to answer: neither listed nor answerable.
+const fromLiveAccount = { room: { members: { every: { user: { deletedAt: null } } } } };
+
 /**
  * First direct messages from people the caller has never talked with, waiting for a decision; or, with
  * `ignored`, the ones the caller ignored (to look back at, and still accept).
  */
 export async function listRequests(actor: Actor, status: 'pending' | 'ignored' = 'pending') {
   const memberships = await getDb().roomMember.findMany({
-    where: { userId: actor.userId, request: status },
+    where: { userId: actor.userId, request: status, ...fromLiveAccount },
     include: {
       room: {
         include: {
@@ -39,7 +42,7 @@ export async function listRequests(actor: Actor, status: 'pending' | 'ignored' =
 /** Accept: the conversation becomes a normal one. Ignore: it leaves the requests list; the sender is not told. */
 export async function answerRequest(actor: Actor, roomId: string, answer: 'accept' | 'ignore') {
   const updated = await getDb().roomMember.updateMany({
-    where: { roomId, userId: actor.userId, request: { in: answer === 'accept' ? ['pending', 'ignored'] : ['pending'] } },
+    where: { roomId, userId: actor.userId, request: { in: answer === 'accept' ? ['pending', 'ignored'] : ['pending'] }, ...fromLiveAccount },
     data: { request: answer === 'accept' ? null : 'ignored' },
   });
   if (updated.count === 0) throw new AppError('not_found', 'No such message request.');

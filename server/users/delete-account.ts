@@ -33,15 +33,13 @@ export async function deleteAccount(deps: AvatarDeps, actor: Actor, password: st
     const deleted = await tx.user.update({
       where: { id: actor.userId },
       // No password hash is kept: nothing could sign in with it, and nothing of it should outlive the account.
-      data: { deletedAt: new Date(), displayName: DELETED_ACCOUNT_NAME, password: '' },
+      // Nor a role: a deleted admin would still count as a moderator (held links waiting on nobody).
+      data: { deletedAt: new Date(), displayName: DELETED_ACCOUNT_NAME, password: '', role: 'user' },
       select: publicUserSelect,
     });
     const invites = { OR: [{ userId: actor.userId }, { inviterId: actor.userId }] };
     const invitedTo = await tx.groupInvite.findMany({ where: invites, select: { roomId: true } });
     await tx.groupInvite.deleteMany({ where: invites });
-    // Requests they sent that were never answered go from the recipients' lists: there is nobody to answer.
-    const unanswered = { request: 'pending', userId: { not: actor.userId }, room: { kind: 'direct', members: { some: { userId: actor.userId } } } };
-    await tx.roomMember.updateMany({ where: unanswered, data: { request: 'ignored' } });
     await tx.deviceSession.updateMany({ where: { userId: actor.userId, revokedAt: null }, data: { revokedAt: new Date() } });
     await endSessionSubscriptions(tx, { userId: actor.userId });
     return { user: toPublicUser(deleted), invitedTo: [...new Set(invitedTo.map((invite) => invite.roomId))] };

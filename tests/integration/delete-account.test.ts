@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { encode } from 'next-auth/jwt';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, connectWatched, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
 import { acquaint, collect, createGroupOfAcquaintances } from '../helpers/social';
+import { TEST_DATABASE_URL, TEST_SECRET } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
 
 // Account deletion (DELETE /api/v1/me) against a real server process, Postgres and Redis.
@@ -25,6 +29,31 @@ async function open(user: TestUser) {
 const deleteAccount = (user: TestUser, body: unknown) => api(server.url, '/api/v1/me', { method: 'DELETE', token: user.token, body });
 const send = (socket: TestSocket, payload: unknown) => emitAck(socket, 'message:send', payload);
 
+async function withPostgres<T>(use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    return await use(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** What is stored of an account, read from Postgres itself. */
+const storedAccount = (handle: string) =>
+  withPostgres(async (client) => (await client.query(`SELECT "role", "password", "deletedAt" FROM "User" WHERE "handle" = $1`, [handle])).rows[0]);
+
+/**
+ * A session made for the account as a sign-in that read it just before the deletion would make it, after
+ * the deletion revoked the others; and its token.
+ */
+const sessionMadeAfter = (handle: string) =>
+  withPostgres(async (client) => {
+    const id = randomUUID();
+    const { rows } = await client.query(`INSERT INTO "DeviceSession" ("id", "userId", "kind") SELECT $1, "id", 'api' FROM "User" WHERE "handle" = $2 RETURNING "userId"`, [id, handle]);
+    return encode({ token: { sub: rows[0].userId, sid: id }, secret: TEST_SECRET });
+  });
+
 describe('deleting one’s account', () => {
   it('asks for the password, and refuses bad input without changing anything', async () => {
     const alice = await createUser(server.url, 'keeper');
@@ -46,10 +75,14 @@ describe('deleting one’s account', () => {
     const { socket: watched, cut } = await connectWatched(server.url, { token: alice.token });
     sockets.push(watched);
     const bobSocket = await open(bob);
+    const hello = (await emitAck(bobSocket, 'room:sync', { roomId: directId, afterSeq: 0 })).messages[0];
+    expect((await api(server.url, '/api/v1/contacts', { token: bob.token })).body.contacts.map((contact: any) => contact.handle)).toContain(alice.handle);
     const bobInbox = collectMessages(bobSocket);
     const bobRenames = collect(bobSocket, 'user:updated');
 
     expect((await api(server.url, `/api/v1/users?q=${alice.handle}`, { token: bob.token })).body.users).toHaveLength(1);
+    // An admin, whose role must not outlive the account (a moderator who left would keep held links waiting).
+    await withPostgres((client) => client.query(`UPDATE "User" SET "role" = 'admin' WHERE "handle" = $1`, [alice.handle]));
     expect(await deleteAccount(alice, { password: alice.password })).toEqual({ status: 200, body: { ok: true } });
 
     // Every session: the socket is cut, the token refused, sign-in refused as for an unknown name.
@@ -83,6 +116,13 @@ describe('deleting one’s account', () => {
     });
     expect(await send(bobSocket, { to: alice.handle, clientMsgId: 'b2', body: 'hello?' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect((await api(server.url, `/api/v1/users?q=${alice.handle}`, { token: bob.token })).body.users).toEqual([]);
+    // Nor a reaction in the direct conversation; nor is she among Bob's contacts (whom he would add to groups).
+    expect(await emitAck(bobSocket, 'reaction:add', { messageId: hello.id, emoji: '👍' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect((await api(server.url, '/api/v1/contacts', { token: bob.token })).body.contacts.map((contact: any) => contact.handle)).not.toContain(alice.handle);
+    // Stored: no password hash, no role.
+    expect(await storedAccount(alice.handle)).toEqual({ role: 'user', password: '', deletedAt: expect.any(Date) });
+    // A session a racing sign-in made is refused too.
+    expect((await api(server.url, '/api/v1/me', { token: await sessionMadeAfter(alice.handle) })).status).toBe(401);
     // Nor into a group, by its new owner.
     const heir = [bob, carol].find((user) => user.handle === groupAfter.owner)!;
     expect(await api(server.url, `/api/v1/groups/${group.id}/users`, { token: heir.token, body: { handle: alice.handle } })).toMatchObject({
@@ -95,8 +135,15 @@ describe('deleting one’s account', () => {
     const [alice, dave] = await Promise.all(['asker', 'asked'].map((prefix) => createUser(server.url, prefix)));
     const aliceSocket = await open(alice);
     expect((await send(aliceSocket, { to: dave.handle, clientMsgId: 'r1', body: 'hi, we met at the conference' })).ok).toBe(true);
-    expect((await api(server.url, '/api/v1/requests', { token: dave.token })).body.requests).toHaveLength(1);
+    const [request] = (await api(server.url, '/api/v1/requests', { token: dave.token })).body.requests;
+    expect(request.from.handle).toBe(alice.handle);
     expect((await deleteAccount(alice, { password: alice.password })).status).toBe(200);
     expect((await api(server.url, '/api/v1/requests', { token: dave.token })).body.requests).toEqual([]);
+    // Not among the ignored ones either, and not to be accepted.
+    expect((await api(server.url, '/api/v1/requests?status=ignored', { token: dave.token })).body.requests).toEqual([]);
+    expect(await api(server.url, `/api/v1/requests/${request.roomId}/accept`, { token: dave.token, body: {} })).toMatchObject({
+      status: 404,
+      body: { error: { code: 'not_found' } },
+    });
   });
 });

@@ -25,6 +25,24 @@ describe('links held for review', () => {
     admin = await createAdmin();
   });
 
+  it('releases nothing from or to an account deleted since it was held', async () => {
+    const [sender, recipient, other] = await Promise.all(['heldfrom', 'heldto', 'heldother'].map((prefix) => createUser(server.url, prefix)));
+    const senderSocket = await open(sender);
+    for (const [to, clientMsgId] of [[recipient, 'to-deleted'], [other, 'from-deleted']] as const) {
+      expect(await send(senderSocket, { to: to.handle, clientMsgId, body: `see https://example.com/${clientMsgId}` })).toMatchObject({ ok: false, error: { code: 'held_for_review' } });
+    }
+    const heldId = async (clientMsgId: string) =>
+      ((await api(server.url, '/api/v1/admin/held', { token: admin.token })).body.held as any[]).find((item) => item.sender === sender.handle && item.body.endsWith(clientMsgId)).id;
+    const release = async (clientMsgId: string) => api(server.url, `/api/v1/admin/held/${await heldId(clientMsgId)}`, { token: admin.token, body: { action: 'release', reason: 'fine' } });
+    const deleteAccount = (user: TestUser) => api(server.url, '/api/v1/me', { method: 'DELETE', token: user.token, body: { password: user.password } });
+
+    expect((await deleteAccount(recipient)).status).toBe(200);
+    expect(await release('to-deleted')).toMatchObject({ status: 409, body: { error: { message: 'The recipient has deleted their account; discard it instead.' } } });
+    expect((await deleteAccount(sender)).status).toBe(200);
+    expect(await release('from-deleted')).toMatchObject({ status: 409, body: { error: { message: `@${sender.handle} is banned, suspended or deleted; discard it instead.` } } });
+    expect(await roomIds(other)).toEqual([]);
+  });
+
   it('holds a first direct message with a link from a new account, creating nothing, until an admin releases or discards it', async () => {
     const newbie = await createUser(server.url, 'newbie');
     const strangers = await Promise.all([1, 2, 3, 4, 5].map(() => createUser(server.url, 'stranger')));
