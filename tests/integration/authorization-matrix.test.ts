@@ -57,6 +57,7 @@ const REST: RestRow[] = [
   { route: 'POST /api/v1/tokens', path: () => '/api/v1/tokens', body: () => ({}), public: true },
   { route: 'GET /api/v1/me', path: () => '/api/v1/me' },
   { route: 'PATCH /api/v1/me', path: () => '/api/v1/me', body: () => ({ displayName: 'Renamed' }) },
+  { route: 'DELETE /api/v1/me', path: () => '/api/v1/me', body: () => ({ password: 'not the password' }) },
   { route: 'PUT /api/v1/me/avatar', path: () => '/api/v1/me/avatar', body: () => ({}) },
   { route: 'DELETE /api/v1/me/avatar', path: () => '/api/v1/me/avatar' },
   // Pictures go where names go: anyone signed in (avatars.test.ts has the rest).
