@@ -28,7 +28,15 @@ export async function unblockUser(actor: Actor, handle: string) {
   const [user] = await findUsersByHandle(db, [handle]);
   const removed = await db.block.deleteMany({ where: { blockerId: actor.userId, blockedId: user.id } });
   if (removed.count === 0) throw new AppError('not_found', `@${handle} is not blocked.`);
-  getBroadcaster().toUsers([actor.userId], 'blocks:updated', { handle: user.handle, blocked: false });
+  const broadcaster = getBroadcaster();
+  broadcaster.toUsers([actor.userId], 'blocks:updated', { handle: user.handle, blocked: false });
+  // The block hid the caller's read and delivered cursors from them, and no receipt tells them of a
+  // cursor that moved meanwhile: their list, fetched again, shows how far the caller has got.
+  const shared = await db.room.findMany({
+    where: { AND: [{ members: { some: { userId: actor.userId } } }, { members: { some: { userId: user.id } } }] },
+    select: { id: true },
+  });
+  for (const room of shared) broadcaster.toUsers([user.id], 'room:updated', { roomId: room.id });
 }
 
 export async function listBlocks(actor: Actor) {

@@ -452,7 +452,7 @@ test('on a phone, the details panel cuts a long owner name, never the owner tag 
 
 // A block hides what the blocked person writes; unblocked, what they wrote meanwhile shows as a reload
 // would show it, without one.
-test('unblocking someone in a shared group shows what they wrote while blocked, live', async ({ browser }) => {
+test('unblocking someone in a shared group shows what they wrote while blocked, live, and them how far they were read', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'hello');
   expect((await alice.page.request.post('/api/v1/groups', { data: { name: 'Crew', members: [bob.handle] } })).status()).toBe(201);
@@ -467,8 +467,17 @@ test('unblocking someone in a shared group shows what they wrote while blocked, 
   await send(alice, 'alice during block');
   await expect(texts(alice.page)).toHaveText(['before block', 'alice during block']);
 
+  // Alice's read cursor passes Bob's hidden message while the block stands: no receipt of hers can tell him.
+  type Listed = { name: string | null; lastSeq: number; members: { handle: string; readSeq: number }[] };
+  const aliceRead = async () => {
+    const crew = ((await (await alice.page.request.get('/api/v1/rooms')).json()).rooms as Listed[]).find((room) => room.name === 'Crew')!;
+    return crew.members.find((member) => member.handle === alice.handle)!.readSeq === crew.lastSeq;
+  };
+  await expect.poll(aliceRead).toBe(true);
   expect((await alice.page.request.delete(`/api/v1/blocks/${bob.handle}`)).ok()).toBe(true);
   await expect(texts(alice.page)).toHaveText(['before block', 'during block', 'alice during block']);
+  // Bob, unblocked, sees again how far Alice has read (her cursor had passed his message while blocked).
+  await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'during block' }).filter({ hasNotText: 'alice' })).toContainText('Read by 1 of 1');
   await send(bob, 'after unblock');
   await expect(texts(alice.page)).toHaveText(['before block', 'during block', 'alice during block', 'after unblock']);
   await alice.page.reload();

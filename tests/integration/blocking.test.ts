@@ -47,6 +47,21 @@ describe('blocking', () => {
     expect((await send(await open(mal), { roomId: again.message.roomId, clientMsgId: 'u2', body: 'ok' })).ok).toBe(true);
   });
 
+  it('tells the person unblocked to fetch the conversations they share again (cursors show again), nobody else', async () => {
+    const [alice, mal, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal'), createUser(server.url, 'carol')]);
+    const shared = await createGroup(alice, 'shared', [mal, carol]);
+    await createGroup(alice, 'not mal', [carol]);
+    const [malSocket, carolSocket] = await Promise.all([open(mal), open(carol)]);
+    expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } })).status).toBe(201);
+    const malUpdated = collect(malSocket, 'room:updated');
+    const carolUpdated = collect(carolSocket, 'room:updated');
+    expect((await api(server.url, `/api/v1/blocks/${mal.handle}`, { method: 'DELETE', token: alice.token })).status).toBe(200);
+    await waitFor(() => malUpdated.length > 0, 5000, 'mal told');
+    await Promise.all([selfSentinel(server.url, mal, malSocket), selfSentinel(server.url, carol, carolSocket)]);
+    expect(malUpdated).toEqual([{ roomId: shared }]);
+    expect(carolUpdated).toEqual([]);
+  });
+
   it('settles a pending request from the blocked person', async () => {
     const [alice, mal] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal')]);
     const malSocket = await open(mal);
