@@ -451,7 +451,12 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
   // Blocked or unblocked in another tab or on another device: the composer follows, and a request from them is gone.
   socket.on('blocks:updated', ({ handle, blocked }) => {
     store.getState().markBlocked(handle, blocked);
-    if (blocked) return void refreshRooms().catch(() => {});
+    // No presence passes across a block: not known while it stands, asked for again once it is lifted.
+    if (blocked) {
+      store.getState().setPresence([{ handle, status: 'offline', lastSeenAt: null }]);
+      return void refreshRooms().catch(() => {});
+    }
+    void askPresence([handle]);
     // What they wrote while blocked was left out of what this tab holds of the rooms shared with them:
     // fetched again, as a reload would show it, and counted (the list's unread).
     const { rooms, messagesByRoom } = store.getState();

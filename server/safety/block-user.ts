@@ -19,7 +19,11 @@ export async function blockUser(actor: Actor, handle: string) {
   await db.groupInvite.deleteMany({
     where: { OR: [{ userId: actor.userId, inviterId: user.id }, { userId: user.id, inviterId: actor.userId }] },
   });
-  getBroadcaster().toUsers([actor.userId], 'blocks:updated', { handle: user.handle, blocked: true });
+  const broadcaster = getBroadcaster();
+  broadcaster.toUsers([actor.userId], 'blocks:updated', { handle: user.handle, blocked: true });
+  // Presence no longer passes between them: the blocked person's pages would otherwise show the
+  // caller's status from before the block for good. Said as a query now answers it: not known.
+  broadcaster.toUsers([user.id], 'presence', { handle: actor.handle, status: 'offline', lastSeenAt: null });
   return toPublicUser(user);
 }
 

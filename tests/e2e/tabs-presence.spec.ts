@@ -1,5 +1,5 @@
 import { expect, test } from './fixtures';
-import { acceptRequest, openChatWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, openChatWith, send, signUp, trackPageErrors } from './helpers';
 
 test('two tabs of one user stay in step, and the other user sees presence change live', async ({ browser, baseURL }) => {
   const errors = trackPageErrors();
@@ -68,5 +68,25 @@ test('two tabs of one user stay in step, and the other user sees presence change
   await expect(bob.page.getByText('Alice is typing…', { exact: true })).toBeVisible();
   await expect(typing).toHaveText('Alice is typing…');
   await expect(bob.page.getByText('Alice is typing…', { exact: true })).toHaveCount(0, { timeout: 15_000 });
+  expect(errors.list).toEqual([]);
+});
+
+// A block passes no presence either way (docs/protocol.md): the person blocked must not go on seeing the
+// blocker "online" from before, for good; unblocked, each sees the other's status again, without a reload.
+test('blocking someone stops both seeing the other online, and unblocking shows it again', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello bob');
+  const dot = (page: typeof alice.page, name: RegExp) =>
+    page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name }).getByLabel(/^(online|offline|presence unknown)$/);
+  await expect(dot(bob.page, /Alice/)).toHaveAttribute('aria-label', 'online');
+  await expect(dot(alice.page, /Bob/)).toHaveAttribute('aria-label', 'online');
+
+  expect((await alice.page.request.post('/api/v1/blocks', { data: { handle: bob.handle } })).status()).toBe(201);
+  await expect(dot(bob.page, /Alice/)).toHaveAttribute('aria-label', 'presence unknown');
+  await expect(dot(alice.page, /Bob/)).toHaveAttribute('aria-label', 'presence unknown');
+
+  expect((await alice.page.request.delete(`/api/v1/blocks/${bob.handle}`)).ok()).toBe(true);
+  await expect(dot(bob.page, /Alice/)).toHaveAttribute('aria-label', 'online');
+  await expect(dot(alice.page, /Bob/)).toHaveAttribute('aria-label', 'online');
   expect(errors.list).toEqual([]);
 });

@@ -47,12 +47,16 @@ describe('blocking', () => {
     expect((await send(await open(mal), { roomId: again.message.roomId, clientMsgId: 'u2', body: 'ok' })).ok).toBe(true);
   });
 
-  it('tells the person unblocked to fetch the conversations they share again (cursors show again), nobody else', async () => {
+  it('takes back presence from the person blocked, and tells them once unblocked to fetch the conversations they share again (cursors show again), nobody else', async () => {
     const [alice, mal, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'mal'), createUser(server.url, 'carol')]);
     const shared = await createGroup(alice, 'shared', [mal, carol]);
     await createGroup(alice, 'not mal', [carol]);
     const [malSocket, carolSocket] = await Promise.all([open(mal), open(carol)]);
+    const malPresence = collect(malSocket, 'presence');
     expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: mal.handle } })).status).toBe(201);
+    // No presence passes across a block: mal's view of alice's status from before is taken back.
+    await waitFor(() => malPresence.some((event) => event.handle === alice.handle), 5000, 'mal told alice is not known');
+    expect(malPresence.filter((event) => event.handle === alice.handle)).toEqual([{ handle: alice.handle, status: 'offline', lastSeenAt: null }]);
     const malUpdated = collect(malSocket, 'room:updated');
     const carolUpdated = collect(carolSocket, 'room:updated');
     expect((await api(server.url, `/api/v1/blocks/${mal.handle}`, { method: 'DELETE', token: alice.token })).status).toBe(200);

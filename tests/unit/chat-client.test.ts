@@ -505,6 +505,33 @@ describe('chat client: presence', () => {
   });
 });
 
+describe('chat client: presence across a block', () => {
+  it("forgets a blocked person's status at the block (groups are not asked again), and asks for it once unblocked", async () => {
+    const member = (handle: string) => ({ handle, displayName: handle, readSeq: 0, deliveredSeq: 0 });
+    vi.stubGlobal('fetch', async (path: string) => {
+      const rooms = [{ ...room, id: 'g', kind: 'group', name: 'crew', members: [member('me'), member('mal')] }];
+      return new Response(JSON.stringify(path.includes('/requests') ? { requests: [] } : { rooms }), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const { socket, store } = setUp();
+    const queries = () => socket.sent.filter((sent) => sent.event === 'presence:query');
+    socket.open();
+    socket.fire('presence', { handle: 'mal', status: 'online', lastSeenAt: null });
+    expect(store.getState().presence.mal?.status).toBe('online');
+
+    socket.fire('blocks:updated', { handle: 'mal', blocked: true });
+    expect(store.getState().presence.mal).toEqual({ handle: 'mal', status: 'offline', lastSeenAt: null });
+
+    const before = queries().length;
+    socket.fire('blocks:updated', { handle: 'mal', blocked: false });
+    await vi.advanceTimersByTimeAsync(0);
+    const asked = queries().slice(before).find((query) => (query.payload as { handles: string[] }).handles.includes('mal'));
+    expect(asked?.payload).toEqual({ handles: ['mal'] });
+    asked!.resolve({ ok: true, statuses: [{ handle: 'mal', status: 'online', lastSeenAt: null }] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(store.getState().presence.mal?.status).toBe('online');
+  });
+});
+
 describe('chat client: opening with no network (lib/offline-copy.ts)', () => {
   const copy = {
     rooms: [{ ...room, lastSeq: 2 }],
