@@ -5,7 +5,7 @@ import { getDb } from '../runtime';
 import { messageInclude, toChatMessages } from './chat-message';
 import { readMessagePage } from './list-messages';
 
-// Changes come in pages too, so one sync after a long absence stays bounded.
+// Changes come in pages too, so one sync after a long absence stays bounded (but for one change's many quotes).
 const MAX_CHANGES = 1000;
 
 /**
@@ -38,17 +38,20 @@ export async function syncRoom(actor: Actor, input: { roomId: string; afterSeq: 
 }
 
 async function readChanges(actor: Actor, roomId: string, afterSeq: number, afterVersion: number, upTo: number) {
-  const rows = await getDb().message.findMany({
-    where: {
-      roomId,
-      version: { gt: afterVersion, lte: upTo },
-      seq: { lte: afterSeq },
-      // What people the caller blocked wrote stays hidden from the caller, changed or not.
-      sender: { blockedBy: { none: { blockerId: actor.userId } } },
-    },
-    orderBy: { version: 'asc' },
-    take: MAX_CHANGES + 1,
-    include: messageInclude,
-  });
-  return { rows: rows.slice(0, MAX_CHANGES), hasMore: rows.length > MAX_CHANGES };
+  const where = {
+    roomId,
+    seq: { lte: afterSeq },
+    // What people the caller blocked wrote stays hidden from the caller, changed or not.
+    sender: { blockedBy: { none: { blockerId: actor.userId } } },
+  };
+  const read = (version: { gt: number; lte: number } | number, take?: number) =>
+    getDb().message.findMany({ where: { ...where, version }, orderBy: [{ version: 'asc' }, { seq: 'asc' }], take, include: messageInclude });
+  const rows = await read({ gt: afterVersion, lte: upTo }, MAX_CHANGES + 1);
+  if (rows.length <= MAX_CHANGES) return { rows, hasMore: false };
+  // An edit or delete gives the message and every reply quoting it one version, and the next page
+  // starts after the last version returned: a page ends between two versions, never inside one.
+  const cut = rows[MAX_CHANGES].version;
+  const whole = rows.filter((row) => row.version < cut);
+  // A single version with more than a page of messages comes whole, as one page.
+  return { rows: whole.length > 0 ? whole : await read(cut), hasMore: true };
 }

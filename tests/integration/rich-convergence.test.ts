@@ -115,4 +115,29 @@ describe('edits, deletes and reactions reach a client that was offline exactly a
     const replyToEdited = sent.find((message) => message.replyTo?.id === before[1].id)!;
     expect(state.get(replyToEdited.id)!.replyTo).toMatchObject({ sender: bob.handle, excerpt: `${before[1].body} (fixed, cc @${carol.handle})`, deleted: false });
   }, 120_000);
+
+  // An edit or a delete gives the message and every reply quoting it one version: a page of changes
+  // cut at 1,000 inside that version must not leave the rest behind (the next page starts after it).
+  it('a sync paging through more changes than a page brings all of one edit, however many replies quote it', async () => {
+    const [alice, carol] = await Promise.all(['alice', 'carol'].map((name) => createUser(nodeA.url, name)));
+    const roomId = await createGroup(nodeA.url, alice, [carol]);
+    const [aliceSocket, carolSocket] = await Promise.all([open(nodeA, alice.token), open(nodeA, carol.token)]);
+    const aside = (await ok(aliceSocket, 'message:send', { roomId, clientMsgId: 'aside', body: 'by the way' })).message as ChatMessage;
+    const quoted = (await ok(aliceSocket, 'message:send', { roomId, clientMsgId: 'quoted', body: 'the plan' })).message as ChatMessage;
+    // Sent without waiting, so the replies take few commits; the replica then holds them all.
+    const replies = 1_005;
+    await Promise.all(Array.from({ length: replies }, (_, index) => ok(aliceSocket, 'message:send', { roomId, clientMsgId: `r-${index}`, body: `reply ${index}`, replyToId: quoted.id })));
+    const offline = new RoomReplica();
+    await offline.sync(carolSocket, roomId);
+
+    // A change before the edit: the first page is cut after it, the edit's whole version on the next.
+    await ok(carolSocket, 'reaction:add', { messageId: aside.id, emoji: '👍' });
+    await ok(aliceSocket, 'message:edit', { messageId: quoted.id, body: 'the new plan' });
+    const changes = await offline.sync(carolSocket, roomId);
+    expect(changes).toBe(replies + 2);
+    expect(offline.messages.get(aside.id)!.reactions).toEqual([{ emoji: '👍', count: 1, handles: [carol.handle] }]);
+    const quotes = offline.bySeq().filter((message) => message.replyTo?.id === quoted.id);
+    expect(quotes).toHaveLength(replies);
+    expect(quotes.filter((message) => message.replyTo!.excerpt !== 'the new plan').map((message) => message.body)).toEqual([]);
+  }, 120_000);
 });
