@@ -17,8 +17,9 @@ type SearchInput = z.infer<typeof searchQuerySchema>;
  */
 type Place = { rank: number | null; createdAt: Date; id: string };
 
-/** Postgres's largest `real` (ts_rank's type). */
+/** Postgres's largest `real` (ts_rank's type), and its smallest above 0: one between 0 and it underflows. */
 const MAX_REAL = 3.4e38;
+const MIN_REAL = 1e-45;
 /** Message ids are cuids or UUIDs. */
 const MESSAGE_ID = /^[\w-]{1,64}$/;
 const encodeCursor = (place: Place) => Buffer.from(JSON.stringify([place.rank, place.createdAt.toISOString(), place.id])).toString('base64url');
@@ -29,7 +30,7 @@ function decodeCursor(cursor: string): Place {
     const at = new Date(createdAt);
     // Only values a search could have given: a forged one must not reach Postgres as a real, a timestamp
     // or text it cannot hold.
-    const rankFits = rank === null || (typeof rank === 'number' && rank >= 0 && rank <= MAX_REAL);
+    const rankFits = rank === null || (typeof rank === 'number' && (rank === 0 || (rank >= MIN_REAL && rank <= MAX_REAL)));
     const atFits = typeof createdAt === 'string' && at.getUTCFullYear() >= 1970 && at.getUTCFullYear() <= 9999;
     if (rankFits && atFits && typeof id === 'string' && MESSAGE_ID.test(id)) return { rank, createdAt: at, id };
   } catch {

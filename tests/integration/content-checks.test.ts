@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
-import { api, collectMessages, createUser, type TestSocket } from '../helpers/clients';
+import { api, collectMessages, createUser, emitAck, type TestSocket } from '../helpers/clients';
 import { MAIN_ENV, REFUSE_ENV, safetyHelpers, send } from '../helpers/safety-kit';
 
 // Content checks on bodies: control characters, bidi overrides, banned words (mask and refuse).
@@ -39,8 +39,17 @@ describe('content checks', () => {
     const composed = await send(socket, { roomId, clientMsgId: 'nfc', body: 'cafe\u0301' });
     expect(composed.message.body).toBe('caf\u00e9');
 
+    // The length limit holds for what is stored: NFC turns U+FB2C into three characters, U+0958 into two.
+    const lengthens = '\uFB2C'.repeat(4000);
+    expect(await send(socket, { roomId, clientMsgId: 'long', body: lengthens })).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/4000/) } });
+    const longRest = await api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: alice.token, body: { clientMsgId: 'rlong', body: lengthens } });
+    expect(longRest).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+    const edited = await emitAck(socket, 'message:edit', { messageId: fine.message.id, body: '\u0958'.repeat(4000) });
+    expect(edited).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/4000/) } });
+
     const texts = (await history(bob, roomId)).filter((m) => m.kind === 'text');
     expect(texts.map((m) => m.clientMsgId)).toEqual(['fine', 'nfc']);
+    expect(texts[0].body).toBe('line one\n\tline two\r\n');
     expect(texts[1].body).toBe('caf\u00e9');
     expect(await requestRoomIds(bob)).toEqual([]);
   });

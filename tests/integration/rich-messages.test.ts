@@ -269,6 +269,8 @@ describe('search', () => {
     const forged = (place: unknown[]) => Buffer.from(JSON.stringify(place)).toString('base64url');
     for (const place of [
       [1e300, '2026-01-01T00:00:00.000Z', 'x'],
+      // Between 0 and the smallest real: underflows.
+      [1e-46, '2026-01-01T00:00:00.000Z', 'x'],
       [0.1, '0000-01-01T00:00:00.000Z', 'x'],
       [0.1, '-271821-04-20T00:00:00.000Z', 'x'],
       [0.1, '2026-01-01T00:00:00.000Z', 'a\u0000b'],
