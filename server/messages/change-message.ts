@@ -5,12 +5,13 @@ import type { Actor } from '../auth/authenticate';
 import type { Tx } from '../db/client-types';
 import { Prisma } from '../db/generated/client';
 import { getDb, getRuntime } from '../runtime';
-import { checkContent, containsLink } from '../safety/check-content';
+import { checkContent } from '../safety/check-content';
 import { limitSending } from '../safety/rate-limits';
 import { messageInclude, toChatMessages } from './chat-message';
 import { findMessageFor, roomOfMessage } from './find-message-for';
 import { mentionedMembers } from './message-rules';
 import { publishUpdates } from './publish-updates';
+import { vetEditLinks } from './send-policy';
 import { lockRoom, recordChange } from './record-change';
 
 /**
@@ -34,18 +35,15 @@ export async function changeMessage(actor: Actor, messageId: string, apply: (tx:
 
 /** The sender replaces the text. The previous text is kept for moderators; the content rules apply as for a send. */
 export function editMessage(actor: Actor, input: { messageId: string; body: string }) {
-  const { env } = getRuntime();
-  const body = checkContent(input.body, env);
-  // Held links cannot be slipped in afterwards by a new account: an edit is not held, so it is refused.
-  if (containsLink(body) && Date.now() - actor.createdAt.getTime() < env.SPAM_LINK_MIN_ACCOUNT_AGE_MS) {
-    throw new AppError('forbidden', 'New accounts cannot add links by editing.');
-  }
+  const body = checkContent(input.body, getRuntime().env);
   return changeMessage(actor, input.messageId, async (tx, roomId) => {
     const message = await findMessageFor(tx, actor, input.messageId, 'change');
     if (message.body === body) return [];
+    // Links a send would have held cannot be slipped in afterwards (send-policy.ts).
+    const linksHeld = await vetEditLinks(tx, actor, roomId, message.body, body);
     const changed = await recordChange(tx, roomId, message.id, { quotes: true });
     await tx.messageEdit.create({ data: { messageId: message.id, body: message.body } });
-    await tx.$executeRaw`UPDATE "Message" SET "body" = ${body}, "editedAt" = now(),
+    await tx.$executeRaw`UPDATE "Message" SET "body" = ${body}, "editedAt" = now(), "linksHeld" = "linksHeld" OR ${linksHeld},
       "mentions" = ${mentionedMembers(Prisma.sql`${roomId}`, Prisma.sql`${parseMentions(body)}::text[]`)}
       WHERE "id" = ${message.id}`;
     return changed;

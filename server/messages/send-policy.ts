@@ -2,7 +2,7 @@ import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
 import type { DbClient } from '../db/client-types';
 import { eitherBlocked } from '../safety/block-relations';
-import { containsLink } from '../safety/check-content';
+import { containsLink, linksIn } from '../safety/check-content';
 import { hasModerator, linkHoldApplies } from '../safety/link-holds';
 import { limitSending } from '../safety/rate-limits';
 import { getDb, getRuntime } from '../runtime';
@@ -32,7 +32,7 @@ export async function vetMessage(
   text: string,
   extras: { replyToId?: string; attachmentIds?: string[] } = {},
 ): Promise<{ body: string; linksHeld: boolean }> {
-  const { env, buckets } = getRuntime();
+  const { env } = getRuntime();
   await limitSending(actor.userId);
   const pass = { body: text, linksHeld: false };
   if (!containsLink(text)) return pass;
@@ -42,11 +42,9 @@ export async function vetMessage(
   if (!(await linkHoldApplies(db, actor.userId, target.roomId, env.SPAM_LINK_RECENT_JOIN_MS))) return pass;
   // A retry of a message already held (a lost ack, the outbox resending) gets the same answer, not a second copy.
   if ((await db.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget } })) > 0) throw heldForReview();
-  const tooNew = Date.now() - actor.createdAt.getTime() < env.SPAM_LINK_MIN_ACCOUNT_AGE_MS;
-  const tooMany = !tooNew && !(await buckets.take(`links:${actor.userId}`, { ratePerMs: env.SPAM_MAX_LINKS_PER_HOUR / 3_600_000, burst: env.SPAM_MAX_LINKS_PER_HOUR })).allowed;
-  if (!tooNew && !tooMany) return pass;
+  const reason = await linkSuspicion(actor);
+  if (!reason) return pass;
   if (!(await hasModerator(db))) return { body: text, linksHeld: true };
-  const reason = tooNew ? 'link from a new account' : 'too many links';
   await getDb().$transaction(async (tx) => {
     // Two copies racing (two tabs, socket and REST) queue here, and the second finds the first.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`held:${actor.userId}:${clientMsgId}`}))`;
@@ -56,6 +54,33 @@ export async function vetMessage(
     });
   });
   throw heldForReview();
+}
+
+/** Why links from this sender are suspect where the link rule applies (a new account, too many this hour), or null. */
+async function linkSuspicion(actor: Actor): Promise<'link from a new account' | 'too many links' | null> {
+  const { env, buckets } = getRuntime();
+  if (Date.now() - actor.createdAt.getTime() < env.SPAM_LINK_MIN_ACCOUNT_AGE_MS) return 'link from a new account';
+  const bucket = { ratePerMs: env.SPAM_MAX_LINKS_PER_HOUR / 3_600_000, burst: env.SPAM_MAX_LINKS_PER_HOUR };
+  return (await buckets.take(`links:${actor.userId}`, bucket)).allowed ? null : 'too many links';
+}
+
+/**
+ * The link rule for an edit, as vetMessage applies it to a send: links the edit adds (not those already
+ * there), where a send with them would be held, are refused, since an edit is never held (people have
+ * the message already); with no moderator to decide, the message is marked `linksHeld` instead, as such
+ * a send is. Returns whether to mark it.
+ */
+export async function vetEditLinks(db: DbClient, actor: Actor, roomId: string, before: string, after: string): Promise<boolean> {
+  const had = new Set(linksIn(before));
+  if (!linksIn(after).some((link) => !had.has(link))) return false;
+  if (!(await linkHoldApplies(db, actor.userId, roomId, getRuntime().env.SPAM_LINK_RECENT_JOIN_MS))) return false;
+  const reason = await linkSuspicion(actor);
+  if (!reason) return false;
+  if (!(await hasModerator(db))) return true;
+  throw new AppError(
+    'forbidden',
+    reason === 'link from a new account' ? 'New accounts cannot add links by editing here.' : 'Too many links this hour: links cannot be added by editing now.',
+  );
 }
 
 const discardedByModerator = () => new AppError('forbidden', 'Not sent: a moderator removed this message.');

@@ -26,3 +26,6 @@ export function checkContent(body: string, env: Pick<AppEnv, 'BANNED_WORDS' | 'B
 }
 
 export const containsLink = (body: string) => LINK_PATTERN.test(body);
+
+/** Every link in `body`, as LINK_PATTERN finds them. */
+export const linksIn = (body: string) => body.match(new RegExp(LINK_PATTERN.source, 'gi')) ?? [];

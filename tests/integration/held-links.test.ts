@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
-import { api, collectMessages, createUser, type TestSocket, type TestUser } from '../helpers/clients';
+import { api, collectMessages, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
 import { MAIN_ENV, REFUSE_ENV, safetyHelpers, send } from '../helpers/safety-kit';
 import { waitFor } from '../helpers/wait';
 
@@ -291,5 +291,12 @@ describe('links held for review', () => {
     const admin = await createAdmin();
     const queued = (await api(refuseServer.url, '/api/v1/admin/held', { token: admin.token })).body.held.filter((item: any) => item.sender === linker.handle);
     expect(queued.map((item: any) => item.reason)).toEqual(['too many links', 'too many links']);
+    // Nor can the links a send would hold be added to a request by editing it.
+    const plain = await send(socket, { to: recipients[0].handle, clientMsgId: 'plain', body: 'just words' });
+    expect(plain.ok).toBe(true);
+    expect(await emitAck(socket, 'message:edit', { messageId: plain.message.id, body: 'just words https://example.com/more' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: 'Too many links this hour: links cannot be added by editing now.' },
+    });
   });
 });

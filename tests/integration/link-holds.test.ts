@@ -4,6 +4,7 @@ import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser, uniqueHandle } from '../helpers/clients';
 import { TEST_DATABASE_URL } from '../helpers/services';
 import { acquaint, createGroupOfAcquaintances } from '../helpers/social';
+import { waitFor } from '../helpers/wait';
 
 // Link holds that make sense on day one (issue 12). Every account here is "new" (the 1 h rule is on).
 // `moderated` runs on the test database with an admin; `fresh` on a database of its own with none,
@@ -67,6 +68,25 @@ describe('link holds', () => {
     expect([byId, byHandle].map((ack) => [ack.ok, ack.message?.linksHeld])).toEqual([[true, undefined], [true, undefined]]);
     await bobInbox.waitFor(2);
     expect(bobInbox.received.map((m) => m.body)).toEqual(['look https://example.com/a', 'and www.example.org']);
+    // Edits follow the same rule: fixing a typo next to a link, or adding one, is fine here.
+    const fixed = await emitAck(aliceSocket, 'message:edit', { messageId: byId.message.id, body: 'look at https://example.com/a' });
+    expect(fixed).toMatchObject({ ok: true, message: { body: 'look at https://example.com/a' } });
+    const added = await emitAck(aliceSocket, 'message:edit', { messageId: byId.message.id, body: 'look at https://example.com/a and https://example.com/b' });
+    expect(added).toMatchObject({ ok: true, message: { body: 'look at https://example.com/a and https://example.com/b' } });
+    expect(added.message.linksHeld).toBeUndefined();
+  });
+
+  it("refuses an edit that adds a link where a send would hold it, while a moderator exists; a link already there stays editable", async () => {
+    const [newbie, stranger] = await Promise.all([createUser(moderated.url, 'newbie'), createUser(moderated.url, 'stranger')]);
+    const socket = await open(moderated, newbie);
+    const request = await send(socket, { to: stranger.handle, clientMsgId: 'e1', body: 'hello there' });
+    expect(request.ok).toBe(true);
+    expect(await emitAck(socket, 'message:edit', { messageId: request.message.id, body: 'hello there https://spam.example/x' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: 'New accounts cannot add links by editing here.' },
+    });
+    const history = await api(moderated.url, `/api/v1/rooms/${request.message.roomId}/messages`, { token: stranger.token });
+    expect(history.body.messages.map((m: { body: string }) => m.body)).toEqual(['hello there']);
   });
 
   it('still holds a new account\'s link in a message request, and in a group it joined recently, while a moderator exists', async () => {
@@ -85,7 +105,8 @@ describe('link holds', () => {
 
   it('with no moderator, delivers a held link to the recipient marked linksHeld instead of queueing it', async () => {
     const [newbie, stranger] = await Promise.all([createUser(fresh.url, 'newbie'), createUser(fresh.url, 'stranger')]);
-    const strangerInbox = collectMessages(await open(fresh, stranger));
+    const strangerSocket = await open(fresh, stranger);
+    const strangerInbox = collectMessages(strangerSocket);
     const ack = await send(await open(fresh, newbie), { to: stranger.handle, clientMsgId: 'n1', body: 'free stuff https://example.com/win' });
     expect(ack).toMatchObject({ ok: true, message: { body: 'free stuff https://example.com/win', linksHeld: true } });
     await strangerInbox.waitFor(1);
@@ -98,8 +119,16 @@ describe('link holds', () => {
     const queued = await onDatabase(freshUrl.href, (client) => client.query('SELECT count(*)::int AS n FROM "HeldMessage"'));
     expect(queued.rows[0].n).toBe(0);
     // A message without a link is not marked.
-    const plain = await send(await open(fresh, newbie), { to: stranger.handle, clientMsgId: 'n2', body: 'no link here' });
+    const newbieSocket = await open(fresh, newbie);
+    const plain = await send(newbieSocket, { to: stranger.handle, clientMsgId: 'n2', body: 'no link here' });
     expect(plain.ok).toBe(true);
     expect(plain.message.linksHeld).toBeUndefined();
+    // Until an edit adds one: marked then, as the send would have been, and the recipient's copy with it.
+    const updates: { message: { id: string; linksHeld?: boolean } }[] = [];
+    strangerSocket.on('message:updated', (update) => updates.push(update));
+    const edited = await emitAck(newbieSocket, 'message:edit', { messageId: plain.message.id, body: 'a link here www.example.org/prize' });
+    expect(edited).toMatchObject({ ok: true, message: { body: 'a link here www.example.org/prize', linksHeld: true } });
+    await waitFor(() => updates.some((update) => update.message.id === plain.message.id), 5000, 'the stranger gets the edit');
+    expect(updates.find((update) => update.message.id === plain.message.id)!.message.linksHeld).toBe(true);
   });
 });
