@@ -38,7 +38,12 @@ const nameSchema = (max: number) =>
     .refine((name) => !hasLoneSurrogate(name), 'must be valid Unicode text')
     .refine((name) => !isInvisible(name), 'must show at least one visible character');
 
-export const displayNameSchema = nameSchema(64);
+/** What others see in place of a deleted account's name: no one else may take it (nor a look-alike of it). */
+export const DELETED_ACCOUNT_NAME = 'Deleted account';
+// Compatibility forms (full-width letters), case, format characters and spacing do not make it another name.
+const nameKey = (name: string) => name.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/\s+/gu, ' ').trim().toLowerCase();
+
+export const displayNameSchema = nameSchema(64).refine((name) => nameKey(name) !== nameKey(DELETED_ACCOUNT_NAME), `must not be "${DELETED_ACCOUNT_NAME}"`);
 
 export const signUpSchema = z.strictObject({
   username: newHandleSchema,

@@ -1,3 +1,4 @@
+import { DELETED_ACCOUNT_NAME } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import { removeGroupMember } from '../groups/remove-group-member';
 import { roomMemberIds } from '../rooms/room-members';
@@ -7,8 +8,6 @@ import { checkCurrentPassword } from './change-password';
 import { publicUserSelect, toPublicUser } from './public-user';
 import { announceProfile } from './update-profile';
 
-/** What others see in place of a deleted account's name, by what it wrote and in their lists. */
-export const DELETED_ACCOUNT_NAME = 'Deleted account';
 
 /**
  * Deletes the caller's account once its password is given (a session alone is not enough: a borrowed

@@ -35,6 +35,14 @@ describe('display and group names', () => {
     expect(update.status).toBe(400);
   });
 
+  it('refuses the name deleted accounts are shown under, at sign-up and later', async () => {
+    for (const name of ['Deleted account', 'ｄｅｌｅｔｅｄ Account']) {
+      const signUp = await api(node.url, '/api/v1/users', { body: { username: uniqueHandle('nm'), password: 'correct horse battery', displayName: name } });
+      expect(signUp).toMatchObject({ status: 400, body: { error: { code: 'bad_request', message: expect.stringMatching(/displayName: must not be "Deleted account"/) } } });
+      expect((await api(node.url, '/api/v1/me', { method: 'PATCH', token: alice.token, body: { displayName: name } })).status).toBe(400);
+    }
+  });
+
   it.each(SPOOFS)('refuses %j as a group name', async (name) => {
     const reply = await api(node.url, '/api/v1/groups', { token: alice.token, body: { name, members: [bob.handle] } });
     expect(reply.status).toBe(400);

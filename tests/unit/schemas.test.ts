@@ -42,6 +42,11 @@ describe('schemas on hostile input', () => {
     // A body may break lines as it likes; a name keeps the letters of any script, and flags made of tag characters.
     expect(messageBodySchema.safeParse('one\u2028two').success).toBe(true);
     for (const name of ['Zoë', 'Łukasz', 'Ĳsbrand ÿ', '🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}']) expect(displayNameSchema.safeParse(name).success, name).toBe(true);
+    // The name deleted accounts are shown under is nobody's, however it is written.
+    for (const name of ['Deleted account', 'deleted  ACCOUNT', ' Deleted\u200B account ', 'Ｄｅｌｅｔｅｄ ａｃｃｏｕｎｔ', 'Deleted\u00A0account']) {
+      expect(displayNameSchema.safeParse(name).success, JSON.stringify(name)).toBe(false);
+    }
+    for (const name of ['Deleted accountant', 'Not a deleted account']) expect(displayNameSchema.safeParse(name).success, name).toBe(true);
   });
 
   it('refuses a client message id holding a lone surrogate: stored, it would become U+FFFD and match another send', () => {
