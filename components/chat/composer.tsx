@@ -22,6 +22,7 @@ import { excerptOf } from '@/lib/message-excerpt';
 import { lengthLeft, lengthProblem } from '@/lib/message-length';
 import { enterSubmits } from './enter-submits';
 import { useMentionSuggestions } from './mention-suggestions';
+import { focusAtEnd } from '../ui/focus-at-end';
 import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { writeTime } from '@/lib/outbox';
 import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, type PublicUser } from '@/lib/schemas';
@@ -118,7 +119,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   // load (no gesture yet), nor on a touch screen, where it would pop the keyboard up.
   useEffect(() => {
     const focusFell = document.activeElement === null || document.activeElement === document.body;
-    if (!disabled && focusFell && navigator.userActivation?.hasBeenActive && !window.matchMedia('(pointer: coarse)').matches) input.current?.focus();
+    if (!disabled && focusFell && navigator.userActivation?.hasBeenActive && !window.matchMedia('(pointer: coarse)').matches) focusAtEnd(input.current);
   }, [disabled]);
 
   // Reply: the message this draft answers, kept with the draft (lib/drafts.ts): across conversation
@@ -134,7 +135,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     if (!asked) return;
     store.getState().requestReply(null);
     changeReply({ id: asked.id, roomId: asked.roomId, sender: asked.sender, excerpt: excerptOf(asked) });
-    input.current?.focus();
+    focusAtEnd(input.current);
   }, [asked]);
   // Deleted (or edited) while the reply is being written: the bar shows it as it is now, when loaded.
   const quoted = useChat((state) => (replyingTo ? state.messagesByRoom[replyingTo.roomId]?.find((message) => message.id === replyingTo.id) : undefined));
@@ -361,7 +362,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
               onClick={() => {
                 setSendWhenUploaded(false);
                 // The button goes with the wait: back to the message, which is what is left to change.
-                input.current?.focus();
+                focusAtEnd(input.current);
               }}
               className="min-h-6 rounded border border-slate-300 px-2 text-xs"
             >

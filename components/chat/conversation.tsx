@@ -18,6 +18,9 @@ import { RequestBar } from './request-bar';
 import { conversationTitle, roomTitle } from './room-title';
 import { TypingIndicator } from './typing-indicator';
 import { UnsentList } from './unsent-list';
+import { focusAtEnd } from '../ui/focus-at-end';
+
+const messageBox = () => document.getElementById(MESSAGE_INPUT_ID) as HTMLTextAreaElement | null;
 
 const NO_MESSAGES: ChatMessage[] = [];
 /** A jump loads history in the largest pages the server gives, and this many messages before the target for context. */
@@ -310,7 +313,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
         {/* Keyboard users reach the message box without tabbing through every message's actions menu. */}
         <button
           type="button"
-          onClick={() => document.getElementById(MESSAGE_INPUT_ID)?.focus()}
+          onClick={() => focusAtEnd(messageBox())}
           className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-14 focus:z-20 focus:rounded-md focus:bg-surface focus:px-3 focus:py-1 focus:text-sm focus:shadow"
         >
           Skip to the message box
@@ -430,7 +433,7 @@ function BlockedBar({ handle }: { handle: string }) {
   const unblocked = useRef(false);
   useEffect(
     () => () => {
-      if (unblocked.current) document.getElementById(MESSAGE_INPUT_ID)?.focus();
+      if (unblocked.current) focusAtEnd(messageBox());
     },
     [],
   );

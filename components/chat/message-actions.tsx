@@ -12,6 +12,7 @@ import { type ChatMessage, emojiSchema, reportSchema } from '@/lib/schemas';
 import type { ChatStore } from '@/lib/stores/chat-store';
 import { isInvisible } from '@/lib/text-rules';
 import { useChat, useChatClient, useChatStore } from '../providers/chat-provider';
+import { focusAtEnd } from '../ui/focus-at-end';
 import { scrollingParent } from '../ui/scrolling-parent';
 
 export type MessageActionContext = { message: ChatMessage; mine: boolean };
@@ -326,8 +327,7 @@ function EditPanel({ context, close: closeEditor }: { context: MessageActionCont
   useEffect(() => {
     const element = input.current;
     if (restored || !element) return;
-    element.focus();
-    element.setSelectionRange(element.value.length, element.value.length);
+    focusAtEnd(element);
   }, [restored]);
 
   const overLength = lengthProblem(body);

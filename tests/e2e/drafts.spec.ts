@@ -172,3 +172,34 @@ test('a reply being written stays with its conversation across switches, a reloa
   await expect(replyBar(page)).toHaveText(new RegExp(`Replying to Carol: hello from ${carol.handle}`));
   expect(errors.list).toEqual([]);
 });
+
+// Where the app puts focus in a message box holding a draft (a conversation opened from the keyboard, Reply),
+// typing on continues the draft: the caret is at its end, not before it.
+test('typing on in a message box the app gave focus to goes after its draft, not before it', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await aliceWithBobAndCarol(browser, errors);
+  const page = alice.page;
+  await rooms(page).getByRole('button', { name: /Bob/ }).click();
+  await expect(page.getByRole('heading', { name: 'Bob' })).toBeVisible();
+  await composer(page).fill('Hello Bob, about tomorrow');
+  // To the neighbouring conversation and back, from the keyboard.
+  const bobFirst = (await rooms(page).getByRole('button').allTextContents()).findIndex((name) => name.includes('Bob')) === 0;
+  await page.keyboard.press(bobFirst ? 'Alt+ArrowDown' : 'Alt+ArrowUp');
+  await expect(page.getByRole('heading', { name: 'Carol' })).toBeVisible();
+  await page.keyboard.press(bobFirst ? 'Alt+ArrowUp' : 'Alt+ArrowDown');
+  await expect(page.getByRole('heading', { name: 'Bob' })).toBeVisible();
+  await expect(composer(page)).toBeFocused();
+  await page.keyboard.type(' at 10?');
+  await expect(composer(page)).toHaveValue('Hello Bob, about tomorrow at 10?');
+
+  // After a reload (the box never focused yet), answering a message from its actions.
+  await page.reload();
+  await expect(composer(page)).toHaveValue('Hello Bob, about tomorrow at 10?');
+  const message = messages(page).getByRole('listitem').filter({ hasText: `hello from ${bob.handle}` });
+  await message.getByRole('button', { name: 'Message actions' }).click();
+  await message.getByRole('button', { name: 'Reply', exact: true }).click();
+  await expect(composer(page)).toBeFocused();
+  await page.keyboard.type(' Sure!');
+  await expect(composer(page)).toHaveValue('Hello Bob, about tomorrow at 10? Sure!');
+  expect(errors.list).toEqual([]);
+});
