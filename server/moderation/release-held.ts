@@ -26,6 +26,9 @@ export async function releaseHeld(tx: Tx, held: Held): Promise<ChatMessage> {
     select: { id: true },
   });
   if (existing) throw new AppError('conflict', 'This message is already in the conversation; discard the held copy.');
+  // The sender may have sent its files since, in a message without the link.
+  const unsent = held.attachmentIds.length > 0 ? await tx.attachment.count({ where: { id: { in: held.attachmentIds }, messageId: null } }) : 0;
+  if (unsent < held.attachmentIds.length) throw new AppError('conflict', 'Its files were sent in another message since; discard it instead.');
   // Its reply and files go with it: the files were kept unsent (and safe from the sweep) while it was held.
   return appendMessage(tx, { roomId, sender, clientMsgId: held.clientMsgId, body: held.body, replyToId: held.replyToId ?? undefined, attachmentIds: held.attachmentIds });
 }

@@ -273,6 +273,16 @@ describe('links held for review', () => {
       expect((await fetchFile(admin, other)).status).toBe(404);
       expect((await api(sweeping.url, `/api/v1/admin/reports/${report.body.report.id}`, { method: 'PATCH', token: admin.token, body: { status: 'dismissed' } })).status).toBe(200);
       expect((await fetchFile(admin, heldFile)).status).toBe(404);
+
+      // Its file sent meanwhile in a message of its own (the link left out): release is a 409, left held.
+      const again = await upload('again.txt');
+      expect(await send(socket, { roomId, clientMsgId: 'held-again', body: 'see https://example.com/again', attachmentIds: [again] })).toMatchObject({ ok: false, error: { code: 'held_for_review' } });
+      expect((await send(socket, { roomId, clientMsgId: 'without-link', body: 'the file then', attachmentIds: [again] })).ok).toBe(true);
+      const heldAgain = ((await api(sweeping.url, '/api/v1/admin/held', { token: admin.token })).body.held as any[]).find((entry) => entry.sender === newbie.handle);
+      const refused = await api(sweeping.url, `/api/v1/admin/held/${heldAgain.id}`, { token: admin.token, body: { action: 'release' } });
+      expect(refused).toMatchObject({ status: 409, body: { error: { code: 'conflict', message: expect.stringMatching(/files/) } } });
+      const stillHeld = ((await api(sweeping.url, '/api/v1/admin/held', { token: admin.token })).body.held as any[]).map((entry) => entry.id);
+      expect(stillHeld).toContain(heldAgain.id);
     } finally {
       await sweeping.stop();
     }
