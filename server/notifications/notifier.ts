@@ -70,8 +70,8 @@ export class Notifier {
     this.pending = [];
     if (stored.length === 0) return;
     // Only people with a live subscription can be pushed to: no job for everyone else.
-    const subscribed = await pushableUsers(this.deps, [...new Set(stored.flatMap(({ audience }) => audience))]);
-    const handleOf = new Map(subscribed.map(({ id, handle }) => [id, handle]));
+    const subscribed = await pushableRecipients(this.deps, stored);
+    const handleOf = new Map(subscribed.filter((row) => row.blockerIn === null).map(({ id, handle }) => [id, handle]));
     const jobs = new Map<string, NotifyJob>();
     for (const { message, audience } of stored) {
       for (const userId of audience) {
@@ -80,6 +80,7 @@ export class Notifier {
         jobs.set(`decide:${userId}:${message.roomId}`, { kind: 'decide', userId, roomId: message.roomId });
       }
     }
+    for (const { id: userId, blockerIn: roomId } of subscribed) if (roomId !== null) jobs.set(`decide:${userId}:${roomId}`, { kind: 'decide', userId, roomId });
     await Promise.all(
       [...jobs].map(([key, job]) => this.deps.queue.schedule(job, { key, delayMs: this.deps.delayMs, attempts: 3, backoffMs: 1_000 })),
     );
@@ -102,13 +103,28 @@ export class Notifier {
 }
 
 /**
- * Of these users, those with a live session that has a push subscription. Prepared on Postgres: at low
- * rates every message pays this look-up, which Postgres took longer to plan than to run.
+ * Of the messages' audiences, those with a live session that has a push subscription; and of the
+ * members who blocked a message's sender (left out of its audience: no `message:new`), the same, with
+ * the room (`blockerIn`). Those get a decide job all the same: it accounts for the message without
+ * pushing it (decideNotification leaves out blocked senders), as for anything the rules suppress;
+ * without it, an unblock would let the next job push what was written during the block. One statement,
+ * prepared on Postgres: at low rates every message pays this look-up, which Postgres took longer to
+ * plan than to run.
  */
-const pushableUsers = ({ db, script }: Pick<NotifierDeps, 'db' | 'script'>, userIds: string[]) =>
-  queryPrepared<{ id: string; handle: string }>(db, script, prepared('relay_pushable_users', Prisma.sql`
-    SELECT u."id", u."handle" FROM "User" u
-    WHERE u."id" = ANY(${userIds}::text[]) AND EXISTS (
+const pushableRecipients = ({ db, script }: Pick<NotifierDeps, 'db' | 'script'>, stored: { message: ChatMessage; audience: string[] }[]) =>
+  queryPrepared<{ id: string; handle: string; blockerIn: string | null }>(db, script, prepared('relay_pushable_users', Prisma.sql`
+    WITH blockers AS (
+      SELECT DISTINCT m.room_id, rm."userId"
+      FROM unnest(${stored.map(({ message }) => message.roomId)}::text[], ${stored.map(({ message }) => message.sender)}::text[]) AS m(room_id, sender)
+      JOIN "User" s ON s."handle" = m.sender
+      JOIN "Block" b ON b."blockedId" = s."id"
+      JOIN "RoomMember" rm ON rm."roomId" = m.room_id AND rm."userId" = b."blockerId"
+    ), candidates AS (
+      SELECT DISTINCT unnest(${[...new Set(stored.flatMap(({ audience }) => audience))]}::text[]) AS id, NULL::text AS blocker_in
+      UNION ALL SELECT "userId", room_id FROM blockers
+    )
+    SELECT u."id", u."handle", c.blocker_in AS "blockerIn" FROM candidates c JOIN "User" u ON u."id" = c.id
+    WHERE EXISTS (
       -- A subscription is its session's user's (push-subscriptions.ts): found by its user, then checked.
       SELECT 1 FROM "PushSubscription" p JOIN "DeviceSession" s ON s."id" = p."sessionId"
       WHERE p."userId" = u."id" AND s."userId" = u."id" AND s."revokedAt" IS NULL

@@ -229,6 +229,27 @@ describe('push notifications', () => {
     await expectOnlySentinel(bob, 2);
   });
 
+  it('never pushes later what a blocked person wrote during the block, once they are unblocked', async () => {
+    const alice = await createUser(server.url, 'alice', 'Alice');
+    const carol = await createUser(server.url, 'carol', 'Carol');
+    const bob = await awayUser('bob');
+    const roomId = await createGroupAccepted(server.url, alice, 'Crew', [bob, carol]);
+    expect((await api(server.url, `/api/v1/rooms/${roomId}/notifications`, { method: 'PATCH', token: bob.token, body: { level: 'all' } })).status).toBe(200);
+    expect((await api(server.url, '/api/v1/blocks', { token: bob.token, body: { handle: alice.handle } })).status).toBe(201);
+    const [aliceSocket, carolSocket] = [await online(alice), await online(carol)];
+    const whileBlocked = await send(aliceSocket, { roomId }, 'written while blocked');
+    // Accounted for like any message the rules leave out: bob's notifications pass it, pushing nothing.
+    const notifiedSeq = async () =>
+      (await db.query(`SELECT rn."notifiedSeq" FROM "RoomNotification" rn JOIN "User" u ON u."id" = rn."userId" WHERE rn."roomId" = $1 AND u."handle" = $2`, [roomId, bob.handle]))
+        .rows[0]?.notifiedSeq ?? 0;
+    await waitFor(async () => (await notifiedSeq()) >= whileBlocked.seq, 10_000, "bob's notifications to pass the blocked message");
+    expect((await api(server.url, `/api/v1/blocks/${alice.handle}`, { method: 'DELETE', token: bob.token })).status).toBe(200);
+    await send(carolSocket, { roomId }, 'after the unblock');
+    const [pushed] = await push.waitForDelivered(bob.device, 1);
+    expect(pushed.payload).toMatchObject({ title: 'New message from Carol in Crew', body: 'after the unblock' });
+    await expectOnlySentinel(bob, 1);
+  });
+
   it('tells of a message request without its text, and hides text when asked', async () => {
     const stranger = await createUser(server.url, 'stranger');
     const bob = await awayUser('bob');
