@@ -23,7 +23,9 @@ import { MessageActions } from './message-actions';
  * the server counted as mentions are highlighted, strongly when they name the reader.
  */
 function MessageBody({ body, linksHeld = false, mentions = [], me, mine }: { body: string; linksHeld?: boolean; mentions?: string[]; me: string; mine: boolean }) {
-  const [shown, setShown] = useState(!linksHeld);
+  // Derived, not kept: a message marked later (an edit added links) hides them too, until asked here.
+  const [revealed, setShown] = useState(false);
+  const shown = !linksHeld || revealed;
   const nodes = useMemo(() => formatMessage(body), [body]);
   return (
     <p dir="auto" className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">

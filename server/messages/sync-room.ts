@@ -24,15 +24,15 @@ export async function syncRoom(actor: Actor, input: { roomId: string; afterSeq: 
   const member = await requireMember(actor, input.roomId);
   const { lastSeq, version } = member.room;
   const page = await readMessagePage(actor, input.roomId, { afterSeq: input.afterSeq, beforeSeq: lastSeq + 1, limit: input.limit ?? 200 });
-  const changed = input.afterVersion === undefined ? { rows: [], hasMore: false } : await readChanges(actor, input.roomId, input.afterSeq, input.afterVersion, version);
+  const changed = input.afterVersion === undefined ? { rows: [], hasMore: false, through: version } : await readChanges(actor, input.roomId, input.afterSeq, input.afterVersion, version);
   const last = page.messages.at(-1);
   if (last) await recordDelivery(actor, member, last.seq);
   return {
     messages: page.messages,
     changes: await toChatMessages(getDb(), actor.userId, changed.rows),
     lastSeq,
-    // Cut short, the changes continue from the last one returned.
-    version: changed.hasMore ? changed.rows.at(-1)!.version : version,
+    // Cut short, the changes continue after the last version returned.
+    version: changed.hasMore ? changed.through : version,
     hasMore: page.hasMore || changed.hasMore,
   };
 }
@@ -47,11 +47,13 @@ async function readChanges(actor: Actor, roomId: string, afterSeq: number, after
   const read = (version: { gt: number; lte: number } | number, take?: number) =>
     getDb().message.findMany({ where: { ...where, version }, orderBy: [{ version: 'asc' }, { seq: 'asc' }], take, include: messageInclude });
   const rows = await read({ gt: afterVersion, lte: upTo }, MAX_CHANGES + 1);
-  if (rows.length <= MAX_CHANGES) return { rows, hasMore: false };
+  if (rows.length <= MAX_CHANGES) return { rows, hasMore: false, through: upTo };
   // An edit or delete gives the message and every reply quoting it one version, and the next page
   // starts after the last version returned: a page ends between two versions, never inside one.
   const cut = rows[MAX_CHANGES].version;
   const whole = rows.filter((row) => row.version < cut);
-  // A single version with more than a page of messages comes whole, as one page.
-  return { rows: whole.length > 0 ? whole : await read(cut), hasMore: true };
+  if (whole.length > 0) return { rows: whole, hasMore: true, through: whole.at(-1)!.version };
+  // A single version with more than a page of messages comes whole, as one page (rows changed again
+  // since the first read have a later version, and come on a later page).
+  return { rows: await read(cut), hasMore: true, through: cut };
 }

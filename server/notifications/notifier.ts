@@ -111,11 +111,13 @@ export class Notifier {
  * prepared on Postgres: at low rates every message pays this look-up, which Postgres took longer to
  * plan than to run.
  */
-const pushableRecipients = ({ db, script }: Pick<NotifierDeps, 'db' | 'script'>, stored: { message: ChatMessage; audience: string[] }[]) =>
-  queryPrepared<{ id: string; handle: string; blockerIn: string | null }>(db, script, prepared('relay_pushable_users', Prisma.sql`
+const pushableRecipients = ({ db, script }: Pick<NotifierDeps, 'db' | 'script'>, stored: { message: ChatMessage; audience: string[] }[]) => {
+  // Each room and sender once: a busy batch holds many messages of few senders.
+  const sent = [...new Map(stored.map(({ message }) => [`${message.roomId}\n${message.sender}`, message])).values()];
+  return queryPrepared<{ id: string; handle: string; blockerIn: string | null }>(db, script, prepared('relay_pushable_users', Prisma.sql`
     WITH blockers AS (
       SELECT DISTINCT m.room_id, rm."userId"
-      FROM unnest(${stored.map(({ message }) => message.roomId)}::text[], ${stored.map(({ message }) => message.sender)}::text[]) AS m(room_id, sender)
+      FROM unnest(${sent.map((message) => message.roomId)}::text[], ${sent.map((message) => message.sender)}::text[]) AS m(room_id, sender)
       JOIN "User" s ON s."handle" = m.sender
       JOIN "Block" b ON b."blockedId" = s."id"
       JOIN "RoomMember" rm ON rm."roomId" = m.room_id AND rm."userId" = b."blockerId"
@@ -129,5 +131,6 @@ const pushableRecipients = ({ db, script }: Pick<NotifierDeps, 'db' | 'script'>,
       SELECT 1 FROM "PushSubscription" p JOIN "DeviceSession" s ON s."id" = p."sessionId"
       WHERE p."userId" = u."id" AND s."userId" = u."id" AND s."revokedAt" IS NULL
     )`));
+};
 
 const logError = (error: unknown) => log().error({ err: errorReason(error) }, 'notify failed');

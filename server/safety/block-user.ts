@@ -1,6 +1,7 @@
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
-import { getBroadcaster, getDb } from '../runtime';
+import { getBroadcaster, getDb, getPresence } from '../runtime';
+import { presenceHiddenFrom } from './visibility';
 import { findUsersByHandle } from '../users/find-users';
 import { toPublicUser } from '../users/public-user';
 
@@ -9,6 +10,8 @@ export async function blockUser(actor: Actor, handle: string) {
   const db = getDb();
   const [user] = await findUsersByHandle(db, [handle]);
   if (user.id === actor.userId) throw new AppError('bad_request', 'You cannot block yourself.');
+  // Asked before the block hides it: whether they could see the caller's presence until now.
+  const sawPresence = !(await presenceHiddenFrom(db, user.id, [actor.userId])).has(actor.userId);
   await db.block.createMany({ data: [{ blockerId: actor.userId, blockedId: user.id }], skipDuplicates: true });
   // A pending request from them is settled by the block.
   await db.roomMember.updateMany({
@@ -22,8 +25,9 @@ export async function blockUser(actor: Actor, handle: string) {
   const broadcaster = getBroadcaster();
   broadcaster.toUsers([actor.userId], 'blocks:updated', { handle: user.handle, blocked: true });
   // Presence no longer passes between them: the blocked person's pages would otherwise show the
-  // caller's status from before the block for good. Said as a query now answers it: not known.
-  broadcaster.toUsers([user.id], 'presence', { handle: actor.handle, status: 'offline', lastSeenAt: null });
+  // caller's status from before the block for good. Said as a query now answers it: not known. Only to
+  // someone who could see it: to anyone else the event would only say "you were just blocked".
+  if (sawPresence) broadcaster.toUsers([user.id], 'presence', { handle: actor.handle, status: 'offline', lastSeenAt: null });
   return toPublicUser(user);
 }
 
@@ -35,12 +39,21 @@ export async function unblockUser(actor: Actor, handle: string) {
   const broadcaster = getBroadcaster();
   broadcaster.toUsers([actor.userId], 'blocks:updated', { handle: user.handle, blocked: false });
   // The block hid the caller's read and delivered cursors from them, and no receipt tells them of a
-  // cursor that moved meanwhile: their list, fetched again, shows how far the caller has got.
-  const shared = await db.room.findMany({
+  // cursor that moved meanwhile: their list, fetched again (once: it is the whole list), shows how far
+  // the caller has got.
+  const shared = await db.room.findFirst({
     where: { AND: [{ members: { some: { userId: actor.userId } } }, { members: { some: { userId: user.id } } }] },
+    orderBy: { kind: 'asc' },
     select: { id: true },
   });
-  for (const room of shared) broadcaster.toUsers([user.id], 'room:updated', { roomId: room.id });
+  if (shared) broadcaster.toUsers([user.id], 'room:updated', { roomId: shared.id });
+  // And the caller's presence, where they may see it again (a group they share too, which no list
+  // refresh asks about).
+  const hidden = await presenceHiddenFrom(db, user.id, [actor.userId]);
+  if (hidden.has(actor.userId)) return;
+  const me = await db.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { id: true, handle: true, lastSeenAt: true } });
+  const [status] = await getPresence().statusOf([me], hidden);
+  broadcaster.toUsers([user.id], 'presence', status);
 }
 
 export async function listBlocks(actor: Actor) {

@@ -61,9 +61,21 @@ describe('blocking', () => {
     const carolUpdated = collect(carolSocket, 'room:updated');
     expect((await api(server.url, `/api/v1/blocks/${mal.handle}`, { method: 'DELETE', token: alice.token })).status).toBe(200);
     await waitFor(() => malUpdated.length > 0, 5000, 'mal told');
+    // And alice's status again, as a query would answer it (a group is all they share: no list asks).
+    await waitFor(() => malPresence.filter((event) => event.handle === alice.handle).length === 2, 5000, "mal told alice's status");
+    expect(malPresence.filter((event) => event.handle === alice.handle)[1]).toEqual({ handle: alice.handle, status: 'offline', lastSeenAt: null });
     await Promise.all([selfSentinel(server.url, mal, malSocket), selfSentinel(server.url, carol, carolSocket)]);
     expect(malUpdated).toEqual([{ roomId: shared }]);
     expect(carolUpdated).toEqual([]);
+
+    // Someone who never saw alice's presence learns nothing of a block or an unblock.
+    const eve = await createUser(server.url, 'eve');
+    const eveSocket = await open(eve);
+    const eveHears = [...['presence', 'room:updated'].map((event) => collect(eveSocket, event))];
+    expect((await api(server.url, '/api/v1/blocks', { token: alice.token, body: { handle: eve.handle } })).status).toBe(201);
+    expect((await api(server.url, `/api/v1/blocks/${eve.handle}`, { method: 'DELETE', token: alice.token })).status).toBe(200);
+    await selfSentinel(server.url, eve, eveSocket);
+    expect(eveHears).toEqual([[], []]);
   });
 
   it('settles a pending request from the blocked person', async () => {
