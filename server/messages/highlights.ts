@@ -4,6 +4,9 @@ import type { SearchHighlight } from '@/lib/schemas';
 export const HIGHLIGHT_START = '\u0001';
 export const HIGHLIGHT_STOP = '\u0002';
 
+/** The body as search reads it (SQL `translate("body", '<>', '  ')`): same length, so offsets carry over. */
+export const searchableText = (body: string) => body.replace(/[<>]/g, ' ');
+
 /** The marked spans of a headline as offsets into the body (none if the headline does not spell the body out). */
 export function highlightOffsets(headline: string, body: string): SearchHighlight[] {
   const spans: SearchHighlight[] = [];

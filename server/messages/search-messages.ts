@@ -5,7 +5,7 @@ import { AppError } from '@/lib/errors';
 import { Prisma } from '../db/generated/client';
 import { getDb } from '../runtime';
 import type { SearchHighlight } from '@/lib/schemas';
-import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightOffsets } from './highlights';
+import { HIGHLIGHT_START, HIGHLIGHT_STOP, highlightOffsets, searchableText } from './highlights';
 import { FINDABLE, loadHits } from './message-hits';
 
 type SearchInput = z.infer<typeof searchQuerySchema>;
@@ -46,13 +46,17 @@ function pageOf<Row extends Place>(rows: Row[], input: SearchInput) {
   return { page, more: hasMore ? { hasMore, nextCursor: encodeCursor(page.at(-1)!) } : { hasMore } };
 }
 
+/** Text as search reads it: SQL's twin of searchableText (literals, not parameters, so the index matches). */
+const searchable = (text: Prisma.Sql) => Prisma.sql`translate(${text}, '<>', '  ')`;
+
 /**
  * Full-text search over the messages the caller may find (message-hits.ts), with Postgres's own
  * parser, so the embedded database answers exactly as Postgres does. `q` goes through
  * websearch_to_tsquery, which takes any text (quotes, "or", "-word") and never fails on syntax.
  * Best match first, newest first among equals; `cursor` (or `beforeId`, a result still matching)
- * continues after a page. The expression `to_tsvector('english', "body")` must match the GIN index in
- * the migration.
+ * continues after a page. The expression `to_tsvector('english', translate("body", '<>', '  '))` must
+ * match the GIN index in the migration: the parser skips whatever stands between < and > as an XML tag,
+ * so the brackets are read as spaces (searchableText), in the body, the query and the headline alike.
  */
 export async function searchMessages(actor: Actor, input: SearchInput) {
   if (UNSPACED_SCRIPT.test(input.q)) return searchWithin(actor, input);
@@ -64,13 +68,13 @@ export async function searchMessages(actor: Actor, input: SearchInput) {
       ? Prisma.sql`WHERE (rank, "createdAt", "id") < (SELECT c.rank, c."createdAt", c."id" FROM hits c WHERE c."id" = ${input.beforeId}::text)`
       : Prisma.empty;
   const rows = await db.$queryRaw<(Place & { headline: string; body: string })[]>`
-    WITH q AS (SELECT websearch_to_tsquery('english', ${input.q}) AS query),
+    WITH q AS (SELECT websearch_to_tsquery('english', ${searchable(Prisma.sql`${input.q}`)}) AS query),
     hits AS (
-      SELECT m."id", m."body", m."createdAt", ts_rank(to_tsvector('english', m."body"), q.query) AS rank
+      SELECT m."id", m."body", m."createdAt", ts_rank(to_tsvector('english', ${searchable(Prisma.raw('m."body"'))}), q.query) AS rank
       FROM q, "Message" m
       JOIN "RoomMember" rm ON rm."roomId" = m."roomId" AND rm."userId" = ${actor.userId}
       JOIN "Room" r ON r."id" = m."roomId"
-      WHERE to_tsvector('english', m."body") @@ q.query
+      WHERE to_tsvector('english', ${searchable(Prisma.raw('m."body"'))}) @@ q.query
         AND ${Prisma.raw(FINDABLE)}
         AND (${input.roomId ?? null}::text IS NULL OR m."roomId" = ${input.roomId ?? null}::text)
     ), page AS (
@@ -80,12 +84,12 @@ export async function searchMessages(actor: Actor, input: SearchInput) {
       LIMIT ${input.limit + 1}
     )
     SELECT page."id", page."body", page.rank, page."createdAt",
-      ts_headline('english', page."body", q.query, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, HighlightAll=true`}) AS headline
+      ts_headline('english', ${searchable(Prisma.raw('page."body"'))}, q.query, ${`StartSel=${HIGHLIGHT_START}, StopSel=${HIGHLIGHT_STOP}, HighlightAll=true`}) AS headline
     FROM page, q
     ORDER BY page.rank DESC, page."createdAt" DESC, page."id" DESC`;
   const { page, more } = pageOf(rows, input);
   const hits = await loadHits(db, actor.userId, page.map((row) => row.id));
-  const highlightsOf = new Map(page.map((row) => [row.id, highlightOffsets(row.headline, row.body)]));
+  const highlightsOf = new Map(page.map((row) => [row.id, highlightOffsets(row.headline, searchableText(row.body))]));
   return { results: hits.map((hit) => ({ ...hit, highlights: highlightsOf.get(hit.message.id) ?? [] })), ...more };
 }
 

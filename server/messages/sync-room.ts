@@ -31,8 +31,8 @@ export async function syncRoom(actor: Actor, input: { roomId: string; afterSeq: 
     messages: page.messages,
     changes: await toChatMessages(getDb(), actor.userId, changed.rows),
     lastSeq,
-    // Cut short, the changes continue after the last version returned.
-    version: changed.hasMore ? changed.through : version,
+    // The version the returned changes are complete through (the room's, unless the changes were cut short).
+    version: changed.through,
     hasMore: page.hasMore || changed.hasMore,
   };
 }

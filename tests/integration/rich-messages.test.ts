@@ -279,6 +279,30 @@ describe('search', () => {
     }
   });
 
+  it('finds words written between angle brackets, which the text parser would skip as a tag', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(server.url, name)));
+    const roomId = await createGroup(server.url, alice, [bob]);
+    const socket = await open(alice);
+    const word = `gadget${Date.now().toString(36)}`;
+    const generic = await sendTo(socket, roomId, `a Vec<${word}> is fine`);
+    const compared = await sendTo(socket, roomId, `if a<b then quokka${word} or c>d`);
+    const found = async (q: string) => {
+      const reply = await search(bob, { q });
+      expect(reply.status, q).toBe(200);
+      return reply.body.results as { message: ChatMessage; highlights: { start: number; end: number }[] }[];
+    };
+    const [hit] = await found(word);
+    expect(hit.message.id).toBe(generic.id);
+    expect(hit.highlights.map(({ start, end }) => generic.body.slice(start, end))).toEqual([word]);
+    expect((await found(`<${word}>`)).map((result) => result.message.id)).toEqual([generic.id]);
+    expect((await found(`quokka${word}`)).map((result) => result.message.id)).toEqual([compared.id]);
+    // The search's expression is the index's: the planner can answer it from the index.
+    await db.query('SET enable_seqscan = off');
+    const plan = await db.query(`EXPLAIN SELECT id FROM "Message" WHERE to_tsvector('english', translate("body", '<>', '  ')) @@ websearch_to_tsquery('english', 'x')`);
+    await db.query('RESET enable_seqscan');
+    expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('Message_body_search_idx');
+  });
+
   it('takes any text as a query: tsquery and SQL syntax are words, not syntax', async () => {
     const alice = await createUser(server.url, 'alice');
     for (const q of [`a & b | !c ( ' \\ :* <-> "open`, `'; DROP TABLE "Message"; --`, '!!!', '(((', 'or -', '"" :*']) {
