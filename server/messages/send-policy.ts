@@ -1,6 +1,7 @@
 import { AppError } from '@/lib/errors';
 import type { Actor } from '../auth/authenticate';
 import type { DbClient } from '../db/client-types';
+import type { Prisma } from '../db/generated/client';
 import { eitherBlocked } from '../safety/block-relations';
 import { containsLink, linksIn } from '../safety/check-content';
 import { hasModerator, linkHoldApplies } from '../safety/link-holds';
@@ -36,7 +37,7 @@ export async function vetMessage(
   await limitSending(actor.userId);
   const pass = { body: text, linksHeld: false };
   if (!containsLink(text)) return pass;
-  const sameTarget = target.roomId !== undefined ? { roomId: target.roomId } : { recipientId: target.recipientId ?? null };
+  const sameTarget = await heldCopiesOf(db, actor, target);
   // A moderator's discard is final: asked again (a client checking after a reload), it is refused, not held anew.
   if ((await db.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget, status: 'discarded' } })) > 0) throw discardedByModerator();
   if (!(await linkHoldApplies(db, actor.userId, target.roomId, env.SPAM_LINK_RECENT_JOIN_MS))) return pass;
@@ -54,6 +55,20 @@ export async function vetMessage(
     });
   });
   throw heldForReview();
+}
+
+/**
+ * Where a held copy of this message is filed: under its room, or, for a first direct message, under its
+ * recipient (no room existed yet). Once the direct room exists, a copy held before it is still this
+ * message: a resend neither queues it again nor escapes a moderator's discard.
+ */
+async function heldCopiesOf(db: DbClient, actor: Actor, target: { roomId?: string; recipientId?: string }): Promise<Prisma.HeldMessageWhereInput> {
+  if (target.roomId === undefined) return { recipientId: target.recipientId ?? null };
+  const other = await db.roomMember.findFirst({
+    where: { roomId: target.roomId, userId: { not: actor.userId }, room: { kind: 'direct' } },
+    select: { userId: true },
+  });
+  return other ? { OR: [{ roomId: target.roomId }, { roomId: null, recipientId: other.userId }] } : { roomId: target.roomId };
 }
 
 /** Why links from this sender are suspect where the link rule applies (a new account, too many this hour), or null. */

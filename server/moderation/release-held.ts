@@ -11,7 +11,7 @@ type Held = { roomId: string | null; recipientId: string | null; senderId: strin
 /**
  * Puts a held message into its conversation as if just sent. The sender's standing is checked
  * again now, not when it was held: a moderator must not deliver what the sender could no longer
- * send (banned or suspended, gone from the room, blocked either way since). Refusals are
+ * send (banned or suspended, gone from the room, blocked either way since, the group closed). Refusals are
  * `conflict`, leaving the message held for a discard.
  */
 export async function releaseHeld(tx: Tx, held: Held): Promise<ChatMessage> {
@@ -39,6 +39,9 @@ async function roomStillOpen(tx: Tx, roomId: string, sender: { id: string; handl
   if (member.room.kind === 'direct') {
     const other = await tx.roomMember.findFirst({ where: { roomId, userId: { not: sender.id } }, select: { userId: true } });
     if (other) await refuseDirect(tx, sender, other.userId);
+  } else if ((await tx.roomMember.count({ where: { roomId } })) < 2) {
+    // The sender could not send it now either (send-message.ts): a closed group refuses messages.
+    throw new AppError('conflict', 'The group is closed (everyone else left); discard it instead.');
   }
   return roomId;
 }

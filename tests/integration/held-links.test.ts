@@ -169,6 +169,40 @@ describe('links held for review', () => {
     expect((await history(bob, roomId)).filter((m) => m.kind === 'text').map((m) => m.clientMsgId)).toEqual(['again']);
   });
 
+  it('knows a first direct message held before its conversation existed once it exists: held once, and a discard stays final', async () => {
+    const [newbie, carol] = await Promise.all([createUser(server.url, 'newbie'), createUser(server.url, 'carol')]);
+    const socket = await open(newbie);
+    const held = { to: carol.handle, clientMsgId: 'before-the-room', body: 'see https://example.com/before' };
+    expect(await send(socket, held)).toMatchObject({ error: { code: 'held_for_review' } });
+    // A message without a link starts the conversation (a request); then the outbox asks about the held one again.
+    const plain = await send(socket, { to: carol.handle, clientMsgId: 'hello', body: 'hello' });
+    expect(plain.ok).toBe(true);
+    const inRoom = { roomId: plain.message.roomId, clientMsgId: held.clientMsgId, body: held.body };
+    for (const copy of [held, inRoom]) expect(await send(socket, copy), JSON.stringify(copy)).toMatchObject({ error: { code: 'held_for_review' } });
+    const copies = async () => ((await api(server.url, '/api/v1/admin/held', { token: admin.token })).body.held as any[]).filter((item) => item.sender === newbie.handle);
+    const queued = await copies();
+    expect(queued.map((item) => item.body)).toEqual([held.body]);
+
+    expect((await api(server.url, `/api/v1/admin/held/${queued[0].id}`, { token: admin.token, body: { action: 'discard', reason: 'spam' } })).status).toBe(200);
+    for (const copy of [held, inRoom]) {
+      expect(await send(socket, copy), JSON.stringify(copy)).toMatchObject({ ok: false, error: { code: 'forbidden', message: 'Not sent: a moderator removed this message.' } });
+    }
+    expect(await copies()).toEqual([]);
+  });
+
+  it('releases nothing into a group closed since it was held (everyone else left): 409, left held', async () => {
+    const [owner, newbie] = await Promise.all([createUser(server.url, 'owner'), createUser(server.url, 'newbie')]);
+    const roomId = await createGroup(owner, 'closing', [newbie]);
+    expect(await send(await open(newbie), { roomId, clientMsgId: 'held', body: 'see https://example.com/closing' })).toMatchObject({ error: { code: 'held_for_review' } });
+    const heldId = ((await api(server.url, '/api/v1/admin/held', { token: admin.token })).body.held as any[]).find((item) => item.sender === newbie.handle).id;
+    expect((await api(server.url, `/api/v1/groups/${roomId}/users/${owner.handle}`, { method: 'DELETE', token: owner.token })).status).toBe(200);
+
+    const release = await api(server.url, `/api/v1/admin/held/${heldId}`, { token: admin.token, body: { action: 'release', reason: 'fine' } });
+    expect(release).toMatchObject({ status: 409, body: { error: { code: 'conflict', message: 'The group is closed (everyone else left); discard it instead.' } } });
+    expect((await api(server.url, '/api/v1/admin/held', { token: admin.token })).body.held.map((item: any) => item.id)).toContain(heldId);
+    expect((await history(newbie, roomId)).filter((m) => m.kind === 'text')).toEqual([]);
+  });
+
   it('checks the sender again at release: banned or suspended, gone from the room, or blocked since → 409, left held', async () => {
     const [owner, suspended, leaver, blockedSender, resender, recipient] = await Promise.all(
       ['owner', 'suspended', 'leaver', 'blockee', 'resender', 'rcpt'].map((prefix) => createUser(server.url, prefix)),
