@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AttachmentInfo, attachmentInfoSchema } from './schemas';
+import { type DraftFile, draftFileSchema } from './schemas';
 
 // Unsent text per conversation and signed-in user, kept across conversation switches and reloads, and
 // shared by the browser's tabs (one stored value each, shown by every tab of that conversation).
@@ -38,15 +38,18 @@ export function carryDraft(me: string, from: string, to: string): void {
 // upload is done (the server holds it for ATTACHMENT_UNSENT_TTL_MS), so leaving the conversation or
 // reloading loses nothing. Files still uploading belong to the tab uploading them.
 export const draftFilesKey = (me: string, roomId: string) => `relay:draft-files:${me}:${roomId}`;
-const storedFiles = z.array(attachmentInfoSchema);
+const storedFiles = z.array(draftFileSchema);
 
-export function loadDraftFiles(me: string, roomId: string): AttachmentInfo[] {
+/** Past the time the server deletes it unsent (by this device's clock): sending it would fail. */
+export const draftFileExpired = (file: DraftFile, now = Date.now()) => file.expiresAt !== undefined && Date.parse(file.expiresAt) <= now;
+
+export function loadDraftFiles(me: string, roomId: string): DraftFile[] {
   if (typeof localStorage === 'undefined') return [];
   return parseDraftFiles(localStorage.getItem(draftFilesKey(me, roomId)));
 }
 
 /** What a stored value holds; nothing when it is missing or not a list of files. */
-export function parseDraftFiles(stored: string | null): AttachmentInfo[] {
+export function parseDraftFiles(stored: string | null): DraftFile[] {
   try {
     return stored ? storedFiles.parse(JSON.parse(stored)) : [];
   } catch {
@@ -55,7 +58,7 @@ export function parseDraftFiles(stored: string | null): AttachmentInfo[] {
 }
 
 /** Adds files that finished uploading, or takes away (by id) those removed or sent: other tabs' additions stay. */
-export function changeDraftFiles(me: string, roomId: string, change: { add?: AttachmentInfo[]; remove?: string[] }): AttachmentInfo[] {
+export function changeDraftFiles(me: string, roomId: string, change: { add?: DraftFile[]; remove?: string[] }): DraftFile[] {
   const files = loadDraftFiles(me, roomId)
     .filter((file) => !change.remove?.includes(file.id))
     .concat(change.add ?? []);

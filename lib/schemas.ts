@@ -240,6 +240,11 @@ export const attachmentInfoSchema = z.object({
   height: z.number().optional(),
 });
 export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
+/** An upload's answer: the file, and when it is deleted unless sent (ATTACHMENT_UNSENT_TTL_MS after the upload). */
+export type UploadedAttachment = { attachment: AttachmentInfo; expiresAt: string };
+// A file waiting in a draft: as uploaded, with when it expires (absent for drafts kept before it was known).
+export const draftFileSchema = attachmentInfoSchema.extend({ expiresAt: z.string().optional() });
+export type DraftFile = z.infer<typeof draftFileSchema>;
 
 export type RoomSummary = {
   id: string;

@@ -1,7 +1,7 @@
 import { humanSize } from './file-size';
-import type { AttachmentInfo } from './schemas';
+import type { DraftFile } from './schemas';
 
-export type UploadHandle = { done: Promise<AttachmentInfo>; abort: () => void };
+export type UploadHandle = { done: Promise<DraftFile>; abort: () => void };
 
 /** Why an upload failed; `retryable` when trying again may work (no connection, a busy or failing server), not for a refusal of the file. */
 export class UploadError extends Error {
@@ -20,11 +20,11 @@ export class UploadError extends Error {
  */
 export function uploadAttachment(roomId: string, file: File, onProgress: (fraction: number) => void): UploadHandle {
   const xhr = new XMLHttpRequest();
-  const done = new Promise<AttachmentInfo>((resolve, reject) => {
+  const done = new Promise<DraftFile>((resolve, reject) => {
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     xhr.onload = () => {
       const body = parse(xhr.responseText);
-      if (xhr.status === 201 && body?.attachment) return resolve(body.attachment as AttachmentInfo);
+      if (xhr.status === 201 && body?.attachment) return resolve({ ...body.attachment, expiresAt: body.expiresAt });
       reject(new UploadError(uploadError(xhr.status, body), xhr.status >= 500 || xhr.status === 429 || xhr.status === 408));
     };
     xhr.onerror = () => reject(new UploadError('Upload failed: no connection to the server', true));

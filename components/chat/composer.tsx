@@ -7,6 +7,7 @@ import {
   clearDraftIf,
   clearDraftReplyIf,
   type DraftReply,
+  draftFileExpired,
   draftFilesKey,
   draftKey,
   draftReplyKey,
@@ -25,7 +26,7 @@ import { useMentionSuggestions } from './mention-suggestions';
 import { focusAtEnd } from '../ui/focus-at-end';
 import { useFocusAfterRemoval } from '../ui/use-focus-after-removal';
 import { writeTime } from '@/lib/outbox';
-import { type AttachmentInfo, MAX_ATTACHMENTS_PER_MESSAGE, type PublicUser } from '@/lib/schemas';
+import { type DraftFile, MAX_ATTACHMENTS_PER_MESSAGE, type PublicUser } from '@/lib/schemas';
 import { isInvisible } from '@/lib/text-rules';
 import { keepLocalPreview } from '@/lib/local-previews';
 import { type UploadError, uploadAttachment } from '@/lib/upload-attachment';
@@ -146,7 +147,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   // which wait with the draft (lib/drafts.ts), across conversation switches, reloads and tabs.
   const [uploads, setUploads] = useState<Upload[]>([]);
   const patchUpload = (key: string, patch: Partial<Upload>) => setUploads((list) => list.map((upload) => (upload.key === key ? { ...upload, ...patch } : upload)));
-  const [readyAsDone, setReady] = useState<AttachmentInfo[]>(() => (roomId ? loadDraftFiles(me, roomId) : []));
+  const [readyAsDone, setReady] = useState<DraftFile[]>(() => (roomId ? loadDraftFiles(me, roomId) : []));
   // Files finish uploading in any order (a picture is re-encoded first): they are listed and sent in the
   // order picked. Ones this page did not pick (another tab's, or from before a reload) keep theirs, first.
   const pickedOrder = useRef(new Map<string, number>());
@@ -249,7 +250,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     setNotAdded('');
     setUploads((list) => list.filter((other) => other.key !== item.key));
   };
-  const removeReady = (file: AttachmentInfo) => {
+  const removeReady = (file: DraftFile) => {
     setSendWhenUploaded(false);
     setNotAdded('');
     changeReady({ remove: [file.id] });
@@ -273,20 +274,30 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
 
   const overLength = lengthProblem(body);
   const left = lengthLeft(body);
+  // Files the server would refuse, which would fail the whole message: ones left unsent past their
+  // expiry (the server deleted them), or more than a message holds (two tabs each adding files).
+  const expired = ready.filter((file) => draftFileExpired(file));
+  const filesProblem =
+    expired.length > 0
+      ? `${expired.length === 1 ? 'A file' : `${expired.length} files`} waited too long to be sent and ${expired.length === 1 ? 'is' : 'are'} gone from the server: remove ${expired.length === 1 ? 'it' : 'them'} and attach again to send.`
+      : ready.length > MAX_ATTACHMENTS_PER_MESSAGE
+        ? `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message: remove ${ready.length - MAX_ATTACHMENTS_PER_MESSAGE} to send.`
+        : '';
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     // Blank or only invisible characters: nothing to send (the server would refuse it as empty).
-    if ((isInvisible(body) && ready.length + uploads.length === 0) || overLength || (failed && !failedForNow) || disabled) return;
+    if ((isInvisible(body) && ready.length + uploads.length === 0) || overLength || (failed && !failedForNow) || filesProblem || disabled) return;
     if (failedForNow && connected) retryFailedForNow();
     if (uploading || failedForNow) setSendWhenUploaded(true);
     else send();
   }
 
   function send() {
-    if ((isInvisible(body) && ready.length === 0) || overLength || disabled) return;
+    if ((isInvisible(body) && ready.length === 0) || overLength || filesProblem || disabled) return;
     const target = roomId ? { roomId } : { to: draftPeer!.handle };
     const reply = replyingTo ? { replyToId: replyingTo.id, replyQuote: { sender: nameOf(replyingTo.sender), excerpt: quotedText } } : {};
-    const files = ready.length > 0 ? { attachmentIds: ready.map((attachment) => attachment.id), attachments: ready } : {};
+    const attachments = ready.map(({ expiresAt: _, ...attachment }) => attachment);
+    const files = ready.length > 0 ? { attachmentIds: ready.map((attachment) => attachment.id), attachments } : {};
     store.getState().enqueue({ ...target, ...reply, ...files, clientMsgId: crypto.randomUUID(), body, createdAt: writeTime(), queuedAt: Date.now(), status: 'pending' });
     // Sent, it is no longer the draft; a different one another tab wrote meanwhile stays, and shows here.
     clearDraftIf(me, conversation, body);
@@ -325,7 +336,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
         {ready.map((file) => (
           <li key={file.id} className="flex flex-wrap items-center gap-2">
             <span className="min-w-0 break-all">{file.name}</span>
-            <span className="text-xs text-slate-600">Ready</span>
+            {draftFileExpired(file) ? <span className="text-xs text-red-800">Expired</span> : <span className="text-xs text-slate-600">Ready</span>}
             <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
               Remove
             </button>
@@ -374,6 +385,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
             {failedForNow ? 'A file did not upload: retry it or remove it.' : 'A file was refused: remove it to send the message.'}
           </p>
         ) : null}
+        {filesProblem && <p className="mb-2 text-red-800">{filesProblem}</p>}
         {notAdded && <p className="mb-2 text-slate-600">{notAdded}</p>}
       </div>
       {overLength && (

@@ -13,6 +13,9 @@ export const isInlineImage = (contentType: string): contentType is ImageType => 
 const SNIFF_BYTES = 64 * 1024;
 // Decompression bombs: refuse images of more pixels than this (a 10,000 × 5,000 photo fits).
 const MAX_PIXELS = 50_000_000;
+// An animation is decoded and re-encoded whole: its frames together may hold this many (a 16-second
+// 480 × 270 clip at 25 fps holds 52 million; this is a 20-second 720p one), about 25 s of one core here.
+const MAX_ANIMATION_PIXELS = 200_000_000;
 
 export type Inspected = { contentType: string; width?: number; height?: number; thumb: boolean };
 
@@ -24,10 +27,10 @@ export type Inspected = { contentType: string; width?: number; height?: number; 
 export async function inspectFile(source: string, imageOut: string, thumbOut: string): Promise<Inspected> {
   const contentType = await sniffType(source);
   if (!isInlineImage(contentType)) return { contentType, thumb: false };
-  await refuseTooManyPixels(source);
+  const animated = contentType === 'image/gif' || contentType === 'image/webp';
+  await refuseTooManyPixels(source, animated);
   try {
-    const animated = contentType === 'image/gif' || contentType === 'image/webp';
-    await sharp(source, { animated, limitInputPixels: MAX_PIXELS })
+    await sharp(source, { animated, limitInputPixels: animated ? MAX_ANIMATION_PIXELS : MAX_PIXELS })
       .rotate()
       .toFormat(IMAGE_FORMATS[contentType])
       .toFile(imageOut);
@@ -57,7 +60,7 @@ export async function renderAvatar(source: string, out: string): Promise<void> {
   if (!isInlineImage(await sniffType(source))) {
     throw new AppError('unsupported_media_type', 'A profile picture must be a PNG, JPEG, WebP or GIF image.');
   }
-  await refuseTooManyPixels(source);
+  await refuseTooManyPixels(source, false);
   try {
     // sharp reads one page (the first frame) unless asked for more.
     await sharp(source, { limitInputPixels: MAX_PIXELS })
@@ -77,12 +80,25 @@ async function sniffType(source: string): Promise<string> {
   return detected ?? (looksLikeText(head) ? 'text/plain' : 'application/octet-stream');
 }
 
-/** Said as a size the user can act on, from the header alone (nothing decoded), where decoding would refuse it unexplained. */
-async function refuseTooManyPixels(source: string) {
-  const { width = 0, height = 0 } = await sharp(source).metadata().catch(() => ({ width: 0, height: 0 }));
-  if (width * height <= MAX_PIXELS) return;
+/**
+ * Said as a size the user can act on, from the header alone (nothing decoded), where decoding would refuse
+ * it unexplained: one frame's pixels, and, where every frame is decoded, all frames together. Reading the
+ * header needs no pixel limit (sharp's default one, 268 million, would make a bigger header unreadable, not refused).
+ */
+async function refuseTooManyPixels(source: string, everyFrame: boolean) {
+  const { width = 0, height = 0, pages = 1 } = await sharp(source, { limitInputPixels: false })
+    .metadata()
+    .catch(() => ({ width: 0, height: 0, pages: 1 }));
   const megapixels = (pixels: number) => Math.round(pixels / 1_000_000);
-  throw new AppError('too_large', `Images can be at most ${megapixels(MAX_PIXELS)} megapixels; this one is ${megapixels(width * height)}.`);
+  if (width * height > MAX_PIXELS) {
+    throw new AppError('too_large', `Images can be at most ${megapixels(MAX_PIXELS)} megapixels; this one is ${megapixels(width * height)}.`);
+  }
+  if (everyFrame && width * height * pages > MAX_ANIMATION_PIXELS) {
+    throw new AppError(
+      'too_large',
+      `Animations can be at most ${megapixels(MAX_ANIMATION_PIXELS)} megapixels in all their frames together; this one has ${pages} frames, ${megapixels(width * height * pages)} megapixels in all.`,
+    );
+  }
 }
 
 async function readHead(file: string): Promise<Buffer> {

@@ -121,5 +121,7 @@ export async function receiveFile(
 function parsePartHeaders(text: string): { field?: string; filename?: string } {
   const disposition = text.split('\r\n').find((line) => /^content-disposition:/i.test(line)) ?? '';
   const param = (key: string) => new RegExp(`;\\s*${key}="((?:[^"\\\\]|\\\\.)*)"`, 'i').exec(disposition)?.[1];
-  return { field: param('name'), filename: param('filename') };
+  // Browsers write a name's ", CR and LF as %22, %0D and %0A (the HTML standard's form encoding).
+  const filename = param('filename')?.replace(/%(22|0D|0A)/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return { field: param('name'), filename };
 }

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { AppError } from '@/lib/errors';
-import { FORBIDDEN_IN_NAMES, shorten, wellFormed } from '@/lib/text-rules';
-import type { AttachmentInfo } from '@/lib/schemas';
+import { FORBIDDEN_IN_NAMES, isInvisible, shorten, wellFormed } from '@/lib/text-rules';
+import type { UploadedAttachment } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import type { PrismaClient } from '../db/generated/client';
 import type { AppEnv } from '../env';
@@ -20,7 +20,7 @@ export type UploadInput = UploadBody & { roomId: string };
  * ATTACHMENT_MAX_BYTES), typed from its bytes, images re-encoded without metadata and thumbnailed,
  * then stored and recorded as the caller's unsent attachment. Nothing is kept when any step fails.
  */
-export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input: UploadInput): Promise<AttachmentInfo> {
+export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input: UploadInput): Promise<UploadedAttachment> {
   const { db, env, attachments } = deps;
   const member = await db.roomMember.findUnique({ where: { roomId_userId: { roomId: input.roomId, userId: actor.userId } }, select: { roomId: true } });
   if (!member) throw new AppError('not_found', 'No such conversation.');
@@ -47,7 +47,8 @@ export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input
     await attachments.put(id, stored, inspected.contentType);
     if (inspected.thumb) await attachments.put(thumbKey(id), thumb, 'image/webp');
     try {
-      return toAttachmentInfo(await db.attachment.create({ data }));
+      const row = await db.attachment.create({ data });
+      return { attachment: toAttachmentInfo(row), expiresAt: new Date(row.createdAt.getTime() + env.ATTACHMENT_UNSENT_TTL_MS).toISOString() };
     } catch (error) {
       await attachments.remove([id, thumbKey(id)]);
       throw error;
@@ -55,9 +56,15 @@ export async function uploadAttachment(deps: AttachmentDeps, actor: Actor, input
   });
 }
 
-// The name is only shown and offered for download: no path, no control characters, a sane length.
+const MAX_NAME = 200;
+
+// The name is only shown and offered for download: no path, no control characters, a sane length that
+// keeps the extension (it says what the file is), something to show ("file" for a name that shows nothing).
 export function cleanName(name: string): string {
   const base = name.split(/[\\/]/).at(-1) ?? '';
-  const clean = shorten(wellFormed(base).replace(new RegExp(FORBIDDEN_IN_NAMES.source, 'g'), '').trim(), 200);
-  return clean || 'file';
+  const clean = wellFormed(base).replace(new RegExp(FORBIDDEN_IN_NAMES.source, 'g'), '').trim();
+  if (isInvisible(clean)) return 'file';
+  if (clean.length <= MAX_NAME) return clean;
+  const extension = /\.[\p{L}\p{N}]{1,10}$/u.exec(clean)?.[0] ?? '';
+  return shorten(clean.slice(0, clean.length - extension.length), MAX_NAME - extension.length).trimEnd() + extension;
 }

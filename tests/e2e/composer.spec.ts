@@ -334,3 +334,56 @@ test('Remove, Retry and "Don\'t send yet" under the message box, pressed from th
   await expect(box).toHaveValue('with the slow file');
   expect(errors.list).toEqual([]);
 });
+
+test('files the server would refuse (kept past their expiry, or more than a message holds) hold the message with words saying why, until removed', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'old files');
+  const page = alice.page;
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await page.getByLabel('Attach file').setInputFiles([
+    { name: 'old.txt', mimeType: 'text/plain', buffer: Buffer.from('old') },
+    { name: 'fresh.txt', mimeType: 'text/plain', buffer: Buffer.from('fresh') },
+  ]);
+  await expect(filesToSend(page).getByText('Ready')).toHaveCount(2);
+  type Stored = { id: string; name: string; size: number; contentType: string; expiresAt?: string };
+  const draftFiles = () =>
+    page.evaluate(() => {
+      const key = Object.keys(localStorage).find((name) => name.startsWith('relay:draft-files:'))!;
+      return { key, files: JSON.parse(localStorage.getItem(key)!) as Stored[] };
+    });
+  const { key, files } = await draftFiles();
+  // The draft knows when the server deletes each unsent upload (a day after it, by default).
+  for (const file of files) expect(Date.parse(file.expiresAt!) - Date.now()).toBeGreaterThan(23 * 3_600_000);
+  const setDraftFiles = async (list: Stored[]) => {
+    await page.evaluate(([name, value]) => localStorage.setItem(name, value), [key, JSON.stringify(list)] as const);
+    await page.reload();
+    await expect(box).toBeEnabled();
+  };
+
+  // A day later, as far as old.txt goes.
+  await setDraftFiles(files.map((file) => (file.name === 'old.txt' ? { ...file, expiresAt: new Date(Date.now() - 1000).toISOString() } : file)));
+  await expect(filesToSend(page).getByRole('listitem').filter({ hasText: 'old.txt' })).toContainText('Expired');
+  await box.fill('with the files');
+  await box.press('Enter');
+  await expect(page.getByText('A file waited too long to be sent and is gone from the server: remove it and attach again to send.')).toBeVisible();
+  // Not sent: the words stay in the box.
+  await expect(box).toHaveValue('with the files');
+  await page.getByRole('button', { name: 'Remove old.txt' }).click();
+  await expect(page.getByText(/waited too long/)).toHaveCount(0);
+  await box.press('Enter');
+  await expect(row(bob.page, 'with the files')).toContainText('fresh.txt');
+  await expect(row(bob.page, 'with the files')).not.toContainText('old.txt');
+  await expect(row(bob.page, 'with the files')).toHaveCount(1);
+
+  // Eleven files in the draft (two tabs each added some at once): more than a message holds.
+  const eleven = Array.from({ length: 11 }, (_, index) => ({ id: `f${index}`, name: `f${index}.txt`, size: 1, contentType: 'text/plain', expiresAt: new Date(Date.now() + 3_600_000).toISOString() }));
+  await setDraftFiles(eleven);
+  await expect(filesToSend(page).getByText('Ready')).toHaveCount(11);
+  await box.fill('eleven files');
+  await box.press('Enter');
+  await expect(page.getByText('At most 10 files per message: remove 1 to send.')).toBeVisible();
+  await expect(box).toHaveValue('eleven files');
+  await page.getByRole('button', { name: 'Remove f10.txt' }).click();
+  await expect(page.getByText(/At most 10 files per message/)).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});

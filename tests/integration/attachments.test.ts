@@ -44,6 +44,15 @@ async function openBackend(kind: 'local' | 's3'): Promise<Backend> {
 }
 
 /** A PNG that says it is `width` × `height` but holds one row of pixels: its size, without the bytes of one. */
+/** A GIF of `frames` frames of width × height that holds one pixel of data each: enough for its header to be read. */
+function gifHeader(width: number, height: number, frames: number): Buffer {
+  const le = (value: number) => [value & 0xff, value >> 8];
+  const bytes = [...Buffer.from('GIF89a'), ...le(width), ...le(height), 0x80, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff];
+  for (let frame = 0; frame < frames; frame++) bytes.push(0x2c, 0, 0, 0, 0, ...le(width), ...le(height), 0, 0x02, 0x02, 0x44, 0x01, 0x00);
+  bytes.push(0x3b);
+  return Buffer.from(bytes);
+}
+
 function pngHeader(width: number, height: number): Buffer {
   const chunk = (type: string, data: Buffer) => {
     const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
@@ -204,6 +213,20 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
     expect((await download(server, alice, image.id)).status).toBe(200);
   });
 
+  it('names a file as its uploader did: quotes kept, line breaks dropped, a long name cut before its extension', async () => {
+    const [alice, bob] = await users('alice', 'bob');
+    const roomId = await group(alice, [bob]);
+    const text = Buffer.from('minutes\n');
+    // fetch's FormData, as browsers do, writes " as %22 and a line break as %0A in the part's header.
+    const quoted = await upload(server, alice, roomId, text, 'minutes "final"\nv2.txt', 'text/plain');
+    expect(quoted.body.attachment).toMatchObject({ name: 'minutes "final"v2.txt' });
+    const mine = await download(server, alice, quoted.body.attachment.id);
+    expect(mine.headers.get('content-disposition')).toBe(`attachment; filename="minutes _final_v2.txt"; filename*=UTF-8''minutes%20%22final%22v2.txt`);
+    const long = await upload(server, alice, roomId, text, `${'notes '.repeat(50)}.txt`, 'text/plain');
+    expect(long.body.attachment.name).toBe(`${'notes '.repeat(32)}note.txt`);
+    expect(long.body.attachment.name).toHaveLength(200);
+  });
+
   it('serves an image upright without its EXIF or GPS, and a small webp thumbnail', async () => {
     const [alice, bob] = await users('alice', 'bob');
     const roomId = await group(alice, [bob]);
@@ -264,6 +287,39 @@ describe.each(['local', 's3'] as const)('attachments stored in %s', (kind) => {
     const big = pngHeader(10_000, 6_000);
     const refused = await upload(server, alice, roomId, big, 'panorama.png', 'image/png');
     expect(refused).toMatchObject({ status: 413, body: { error: { code: 'too_large', message: 'Images can be at most 50 megapixels; this one is 60.' } } });
+    // Past sharp's own default limit (268 million), whose header it would not even read.
+    for (const [file, body] of [['huge.png', pngHeader(17_000, 17_000)], ['huge.gif', gifHeader(17_000, 17_000, 1)]] as const) {
+      const tooBig = await upload(server, alice, roomId, body, file, 'image/png');
+      expect(tooBig, file).toMatchObject({ status: 413, body: { error: { code: 'too_large', message: 'Images can be at most 50 megapixels; this one is 289.' } } });
+    }
+    const form = new FormData();
+    form.append('file', new Blob([Uint8Array.from(pngHeader(17_000, 17_000))], { type: 'image/png' }), 'me.png');
+    const asAvatar = await fetch(`${server.url}/api/v1/me/avatar`, { method: 'PUT', headers: { authorization: `Bearer ${alice.token}` }, body: form });
+    expect({ status: asAvatar.status, body: await asAvatar.json() }).toMatchObject({
+      status: 413,
+      body: { error: { code: 'too_large', message: 'Images can be at most 50 megapixels; this one is 289.' } },
+    });
+  });
+
+  it('takes an animation whose frames together hold more pixels than one image may, up to the animation limit', async () => {
+    const [alice, bob] = await users('alice', 'bob');
+    const roomId = await group(alice, [bob]);
+    // 52 frames of 1,000 × 1,000: 52 megapixels in all, each frame well within 50.
+    const [width, height, frames] = [1000, 1000, 52];
+    const pixels = Buffer.alloc(width * height * frames * 3);
+    for (let frame = 0; frame < frames; frame++) pixels.fill(frame % 2 ? 0x33 : 0xcc, frame * width * height * 3, (frame + 1) * width * height * 3);
+    const clip = await sharp(pixels, { raw: { width, height: height * frames, channels: 3, pageHeight: height } }).gif({ colours: 2, effort: 1, dither: 0 }).toBuffer();
+    const taken = await upload(server, alice, roomId, clip, 'clip.gif', 'image/gif');
+    expect(taken.status, JSON.stringify(taken.body)).toBe(201);
+    expect(taken.body.attachment).toMatchObject({ contentType: 'image/gif', width, height });
+    expect((await sharp((await download(server, alice, taken.body.attachment.id)).bytes).metadata()).pages).toBe(frames);
+
+    // 9 frames of 5,000 × 5,000 (225 megapixels in all): refused from the header, nothing decoded.
+    const long = await upload(server, alice, roomId, gifHeader(5_000, 5_000, 9), 'long.gif', 'image/gif');
+    expect(long).toMatchObject({
+      status: 413,
+      body: { error: { code: 'too_large', message: 'Animations can be at most 200 megapixels in all their frames together; this one has 9 frames, 225 megapixels in all.' } },
+    });
   });
 
   it('refuses an upload over ATTACHMENT_MAX_BYTES with 413 while it streams, and an empty file with 400, and keeps nothing of either', async () => {
