@@ -110,6 +110,28 @@ describe('message requests', () => {
     expect(await roomIds(bob)).toEqual(expect.arrayContaining([fromDave.message.roomId, fromErin.message.roomId]));
   });
 
+  it('two strangers writing each other first at the same moment both end up in one accepted conversation', async () => {
+    // A race: each pair's two first messages are sent at once; before the fix about half the pairs left one side a request.
+    const pairs = await Promise.all(Array.from({ length: 6 }, async () => Promise.all([createUser(server.url, 'eager'), createUser(server.url, 'keen')])));
+    await Promise.all(
+      pairs.map(async ([one, other]) => {
+        const [oneSocket, otherSocket] = await Promise.all([open(one), open(other)]);
+        const [fromOne, fromOther] = await Promise.all([
+          send(oneSocket, { to: other.handle, clientMsgId: 'both', body: 'hi there' }),
+          send(otherSocket, { to: one.handle, clientMsgId: 'both', body: 'oh hi' }),
+        ]);
+        expect(fromOne.ok && fromOther.ok).toBe(true);
+        const roomId = fromOne.message.roomId;
+        expect(fromOther.message.roomId).toBe(roomId);
+        // Each wrote in it: a reply accepts a request, so neither holds one.
+        for (const user of [one, other]) {
+          expect(await roomIds(user), user.handle).toEqual([roomId]);
+          expect(await requestRoomIds(user), user.handle).toEqual([]);
+        }
+      }),
+    );
+  });
+
   it('is not a request between people who share a group', async () => {
     const [owner, erin, frank] = await Promise.all([createUser(server.url, 'owner'), createUser(server.url, 'erin'), createUser(server.url, 'frank')]);
     await createGroup(owner, 'friends', [erin, frank]);
