@@ -299,11 +299,15 @@ export const createChatStore = (me: PublicUser, outbox: OutboxItem[] = []) =>
         };
       }),
     // Nothing unread (read here or in another tab) leaves no unread mention either.
-    setUnread: (roomId, count, readSeq = 0, mentions) =>
+    setUnread: (roomId, count, readSeq, mentions) =>
       set((state) => {
         const room = state.rooms[roomId];
         if (!room) return {};
-        const members = withMyRead(room.members, state.me.handle, readSeq);
+        // Counted against an older cursor than the one held: pushes from two nodes (two tabs reading at
+        // once) can arrive out of order, and read messages never come back as unread.
+        const myRead = room.members.find((member) => member.handle === state.me.handle)?.readSeq ?? 0;
+        if (readSeq !== undefined && readSeq < myRead) return {};
+        const members = withMyRead(room.members, state.me.handle, readSeq ?? 0);
         // A read up to a mention, not past it all, clears the mention too: counted by the server with the unread.
         return { rooms: { ...state.rooms, [roomId]: { ...room, members, unread: count, mentions: count === 0 ? 0 : (mentions ?? room.mentions) } } };
       }),

@@ -218,6 +218,16 @@ describe('chat store: a room list that an unread push overtook', () => {
     expect(staleListAfterRead(1, 2).unread).toBe(1);
   });
 
+  it('keeps the count of my latest read when the count of an earlier one arrives after it (two nodes)', () => {
+    const store = createChatStore(me);
+    store.getState().setRooms([withMyRead(room(1, 0, message(1)), 1)]);
+    store.getState().mergeMessages('r1', [1, 2, 3, 4, 5].map((seq) => message(seq)));
+    store.getState().setUnread('r1', 0, 5, 0);
+    store.getState().setUnread('r1', 3, 2, 1);
+    expect(store.getState().rooms.r1).toMatchObject({ unread: 0, mentions: 0 });
+    expect(store.getState().rooms.r1.members.find((member) => member.handle === 'me')?.readSeq).toBe(5);
+  });
+
   it('takes a list counted after my latest read as it is', () => {
     const store = createChatStore(me);
     store.getState().setRooms([withMyRead(room(1, 0, message(1)), 1)]);
