@@ -3,6 +3,7 @@ import type { Actor } from '../auth/authenticate';
 import { removeGroupMember } from '../groups/remove-group-member';
 import { roomMemberIds } from '../rooms/room-members';
 import { endSessionSubscriptions } from '../notifications/push-subscriptions';
+import { presenceAudience } from '../safety/visibility';
 import { type AvatarDeps, removeAvatar } from './change-avatar';
 import { checkCurrentPassword } from './change-password';
 import { publicUserSelect, toPublicUser } from './public-user';
@@ -20,6 +21,8 @@ import { announceProfile } from './update-profile';
 export async function deleteAccount(deps: AvatarDeps, actor: Actor, password: string, clientIp: string): Promise<void> {
   await checkCurrentPassword(deps, actor, password, clientIp, 'The password is wrong.');
   await removeAvatar(deps, actor);
+  // Who sees their name now: people who share only a group with them are no longer peers once they left it.
+  const peers = await presenceAudience(deps.db, actor.userId);
   // Left before the account is marked: a failure on the way leaves an account that can try again.
   const leaveGroups = async () => {
     const groups = await deps.db.roomMember.findMany({ where: { userId: actor.userId, room: { kind: 'group' } }, select: { roomId: true } });
@@ -46,7 +49,7 @@ export async function deleteAccount(deps: AvatarDeps, actor: Actor, password: st
   // Added to a group meanwhile (nobody can add them now): left as well.
   await leaveGroups();
   // The people they talked with see the new name live (their lists, their histories, their composers).
-  await announceProfile(deps, actor.userId, user);
+  await announceProfile(deps, actor.userId, user, peers);
   // Their direct conversations now take no messages (and requests from them are gone): the other side's lists say so.
   for (const { roomId } of direct) deps.broadcaster.toUsers(await roomMemberIds(deps.db, roomId), 'room:updated', { roomId });
   // Groups whose open invites lapsed list them no more.

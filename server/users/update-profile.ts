@@ -16,9 +16,10 @@ export async function updateProfile(actor: Actor, input: { displayName: string }
 
 /**
  * A changed profile (name or picture) as `user:updated`, to the user's own tabs and where presence goes
- * (safety/visibility.ts, rule 1).
+ * (safety/visibility.ts, rule 1); `formerPeers`: those it went to before a change of rooms that came with
+ * this one (a deleted account leaves its groups, yet its groups' members must learn the new name).
  */
-export async function announceProfile(deps: { db: DbClient; broadcaster: Broadcaster }, userId: string, user: PublicUser) {
-  const audience = [userId, ...(await presenceAudience(deps.db, userId))];
-  deps.broadcaster.toUsers(audience, 'user:updated', user);
+export async function announceProfile(deps: { db: DbClient; broadcaster: Broadcaster }, userId: string, user: PublicUser, formerPeers: string[] = []) {
+  const audience = new Set([userId, ...formerPeers, ...(await presenceAudience(deps.db, userId))]);
+  deps.broadcaster.toUsers([...audience], 'user:updated', user);
 }

@@ -131,6 +131,19 @@ describe('deleting one’s account', () => {
     });
   });
 
+  it('tells people who shared only a group with them that the account is deleted, though it has left the group by then', async () => {
+    const [owner, bob, carol] = await Promise.all(['owner', 'groupmate', 'leaving'].map((prefix) => createUser(server.url, prefix)));
+    const group = await createGroupOfAcquaintances(server.url, owner, 'Choir', [bob, carol]);
+    const bobSocket = await open(bob);
+    const bobRenames = collect(bobSocket, 'user:updated');
+    const bobUpdates = collect(bobSocket, 'room:updated');
+    expect(await deleteAccount(carol, { password: carol.password })).toEqual({ status: 200, body: { ok: true } });
+    // room:updated (she left the group) is sent before user:updated: wait for both, then look.
+    await waitFor(() => bobUpdates.some((update) => update.roomId === group.id), 5000, 'room:updated for the group');
+    await waitFor(() => bobRenames.some((user) => user.handle === carol.handle), 5000, 'user:updated for the deleted account');
+    expect(bobRenames.filter((user) => user.handle === carol.handle).at(-1)).toMatchObject({ handle: carol.handle, displayName: 'Deleted account', avatarUrl: null });
+  });
+
   it('takes back the message requests it sent that were never answered', async () => {
     const [alice, dave] = await Promise.all(['asker', 'asked'].map((prefix) => createUser(server.url, prefix)));
     const aliceSocket = await open(alice);
