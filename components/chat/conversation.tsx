@@ -248,18 +248,31 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
       clearTimeout(deliverUnseen);
       if (room && shownSeq > Math.max(readUpTo, myDeliveredSeq)) deliverUnseen = setTimeout(() => client.markDelivered(roomId, shownSeq), DELIVER_UNSEEN_MS);
     };
-    const onVisibility = () => {
-      // Back to the tab with messages that came while it was hidden: "New messages" shows where they start.
-      if (document.visibilityState === 'visible' && (room?.unread ?? 0) > 0) setDividerAfter(myReadSeq);
-      markIfVisible();
-    };
     markIfVisible();
-    document.addEventListener('visibilitychange', onVisibility);
+    document.addEventListener('visibilitychange', markIfVisible);
     return () => {
       clearTimeout(deliverUnseen);
-      document.removeEventListener('visibilitychange', onVisibility);
+      document.removeEventListener('visibilitychange', markIfVisible);
     };
   }, [client, roomId, shownSeq, readUpTo, myReadSeq, myDeliveredSeq, room?.unread]);
+
+  // Back to the tab with messages that came while it was hidden: "New messages" shows where they start.
+  // With none, it stays where it was. Registered once, reading the room as it is now.
+  const roomNow = useRef({ lastSeq: 0, unread: 0, myReadSeq });
+  roomNow.current = { lastSeq: room?.lastSeq ?? 0, unread: room?.unread ?? 0, myReadSeq };
+  useEffect(() => {
+    let lastSeqWhenHidden: number | null = null;
+    const onVisibility = () => {
+      const { lastSeq, unread, myReadSeq: readSeq } = roomNow.current;
+      if (document.visibilityState === 'hidden') lastSeqWhenHidden ??= lastSeq;
+      if (document.visibilityState !== 'visible') return;
+      const cameMeanwhile = lastSeqWhenHidden !== null && lastSeq > lastSeqWhenHidden;
+      lastSeqWhenHidden = null;
+      if (cameMeanwhile && unread > 0) setDividerAfter(readSeq);
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => document.removeEventListener('visibilitychange', onVisibility);
+  }, []);
 
   const title = conversationTitle(room, request, draftPeer, me) ?? '';
   const waiting = outbox.filter((item) => belongsHere(item, room, roomId, draftPeer?.handle, me.handle));

@@ -53,7 +53,13 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   // The reader scrolled the messages the tab held before the history was ready: the first landing then
   // leaves the view where they took it.
   const readerScrolledEarly = useRef(false);
-  const noteReaderScroll = () => void (landed.current || (readerScrolledEarly.current = true));
+  // The message the view was put at on coming back to a hidden tab, until the divider shows above it.
+  const returnedTo = useRef<number | null>(null);
+  const noteReaderScroll = () => {
+    if (!landed.current) readerScrolledEarly.current = true;
+    // The reader moves the view: nothing moves it for them afterwards (see returnedTo).
+    returnedTo.current = null;
+  };
   const anchor = useRef<{ seq: number; top: number } | null>(null);
   // Messages past this seq came while the reader was up the list (null: none). Counted from what is held,
   // so a catch-up that fills in below the newest page (back online after many) is counted too.
@@ -140,17 +146,58 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     if (placeKey && landed.current && !placeTimer.current) placeTimer.current = setTimeout(writePlace, SAVE_PLACE_MS);
   }
 
-  // Newer messages (or outbox rows) at the end: follow them only if the reader was at the bottom.
+  // Newer messages (or outbox rows) at the end: follow them only if the reader was at the bottom, and the
+  // page is shown. A hidden tab's view stays put: messages that scrolled past unseen would count as read
+  // (reading goes by what is in view) once the reader is back.
+  const followWhenShown = useRef(false);
   useLayoutEffect(() => {
     if (!landed.current) return;
     const before = previousLast.current;
     const arrived = messages.some((message) => message.seq > before && message.sender !== me && message.kind === 'text');
     previousLast.current = Math.max(previousLast.current, lastSeq);
+    if (atBottom.current && document.visibilityState === 'hidden') {
+      atBottom.current = false;
+      followWhenShown.current = true;
+    }
     if (atBottom.current) toBottom();
     else if (arrived) setUnseenAfter((after) => after ?? before);
     tellSeen();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastSeq, tailCount]);
+
+  // Back to the page after that: the first message others wrote meanwhile near the top of the view, under
+  // "New messages" (conversation.tsx moves the divider above it as the page shows), what is below it unread
+  // until scrolled to; none came from others, the bottom, followed as before.
+  const latest = useRef({ messages, unseenAfter, me });
+  latest.current = { messages, unseenAfter, me };
+  useEffect(() => {
+    const onVisibility = () => {
+      const element = scroller.current;
+      if (document.visibilityState !== 'visible' || !followWhenShown.current || !element) return;
+      followWhenShown.current = false;
+      const { messages: held, unseenAfter: after, me: self } = latest.current;
+      const first = after === null ? undefined : held.find((message) => message.seq > after && message.sender !== self);
+      const row = first && element.querySelector<HTMLElement>(`li[data-seq="${first.seq}"]`);
+      if (!first || !row) return toBottom();
+      returnedTo.current = first.seq;
+      const shown = divider.current?.nextElementSibling === row ? divider.current : row;
+      element.scrollTop += shown.getBoundingClientRect().top - element.getBoundingClientRect().top - pinnedLabelHeight(element) - 8;
+      onScroll();
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => document.removeEventListener('visibilitychange', onVisibility);
+    // Reads what changes through `latest`; toBottom is stable, and onScroll reads refs.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [toBottom]);
+  // The divider put above that message once the page shows: the view takes it in, as a landing does.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (returnedTo.current === null || dividerSeq !== returnedTo.current || !divider.current || !element) return;
+    returnedTo.current = null;
+    element.scrollTop = divider.current.offsetTop - element.offsetTop - pinnedLabelHeight(element) - 8;
+    onScroll();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [dividerSeq]);
 
   useLayoutEffect(() => {
     if (sentTick > 0) toBottom();

@@ -220,27 +220,82 @@ test('switching away and back, or reloading, returns to where the reader was; fr
   expect(errors.list).toEqual([]);
 });
 
+/** Makes the page hidden or shown, as a switch of browser tabs does (headless Chromium never hides a page itself). */
+const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
+  page.evaluate((next) => {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+const unreadFor = async (page: Page, roomId: string) =>
+  ((await (await page.request.get('/api/v1/rooms')).json()).rooms as { id: string; unread: number }[]).find((room) => room.id === roomId)!.unread;
+
 test('back to a tab that was hidden while messages came, "New messages" marks where they start', async ({ browser }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'before you looked away');
   await expect(row(bob.page, 'before you looked away')).toBeVisible();
-  const setVisibility = (state: 'hidden' | 'visible') =>
-    bob.page.evaluate((next) => {
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => next === 'hidden' });
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => next });
-      document.dispatchEvent(new Event('visibilitychange'));
-    }, state);
-  await setVisibility('hidden');
+  await setVisibility(bob.page, 'hidden');
   await postMessages(alice, await roomIdWith(alice, bob.handle), ['while you were away', 'and this too']);
   // Hidden, they are not read: the tab's title counts them.
   await expect(bob.page).toHaveTitle('(2) Alice – Relay');
   await expect(messages(bob.page).locator('[data-divider="new"]')).toHaveCount(0);
 
-  await setVisibility('visible');
+  await setVisibility(bob.page, 'visible');
   await expect(bob.page).toHaveTitle('Alice – Relay');
   const divider = messages(bob.page).locator('[data-divider="new"]');
   await expect(divider).toHaveCount(1);
   expect(await divider.evaluate((element) => element.nextElementSibling?.textContent)).toContain('while you were away');
+  expect(errors.list).toEqual([]);
+});
+
+test('back to a tab that was hidden while more messages came than fit in view: it shows where they start, and what is below stays unread', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'before you looked away');
+  await expect(row(bob.page, 'before you looked away')).toBeVisible();
+  const roomId = await roomIdWith(alice, bob.handle);
+  await setVisibility(bob.page, 'hidden');
+  await postMessages(alice, roomId, numbered(1, 30));
+  await expect(bob.page).toHaveTitle('(30) Alice – Relay');
+
+  await setVisibility(bob.page, 'visible');
+  const divider = messages(bob.page).locator('[data-divider="new"]');
+  await expect(divider).toBeInViewport();
+  expect(await divider.evaluate((element) => element.nextElementSibling?.getAttribute('data-seq'))).toBe(await row(bob.page, 'message 1').getAttribute('data-seq'));
+  await expect(row(bob.page, 'message 1')).toBeInViewport();
+  await expect(row(bob.page, 'message 30')).not.toBeInViewport();
+  // What was in view is read; the rest waits (before, the view had followed them all, and all were read).
+  await expect.poll(() => unreadFor(bob.page, roomId)).toBeLessThan(30);
+  expect(await unreadFor(bob.page, roomId)).toBeGreaterThan(0);
+  await expect(bob.page).not.toHaveTitle('Alice – Relay');
+  await readToTheEnd(bob.page);
+  await expect(bob.page).toHaveTitle('Alice – Relay');
+  expect(errors.list).toEqual([]);
+});
+
+test('switching away and back with nothing new leaves "New messages" where it was', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const roomId = await roomIdWith(alice, bob.handle);
+  await openChatWith(bob, (await apiUser(baseURL!, 'carol', 'Carol')).handle);
+  await postMessages(alice, roomId, numbered(1, 40));
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Alice/ }).click();
+  const divider = messages(bob.page).locator('[data-divider="new"]');
+  await expect(divider).toBeInViewport();
+  const firstAfterDivider = () => divider.evaluate((element) => element.nextElementSibling?.getAttribute('data-seq'));
+  const firstUnread = await row(bob.page, 'message 1').getAttribute('data-seq');
+  expect(await firstAfterDivider()).toBe(firstUnread);
+  // Read on a little way, not to the end (once landed: the landing would undo a scroll made before it).
+  await expect(messages(bob.page)).not.toHaveAttribute('aria-busy', 'true');
+  await scroller(bob.page).evaluate((element) => (element.scrollTop += element.clientHeight));
+  await expect.poll(() => unreadFor(bob.page, roomId)).toBeLessThan(40);
+  expect(await unreadFor(bob.page, roomId)).toBeGreaterThan(0);
+
+  await setVisibility(bob.page, 'hidden');
+  await setVisibility(bob.page, 'visible');
+  // A sentinel round trip: the page has handled its return by the time a message sent after it shows.
+  await postMessages(alice, roomId, ['after the return']);
+  await expect(messages(bob.page).getByText('after the return', { exact: true })).toBeAttached();
+  expect(await firstAfterDivider()).toBe(firstUnread);
   expect(errors.list).toEqual([]);
 });
 
