@@ -48,6 +48,8 @@ function pageOf<Row extends Place>(rows: Row[], input: SearchInput) {
 
 /** Text as search reads it: SQL's twin of searchableText (literals, not parameters, so the index matches). */
 const searchable = (text: Prisma.Sql) => Prisma.sql`translate(${text}, '<>', '  ')`;
+/** A message's words as the GIN index in the migrations holds them (`m` is the message). */
+export const MESSAGE_WORDS = Prisma.sql`to_tsvector('english', ${searchable(Prisma.raw('m."body"'))})`;
 
 /**
  * Full-text search over the messages the caller may find (message-hits.ts), with Postgres's own
@@ -70,11 +72,11 @@ export async function searchMessages(actor: Actor, input: SearchInput) {
   const rows = await db.$queryRaw<(Place & { headline: string; body: string })[]>`
     WITH q AS (SELECT websearch_to_tsquery('english', ${searchable(Prisma.sql`${input.q}`)}) AS query),
     hits AS (
-      SELECT m."id", m."body", m."createdAt", ts_rank(to_tsvector('english', ${searchable(Prisma.raw('m."body"'))}), q.query) AS rank
+      SELECT m."id", m."body", m."createdAt", ts_rank(${MESSAGE_WORDS}, q.query) AS rank
       FROM q, "Message" m
       JOIN "RoomMember" rm ON rm."roomId" = m."roomId" AND rm."userId" = ${actor.userId}
       JOIN "Room" r ON r."id" = m."roomId"
-      WHERE to_tsvector('english', ${searchable(Prisma.raw('m."body"'))}) @@ q.query
+      WHERE ${MESSAGE_WORDS} @@ q.query
         AND ${Prisma.raw(FINDABLE)}
         AND (${input.roomId ?? null}::text IS NULL OR m."roomId" = ${input.roomId ?? null}::text)
     ), page AS (
