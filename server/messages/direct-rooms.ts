@@ -10,9 +10,7 @@ export async function directRoomId(db: DbClient, a: string, b: string): Promise<
 
 /**
  * Creates the direct room for a first message. ON CONFLICT makes two first messages racing from
- * both sides end up in one room. If the two share no group, the recipient gets it as a request. The
- * sender's own membership ends accepted even when the other side's racing first message made it a
- * request: writing in it is replying, and replying accepts.
+ * both sides end up in one room. If the two share no group, the recipient gets it as a request.
  */
 export async function findOrCreateDirectRoom(tx: Tx, senderId: string, recipientId: string): Promise<string> {
   const key = directKey(senderId, recipientId);
@@ -29,6 +27,5 @@ export async function findOrCreateDirectRoom(tx: Tx, senderId: string, recipient
     ],
     skipDuplicates: true,
   });
-  await tx.roomMember.updateMany({ where: { roomId: room.id, userId: senderId, request: { not: null } }, data: { request: null } });
   return room.id;
 }

@@ -4,6 +4,7 @@ import type { ChatMessage } from '@/lib/schemas';
 import type { Actor } from '../auth/authenticate';
 import type { DbClient } from '../db/client-types';
 import { isUniqueViolation } from '../db/errors';
+import { isClosedGroup } from '../groups/closed-group';
 import { metrics } from '../ops/metrics';
 import { requireMember } from '../rooms/require-member';
 import { getDb, getRuntime } from '../runtime';
@@ -100,9 +101,10 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
   }
 
   metrics().messagesStored.inc();
-  // Replying to a message request accepts it.
-  if (target.pendingRequest) {
-    await db.roomMember.update({ where: { roomId_userId: { roomId: message.roomId, userId: actor.userId } }, data: { request: null } });
+  // Replying to a message request accepts it. So does a first message whose room the other side's first
+  // message, racing it, made: that made this side's membership a request (pendingRequest unknown here).
+  if (target.pendingRequest !== false) {
+    await db.roomMember.updateMany({ where: { roomId: message.roomId, userId: actor.userId, request: { not: null } }, data: { request: null } });
   }
 
   // Whoever blocked the sender sees nothing from them.
@@ -111,6 +113,7 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
 }
 
 /** An existing room the caller is in, or a recipient for a first direct message. */
+// `recipientId`: the other person of a direct conversation, whether or not its room exists yet.
 type Target = { roomId?: string; recipientId?: string; pendingRequest?: boolean };
 
 async function resolveTarget(db: DbClient, actor: Actor, input: MessageSendInput): Promise<Target> {
@@ -122,9 +125,9 @@ async function resolveTarget(db: DbClient, actor: Actor, input: MessageSendInput
         select: { userId: true },
       });
       await assertMayMessage(db, actor, other?.userId);
-    } else if ((await db.roomMember.count({ where: { roomId: member.roomId } })) < 2) {
-      throw new AppError('conflict', 'This group is closed: add someone to reopen it.');
+      return { roomId: member.roomId, recipientId: other?.userId, pendingRequest: member.request !== null };
     }
+    if (await isClosedGroup(db, member.roomId)) throw new AppError('conflict', 'This group is closed: add someone to reopen it.');
     return { roomId: member.roomId, pendingRequest: member.request !== null };
   }
   const user = await db.user.findUnique({ where: { handle: input.to }, select: { id: true } });
@@ -134,5 +137,5 @@ async function resolveTarget(db: DbClient, actor: Actor, input: MessageSendInput
   const roomId = await directRoomId(db, actor.userId, user.id);
   if (!roomId) return { recipientId: user.id };
   const mine = await db.roomMember.findUnique({ where: { roomId_userId: { roomId, userId: actor.userId } }, select: { request: true } });
-  return { roomId, pendingRequest: mine?.request != null };
+  return { roomId, recipientId: user.id, pendingRequest: mine?.request != null };
 }

@@ -37,12 +37,13 @@ export async function vetMessage(
   await limitSending(actor.userId);
   const pass = { body: text, linksHeld: false };
   if (!containsLink(text)) return pass;
-  const sameTarget = await heldCopiesOf(db, actor, target);
+  const sameTarget = heldCopiesOf(target);
   // A moderator's discard is final: asked again (a client checking after a reload), it is refused, not held anew.
   if ((await db.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget, status: 'discarded' } })) > 0) throw discardedByModerator();
+  // A retry of a message still held (a lost ack, the outbox resending) gets the same answer, not a second
+  // copy, even where the rule would no longer hold it (the request accepted since): a moderator decides it.
+  if ((await db.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget, status: 'held' } })) > 0) throw heldForReview();
   if (!(await linkHoldApplies(db, actor.userId, target.roomId, env.SPAM_LINK_RECENT_JOIN_MS))) return pass;
-  // A retry of a message already held (a lost ack, the outbox resending) gets the same answer, not a second copy.
-  if ((await db.heldMessage.count({ where: { senderId: actor.userId, clientMsgId, ...sameTarget } })) > 0) throw heldForReview();
   const reason = await linkSuspicion(actor);
   if (!reason) return pass;
   if (!(await hasModerator(db))) return { body: text, linksHeld: true };
@@ -60,15 +61,12 @@ export async function vetMessage(
 /**
  * Where a held copy of this message is filed: under its room, or, for a first direct message, under its
  * recipient (no room existed yet). Once the direct room exists, a copy held before it is still this
- * message: a resend neither queues it again nor escapes a moderator's discard.
+ * message: a resend neither queues it again nor escapes a moderator's discard. `recipientId`: the other
+ * person of a direct conversation, whether or not its room exists.
  */
-async function heldCopiesOf(db: DbClient, actor: Actor, target: { roomId?: string; recipientId?: string }): Promise<Prisma.HeldMessageWhereInput> {
+function heldCopiesOf(target: { roomId?: string; recipientId?: string }): Prisma.HeldMessageWhereInput {
   if (target.roomId === undefined) return { recipientId: target.recipientId ?? null };
-  const other = await db.roomMember.findFirst({
-    where: { roomId: target.roomId, userId: { not: actor.userId }, room: { kind: 'direct' } },
-    select: { userId: true },
-  });
-  return other ? { OR: [{ roomId: target.roomId }, { roomId: null, recipientId: other.userId }] } : { roomId: target.roomId };
+  return target.recipientId ? { OR: [{ roomId: target.roomId }, { roomId: null, recipientId: target.recipientId }] } : { roomId: target.roomId };
 }
 
 /** Why links from this sender are suspect where the link rule applies (a new account, too many this hour), or null. */

@@ -3,6 +3,7 @@ import type { ChatMessage } from '@/lib/schemas';
 import { isLockedOut } from '../auth/authenticate';
 import type { Tx } from '../db/client-types';
 import { appendMessage } from '../messages/append-message';
+import { isClosedGroup } from '../groups/closed-group';
 import { findOrCreateDirectRoom } from '../messages/direct-rooms';
 import { eitherBlocked } from '../safety/block-relations';
 
@@ -39,8 +40,7 @@ async function roomStillOpen(tx: Tx, roomId: string, sender: { id: string; handl
   if (member.room.kind === 'direct') {
     const other = await tx.roomMember.findFirst({ where: { roomId, userId: { not: sender.id } }, select: { userId: true } });
     if (other) await refuseDirect(tx, sender, other.userId);
-  } else if ((await tx.roomMember.count({ where: { roomId } })) < 2) {
-    // The sender could not send it now either (send-message.ts): a closed group refuses messages.
+  } else if (await isClosedGroup(tx, roomId)) {
     throw new AppError('conflict', 'The group is closed (everyone else left); discard it instead.');
   }
   return roomId;

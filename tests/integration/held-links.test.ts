@@ -190,6 +190,19 @@ describe('links held for review', () => {
     expect(await copies()).toEqual([]);
   });
 
+  it('keeps a held message held when it is sent again after the request was accepted: a moderator decides it', async () => {
+    const [newbie, carol] = await Promise.all([createUser(server.url, 'newbie'), createUser(server.url, 'carol')]);
+    const socket = await open(newbie);
+    const held = { to: carol.handle, clientMsgId: 'held-then-accepted', body: 'see https://example.com/accepted' };
+    expect(await send(socket, held)).toMatchObject({ error: { code: 'held_for_review' } });
+    const plain = await send(socket, { to: carol.handle, clientMsgId: 'hello', body: 'hello' });
+    expect((await api(server.url, `/api/v1/requests/${plain.message.roomId}/accept`, { token: carol.token, body: {} })).status).toBe(200);
+    // Links in an accepted conversation are not held; this one was held before, and stays so.
+    expect(await send(socket, held)).toMatchObject({ error: { code: 'held_for_review' } });
+    expect((await history(carol, plain.message.roomId)).map((m) => m.clientMsgId)).toEqual(['hello']);
+    expect(await send(socket, { ...held, clientMsgId: 'new-link' })).toMatchObject({ ok: true });
+  });
+
   it('releases nothing into a group closed since it was held (everyone else left): 409, left held', async () => {
     const [owner, newbie] = await Promise.all([createUser(server.url, 'owner'), createUser(server.url, 'newbie')]);
     const roomId = await createGroup(owner, 'closing', [newbie]);
