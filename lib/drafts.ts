@@ -40,7 +40,7 @@ export function carryDraft(me: string, from: string, to: string): void {
 export const draftFilesKey = (me: string, roomId: string) => `relay:draft-files:${me}:${roomId}`;
 const storedFiles = z.array(draftFileSchema);
 
-/** Past the time the server deletes it unsent (by this device's clock): sending it would fail. */
+/** Past the time the server deletes it unsent (`expiresAt` is kept on this device's clock): sending it would fail. */
 export const draftFileExpired = (file: DraftFile, now = Date.now()) => file.expiresAt !== undefined && Date.parse(file.expiresAt) <= now;
 
 export function loadDraftFiles(me: string, roomId: string): DraftFile[] {

@@ -242,7 +242,8 @@ export const attachmentInfoSchema = z.object({
 export type AttachmentInfo = z.infer<typeof attachmentInfoSchema>;
 /** An upload's answer: the file, and when it is deleted unless sent (ATTACHMENT_UNSENT_TTL_MS after the upload). */
 export type UploadedAttachment = { attachment: AttachmentInfo; expiresAt: string };
-// A file waiting in a draft: as uploaded, with when it expires (absent for drafts kept before it was known).
+// A file waiting in a draft: as uploaded, with when it expires on this device's clock (absent in drafts
+// kept before uploads said so: those are not judged).
 export const draftFileSchema = attachmentInfoSchema.extend({ expiresAt: z.string().optional() });
 export type DraftFile = z.infer<typeof draftFileSchema>;
 

@@ -24,7 +24,7 @@ export function uploadAttachment(roomId: string, file: File, onProgress: (fracti
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress(event.loaded / event.total);
     xhr.onload = () => {
       const body = parse(xhr.responseText);
-      if (xhr.status === 201 && body?.attachment) return resolve({ ...body.attachment, expiresAt: body.expiresAt });
+      if (xhr.status === 201 && body?.attachment) return resolve({ ...body.attachment, expiresAt: onThisClock(body.expiresAt, xhr.getResponseHeader('date')) });
       reject(new UploadError(uploadError(xhr.status, body), xhr.status >= 500 || xhr.status === 429 || xhr.status === 408));
     };
     xhr.onerror = () => reject(new UploadError('Upload failed: no connection to the server', true));
@@ -35,6 +35,12 @@ export function uploadAttachment(roomId: string, file: File, onProgress: (fracti
   form.append('file', file, file.name);
   xhr.send(form);
   return { done, abort: () => xhr.abort() };
+}
+
+/** The server's `expiresAt` as this device's clock will read it: as long after now as it was after the server's now. */
+function onThisClock(expiresAt: string, serverDate: string | null): string {
+  const serverNow = Date.parse(serverDate ?? '');
+  return Number.isNaN(serverNow) ? expiresAt : new Date(Date.now() + Date.parse(expiresAt) - serverNow).toISOString();
 }
 
 function parse(text: string) {

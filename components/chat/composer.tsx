@@ -275,25 +275,34 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   const overLength = lengthProblem(body);
   const left = lengthLeft(body);
   // Files the server would refuse, which would fail the whole message: ones left unsent past their
-  // expiry (the server deleted them), or more than a message holds (two tabs each adding files).
-  const expired = ready.filter((file) => draftFileExpired(file));
-  const filesProblem =
-    expired.length > 0
-      ? `${expired.length === 1 ? 'A file' : `${expired.length} files`} waited too long to be sent and ${expired.length === 1 ? 'is' : 'are'} gone from the server: remove ${expired.length === 1 ? 'it' : 'them'} and attach again to send.`
-      : ready.length > MAX_ATTACHMENTS_PER_MESSAGE
-        ? `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message: remove ${ready.length - MAX_ATTACHMENTS_PER_MESSAGE} to send.`
-        : '';
+  // expiry (the server deleted them), or more than a message holds (two tabs each adding files). Judged
+  // again at each send (a file may expire while the composer sits open), and shown as of then.
+  const [checkedAt, setCheckedAt] = useState(() => Date.now());
+  const filesProblemAt = (now: number) => {
+    const expired = ready.filter((file) => draftFileExpired(file, now)).length;
+    if (expired > 0) {
+      return `${expired === 1 ? 'A file' : `${expired} files`} waited too long to be sent and ${expired === 1 ? 'is' : 'are'} gone from the server: remove ${expired === 1 ? 'it' : 'them'} and attach again to send.`;
+    }
+    return ready.length > MAX_ATTACHMENTS_PER_MESSAGE ? `At most ${MAX_ATTACHMENTS_PER_MESSAGE} files per message: remove ${ready.length - MAX_ATTACHMENTS_PER_MESSAGE} to send.` : '';
+  };
+  const filesProblem = filesProblemAt(checkedAt);
+  /** Whether the files stop the message now; if they do, the composer says why. */
+  const filesRefused = () => {
+    const now = Date.now();
+    setCheckedAt(now);
+    return filesProblemAt(now) !== '';
+  };
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     // Blank or only invisible characters: nothing to send (the server would refuse it as empty).
-    if ((isInvisible(body) && ready.length + uploads.length === 0) || overLength || (failed && !failedForNow) || filesProblem || disabled) return;
+    if ((isInvisible(body) && ready.length + uploads.length === 0) || overLength || (failed && !failedForNow) || filesRefused() || disabled) return;
     if (failedForNow && connected) retryFailedForNow();
     if (uploading || failedForNow) setSendWhenUploaded(true);
     else send();
   }
 
   function send() {
-    if ((isInvisible(body) && ready.length === 0) || overLength || filesProblem || disabled) return;
+    if ((isInvisible(body) && ready.length === 0) || overLength || filesRefused() || disabled) return;
     const target = roomId ? { roomId } : { to: draftPeer!.handle };
     const reply = replyingTo ? { replyToId: replyingTo.id, replyQuote: { sender: nameOf(replyingTo.sender), excerpt: quotedText } } : {};
     const attachments = ready.map(({ expiresAt: _, ...attachment }) => attachment);
@@ -336,7 +345,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
         {ready.map((file) => (
           <li key={file.id} className="flex flex-wrap items-center gap-2">
             <span className="min-w-0 break-all">{file.name}</span>
-            {draftFileExpired(file) ? <span className="text-xs text-red-800">Expired</span> : <span className="text-xs text-slate-600">Ready</span>}
+            {draftFileExpired(file, checkedAt) ? <span className="text-xs text-red-800">Expired</span> : <span className="text-xs text-slate-600">Ready</span>}
             <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
               Remove
             </button>
