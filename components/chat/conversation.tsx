@@ -261,7 +261,8 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   const roomNow = useRef({ lastSeq: 0, unread: 0, myReadSeq });
   roomNow.current = { lastSeq: room?.lastSeq ?? 0, unread: room?.unread ?? 0, myReadSeq };
   useEffect(() => {
-    let lastSeqWhenHidden: number | null = null;
+    // A page opened in the background (a restored tab) was hidden from the start.
+    let lastSeqWhenHidden: number | null = document.visibilityState === 'hidden' ? roomNow.current.lastSeq : null;
     const onVisibility = () => {
       const { lastSeq, unread, myReadSeq: readSeq } = roomNow.current;
       if (document.visibilityState === 'hidden') lastSeqWhenHidden ??= lastSeq;

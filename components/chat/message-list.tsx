@@ -53,12 +53,12 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   // The reader scrolled the messages the tab held before the history was ready: the first landing then
   // leaves the view where they took it.
   const readerScrolledEarly = useRef(false);
-  // The message the view was put at on coming back to a hidden tab, until the divider shows above it.
-  const returnedTo = useRef<number | null>(null);
+  // Back to a hidden tab where messages came: the view goes to "New messages" once it shows (see hiddenFrom).
+  const awaitingDivider = useRef(false);
   const noteReaderScroll = () => {
     if (!landed.current) readerScrolledEarly.current = true;
-    // The reader moves the view: nothing moves it for them afterwards (see returnedTo).
-    returnedTo.current = null;
+    // The reader moves the view: nothing moves it for them afterwards.
+    awaitingDivider.current = false;
   };
   const anchor = useRef<{ seq: number; top: number } | null>(null);
   // Messages past this seq came while the reader was up the list (null: none). Counted from what is held,
@@ -96,6 +96,15 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     tellSeen();
   }, [tellSeen]);
 
+  /** "New messages" at the top of the view, below the day's label, which stays pinned there and would cover it. */
+  function showDivider() {
+    const element = scroller.current;
+    if (!divider.current || !element) return;
+    element.scrollTop = divider.current.offsetTop - element.offsetTop - pinnedLabelHeight(element) - 8;
+    atBottom.current = false;
+    onScroll();
+  }
+
   // The view's place: on the divider when there is unread, else where this tab's reader left it (if that
   // message is held), else at the bottom.
   function place() {
@@ -103,10 +112,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     const saved = placeKey ? loadReadingPlace(placeKey) : null;
     const savedRow = saved && element?.querySelector<HTMLElement>(`li[data-seq="${saved.seq}"]`);
     if (divider.current && element) {
-      // Below the day's label, which stays pinned at the top and would cover the divider.
-      element.scrollTop = divider.current.offsetTop - element.offsetTop - pinnedLabelHeight(element) - 8;
-      atBottom.current = false;
-      onScroll();
+      showDivider();
     } else if (saved && savedRow && element) {
       element.scrollTop += savedRow.getBoundingClientRect().top - element.getBoundingClientRect().top - saved.top;
       onScroll();
@@ -148,8 +154,8 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
 
   // Newer messages (or outbox rows) at the end: follow them only if the reader was at the bottom, and the
   // page is shown. A hidden tab's view stays put: messages that scrolled past unseen would count as read
-  // (reading goes by what is in view) once the reader is back.
-  const followWhenShown = useRef(false);
+  // (reading goes by what is in view) once the reader is back. `hiddenFrom`: the newest message then.
+  const hiddenFrom = useRef<number | null>(null);
   useLayoutEffect(() => {
     if (!landed.current) return;
     const before = previousLast.current;
@@ -157,7 +163,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     previousLast.current = Math.max(previousLast.current, lastSeq);
     if (atBottom.current && document.visibilityState === 'hidden') {
       atBottom.current = false;
-      followWhenShown.current = true;
+      hiddenFrom.current = before;
     }
     if (atBottom.current) toBottom();
     else if (arrived) setUnseenAfter((after) => after ?? before);
@@ -165,37 +171,32 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastSeq, tailCount]);
 
-  // Back to the page after that: the first message others wrote meanwhile near the top of the view, under
-  // "New messages" (conversation.tsx moves the divider above it as the page shows), what is below it unread
-  // until scrolled to; none came from others, the bottom, followed as before.
-  const latest = useRef({ messages, unseenAfter, me });
-  latest.current = { messages, unseenAfter, me };
+  // Back to the page after that, with messages from others meanwhile: the view goes to "New messages"
+  // (conversation.tsx moves it above the first unread as the page shows; another device may have read some
+  // meanwhile), what is below it unread until scrolled to. None came from others: the bottom, as before.
+  const latest = useRef({ messages, me });
+  latest.current = { messages, me };
   useEffect(() => {
     const onVisibility = () => {
       const element = scroller.current;
-      if (document.visibilityState !== 'visible' || !followWhenShown.current || !element) return;
-      followWhenShown.current = false;
-      const { messages: held, unseenAfter: after, me: self } = latest.current;
-      const first = after === null ? undefined : held.find((message) => message.seq > after && message.sender !== self);
-      const row = first && element.querySelector<HTMLElement>(`li[data-seq="${first.seq}"]`);
-      if (!first || !row) return toBottom();
-      returnedTo.current = first.seq;
-      const shown = divider.current?.nextElementSibling === row ? divider.current : row;
-      element.scrollTop += shown.getBoundingClientRect().top - element.getBoundingClientRect().top - pinnedLabelHeight(element) - 8;
-      onScroll();
+      if (document.visibilityState === 'hidden') awaitingDivider.current = false;
+      if (document.visibilityState !== 'visible' || hiddenFrom.current === null || !element) return;
+      const from = hiddenFrom.current;
+      hiddenFrom.current = null;
+      if (!latest.current.messages.some((message) => message.seq > from && message.sender !== latest.current.me)) return toBottom();
+      // The divider as it is (it may stay there), and again where it moves.
+      awaitingDivider.current = true;
+      showDivider();
     };
     document.addEventListener('visibilitychange', onVisibility);
     return () => document.removeEventListener('visibilitychange', onVisibility);
     // Reads what changes through `latest`; toBottom is stable, and onScroll reads refs.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [toBottom]);
-  // The divider put above that message once the page shows: the view takes it in, as a landing does.
   useLayoutEffect(() => {
-    const element = scroller.current;
-    if (returnedTo.current === null || dividerSeq !== returnedTo.current || !divider.current || !element) return;
-    returnedTo.current = null;
-    element.scrollTop = divider.current.offsetTop - element.offsetTop - pinnedLabelHeight(element) - 8;
-    onScroll();
+    if (!awaitingDivider.current || !divider.current) return;
+    awaitingDivider.current = false;
+    showDivider();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [dividerSeq]);
 

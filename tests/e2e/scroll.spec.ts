@@ -272,6 +272,25 @@ test('back to a tab that was hidden while more messages came than fit in view: i
   expect(errors.list).toEqual([]);
 });
 
+test('back to a hidden tab where a group note came before the messages: "New messages" is in view', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  const [alice, carol] = await Promise.all([apiUser(baseURL!, 'alice', 'Alice'), apiUser(baseURL!, 'carol', 'Carol')]);
+  const roomId = await groupWith(bob, 'Crew', [alice, carol]);
+  await bob.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Crew/ }).click();
+  await expect(messages(bob.page)).not.toHaveAttribute('aria-busy', 'true');
+  await setVisibility(bob.page, 'hidden');
+  expect((await carol.api.delete(`/api/v1/groups/${roomId}/users/${carol.handle}`)).ok()).toBe(true);
+  for (const body of numbered(1, 30)) expect((await alice.api.post(`/api/v1/rooms/${roomId}/messages`, { data: { clientMsgId: crypto.randomUUID(), body } })).status()).toBe(201);
+  await expect(row(bob.page, 'message 30')).toBeAttached();
+
+  await setVisibility(bob.page, 'visible');
+  const divider = messages(bob.page).locator('[data-divider="new"]');
+  await expect(divider).toBeInViewport();
+  await expect(row(bob.page, 'message 30')).not.toBeInViewport();
+  expect(errors.list).toEqual([]);
+});
+
 test('switching away and back with nothing new leaves "New messages" where it was', async ({ browser, baseURL }) => {
   const errors = trackPageErrors();
   const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
