@@ -40,8 +40,11 @@ export function carryDraft(me: string, from: string, to: string): void {
 export const draftFilesKey = (me: string, roomId: string) => `relay:draft-files:${me}:${roomId}`;
 const storedFiles = z.array(draftFileSchema);
 
+// Judged a minute early: the clocks were matched through a Date header of whole seconds, and a send takes time.
+const EXPIRY_MARGIN_MS = 60_000;
+
 /** Past the time the server deletes it unsent (`expiresAt` is kept on this device's clock): sending it would fail. */
-export const draftFileExpired = (file: DraftFile, now = Date.now()) => file.expiresAt !== undefined && Date.parse(file.expiresAt) <= now;
+export const draftFileExpired = (file: DraftFile, now = Date.now()) => file.expiresAt !== undefined && Date.parse(file.expiresAt) - EXPIRY_MARGIN_MS <= now;
 
 export function loadDraftFiles(me: string, roomId: string): DraftFile[] {
   if (typeof localStorage === 'undefined') return [];

@@ -303,7 +303,7 @@ describe('search', () => {
     await db.query('BEGIN');
     try {
       await db.query('SET LOCAL enable_seqscan = off');
-      const plan = await db.query(words.sql, words.values);
+      const plan = await db.query(words.text, words.values);
       expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain('Message_body_text_search_idx');
     } finally {
       await db.query('ROLLBACK');
