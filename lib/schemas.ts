@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FORBIDDEN_CHARACTERS, FORBIDDEN_IN_NAMES, hasLoneSurrogate, isInvisible } from './text-rules';
+import { FORBIDDEN_CHARACTERS, FORBIDDEN_IN_NAMES, hasLoneSurrogate, isInvisible, shorten } from './text-rules';
 
 // Shared by the forms in the browser and the server's validation.
 export const MAX_BODY_LENGTH = 4000;
@@ -294,7 +294,7 @@ export type Contact = PublicUser & { lastActivityAt: string; unread: number };
 export type Receipt = { roomId: string; reader: string; seq: number; kind: 'delivered' | 'read' };
 
 /** An admin directory search: cut to 64 characters (parseInput refuses a NUL in it, which Postgres would). */
-export const adminSearchSchema = z.object({ q: z.string().default('').transform((q) => q.slice(0, 64)) });
+export const adminSearchSchema = z.object({ q: z.string().default('').transform((q) => shorten(q, 64)) });
 
 /** One emoji (one grapheme with a pictograph or a flag), as a reaction. */
 export const emojiSchema = z

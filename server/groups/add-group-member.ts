@@ -28,6 +28,8 @@ export async function addGroupMember(actor: Actor, roomId: string, handle: strin
   const system = await db.$transaction(async (tx) => {
     const group = await lockGroup(tx, roomId, actor.userId);
     if (group.ownerId !== actor.userId) throw new AppError('forbidden', 'Only the group owner can do that.');
+    // An open invite is theirs to answer: added besides, it would stay open and let them back in after a removal.
+    if ((await tx.groupInvite.count({ where: { roomId, userId: user.id } })) > 0) throw new AppError('conflict', `@${handle} is already invited.`);
     // A newcomer's cursors start at the present: the history before them is not "unread", and not
     // theirs to receipt (joinedSeq: "Read by 1 of 2" under an older message does not count them).
     const created = await tx.roomMember.createMany({

@@ -88,10 +88,11 @@ export async function answerInvite(actor: Actor, roomId: string, answer: 'accept
     const removed = await tx.groupInvite.deleteMany({ where: { roomId, userId: actor.userId } });
     if (!room || removed.count === 0) throw new AppError('not_found', 'No such invite.');
     const lastSeq = Number(room.lastSeq);
-    await tx.roomMember.createMany({ data: [{ roomId, userId: actor.userId, readSeq: lastSeq, deliveredSeq: lastSeq, joinedSeq: lastSeq }], skipDuplicates: true });
-    return appendSystemMessage(tx, roomId, { id: actor.userId, handle: actor.handle }, `${actor.displayName} joined`);
+    const joined = await tx.roomMember.createMany({ data: [{ roomId, userId: actor.userId, readSeq: lastSeq, deliveredSeq: lastSeq, joinedSeq: lastSeq }], skipDuplicates: true });
+    // Already a member (an invite left from before adding checked for one): the invite goes, nobody joined.
+    return joined.count > 0 ? appendSystemMessage(tx, roomId, { id: actor.userId, handle: actor.handle }, `${actor.displayName} joined`) : null;
   });
   getBroadcaster().toUsers(await roomMemberIds(db, roomId), 'room:updated', { roomId });
-  getBroadcaster().toUsers(await messageAudience(db, roomId, actor.userId), 'message:new', { message: system });
+  if (system) getBroadcaster().toUsers(await messageAudience(db, roomId, actor.userId), 'message:new', { message: system });
   return { ok: true };
 }

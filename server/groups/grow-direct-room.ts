@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/errors';
+import { shorten } from '@/lib/text-rules';
 import type { Actor } from '../auth/authenticate';
 import { getDb } from '../runtime';
 import { findUsersByHandle } from '../users/find-users';
@@ -24,7 +25,7 @@ export async function growDirectRoom(actor: Actor, directRoomId: string, handle:
     throw new AppError('forbidden', 'This conversation is still a message request: it can become a group once accepted.');
   }
   const other = members.find((member) => member.userId !== actor.userId)!.user;
-  const name = [actor.displayName, other.displayName, newcomer.displayName].join(', ').slice(0, 80);
+  const name = shorten([actor.displayName, other.displayName, newcomer.displayName].join(', '), 80);
   const room = await createGroup(actor, { name, members: [other.handle, newcomer.handle] });
   const invited = !room.members.some((member) => member.handle === newcomer.handle);
   return { user: toPublicUser(newcomer), room, ...(invited && { invited: true }) };

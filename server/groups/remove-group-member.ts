@@ -25,7 +25,8 @@ export async function removeGroupMember(actor: Actor, roomId: string, handle: st
     const removed = await tx.roomMember.deleteMany({ where: { roomId, userId: user.id } });
     if (removed.count === 0) throw new AppError('not_found', `@${handle} is not in this group.`);
     // Invites stand for the one who sent them: they lapse when that person is no longer in the group.
-    await tx.groupInvite.deleteMany({ where: { roomId, inviterId: user.id } });
+    // And one of theirs left from before adding checked for it must not let them back in.
+    await tx.groupInvite.deleteMany({ where: { roomId, OR: [{ inviterId: user.id }, { userId: user.id }] } });
     const heir =
       group.ownerId === user.id
         ? await tx.roomMember.findFirst({ where: { roomId }, orderBy: [{ joinedAt: 'asc' }, { userId: 'asc' }], include: { user: { select: { displayName: true } } } })

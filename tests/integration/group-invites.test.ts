@@ -191,6 +191,42 @@ describe('group invites', () => {
     expect(await invitesOf(stranger)).toEqual([]);
   });
 
+  it('refuses to add someone with an open invite, so a removal sticks (no invite is left to come back through)', async () => {
+    const [owner, stranger] = await users('owner', 'stranger');
+    const group = await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'Kept', members: [stranger.handle] } });
+    const roomId = group.body.room.id;
+    expect(group.body.room.invited).toEqual([stranger.handle]);
+    // They become acquainted while the invite is open: the owner could now add them outright.
+    await acquaint(server.url, stranger, owner);
+    const added = await api(server.url, `/api/v1/groups/${roomId}/users`, { token: owner.token, body: { handle: stranger.handle } });
+    expect(added.status, JSON.stringify(added.body)).toBe(409);
+    expect(added.body.error.code).toBe('conflict');
+    expect(await roomIdsOf(stranger)).not.toContain(roomId);
+
+    // The invite is theirs to answer; once in, the owner's removal leaves them nothing to accept.
+    expect((await api(server.url, `/api/v1/invites/${roomId}/accept`, { token: stranger.token, body: {} })).status).toBe(200);
+    expect(await invitesOf(stranger)).toEqual([]);
+    expect((await api(server.url, `/api/v1/groups/${roomId}/users/${stranger.handle}`, { method: 'DELETE', token: owner.token })).status).toBe(200);
+    expect((await api(server.url, `/api/v1/invites/${roomId}/accept`, { token: stranger.token, body: {} })).status).toBe(404);
+    expect(await roomIdsOf(stranger)).not.toContain(roomId);
+    const history = await api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: owner.token });
+    expect(history.body.messages.filter((m: any) => m.body.endsWith('joined'))).toHaveLength(1);
+  });
+
+  it("names a group grown from a direct conversation after its people, cut between characters, never inside one", async () => {
+    const [owner, peer, third] = await users('owner', 'peer', 'third');
+    await acquaint(server.url, owner, third);
+    const directId = await acquaint(server.url, owner, peer);
+    // 101 UTF-16 units: an 80-unit cut of "a😀😀…, peer, third" falls inside an emoji.
+    expect((await api(server.url, '/api/v1/me', { method: 'PATCH', token: owner.token, body: { displayName: 'a' + '😀'.repeat(50) } })).status).toBe(200);
+    const grown = await api(server.url, `/api/v1/groups/${directId}/users`, { token: owner.token, body: { handle: third.handle } });
+    expect(grown.status, JSON.stringify(grown.body)).toBe(201);
+    const name: string = grown.body.room.name;
+    expect(name).toBe('a' + '😀'.repeat(39));
+    expect(name.isWellFormed()).toBe(true);
+    expect(grown.body.room.lastMessage.body.isWellFormed()).toBe(true);
+  });
+
   it('keeps the sender of an unanswered request from turning it into a group with the recipient', async () => {
     const [sender, recipient, third] = await users('sender', 'rcpt', 'third');
     await acquaint(server.url, sender, third);
