@@ -1,18 +1,18 @@
 import { composeNotification, effectiveLevel } from '@/lib/notification-rules';
 import type { PrismaClient } from '../db/generated/client';
 import { blockedEitherWay } from '../safety/block-relations';
-import type { PushPayload } from './job-queue';
+import { fromLiveAccount } from '../safety/message-requests';
+import type { PushPayload, PushScope } from './job-queue';
 import { toSettingsView } from './notification-settings';
 
-export type Decision = { payload: PushPayload; subscriptionIds: string[] } | null;
+export type Decision = { scope: PushScope; subscriptionIds: string[] } | null;
 
 /**
  * What, if anything, to push to one user about one room, once the delay is over: the messages from
- * others since both their read cursor and the last push, minus anything from someone on either side
- * of a block, filtered by the room's level and the user's settings. Every message is accounted for
- * once: the claim on `notifiedSeq` is conditional, so a second job (another node, a retry) finds
- * nothing left. A message the rules suppress is accounted for too (it never pushes later).
- * Not claimed while the user is looking at the room: they are reading it, and their read decides.
+ * others since both their read cursor and the last push (`scope`), composed by `composePush`. Every
+ * message is accounted for once: the claim on `notifiedSeq` is conditional, so a second job (another
+ * node, a retry) finds nothing left. A message the rules suppress is accounted for too (it never pushes
+ * later). Not claimed while the user is looking at the room: they are reading it, and their read decides.
  */
 export async function decideNotification(
   db: PrismaClient,
@@ -21,55 +21,69 @@ export async function decideNotification(
   isViewing: (userId: string, roomId: string) => Promise<boolean>,
   now = new Date(),
 ): Promise<Decision> {
-  const member = await db.roomMember.findUnique({
-    where: { roomId_userId: { roomId, userId } },
-    include: { room: { select: { kind: true, name: true } }, user: { select: { handle: true, notificationSettings: true } }, notification: true },
-  });
+  const member = await db.roomMember.findUnique({ where: { roomId_userId: { roomId, userId } }, select: { readSeq: true, notification: { select: { notifiedSeq: true } } } });
   if (!member) return null;
-  const after = Math.max(member.readSeq, member.notification?.notifiedSeq ?? 0);
-  const fresh = await db.message.findMany({
-    where: { roomId, seq: { gt: after } },
-    orderBy: { seq: 'asc' },
-    select: {
-      seq: true,
-      kind: true,
-      body: true,
-      mentions: true,
-      senderId: true,
-      deletedAt: true,
-      sender: { select: { displayName: true } },
-      attachments: { select: { name: true }, orderBy: { position: 'asc' } },
-    },
-  });
-  if (fresh.length === 0 || (await isViewing(userId, roomId))) return null;
+  const afterSeq = Math.max(member.readSeq, member.notification?.notifiedSeq ?? 0);
+  const newest = await db.message.findFirst({ where: { roomId, seq: { gt: afterSeq } }, orderBy: { seq: 'desc' }, select: { seq: true } });
+  if (!newest || (await isViewing(userId, roomId))) return null;
+  if (!(await claim(db, roomId, userId, newest.seq))) return null;
 
-  const hidden = await blockedEitherWay(db, userId);
-  const candidates = fresh.filter(
-    (message) => message.kind === 'text' && !message.deletedAt && message.senderId !== userId && !hidden.has(message.senderId),
-  );
-  // The rules themselves are shared with the page's own alert (lib/notification-rules.ts). Mentions are
-  // the ones stored with the message (lib/mentions.ts, members only): the same ones its reader sees marked.
-  const shown = composeNotification(
-    candidates.map((message) => ({ senderName: message.sender.displayName, body: message.body, mentions: message.mentions, attachments: message.attachments })),
-    {
-      handle: member.user.handle,
-      level: effectiveLevel(member.room.kind, member.notification, now),
-      request: member.request === 'pending' || member.request === 'ignored' ? member.request : null,
-      roomName: member.room.name,
-      settings: member.user.notificationSettings && toSettingsView(member.user.notificationSettings),
-    },
-    now,
-  );
-
-  if (!(await claim(db, roomId, userId, fresh.at(-1)!.seq)) || !shown) return null;
-
+  const scope: PushScope = { userId, roomId, afterSeq, lastSeq: newest.seq };
+  if (!(await composePush(db, scope, now))) return null;
   const subscriptions = await db.pushSubscription.findMany({
     where: { userId, session: { revokedAt: null } },
     select: { id: true },
   });
   if (subscriptions.length === 0) return null;
-  const payload: PushPayload = { ...shown, roomId, url: `/c/${roomId}`, tag: `room:${roomId}` };
-  return { payload, subscriptionIds: subscriptions.map((subscription) => subscription.id) };
+  return { scope, subscriptionIds: subscriptions.map((subscription) => subscription.id) };
+}
+
+/**
+ * The push for `scope` as the database has it now, or null when there is nothing (left) to say: the
+ * messages in it still unread, minus anything deleted, from the user, or from someone on either side of
+ * a block, filtered by the room's level and the user's settings. Composed when the job decides, and again
+ * as each device's push goes (retries run for a minute): a message deleted or read meanwhile is not
+ * pushed, an edited one is pushed as it reads now.
+ */
+export async function composePush(db: PrismaClient, scope: PushScope, now: Date): Promise<PushPayload | null> {
+  const { userId, roomId } = scope;
+  const member = await db.roomMember.findUnique({
+    where: { roomId_userId: { roomId, userId } },
+    include: { room: { select: { kind: true, name: true } }, user: { select: { handle: true, notificationSettings: true } }, notification: true },
+  });
+  if (!member) return null;
+  const request = member.request === 'pending' || member.request === 'ignored' ? member.request : null;
+  // A request whose sender deleted their account is gone from the lists (message-requests.ts): nothing to announce.
+  if (request && (await db.roomMember.count({ where: { roomId, userId, ...fromLiveAccount } })) === 0) return null;
+  const messages = await db.message.findMany({
+    where: { roomId, seq: { gt: Math.max(scope.afterSeq, member.readSeq), lte: scope.lastSeq }, kind: 'text', deletedAt: null, senderId: { not: userId } },
+    orderBy: { seq: 'asc' },
+    select: {
+      body: true,
+      mentions: true,
+      senderId: true,
+      sender: { select: { displayName: true } },
+      attachments: { select: { name: true }, orderBy: { position: 'asc' } },
+    },
+  });
+  if (messages.length === 0) return null;
+  const hidden = await blockedEitherWay(db, userId);
+  // The rules themselves are shared with the page's own alert (lib/notification-rules.ts). Mentions are
+  // the ones stored with the message (lib/mentions.ts, members only): the same ones its reader sees marked.
+  const shown = composeNotification(
+    messages
+      .filter((message) => !hidden.has(message.senderId))
+      .map((message) => ({ senderName: message.sender.displayName, body: message.body, mentions: message.mentions, attachments: message.attachments })),
+    {
+      handle: member.user.handle,
+      level: effectiveLevel(member.room.kind, member.notification, now),
+      request,
+      roomName: member.room.name,
+      settings: member.user.notificationSettings && toSettingsView(member.user.notificationSettings),
+    },
+    now,
+  );
+  return shown && { ...shown, roomId, url: `/c/${roomId}`, tag: `room:${roomId}` };
 }
 
 /** Moves notifiedSeq up to `seq`; false when another job already got there. */

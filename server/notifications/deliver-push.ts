@@ -12,7 +12,7 @@ const PUSH_TTL_SECONDS = 24 * 60 * 60;
 const PUSH_TIMEOUT_MS = 10_000;
 
 /**
- * Sends one push to one subscription, encrypted to the browser's keys (aes128gcm) and signed with
+ * Sends one push to one subscription of one user, encrypted to the browser's keys (aes128gcm) and signed with
  * VAPID by web-push; we send the request it builds ourselves, so that the endpoint's own scheme is
  * used (web-push's sender speaks only https; tests stand in for the push service over http). The
  * push service's answer decides what follows: 404/410 means the subscription is gone (removed
@@ -24,11 +24,12 @@ const PUSH_TIMEOUT_MS = 10_000;
 export async function deliverPush(
   db: PrismaClient,
   vapid: VapidKeys,
-  subscriptionId: string,
+  to: { id: string; userId: string },
   payload: PushPayload,
   options: { allowPrivate: boolean; lookup?: LookupAll },
 ): Promise<void> {
-  const subscription = await db.pushSubscription.findFirst({ where: { id: subscriptionId, session: { revokedAt: null } } });
+  // Still that user's: a browser someone else signed in on since has moved its subscription to them.
+  const subscription = await db.pushSubscription.findFirst({ where: { id: to.id, userId: to.userId, session: { revokedAt: null } } });
   if (!subscription) return;
   let request: ReturnType<typeof webpush.generateRequestDetails>;
   try {

@@ -4,7 +4,10 @@ import { log } from '../ops/logger';
 /** The two kinds of notification work; see notifier.ts. */
 export type NotifyJob =
   | { kind: 'decide'; userId: string; roomId: string }
-  | { kind: 'deliver'; subscriptionId: string; payload: PushPayload };
+  | { kind: 'deliver'; subscriptionId: string; scope: PushScope };
+
+/** What a push is about: one user's messages in one room, after `afterSeq` up to `lastSeq` (as claimed). */
+export type PushScope = { userId: string; roomId: string; afterSeq: number; lastSeq: number };
 
 /** What a push carries: no more than the notification shows. */
 export type PushPayload = { title: string; body: string; roomId: string; url: string; tag: string };

@@ -3,7 +3,7 @@ import { Prisma, type PrismaClient } from '../db/generated/client';
 import { errorReason } from '../db/errors';
 import { prepared, queryPrepared, type TransactionScript } from '../db/transaction-script';
 import { log } from '../ops/logger';
-import { decideNotification } from './decide-notification';
+import { composePush, decideNotification } from './decide-notification';
 import { deliverPush } from './deliver-push';
 import type { JobQueue, NotifyJob } from './job-queue';
 import type { VapidKeys } from './vapid';
@@ -88,13 +88,20 @@ export class Notifier {
 
   private async run(job: NotifyJob) {
     const { db, views, vapid, queue } = this.deps;
-    if (job.kind === 'deliver') return deliverPush(db, vapid, job.subscriptionId, job.payload, { allowPrivate: this.deps.allowPrivateEndpoints ?? false });
+    if (job.kind === 'deliver') {
+      // Queued by a version before scopes (a payload fixed when decided): not sent, rather than stale.
+      if (!job.scope) return;
+      // What it says is worked out as it goes: a retry a minute later says what is true then.
+      const payload = await composePush(db, job.scope, new Date());
+      if (!payload) return;
+      return deliverPush(db, vapid, { id: job.subscriptionId, userId: job.scope.userId }, payload, { allowPrivate: this.deps.allowPrivateEndpoints ?? false });
+    }
     const decision = await decideNotification(db, job.userId, job.roomId, (userId, roomId) => views.viewing(userId, roomId));
     if (!decision) return;
     await Promise.all(
       decision.subscriptionIds.map((subscriptionId) =>
         queue.schedule(
-          { kind: 'deliver', subscriptionId, payload: decision.payload },
+          { kind: 'deliver', subscriptionId, scope: decision.scope },
           { key: `deliver:${subscriptionId}:${job.roomId}:${Date.now()}`, delayMs: 0, attempts: DELIVER_ATTEMPTS, backoffMs: DELIVER_BACKOFF_MS },
         ),
       ),

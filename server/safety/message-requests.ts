@@ -6,7 +6,7 @@ import { getBroadcaster, getDb } from '../runtime';
 import { publicUserSelect, toPublicUser } from '../users/public-user';
 
 // A request from an account deleted since is nobody's to answer: neither listed nor answerable.
-const fromLiveAccount = { room: { members: { every: { user: { deletedAt: null } } } } };
+export const fromLiveAccount = { room: { members: { every: { user: { deletedAt: null } } } } };
 
 /**
  * First direct messages from people the caller has never talked with, waiting for a decision; or, with

@@ -31,13 +31,13 @@ describe('deliverPush', () => {
       const rebound = async () => [{ address: '127.0.0.1', family: 4 }];
       for (const host of ['push.rebound.example', 'localhost', '127.0.0.1']) {
         const subscription = await subscribe(host, host);
-        await expect(deliverPush(db, vapid, subscription.id, payload, { allowPrivate: false, lookup: rebound })).rejects.toThrow(PermanentJobError);
+        await expect(deliverPush(db, vapid, { id: subscription.id, userId: bob.id }, payload, { allowPrivate: false, lookup: rebound })).rejects.toThrow(PermanentJobError);
         expect(await db.pushSubscription.count({ where: { id: subscription.id } })).toBe(0);
       }
 
       // The sentinel: a push the tests allow reaches the same service, and is the only one it got.
       const allowed = await subscribe('allowed', 'localhost');
-      await deliverPush(db, vapid, allowed.id, payload, { allowPrivate: true });
+      await deliverPush(db, vapid, { id: allowed.id, userId: bob.id }, payload, { allowPrivate: true });
       expect(pushService.received.map((push) => [push.device, push.status])).toEqual([['allowed', 201]]);
       expect(pushService.delivered('allowed')[0]!.payload).toMatchObject(payload);
     } finally {
