@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import { AppError } from '@/lib/errors';
@@ -24,8 +25,21 @@ export async function savePushSubscription(
   if (!options.allowHttp && (await reachesPrivateHost(url.hostname, options.lookup))) {
     throw new AppError('bad_request', 'endpoint must be a push service on the public internet.');
   }
+  if (!onTheCurve(input.keys.p256dh)) throw new AppError('bad_request', 'keys.p256dh must be a P-256 public key.');
   const data = { userId: actor.userId, sessionId: actor.sessionId, p256dh: input.keys.p256dh, auth: input.keys.auth };
   await db.pushSubscription.upsert({ where: { endpoint: input.endpoint }, create: { endpoint: input.endpoint, ...data }, update: data });
+}
+
+// The schema checks the key's form; only a key agreement tells whether its point lies on the curve.
+const probe = createECDH('prime256v1');
+probe.generateKeys();
+function onTheCurve(p256dh: string): boolean {
+  try {
+    probe.computeSecret(Buffer.from(p256dh, 'base64url'));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Removes one of the caller's subscriptions (the browser unsubscribed, or notifications were turned off). */

@@ -29,6 +29,8 @@ afterAll(async () => {
 });
 
 let devices = 0;
+// Exactly this run's device: the database may hold other runs' subscriptions with the same device names.
+const endpointOf = (device: string) => `${push.url}/push/${encodeURIComponent(device)}`;
 /** A user who is away (no socket) with one subscribed browser. */
 async function awayUser(prefix: string, displayName?: string) {
   const user = await createUser(server.url, prefix, displayName);
@@ -78,6 +80,13 @@ describe('push notifications', () => {
     const bad = await api(server.url, '/api/v1/push/subscriptions', { token: user.token, body: { endpoint: 'not a url', keys: {} } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('bad_request');
+    // Of the right form, but no point on the curve: nothing could be encrypted to it.
+    const offCurve = Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 4)]).toString('base64url');
+    const device = push.device(`offcurve-${++devices}`);
+    const notAKey = await api(server.url, '/api/v1/push/subscriptions', { token: user.token, body: { ...device, keys: { ...device.keys, p256dh: offCurve } } });
+    expect(notAKey.status).toBe(400);
+    expect(notAKey.body.error.message).toMatch(/P-256/);
+    expect((await api(server.url, '/api/v1/push/subscriptions', { token: user.token, body: device })).status).toBe(201);
     const missing = await api(server.url, '/api/v1/push/subscriptions', { method: 'DELETE', token: user.token, body: { endpoint: `${push.url}/push/none` } });
     expect(missing.status).toBe(404);
   });
@@ -298,7 +307,7 @@ describe('push notifications', () => {
     push.answerNext(bob.device, 410);
     await send(socket, { roomId }, 'anyone?');
     await waitFor(() => push.received.some((received) => received.device === bob.device && received.status === 410));
-    await waitFor(async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" LIKE $1', [`%/${bob.device}`])).rowCount === 0, 10_000, 'the subscription to go');
+    await waitFor(async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" = $1', [endpointOf(bob.device)])).rowCount === 0, 10_000, 'the subscription to go');
   });
 
   it('refuses keys nothing can be encrypted to, and removes a stored subscription with such keys instead of retrying it', async () => {
@@ -314,9 +323,9 @@ describe('push notifications', () => {
     const bob = await awayUser('bob');
     const { socket, roomId } = await talking(alice, bob);
     // As an earlier version let it be stored.
-    await db.query(`UPDATE "PushSubscription" SET "p256dh" = 'k', "auth" = 'a' WHERE "endpoint" LIKE $1`, [`%/${bob.device}`]);
+    await db.query(`UPDATE "PushSubscription" SET "p256dh" = 'k', "auth" = 'a' WHERE "endpoint" = $1`, [endpointOf(bob.device)]);
     await send(socket, { roomId }, 'to a broken device');
-    await waitFor(async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" LIKE $1', [`%/${bob.device}`])).rowCount === 0, 10_000, 'the subscription to go');
+    await waitFor(async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" = $1', [endpointOf(bob.device)])).rowCount === 0, 10_000, 'the subscription to go');
     expect(push.received.filter((received) => received.device === bob.device)).toEqual([]);
   });
 
@@ -422,7 +431,7 @@ describe('push notifications', () => {
     const bob = await awayUser('bob');
     const sessions = await api(server.url, '/api/v1/sessions', { token: bob.token });
     const current = sessions.body.sessions.find((session: { current: boolean }) => session.current);
-    const count = async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" LIKE $1', [`%/${bob.device}`])).rowCount;
+    const count = async () => (await db.query('SELECT 1 FROM "PushSubscription" WHERE "endpoint" = $1', [endpointOf(bob.device)])).rowCount;
     expect(await count()).toBe(1);
     expect((await api(server.url, `/api/v1/sessions/${current.id}`, { method: 'DELETE', token: bob.token })).status).toBe(200);
     expect(await count()).toBe(0);
