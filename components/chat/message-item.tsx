@@ -89,7 +89,7 @@ function withMentions(text: string, mentions: string[], me: string, mine: boolea
     parts.push(text.slice(at, span.start));
     const toMe = span.handle === me;
     // amber-200 and amber-950 swap together in dark mode (globals.css); amber-300 does not, and light text on it was unreadable.
-    const tone = toMe ? 'bg-amber-200 font-bold text-amber-950' : mine ? 'bg-white/20 font-semibold' : 'bg-indigo-100 font-semibold text-indigo-900';
+    const tone = toMe ? 'bg-amber-200 font-bold text-amber-950' : mine ? 'bg-black/20 font-semibold text-inherit' : 'bg-indigo-100 font-semibold text-indigo-900';
     parts.push(
       <mark key={span.start} data-mention={toMe ? 'me' : 'other'} className={`rounded px-0.5 ${tone}`}>
         {text.slice(span.start, span.end)}
@@ -178,7 +178,7 @@ export function Attachments({ attachments, mine }: { attachments: AttachmentInfo
           <li key={attachment.id} className={`flex flex-wrap items-center gap-2 rounded-md px-2 py-1 text-sm ${mine ? 'bg-white/15' : 'bg-slate-100'}`}>
             <span aria-hidden="true">📄</span>
             <span className="min-w-0 break-all font-medium">{attachment.name}</span>
-            <span className="text-xs opacity-80">{humanSize(attachment.size)}</span>
+            <span className="text-xs">{humanSize(attachment.size)}</span>
             <a href={attachmentUrl(attachment.id)} download={attachment.name} className="text-xs underline" aria-label={`Download ${attachment.name}`}>
               Download
             </a>
@@ -331,7 +331,7 @@ export const MessageItem = memo(function MessageItem({
           )}
           {!message.deleted && message.replyTo && <ReplyQuoteView roomId={message.roomId} quote={message.replyTo} nameOf={nameOf} mine={mine} />}
           {message.deleted ? (
-            <p className="italic opacity-80">{deletedLabel(message)}</p>
+            <p className="italic">{deletedLabel(message)}</p>
           ) : (
             <>
               <Attachments attachments={message.attachments ?? []} mine={mine} />

@@ -298,7 +298,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
         onTouchMove={noteReaderScroll}
         onPointerDown={(event) => event.target === event.currentTarget && noteReaderScroll()}
         onKeyDown={(event) => SCROLL_KEYS.has(event.key) && noteReaderScroll()}
-        className="h-full overflow-y-auto overflow-x-hidden px-3 py-2 md:px-4" data-testid="message-scroller">
+        className="relative h-full overflow-y-auto overflow-x-hidden px-3 py-2 md:px-4" data-testid="message-scroller">
         {/* Busy until the history has come: a screen reader waits, rather than reading what is about to move. */}
         <ol aria-label="Messages" aria-busy={ready ? undefined : true} className="flex flex-col">
           {onLoadEarlier && (

@@ -66,6 +66,15 @@ export function useTabBadge() {
   useEffect(() => {
     document.title = shown.current = title;
   }, [title, pathname]);
+  // And whenever the chat's own plain <title> comes back after that: opened offline, the kept copy fills the
+  // store before the route commits, so ours was set first and then covered. Another page's title is left.
+  useEffect(() => {
+    const observer = new MutationObserver(() => {
+      if (document.title === APP_TITLE && shown.current !== APP_TITLE) document.title = shown.current;
+    });
+    observer.observe(document.head, { childList: true, subtree: true, characterData: true });
+    return () => observer.disconnect();
+  }, []);
 
   const dot = unread > 0;
   useEffect(() => {

@@ -9,14 +9,18 @@ import { type RefObject, useEffect, useLayoutEffect, useRef } from 'react';
  * Without it focus falls to <body> and a keyboard user starts over.
  */
 export function useFocusAfterRemoval(list: RefObject<HTMLElement | null>, rows: unknown[], fallback?: RefObject<HTMLElement | null> | (() => HTMLElement | null | undefined)) {
-  const focusedRow = useRef<number | null>(null);
+  // The focused row, its place and its neighbours: a row that stays (its control replaced) keeps the focus,
+  // and a list reloaded in another order (sessions sorted by last use) still has the neighbours, where the
+  // row now at that place may be another one.
+  const focusedRow = useRef<{ row: Element; index: number; next: Element | null; previous: Element | null } | null>(null);
   useEffect(() => {
     const element = list.current;
     if (!element) return;
     const onFocusIn = (event: FocusEvent) => {
       // The row: the list's child holding the focus (an <li>, or the control itself in a row of buttons).
       const index = [...element.children].findIndex((child) => child.contains(event.target as Node));
-      focusedRow.current = index === -1 ? null : index;
+      const row = element.children[index];
+      focusedRow.current = row ? { row, index, next: row.nextElementSibling, previous: row.previousElementSibling } : null;
     };
     // Focus moved on elsewhere: nothing to keep. (A removed row takes focus with it, with no new target.)
     const onFocusOut = (event: FocusEvent) => {
@@ -30,12 +34,13 @@ export function useFocusAfterRemoval(list: RefObject<HTMLElement | null>, rows: 
     };
   }, [list]);
   useLayoutEffect(() => {
-    const index = focusedRow.current;
+    const focused = focusedRow.current;
     const active = document.activeElement;
-    if (index === null || (active && active !== document.body)) return;
+    if (focused === null || (active && active !== document.body)) return;
     focusedRow.current = null;
     const remaining = list.current?.children ?? [];
-    const row = remaining[Math.min(index, remaining.length - 1)];
+    const stillListed = (row: Element | null) => (row?.parentElement === list.current ? row : null);
+    const row = stillListed(focused.row) ?? stillListed(focused.next) ?? stillListed(focused.previous) ?? remaining[Math.min(focused.index, remaining.length - 1)];
     const control = row?.matches('input, button, a') ? (row as HTMLElement) : row?.querySelector<HTMLElement>('input, button, a');
     const instead = typeof fallback === 'function' ? fallback() : fallback?.current;
     const target = control ?? instead ?? list.current?.closest('section')?.querySelector<HTMLElement>('h2');

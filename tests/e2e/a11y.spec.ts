@@ -36,6 +36,16 @@ test('axe: sign-in, chat (desktop and narrow, light and dark), settings and admi
   await acceptRequest(alice, 'Bob');
   await send(alice, 'Yes! See you at ten.');
   await expect(alice.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').last()).toContainText('Read');
+  // In her own bubbles: a mention of someone else, a file's size, and a message she deleted.
+  await alice.page.getByLabel('Attach file').setInputFiles({ name: 'route.txt', mimeType: 'text/plain', buffer: Buffer.from('north, then east') });
+  await expect(alice.page.getByText('route.txt is ready to send.')).toBeAttached();
+  await send(alice, `The route, @${bob.handle}`);
+  await send(alice, 'never mind this one');
+  const mistaken = alice.page.getByRole('list', { name: 'Messages' }).locator('li[data-seq]').filter({ hasText: 'never mind this one' });
+  await mistaken.getByRole('button', { name: 'Message actions' }).click();
+  await mistaken.getByRole('button', { name: 'Delete', exact: true }).click();
+  await mistaken.getByRole('group', { name: 'Delete this message?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(alice.page.getByRole('list', { name: 'Messages' })).toContainText('Message deleted');
   // A mention of the reader is highlighted: it must read in both themes.
   await send(bob, 'Great, I will bring the maps, @' + alice.handle + '.');
   const cookies = await alice.page.context().cookies();

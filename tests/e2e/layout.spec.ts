@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptRequest, aliceOnPhoneAskedByBob, expectNoHorizontalScroll, grantAdmin, openChatWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, expectNoHorizontalScroll, grantAdmin, openChatWith, postMessages, roomIdWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -96,6 +96,26 @@ for (const size of [
     expect(errors.list).toEqual([]);
   });
 }
+
+test('the page itself never scrolls: the panes do, so a wheel past the end of the list does not carry the app off screen', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello Bob');
+  const roomId = await roomIdWith(alice, bob.handle);
+  // Many of one's own messages: each carries hidden words for its status ("Sent", "Read"), which once sat
+  // outside the message scroller and made the page taller than the window.
+  await postMessages(alice, roomId, Array.from({ length: 40 }, (_, i) => `line ${i + 1}`));
+  const page = alice.page;
+  await expect(messages(page).getByText('line 40', { exact: true })).toBeVisible();
+  const sizes = () => page.evaluate(() => ({ height: document.scrollingElement!.scrollHeight, window: window.innerHeight }));
+  const { height, window: windowHeight } = await sizes();
+  expect(height, 'the page is taller than the window').toBeLessThanOrEqual(windowHeight);
+  // The wheel over the conversation list, past its end: the page stays where it is.
+  await page.mouse.move(160, 700);
+  await page.mouse.wheel(0, 3000);
+  await send(alice, 'after the wheel');
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  expect(errors.list).toEqual([]);
+});
 
 test('/c/:roomId survives a reload and settings; Back on a narrow screen returns to the list', async ({ browser }) => {
   const errors = trackPageErrors();

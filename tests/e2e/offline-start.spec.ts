@@ -29,6 +29,8 @@ test('a reload while offline opens the chat as it was: conversations, messages, 
   await expect(offlineBanner(alice.page)).toBeVisible();
   await expect(rooms(alice.page).getByRole('button', { name: /Bob/ })).toBeVisible();
   await expect(row(alice.page, 'hello from carol')).toBeVisible();
+  // The tab names the conversation, as online (the page's own <title> once covered it for good).
+  await expect(alice.page).toHaveTitle('Carol – Relay');
   // Another conversation opens from what was kept, not an error, and in this page: no reload.
   await alice.page.evaluate(() => ((window as unknown as { samePage: boolean }).samePage = true));
   await rooms(alice.page).getByRole('button', { name: /Bob/ }).click();

@@ -246,3 +246,33 @@ test('signing this device out from the sessions list is the Sign out button’s:
   expect((await alice.page.request.get('/api/v1/me')).status()).toBe(401);
   expect(errors.list).toEqual([]);
 });
+
+test('signing a session out by keyboard moves focus to the row that was after it, though the list comes back in another order', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const laptop = await signUp(browser, 'gil', 'Gil', errors);
+  const token = async (client: string) => {
+    const response = await fetch(`${baseURL}/api/v1/tokens`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': client },
+      body: JSON.stringify({ username: laptop.handle, password: PASSWORD }),
+    });
+    expect(response.status).toBe(201);
+  };
+  await token('first-script');
+  await token('second-script');
+  const page = laptop.page;
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const sessions = page.getByRole('list', { name: 'Sessions' });
+  // Newest use first: the second script, the first, this browser.
+  await expect(sessions.getByRole('button')).toHaveText(['Sign out', 'Sign out', 'Sign out']);
+  const names = () => sessions.getByRole('button').evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')));
+  expect(await names()).toEqual(['Sign out API token (second-script)', 'Sign out API token (first-script)', expect.stringMatching(/\(this device\)$/)]);
+
+  // Signed in somewhere else meanwhile: the reloaded list has it first, where the signed-out row was.
+  await token('third-script');
+  await sessions.getByRole('button', { name: 'Sign out API token (second-script)' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(sessions.getByRole('button', { name: 'Sign out API token (third-script)' })).toBeVisible();
+  await expect(sessions.getByRole('button', { name: 'Sign out API token (first-script)' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});
