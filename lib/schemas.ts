@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FORBIDDEN_CHARACTERS, FORBIDDEN_IN_NAMES, hasLoneSurrogate, isInvisible, shorten } from './text-rules';
+import { FORBIDDEN_CHARACTERS, FORBIDDEN_IN_NAMES, hasLoneSurrogate, INVISIBLE_CHARACTERS, isInvisible, shorten } from './text-rules';
 
 // Shared by the forms in the browser and the server's validation.
 export const MAX_BODY_LENGTH = 4000;
@@ -16,6 +16,8 @@ export const handleSchema = z.string().trim().toLowerCase().pipe(newHandleSchema
 
 // bcrypt reads only the first 72 bytes of a password: a longer one would match any other sharing them.
 const MAX_PASSWORD_BYTES = 72;
+/** Whether bcrypt reads all of it: checking a longer one would accept anything starting with the real one. */
+export const passwordFitsHash = (password: string) => new TextEncoder().encode(password).length <= MAX_PASSWORD_BYTES;
 
 export const passwordSchema = z
   .string()
@@ -23,7 +25,7 @@ export const passwordSchema = z
   // Blanks alone look like a password and guard nothing.
   .refine((password) => password.trim() !== '', 'must not be only spaces')
   .refine(
-    (password) => new TextEncoder().encode(password).length <= MAX_PASSWORD_BYTES,
+    passwordFitsHash,
     `must be at most ${MAX_PASSWORD_BYTES} bytes: ${MAX_PASSWORD_BYTES} plain letters, fewer with accents or emoji`,
   );
 
@@ -40,8 +42,9 @@ const nameSchema = (max: number) =>
 
 /** What others see in place of a deleted account's name: no one else may take it (nor a look-alike of it). */
 export const DELETED_ACCOUNT_NAME = 'Deleted account';
-// Compatibility forms (full-width letters), case, format characters and spacing do not make it another name.
-const nameKey = (name: string) => name.normalize('NFKC').replace(/\p{Cf}/gu, '').replace(/\s+/gu, ' ').trim().toLowerCase();
+// Compatibility forms (full-width letters), case, spacing and invisible characters (format characters,
+// fillers that show as blanks, variation selectors) do not make it another name.
+const nameKey = (name: string) => name.normalize('NFKC').replace(INVISIBLE_CHARACTERS, '').toLowerCase();
 
 export const displayNameSchema = nameSchema(64).refine((name) => nameKey(name) !== nameKey(DELETED_ACCOUNT_NAME), `must not be "${DELETED_ACCOUNT_NAME}"`);
 

@@ -16,7 +16,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // Whitespace, format characters (zero-width space and joiners, word joiner, BOM, soft hyphen…), the
 // fillers that render as blanks (Hangul fillers, combining grapheme joiner, Braille blank) and variation
 // selectors (marks that only choose how the character before them looks).
-const INVISIBLE_ONLY = /^[\s\p{Cf}\p{Z}\u034F\u115F\u1160\u2800\u3164\uFFA0\uFE00-\uFE0F\u{E0100}-\u{E01EF}]*$/u;
+const BLANKS = '\\s\\p{Cf}\\p{Z}\\u034F\\u115F\\u1160\\u2800\\u3164\\uFFA0\\uFE00-\\uFE0F\\u{E0100}-\\u{E01EF}';
+const INVISIBLE_ONLY = new RegExp(`^[${BLANKS}]*$`, 'u');
+/** Every character of those kinds: what is left when they are taken out is what a reader can tell apart. */
+export const INVISIBLE_CHARACTERS = new RegExp(`[${BLANKS}]`, 'gu');
 
 export const hasLoneSurrogate = (text: string) => LONE_SURROGATE.test(text);
 

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { hashSync } from '@node-rs/bcrypt';
+import { passwordFitsHash } from '@/lib/schemas';
 import { ConcurrencyLimit } from '../ops/concurrency-limit';
 import { HASHING_IS_LOW_PRIORITY, HashingThreads } from './hashing-threads';
 
@@ -23,9 +24,11 @@ const DUMMY_HASH = hashSync('relay-dummy-password', COST);
 export const hashPassword = (password: string) => passwordHashing.run(async () => (await threads.run({ op: 'hash', password, cost: COST })) as string);
 
 export async function checkPassword(password: string, stored: string | undefined): Promise<boolean> {
-  const verify = () => threads.run({ op: 'verify', password, stored: stored ?? DUMMY_HASH }).catch(() => false);
+  // Past 72 bytes bcrypt would compare only the start: never a match (it costs the same all the same).
+  const fits = passwordFitsHash(password);
+  const verify = () => threads.run({ op: 'verify', password, stored: fits ? (stored ?? DUMMY_HASH) : DUMMY_HASH }).catch(() => false);
   const matches = await passwordHashing.run(verify);
-  return matches === true && stored !== undefined;
+  return matches === true && stored !== undefined && fits;
 }
 
 /** A hash of another variant or a lower cost than we make now. */

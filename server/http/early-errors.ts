@@ -19,18 +19,18 @@ export function answerUndecodablePath(request: IncomingMessage, response: Server
       : null;
   if (message === null) return false;
   if (isApi) {
-    response.writeHead(400, { ...ERROR_HEADERS, 'content-type': 'application/json' });
+    response.writeHead(400, { ...BARE_RESPONSE_HEADERS, 'content-type': 'application/json' });
     response.end(JSON.stringify({ error: { code: 'bad_request', message } }));
   } else {
-    response.writeHead(400, { ...ERROR_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    response.writeHead(400, { ...BARE_RESPONSE_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
     response.end(message);
   }
   return true;
 }
 
-// What next.config.js gives every other answer, which this one never reaches; its policy is the strictest,
-// as an error is no page (the served files' own).
-const ERROR_HEADERS = {
+// What next.config.js gives every other answer, which this one never reaches (nor Socket.io's own); its
+// policy is the strictest, as an error is no page (the served files' own).
+export const BARE_RESPONSE_HEADERS = {
   'cache-control': 'no-store',
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',

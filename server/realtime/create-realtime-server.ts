@@ -17,6 +17,7 @@ import type { SocketHandler } from './with-handler';
 import { dropWhenSlow } from './slow-consumer';
 import { coalesceWrites } from './write-coalescing';
 import { type SocketData, sessionStillLive } from './with-handler';
+import { BARE_RESPONSE_HEADERS } from '../http/early-errors';
 
 export type RealtimeIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -39,6 +40,10 @@ export function createRealtimeServer(httpServer: HttpServer, redis: RedisConnect
   });
   if (redis) io.adapter(createAdapter(redis.pub, redis.sub));
   coalesceWrites(io);
+  // Socket.io answers its own HTTP requests (long-polling, its errors), which Next's headers never reach.
+  httpServer.prependListener('request', (request, response) => {
+    if (request.url?.startsWith(`${io.path()}/`)) for (const [name, value] of Object.entries(BARE_RESPONSE_HEADERS)) response.setHeader(name, value);
+  });
 
   // Refused at the handshake unless the cookie or `auth.token` names a live session. Socket.io does not
   // catch a rejected middleware: any failure must still end in next(), or the handshake hangs.

@@ -72,6 +72,22 @@ describe('REST: bad input is a JSON 4xx', () => {
     }
   });
 
+  it("gives Socket.io's own answers (long-polling, its errors) the headers every other answer has", async () => {
+    const strict = {
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'strict-origin-when-cross-origin',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    };
+    const pick = (headers: Headers) => Object.fromEntries(Object.keys(strict).map((name) => [name, headers.get(name)]));
+    const handshake = await fetch(`${node.url}/socket.io/?EIO=4&transport=polling`);
+    expect(handshake.status).toBe(200);
+    expect(pick(handshake.headers)).toEqual(strict);
+    const unknown = await fetch(`${node.url}/socket.io/?EIO=4&transport=polling&sid=nobody`);
+    expect(unknown.status).toBe(400);
+    expect(pick(unknown.headers)).toEqual(strict);
+  });
+
   it('answers a query that is not UTF-8 with 400, before a trailing-slash redirect could triple it', async () => {
     // Found by the fuzz suite (seed 451792544): the redirect's Location grew past what fetch reads.
     for (const path of [`/api/v1/rooms?x=%ED%A0%80`, `/api/v1/?clientMsgId=${'%ED%A0%80'.repeat(1000)}`]) {

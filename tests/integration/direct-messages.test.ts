@@ -69,6 +69,13 @@ describe('accounts and tokens', () => {
     expect((await api(server.url, '/api/v1/users', { body: longest })).status).toBe(201);
     expect((await api(server.url, '/api/v1/tokens', { body: longest })).status).toBe(201);
     expect((await api(server.url, '/api/v1/tokens', { body: { ...longest, password: `${'é'.repeat(35)}ac` } })).status).toBe(401);
+    // Nor is the right password with more after it taken, where a password is checked: bcrypt would read only its start.
+    const longer = `${longest.password}, and more`;
+    expect((await api(server.url, '/api/v1/tokens', { body: { ...longest, password: longer } })).status).toBe(401);
+    const token = (await api(server.url, '/api/v1/tokens', { body: longest })).body.token;
+    expect((await api(server.url, '/api/v1/me/password', { token, body: { currentPassword: longer, newPassword: 'another good one' } })).status).toBe(403);
+    expect((await api(server.url, '/api/v1/me', { method: 'DELETE', token, body: { password: longer } })).status).toBe(403);
+    expect((await api(server.url, '/api/v1/me', { token })).status).toBe(200);
 
     const notJson = await api(server.url, '/api/v1/users', { body: '{"username": ' });
     expect(notJson.status).toBe(400);

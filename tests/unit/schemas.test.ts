@@ -43,7 +43,12 @@ describe('schemas on hostile input', () => {
     expect(messageBodySchema.safeParse('one\u2028two').success).toBe(true);
     for (const name of ['Zoë', 'Łukasz', 'Ĳsbrand ÿ', '🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}']) expect(displayNameSchema.safeParse(name).success, name).toBe(true);
     // The name deleted accounts are shown under is nobody's, however it is written.
-    for (const name of ['Deleted account', 'deleted  ACCOUNT', ' Deleted\u200B account ', 'Ｄｅｌｅｔｅｄ ａｃｃｏｕｎｔ', 'Deleted\u00A0account']) {
+    for (const name of [
+      'Deleted account', 'deleted  ACCOUNT', ' Deleted\u200B account ', 'Ｄｅｌｅｔｅｄ ａｃｃｏｕｎｔ', 'Deleted\u00A0account',
+      // Blanks of other kinds in place of the space, and marks that show nothing, anywhere.
+      'Deleted account\uFE0F', 'Deleted\u3164account', 'Deleted\u2800account', 'Deleted\uFFA0account', 'Deleted\u115Faccount',
+      'Dele\u034Fted account', 'Deleted\u200Caccount', 'Deleted\u{E0020}account', 'Deletedaccount',
+    ]) {
       expect(displayNameSchema.safeParse(name).success, JSON.stringify(name)).toBe(false);
     }
     for (const name of ['Deleted accountant', 'Not a deleted account']) expect(displayNameSchema.safeParse(name).success, name).toBe(true);
