@@ -13,15 +13,16 @@ export function useFocusAfterRemoval(list: RefObject<HTMLElement | null>, rows: 
   // and a list reloaded in another order (sessions sorted by last use) still has the neighbours, where the
   // row now at that place may be another one.
   const focusedRow = useRef<{ row: Element; index: number; next: Element | null; previous: Element | null } | null>(null);
+  // The row: the list's child holding the focus (an <li>, or the control itself in a row of buttons).
+  const remember = (element: HTMLElement, target: Node) => {
+    const index = [...element.children].findIndex((child) => child.contains(target));
+    const row = element.children[index];
+    focusedRow.current = row ? { row, index, next: row.nextElementSibling, previous: row.previousElementSibling } : null;
+  };
   useEffect(() => {
     const element = list.current;
     if (!element) return;
-    const onFocusIn = (event: FocusEvent) => {
-      // The row: the list's child holding the focus (an <li>, or the control itself in a row of buttons).
-      const index = [...element.children].findIndex((child) => child.contains(event.target as Node));
-      const row = element.children[index];
-      focusedRow.current = row ? { row, index, next: row.nextElementSibling, previous: row.previousElementSibling } : null;
-    };
+    const onFocusIn = (event: FocusEvent) => remember(element, event.target as Node);
     // Focus moved on elsewhere: nothing to keep. (A removed row takes focus with it, with no new target.)
     const onFocusOut = (event: FocusEvent) => {
       if (event.relatedTarget instanceof Node && !element.contains(event.relatedTarget)) focusedRow.current = null;
@@ -36,6 +37,8 @@ export function useFocusAfterRemoval(list: RefObject<HTMLElement | null>, rows: 
   useLayoutEffect(() => {
     const focused = focusedRow.current;
     const active = document.activeElement;
+    // Still in the list after a change of rows (a reload that brought new ones): its neighbours now.
+    if (active && list.current?.contains(active)) return remember(list.current, active);
     if (focused === null || (active && active !== document.body)) return;
     focusedRow.current = null;
     const remaining = list.current?.children ?? [];

@@ -26,10 +26,10 @@ export async function decideNotification(
   const afterSeq = Math.max(member.readSeq, member.notification?.notifiedSeq ?? 0);
   const newest = await db.message.findFirst({ where: { roomId, seq: { gt: afterSeq } }, orderBy: { seq: 'desc' }, select: { seq: true } });
   if (!newest || (await isViewing(userId, roomId))) return null;
-  if (!(await claim(db, roomId, userId, newest.seq))) return null;
-
+  // Composed before the claim: a failure on the way leaves the messages to this job's retry.
   const scope: PushScope = { userId, roomId, afterSeq, lastSeq: newest.seq };
-  if (!(await composePush(db, scope, now))) return null;
+  const payload = await composePush(db, scope, now);
+  if (!(await claim(db, roomId, userId, newest.seq)) || !payload) return null;
   const subscriptions = await db.pushSubscription.findMany({
     where: { userId, session: { revokedAt: null } },
     select: { id: true },

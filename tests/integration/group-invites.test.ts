@@ -1,7 +1,9 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, collectMessages, connect, createUser, emitAck, type TestSocket, type TestUser } from '../helpers/clients';
 import { acquaint, collect } from '../helpers/social';
+import { TEST_DATABASE_URL } from '../helpers/services';
 import { waitFor } from '../helpers/wait';
 
 // Consent through groups (issue 12): someone who shares no accepted conversation with the person
@@ -211,6 +213,33 @@ describe('group invites', () => {
     expect(await roomIdsOf(stranger)).not.toContain(roomId);
     const history = await api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: owner.token });
     expect(history.body.messages.filter((m: any) => m.body.endsWith('joined'))).toHaveLength(1);
+  });
+
+  it('lets no invite left open beside a membership (from before adding checked for one) add a second "joined" or undo a removal', async () => {
+    const [owner, friend] = await users('owner', 'friend');
+    await acquaint(server.url, owner, friend);
+    const group = await api(server.url, '/api/v1/groups', { token: owner.token, body: { name: 'Leftover', members: [friend.handle] } });
+    const roomId = group.body.room.id;
+    const db = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await db.connect();
+    try {
+      const leaveInvite = () =>
+        db.query(`INSERT INTO "GroupInvite" ("roomId", "userId", "inviterId") SELECT $1, u."id", o."id" FROM "User" u, "User" o WHERE u."handle" = $2 AND o."handle" = $3`, [roomId, friend.handle, owner.handle]);
+      await leaveInvite();
+      // Accepted while a member: the invite goes, and nobody "joined".
+      expect((await api(server.url, `/api/v1/invites/${roomId}/accept`, { token: friend.token, body: {} })).status).toBe(200);
+      expect(await invitesOf(friend)).toEqual([]);
+      const history = await api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: owner.token });
+      expect(history.body.messages.filter((m: any) => m.body.endsWith('joined'))).toEqual([]);
+
+      // Left open, then the owner removes them: it goes with the membership.
+      await leaveInvite();
+      expect((await api(server.url, `/api/v1/groups/${roomId}/users/${friend.handle}`, { method: 'DELETE', token: owner.token })).status).toBe(200);
+      expect((await api(server.url, `/api/v1/invites/${roomId}/accept`, { token: friend.token, body: {} })).status).toBe(404);
+      expect(await roomIdsOf(friend)).not.toContain(roomId);
+    } finally {
+      await db.end();
+    }
   });
 
   it("names a group grown from a direct conversation after its people, cut between characters, never inside one", async () => {
