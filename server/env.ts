@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -11,6 +11,21 @@ const VALID_URL = 'must be a valid URL (a numeric port, %-escapes in the user na
 // range: z.coerce.number read PORT=' ' as 0 (a random port) and PORT=0x10 as 16.
 const decimal = (pattern: RegExp, message: string, range: (value: z.ZodNumber) => z.ZodNumber) =>
   z.string().regex(pattern, message).transform(Number).pipe(range(z.number()));
+
+// As `npx web-push generate-vapid-keys` makes them: a P-256 public key (65 bytes) and its private key (32).
+const VAPID_KEY = 'must be one of a VAPID key pair, base64url, as `npx web-push generate-vapid-keys` makes it';
+const isKey = (key: string, bytes: number) => /^[A-Za-z0-9_-]+={0,2}$/.test(key) && Buffer.from(key, 'base64url').length === bytes;
+
+/** Whether the private key is the public key's: pushes signed with another would all be refused. */
+function vapidPair(publicKey: string, privateKey: string): boolean {
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(Buffer.from(privateKey, 'base64url'));
+    return ecdh.getPublicKey().equals(Buffer.from(publicKey, 'base64url'));
+  } catch {
+    return false;
+  }
+}
 
 /** A whole number from `min` (to `max`). */
 function envInt({ min, max = Number.MAX_SAFE_INTEGER }: { min: number; max?: number }) {
@@ -104,8 +119,8 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().optional(),
   S3_FORCE_PATH_STYLE: z.enum(['0', '1', 'true', 'false']).default('0').transform((value) => value === '1' || value === 'true'),
   // Web Push (docs/notifications.md): generated into DATA_DIR when unset outside production.
-  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
-  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  VAPID_PUBLIC_KEY: z.string().refine((key) => isKey(key, 65) && Buffer.from(key, 'base64url')[0] === 4, VAPID_KEY).optional(),
+  VAPID_PRIVATE_KEY: z.string().refine((key) => isKey(key, 32), VAPID_KEY).optional(),
   VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'must be a mailto: or https:// URL').optional(),
   // How long a message waits unread before it is pushed (grouped with what follows in that time).
   NOTIFY_DELAY_MS: envInt({ min: 0 }).default(60_000),
@@ -130,6 +145,9 @@ const PRODUCTION_NEEDS = {
 /** Validates the environment once at start; a bad value stops the process with a clear message. */
 export function loadEnv(source: Source = process.env): AppEnv {
   const env = parse(envSchema, source);
+  if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY && !vapidPair(env.VAPID_PUBLIC_KEY, env.VAPID_PRIVATE_KEY)) {
+    throw new Error('Invalid environment:\n  VAPID_PRIVATE_KEY: is not the private key of VAPID_PUBLIC_KEY (set both from one `npx web-push generate-vapid-keys`)');
+  }
   if (env.NODE_ENV === 'production') {
     // All at once: one start tells an operator everything still to set.
     const unset = Object.entries(PRODUCTION_NEEDS).filter(([name]) => !env[name as keyof typeof PRODUCTION_NEEDS]);

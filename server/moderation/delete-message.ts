@@ -21,7 +21,9 @@ export async function deleteMessage(actor: Actor, messageId: string, reason: str
     const room = await tx.message.findUnique({ where: { id: messageId }, select: { roomId: true } });
     // The room first, as every change does (record-change.ts), so versions commit in order.
     if (room) await lockRoom(tx, room.roomId);
-    const found = await tx.message.findUnique({ where: { id: messageId }, select: { id: true, roomId: true, body: true, deletedAt: true, sender: { select: { handle: true } } } });
+    const found = await tx.message.findUnique({ where: { id: messageId }, select: { id: true, roomId: true, kind: true, body: true, deletedAt: true, sender: { select: { handle: true } } } });
+    // A membership event is the group's record, written by nobody: it cannot be reported, nor removed.
+    if (found?.kind === 'system') throw new AppError('bad_request', 'Only messages people wrote can be removed.');
     // Claimed with a condition, so of two moderators deleting at once only one acts and is audited.
     const claimed = found && !found.deletedAt ? await tx.message.updateMany({ where: { id: messageId, deletedAt: null }, data: { deletedAt: new Date(), deletedBy: 'moderator', body: '', mentions: [] } }) : null;
     if (!found || !claimed?.count) throw new AppError('not_found', 'No such message.');

@@ -13,7 +13,8 @@ type Lock = { kind: 'suspend'; until: Date } | { kind: 'ban' } | { kind: 'restor
  * once (tokens refused, sockets cut on every node) and sign-in is refused until restored. A ban is the
  * verdict on everything reported of theirs: those reports are resolved (their messages stay, as after
  * any resolve; a moderator removes a message first if it should go). A suspension leaves them open.
- * Restoring someone who is neither suspended nor banned is a `conflict`.
+ * Restoring someone who is neither suspended nor banned is a `conflict`, as is banning or suspending
+ * someone banned (suspending someone suspended sets the new end).
  */
 export async function lockUser(actor: Actor, handle: string, lock: Lock, reason: string) {
   requireAdmin(actor);
@@ -30,10 +31,11 @@ export async function lockUser(actor: Actor, handle: string, lock: Lock, reason:
         ? { bannedAt: new Date() }
         : { bannedAt: null, suspendedUntil: null };
   await db.$transaction(async (tx) => {
-    // A restore lifts something or is refused: the log must not say it lifted what was not there.
+    // A restore lifts something, a ban or a suspension lands on someone not banned, or it is refused: the
+    // log must not say it lifted what was not there, nor ban twice (the first ban's time would be lost).
     const lifted = { OR: [{ bannedAt: { not: null } }, { suspendedUntil: { gt: new Date() } }] };
-    const { count } = await tx.user.updateMany({ where: { id: user.id, ...(lock.kind === 'restore' && lifted) }, data });
-    if (count === 0) throw new AppError('conflict', `@${user.handle} is neither suspended nor banned.`);
+    const { count } = await tx.user.updateMany({ where: { id: user.id, ...(lock.kind === 'restore' ? lifted : { bannedAt: null }) }, data });
+    if (count === 0) throw new AppError('conflict', lock.kind === 'restore' ? `@${user.handle} is neither suspended nor banned.` : `@${user.handle} is already banned.`);
     const reportsResolved =
       lock.kind === 'ban'
         ? await tx.$executeRaw`UPDATE "Report" r SET "status" = 'resolved', "resolvedAt" = now(), "resolvedById" = ${actor.userId}

@@ -284,6 +284,30 @@ describe('reports and moderation', () => {
     expect(stillOpen).not.toContain(r2);
     const [ban] = await auditFor(admin, mallory.handle);
     expect(ban).toMatchObject({ action: 'user.ban', reason: 'serial abuse', details: { reportsResolved: 2 } });
+
+    // Banned already: a second ban or a suspension is refused, and the log keeps the one ban.
+    for (const [action, body] of [['ban', { reason: 'again' }], ['suspend', { reason: 'again', durationMs: 3_600_000 }]] as const) {
+      const twice = await api(server.url, `/api/v1/admin/users/${mallory.handle}/${action}`, { token: admin.token, body });
+      expect(twice.status, action).toBe(409);
+      expect(twice.body.error.code).toBe('conflict');
+    }
+    expect((await auditFor(admin, mallory.handle)).map((entry: any) => entry.action)).toEqual(['user.ban']);
+  });
+
+  it('refuses to report a message from someone the reporter blocked, and to remove a membership event', async () => {
+    const [alice, bob, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob'), createUser(server.url, 'carol')]);
+    const roomId = await createGroup(alice, 'blocked', [bob, carol]);
+    expect((await api(server.url, '/api/v1/blocks', { token: bob.token, body: { handle: alice.handle } })).status).toBe(201);
+    const hidden = await send(await open(alice), { roomId, clientMsgId: 'h1', body: 'not for bob' });
+    const refused = await api(server.url, '/api/v1/reports', { token: bob.token, body: { messageId: hidden.message.id, reason: 'x' } });
+    expect(refused).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+    // Carol sees it, and may report it.
+    expect((await api(server.url, '/api/v1/reports', { token: carol.token, body: { messageId: hidden.message.id, reason: 'x' } })).status).toBe(201);
+
+    const [created] = (await history(alice, roomId)).filter((message: any) => message.kind === 'system');
+    const removal = await api(server.url, `/api/v1/admin/messages/${created.id}`, { method: 'DELETE', token: admin.token, body: { reason: 'x' } });
+    expect(removal).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
+    expect((await history(alice, roomId)).find((message: any) => message.id === created.id)).toMatchObject({ body: created.body });
   });
 
   it('tells a browser sign-in why it was refused: a wrong password, a suspension, a ban', async () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '@/server/env';
 import { inPageNotification } from '@/components/notifications/in-page-notification';
@@ -99,9 +100,10 @@ describe('VAPID keys', () => {
     const production = { NODE_ENV: 'production', DATA_DIR: dataDir, NEXTAUTH_SECRET: 'x'.repeat(32) };
     expect(() => resolveVapidKeys(loadEnv(production))).toThrow(/VAPID_PUBLIC_KEY/);
     expect(() => resolveVapidKeys(loadEnv({ ...production, VAPID_PUBLIC_KEY: keys.publicKey, VAPID_PRIVATE_KEY: keys.privateKey }))).toThrow(/VAPID_SUBJECT/);
-    expect(resolveVapidKeys(loadEnv({ ...production, VAPID_PUBLIC_KEY: 'pub', VAPID_PRIVATE_KEY: 'priv', VAPID_SUBJECT: 'mailto:ops@example.com' }))).toEqual({
-      publicKey: 'pub',
-      privateKey: 'priv',
+    const set = webpush.generateVAPIDKeys();
+    expect(resolveVapidKeys(loadEnv({ ...production, VAPID_PUBLIC_KEY: set.publicKey, VAPID_PRIVATE_KEY: set.privateKey, VAPID_SUBJECT: 'mailto:ops@example.com' }))).toEqual({
+      publicKey: set.publicKey,
+      privateKey: set.privateKey,
       subject: 'mailto:ops@example.com',
     });
     expect(() => loadEnv({ ...production, VAPID_SUBJECT: 'ops@example.com' })).toThrow(/VAPID_SUBJECT/);
