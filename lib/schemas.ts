@@ -312,7 +312,8 @@ export const emojiSchema = z
 
 
 export const searchQuerySchema = z.object({
-  q: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters').regex(NO_CONTROL_CHARACTERS, 'must not contain control characters'),
+  // Composed (NFC) as bodies are stored: "café" typed or pasted decomposed (e + U+0301) finds them too.
+  q: z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters').regex(NO_CONTROL_CHARACTERS, 'must not contain control characters').transform((q) => q.normalize('NFC')),
   roomId: roomIdSchema.optional(),
   limit: queryInt(1, 50).default(20),
   beforeId: messageIdSchema.optional(),

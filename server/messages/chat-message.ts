@@ -114,8 +114,9 @@ function visibleReactions(details: MessageDetails, messageId: string, viewerId: 
 }
 
 function quoteOf(id: string, quoted: QuotedRow | undefined, blockedByViewer: Set<string> | undefined): ReplyQuote {
+  // Hidden first: that someone the viewer blocked deleted what they wrote is theirs too.
+  if (quoted && blockedByViewer?.has(quoted.senderId)) return hiddenQuote({ id, seq: quoted.seq });
   if (!quoted || quoted.deletedAt) return { id, seq: quoted?.seq ?? 0, sender: quoted?.sender.handle ?? '', excerpt: '', deleted: true };
-  if (blockedByViewer?.has(quoted.senderId)) return hiddenQuote({ id, seq: quoted.seq });
   // The same line the composer showed while the reply was on its way: the text, or the files' names.
   return { id, seq: quoted.seq, sender: quoted.sender.handle, excerpt: excerptOf({ body: quoted.body, attachments: quoted.attachments, deleted: false }), deleted: false };
 }

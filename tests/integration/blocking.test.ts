@@ -164,6 +164,13 @@ describe('blocking', () => {
     expect(JSON.stringify(found.body)).not.toContain('mal edited');
     // Everyone else still sees it: Mal in history too.
     expect((await history(mal, groupId)).find((m) => m.id === reply.message.id).replyTo.excerpt).toBe('mal edited secret');
+
+    // Mal deletes the original: Carol's quote says so; Alice's stays hidden (who deleted what is Mal's too).
+    expect((await emitAck(malSocket, 'message:delete', { messageId: original.message.id })).ok).toBe(true);
+    await waitFor(() => carolUpdated.some((u) => u.message.id === reply.message.id && u.message.replyTo?.deleted), 5000, 'carol sees the quote deleted');
+    await selfSentinel(server.url, alice, aliceSocket);
+    for (const update of aliceUpdated.filter((u) => u.message.id === reply.message.id)) expect(update.message.replyTo).toEqual(hidden);
+    expect((await history(alice, groupId)).find((m) => m.id === reply.message.id).replyTo).toEqual(hidden);
   });
 
   it('cuts a quote at 120 characters without splitting an emoji', async () => {

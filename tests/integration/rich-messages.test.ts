@@ -281,6 +281,24 @@ describe('search', () => {
     }
   });
 
+  it('finds a message whatever the Unicode form of the query: decomposed accents match the composed text stored', async () => {
+    const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(server.url, name)));
+    const roomId = await createGroup(server.url, alice, [bob]);
+    const socket = await open(alice);
+    const tag = Date.now().toString(36);
+    const latin = await sendTo(socket, roomId, `café${tag} au lait`);
+    const japanese = await sendTo(socket, roomId, `ガイド本 ${tag}`);
+    for (const [query, expected] of [[`café${tag}`, latin], ['ガイド', japanese]] as const) {
+      for (const form of ['NFC', 'NFD'] as const) {
+        const reply = await search(bob, { q: query.normalize(form), roomId });
+        expect(reply.status).toBe(200);
+        const [hit] = reply.body.results as { message: ChatMessage; highlights: { start: number; end: number }[] }[];
+        expect(hit?.message.id, `${query} as ${form}`).toBe(expected.id);
+        expect(hit.highlights.length, `${query} as ${form}`).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('finds words written between angle brackets, which the text parser would skip as a tag', async () => {
     const [alice, bob] = await Promise.all(['alice', 'bob'].map((name) => createUser(server.url, name)));
     const roomId = await createGroup(server.url, alice, [bob]);
