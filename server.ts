@@ -26,16 +26,20 @@ import { createNotifications } from './server/notifications/notifications';
 import { notifyingBroadcaster } from './server/notifications/notifying-broadcaster';
 import { resolveVapidKeys } from './server/notifications/vapid';
 import { logRequest } from './server/ops/access-log';
-import { log } from './server/ops/logger';
+import { consoleThroughLogger, log } from './server/ops/logger';
 import { metrics } from './server/ops/metrics';
 import { ConcurrencyLimit } from './server/ops/concurrency-limit';
 import { connectionCap } from './server/ops/connection-cap';
+
+// In production, what Next prints goes through the logger from the start (every stdout line is JSON).
+let restoreConsole = () => {};
 
 // Composition root: env → database (migrated) → Redis → HTTP server with Next and Socket.io → listen.
 async function main() {
   // No phoning home from a chat server; set NEXT_TELEMETRY_DISABLED=0 to opt in.
   process.env.NEXT_TELEMETRY_DISABLED ??= '1';
   const env = loadEnv();
+  if (env.NODE_ENV === 'production') restoreConsole = consoleThroughLogger();
   process.env.NEXTAUTH_SECRET = env.NEXTAUTH_SECRET;
   // Without a configured public URL, next-auth builds its URLs from the request's Host header.
   if (!env.NEXTAUTH_URL) process.env.AUTH_TRUST_HOST ??= 'true';
@@ -166,6 +170,7 @@ function clientIp(request: IncomingMessage, trustProxy: boolean): string {
 
 main().catch((error) => {
   // Plain stderr as well: the reason must be readable even where JSON logs are not collected.
+  restoreConsole();
   console.error(`[relay] failed to start: ${error instanceof Error ? error.message : error}`);
   log().fatal({ err: error instanceof Error ? error.message : String(error) }, 'failed to start');
   log().flush();

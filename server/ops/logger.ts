@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import pino, { type Logger } from 'pino';
 
 // Never logged, whatever a caller passes: credentials, and what users wrote.
@@ -28,3 +29,15 @@ export function log(): Logger {
 
 /** The fields that say who and where, never what they wrote. */
 export const socketFields = (socketId: string, handle?: string) => ({ socketId, user: handle });
+
+/**
+ * Routes what others print through the console (Next's start-up line, an error it caught in a route) to
+ * the logger as JSON lines, so that everything on stdout is one (docs/operations.md). Returns a function
+ * that puts the console back.
+ */
+export function consoleThroughLogger(): () => void {
+  const original = { log: console.log, info: console.info, warn: console.warn, error: console.error, debug: console.debug };
+  const to = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => log()[level]({ source: 'console' }, format(...args));
+  Object.assign(console, { log: to('info'), info: to('info'), warn: to('warn'), error: to('error'), debug: to('debug') });
+  return () => void Object.assign(console, original);
+}

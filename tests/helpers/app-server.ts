@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, TEST_VAPID } from './services';
 
-export type AppServer = { url: string; port: number; process: ChildProcess; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
+export type AppServer = { url: string; port: number; process: ChildProcess; output: () => string; stdout: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -40,6 +40,8 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       // Not left running behind a failed start (nobody else would stop it).
@@ -67,6 +69,8 @@ export async function startAppServer(env: Record<string, string> = {}, options: 
     port,
     process: child,
     output: () => log,
+    /** Only what went to stdout (output() has stderr too). */
+    stdout: () => stdout,
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

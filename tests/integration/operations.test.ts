@@ -194,6 +194,14 @@ describe('API answers', () => {
   });
 });
 
+const isJson = (line: string) => {
+  try {
+    return typeof JSON.parse(line) === 'object';
+  } catch {
+    return false;
+  }
+};
+
 describe('logs', () => {
   it('writes JSON lines with a request id, and no passwords, tokens or message bodies', async () => {
     const user = await createUser(node.url, 'ops_log');
@@ -206,6 +214,9 @@ describe('logs', () => {
     expect(entries.find((entry) => entry.msg?.startsWith('ready on'))).toMatchObject({ level: 30, port: node.port });
     expect(entries.find((entry) => entry.requestId === requestId)).toMatchObject({ status: 404, method: 'GET', path: '/api/v1/nothing-here' });
     for (const secret of [user.password, user.token, SECRET_BODY]) expect(node.output()).not.toContain(secret);
+    // Every line on stdout, Next's own start-up line included.
+    const notJson = node.stdout().split('\n').filter((line) => line !== '' && !isJson(line));
+    expect(notJson).toEqual([]);
   });
 
   it("keep next-auth's complaints to one JSON line, without the cookie (anyone can send a bad one)", async () => {
