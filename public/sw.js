@@ -101,15 +101,19 @@ self.addEventListener('push', (event) => {
   const title = data.title || 'New message';
   const body = data.body || '';
   const tag = data.tag || (data.roomId ? `room:${data.roomId}` : 'relay');
+  const seq = Number.isInteger(data.seq) ? data.seq : 0;
   // One notification per conversation: a newer one replaces it (same tag) instead of piling up, and
-  // alerts again; the same words already showing (the hidden tab alerted at once, this is the push
-  // after the delay) replace it quietly: one message, one alert. Without words (text hidden, a request)
-  // two messages read alike: those always alert.
+  // alerts again if it speaks of a newer message than the one showing; one already showing that message
+  // (the hidden tab alerted at once, this is the push after the delay) is replaced quietly: one message,
+  // one alert. A push without `seq` (from before it was sent) goes by its words, as it did.
   event.waitUntil(
     (async () => {
       const shown = await self.registration.getNotifications({ tag }).catch(() => []);
-      const same = body !== '' && shown.some((notification) => notification.title === title && notification.body === body);
-      await self.registration.showNotification(title, { body, tag, renotify: !same, data: { url: data.url || '/', roomId: data.roomId || null } });
+      const covered =
+        seq > 0
+          ? shown.some((notification) => ((notification.data && notification.data.seq) || 0) >= seq)
+          : body !== '' && shown.some((notification) => notification.title === title && notification.body === body);
+      await self.registration.showNotification(title, { body, tag, renotify: !covered, data: { url: data.url || '/', roomId: data.roomId || null, seq } });
     })(),
   );
 });

@@ -64,7 +64,10 @@ export function NotificationCenter() {
     let settings: NotificationSettingsView | null = null;
     const loadSettings = () => apiFetch<NotificationSettingsView>('/api/v1/me/notifications').then((view) => void (settings ??= view));
     void loadSettings().catch((error) => console.warn('[relay] notification settings:', error));
+    // Saved in this browser (this or another tab), or on another device (the server tells every tab).
     const stopListening = onSettingsSaved((view) => void (settings = view));
+    const onSettingsUpdated = (view: NotificationSettingsView) => void (settings = view);
+    socket.on('notifications:updated', onSettingsUpdated);
     // A message can come more than once (a retry, from another tab or after a reconnect, is pushed
     // again): it alerts once.
     const alerted = new Set<string>();
@@ -79,12 +82,13 @@ export function NotificationCenter() {
       if (!shown) return;
       const elsewhere = await socket.timeout(5_000).emitWithAck('view:elsewhere', {}).catch(() => null);
       if (elsewhere?.ok && elsewhere.active) return;
-      await alertInPage(message.roomId, shown);
+      await alertInPage(message, shown);
     };
     const onNew = (payload: { message: ChatMessage }) => void onMessage(payload).catch((error) => console.warn('[relay] alert:', error));
     socket.on('message:new', onNew);
     return () => {
       stopListening();
+      socket.off('notifications:updated', onSettingsUpdated);
       socket.off('message:new', onNew);
     };
   }, [client, store]);
@@ -149,17 +153,17 @@ export function NotificationCenter() {
   );
 }
 
-async function alertInPage(roomId: string, { title, body }: { title: string; body: string }) {
+async function alertInPage({ roomId, seq }: ChatMessage, { title, body }: { title: string; body: string }) {
   if (soundEnabled()) playChime();
   if (!pushSupported() || Notification.permission !== 'granted') return;
   const registration = await registerServiceWorker();
   const tag = `room:${roomId}`;
-  // A newer message replaces the conversation's notification and alerts again; the same words (a push
-  // that got here first) replace it quietly, unless there are none (text hidden: two messages read alike).
-  // The service worker does the same for pushes (public/sw.js).
-  const same = body !== '' && (await registration.getNotifications({ tag })).some((shown) => shown.title === title && shown.body === body);
+  // A newer message replaces the conversation's notification and alerts again, whatever its words; one
+  // showing this message already (a push that got here first) is replaced quietly. The service worker
+  // does the same for pushes (public/sw.js), which carry the newest seq they speak of.
+  const covered = (await registration.getNotifications({ tag })).some((shown) => ((shown.data as { seq?: number } | null)?.seq ?? 0) >= seq);
   // `renotify` is in the Notifications standard and Chromium, not yet in TypeScript's DOM types.
-  const options: NotificationOptions & { renotify: boolean } = { body, tag, renotify: !same, data: { url: `/c/${roomId}`, roomId } };
+  const options: NotificationOptions & { renotify: boolean } = { body, tag, renotify: !covered, data: { url: `/c/${roomId}`, roomId, seq } };
   await registration.showNotification(title, options);
 }
 

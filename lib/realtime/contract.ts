@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from '../errors';
-import type { ChatMessage, PresenceStatus, PublicUser, Receipt } from '../schemas';
+import type { ChatMessage, NotificationSettingsView, PresenceStatus, PublicUser, Receipt } from '../schemas';
 import { attachmentIdsSchema, clientMsgIdSchema, emojiSchema, handleSchema, hasContent, messageBodySchema, messageIdSchema, messageTextSchema, presenceQuerySchema, roomIdSchema, seqSchema } from '../schemas';
 
 export { presenceQuerySchema };
@@ -80,6 +80,8 @@ export interface ServerToClientEvents {
   /** The room's roster, name or owner changed, or the user joined or left it: refetch the room list. */
   'room:updated': (payload: { roomId: string }) => void;
   'user:updated': (payload: PublicUser) => void;
+  /** The user's notification settings, changed on some device (PATCH /me/notifications). */
+  'notifications:updated': (payload: NotificationSettingsView) => void;
   /** To the caller's own tabs and devices: they blocked or unblocked someone (settings' list, the composer). */
   'blocks:updated': (payload: { handle: string; blocked: boolean }) => void;
   presence: (payload: PresenceStatus) => void;

@@ -83,7 +83,7 @@ export async function composePush(db: PrismaClient, scope: PushScope, now: Date)
     },
     now,
   );
-  return shown && { ...shown, roomId, url: `/c/${roomId}`, tag: `room:${roomId}` };
+  return shown && { ...shown, roomId, url: `/c/${roomId}`, tag: `room:${roomId}`, seq: scope.lastSeq };
 }
 
 /** Moves notifiedSeq up to `seq`; false when another job already got there. */

@@ -9,8 +9,11 @@ export type NotifyJob =
 /** What a push is about: one user's messages in one room, after `afterSeq` up to `lastSeq` (as claimed). */
 export type PushScope = { userId: string; roomId: string; afterSeq: number; lastSeq: number };
 
-/** What a push carries: no more than the notification shows. */
-export type PushPayload = { title: string; body: string; roomId: string; url: string; tag: string };
+/**
+ * What a push carries: no more than the notification shows, and `seq`, the newest message it speaks of
+ * (no content: a notification already showing that message, or a newer one, is replaced without alerting).
+ */
+export type PushPayload = { title: string; body: string; roomId: string; url: string; tag: string; seq: number };
 
 export type ScheduleOptions = {
   /** Jobs with the same key while one is waiting are one job (grouping, and one push across nodes). */

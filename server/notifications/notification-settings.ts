@@ -25,7 +25,7 @@ export async function getNotificationSettings(db: PrismaClient, actor: Actor): P
 
 /** Changes only the fields given; `quietHours: null` turns quiet hours off. */
 export async function updateNotificationSettings(
-  db: PrismaClient,
+  { db, broadcaster }: { db: PrismaClient; broadcaster: Broadcaster },
   actor: Actor,
   input: { enabled?: boolean; hideText?: boolean; quietHours?: QuietHoursSetting | null },
 ): Promise<NotificationSettingsView> {
@@ -39,7 +39,10 @@ export async function updateNotificationSettings(
     }),
   };
   const row = await db.notificationSettings.upsert({ where: { userId: actor.userId }, create: { userId: actor.userId, ...data }, update: data });
-  return toSettingsView(row);
+  const view = toSettingsView(row);
+  // Every tab of the user, on every device: a hidden one alerts by these settings (hidden text stays hidden).
+  broadcaster.toUsers([actor.userId], 'notifications:updated', view);
+  return view;
 }
 
 /** The caller's level in one room: 'all', 'mentions', or 'mute' (until `muteUntil`, or until changed). */

@@ -1,6 +1,6 @@
 import type { Worker } from '@playwright/test';
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, apiUser, openChatWith, otherTab, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
+import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, anotherDevice, apiUser, openChatWith, otherTab, PASSWORD, roomIdWith, send, trackPageErrors, uniqueHandle } from './helpers';
 
 // Generous waits: signing up (bcrypt) and starting a service worker are slow on a loaded machine.
 const SLOW = { timeout: 60_000 };
@@ -61,7 +61,7 @@ test('offers notifications after the first send, registers the service worker, a
     }),
   );
   await cdp.send('ServiceWorker.enable');
-  const payload = { title: 'New message from Alice', body: 'are you there?', roomId: 'room-1', url: '/c/room-1', tag: 'room:room-1' };
+  const payload = { title: 'New message from Alice', body: 'are you there?', roomId: 'room-1', url: '/c/room-1', tag: 'room:room-1', seq: 7 };
   await cdp.send('ServiceWorker.deliverPushMessage', { origin: baseURL!, registrationId: await registrationId, data: JSON.stringify(payload) });
   await expect
     .poll(
@@ -71,7 +71,7 @@ test('offers notifications after the first send, registers the service worker, a
         ),
       SLOW,
     )
-    .toEqual([{ title: payload.title, body: payload.body, tag: payload.tag, data: { url: '/c/room-1', roomId: 'room-1' } }]);
+    .toEqual([{ title: payload.title, body: payload.body, tag: payload.tag, data: { url: '/c/room-1', roomId: 'room-1', seq: 7 } }]);
   expect(errors.list).toEqual([]);
 });
 
@@ -240,6 +240,33 @@ test('the push for a message a hidden tab already alerted replaces it quietly; a
   expect(errors.list).toEqual([]);
 });
 
+test('a push alerts for a newer message even in the same words, and not again for one already showing', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const { bob } = await acceptedChat(browser, errors, 'hello');
+  await bob.page.context().grantPermissions(['notifications'], { origin: baseURL });
+  await bob.page.evaluate(() => navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready));
+  const payload = { title: 'New message from Alice', body: 'ok', roomId: 'room-3', url: '/c/room-3', tag: 'room:room-3', seq: 5 };
+  // What the hidden tab showed at once for message 5 (components/notifications/notification-center.tsx).
+  await bob.page.evaluate(async ({ title, body, tag, url, roomId, seq }) => {
+    const registration = await navigator.serviceWorker.ready;
+    await registration.showNotification(title, { body, tag, data: { url, roomId, seq } });
+  }, payload);
+  await expect.poll(() => notificationsIn(bob.page)).toHaveLength(1);
+  const replaced = async (push: object) => {
+    const [before] = await notificationsIn(bob.page);
+    await deliverPush(bob.page, baseURL!, push);
+    await expect.poll(async () => (await notificationsIn(bob.page))[0]?.timestamp, SLOW).toBeGreaterThan(before.timestamp);
+    return notificationsIn(bob.page);
+  };
+  // Its push: quietly.
+  expect(await replaced(payload)).toEqual([expect.objectContaining({ body: 'ok', renotify: false })]);
+  // "ok" again, a newer message: it alerts.
+  expect(await replaced({ ...payload, seq: 9 })).toEqual([expect.objectContaining({ body: 'ok', renotify: true })]);
+  // A push grouping it with earlier ones, in other words but of no newer message: quietly.
+  expect(await replaced({ ...payload, title: '2 new messages from Alice', seq: 9 })).toEqual([expect.objectContaining({ title: '2 new messages from Alice', renotify: false })]);
+  expect(errors.list).toEqual([]);
+});
+
 // What a hidden tab shows must be what the later push would say (docs/notifications.md "What a push
 // says"), and follow the user's settings. Every notification the page asks the service worker for is
 // recorded, so one replaced by a later one of the same tag still counts; the tab is made "hidden" by
@@ -327,6 +354,31 @@ test("a hidden tab's notification follows the settings and says what the push wo
   const shown = await shownUpTo(bob.page, 'sentinel');
   expect(shown.slice(3)).toEqual([{ title: 'New message from Alice', body: 'sentinel', tag }]);
   expect(shown.map((entry) => entry.body).join()).not.toContain('SECRET');
+  expect(errors.list).toEqual([]);
+});
+
+test("a hidden tab's notification follows the settings saved on another device", async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'hello');
+  await watchNotifications(bob, baseURL!);
+  await send(alice, 'before');
+  const tag = `room:${await roomIdWith(alice, bob.handle)}`;
+  await shownUpTo(bob.page, 'before');
+
+  // Bob's phone: he hides message text there.
+  const phone = await anotherDevice(browser, bob.handle, errors);
+  await phone.page.goto('/settings');
+  const box = phone.page.getByLabel('Hide message text in notifications');
+  await expect(box).not.toBeChecked(SLOW);
+  await box.click();
+  await expect(box).toBeChecked(SLOW);
+  await phone.page.context().close();
+
+  await send(alice, 'the door code is 4711');
+  const shown = await shownUpTo(bob.page, '');
+  expect(shown.at(-1)).toEqual({ title: 'New message from Alice', body: '', tag });
+  expect(shown.map((entry) => entry.body).join()).not.toContain('4711');
   expect(errors.list).toEqual([]);
 });
 

@@ -118,9 +118,9 @@ describe('notifications across nodes', { timeout: 180_000 }, () => {
       const roomId = await talking(server.url, alice, bob);
       const socket = await online(server.url, alice.token);
       const first = await send(socket, alice.token, { roomId }, 'one');
-      await send(socket, alice.token, { roomId: first.roomId }, 'two');
+      const second = await send(socket, alice.token, { roomId: first.roomId }, 'two');
       const [received] = await push.waitForDelivered(bob.device, 1);
-      expect(received.payload).toEqual({ title: '2 new messages from Alice', body: 'two', roomId: first.roomId, url: `/c/${first.roomId}`, tag: `room:${first.roomId}` });
+      expect(received.payload).toEqual({ title: '2 new messages from Alice', body: 'two', roomId: first.roomId, url: `/c/${first.roomId}`, tag: `room:${first.roomId}`, seq: second.seq });
       await expectOnlySentinel(server.url, bob, 1);
       // The in-process queue retries as BullMQ does.
       push.answerNext(bob.device, 500);

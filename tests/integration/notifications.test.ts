@@ -105,6 +105,8 @@ describe('push notifications', () => {
       roomId: message.roomId,
       url: `/c/${message.roomId}`,
       tag: `room:${message.roomId}`,
+      // The newest message it speaks of: a notification showing it already is replaced without alerting again.
+      seq: message.seq,
     });
     await expectOnlySentinel(bob, 1);
   });
@@ -264,7 +266,7 @@ describe('push notifications', () => {
     const bob = await awayUser('bob');
     const message = await send(await online(stranger), { to: bob.handle }, 'secret offer');
     const [request] = await push.waitForDelivered(bob.device, 1);
-    expect(request.payload).toEqual({ title: 'New message request', body: '', roomId: message.roomId, url: `/c/${message.roomId}`, tag: `room:${message.roomId}` });
+    expect(request.payload).toEqual({ title: 'New message request', body: '', roomId: message.roomId, url: `/c/${message.roomId}`, tag: `room:${message.roomId}`, seq: message.seq });
 
     const settings = await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: bob.token, body: { hideText: true } });
     expect(settings).toEqual({ status: 200, body: { enabled: true, hideText: true, quietHours: null } });
@@ -274,6 +276,20 @@ describe('push notifications', () => {
     await send(await online(friend), { to: bob.handle }, 'private words');
     const pushes = await push.waitForDelivered(bob.device, 2);
     expect(pushes[1].payload).toMatchObject({ title: 'New message from Friend', body: '' });
+  });
+
+  it("tells every tab of the user, on every device, the settings saved on one", async () => {
+    const bob = await createUser(server.url, 'bob');
+    // Another device: a session of its own.
+    const elsewhere = (await api(server.url, '/api/v1/tokens', { body: { username: bob.handle, password: bob.password } })).body.token;
+    const tab = await online({ ...bob, token: elsewhere });
+    const updates: unknown[] = [];
+    tab.on('notifications:updated', (view: unknown) => updates.push(view));
+    const saved = await api(server.url, '/api/v1/me/notifications', { method: 'PATCH', token: bob.token, body: { hideText: true } });
+    expect(saved.status).toBe(200);
+    await waitFor(() => updates.length > 0, 5000, 'the settings on the other device');
+    expect(updates).toEqual([saved.body]);
+    expect(saved.body).toMatchObject({ hideText: true });
   });
 
   it('sends nothing during quiet hours or when turned off', async () => {

@@ -10,7 +10,7 @@ import { startPushService } from '../helpers/push-service';
 // is on this machine, so it stands in for such an address.
 const database = useTestDatabase();
 const vapid = { ...webpush.generateVAPIDKeys(), subject: 'mailto:relay@localhost' };
-const payload = { title: 'Alice', body: 'hello', roomId: 'room', url: '/', tag: 'room' };
+const payload = { title: 'Alice', body: 'hello', roomId: 'room', url: '/', tag: 'room', seq: 1 };
 
 describe('deliverPush', () => {
   it('never connects to an endpoint inside our network, by name or by address, and removes its subscription; allowed, it delivers', async () => {
