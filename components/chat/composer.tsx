@@ -162,6 +162,35 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
   // goes to the row now in its place, else to the message box, never to <body>.
   const filesList = useRef<HTMLUListElement>(null);
   useFocusAfterRemoval(filesList, [...ready, ...uploads], input);
+  const readyRow = (file: DraftFile, key: string) => (
+    <li key={key} className="flex flex-wrap items-center gap-2">
+      <span className="min-w-0 break-all">{file.name}</span>
+      {draftFileExpired(file, checkedAt) ? <span className="text-xs text-red-800">Expired</span> : <span className="text-xs text-slate-600">Ready</span>}
+      <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
+        Remove
+      </button>
+    </li>
+  );
+  const uploadRow = (upload: Upload, key: string) => (
+    <li key={key} className="flex flex-wrap items-center gap-2">
+      <span className="min-w-0 break-all">{upload.file.name}</span>
+      {upload.error ? (
+        <span role="alert" className="text-red-800">
+          {upload.error}
+        </span>
+      ) : (
+        <progress aria-label={`Uploading ${upload.file.name}`} value={upload.progress} max={1} className="h-2 w-32" />
+      )}
+      {upload.error && upload.retryable && (
+        <button type="button" onClick={() => retryUpload(upload)} aria-label={`Retry ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
+          Retry
+        </button>
+      )}
+      <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
+        Remove
+      </button>
+    </li>
+  );
   const uploading = uploads.some((upload) => !upload.error);
   // A file that did not upload holds the message: sent without it, it would be lost without a word.
   const failed = uploads.some((upload) => upload.error);
@@ -342,35 +371,11 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
       {/* Always there, hidden when empty: it keeps focus when the row it was in goes (useFocusAfterRemoval). */}
       {/* At most a third of the screen, scrolling past it: ten files on a phone pushed Send off the screen. */}
       <ul ref={filesList} aria-label="Files to send" hidden={ready.length + uploads.length === 0} className={`mb-2 ${ready.length + uploads.length === 0 ? 'hidden' : 'flex'} max-h-[33dvh] flex-col gap-1 overflow-y-auto p-0.5 text-sm`}>
-        {ready.map((file) => (
-          <li key={file.id} className="flex flex-wrap items-center gap-2">
-            <span className="min-w-0 break-all">{file.name}</span>
-            {draftFileExpired(file, checkedAt) ? <span className="text-xs text-red-800">Expired</span> : <span className="text-xs text-slate-600">Ready</span>}
-            <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
-              Remove
-            </button>
-          </li>
-        ))}
-        {uploads.map((upload) => (
-          <li key={upload.key} className="flex flex-wrap items-center gap-2">
-            <span className="min-w-0 break-all">{upload.file.name}</span>
-            {upload.error ? (
-              <span role="alert" className="text-red-800">
-                {upload.error}
-              </span>
-            ) : (
-              <progress aria-label={`Uploading ${upload.file.name}`} value={upload.progress} max={1} className="h-2 w-32" />
-            )}
-            {upload.error && upload.retryable && (
-              <button type="button" onClick={() => retryUpload(upload)} aria-label={`Retry ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
-                Retry
-              </button>
-            )}
-            <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
-              Remove
-            </button>
-          </li>
-        ))}
+        {/* One list in the order picked, uploaded or not: a file keeps its row (and its place) when its
+            upload finishes, so a Remove does not move from under the pointer. */}
+        {[...ready.map((file) => ({ order: pickedOrder.current.get(file.id) ?? -1, file })), ...uploads.map((upload) => ({ order: upload.picked, upload }))]
+          .sort((a, b) => a.order - b.order)
+          .map((row) => ('file' in row ? readyRow(row.file, row.order >= 0 ? `picked-${row.order}` : row.file.id) : uploadRow(row.upload, `picked-${row.order}`)))}
       </ul>
       {/* Said in words beside Send: what holds the message, or why some files were left out. */}
       <div role="status" className="text-sm empty:hidden">

@@ -22,7 +22,15 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
   const store = useChatStore();
   const client = useChatClient();
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // Who was invited from here: said while the invite is open (once the list has it, until it lists it no
+  // more: answered, or withdrawn here or elsewhere), never of someone who joined.
+  const [asked, setAsked] = useState<{ handle: string; listed: boolean } | null>(null);
+  const askedIsInvited = Boolean(asked && (room.invited ?? []).includes(asked.handle));
+  useEffect(() => {
+    if (askedIsInvited) setAsked((current) => current && { ...current, listed: true });
+  }, [askedIsInvited]);
+  const askedJoined = Boolean(asked && room.members.some((member) => member.handle === asked.handle));
+  const notice = asked && !askedJoined && (askedIsInvited || !asked.listed) ? invitedNotice([asked.handle]) : null;
   const isGroup = room.kind === 'group';
   const isOwner = isGroup && room.owner === me.handle;
   const peer = !isGroup ? room.members.find((member) => member.handle !== me.handle) : undefined;
@@ -73,12 +81,12 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
     if (!handle) return;
     const problem = problemInWords(addMemberSchema, { handle }, () => `"${handle}" is not a handle: it`);
     if (problem) return setError(problem);
-    setNotice(null);
+    setAsked(null);
     await run(async () => {
       // In a direct conversation the server starts a new group with all three and returns it.
       const reply = await apiFetch<{ room?: RoomSummary; invited?: boolean }>(`/api/v1/groups/${room.id}/users`, { method: 'POST', body: JSON.stringify({ handle }) });
       // A stranger to the owner is invited, not added: without this the owner sees nothing happen.
-      if (reply.invited) setNotice(invitedNotice([handle]));
+      if (reply.invited) setAsked({ handle, listed: false });
       if (reply.room) {
         await client?.refreshRooms();
         store.getState().openRoom(reply.room.id);
@@ -137,7 +145,7 @@ export function ConversationDetails({ room, focusAdd, onClose }: { room: RoomSum
           </li>
         ))}
       </ul>
-      {isOwner && <PendingInvites roomId={room.id} asked={notice} fallback={addInput} />}
+      {isOwner && <PendingInvites roomId={room.id} asked={asked?.handle ?? null} fallback={addInput} />}
       {(isOwner || !isGroup) && (
         <form onSubmit={addPerson} className="mt-4 flex gap-2">
           <label className="min-w-0 flex-1">

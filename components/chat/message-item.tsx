@@ -316,7 +316,7 @@ export const MessageItem = memo(function MessageItem({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [message.deleted]);
   if (message.kind === 'system') {
-    return <li className="py-1 text-center text-xs text-slate-600">{message.body}</li>;
+    return <li className="py-1 text-center text-xs text-slate-600 break-words [overflow-wrap:anywhere]">{message.body}</li>;
   }
   const edited = !message.deleted && message.editedAt ? new Date(message.editedAt) : null;
   return (

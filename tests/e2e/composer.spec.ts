@@ -387,3 +387,31 @@ test('files the server would refuse (kept past their expiry, or more than a mess
   await expect(page.getByText(/At most 10 files per message/)).toHaveCount(0);
   expect(errors.list).toEqual([]);
 });
+
+test('files are listed in the order picked while they upload: a row stays in its place when its upload finishes', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice } = await acceptedChat(browser, errors, 'files follow');
+  const page = alice.page;
+  // The first file's upload waits until let go; the others go through at once.
+  let letGo!: () => void;
+  const held = new Promise<void>((resolve) => (letGo = resolve));
+  let uploads = 0;
+  await page.route(attachments, async (route) => {
+    if (uploads++ === 0) await held;
+    await route.continue();
+  });
+  const file = (name: string) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(`the ${name}`) });
+  await page.getByLabel('Attach file').setInputFiles([file('first.txt'), file('second.txt'), file('third.txt')]);
+  const rows = filesToSend(page).getByRole('listitem');
+  await expect(rows.nth(1)).toContainText('Ready');
+  await expect(rows.nth(2)).toContainText('Ready');
+  await expect(rows).toHaveText([/^first\.txt/, /^second\.txt/, /^third\.txt/]);
+  await expect(rows.nth(0).getByRole('progressbar', { name: 'Uploading first.txt' })).toBeVisible();
+  // Focus on the waiting file's Remove: when it is done, focus is on its Remove still, in the same place.
+  await rows.nth(0).getByRole('button', { name: 'Remove first.txt' }).focus();
+  letGo();
+  await expect(rows.nth(0)).toContainText('Ready');
+  await expect(rows).toHaveText([/^first\.txt/, /^second\.txt/, /^third\.txt/]);
+  await expect(rows.nth(0).getByRole('button', { name: 'Remove first.txt' })).toBeFocused();
+  expect(errors.list).toEqual([]);
+});

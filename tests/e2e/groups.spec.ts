@@ -179,6 +179,8 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await expect(page.getByText('3 members')).toBeVisible();
   await expect(members).toContainText(`@${carol.handle}`);
   await expect(invited.getByRole('listitem')).toHaveCount(0);
+  // Answered: the panel no longer says she is to join.
+  await expect(details.getByRole('status')).toHaveText('');
   await carol.page.getByRole('list', { name: 'Recent conversations' }).getByRole('button', { name: /Team/ }).click();
   await expect(carol.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
   await send(carol, 'Carol was here');
@@ -223,6 +225,15 @@ test('the owner is told who was invited, and removing a member asks first and ke
   await details.getByRole('button', { name: `Withdraw invite to @${carol.handle}` }).click();
   await expect(invited.getByRole('listitem')).toHaveCount(0);
   await expect(page.getByLabel('Handle to add')).toBeFocused();
+  await expect(carolsInvite).toHaveCount(0);
+  // Invited again from the panel, then withdrawn: the panel no longer says she is to join.
+  await page.getByLabel('Handle to add').fill(carol.handle);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(details.getByRole('status')).toHaveText(`@${carol.handle} was invited: they join once they accept.`);
+  await expect(invited.getByRole('listitem')).toHaveCount(1);
+  await details.getByRole('button', { name: `Withdraw invite to @${carol.handle}` }).click();
+  await expect(invited.getByRole('listitem')).toHaveCount(0);
+  await expect(details.getByRole('status')).toHaveText('');
   await expect(carolsInvite).toHaveCount(0);
   await details.getByRole('button', { name: 'Close' }).click();
   await rooms(page).getByRole('button').filter({ has: page.getByText('Team', { exact: true }) }).click();

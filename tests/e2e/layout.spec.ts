@@ -1,5 +1,5 @@
 import { expect, type Page, test } from './fixtures';
-import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, expectNoHorizontalScroll, grantAdmin, openChatWith, postMessages, roomIdWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, apiUser, expectNoHorizontalScroll, grantAdmin, groupWith, openChatWith, postMessages, roomIdWith, send, settledAt, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -114,6 +114,22 @@ test('the page itself never scrolls: the panes do, so a wheel past the end of th
   await page.mouse.wheel(0, 3000);
   await send(alice, 'after the wheel');
   expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  expect(errors.list).toEqual([]);
+});
+
+test('on a phone, a group event naming a long unbroken group name wraps inside the list rather than running off it', async ({ browser, baseURL }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors, PHONE);
+  const bob = await apiUser(baseURL!, 'bob', 'Bob');
+  const roomId = await groupWith(alice, 'Trip', [bob]);
+  const name = 'Summerholidayplanning2027'.repeat(4).slice(0, 80);
+  expect((await alice.page.request.patch(`/api/v1/groups/${roomId}`, { data: { name } })).status()).toBe(200);
+  await alice.page.goto(`/c/${roomId}`);
+  const event = messages(alice.page).getByText(`renamed the group to "${name}"`);
+  await expect(event).toBeVisible();
+  const { scrollWidth, clientWidth } = await event.evaluate((row) => ({ scrollWidth: row.scrollWidth, clientWidth: row.clientWidth }));
+  expect(scrollWidth).toBeLessThanOrEqual(clientWidth);
+  await expectNoHorizontalScroll(alice.page);
   expect(errors.list).toEqual([]);
 });
 
