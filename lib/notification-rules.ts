@@ -65,13 +65,18 @@ export type NotifyContext = {
   settings: NotificationSettingsView | null;
 };
 
+/** Of these messages, the ones the room's level lets notify: all, or at "Mentions only" those mentioning the reader. */
+export function notifyingMessages<M extends NotifyMessage>(messages: M[], context: Pick<NotifyContext, 'level' | 'handle'>): M[] {
+  return context.level === 'mentions' ? messages.filter((message) => message.mentions.includes(context.handle)) : messages;
+}
+
 /**
  * What to show for these messages (oldest first), or null when nothing notifies: the room's level
  * (mentions are the ones the message stores), an ignored request, notifications off, quiet hours.
  * A request says only that it is one; hidden text leaves the body empty.
  */
 export function composeNotification(messages: NotifyMessage[], context: NotifyContext, now: Date): { title: string; body: string } | null {
-  const relevant = context.level === 'mentions' ? messages.filter((message) => message.mentions.includes(context.handle)) : messages;
+  const relevant = notifyingMessages(messages, context);
   const { settings } = context;
   if (relevant.length === 0 || context.level === 'mute' || context.request === 'ignored' || settings?.enabled === false || inQuietHours(settings?.quietHours ?? null, now)) {
     return null;

@@ -109,6 +109,13 @@ self.addEventListener('push', (event) => {
   event.waitUntil(
     (async () => {
       const shown = await self.registration.getNotifications({ tag }).catch(() => []);
+      // A late push (a retry) older than what is showing: the newer one stays (shown again, quietly: a
+      // push must show something).
+      const newer = seq > 0 && shown.find((notification) => ((notification.data && notification.data.seq) || 0) > seq);
+      if (newer) {
+        await self.registration.showNotification(newer.title, { body: newer.body, tag, renotify: false, data: newer.data });
+        return;
+      }
       const covered =
         seq > 0
           ? shown.some((notification) => ((notification.data && notification.data.seq) || 0) >= seq)

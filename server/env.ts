@@ -14,7 +14,8 @@ const decimal = (pattern: RegExp, message: string, range: (value: z.ZodNumber) =
 
 // As `npx web-push generate-vapid-keys` makes them: a P-256 public key (65 bytes) and its private key (32).
 const VAPID_KEY = 'must be one of a VAPID key pair, base64url, as `npx web-push generate-vapid-keys` makes it';
-const isKey = (key: string, bytes: number) => /^[A-Za-z0-9_-]+={0,2}$/.test(key) && Buffer.from(key, 'base64url').length === bytes;
+// Unpadded: web-push refuses a key with '=', and every push would then fail as if the subscription were bad.
+const isKey = (key: string, bytes: number) => /^[A-Za-z0-9_-]+$/.test(key) && Buffer.from(key, 'base64url').length === bytes;
 
 /** Whether the private key is the public key's: pushes signed with another would all be refused. */
 function vapidPair(publicKey: string, privateKey: string): boolean {

@@ -23,7 +23,7 @@ type Report = {
   /** The message's earlier texts, oldest first: what was reported, whatever the sender did since. */
   history: { body: string; replacedAt: string }[];
   /** The sender's account as it is now. */
-  senderAccount: { role: string; suspendedUntil: string | null } | null;
+  senderAccount: { role: string; suspendedUntil: string | null; banned: boolean } | null;
 };
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -59,6 +59,8 @@ function ReportItem({ report, act }: { report: Report; act: Act }) {
   const suspendedUntil = report.senderAccount?.suspendedUntil;
   // Admins cannot be suspended or banned: no buttons that could only be refused.
   const senderIsAdmin = report.senderAccount?.role === 'admin';
+  // Nor for someone banned already: the report is closed by deleting the message, resolving or dismissing.
+  const senderBanned = report.senderAccount?.banned === true;
   const suspend = why.require((reason) => act(() => send(`/api/v1/admin/users/${sender}/suspend`, 'POST', { reason, durationMs: DAY_MS })));
   return (
     <li className="rounded border border-slate-200 p-3 text-sm [overflow-wrap:anywhere]">
@@ -94,7 +96,7 @@ function ReportItem({ report, act }: { report: Report; act: Act }) {
             Resolve
           </button>
         )}
-        {!senderIsAdmin && (
+        {!senderIsAdmin && !senderBanned && (
           <>
             <button
               type="button"
@@ -113,7 +115,13 @@ function ReportItem({ report, act }: { report: Report; act: Act }) {
         </button>
       </div>
       <p role="status" className="mt-1 text-xs text-slate-700 empty:hidden">
-        {suspendedUntil ? `@${sender} is suspended until ${fullDateTime(new Date(suspendedUntil))}.` : senderIsAdmin ? `@${sender} is an admin: admins cannot be suspended or banned.` : ''}
+        {senderBanned
+          ? `@${sender} is banned.`
+          : suspendedUntil
+            ? `@${sender} is suspended until ${fullDateTime(new Date(suspendedUntil))}.`
+            : senderIsAdmin
+              ? `@${sender} is an admin: admins cannot be suspended or banned.`
+              : ''}
       </p>
     </li>
   );

@@ -166,7 +166,8 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
     <li key={key} className="flex flex-wrap items-center gap-2">
       <span className="min-w-0 break-all">{file.name}</span>
       {draftFileExpired(file, checkedAt) ? <span className="text-xs text-red-800">Expired</span> : <span className="text-xs text-slate-600">Ready</span>}
-      <button type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
+      {/* The same key in both rows: the focused Remove stays the same button when the upload finishes. */}
+      <button key="remove" type="button" onClick={() => removeReady(file)} aria-label={`Remove ${file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
         Remove
       </button>
     </li>
@@ -186,7 +187,7 @@ export function Composer({ conversation, carriedFrom, roomId, draftPeer, disable
           Retry
         </button>
       )}
-      <button type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
+      <button key="remove" type="button" onClick={() => removeUpload(upload)} aria-label={`Remove ${upload.file.name}`} className="min-h-6 rounded border border-slate-300 px-2 text-xs">
         Remove
       </button>
     </li>

@@ -68,6 +68,12 @@ export function NotificationCenter() {
     const stopListening = onSettingsSaved((view) => void (settings = view));
     const onSettingsUpdated = (view: NotificationSettingsView) => void (settings = view);
     socket.on('notifications:updated', onSettingsUpdated);
+    // Changed while this tab was cut off, they would be missed: forgotten on a disconnect, read again on the
+    // reconnect (a message that comes first waits for them, as at start).
+    const onDisconnect = () => void (settings = null);
+    const onReconnect = () => void loadSettings().catch((error) => console.warn('[relay] notification settings:', error));
+    socket.on('disconnect', onDisconnect);
+    socket.io.on('reconnect', onReconnect);
     // A message can come more than once (a retry, from another tab or after a reconnect, is pushed
     // again): it alerts once.
     const alerted = new Set<string>();
@@ -89,6 +95,8 @@ export function NotificationCenter() {
     return () => {
       stopListening();
       socket.off('notifications:updated', onSettingsUpdated);
+      socket.off('disconnect', onDisconnect);
+      socket.io.off('reconnect', onReconnect);
       socket.off('message:new', onNew);
     };
   }, [client, store]);
@@ -161,7 +169,10 @@ async function alertInPage({ roomId, seq }: ChatMessage, { title, body }: { titl
   // A newer message replaces the conversation's notification and alerts again, whatever its words; one
   // showing this message already (a push that got here first) is replaced quietly. The service worker
   // does the same for pushes (public/sw.js), which carry the newest seq they speak of.
-  const covered = (await registration.getNotifications({ tag })).some((shown) => ((shown.data as { seq?: number } | null)?.seq ?? 0) >= seq);
+  const showing = (await registration.getNotifications({ tag })).map((shown) => (shown.data as { seq?: number } | null)?.seq ?? 0);
+  // One showing a newer message (this one came late) is left as it is.
+  if (showing.some((shownSeq) => shownSeq > seq)) return;
+  const covered = showing.some((shownSeq) => shownSeq >= seq);
   // `renotify` is in the Notifications standard and Chromium, not yet in TypeScript's DOM types.
   const options: NotificationOptions & { renotify: boolean } = { body, tag, renotify: !covered, data: { url: `/c/${roomId}`, roomId, seq } };
   await registration.showNotification(title, options);

@@ -38,11 +38,14 @@ async function describeTargets(db: DbClient, entries: Entry[]) {
   ]);
   const messages = await db.message.findMany({
     where: { id: { in: [...idsOf('message'), ...reports.map((report) => report.messageId)] } },
-    select: { id: true, senderId: true, roomId: true },
+    select: { id: true, senderId: true, roomId: true, kind: true },
   });
+  // A group event ("… renamed the group to …") is nobody's message: said as what it is, not as its actor's.
+  const events = new Set(messages.filter((message) => message.kind === 'system').map((message) => message.id));
   const sent = [...messages, ...held];
   const { to, handleOf } = await addresseesOf(db, sent, [...entries.map((entry) => entry.actorId), ...reports.map((report) => report.reporterId)]);
   const sentence = new Map(sent.map((item, index) => [item.id, `@${handleOf.get(item.senderId)} ${addresseePhrase(to[index])}`]));
+  const place = new Map(sent.map((item, index) => [item.id, addresseePhrase(to[index])]));
   const reportOf = new Map(reports.map((report) => [report.id, report]));
   const targetOf = (entry: Entry) => {
     const about = (prefix: string, id: string | undefined) => (id && sentence.has(id) ? `${prefix}${sentence.get(id)}` : null);
@@ -51,7 +54,9 @@ async function describeTargets(db: DbClient, entries: Entry[]) {
       entry.targetType === 'user'
         ? `@${entry.targetId}`
         : entry.targetType === 'message'
-          ? about('a message by ', entry.targetId)
+          ? events.has(entry.targetId)
+            ? `a group event ${place.get(entry.targetId)}`
+            : about('a message by ', entry.targetId)
           : entry.targetType === 'held'
             ? about('a held message from ', entry.targetId)
             : report && about(`@${handleOf.get(report.reporterId)}'s report of a message by `, report.messageId);

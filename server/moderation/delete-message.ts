@@ -22,8 +22,6 @@ export async function deleteMessage(actor: Actor, messageId: string, reason: str
     // The room first, as every change does (record-change.ts), so versions commit in order.
     if (room) await lockRoom(tx, room.roomId);
     const found = await tx.message.findUnique({ where: { id: messageId }, select: { id: true, roomId: true, kind: true, body: true, deletedAt: true, sender: { select: { handle: true } } } });
-    // A membership event is the group's record, written by nobody: it cannot be reported, nor removed.
-    if (found?.kind === 'system') throw new AppError('bad_request', 'Only messages people wrote can be removed.');
     // Claimed with a condition, so of two moderators deleting at once only one acts and is audited.
     const claimed = found && !found.deletedAt ? await tx.message.updateMany({ where: { id: messageId, deletedAt: null }, data: { deletedAt: new Date(), deletedBy: 'moderator', body: '', mentions: [] } }) : null;
     if (!found || !claimed?.count) throw new AppError('not_found', 'No such message.');
@@ -32,7 +30,8 @@ export async function deleteMessage(actor: Actor, messageId: string, reason: str
     await tx.report.updateMany({ where: { messageId, status: 'open' }, data: { status: 'resolved', resolvedAt: new Date(), resolvedById: actor.userId } });
     // An edited message's earlier texts too: what was reported may be one of them, not the last text.
     const history = await earlierTexts(tx, messageId);
-    const details = { roomId: found.roomId, sender: found.sender.handle, body: found.body, ...(history.length > 0 && { history }) };
+    // A group event (a rename can carry an abusive name) is removable too; the log says it was one.
+    const details = { roomId: found.roomId, sender: found.sender.handle, body: found.body, ...(found.kind === 'system' && { kind: 'system' }), ...(history.length > 0 && { history }) };
     await recordAudit(tx, actor, { action: 'message.delete', targetType: 'message', targetId: messageId, reason, details });
     return { ...found, changed };
   });

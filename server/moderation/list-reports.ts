@@ -10,7 +10,7 @@ const CONTEXT = 3;
 
 /**
  * The report queue, oldest first (the first `limit`; `total` counts them all), each with the message and
- * a few around it for context, and its sender's account as it is now (an admin, or suspended until when).
+ * a few around it for context, and its sender's account as it is now (an admin, suspended until when, banned).
  */
 export async function listReports(actor: Actor, status: 'open' | 'resolved' | 'dismissed' = 'open', limit = MODERATION_PAGE) {
   requireAdmin(actor);
@@ -23,7 +23,7 @@ export async function listReports(actor: Actor, status: 'open' | 'resolved' | 'd
   const now = new Date();
   const items = await Promise.all(
     reports.map(async (report) => {
-      const message = await db.message.findUnique({ where: { id: report.messageId }, include: { ...messageInclude, room: true, sender: { select: { handle: true, role: true, suspendedUntil: true } } } });
+      const message = await db.message.findUnique({ where: { id: report.messageId }, include: { ...messageInclude, room: true, sender: { select: { handle: true, role: true, suspendedUntil: true, bannedAt: true } } } });
       const context = message
         ? await db.message.findMany({
             where: { roomId: message.roomId, seq: { gte: message.seq - CONTEXT, lte: message.seq + CONTEXT } },
@@ -44,7 +44,12 @@ export async function listReports(actor: Actor, status: 'open' | 'resolved' | 'd
         context: message ? contextViews : [],
         history,
         senderAccount: message?.sender
-          ? { role: message.sender.role, suspendedUntil: message.sender.suspendedUntil && message.sender.suspendedUntil > now ? message.sender.suspendedUntil.toISOString() : null }
+          ? {
+              role: message.sender.role,
+              suspendedUntil: message.sender.suspendedUntil && message.sender.suspendedUntil > now ? message.sender.suspendedUntil.toISOString() : null,
+              // Banned already (for another report): a ban or suspension would only be refused.
+              banned: message.sender.bannedAt !== null,
+            }
           : null,
       };
     }),

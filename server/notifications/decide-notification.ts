@@ -1,4 +1,4 @@
-import { composeNotification, effectiveLevel } from '@/lib/notification-rules';
+import { composeNotification, effectiveLevel, notifyingMessages, type NotifyContext } from '@/lib/notification-rules';
 import type { PrismaClient } from '../db/generated/client';
 import { blockedEitherWay } from '../safety/block-relations';
 import { fromLiveAccount } from '../safety/message-requests';
@@ -59,6 +59,7 @@ export async function composePush(db: PrismaClient, scope: PushScope, now: Date)
     where: { roomId, seq: { gt: Math.max(scope.afterSeq, member.readSeq), lte: scope.lastSeq }, kind: 'text', deletedAt: null, senderId: { not: userId } },
     orderBy: { seq: 'asc' },
     select: {
+      seq: true,
       body: true,
       mentions: true,
       senderId: true,
@@ -70,20 +71,20 @@ export async function composePush(db: PrismaClient, scope: PushScope, now: Date)
   const hidden = await blockedEitherWay(db, userId);
   // The rules themselves are shared with the page's own alert (lib/notification-rules.ts). Mentions are
   // the ones stored with the message (lib/mentions.ts, members only): the same ones its reader sees marked.
-  const shown = composeNotification(
-    messages
-      .filter((message) => !hidden.has(message.senderId))
-      .map((message) => ({ senderName: message.sender.displayName, body: message.body, mentions: message.mentions, attachments: message.attachments })),
-    {
-      handle: member.user.handle,
-      level: effectiveLevel(member.room.kind, member.notification, now),
-      request,
-      roomName: member.room.name,
-      settings: member.user.notificationSettings && toSettingsView(member.user.notificationSettings),
-    },
-    now,
-  );
-  return shown && { ...shown, roomId, url: `/c/${roomId}`, tag: `room:${roomId}`, seq: scope.lastSeq };
+  const candidates = messages
+    .filter((message) => !hidden.has(message.senderId))
+    .map((message) => ({ seq: message.seq, senderName: message.sender.displayName, body: message.body, mentions: message.mentions, attachments: message.attachments }));
+  const context: NotifyContext = {
+    handle: member.user.handle,
+    level: effectiveLevel(member.room.kind, member.notification, now),
+    request,
+    roomName: member.room.name,
+    settings: member.user.notificationSettings && toSettingsView(member.user.notificationSettings),
+  };
+  const shown = composeNotification(candidates, context, now);
+  // The newest message it speaks of, not the room's: a later one that does not notify (a group's plain
+  // message at "Mentions only", a note) must not make an alert already showing look older than this push.
+  return shown && { ...shown, roomId, url: `/c/${roomId}`, tag: `room:${roomId}`, seq: notifyingMessages(candidates, context).at(-1)!.seq };
 }
 
 /** Moves notifiedSeq up to `seq`; false when another job already got there. */

@@ -379,6 +379,21 @@ test("a hidden tab's notification follows the settings saved on another device",
   const shown = await shownUpTo(bob.page, '');
   expect(shown.at(-1)).toEqual({ title: 'New message from Alice', body: '', tag });
   expect(shown.map((entry) => entry.body).join()).not.toContain('4711');
+
+  // Changed back while the tab was cut off (it missed the event): it reads them again once reconnected.
+  await bob.page.context().setOffline(true);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toBeVisible(SLOW);
+  const again = await anotherDevice(browser, bob.handle, errors);
+  await again.page.goto('/settings');
+  const shownAgain = again.page.getByLabel('Hide message text in notifications');
+  await expect(shownAgain).toBeChecked(SLOW);
+  await shownAgain.click();
+  await expect(shownAgain).not.toBeChecked(SLOW);
+  await again.page.context().close();
+  await bob.page.context().setOffline(false);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Offline' })).toHaveCount(0, SLOW);
+  await send(alice, 'words again');
+  expect((await shownUpTo(bob.page, 'words again')).at(-1)).toEqual({ title: 'New message from Alice', body: 'words again', tag });
   expect(errors.list).toEqual([]);
 });
 

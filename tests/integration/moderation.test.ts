@@ -63,7 +63,7 @@ describe('reports and moderation', () => {
       room: { id: roomId, kind: 'group', name: 'reporting' },
       context: expect.any(Array),
       history: [],
-      senderAccount: { role: 'user', suspendedUntil: null },
+      senderAccount: { role: 'user', suspendedUntil: null, banned: false },
     });
     expect(queue.body.total).toBeGreaterThanOrEqual(1);
     expect(listed.context.map((m: any) => m.id)).toEqual(expect.arrayContaining([before.message.id, rude.message.id, afterwards.message.id]));
@@ -89,7 +89,7 @@ describe('reports and moderation', () => {
     expect((await api(server.url, '/api/v1/admin/held?limit=1', { token: admin.token })).body).toEqual({ held: expect.any(Array), total: expect.any(Number) });
     expect((await api(server.url, `/api/v1/admin/users/${bob.handle}/suspend`, { token: admin.token, body: { reason: 'cool off', durationMs: 3_600_000 } })).status).toBe(200);
     const suspended = (await api(server.url, '/api/v1/admin/reports?status=open&limit=500', { token: admin.token })).body.reports.find((r: any) => r.id === r1.id);
-    expect(suspended.senderAccount).toEqual({ role: 'user', suspendedUntil: expect.any(String) });
+    expect(suspended.senderAccount).toEqual({ role: 'user', suspendedUntil: expect.any(String), banned: false });
     expect(Date.parse(suspended.senderAccount.suspendedUntil)).toBeGreaterThan(Date.now());
 
     expect((await api(server.url, `/api/v1/admin/reports/${r1.id}`, { method: 'PATCH', token: admin.token, body: { status: 'open' } })).status).toBe(400);
@@ -292,9 +292,13 @@ describe('reports and moderation', () => {
       expect(twice.body.error.code).toBe('conflict');
     }
     expect((await auditFor(admin, mallory.handle)).map((entry: any) => entry.action)).toEqual(['user.ban']);
+    // A report of theirs made after the ban says so, so the queue offers no ban that would be refused.
+    const later = (await api(server.url, '/api/v1/reports', { token: bob.token, body: { messageId: worst.message.id, reason: 'late' } })).body.report.id;
+    const queued = (await api(server.url, '/api/v1/admin/reports?status=open', { token: admin.token })).body.reports.find((r: any) => r.id === later);
+    expect(queued.senderAccount).toEqual({ role: 'user', suspendedUntil: null, banned: true });
   });
 
-  it('refuses to report a message from someone the reporter blocked, and to remove a membership event', async () => {
+  it('refuses to report a message from someone the reporter blocked; removes a group event, logged as one', async () => {
     const [alice, bob, carol] = await Promise.all([createUser(server.url, 'alice'), createUser(server.url, 'bob'), createUser(server.url, 'carol')]);
     const roomId = await createGroup(alice, 'blocked', [bob, carol]);
     expect((await api(server.url, '/api/v1/blocks', { token: bob.token, body: { handle: alice.handle } })).status).toBe(201);
@@ -304,10 +308,15 @@ describe('reports and moderation', () => {
     // Carol sees it, and may report it.
     expect((await api(server.url, '/api/v1/reports', { token: carol.token, body: { messageId: hidden.message.id, reason: 'x' } })).status).toBe(201);
 
-    const [created] = (await history(alice, roomId)).filter((message: any) => message.kind === 'system');
-    const removal = await api(server.url, `/api/v1/admin/messages/${created.id}`, { method: 'DELETE', token: admin.token, body: { reason: 'x' } });
-    expect(removal).toMatchObject({ status: 400, body: { error: { code: 'bad_request' } } });
-    expect((await history(alice, roomId)).find((message: any) => message.id === created.id)).toMatchObject({ body: created.body });
+    // A rename to an abusive name: the event is the moderator's to remove, and the log does not make it Alice's message.
+    expect((await api(server.url, `/api/v1/groups/${roomId}`, { method: 'PATCH', token: alice.token, body: { name: 'abusive name' } })).status).toBe(200);
+    const renamed = (await history(alice, roomId)).findLast((message: any) => message.kind === 'system');
+    expect(renamed.body).toContain('abusive name');
+    const removal = await api(server.url, `/api/v1/admin/messages/${renamed.id}`, { method: 'DELETE', token: admin.token, body: { reason: 'abusive' } });
+    expect(removal.status).toBe(200);
+    expect((await history(alice, roomId)).find((message: any) => message.id === renamed.id)).toMatchObject({ deleted: true, body: '' });
+    const [entry] = await auditFor(admin, renamed.id);
+    expect(entry).toMatchObject({ action: 'message.delete', target: 'a group event in the group "abusive name"', details: { kind: 'system' } });
   });
 
   it('tells a browser sign-in why it was refused: a wrong password, a suspension, a ban', async () => {

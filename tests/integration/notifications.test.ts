@@ -226,9 +226,11 @@ describe('push notifications', () => {
     await send(aliceSocket, { roomId }, 'lunch anyone?');
     // Not mentions by the rule the reader sees marked (lib/mentions.ts): glued to a letter, or a longer handle.
     await send(aliceSocket, { roomId }, `café@${bob.handle} or @${bob.handle}- anyone?`);
-    await send(carolSocket, { roomId }, `@${bob.handle} are you coming?`);
+    const asked = await send(carolSocket, { roomId }, `@${bob.handle} are you coming?`);
+    // Within the delay, one more that does not notify: the push still speaks of the mention, and says so by its seq.
+    await send(aliceSocket, { roomId }, 'nobody in particular');
     const [mention] = await push.waitForDelivered(bob.device, 1);
-    expect(mention.payload).toMatchObject({ title: 'New message from Carol in Team', body: `@${bob.handle} are you coming?` });
+    expect(mention.payload).toMatchObject({ title: 'New message from Carol in Team', body: `@${bob.handle} are you coming?`, seq: asked.seq });
 
     // At "all", every message counts, except those of someone bob blocked.
     expect((await api(server.url, `/api/v1/rooms/${roomId}/notifications`, { method: 'PATCH', token: bob.token, body: { level: 'all' } })).status).toBe(200);

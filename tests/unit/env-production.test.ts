@@ -29,6 +29,8 @@ describe('production needs its secrets set', () => {
     const start = (keys: object) => () => loadEnv({ NODE_ENV: 'production', DATA_DIR: dataDir, NEXTAUTH_SECRET: 'a'.repeat(32), ...VAPID, ...keys });
     expect(start({ VAPID_PUBLIC_KEY: 'notakey' })).toThrow(/VAPID_PUBLIC_KEY: must be one of a VAPID key pair/);
     expect(start({ VAPID_PRIVATE_KEY: pair.privateKey.slice(0, 20) })).toThrow(/VAPID_PRIVATE_KEY: must be one of a VAPID key pair/);
+    // Padded: web-push would refuse it at every push.
+    expect(start({ VAPID_PUBLIC_KEY: `${pair.publicKey}=` })).toThrow(/VAPID_PUBLIC_KEY: must be one of a VAPID key pair/);
     // The private key as the public one: of the right form, not a point on the curve.
     expect(start({ VAPID_PUBLIC_KEY: `B${pair.privateKey}${pair.privateKey}`.slice(0, 87) })).toThrow(/VAPID_/);
     // Two pairs mixed up: each key well formed, no pair.
