@@ -264,6 +264,8 @@ test('a push alerts for a newer message even in the same words, and not again fo
   expect(await replaced({ ...payload, seq: 9 })).toEqual([expect.objectContaining({ body: 'ok', renotify: true })]);
   // A push grouping it with earlier ones, in other words but of no newer message: quietly.
   expect(await replaced({ ...payload, title: '2 new messages from Alice', seq: 9 })).toEqual([expect.objectContaining({ title: '2 new messages from Alice', renotify: false })]);
+  // A late retry of an older push: the newer notification stays as it is.
+  expect(await replaced({ ...payload, body: 'older news', seq: 6 })).toEqual([expect.objectContaining({ title: '2 new messages from Alice', body: 'ok', renotify: false })]);
   expect(errors.list).toEqual([]);
 });
 
