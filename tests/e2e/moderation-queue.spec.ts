@@ -115,6 +115,8 @@ test('the moderator sees, and can open, the files they decide on: a reported pic
   // The picture itself, fetched by a moderator who is not in the conversation.
   const shown = report.getByRole('img', { name: picture });
   await expect(shown).toBeVisible();
+  // Pictures load as they come into view: other open reports (of other tests) may list before this one.
+  await shown.scrollIntoViewIfNeeded();
   await expect.poll(() => shown.evaluate((element) => element instanceof HTMLImageElement && element.complete && element.naturalWidth)).toBeGreaterThan(0);
   await report.getByRole('button', { name: 'Dismiss' }).click();
   await expect(report).toHaveCount(0);
