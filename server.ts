@@ -18,7 +18,7 @@ import { openRedis } from './server/redis';
 import { AppendQueue } from './server/messages/append-queue';
 import { createReceipts } from './server/receipts/create-receipts';
 import { setRuntime } from './server/runtime';
-import { answerUndecodablePath } from './server/http/early-errors';
+import { answerEarly } from './server/http/early-errors';
 import { followConnections } from './server/http/closing-connections';
 import { createAttachmentStorage } from './server/attachments/attachment-storage';
 import { startAttachmentSweep } from './server/attachments/sweep-unsent';
@@ -56,7 +56,7 @@ async function main() {
     // A page sending a signed-out visitor to sign in names itself to come back to (lib/return-path.ts).
     request.headers[PAGE_PATH_HEADER] = (request.url ?? '/').split('?')[0];
     logRequest(request, response);
-    if (answerUndecodablePath(request, response)) return;
+    if (answerEarly(request, response)) return;
     return handle(request, response);
   });
   // The client (or the proxy in front) must be the one to close an idle connection: when the server does it,

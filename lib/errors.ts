@@ -13,6 +13,8 @@ export const errorStatus = {
   rate_limited: 429,
   held_for_review: 403,
   internal: 500,
+  // A method no endpoint serves (TRACE, PROPFIND…), refused before Next (server/http/early-errors.ts).
+  not_implemented: 501,
   unavailable: 503,
 } as const;
 

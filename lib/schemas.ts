@@ -79,8 +79,9 @@ export const MAX_ATTACHMENTS_PER_MESSAGE = 10;
 /** A message shows something, or carries at least one attachment: invisible-only text alone is refused. */
 export const hasContent = (input: { body: string; attachmentIds?: string[] }) => !isInvisible(input.body) || (input.attachmentIds?.length ?? 0) > 0;
 
-// Ids are opaque to us but must be storable text: a NUL byte makes Postgres refuse the whole statement.
-export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+// Ids are opaque to us but must be storable text (a NUL byte makes Postgres refuse the whole statement)
+// and harmless where they are echoed: C1 too (U+009B starts a terminal escape, U+0085 is a newline to some).
+export const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 
 /** Text the client chooses that is stored as it is: Postgres turns a lone surrogate into U+FFFD, so two would become one. */
 const storableText = <T extends z.ZodString>(schema: T) =>

@@ -36,14 +36,17 @@ export function authRoute(handler: Handler): Handler {
 }
 
 /**
- * next-auth takes a form (its sign-in and sign-out posts) or JSON (its client's session update); a JSON
- * body that does not parse is its empty 500, so it is read here first, from a copy, capped.
+ * next-auth takes a form (its sign-in and sign-out posts) or a JSON object (its client's session update);
+ * a JSON body that does not parse is its empty 500, so it is read here first, from a copy, capped.
  */
 async function checkBody(request: Request) {
   if (Number(request.headers.get('content-length') ?? 0) > JSON_BODY_LIMIT_BYTES) throw new AppError('too_large', `The request body must be at most ${JSON_BODY_LIMIT_BYTES} bytes.`);
   const type = request.headers.get('content-type') ?? '';
-  if (/^application\/json\s*(;|$)/i.test(type)) await readJson(request.clone());
-  else if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
+  if (/^application\/json\s*(;|$)/i.test(type)) {
+    // next-auth reads fields of it: `null`, a list or a bare value came back as "[object Object]".
+    const body = await readJson(request.clone());
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new AppError('bad_request', 'The request body must be a JSON object.');
+  } else if (!/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
     throw new AppError('unsupported_media_type', 'The request body must be a form (application/x-www-form-urlencoded) or JSON.');
   }
 }

@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppServer, startAppServer } from '../helpers/app-server';
 import { api, connect, createUser, type TestSocket, type TestUser, uniqueHandle } from '../helpers/clients';
@@ -116,6 +117,10 @@ describe('REST: bad input is a JSON 4xx', () => {
     expect(page.body.messages.length).toBeGreaterThan(0);
   });
 
+  it('refuses a NUL anywhere in an /api URL with 400, even in a parameter nobody reads', async () => {
+    for (const path of ['/api/v1/rooms?%00=1', '/api/v1/me?x=%00', '/api/v1/me?x=a%00b&y=2']) expectJsonError(await raw(path, { headers: bearer(alice) }), 400, 'bad_request');
+  });
+
   it('refuses a NUL in the admin search with 400', async () => {
     expectJsonError(await raw('/api/v1/admin/users?q=a%00b', { headers: bearer(admin) }), 400, 'bad_request');
     expect((await raw('/api/v1/admin/users?q=errs', { headers: bearer(admin) })).status).toBe(200);
@@ -127,6 +132,36 @@ describe('REST: bad input is a JSON 4xx', () => {
       expectJsonError(await raw(`/api/v1/admin/users/%25/${action}`, jsonPost(admin, reason)), [400, 404]);
     }
     expectJsonError(await raw('/api/v1/admin/users/%25/suspend', jsonPost(admin, { reason: 'x', durationMs: 60_000 })), [400, 404]);
+  });
+
+  // Next cannot take these at all (TRACE is a plain-text 500 and an error logged, the others an empty 400).
+  it('answers a method no endpoint serves with a JSON 501 under /api, before authentication', async () => {
+    // node:http, as fetch itself refuses TRACE.
+    const send = (method: string, path: string, headers: Record<string, string> = {}) =>
+      new Promise<{ status: number; body: any; type: string | null; frame: unknown }>((resolve, reject) => {
+        http
+          .request(node.url + path, { method, headers }, (response) => {
+            let text = '';
+            response.setEncoding('utf8').on('data', (chunk) => (text += chunk));
+            response.on('end', () => {
+              const type = response.headers['content-type'] ?? null;
+              resolve({ status: response.statusCode!, body: type?.includes('json') ? JSON.parse(text) : text, type, frame: response.headers['x-frame-options'] });
+            });
+          })
+          .on('error', reject)
+          .end();
+      });
+    for (const method of ['TRACE', 'PROPFIND', 'SEARCH', 'PURGE']) {
+      for (const path of ['/api/v1/me', '/api/v1/rooms', '/api/auth/session', '/api/nothing']) {
+        expectJsonError(await send(method, path, bearer(alice)), 501, 'not_implemented');
+        expectJsonError(await send(method, path), 501, 'not_implemented');
+      }
+      const page = await send(method, '/signin');
+      expect([page.status, page.frame]).toEqual([501, 'DENY']);
+    }
+    // Still a 405 naming the endpoint's methods for one Next takes.
+    const put = await fetch(`${node.url}/api/v1/me`, { method: 'PUT', headers: bearer(alice) });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, PATCH, DELETE']);
   });
 
   it("answers Next's own 404 under /api in JSON", async () => {
@@ -141,8 +176,11 @@ describe('socket: every event gets an ack', () => {
   it('answers an unknown event with bad_request', async () => {
     const socket = await connect(node.url, { token: alice.token });
     sockets.push(socket);
-    const reply = await (socket.timeout(5_000) as any).emitWithAck('room:explode', { roomId });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.any(String) } });
+    // "error" too, which Socket.io itself listens for (and so went unanswered).
+    for (const event of ['room:explode', 'error']) {
+      const reply = await (socket.timeout(5_000) as any).emitWithAck(event, { roomId });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request', message: `Unknown event "${event}".` } });
+    }
   });
 
   it('answers an event with extra arguments with bad_request, and does not act on it', async () => {

@@ -47,6 +47,12 @@ describe('/api/auth: bad input is a JSON 4xx', () => {
   it('a sign-in with a JSON body that does not parse is a 400, with neither a form nor JSON a 415', async () => {
     expectJsonError(await raw('/api/auth/callback/credentials', form('{', 'application/json')), 400, 'bad_request');
     expectJsonError(await raw('/api/auth/session', form('{"csrfToken":', 'application/json')), 400, 'bad_request');
+    // JSON, but not the object next-auth reads fields of: said so, not "[object Object]".
+    for (const body of ['null', '[1]', '"text"', '5']) {
+      const reply = await raw('/api/auth/session', form(body, 'application/json'));
+      expectJsonError(reply, 400, 'bad_request');
+      expect(reply.body.error.message).toBe('The request body must be a JSON object.');
+    }
     expectJsonError(await raw('/api/auth/callback/credentials', form('hello', 'text/plain')), 415, 'unsupported_media_type');
     expectJsonError(await raw('/api/auth/callback/credentials', form(`username=${'a'.repeat(70_000)}`)), 413, 'too_large');
   });

@@ -188,13 +188,16 @@ describe('direct messages', () => {
     const sender = await open(alice);
     const opening = await emitAck(sender, 'message:send', { to: bob.handle, clientMsgId: 'ctl-0', body: 'hi' });
     const roomId = opening.message.roomId;
-    const [bad, badRoom, good] = await Promise.all([
+    const [bad, badC1, badRoom, badRoomC1, good] = await Promise.all([
       emitAck(sender, 'message:send', { roomId, clientMsgId: 'nul\u0000', body: 'x' }),
+      // C1 as well: the id is echoed to every member, and U+009B starts a terminal escape.
+      emitAck(sender, 'message:send', { roomId, clientMsgId: 'csi\u009b31m', body: 'x' }),
       emitAck(sender, 'message:send', { roomId: `${roomId}\u0000`, clientMsgId: 'ctl-1', body: 'x' }),
+      emitAck(sender, 'message:send', { roomId: `${roomId}\u0085`, clientMsgId: 'ctl-3', body: 'x' }),
       emitAck(sender, 'message:send', { roomId, clientMsgId: 'ctl-2', body: 'fine' }),
     ]);
-    expect(bad).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^clientMsgId: must not contain/) } });
-    expect(badRoom).toMatchObject({ ok: false, error: { code: 'bad_request' } });
+    for (const reply of [bad, badC1]) expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/^clientMsgId: must not contain/) } });
+    for (const reply of [badRoom, badRoomC1]) expect(reply).toMatchObject({ ok: false, error: { code: 'bad_request' } });
     expect(good.ok).toBe(true);
     // Postgres cannot store a NUL in text: wherever one comes in, it is a 400, never a 500.
     const nul = encodeURIComponent('\u0000');
@@ -205,8 +208,13 @@ describe('direct messages', () => {
       api(server.url, '/api/v1/reports', { token: alice.token, body: { messageId: '\u0000', reason: 'why' } }),
       api(server.url, '/api/v1/tokens', { body: { username: 'a\u0000', password: 'whatever it is' } }),
       api(server.url, '/api/v1/me', { method: 'PATCH', token: alice.token, body: { displayName: 'A\u0000' } }),
+      api(server.url, `/api/v1/rooms/${roomId}/messages`, { token: alice.token, body: { clientMsgId: 'nel\u0085', body: 'x' } }),
     ]);
     for (const reply of refusals) expect([reply.status, reply.body.error.code]).toEqual([400, 'bad_request']);
+    const history = await historyOf(alice, roomId);
+    const stored = history.body.messages.map((message: any) => message.clientMsgId);
+    expect(stored).toEqual(expect.arrayContaining(['ctl-0', 'ctl-2']));
+    for (const refused of ['nul\u0000', 'csi\u009b31m', 'ctl-1', 'ctl-3', 'nel\u0085']) expect(stored).not.toContain(refused);
   });
 
   it('stores one message when retries of a new clientMsgId race from several connections and REST', async () => {
