@@ -10,13 +10,27 @@ import { RoomNotificationControl } from '../notifications/room-notification-cont
 import { PresenceDot, presenceText } from './presence-label';
 import { CONVERSATION_HEADING_ID } from './conversation-focus';
 import { closedGroupNote } from './room-title';
-import { useDetailsPanel } from './use-details-panel';
+import type { PanelMode } from './history-entry';
 
 /** Back (narrow screens), who this is, and the buttons that open the conversation's details panel. */
-export function ConversationHeader({ title, room, request, draftPeer }: { title: string; room: RoomSummary | null; request: MessageRequest | null; draftPeer: PublicUser | null }) {
+export function ConversationHeader({
+  title,
+  room,
+  request,
+  draftPeer,
+  details,
+  onDetails: setDetails,
+}: {
+  title: string;
+  room: RoomSummary | null;
+  request: MessageRequest | null;
+  draftPeer: PublicUser | null;
+  /** The details panel open (useDetailsPanel, held by the conversation, which it may cover), and how to open or close it. */
+  details: PanelMode | null;
+  onDetails: (mode: PanelMode | null) => void;
+}) {
   const me = useChat((state) => state.me);
   const store = useChatStore();
-  const [details, setDetails] = useDetailsPanel(room?.id);
   const addButton = useRef<HTMLButtonElement>(null);
   const detailsButton = useRef<HTMLButtonElement>(null);
   const isGroup = room?.kind === 'group';

@@ -10,6 +10,7 @@ import { useChat, useChatClient, useChatStore } from '../providers/chat-provider
 import { Composer, MESSAGE_INPUT_ID } from './composer';
 import { focusConversationIfFell } from './conversation-focus';
 import { ConversationHeader } from './conversation-header';
+import { useConversationSight, usePanelCovers } from './conversation-sight';
 import { MessageItem, OutboxMessage } from './message-item';
 import { MentionablePeople } from './mention-suggestions';
 import { MessageList } from './message-list';
@@ -18,6 +19,7 @@ import { RequestBar } from './request-bar';
 import { conversationTitle, roomTitle } from './room-title';
 import { TypingIndicator } from './typing-indicator';
 import { UnsentList } from './unsent-list';
+import { useDetailsPanel } from './use-details-panel';
 import { focusAtEnd } from '../ui/focus-at-end';
 
 const messageBox = () => document.getElementById(MESSAGE_INPUT_ID) as HTMLTextAreaElement | null;
@@ -237,11 +239,14 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   const myDeliveredSeq = room?.members.find((member) => member.handle === me.handle)?.deliveredSeq ?? 0;
   const [seenSeq, setSeenSeq] = useState(0);
   const readUpTo = Math.min(shownSeq, seenSeq);
+  // On a phone the details panel covers the messages: what comes meanwhile is not read (as in a hidden tab).
+  const [details, setDetails] = useDetailsPanel(room?.id);
+  const covered = usePanelCovers(details !== null);
   useEffect(() => {
     if (!client || !roomId || readUpTo === 0) return;
     let deliverUnseen: ReturnType<typeof setTimeout> | undefined;
     const markIfVisible = () => {
-      if (document.visibilityState !== 'visible') return;
+      if (document.visibilityState !== 'visible' || covered) return;
       if (readUpTo > myReadSeq || ((room?.unread ?? 0) > 0 && readUpTo === shownSeq)) client.markRead(roomId, readUpTo);
       // Not at once: a message landing at the bottom is in view a frame later, and then reported read
       // only (one report, not two).
@@ -254,26 +259,27 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
       clearTimeout(deliverUnseen);
       document.removeEventListener('visibilitychange', markIfVisible);
     };
-  }, [client, roomId, shownSeq, readUpTo, myReadSeq, myDeliveredSeq, room?.unread]);
+  }, [client, roomId, shownSeq, readUpTo, myReadSeq, myDeliveredSeq, room?.unread, covered]);
 
-  // Back to the tab with messages that came while it was hidden: "New messages" shows where they start.
-  // With none, it stays where it was. Registered once, reading the room as it is now.
+  // Back in sight (the tab shown, the panel closed) with messages that came meanwhile: "New messages"
+  // shows where they start. With none, it stays where it was. Reads the room as it is now.
   const roomNow = useRef({ lastSeq: 0, unread: 0, myReadSeq });
   roomNow.current = { lastSeq: room?.lastSeq ?? 0, unread: room?.unread ?? 0, myReadSeq };
+  const lastSeqOutOfSight = useRef<number | null>(null);
   useEffect(() => {
     // A page opened in the background (a restored tab) was hidden from the start.
-    let lastSeqWhenHidden: number | null = document.visibilityState === 'hidden' ? roomNow.current.lastSeq : null;
-    const onVisibility = () => {
-      const { lastSeq, unread, myReadSeq: readSeq } = roomNow.current;
-      if (document.visibilityState === 'hidden') lastSeqWhenHidden ??= lastSeq;
-      if (document.visibilityState !== 'visible') return;
-      const cameMeanwhile = lastSeqWhenHidden !== null && lastSeq > lastSeqWhenHidden;
-      lastSeqWhenHidden = null;
-      if (cameMeanwhile && unread > 0) setDividerAfter(readSeq);
-    };
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => document.removeEventListener('visibilitychange', onVisibility);
+    if (document.visibilityState === 'hidden') lastSeqOutOfSight.current = roomNow.current.lastSeq;
   }, []);
+  useConversationSight(covered, (shown) => {
+    const { lastSeq, unread, myReadSeq: readSeq } = roomNow.current;
+    if (!shown) {
+      lastSeqOutOfSight.current ??= lastSeq;
+      return;
+    }
+    const from = lastSeqOutOfSight.current;
+    lastSeqOutOfSight.current = null;
+    if (from !== null && lastSeq > from && unread > 0) setDividerAfter(readSeq);
+  });
 
   const title = conversationTitle(room, request, draftPeer, me) ?? '';
   const waiting = outbox.filter((item) => belongsHere(item, room, roomId, draftPeer?.handle, me.handle));
@@ -323,7 +329,7 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
   return (
     <MentionablePeople.Provider value={mentionable}>
       <main className="relative flex min-w-0 flex-1 flex-col bg-slate-50" aria-label={`Conversation with ${title}`}>
-        <ConversationHeader title={title} room={room ?? null} request={request ?? null} draftPeer={draftPeer} />
+        <ConversationHeader title={title} room={room ?? null} request={request ?? null} draftPeer={draftPeer} details={details} onDetails={setDetails} />
         {/* Keyboard users reach the message box without tabbing through every message's actions menu. */}
         <button
           type="button"
@@ -342,6 +348,8 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
           focus={focus}
           onLoadEarlier={olderExists && history === 'ready' ? loadEarlier : null}
           onSeen={setSeenSeq}
+          readSeq={myReadSeq}
+          covered={covered}
           head={
             history === 'loading' && messages.length === 0 ? (
               <MessagesSkeleton />

@@ -4,6 +4,7 @@ import { Fragment, type ReactNode, useCallback, useEffect, useLayoutEffect, useM
 import { dayLabel, GROUP_WITHIN_MS, sameDay } from '@/lib/dates';
 import { useToday } from '../ui/use-today';
 import { focusConversationIfFell } from './conversation-focus';
+import { useConversationSight } from './conversation-sight';
 import { loadReadingPlace, type ReadingPlace, saveReadingPlace } from '@/lib/reading-place';
 import type { ChatMessage } from '@/lib/schemas';
 
@@ -36,6 +37,10 @@ type Props = {
   onLoadEarlier: (() => Promise<void>) | null;
   /** The newest message the reader has had in view (told as it changes): what reading marks read. */
   onSeen: (seq: number) => void;
+  /** How far the reader has read (on any device): what came while they were away and is read already is no news. */
+  readSeq: number;
+  /** A panel covers the messages (the details panel on a phone): out of sight as in a hidden tab. */
+  covered: boolean;
 };
 
 /**
@@ -43,7 +48,7 @@ type Props = {
  * when the reader is already at the bottom, otherwise a "N new messages" button counts them; loading
  * earlier history keeps the message the reader was looking at in place.
  */
-export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTick, focus, renderMessage, tail, tailCount, head, onLoadEarlier, onSeen }: Props) {
+export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTick, focus, renderMessage, tail, tailCount, head, onLoadEarlier, onSeen, readSeq, covered }: Props) {
   // Day labels follow the clock: "Today" becomes "Yesterday" at midnight with the conversation open.
   const today = useToday();
   const scroller = useRef<HTMLDivElement>(null);
@@ -68,6 +73,8 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     () => (unseenAfter === null ? 0 : messages.filter((message) => message.seq > unseenAfter && message.sender !== me && message.kind === 'text' && !message.deleted).length),
     [messages, unseenAfter, me],
   );
+  // More than a screen above the newest (scrolled or jumped up): a way back down, as every chat app has.
+  const [farFromNewest, setFarFromNewest] = useState(false);
   const [loadingEarlier, setLoadingEarlier] = useState(false);
   const [earlierError, setEarlierError] = useState<string | null>(null);
   useEffect(() => setEarlierError(null), [placeKey]);
@@ -93,8 +100,15 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     if (element) element.scrollTop = element.scrollHeight;
     atBottom.current = true;
     setUnseenAfter(null);
+    setFarFromNewest(false);
     tellSeen();
   }, [tellSeen]);
+
+  // The buttons down go once pressed: focus, which they held, to the conversation's heading rather than <body>.
+  const jumpToNewest = () => {
+    toBottom();
+    requestAnimationFrame(focusConversationIfFell);
+  };
 
   /** "New messages" at the top of the view, below the day's label, which stays pinned there and would cover it. */
   function showDivider() {
@@ -152,16 +166,35 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     if (placeKey && landed.current && !placeTimer.current) placeTimer.current = setTimeout(writePlace, SAVE_PLACE_MS);
   }
 
-  // Newer messages (or outbox rows) at the end: follow them only if the reader was at the bottom, and the
-  // page is shown. A hidden tab's view stays put: messages that scrolled past unseen would count as read
-  // (reading goes by what is in view) once the reader is back. `hiddenFrom`: the newest message then.
+  // The newest message when the messages went out of sight with the view at the bottom (see below).
   const hiddenFrom = useRef<number | null>(null);
+  // Back in sight after that, with news from others meanwhile: the view goes to "New messages"
+  // (conversation.tsx moves it above the first unread as the page shows; another device may have read some
+  // meanwhile), what is below it unread until scrolled to. No news (none came, or another device read
+  // them): the bottom, as before.
+  const latest = useRef({ messages, me, readSeq });
+  latest.current = { messages, me, readSeq };
+  const inSight = useConversationSight(covered, (shown) => {
+    const element = scroller.current;
+    if (!shown) awaitingDivider.current = false;
+    if (!shown || hiddenFrom.current === null || !element) return;
+    const from = Math.max(hiddenFrom.current, latest.current.readSeq);
+    hiddenFrom.current = null;
+    if (!latest.current.messages.some((message) => message.seq > from && message.sender !== latest.current.me && message.kind === 'text' && !message.deleted)) return toBottom();
+    // The divider as it is (it may stay there), and again where it moves.
+    awaitingDivider.current = true;
+    showDivider();
+  });
+
+  // Newer messages (or outbox rows) at the end: follow them only if the reader was at the bottom, and the
+  // messages are in sight. Out of sight (a hidden tab, a panel over them) the view stays put: messages that
+  // scrolled past unseen would count as read (reading goes by what is in view) once the reader is back.
   useLayoutEffect(() => {
     if (!landed.current) return;
     const before = previousLast.current;
     const arrived = messages.some((message) => message.seq > before && message.sender !== me && message.kind === 'text');
     previousLast.current = Math.max(previousLast.current, lastSeq);
-    if (atBottom.current && document.visibilityState === 'hidden') {
+    if (atBottom.current && !inSight()) {
       atBottom.current = false;
       hiddenFrom.current = before;
     }
@@ -171,28 +204,6 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [lastSeq, tailCount]);
 
-  // Back to the page after that, with messages from others meanwhile: the view goes to "New messages"
-  // (conversation.tsx moves it above the first unread as the page shows; another device may have read some
-  // meanwhile), what is below it unread until scrolled to. None came from others: the bottom, as before.
-  const latest = useRef({ messages, me });
-  latest.current = { messages, me };
-  useEffect(() => {
-    const onVisibility = () => {
-      const element = scroller.current;
-      if (document.visibilityState === 'hidden') awaitingDivider.current = false;
-      if (document.visibilityState !== 'visible' || hiddenFrom.current === null || !element) return;
-      const from = hiddenFrom.current;
-      hiddenFrom.current = null;
-      if (!latest.current.messages.some((message) => message.seq > from && message.sender !== latest.current.me)) return toBottom();
-      // The divider as it is (it may stay there), and again where it moves.
-      awaitingDivider.current = true;
-      showDivider();
-    };
-    document.addEventListener('visibilitychange', onVisibility);
-    return () => document.removeEventListener('visibilitychange', onVisibility);
-    // Reads what changes through `latest`; toBottom is stable, and onScroll reads refs.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [toBottom]);
   useLayoutEffect(() => {
     if (!awaitingDivider.current || !divider.current) return;
     awaitingDivider.current = false;
@@ -242,7 +253,9 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   function onScroll() {
     const element = scroller.current;
     if (!element) return;
-    atBottom.current = element.scrollHeight - element.scrollTop - element.clientHeight < AT_BOTTOM_PX;
+    const below = element.scrollHeight - element.scrollTop - element.clientHeight;
+    atBottom.current = below < AT_BOTTOM_PX;
+    setFarFromNewest(below > element.clientHeight);
     if (atBottom.current) setUnseenAfter(null);
     keepPlace();
     tellSeen();
@@ -349,10 +362,21 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
       {unseen > 0 && (
         <button
           type="button"
-          onClick={toBottom}
+          onClick={jumpToNewest}
           className="absolute bottom-3 left-1/2 -translate-x-1/2 rounded-full bg-indigo-700 px-4 py-1.5 text-sm font-medium text-white shadow-lg"
         >
           {unseen} new {unseen === 1 ? 'message' : 'messages'} ↓
+        </button>
+      )}
+      {unseen === 0 && farFromNewest && (
+        <button
+          type="button"
+          onClick={jumpToNewest}
+          aria-label="Jump to the newest messages"
+          title="Jump to the newest messages"
+          className="absolute bottom-3 right-4 flex h-10 w-10 items-center justify-center rounded-full border border-slate-300 bg-surface text-lg text-slate-700 shadow-lg hover:bg-slate-100"
+        >
+          <span aria-hidden="true">↓</span>
         </button>
       )}
     </div>

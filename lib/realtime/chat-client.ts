@@ -458,10 +458,11 @@ export function bindChatClient(store: ChatStore, socket: ChatSocket) {
     }
     void askPresence([handle]);
     // What they wrote while blocked was left out of what this tab holds of the rooms shared with them:
-    // fetched again, as a reload would show it, and counted (the list's unread).
-    const { rooms, messagesByRoom } = store.getState();
-    const shared = Object.values(rooms).filter((room) => messagesByRoom[room.id]?.length && room.members.some((member) => member.handle === handle));
-    void Promise.all(shared.map((room) => refetchHeld(room.id)))
+    // fetched again, as a reload would show it, and counted (the list's unread). A room loaded while it
+    // showed nothing at all (a direct one where only they wrote) gets its newest page.
+    const { rooms, messagesByRoom, syncedSeq } = store.getState();
+    const shared = Object.values(rooms).filter((room) => syncedSeq[room.id] !== undefined && room.members.some((member) => member.handle === handle));
+    void Promise.all(shared.map((room) => (messagesByRoom[room.id]?.length ? refetchHeld(room.id) : openHistory(room.id))))
       .then(refreshRooms)
       .catch(() => {});
   });

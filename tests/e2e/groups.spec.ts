@@ -1,5 +1,5 @@
 import { type Browser, expect, type Page, test } from './fixtures';
-import { acceptedChat, apiUser, groupWith, otherTab, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
+import { acceptedChat, acceptRequest, apiUser, groupWith, openChatWith, otherTab, roomIdWith, send, signUp, trackPageErrors, PHONE } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const rooms = (page: Page) => page.getByRole('list', { name: 'Recent conversations' });
@@ -493,6 +493,33 @@ test('unblocking someone in a shared group shows what they wrote while blocked, 
   await expect(texts(alice.page)).toHaveText(['before block', 'during block', 'alice during block', 'after unblock']);
   await alice.page.reload();
   await expect(texts(alice.page)).toHaveText(['before block', 'during block', 'alice during block', 'after unblock']);
+  expect(errors.list).toEqual([]);
+});
+
+// The same for a direct conversation where only the blocked person wrote: opened while blocked, it showed
+// nothing, and unblocking left it empty (and unread) until a reload.
+test('unblocking someone shows the direct conversation where only they wrote, opened while blocked, without a reload', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const alice = await signUp(browser, 'alice', 'Alice', errors);
+  const bob = await signUp(browser, 'bob', 'Bob', errors);
+  await openChatWith(bob, alice.handle);
+  await send(bob, 'first from bob');
+  await acceptRequest(alice, 'Bob');
+  const roomId = await roomIdWith(alice, bob.handle);
+  // One more while Alice is elsewhere (unread), then she blocks him.
+  await alice.page.goto('/settings');
+  await send(bob, 'second from bob');
+  await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'second from bob' })).toHaveCount(1);
+  expect((await alice.page.request.post('/api/v1/blocks', { data: { handle: bob.handle } })).status()).toBe(201);
+  await alice.page.goto(`/c/${roomId}`);
+  await expect(alice.page.getByRole('status').filter({ hasText: `You blocked @${bob.handle}` })).toBeVisible();
+  await expect(messages(alice.page).locator('li[data-seq]')).toHaveCount(0);
+
+  await alice.page.getByRole('button', { name: 'Unblock', exact: true }).click();
+  await expect(messages(alice.page).locator('li[data-seq] p.whitespace-pre-wrap')).toHaveText(['first from bob', 'second from bob']);
+  // In view, so read: nothing is left unread in the list.
+  const unread = async () => ((await (await alice.page.request.get('/api/v1/rooms')).json()).rooms as { id: string; unread: number }[]).find((room) => room.id === roomId)!.unread;
+  await expect.poll(unread).toBe(0);
   expect(errors.list).toEqual([]);
 });
 

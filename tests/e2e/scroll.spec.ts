@@ -1,6 +1,6 @@
 import { type Browser, expect, type Page, test } from './fixtures';
 import { connect, emitAck } from '../helpers/clients';
-import { acceptedChat, apiUser, groupWith, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
+import { acceptedChat, acceptRequest, aliceOnPhoneAskedByBob, apiUser, groupWith, openChatWith, PASSWORD, postMessages, roomIdWith, send, signUp, trackPageErrors } from './helpers';
 
 const messages = (page: Page) => page.getByRole('list', { name: 'Messages' });
 const scroller = (page: Page) => page.getByTestId('message-scroller');
@@ -504,5 +504,76 @@ test('a reload returns to where the reader was also when that is further up than
   await expect(messages(bob.page)).not.toHaveAttribute('aria-busy', 'true');
   expect(Math.abs((await topOf()) - readingAt)).toBeLessThanOrEqual(2);
   await expect(row(bob.page, 'message 350')).not.toBeInViewport();
+  expect(errors.list).toEqual([]);
+});
+
+// On a phone the details panel covers the conversation: what comes meanwhile is out of sight, as in a
+// hidden tab (before, the view followed it under the panel and it was read, its sender told so).
+test('on a phone, messages that come while the details panel covers the conversation stay unread until it closes, then "New messages" marks them', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await aliceOnPhoneAskedByBob(browser, errors, 'hello Alice');
+  await acceptRequest(alice, 'Bob');
+  await expect(row(alice.page, 'hello Alice')).toBeVisible();
+  const roomId = await roomIdWith(bob, alice.handle);
+  await alice.page.getByRole('button', { name: 'Conversation details' }).click();
+  const panel = alice.page.getByRole('complementary', { name: 'Conversation details' });
+  await expect(panel).toBeVisible();
+
+  await postMessages(bob, roomId, ['behind the panel', 'this one too']);
+  // The view stayed where it was under the panel (it counts them), and nothing was read.
+  await expect(alice.page.getByRole('button', { name: '2 new messages ↓' })).toBeAttached();
+  await expect(alice.page).toHaveTitle('(2) Bob – Relay');
+  expect(await unreadFor(alice.page, roomId)).toBe(2);
+
+  await panel.getByRole('button', { name: 'Close' }).click();
+  const divider = messages(alice.page).locator('[data-divider="new"]');
+  await expect(divider).toBeInViewport();
+  expect(await divider.evaluate((element) => element.nextElementSibling?.textContent)).toContain('behind the panel');
+  await expect.poll(() => unreadFor(alice.page, roomId)).toBe(0);
+  expect(errors.list).toEqual([]);
+});
+
+// What came while the tab was hidden was read on another device meanwhile: nothing new to show, so the view
+// stays at the bottom (before, it jumped up to the "New messages" of when the conversation was opened).
+test('back to a hidden tab whose new messages were read on another device meanwhile: the view stays at the bottom', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { alice, bob } = await acceptedChat(browser, errors, 'message 0');
+  const roomId = await roomIdWith(alice, bob.handle);
+  await bob.page.goto('/settings');
+  await postMessages(alice, roomId, numbered(1, 30));
+  await bob.page.goto(`/c/${roomId}`);
+  await readToTheEnd(bob.page);
+  await expect.poll(() => unreadFor(bob.page, roomId)).toBe(0);
+
+  await setVisibility(bob.page, 'hidden');
+  await postMessages(alice, roomId, ['while away', 'and this']);
+  await expect(bob.page).toHaveTitle('(2) Alice – Relay');
+  const { lastSeq } = (await (await bob.page.request.get('/api/v1/rooms')).json()).rooms.find((room: { id: string }) => room.id === roomId);
+  expect((await bob.page.request.post(`/api/v1/rooms/${roomId}/read`, { data: { seq: lastSeq } })).status()).toBe(200);
+  await expect(bob.page).toHaveTitle('Alice – Relay');
+
+  await setVisibility(bob.page, 'visible');
+  await expect(row(bob.page, 'and this')).toBeInViewport();
+  await expect(row(bob.page, 'message 1')).not.toBeInViewport();
+  await expect(bob.page.getByRole('button', { name: /new messages? ↓/ })).toHaveCount(0);
+  expect(errors.list).toEqual([]);
+});
+
+// Far up the history (scrolled, or jumped to a search result), one press goes back to the newest, as in
+// every chat app; at the bottom there is no such button.
+test('more than a screen up, a button takes the reader back to the newest messages', async ({ browser }) => {
+  const errors = trackPageErrors();
+  const { bob } = await bobHasReadAll(browser, errors, 60);
+  const jump = bob.page.getByRole('button', { name: 'Jump to the newest messages' });
+  await expect(jump).toHaveCount(0);
+  await readAtTop(bob.page, 'message 5');
+  await expect(jump).toBeVisible();
+  await expect(row(bob.page, 'message 60')).not.toBeInViewport();
+
+  await jump.click();
+  await expect(row(bob.page, 'message 60')).toBeInViewport();
+  await expect(jump).toHaveCount(0);
+  // The button went with the press: focus to the conversation's heading, not <body>.
+  await expect(bob.page.locator('#conversation-heading')).toBeFocused();
   expect(errors.list).toEqual([]);
 });
