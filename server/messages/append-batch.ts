@@ -35,8 +35,11 @@ export type StoredRow = {
 };
 
 export type AppendOutcome =
-  /** Stored now; `audience` is who gets it live: the room's members but those who blocked the sender. */
-  | { verdict: 'stored'; row: StoredRow; audience: string[] }
+  /**
+   * Stored now; `audience` is who gets it live: the room's members but those who blocked the sender.
+   * `acceptedRequest`: it answered a message request, which it accepted.
+   */
+  | { verdict: 'stored'; row: StoredRow; audience: string[]; acceptedRequest: boolean }
   /** The sender already has a message with this clientMsgId there (a retry): nothing new. */
   | { verdict: 'existing'; row: StoredRow }
   | { verdict: 'not_member' | 'blocked' | 'closed' | 'no_reply' };
@@ -58,6 +61,7 @@ type ResultRow = {
   mentions: string[] | null;
   version: number | null;
   audience: string[] | null;
+  acceptedRequest: boolean;
 };
 
 /**
@@ -166,7 +170,7 @@ export function batchStatements(requests: AppendRequest[]): [Prisma.Sql, Prisma.
         UPDATE "RoomMember" rm SET "request" = NULL
         FROM (SELECT DISTINCT room_id, sender_id FROM fresh) f
         WHERE rm."roomId" = f.room_id AND rm."userId" = f.sender_id AND rm."request" IS NOT NULL
-        RETURNING rm."roomId"
+        RETURNING rm."roomId", rm."userId"
       )
       SELECT c.verdict, (ins."id" IS NOT NULL AND c.ord = c.first_ord) AS stored,
         COALESCE(ins."id", ex."id") AS "id", c.room_id AS "roomId", COALESCE(ins."seq", ex."seq") AS "seq",
@@ -178,7 +182,8 @@ export function batchStatements(requests: AppendRequest[]): [Prisma.Sql, Prisma.
           SELECT rm."userId" FROM "RoomMember" rm
           WHERE rm."roomId" = c.room_id
             AND ${notBlockedBySql('rm."userId"', 'c.sender_id')}
-        ) END AS audience
+        ) END AS audience,
+        EXISTS (SELECT 1 FROM accepted a WHERE a."roomId" = c.room_id AND a."userId" = c.sender_id) AS "acceptedRequest"
       FROM checked c
       LEFT JOIN inserted ins ON ins."roomId" = c.room_id AND ins."senderId" = c.sender_id AND ins."clientMsgId" = c.client_msg_id
       -- One look-up by id per send (LIMIT keeps the planner from turning it into a scan of every message).
@@ -205,5 +210,5 @@ function toOutcome(row: ResultRow, attachments: AttachmentRow[]): AppendOutcome 
     version: Number(row.version ?? 0),
     attachments,
   };
-  return row.stored ? { verdict: 'stored', row: stored, audience: row.audience ?? [] } : { verdict: 'existing', row: stored };
+  return row.stored ? { verdict: 'stored', row: stored, audience: row.audience ?? [], acceptedRequest: row.acceptedRequest } : { verdict: 'existing', row: stored };
 }

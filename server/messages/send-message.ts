@@ -9,6 +9,7 @@ import { metrics } from '../ops/metrics';
 import { requireMember } from '../rooms/require-member';
 import { getDb, getRuntime } from '../runtime';
 import { checkContent, containsLink } from '../safety/check-content';
+import { announceAccepted } from '../safety/message-requests';
 import { appendMessage } from './append-message';
 import { directRoomId, findOrCreateDirectRoom } from './direct-rooms';
 import { findStoredMessage } from './find-stored-message';
@@ -103,12 +104,13 @@ async function sendCarefully(actor: Actor, input: MessageSendInput, checked: str
   metrics().messagesStored.inc();
   // Replying to a message request accepts it. So does a first message whose room the other side's first
   // message, racing it, made: that made this side's membership a request (pendingRequest unknown here).
-  if (target.pendingRequest !== false) {
-    await db.roomMember.updateMany({ where: { roomId: message.roomId, userId: actor.userId, request: { not: null } }, data: { request: null } });
-  }
+  const accepted =
+    target.pendingRequest !== false &&
+    (await db.roomMember.updateMany({ where: { roomId: message.roomId, userId: actor.userId, request: { not: null } }, data: { request: null } })).count > 0;
 
   // Whoever blocked the sender sees nothing from them.
   await pushMessage(db, message, actor.userId);
+  if (accepted) await announceAccepted(message.roomId);
   return message;
 }
 

@@ -9,6 +9,7 @@ import { toChatMessages } from './chat-message';
 import type { AppendOutcome } from './append-batch';
 import { broadcastNewMessage, pushMessage } from './push-message';
 import { messagingRefusal } from './send-policy';
+import { announceAccepted } from '../safety/message-requests';
 
 /**
  * The common send, a plain text message to an existing conversation, stored by group commit: one
@@ -50,6 +51,7 @@ async function reportOutcome(actor: Actor, roomId: string, id: string, outcome: 
     case 'stored': {
       const [message] = await toChatMessages(getDb(), actor.userId, [{ ...outcome.row, sender: { handle: actor.handle } }], { fresh: true });
       await broadcastNewMessage(getDb(), outcome.audience, message);
+      if (outcome.acceptedRequest) await announceAccepted(roomId);
       return message;
     }
   }

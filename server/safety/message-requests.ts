@@ -46,8 +46,15 @@ export async function answerRequest(actor: Actor, roomId: string, answer: 'accep
     data: { request: answer === 'accept' ? null : 'ignored' },
   });
   if (updated.count === 0) throw new AppError('not_found', 'No such message request.');
-  // On accept the sender's view changes too (presence is now shared): both refetch.
-  const audience = answer === 'accept' ? await roomMemberIds(getDb(), roomId) : [actor.userId];
-  getBroadcaster().toUsers(audience, 'room:updated', { roomId });
+  if (answer === 'accept') await announceAccepted(roomId);
+  else getBroadcaster().toUsers([actor.userId], 'room:updated', { roomId });
   return { ok: true };
+}
+
+/**
+ * A request was accepted (answered, or replied to): the sender's view changes too (presence and receipts
+ * are shared now), so both sides refetch.
+ */
+export async function announceAccepted(roomId: string) {
+  getBroadcaster().toUsers(await roomMemberIds(getDb(), roomId), 'room:updated', { roomId });
 }

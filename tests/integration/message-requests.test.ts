@@ -97,17 +97,36 @@ describe('message requests', () => {
     expect(await found()).toEqual({ search: 2, mentions: 2 });
   });
 
-  it('replying accepts it, by roomId or by handle', async () => {
+  // As an accept, a reply tells both sides (room:updated): the sender's open view then shows the
+  // recipient's presence and receipts, which it could not before.
+  it('replying accepts it, by roomId or by handle, and tells both sides as accepting does', async () => {
     const [dave, erin, bob] = await Promise.all([createUser(server.url, 'dave'), createUser(server.url, 'erin'), createUser(server.url, 'bob')]);
     const bobSocket = await open(bob);
-    const fromDave = await send(await open(dave), { to: bob.handle, clientMsgId: 'x1', body: 'hey' });
-    const fromErin = await send(await open(erin), { to: bob.handle, clientMsgId: 'x1', body: 'yo' });
+    const [daveSocket, erinSocket] = await Promise.all([open(dave), open(erin)]);
+    const fromDave = await send(daveSocket, { to: bob.handle, clientMsgId: 'x1', body: 'hey' });
+    const fromErin = await send(erinSocket, { to: bob.handle, clientMsgId: 'x1', body: 'yo' });
     expect((await requestRoomIds(bob)).sort()).toEqual([fromDave.message.roomId, fromErin.message.roomId].sort());
+    // Erin's is ignored first: a reply accepts that too.
+    expect((await api(server.url, `/api/v1/requests/${fromErin.message.roomId}/ignore`, { token: bob.token, body: {} })).status).toBe(200);
+    const [daveUpdates, erinUpdates, bobUpdates] = [collect(daveSocket, 'room:updated'), collect(erinSocket, 'room:updated'), collect(bobSocket, 'room:updated')];
 
+    // By roomId: the group-commit path; by handle: the careful one.
     expect((await send(bobSocket, { roomId: fromDave.message.roomId, clientMsgId: 'y1', body: 'hi dave' })).ok).toBe(true);
     expect((await send(bobSocket, { to: erin.handle, clientMsgId: 'y2', body: 'hi erin' })).ok).toBe(true);
     expect(await requestRoomIds(bob)).toEqual([]);
     expect(await roomIds(bob)).toEqual(expect.arrayContaining([fromDave.message.roomId, fromErin.message.roomId]));
+    await waitFor(() => daveUpdates.some((event) => event.roomId === fromDave.message.roomId), 5000, "room:updated to Dave after Bob's reply");
+    await waitFor(() => erinUpdates.some((event) => event.roomId === fromErin.message.roomId), 5000, "room:updated to Erin after Bob's reply");
+    await waitFor(() => bobUpdates.filter((event) => [fromDave.message.roomId, fromErin.message.roomId].includes(event.roomId)).length >= 2, 5000, 'room:updated to Bob');
+
+    // A later reply, with nothing left to accept, tells nobody: Bob's next message (the sentinel) reaches
+    // Dave with no room:updated before it.
+    const before = daveUpdates.length;
+    const daveGets = collect(daveSocket, 'message:new');
+    expect((await send(bobSocket, { roomId: fromDave.message.roomId, clientMsgId: 'y3', body: 'again' })).ok).toBe(true);
+    expect((await send(bobSocket, { roomId: fromDave.message.roomId, clientMsgId: 'y4', body: 'sentinel' })).ok).toBe(true);
+    await waitFor(() => daveGets.some((event) => event.message.clientMsgId === 'y4'), 5000, 'the sentinel');
+    expect(daveUpdates.length).toBe(before);
   });
 
   it('two strangers writing each other first at the same moment both end up in one accepted conversation', async () => {
