@@ -28,6 +28,10 @@ const nextConfig = {
   // Lets two builds coexist (e.g. a developer's and a test run's); server.ts reads the same config.
   distDir: process.env.RELAY_DIST_DIR || '.next',
   poweredByHeader: false,
+  // Turbopack's cache of a dev build, kept across restarts, sent every page after a restart into a loop
+  // of full reloads (it answered the page's update subscription with "restart" at each load): each
+  // `npm run dev` compiles afresh instead, a few seconds longer to the first page.
+  experimental: { turbopackFileSystemCacheForDev: false },
   // The embedded database, its secrets and the uploads live in ./data: never listed as a route's files, so
   // nothing packaged from the build's traces (standalone output, an image) carries them.
   outputFileTracingExcludes: { '/**': ['./data/**/*'] },

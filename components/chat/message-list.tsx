@@ -93,7 +93,15 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
       if (seen) tellSeenTo.current(seen);
     });
   }, []);
-  useEffect(() => () => void (seenFrame.current !== null && cancelAnimationFrame(seenFrame.current)), []);
+  // Forgets the frame it cancels: React may run this and mount the list again (StrictMode does, in
+  // development), and a cancelled frame left here would stop every later look at what is in view.
+  useEffect(
+    () => () => {
+      if (seenFrame.current !== null) cancelAnimationFrame(seenFrame.current);
+      seenFrame.current = null;
+    },
+    [],
+  );
 
   const toBottom = useCallback(() => {
     const element = scroller.current;

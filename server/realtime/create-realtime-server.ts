@@ -114,10 +114,10 @@ export function handleConnections(io: RealtimeIo, presence: PresenceTracker) {
         return;
       }
       if (handle) return track(handle(socket, args));
-      // An event we do not know still gets an answer, so the client does not wait out its timeout. Its
-      // name can be none we listen for (Socket.io refuses the reserved ones), only Socket.io's own "error".
+      // An event we do not know still gets an answer, so the client does not wait out its timeout (unless
+      // a listener bound elsewhere takes it; tests bind some). Socket.io's own "error" listener answers nothing.
       const ack = args.at(-1);
-      if (typeof ack !== 'function') return;
+      if (typeof ack !== 'function' || (event !== 'error' && socket.listeners(event as keyof ClientToServerEvents).length > 0)) return;
       ack({ ok: false, error: { code: 'bad_request', message: `Unknown event "${String(event).slice(0, 64)}".` } });
     });
     const logPresence = (error: unknown) => log().error({ socketId: socket.id, user: actor.handle, err: String(error) }, 'presence failed');
