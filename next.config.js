@@ -32,6 +32,9 @@ const nextConfig = {
   // of full reloads (it answered the page's update subscription with "restart" at each load): each
   // `npm run dev` compiles afresh instead, a few seconds longer to the first page.
   experimental: { turbopackFileSystemCacheForDev: false },
+  // Next's dev badge sat over the message box's Attach button on a phone; build and runtime errors still
+  // show in its overlay.
+  devIndicators: false,
   // The embedded database, its secrets and the uploads live in ./data: never listed as a route's files, so
   // nothing packaged from the build's traces (standalone output, an image) carries them.
   outputFileTracingExcludes: { '/**': ['./data/**/*'] },
