@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useRef, useSyncExternalStore } from 'react';
 
 /** Tailwind's `md`: from this width the details panel sits beside the messages; below it covers them. */
 const PANEL_BESIDE = '(min-width: 768px)';
@@ -34,8 +34,9 @@ export function useConversationSight(covered: boolean, onChange: (inSight: boole
     document.addEventListener('visibilitychange', changed);
     return () => document.removeEventListener('visibilitychange', changed);
   }, [inSight]);
+  // Before the paint, as a tab shown again is told: the view moves before the old place shows.
   const opened = useRef(true);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (opened.current) opened.current = false;
     else latest.current(inSight());
   }, [covered, inSight]);

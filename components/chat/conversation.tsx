@@ -246,8 +246,9 @@ function ConversationView({ roomId, room, request, draftPeer }: ViewProps) {
     if (!client || !roomId || readUpTo === 0) return;
     let deliverUnseen: ReturnType<typeof setTimeout> | undefined;
     const markIfVisible = () => {
-      if (document.visibilityState !== 'visible' || covered) return;
-      if (readUpTo > myReadSeq || ((room?.unread ?? 0) > 0 && readUpTo === shownSeq)) client.markRead(roomId, readUpTo);
+      if (document.visibilityState !== 'visible') return;
+      // Under the panel nothing is read, but what came is delivered (the chat client counts the room as on screen).
+      if (!covered && (readUpTo > myReadSeq || ((room?.unread ?? 0) > 0 && readUpTo === shownSeq))) client.markRead(roomId, readUpTo);
       // Not at once: a message landing at the bottom is in view a frame later, and then reported read
       // only (one report, not two).
       clearTimeout(deliverUnseen);

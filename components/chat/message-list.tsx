@@ -89,6 +89,9 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
     if (seenFrame.current !== null || !landed.current) return;
     seenFrame.current = requestAnimationFrame(() => {
       seenFrame.current = null;
+      // Out of sight (a hidden tab, a panel over the messages) nothing is seen, even rows within the view's
+      // bounds: they are delivered, and seen once back in sight (told then).
+      if (!inSight()) return;
       const seen = scroller.current && newestInView(scroller.current, atBottom.current);
       if (seen) tellSeenTo.current(seen);
     });
@@ -185,6 +188,7 @@ export function MessageList({ messages, me, dividerSeq, ready, placeKey, sentTic
   const inSight = useConversationSight(covered, (shown) => {
     const element = scroller.current;
     if (!shown) awaitingDivider.current = false;
+    if (shown) tellSeen();
     if (!shown || hiddenFrom.current === null || !element) return;
     const from = Math.max(hiddenFrom.current, latest.current.readSeq);
     hiddenFrom.current = null;

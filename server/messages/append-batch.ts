@@ -183,7 +183,9 @@ export function batchStatements(requests: AppendRequest[]): [Prisma.Sql, Prisma.
           WHERE rm."roomId" = c.room_id
             AND ${notBlockedBySql('rm."userId"', 'c.sender_id')}
         ) END AS audience,
-        EXISTS (SELECT 1 FROM accepted a WHERE a."roomId" = c.room_id AND a."userId" = c.sender_id) AS "acceptedRequest"
+        -- Once per room and sender: on the first of their messages stored in this batch.
+        (ins."id" IS NOT NULL AND c.ord = (SELECT min(f.ord) FROM fresh f WHERE f.room_id = c.room_id AND f.sender_id = c.sender_id)
+          AND EXISTS (SELECT 1 FROM accepted a WHERE a."roomId" = c.room_id AND a."userId" = c.sender_id)) AS "acceptedRequest"
       FROM checked c
       LEFT JOIN inserted ins ON ins."roomId" = c.room_id AND ins."senderId" = c.sender_id AND ins."clientMsgId" = c.client_msg_id
       -- One look-up by id per send (LIMIT keeps the planner from turning it into a scan of every message).

@@ -523,6 +523,8 @@ test('on a phone, messages that come while the details panel covers the conversa
   // The view stayed where it was under the panel (it counts them), and nothing was read.
   await expect(alice.page.getByRole('button', { name: '2 new messages ↓' })).toBeAttached();
   await expect(alice.page).toHaveTitle('(2) Bob – Relay');
+  // They did arrive: Bob sees them delivered, not read.
+  await expect(messages(bob.page).locator('li[data-seq]', { hasText: 'this one too' })).toContainText('Delivered');
   expect(await unreadFor(alice.page, roomId)).toBe(2);
 
   await panel.getByRole('button', { name: 'Close' }).click();
